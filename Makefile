@@ -1,0 +1,53 @@
+# BorderLink developer commands. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+UV_SYSTEM := $(shell command -v uv 2>/dev/null)
+UV := $(if $(UV_SYSTEM),$(UV_SYSTEM),.tools/bin/uv)
+RUN := $(UV) run --frozen
+STAMP := .venv/.synced
+
+.PHONY: help install demo test test-unit test-integration test-e2e lint bench check-migrations clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.tools/bin/uv:
+	@echo "Installing uv into .tools/ ..."
+	@$(PYTHON) -m venv .tools
+	@.tools/bin/pip install --quiet --disable-pip-version-check uv
+
+$(STAMP): pyproject.toml uv.lock | $(if $(UV_SYSTEM),,.tools/bin/uv)
+	@$(UV) sync --frozen --quiet
+	@touch $(STAMP)
+
+install: $(STAMP) ## Install the project and its tools into .venv
+
+demo: $(STAMP) ## Run the VN node (:8701) and the CN node (:8702) with demo data; Ctrl-C stops both
+	@$(RUN) borderlink demo --root .demo
+
+test: $(STAMP) ## Run the whole test suite (PostgreSQL too when BORDERLINK_TEST_DATABASE_URL is set)
+	@$(RUN) pytest -q -p no:cacheprovider tests
+
+test-unit: $(STAMP) ## Run the unit tests only
+	@$(RUN) pytest -q tests/unit
+
+test-integration: $(STAMP) ## Run the integration tests only
+	@$(RUN) pytest -q tests/integration
+
+test-e2e: $(STAMP) ## Run the two-node end-to-end tests only
+	@$(RUN) pytest -q tests/e2e
+
+lint: $(STAMP) ## ruff and mypy --strict
+	@$(RUN) ruff check src tests bench
+	@$(RUN) mypy
+
+check-migrations: $(STAMP) ## Fail if the models and the migrations disagree
+	@$(RUN) borderlink db check --database-url "$${BORDERLINK_TEST_DATABASE_URL:-sqlite:///$$(mktemp -d)/check.db}"
+
+bench: $(STAMP) ## Run the benchmarks and print their figures
+	@$(RUN) python -m bench.run_all
+
+clean: ## Remove the virtual environment, caches and demo data
+	rm -rf .venv .tools .demo .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,248 @@
+"""Appending to and verifying the audit chain.
+
+Every flush that writes an audited model appends one entry per changed row, in the same
+transaction, so a write and its audit record commit or fail together. Entries are chained with an
+HMAC keyed by the node's secret: someone with only database access cannot forge a consistent chain.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import hashlib
+import hmac
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from sqlalchemy import event, insert, inspect, select, update
+from sqlalchemy.orm import Session, UOWTransaction
+
+from borderlink.audit.models import AuditEntry, AuditHead
+from borderlink.clock import utc_now
+
+GENESIS = "0" * 64
+AUDIT_KEY_INFO = "audit_key"
+ACTOR_INFO = "actor"
+CLOCK_INFO = "clock"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Actor:
+    user_id: str | None
+    unit_id: str | None
+    label: str
+
+
+SYSTEM = Actor(None, None, "system")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ChainProblem:
+    seq: int | None
+    kind: str
+    message: str
+
+
+def derive_audit_key(node_secret: bytes) -> bytes:
+    return hmac.new(node_secret, b"borderlink-audit-chain-v1", hashlib.sha256).digest()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, bytes):
+        return value.hex()
+    return value
+
+
+def state_digest(values: dict[str, Any]) -> str:
+    canonical = json.dumps({k: _plain(v) for k, v in values.items()}, sort_keys=True, default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _entry_material(fields: dict[str, Any]) -> bytes:
+    keys = (
+        "seq", "at", "actor_user_id", "actor_unit_id", "actor_label", "action", "object_type",
+        "object_id", "before_digest", "after_digest", "detail", "prev_hash",
+    )
+    return json.dumps([_plain(fields[k]) for k in keys], ensure_ascii=False).encode("utf-8")
+
+
+def entry_hash(key: bytes, fields: dict[str, Any]) -> str:
+    return hmac.new(key, _entry_material(fields), hashlib.sha256).hexdigest()
+
+
+def _lock_head(session: Session) -> AuditHead:
+    # A no-op write first: it takes the row lock on PostgreSQL and the write lock on SQLite
+    # before the tip is read, so two writers can never chain onto the same tip.
+    connection = session.connection()
+    result = connection.execute(update(AuditHead).where(AuditHead.id == 1).values(last_seq=AuditHead.last_seq))
+    if result.rowcount == 0:
+        connection.execute(insert(AuditHead).values(id=1, last_seq=0, last_hash=GENESIS))
+    row = connection.execute(select(AuditHead.last_seq, AuditHead.last_hash).where(AuditHead.id == 1)).one()
+    return AuditHead(id=1, last_seq=row.last_seq, last_hash=row.last_hash)
+
+
+def append(session: Session, records: Iterable[dict[str, Any]]) -> int:
+    """Append entries (dicts with action, object_type, object_id, digests, detail)."""
+    pending = list(records)
+    if not pending:
+        return 0
+    key = session.info.get(AUDIT_KEY_INFO)
+    if not isinstance(key, bytes):
+        raise RuntimeError("session has no audit key; open it through the node's session factory")
+    actor = session.info.get(ACTOR_INFO, SYSTEM)
+    clock = session.info.get(CLOCK_INFO)
+    now = clock.now() if clock is not None else utc_now()
+    head = _lock_head(session)
+    seq, prev = head.last_seq, head.last_hash
+    rows = []
+    for record in pending:
+        seq += 1
+        fields = {
+            "seq": seq,
+            "at": now,
+            "actor_user_id": actor.user_id,
+            "actor_unit_id": actor.unit_id,
+            "actor_label": actor.label,
+            "action": record["action"],
+            "object_type": record["object_type"],
+            "object_id": record["object_id"],
+            "before_digest": record.get("before_digest"),
+            "after_digest": record.get("after_digest"),
+            "detail": record.get("detail"),
+            "prev_hash": prev,
+        }
+        fields["entry_hash"] = prev = entry_hash(key, fields)
+        rows.append(fields)
+    connection = session.connection()
+    connection.execute(insert(AuditEntry), rows)
+    connection.execute(update(AuditHead).where(AuditHead.id == 1).values(last_seq=seq, last_hash=prev))
+    return len(rows)
+
+
+def record_read(session: Session, object_type: str, object_id: str, detail: str | None = None) -> None:
+    """Audit a read of a person record; written with the request's transaction."""
+    append(session, [{"action": "read", "object_type": object_type, "object_id": object_id, "detail": detail}])
+
+
+def _is_audited(instance: object) -> bool:
+    return bool(getattr(type(instance), "__audit__", True))
+
+
+def _column_values(instance: object, *, before: bool) -> dict[str, Any]:
+    state = inspect(instance)
+    values: dict[str, Any] = {}
+    for attr in state.mapper.column_attrs:
+        history = state.attrs[attr.key].history
+        if before and history.deleted:
+            values[attr.key] = history.deleted[0]
+        elif before and history.added:
+            continue
+        else:
+            values[attr.key] = getattr(instance, attr.key)
+    return values
+
+
+def _object_id(instance: object) -> str:
+    identity = inspect(instance).identity
+    if identity:
+        return "/".join(str(part) for part in identity)
+    mapper = inspect(instance).mapper
+    return "/".join(str(getattr(instance, col.key)) for col in mapper.primary_key)
+
+
+def _changes(session: Session) -> Iterator[dict[str, Any]]:
+    for instance in session.new:
+        if _is_audited(instance):
+            yield {
+                "action": "create",
+                "object_type": type(instance).__tablename__,  # type: ignore[attr-defined]
+                "object_id": _object_id(instance),
+                "after_digest": state_digest(_column_values(instance, before=False)),
+            }
+    for instance in session.dirty:
+        if _is_audited(instance) and session.is_modified(instance, include_collections=False):
+            yield {
+                "action": "update",
+                "object_type": type(instance).__tablename__,  # type: ignore[attr-defined]
+                "object_id": _object_id(instance),
+                "before_digest": state_digest(_column_values(instance, before=True)),
+                "after_digest": state_digest(_column_values(instance, before=False)),
+                "detail": ",".join(sorted(
+                    a.key for a in inspect(instance).mapper.column_attrs
+                    if inspect(instance).attrs[a.key].history.has_changes()
+                )),
+            }
+    for instance in session.deleted:
+        if _is_audited(instance):
+            yield {
+                "action": "delete",
+                "object_type": type(instance).__tablename__,  # type: ignore[attr-defined]
+                "object_id": _object_id(instance),
+                "before_digest": state_digest(_column_values(instance, before=True)),
+            }
+
+
+def _after_flush(session: Session, _context: UOWTransaction) -> None:
+    if AUDIT_KEY_INFO not in session.info:
+        return
+    append(session, _changes(session))
+
+
+def install_audit_hook() -> None:
+    """Audit every ORM write made through any Session. Idempotent."""
+    if not event.contains(Session, "after_flush", _after_flush):
+        event.listen(Session, "after_flush", _after_flush)
+
+
+def verify(session: Session, key: bytes) -> tuple[int, list[ChainProblem]]:
+    """Walk the chain; report each edited, deleted or inserted entry by its sequence number."""
+    problems: list[ChainProblem] = []
+    expected_seq = 1
+    prev = GENESIS
+    count = 0
+    for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.seq)).yield_per(2000):
+        count += 1
+        fields = {c.key: getattr(entry, c.key) for c in inspect(AuditEntry).column_attrs}
+        if entry.seq > expected_seq:
+            missing = (
+                f"entry {expected_seq}" if entry.seq == expected_seq + 1
+                else f"entries {expected_seq}-{entry.seq - 1}"
+            )
+            problems.append(ChainProblem(expected_seq, "deleted", f"{missing} deleted"))
+        elif entry.seq < expected_seq:
+            problems.append(ChainProblem(entry.seq, "inserted", f"entry {entry.seq} out of order"))
+        if entry_hash(key, fields) != entry.entry_hash:
+            problems.append(ChainProblem(
+                entry.seq, "edited" if entry.prev_hash == prev else "inserted",
+                f"entry {entry.seq} does not match its hash (edited or forged)",
+            ))
+        elif entry.prev_hash != prev:
+            problems.append(ChainProblem(
+                entry.seq, "broken", f"entry {entry.seq} does not follow entry {entry.seq - 1}",
+            ))
+        prev = entry.entry_hash
+        expected_seq = entry.seq + 1
+    head = session.get(AuditHead, 1)
+    last_seq = expected_seq - 1
+    if head is not None:
+        if head.last_seq > last_seq:
+            problems.append(ChainProblem(
+                last_seq + 1, "deleted", f"entries {last_seq + 1}-{head.last_seq} deleted from the end",
+            ))
+        elif head.last_seq < last_seq:
+            problems.append(ChainProblem(
+                head.last_seq + 1, "inserted", f"entries after {head.last_seq} were added outside the chain",
+            ))
+        elif head.last_hash != prev:
+            problems.append(ChainProblem(last_seq, "edited", "the chain tip does not match the recorded head"))
+    elif count:
+        problems.append(ChainProblem(None, "deleted", "the chain head record is missing"))
+    return count, problems

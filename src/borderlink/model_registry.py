@@ -1,0 +1,9 @@
+"""Imports every domain's models so the metadata is complete for migrations and checks."""
+
+from __future__ import annotations
+
+from borderlink.audit import models as audit_models
+from borderlink.db import Base
+from borderlink.directory import models as directory_models
+
+__all__ = ["Base", "audit_models", "directory_models"]
