@@ -1,0 +1,3 @@
+from borderlink.cli.main import run
+
+run()

@@ -1,0 +1,77 @@
+"""Roles grant permissions; a user's unit and the units below it bound what they may touch."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+
+from borderlink.directory.models import Role, Tier
+
+
+class Permission(enum.StrEnum):
+    DIRECTORY_READ = "directory.read"
+    USERS_READ = "users.read"
+    USERS_MANAGE = "users.manage"
+    TOKENS_OWN = "tokens.own"
+    AUDIT_READ = "audit.read"
+    EXCHANGE_READ = "exchange.read"
+    EXCHANGE_OPERATE = "exchange.operate"
+    HOTLINE_READ = "hotline.read"
+    HOTLINE_SEND = "hotline.send"
+    HOTLINE_ANSWER = "hotline.answer"
+    HOTLINE_SUPERVISE = "hotline.supervise"
+    HOTLINE_CONFIGURE = "hotline.configure"
+
+
+_EVERYONE = {Permission.DIRECTORY_READ, Permission.TOKENS_OWN}
+_HOTLINE_WORK = {Permission.HOTLINE_READ, Permission.HOTLINE_SEND, Permission.HOTLINE_ANSWER}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ADMIN: frozenset(
+        _EVERYONE
+        | {
+            Permission.USERS_READ,
+            Permission.USERS_MANAGE,
+            Permission.AUDIT_READ,
+            Permission.EXCHANGE_READ,
+            Permission.EXCHANGE_OPERATE,
+            Permission.HOTLINE_CONFIGURE,
+        }
+    ),
+    Role.COMMANDER: frozenset(
+        _EVERYONE | _HOTLINE_WORK | {Permission.USERS_READ, Permission.HOTLINE_SUPERVISE}
+    ),
+    Role.OFFICER: frozenset(_EVERYONE | _HOTLINE_WORK),
+    Role.ANALYST: frozenset(
+        _EVERYONE | _HOTLINE_WORK | {Permission.EXCHANGE_READ, Permission.AUDIT_READ}
+    ),
+    Role.VIEWER: frozenset(_EVERYONE | {Permission.HOTLINE_READ}),
+}
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is acting, resolved once per request from a session cookie or an API token."""
+
+    user_id: str
+    username: str
+    display_name: str
+    role: Role
+    unit_id: str
+    unit_code: str
+    unit_tier: Tier
+    party: str
+    scope_unit_ids: frozenset[str]
+    language: str
+    timezone: str
+    via_token: bool = False
+
+    def can(self, permission: Permission) -> bool:
+        return permission in ROLE_PERMISSIONS[self.role]
+
+    def covers_unit(self, unit_id: str | None) -> bool:
+        return unit_id is not None and unit_id in self.scope_unit_ids
+
+    @property
+    def label(self) -> str:
+        return f"{self.username}@{self.unit_code}"

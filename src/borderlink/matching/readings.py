@@ -1,0 +1,263 @@
+"""Readings of Chinese names in Pinyin and Sino-Vietnamese, and Pinyin segmentation."""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections.abc import Sequence
+from functools import lru_cache
+
+from pypinyin import Style, lazy_pinyin, pinyin
+
+from borderlink.matching.tables import correspondence, han_viet_readings, pinyin_syllables
+
+# Two-character family names: split before the given name instead of after the first character.
+COMPOUND_SURNAMES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    # characters: (Pinyin, Sino-Vietnamese)
+    "欧阳": (("ou", "yang"), ("âu", "dương")),
+    "司马": (("si", "ma"), ("tư", "mã")),
+    "诸葛": (("zhu", "ge"), ("gia", "cát")),
+    "上官": (("shang", "guan"), ("thượng", "quan")),
+    "司徒": (("si", "tu"), ("tư", "đồ")),
+    "尉迟": (("yu", "chi"), ("uất", "trì")),
+    "东方": (("dong", "fang"), ("đông", "phương")),
+    "皇甫": (("huang", "fu"), ("hoàng", "phủ")),
+    "公孙": (("gong", "sun"), ("công", "tôn")),
+    "夏侯": (("xia", "hou"), ("hạ", "hầu")),
+    "令狐": (("ling", "hu"), ("lệnh", "hồ")),
+    "慕容": (("mu", "rong"), ("mộ", "dung")),
+    "宇文": (("yu", "wen"), ("vũ", "văn")),
+    "长孙": (("zhang", "sun"), ("trưởng", "tôn")),
+    "端木": (("duan", "mu"), ("đoan", "mộc")),
+    "轩辕": (("xuan", "yuan"), ("hiên", "viên")),
+    "独孤": (("du", "gu"), ("độc", "cô")),
+    "南宫": (("nan", "gong"), ("nam", "cung")),
+    "西门": (("xi", "men"), ("tây", "môn")),
+    "澹台": (("tan", "tai"), ("đạm", "đài")),
+    "钟离": (("zhong", "li"), ("chung", "li")),
+    "万俟": (("mo", "qi"), ("mặc", "kì")),
+    "呼延": (("hu", "yan"), ("hô", "diên")),
+    "闻人": (("wen", "ren"), ("văn", "nhân")),
+    "赫连": (("he", "lian"), ("hách", "liên")),
+    "申屠": (("shen", "tu"), ("thân", "đồ")),
+    "太史": (("tai", "shi"), ("thái", "sử")),
+    "公冶": (("gong", "ye"), ("công", "dã")),
+    "单于": (("chan", "yu"), ("thiền", "vu")),
+}
+
+# Family names read differently from the character's everyday reading; the first is usual.
+SURNAME_PINYIN: dict[str, tuple[str, ...]] = {
+    "曾": ("zeng",),
+    "单": ("shan",),
+    "解": ("xie",),
+    "仇": ("qiu",),
+    "朴": ("piao",),
+    "区": ("ou",),
+    "查": ("zha",),
+    "翟": ("zhai", "di"),
+    "乐": ("yue", "le"),
+    "盖": ("ge", "gai"),
+    "缪": ("miao",),
+    "覃": ("qin", "tan"),
+    "种": ("chong",),
+    "任": ("ren",),
+    "沈": ("shen",),
+    "秘": ("bi",),
+    "召": ("shao",),
+    "黑": ("he",),
+    "员": ("yun",),
+    "句": ("gou",),
+    "那": ("na",),
+    "燕": ("yan",),
+    "葛": ("ge",),
+    "宿": ("su",),
+    "冼": ("xian",),
+    "纪": ("ji",),
+    "折": ("she",),
+    "尉": ("wei", "yu"),
+    "隗": ("wei",),
+    "曲": ("qu",),
+    "朝": ("chao",),
+    "阚": ("kan",),
+    "佘": ("she",),
+    "乜": ("nie",),
+    "繁": ("po",),
+    "薄": ("bo",),
+    "柏": ("bai",),
+    "卜": ("bu",),
+    "车": ("che",),
+    "重": ("chong",),
+    "都": ("du",),
+    "谌": ("chen",),
+    "长": ("chang",),
+    "华": ("hua",),
+    "石": ("shi",),
+    "殷": ("yin",),
+    "过": ("guo",),
+    "朱": ("zhu",),
+    "贾": ("jia",),
+    "万": ("wan",),
+    "藏": ("zang",),
+}
+
+# Surnames whose Sino-Vietnamese reading is not the character's first table entry.
+SURNAME_HAN_VIET: dict[str, tuple[str, ...]] = {
+    "曾": ("tăng", "tằng"),
+    "单": ("thiện", "đơn", "thiền"),
+    "解": ("giải",),
+    "仇": ("cừu",),
+    "朴": ("phác",),
+    "区": ("âu", "khu"),
+    "查": ("tra",),
+    "翟": ("địch", "trạch"),
+    "乐": ("nhạc", "lạc"),
+    "覃": ("đàm", "tần"),
+    "黄": ("hoàng", "huỳnh"),
+    "武": ("vũ", "võ"),
+    "周": ("chu", "châu"),
+    "李": ("lí",),
+}
+
+MAX_READINGS = 6
+
+
+def split_surname(han: str) -> tuple[str, str]:
+    if len(han) > 2 and han[:2] in COMPOUND_SURNAMES:
+        return han[:2], han[2:]
+    return han[:1], han[1:]
+
+
+def _limited_product(options: Sequence[Sequence[str]], limit: int) -> list[tuple[str, ...]]:
+    """Combinations in order of total rank, so the usual readings come first."""
+    scored = [
+        (sum(ranks), tuple(option[rank] for option, rank in zip(options, ranks, strict=True)))
+        for ranks in itertools.product(*(range(min(len(option), 3)) for option in options))
+    ]
+    scored.sort(key=lambda item: item[0])
+    unique: list[tuple[str, ...]] = []
+    for _, combination in scored:
+        if combination not in unique:
+            unique.append(combination)
+        if len(unique) >= limit:
+            break
+    return unique
+
+
+@lru_cache(maxsize=100_000)
+def han_pinyin(han: str) -> tuple[tuple[str, ...], ...]:
+    """Candidate toneless Pinyin syllable sequences of a Chinese name, the usual one first."""
+    if not han:
+        return ()
+    surname, given = split_surname(han)
+    if surname in COMPOUND_SURNAMES:
+        surname_options: list[tuple[str, ...]] = [COMPOUND_SURNAMES[surname][0]]
+    elif surname in SURNAME_PINYIN:
+        surname_options = [(reading,) for reading in SURNAME_PINYIN[surname]]
+    else:
+        surname_options = [tuple(lazy_pinyin(surname, style=Style.NORMAL))]
+    given_default = tuple(lazy_pinyin(given, style=Style.NORMAL)) if given else ()
+    per_char = pinyin(given, style=Style.NORMAL, heteronym=True) if given else []
+    given_options: list[list[str]] = []
+    for position, readings in enumerate(per_char):
+        ordered = [given_default[position]] if position < len(given_default) else []
+        ordered.extend(r for r in readings if r not in ordered)
+        given_options.append(ordered)
+    given_sequences = _limited_product(given_options, 4) if given_options else [()]
+    sequences = [
+        surname_reading + given_reading
+        for surname_reading in surname_options
+        for given_reading in given_sequences
+    ]
+    return tuple(dict.fromkeys(sequences))[:MAX_READINGS]
+
+
+@lru_cache(maxsize=100_000)
+def han_viet(han: str) -> tuple[tuple[str, ...], ...]:
+    """Candidate Sino-Vietnamese syllable sequences (with diacritics), the usual one first."""
+    if not han:
+        return ()
+    table = han_viet_readings()
+    surname, given = split_surname(han)
+    options: list[Sequence[str]] = []
+    if surname in COMPOUND_SURNAMES:
+        options.extend((syllable,) for syllable in COMPOUND_SURNAMES[surname][1])
+    elif surname:
+        options.append(SURNAME_HAN_VIET.get(surname) or table.get(surname) or _unknown(surname))
+    for char in given:
+        options.append(table.get(char) or _unknown(char))
+    return tuple(_limited_product(options, MAX_READINGS))
+
+
+def _unknown(char: str) -> tuple[str, ...]:
+    # Keeps the syllable count aligned; a Pinyin placeholder never equals a Hán-Việt syllable.
+    return (lazy_pinyin(char, style=Style.NORMAL)[0],)
+
+
+@lru_cache(maxsize=100_000)
+def segment_pinyin(token: str) -> tuple[str, ...] | None:
+    """Split run-together Pinyin (XIAOHONG → xiao hong) into the fewest syllables, if possible."""
+    syllables = pinyin_syllables()
+    text = token.replace("yu", "yu")
+    length = len(text)
+    best: list[tuple[str, ...] | None] = [None] * (length + 1)
+    best[0] = ()
+    for end in range(1, length + 1):
+        for start in range(max(0, end - 6), end):
+            prefix = best[start]
+            if prefix is None or text[start:end] not in syllables:
+                continue
+            candidate = (*prefix, text[start:end])
+            current = best[end]
+            if current is None or len(candidate) < len(current):
+                best[end] = candidate
+    return best[length]
+
+
+def _projections(
+    syllables: Sequence[str],
+    table: dict[str, tuple[tuple[str, float], ...]],
+    limit: int,
+    per_syllable: int = 6,
+) -> list[tuple[tuple[str, ...], float]]:
+    """Most probable syllable sequences in the other reading system (beam search)."""
+    beam: list[tuple[float, tuple[str, ...]]] = [(1.0, ())]
+    for syllable in syllables:
+        options = table.get(syllable, ())[:per_syllable]
+        if not options:
+            return []
+        extended = [
+            (probability * weight, (*sequence, target))
+            for probability, sequence in beam
+            for target, weight in options
+        ]
+        beam = heapq.nlargest(limit, extended, key=lambda item: item[0])
+    return [(sequence, probability) for probability, sequence in beam]
+
+
+@lru_cache(maxsize=100_000)
+def pinyin_to_han_viet(syllables: tuple[str, ...], limit: int = 24) -> tuple[tuple[str, ...], ...]:
+    """Folded Hán-Việt sequences a Pinyin sequence most likely stands for."""
+    found = _projections(syllables, correspondence().han_viet_given_pinyin, limit)
+    return tuple(sequence for sequence, _ in found)
+
+
+@lru_cache(maxsize=100_000)
+def han_viet_to_pinyin(syllables: tuple[str, ...], limit: int = 24) -> tuple[tuple[str, ...], ...]:
+    """Pinyin sequences a folded Hán-Việt sequence most likely stands for."""
+    found = _projections(syllables, correspondence().pinyin_given_han_viet, limit)
+    return tuple(sequence for sequence, _ in found)
+
+
+def cross_similarity(pinyin_syllable: str, han_viet_syllable: str) -> float:
+    """How well a Pinyin syllable and a folded Hán-Việt syllable stand for the same character."""
+    table = correspondence()
+    weight = table.weights.get((pinyin_syllable, han_viet_syllable), 0.0)
+    if weight <= 0.0:
+        return 0.0
+    share = max(
+        weight / table.best_for_pinyin[pinyin_syllable],
+        weight / table.best_for_han_viet[han_viet_syllable],
+    )
+    if share < 0.05:
+        return 0.0
+    return 0.95 * share**0.5

@@ -1,0 +1,56 @@
+"""A running node's shared context: settings, database, clock and the background work it runs."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from borderlink.audit.service import ACTOR_INFO, AUDIT_KEY_INFO, CLOCK_INFO, SYSTEM, Actor, derive_audit_key
+from borderlink.audit.service import install_audit_hook
+from borderlink.clock import Clock, SystemClock
+from borderlink.config import NodeSettings
+from borderlink.db import make_engine, transaction
+
+BackgroundTask = Callable[["Node"], Awaitable[None]]
+
+
+@dataclasses.dataclass
+class Node:
+    settings: NodeSettings
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    clock: Clock
+    background_tasks: list[BackgroundTask] = dataclasses.field(default_factory=list)
+
+    @property
+    def party(self) -> str:
+        return self.settings.party
+
+    @contextmanager
+    def transaction(self, actor: Actor = SYSTEM) -> Iterator[Session]:
+        with transaction(self.session_factory, **{ACTOR_INFO: actor}) as session:
+            yield session
+
+
+def session_factory_for(engine: Engine, settings: NodeSettings, clock: Clock) -> sessionmaker[Session]:
+    install_audit_hook()
+    return sessionmaker(
+        bind=engine,
+        expire_on_commit=False,
+        info={AUDIT_KEY_INFO: derive_audit_key(settings.secret_key), CLOCK_INFO: clock},
+    )
+
+
+def open_node(settings: NodeSettings, clock: Clock | None = None, engine: Engine | None = None) -> Node:
+    clock = clock or SystemClock()
+    engine = engine or make_engine(settings.effective_database_url)
+    return Node(
+        settings=settings,
+        engine=engine,
+        session_factory=session_factory_for(engine, settings, clock),
+        clock=clock,
+    )

@@ -1,0 +1,107 @@
+"""`borderlink serve`: the node's web/API listener and, where configured, its other listeners,
+in one process, with the node's background work. Writes DIR/node.pid while running."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+from collections.abc import Callable, Iterator
+
+import uvicorn
+
+from borderlink.app import create_app
+from borderlink.config import NodeSettings
+from borderlink.errors import InvalidInput
+from borderlink.node import Node, open_node
+
+log = logging.getLogger("borderlink.server")
+
+# Domains that run listeners or background work of their own add themselves here.
+ListenerFactory = Callable[[Node], "uvicorn.Server | None"]
+NodeSetup = Callable[[Node], None]
+LISTENER_FACTORIES: list[ListenerFactory] = []
+NODE_SETUPS: list[NodeSetup] = []
+
+
+class QuietServer(uvicorn.Server):
+    """A uvicorn server that leaves signal handling to the node, which runs several of them."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def prepare_node(settings: NodeSettings) -> Node:
+    node = open_node(settings)
+    for setup in NODE_SETUPS:
+        setup(node)
+    return node
+
+
+def web_server(node: Node) -> uvicorn.Server:
+    config = uvicorn.Config(
+        create_app(node),
+        host=node.settings.listen_host,
+        port=node.settings.listen_port,
+        log_level="warning",
+        lifespan="on",
+        proxy_headers=False,
+        server_header=False,
+    )
+    return QuietServer(config)
+
+
+def _claim_pid_file(node: Node) -> None:
+    pid_file = node.settings.pid_file
+    if pid_file.exists():
+        try:
+            other = int(pid_file.read_text().strip())
+            os.kill(other, 0)
+        except (ValueError, ProcessLookupError, PermissionError):
+            pass  # a stale file left by a process that was killed
+        else:
+            if other != os.getpid():
+                raise InvalidInput(f"the node is already running (pid {other}, {pid_file})")
+    pid_file.write_text(f"{os.getpid()}\n")
+
+
+async def _serve_all(servers: list[uvicorn.Server]) -> None:
+    loop = asyncio.get_running_loop()
+
+    def stop() -> None:
+        for server in servers:
+            server.should_exit = True
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop)
+    tasks = [asyncio.create_task(server.serve()) for server in servers]
+    done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    stop()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    for task in done:
+        if task.exception() is not None:
+            raise task.exception()  # type: ignore[misc]
+    if any(not server.started for server in servers):
+        raise InvalidInput("a listener could not start (is the port already in use?)")
+
+
+def serve(settings: NodeSettings) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    node = prepare_node(settings)
+    servers = [web_server(node)]
+    for factory in LISTENER_FACTORIES:
+        listener = factory(node)
+        if listener is not None:
+            servers.append(listener)
+    _claim_pid_file(node)
+    try:
+        log.info("node %s serving on http://%s:%d", node.party, settings.listen_host, settings.listen_port)
+        asyncio.run(_serve_all(servers))
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            if node.settings.pid_file.read_text().strip() == str(os.getpid()):
+                node.settings.pid_file.unlink()
+        node.engine.dispose()

@@ -1,0 +1,143 @@
+"""Request plumbing: one transaction per request, who is asking, and what they may do.
+
+Every route declares its permission with `require(...)` (or is listed in PUBLIC_PATHS); a test
+walks the routes to keep it that way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Request
+from sqlalchemy.orm import Session
+
+from borderlink.audit.service import ACTOR_INFO, Actor
+from borderlink.db import transaction
+from borderlink.directory import accounts
+from borderlink.directory.permissions import Permission, Principal
+from borderlink.node import Node
+from borderlink.web.i18n import pick_language
+
+SESSION_COOKIE = "bl_session"
+LANGUAGE_COOKIE = "bl_lang"
+CSRF_HEADER = "x-csrf-token"
+CSRF_FIELD = "csrf_token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+PUBLIC_PATHS = frozenset({"/health", "/login", "/logout", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
+
+
+class LoginRequired(Exception):
+    """Raised for pages; the app turns it into a redirect to the login page."""
+
+    def __init__(self, next_path: str) -> None:
+        super().__init__(next_path)
+        self.next_path = next_path
+
+
+def get_node(request: Request) -> Node:
+    node: Node = request.app.state.node
+    return node
+
+
+def now(request: Request) -> dt.datetime:
+    return get_node(request).clock.now()
+
+
+def db_session(request: Request) -> Iterator[Session]:
+    """The request's single transaction: committed once the handler has succeeded."""
+    with transaction(get_node(request).session_factory) as session:
+        yield session
+
+
+DbSession = Annotated[Session, Depends(db_session)]
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/metrics"
+
+
+def _language_for(request: Request, principal: Principal | None) -> str:
+    node = get_node(request)
+    return pick_language(
+        request.query_params.get("lang"),
+        principal.language if principal else None,
+        request.cookies.get(LANGUAGE_COOKIE),
+        accept_language=request.headers.get("accept-language"),
+        default=node.settings.default_language,
+    )
+
+
+def resolve_principal(request: Request, session: Session) -> Principal | None:
+    node = get_node(request)
+    moment = node.clock.now()
+    settings = node.settings
+    header = request.headers.get("authorization", "")
+    user = None
+    via_token = False
+    csrf_token = ""
+    if header.lower().startswith("bearer "):
+        user = accounts.resolve_token(session, header[7:].strip(), moment)
+        via_token = True
+        if user is None:
+            raise HTTPException(status_code=401, detail="invalid or revoked token",
+                                headers={"WWW-Authenticate": "Bearer"})
+    else:
+        cookie = request.cookies.get(SESSION_COOKIE)
+        web_session = accounts.resolve_web_session(session, cookie, moment) if cookie else None
+        if web_session is not None:
+            user = web_session.user
+            csrf_token = web_session.csrf_token
+    if user is None:
+        return None
+    principal = accounts.principal_for(
+        session, user, via_token=via_token, default_timezone=settings.timezone
+    )
+    request.state.csrf_token = csrf_token
+    return principal
+
+
+async def _check_csrf(request: Request, principal: Principal) -> None:
+    if principal.via_token or request.method in SAFE_METHODS:
+        return
+    expected = request.state.csrf_token
+    supplied = request.headers.get(CSRF_HEADER)
+    if not supplied:
+        content_type = request.headers.get("content-type", "")
+        if "form" in content_type:
+            form = await request.form()
+            value = form.get(CSRF_FIELD)
+            supplied = value if isinstance(value, str) else None
+    if not expected or not supplied or not secrets.compare_digest(expected, supplied):
+        raise HTTPException(status_code=403, detail="missing or wrong CSRF token; reload the page")
+
+
+def require(permission: Permission) -> Callable[..., Any]:
+    """Dependency: an authenticated principal holding `permission` (else 401/redirect, or 403)."""
+
+    async def dependency(request: Request, session: DbSession) -> Principal:
+        principal = resolve_principal(request, session)
+        if principal is None:
+            if _is_api(request):
+                raise HTTPException(status_code=401, detail="authentication required",
+                                    headers={"WWW-Authenticate": "Bearer"})
+            raise LoginRequired(request.url.path)
+        session.info[ACTOR_INFO] = Actor(principal.user_id, principal.unit_id, principal.label)
+        request.state.principal = principal
+        request.state.language = _language_for(request, principal)
+        request.state.timezone = principal.timezone
+        await _check_csrf(request, principal)
+        if not principal.can(permission):
+            raise HTTPException(status_code=403, detail=f"your role may not do this ({permission.value})")
+        return principal
+
+    dependency.required_permission = permission  # type: ignore[attr-defined]
+    return dependency
+
+
+def public_page(request: Request) -> None:
+    """For the few pages open without login: set the language and zone to show them in."""
+    request.state.language = _language_for(request, None)
+    request.state.timezone = get_node(request).settings.timezone

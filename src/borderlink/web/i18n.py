@@ -1,0 +1,67 @@
+"""Translations from the Babel catalogs (vi, zh_Hans, en), and per-viewer time display."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable
+from importlib import resources
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from babel.messages.pofile import read_po
+
+LANGUAGES = ("vi", "zh_Hans", "en")
+LANGUAGE_NAMES = {"vi": "Tiếng Việt", "zh_Hans": "简体中文", "en": "English"}
+Translator = Callable[..., str]
+
+
+@functools.cache
+def catalog(language: str) -> dict[str, str]:
+    """The message table of one language, read straight from its .po file."""
+    path = resources.files("borderlink.web") / "translations" / language / "LC_MESSAGES" / "messages.po"
+    if not path.is_file():
+        return {}
+    with path.open("rb") as handle:
+        po = read_po(handle, locale=language)
+    return {str(m.id): str(m.string) for m in po if m.id and m.string and not m.fuzzy}
+
+
+def translator(language: str) -> Translator:
+    table = catalog(language if language in LANGUAGES else "en")
+
+    def gettext(message: str, **values: object) -> str:
+        text = table.get(message, message)
+        return text % values if values else text
+
+    return gettext
+
+
+def pick_language(*candidates: str | None, accept_language: str | None = None, default: str = "en") -> str:
+    for candidate in candidates:
+        if candidate in LANGUAGES:
+            return candidate
+    for part in (accept_language or "").split(","):
+        tag = part.split(";")[0].strip().lower()
+        if tag.startswith("zh"):
+            return "zh_Hans"
+        if tag.startswith("vi"):
+            return "vi"
+        if tag.startswith("en"):
+            return "en"
+    return default
+
+
+def babel_locale(language: str) -> str:
+    return {"zh_Hans": "zh_Hans_CN", "vi": "vi_VN"}.get(language, "en_GB")
+
+
+def local_time(moment: dt.datetime | None, zone: str, language: str, fmt: str = "medium") -> str:
+    """A UTC moment shown in the viewer's own zone and language, with the zone's offset."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(ZoneInfo(zone))
+    text = format_datetime(local, format=fmt, locale=babel_locale(language))
+    offset = local.utcoffset() or dt.timedelta(0)
+    hours = int(offset.total_seconds() // 3600)
+    return f"{text} (UTC{hours:+d})"

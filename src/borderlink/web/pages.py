@@ -1,0 +1,142 @@
+"""Shell pages: login, logout, home and personal preferences."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from borderlink.directory import accounts
+from borderlink.directory import service as directory
+from borderlink.directory.permissions import Permission, Principal
+from borderlink.errors import AuthenticationFailed, InvalidInput
+from borderlink.web.deps import LANGUAGE_COOKIE, SESSION_COOKIE, DbSession, get_node, public_page, require
+from borderlink.web.i18n import LANGUAGES
+from borderlink.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+LOGIN_CSRF_COOKIE = "bl_login_csrf"
+
+
+def _safe_next(path: str | None) -> str:
+    if path and path.startswith("/") and not path.startswith("//"):
+        return path
+    return "/"
+
+
+@router.get("/login")
+def login_form(request: Request, next: str = "/") -> Response:  # noqa: A002
+    public_page(request)
+    token = secrets.token_urlsafe(24)
+    request.state.csrf_token = token
+    response = render(request, "web/login.html", {"next_path": _safe_next(next), "error": None, "username": ""})
+    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict",
+                        secure=get_node(request).settings.secure_cookies)
+    if request.query_params.get("lang") in LANGUAGES:
+        response.set_cookie(LANGUAGE_COOKIE, request.state.language, samesite="lax", max_age=365 * 86400)
+    return response
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    session: DbSession,
+    username: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    totp: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/",  # noqa: A002
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    public_page(request)
+    node = get_node(request)
+    settings = node.settings
+    expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if not expected or not secrets.compare_digest(expected, csrf_token):
+        request.state.csrf_token = expected or secrets.token_urlsafe(24)
+        return render(request, "web/login.html",
+                      {"next_path": _safe_next(next), "error": "The form expired; please try again.",
+                       "username": username}, status_code=400)
+    try:
+        user = accounts.authenticate_password(
+            session, username, password, totp or None, now=node.clock.now(),
+            max_failures=settings.max_failed_logins, lockout=dt.timedelta(minutes=settings.lockout_minutes),
+        )
+    except AuthenticationFailed as exc:
+        # The failure count must survive the error page, so this transaction still commits.
+        request.state.csrf_token = expected
+        message = "The account is locked for a while after too many failed attempts." if "locked" in str(exc) \
+            else "Wrong username, password or code."
+        return render(request, "web/login.html",
+                      {"next_path": _safe_next(next), "error": message, "username": username}, status_code=401)
+    token = accounts.start_web_session(session, user, now=node.clock.now(),
+                                       lifetime=dt.timedelta(hours=settings.session_hours))
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax", secure=settings.secure_cookies,
+                        max_age=settings.session_hours * 3600)
+    response.delete_cookie(LOGIN_CSRF_COOKIE)
+    return response
+
+
+@router.post("/logout")
+def logout(
+    request: Request, session: DbSession, _: Annotated[Principal, Depends(require(Permission.DIRECTORY_READ))]
+) -> Response:
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        accounts.end_web_session(session, cookie)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("/")
+def home(
+    request: Request, session: DbSession,
+    principal: Annotated[Principal, Depends(require(Permission.DIRECTORY_READ))],
+) -> Response:
+    unit = directory.get_unit(session, principal.unit_id)
+    return render(request, "web/home.html", {
+        "unit": unit, "counterparts": directory.counterparts_of(session, unit.id), "now": get_node(request).clock.now(),
+    })
+
+
+@router.get("/preferences")
+def preferences_form(
+    request: Request, session: DbSession,
+    principal: Annotated[Principal, Depends(require(Permission.TOKENS_OWN))],
+) -> Response:
+    user = accounts.get_visible_user(session, principal, principal.user_id)
+    return render(request, "web/preferences.html", {"user": user, "message": None, "totp_secret": None})
+
+
+@router.post("/preferences")
+def save_preferences(
+    request: Request, session: DbSession,
+    principal: Annotated[Principal, Depends(require(Permission.TOKENS_OWN))],
+    language: Annotated[str, Form()],
+    timezone: Annotated[str, Form()],
+) -> Response:
+    try:
+        accounts.set_preferences(session, principal, language, timezone.strip())
+    except InvalidInput as exc:
+        user = accounts.get_visible_user(session, principal, principal.user_id)
+        return render(request, "web/preferences.html", {"user": user, "message": str(exc), "totp_secret": None},
+                      status_code=422)
+    response = RedirectResponse("/preferences", status_code=303)
+    response.set_cookie(LANGUAGE_COOKIE, language, samesite="lax", max_age=365 * 86400)
+    return response
+
+
+@router.post("/preferences/totp")
+def start_totp(
+    request: Request, session: DbSession,
+    principal: Annotated[Principal, Depends(require(Permission.TOKENS_OWN))],
+) -> Response:
+    secret = accounts.enable_totp(session, principal)
+    user = accounts.get_visible_user(session, principal, principal.user_id)
+    uri = accounts.totp_uri(secret, principal.username, f"BorderLink {principal.party}")
+    return render(request, "web/preferences.html",
+                  {"user": user, "message": None, "totp_secret": secret, "totp_uri": uri})

@@ -1,0 +1,49 @@
+"""Jinja2 environment over every domain's templates folder; renders pages in the viewer's language."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, PackageLoader, PrefixLoader, select_autoescape
+
+from borderlink.web.i18n import LANGUAGE_NAMES, LANGUAGES, local_time, translator
+
+TEMPLATE_PACKAGES = ("web", "directory", "audit", "exchange", "hotline")
+
+
+@functools.cache
+def environment() -> Environment:
+    loaders = {}
+    for name in TEMPLATE_PACKAGES:
+        try:
+            loaders[name] = PackageLoader(f"borderlink.{name}", "templates")
+        except (ValueError, ModuleNotFoundError):
+            continue
+    env = Environment(loader=PrefixLoader(loaders), autoescape=select_autoescape(default=True))
+    env.globals["LANGUAGES"] = LANGUAGES
+    env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
+    return env
+
+
+def render(request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
+    language: str = getattr(request.state, "language", "en")
+    zone: str = getattr(request.state, "timezone", "UTC")
+    principal = getattr(request.state, "principal", None)
+    node = request.app.state.node
+    values: dict[str, Any] = {
+        "request": request,
+        "_": translator(language),
+        "lang": language,
+        "zone": zone,
+        "principal": principal,
+        "csrf_token": getattr(request.state, "csrf_token", ""),
+        "node_party": node.settings.party,
+        "node_name": getattr(node.settings, f"name_{'zh' if language == 'zh_Hans' else language}"),
+        "localtime": lambda moment, fmt="medium": local_time(moment, zone, language, fmt),
+    }
+    values.update(context or {})
+    html = environment().get_template(template).render(values)
+    return HTMLResponse(html, status_code=status_code)
