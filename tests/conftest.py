@@ -1,0 +1,28 @@
+"""Fixtures shared by every test layer."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from borderlink.config import NodeSettings, write_node_config
+
+PG_URL_VAR = "BORDERLINK_TEST_DATABASE_URL"
+
+
+def postgres_url() -> str | None:
+    return os.environ.get(PG_URL_VAR) or None
+
+
+@pytest.fixture
+def node_dir_factory(tmp_path: Path) -> Iterator[object]:
+    """Make a node directory: `make(party, **settings)` returns its loaded settings."""
+    counter = iter(range(1000))
+
+    def make(party: str = "VN", **overrides: object) -> NodeSettings:
+        return write_node_config(tmp_path / f"node-{party.lower()}-{next(counter)}", party, dict(overrides))
+
+    yield make
