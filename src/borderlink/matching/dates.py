@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 _ISO = re.compile(r"^(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?$")
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
@@ -14,7 +14,7 @@ _CHINESE = re.compile(r"^(\d{4})\s*年\s*(?:(\d{1,2})\s*月\s*(?:(\d{1,2})\s*日
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 
 
-class DateAgreement(str, Enum):
+class DateAgreement(StrEnum):
     SAME = "agree"
     COMPATIBLE = "compatible"
     CONFLICT = "conflict"
@@ -49,9 +49,7 @@ def parse_birth_date(text: str | None) -> PartialDate | None:
         parts = (match.group(3), match.group(2), match.group(1))
     elif match := _MONTH_YEAR.match(value):
         parts = (match.group(2), match.group(1), None)
-    elif match := _CHINESE.match(value):
-        parts = (match.group(1), match.group(2), match.group(3))
-    elif match := _COMPACT.match(value):
+    elif (match := _CHINESE.match(value)) or (match := _COMPACT.match(value)):
         parts = (match.group(1), match.group(2), match.group(3))
     if parts is None:
         return None

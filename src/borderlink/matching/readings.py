@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import math
 from collections.abc import Sequence
 from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin, pinyin
 
+from borderlink.matching.normalise import fold
 from borderlink.matching.tables import correspondence, han_viet_readings, pinyin_syllables
 
 # Two-character family names: split before the given name instead of after the first character.
@@ -248,8 +250,20 @@ def han_viet_to_pinyin(syllables: tuple[str, ...], limit: int = 24) -> tuple[tup
     return tuple(sequence for sequence, _ in found)
 
 
+@lru_cache(maxsize=1)
+def _compound_surname_pairs() -> frozenset[tuple[str, str]]:
+    # Compound surnames have fixed readings (诸葛 Zhuge = Gia Cát) that syllable counts miss.
+    return frozenset(
+        (pinyin_syllable, fold(han_viet_syllable))
+        for pinyin_reading, han_viet_reading in COMPOUND_SURNAMES.values()
+        for pinyin_syllable, han_viet_syllable in zip(pinyin_reading, han_viet_reading, strict=True)
+    )
+
+
 def cross_similarity(pinyin_syllable: str, han_viet_syllable: str) -> float:
     """How well a Pinyin syllable and a folded Hán-Việt syllable stand for the same character."""
+    if (pinyin_syllable, han_viet_syllable) in _compound_surname_pairs():
+        return 0.95
     table = correspondence()
     weight = table.weights.get((pinyin_syllable, han_viet_syllable), 0.0)
     if weight <= 0.0:
@@ -260,4 +274,4 @@ def cross_similarity(pinyin_syllable: str, han_viet_syllable: str) -> float:
     )
     if share < 0.05:
         return 0.0
-    return 0.95 * share**0.5
+    return 0.95 * math.sqrt(share)

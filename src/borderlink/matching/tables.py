@@ -37,7 +37,11 @@ def han_viet_readings() -> dict[str, tuple[str, ...]]:
 @cache
 def simplified_forms() -> dict[str, str]:
     """Traditional character → simplified character."""
-    return dict(line.split("\t") for line in _data_lines("simplified.tsv.gz"))  # type: ignore[misc]
+    table: dict[str, str] = {}
+    for line in _data_lines("simplified.tsv.gz"):
+        traditional, simplified = line.split("\t")
+        table[traditional] = simplified
+    return table
 
 
 @cache
@@ -51,8 +55,8 @@ def pinyin_syllables() -> frozenset[str]:
 def correspondence() -> Correspondence:
     weights: dict[tuple[str, str], float] = {}
     for line in _data_lines("pinyin_han_viet.tsv.gz"):
-        pinyin, han_viet, weight = line.split("\t")
-        weights[(pinyin, han_viet)] = float(weight)
+        pinyin, han_viet, weight_text = line.split("\t")
+        weights[(pinyin, han_viet)] = float(weight_text)
     by_pinyin: dict[str, list[tuple[str, float]]] = {}
     by_han_viet: dict[str, list[tuple[str, float]]] = {}
     for (pinyin, han_viet), weight in weights.items():

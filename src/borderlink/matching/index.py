@@ -1,0 +1,294 @@
+"""In-memory candidate index: blocking keys in a shared phonetic space, then pairwise scoring."""
+
+from __future__ import annotations
+
+import multiprocessing
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from borderlink.matching.dates import DateAgreement, PartialDate
+from borderlink.matching.models import Match, PersonRecord
+from borderlink.matching.readings import han_viet_to_pinyin, pinyin_to_han_viet
+from borderlink.matching.render import NameForms, han_viet_key
+from borderlink.matching.scoring import (
+    BIRTH_DATE_CONFLICT,
+    DEFAULT_THRESHOLD,
+    GENDER_CONFLICT,
+    NATIONALITY_CONFLICT,
+    PreparedRecord,
+    prepare,
+    score_prepared,
+    upper_bound,
+)
+
+# Candidates scored per query at most; keys are visited best first, so the cap drops only the
+# weakest cross-script guesses of very common names.
+MAX_SCORED_CANDIDATES = 400
+# Projected readings of a Latin name into the other reading system, most probable first.
+PROJECTIONS_PER_FORM = 24
+_GENDER_CODES = {"M": 1, "F": 2}
+_GENDER_NAMES = {1: "M", 2: "F"}
+_FIELD_SEPARATOR = "\x1f"
+_NAME_SEPARATOR = "\x1e"
+_CONTROL = dict.fromkeys(range(32), " ")
+
+
+def _sorted_key(prefix: str, syllables: Iterable[str]) -> str:
+    # Sorting the syllables makes the key blind to family-first / given-first order.
+    return prefix + " ".join(sorted(syllables))
+
+
+def entry_keys(forms: NameForms) -> set[str]:
+    """Blocking keys under which a watchlist name is filed."""
+    keys = {_sorted_key("p", sequence) for sequence in forms.pinyin}
+    keys.update(_sorted_key("v", map(han_viet_key, sequence)) for sequence in forms.han_viet)
+    if not keys and forms.latin:
+        keys.add(_sorted_key("l", forms.latin))
+    return keys
+
+
+def query_keys(forms: NameForms) -> list[str]:
+    """Keys to look up for a query, direct renderings first, then cross-script projections."""
+    keys = list(dict.fromkeys(entry_keys(forms)))
+    if forms.latin:
+        keys.append(_sorted_key("l", forms.latin))
+    if not forms.from_characters:
+        for sequence in forms.pinyin[:2]:
+            for projected in pinyin_to_han_viet(sequence, PROJECTIONS_PER_FORM):
+                keys.append(_sorted_key("v", map(han_viet_key, projected)))
+        for sequence in forms.han_viet[:2]:
+            folded = tuple(han_viet_key(syllable) for syllable in sequence)
+            for projected in han_viet_to_pinyin(folded, PROJECTIONS_PER_FORM):
+                keys.append(_sorted_key("p", projected))
+    return list(dict.fromkeys(keys))
+
+
+def encode_forms(forms: NameForms) -> str:
+    return _FIELD_SEPARATOR.join(
+        (
+            forms.original.translate(_CONTROL),
+            forms.han,
+            "|".join(" ".join(sequence) for sequence in forms.pinyin),
+            "|".join(" ".join(sequence) for sequence in forms.han_viet),
+            " ".join(forms.latin),
+        )
+    )
+
+
+def decode_forms(encoded: str) -> NameForms:
+    original, han, pinyin, han_viet, latin = encoded.split(_FIELD_SEPARATOR)
+    return NameForms(
+        original=original,
+        han=han,
+        pinyin=tuple(tuple(part.split(" ")) for part in pinyin.split("|")) if pinyin else (),
+        han_viet=tuple(tuple(part.split(" ")) for part in han_viet.split("|")) if han_viet else (),
+        latin=tuple(latin.split(" ")) if latin else (),
+        from_characters=bool(han),
+    )
+
+
+class WatchlistIndex:
+    """Watchlist entries held column-wise in compact arrays; immutable once built."""
+
+    __slots__ = (
+        "_birth_day",
+        "_birth_month",
+        "_birth_year",
+        "_documents",
+        "_encoded_names",
+        "_gender",
+        "_ids",
+        "_key_hashes",
+        "_nationalities",
+        "_nationality",
+        "_postings",
+    )
+
+    def __init__(self) -> None:
+        self._ids: list[str] = []
+        self._encoded_names: list[str] = []
+        self._documents: dict[int, str] = {}
+        self._nationalities: list[str] = [""]
+        self._birth_year: npt.NDArray[np.int16] = np.zeros(0, dtype=np.int16)
+        self._birth_month: npt.NDArray[np.int8] = np.zeros(0, dtype=np.int8)
+        self._birth_day: npt.NDArray[np.int8] = np.zeros(0, dtype=np.int8)
+        self._gender: npt.NDArray[np.int8] = np.zeros(0, dtype=np.int8)
+        self._nationality: npt.NDArray[np.int16] = np.zeros(0, dtype=np.int16)
+        self._key_hashes: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
+        self._postings: npt.NDArray[np.int32] = np.zeros(0, dtype=np.int32)
+
+    @classmethod
+    def build(cls, records: Iterable[PersonRecord]) -> WatchlistIndex:
+        index = cls()
+        years, months, days = array("h"), array("b"), array("b")
+        genders, nationalities = array("b"), array("h")
+        key_hashes, postings = array("q"), array("i")
+        nationality_codes: dict[str, int] = {"": 0}
+        shared_strings: dict[str, str] = {}
+        for position, record in enumerate(records):
+            prepared = prepare(record)
+            index._ids.append(record.id)
+            encoded = _NAME_SEPARATOR.join(encode_forms(forms) for forms in prepared.names)
+            index._encoded_names.append(shared_strings.setdefault(encoded, encoded))
+            birth = prepared.birth_date
+            years.append(birth.year if birth else 0)
+            months.append(birth.month if birth else 0)
+            days.append(birth.day if birth else 0)
+            genders.append(_GENDER_CODES.get(prepared.gender or "", 0))
+            code = prepared.nationality or ""
+            nationalities.append(nationality_codes.setdefault(code, len(nationality_codes)))
+            if prepared.document_number:
+                index._documents[position] = prepared.document_number
+            keys: set[str] = set()
+            for forms in prepared.names:
+                keys |= entry_keys(forms)
+            for key in keys:
+                key_hashes.append(hash(key))
+                postings.append(position)
+        index._nationalities = list(nationality_codes)
+        index._birth_year = np.frombuffer(years, dtype=np.int16).copy()
+        index._birth_month = np.frombuffer(months, dtype=np.int8).copy()
+        index._birth_day = np.frombuffer(days, dtype=np.int8).copy()
+        index._gender = np.frombuffer(genders, dtype=np.int8).copy()
+        index._nationality = np.frombuffer(nationalities, dtype=np.int16).copy()
+        hashes = np.frombuffer(key_hashes, dtype=np.int64)
+        order = np.argsort(hashes, kind="stable")
+        index._key_hashes = hashes[order]
+        index._postings = np.frombuffer(postings, dtype=np.int32)[order]
+        return index
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def _entry(self, position: int) -> PreparedRecord:
+        year = int(self._birth_year[position])
+        birth = (
+            PartialDate(year, int(self._birth_month[position]), int(self._birth_day[position]))
+            if year
+            else None
+        )
+        nationality = self._nationalities[int(self._nationality[position])] or None
+        encoded = self._encoded_names[position]
+        names = (
+            tuple(decode_forms(part) for part in encoded.split(_NAME_SEPARATOR)) if encoded else ()
+        )
+        return PreparedRecord(
+            id=self._ids[position],
+            names=names,
+            birth_date=birth,
+            gender=_GENDER_NAMES.get(int(self._gender[position])),
+            nationality=nationality,
+            document_number=self._documents.get(position),
+        )
+
+    def _candidates(self, query: PreparedRecord) -> npt.NDArray[np.int32]:
+        keys: list[str] = []
+        for forms in query.names:
+            keys.extend(query_keys(forms))
+        keys = list(dict.fromkeys(keys))
+        if not keys or len(self._key_hashes) == 0:
+            return np.zeros(0, dtype=np.int32)
+        wanted = np.fromiter((hash(key) for key in keys), dtype=np.int64, count=len(keys))
+        starts = np.searchsorted(self._key_hashes, wanted, side="left")
+        ends = np.searchsorted(self._key_hashes, wanted, side="right")
+        slices = [self._postings[s:e] for s, e in zip(starts, ends, strict=True) if e > s]
+        if not slices:
+            return np.zeros(0, dtype=np.int32)
+        found = np.concatenate(slices)
+        # Keep the order in which keys found them (direct renderings first), without repeats.
+        _, first = np.unique(found, return_index=True)
+        return found[np.sort(first)]
+
+    def _plausible(
+        self, query: PreparedRecord, candidates: npt.NDArray[np.int32], threshold: float
+    ) -> npt.NDArray[np.int32]:
+        """Drop candidates whose conflicting fields alone keep them below the threshold."""
+        if len(candidates) == 0:
+            return candidates
+        factor = np.ones(len(candidates), dtype=np.float64)
+        if query.birth_date is not None:
+            years = self._birth_year[candidates]
+            months = self._birth_month[candidates]
+            days = self._birth_day[candidates]
+            birth = query.birth_date
+            differs = years != birth.year
+            if birth.month:
+                differs |= (months != 0) & (months != birth.month)
+            if birth.day:
+                differs |= (days != 0) & (days != birth.day)
+            factor[(years != 0) & differs] *= BIRTH_DATE_CONFLICT
+        if query.gender is not None:
+            genders = self._gender[candidates]
+            code = _GENDER_CODES[query.gender]
+            factor[(genders != 0) & (genders != code)] *= GENDER_CONFLICT
+        if query.nationality is not None:
+            codes = self._nationality[candidates]
+            try:
+                code = self._nationalities.index(query.nationality)
+            except ValueError:
+                code = -1
+            factor[(codes != 0) & (codes != code)] *= NATIONALITY_CONFLICT
+        best = upper_bound(DateAgreement.SAME, "agree", "agree", query.document_number is not None)
+        return candidates[factor * best >= threshold - 1e-9]
+
+    def screen(
+        self, query: PersonRecord, threshold: float = DEFAULT_THRESHOLD, limit: int = 10
+    ) -> list[Match]:
+        """Watchlist entries scoring at least `threshold` against `query`, best first."""
+        prepared = prepare(query)
+        if not prepared.names:
+            return []
+        candidates = self._plausible(prepared, self._candidates(prepared), threshold)
+        matches = []
+        for position in candidates[:MAX_SCORED_CANDIDATES]:
+            match = score_prepared(prepared, self._entry(int(position)))
+            if match.score >= threshold:
+                matches.append(match)
+        matches.sort(key=lambda match: (-match.score, match.id))
+        return matches[:limit]
+
+    def screen_many(
+        self,
+        queries: Sequence[PersonRecord],
+        threshold: float = DEFAULT_THRESHOLD,
+        limit: int = 10,
+        workers: int = 1,
+    ) -> list[list[Match]]:
+        """Screen a batch; with workers > 1, forked processes share the index memory."""
+        if workers <= 1 or len(queries) < 2 * workers:
+            return [self.screen(query, threshold, limit) for query in queries]
+        try:
+            context = multiprocessing.get_context("fork")
+        except ValueError:
+            return [self.screen(query, threshold, limit) for query in queries]
+        global _FORKED_INDEX
+        _FORKED_INDEX = self
+        try:
+            with context.Pool(workers) as pool:
+                chunks = list(_chunks(queries, max(1, len(queries) // (workers * 8))))
+                results = pool.starmap(
+                    _screen_chunk, [(chunk, threshold, limit) for chunk in chunks]
+                )
+        finally:
+            _FORKED_INDEX = None
+        return [matches for chunk in results for matches in chunk]
+
+
+_FORKED_INDEX: WatchlistIndex | None = None
+
+
+def _chunks(items: Sequence[PersonRecord], size: int) -> Iterator[list[PersonRecord]]:
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
+
+
+def _screen_chunk(
+    chunk: list[PersonRecord], threshold: float, limit: int
+) -> list[list[Match]]:
+    index = _FORKED_INDEX
+    if index is None:
+        raise RuntimeError("screening worker started without an index")
+    return [index.screen(query, threshold, limit) for query in chunk]
