@@ -53,7 +53,7 @@ _NATIONALITY_LOOKUP: dict[str, str] = {
 
 
 def normalise_gender(value: str | None) -> str | None:
-    """"M", "F" or None (unknown or unreadable)."""
+    """Return "M", "F" or None (unknown or unreadable)."""
     if not value:
         return None
     key = unicodedata.normalize("NFC", value).strip().casefold()

@@ -285,9 +285,7 @@ def _chunks(items: Sequence[PersonRecord], size: int) -> Iterator[list[PersonRec
         yield list(items[start : start + size])
 
 
-def _screen_chunk(
-    chunk: list[PersonRecord], threshold: float, limit: int
-) -> list[list[Match]]:
+def _screen_chunk(chunk: list[PersonRecord], threshold: float, limit: int) -> list[list[Match]]:
     index = _FORKED_INDEX
     if index is None:
         raise RuntimeError("screening worker started without an index")

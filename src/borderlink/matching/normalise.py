@@ -64,9 +64,7 @@ def parse_name(name: str) -> ParsedName:
             latin = f"{family} {given}"
             family_first = True
     latin = latin.replace("<", " ").replace(",", " ")
-    tokens = tuple(
-        canonical_token(token) for token in _SEPARATORS.split(latin.casefold()) if token
-    )
+    tokens = tuple(canonical_token(token) for token in _SEPARATORS.split(latin.casefold()) if token)
     return ParsedName(han=han, tokens=tuple(t for t in tokens if t), family_first=family_first)
 
 
