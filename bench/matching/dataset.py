@@ -88,7 +88,11 @@ class Query:
     document_number: str | None
     true_ids: tuple[str, ...]
     acceptable_ids: tuple[str, ...] = ()
-    related_entry: str | None = None  # the entry a negative was derived from, for reports
+    related_entry: str | None = None  # the entry the query was made from, for reports
+    alt_names: tuple[str, ...] = ()  # queries carry one name; kept for a uniform record shape
+    # Clerical noise put into a positive query's birth date: "year_slip" (a year off) or
+    # "day_month_swap" (DD/MM read as MM/DD); None when the date is exact at its precision.
+    birth_date_noise: str | None = None
 
     @property
     def positive(self) -> bool:
@@ -228,7 +232,8 @@ class _Generator:
         return len(self.drafts) - 1
 
     def _query(self, category: str, person: Person, name: str, birth_date: str | None,
-               true_index: int | None, related: int | None = None) -> None:
+               true_index: int | None, related: int | None = None,
+               birth_date_noise: str | None = None) -> None:
         rng = self.rng
         document = None
         if true_index is not None and rng.random() < 0.1:
@@ -243,6 +248,7 @@ class _Generator:
             document_number=document,
             true_ids=(),
             related_entry=str(related) if related is not None else None,
+            birth_date_noise=birth_date_noise,
         )
         self.queries.append((query, true_index))
 
@@ -260,8 +266,13 @@ class _Generator:
                 person = self._person_for(category)
                 entry_name, query_name = render_pair(category, person.name, self.rng)
                 index = self._entry(person, entry_name)
-                birth = noisy_birth_date(person.birth, precision_for_query(self.rng), self.rng)
-                self._query(category, person, query_name, birth, index)
+                precision = precision_for_query(self.rng)
+                birth = noisy_birth_date(person.birth, precision, self.rng)
+                noise = None
+                if birth != person.birth.render(precision):
+                    same_year = birth is not None and birth[:4] == f"{person.birth.year:04d}"
+                    noise = "day_month_swap" if same_year else "year_slip"
+                self._query(category, person, query_name, birth, index, birth_date_noise=noise)
 
     def add_namesake_targets(self) -> list[int]:
         # Twice as many as needed: a candidate whose name is shared by another entry with a

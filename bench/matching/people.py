@@ -50,7 +50,15 @@ class PersonFactory:
         self.rng = rng
         self._cn_surname_weights = [s.weight for s in sources.cn_surnames]
         self._vn_family_weights = [n.weight for n in sources.vn_family]
-        self._vn_middle_weights = [n.weight for n in sources.vn_middle]
+        # Name pools per gender, computed once: people are drawn a million at a time.
+        self._cn_given_pool = {g: [c for c in sources.cn_given if c.gender in (None, g)]
+                               for g in "MF"}
+        self._vn_given_pool = {g: [n for n in sources.vn_given if n.gender in (None, g)]
+                               for g in "MF"}
+        self._vn_middle_pool = {g: [n for n in sources.vn_middle if n.gender in (None, g)]
+                                for g in "MF"}
+        self._vn_middle_weights = {g: [n.weight for n in pool]
+                                   for g, pool in self._vn_middle_pool.items()}
 
     # names -----------------------------------------------------------------------------------
 
@@ -58,7 +66,7 @@ class PersonFactory:
         return self.rng.choices(self.sources.cn_surnames, self._cn_surname_weights)[0]
 
     def cn_given_chars(self, gender: str, count: int) -> list[ChineseGivenChar]:
-        pool = [c for c in self.sources.cn_given if c.gender in (None, gender)]
+        pool = self._cn_given_pool[gender]
         chosen: list[ChineseGivenChar] = []
         while len(chosen) < count:
             candidate = self.rng.choice(pool)
@@ -75,13 +83,12 @@ class PersonFactory:
         return PersonName(family=surname.syllables, given=tuple(c.syllable for c in given))
 
     def vn_given_name(self, gender: str) -> VietnameseName:
-        pool = [n for n in self.sources.vn_given if n.gender in (None, gender)]
-        return self.rng.choice(pool)
+        return self.rng.choice(self._vn_given_pool[gender])
 
     def vietnamese_name(self, gender: str) -> PersonName:
         family = self.rng.choices(self.sources.vn_family, self._vn_family_weights)[0]
-        middles = [n for n in self.sources.vn_middle if n.gender in (None, gender)]
-        weights = [n.weight for n in middles]
+        middles = self._vn_middle_pool[gender]
+        weights = self._vn_middle_weights[gender]
         middle = self.rng.choices(middles, weights)[0]
         parts = [family, middle]
         # Some people carry two middle names (Nguyễn Thị Thu Hà).
