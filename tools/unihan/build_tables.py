@@ -14,6 +14,7 @@ import bz2
 import gzip
 import io
 import math
+import re
 import sys
 import unicodedata
 import zipfile
@@ -25,7 +26,7 @@ DEFAULT_UNIHAN_DIR = Path("/usr/share/unicode")
 DEFAULT_OUTPUT_DIR = Path(__file__).resolve().parents[2] / "src/borderlink/matching/data"
 CURATED_HAN_VIET = Path(__file__).resolve().parent / "han_viet_names.tsv"
 
-TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+FINAL_Y = re.compile(r"^(ngh|ng|nh|ch|gh|kh|ph|qu|th|tr|[bcdghklmnprstvx])y$")
 
 
 def open_unihan_file(directory: Path, name: str) -> io.TextIOBase:
@@ -58,8 +59,10 @@ def toneless_pinyin(syllable: str) -> str:
 
 
 def fold_vietnamese(syllable: str) -> str:
+    """ASCII form as the matcher folds it, final -y after a consonant spelt -i (lý → li)."""
     decomposed = unicodedata.normalize("NFD", syllable.lower().replace("đ", "d"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return FINAL_Y.sub(r"\1i", folded)
 
 
 def open_output(path: Path) -> io.TextIOWrapper:

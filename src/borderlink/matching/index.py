@@ -27,8 +27,10 @@ from borderlink.matching.scoring import (
 # Candidates scored per query at most; keys are visited best first, so the cap drops only the
 # weakest cross-script guesses of very common names.
 MAX_SCORED_CANDIDATES = 400
-# Projected readings of a Latin name into the other reading system, most probable first.
-PROJECTIONS_PER_FORM = 24
+# Projected readings of a Latin name into the other reading system, most probable first: the
+# watchlist files a few, a query looks up more.
+ENTRY_PROJECTIONS = 16
+QUERY_PROJECTIONS = 128
 _GENDER_CODES = {"M": 1, "F": 2}
 _GENDER_NAMES = {1: "M", 2: "F"}
 _FIELD_SEPARATOR = "\x1f"
@@ -41,28 +43,44 @@ def _sorted_key(prefix: str, syllables: Iterable[str]) -> str:
     return prefix + " ".join(sorted(syllables))
 
 
+def direct_keys(forms: NameForms) -> list[str]:
+    keys = [_sorted_key("p", sequence) for sequence in forms.pinyin]
+    keys.extend(_sorted_key("v", map(han_viet_key, sequence)) for sequence in forms.han_viet)
+    if not keys and forms.latin:
+        keys.append(_sorted_key("l", forms.latin))
+    return keys
+
+
+def projected_keys(forms: NameForms, limit: int) -> list[str]:
+    """Keys of the likeliest readings in the other system of a name written without characters.
+
+    Both the watchlist and the query side project, so a Pinyin ↔ Hán-Việt pair is found when
+    either side's guesses include the other's spelling.
+    """
+    if forms.from_characters:
+        return []
+    keys: list[str] = []
+    for sequence in forms.pinyin[:2]:
+        for projected in pinyin_to_han_viet(sequence, limit):
+            keys.append(_sorted_key("v", map(han_viet_key, projected)))
+    for sequence in forms.han_viet[:2]:
+        folded = tuple(han_viet_key(syllable) for syllable in sequence)
+        for projected in han_viet_to_pinyin(folded, limit):
+            keys.append(_sorted_key("p", projected))
+    return keys
+
+
 def entry_keys(forms: NameForms) -> set[str]:
     """Blocking keys under which a watchlist name is filed."""
-    keys = {_sorted_key("p", sequence) for sequence in forms.pinyin}
-    keys.update(_sorted_key("v", map(han_viet_key, sequence)) for sequence in forms.han_viet)
-    if not keys and forms.latin:
-        keys.add(_sorted_key("l", forms.latin))
-    return keys
+    return set(direct_keys(forms)) | set(projected_keys(forms, ENTRY_PROJECTIONS))
 
 
 def query_keys(forms: NameForms) -> list[str]:
     """Keys to look up for a query, direct renderings first, then cross-script projections."""
-    keys = list(dict.fromkeys(entry_keys(forms)))
+    keys = direct_keys(forms)
     if forms.latin:
         keys.append(_sorted_key("l", forms.latin))
-    if not forms.from_characters:
-        for sequence in forms.pinyin[:2]:
-            for projected in pinyin_to_han_viet(sequence, PROJECTIONS_PER_FORM):
-                keys.append(_sorted_key("v", map(han_viet_key, projected)))
-        for sequence in forms.han_viet[:2]:
-            folded = tuple(han_viet_key(syllable) for syllable in sequence)
-            for projected in han_viet_to_pinyin(folded, PROJECTIONS_PER_FORM):
-                keys.append(_sorted_key("p", projected))
+    keys.extend(projected_keys(forms, QUERY_PROJECTIONS))
     return list(dict.fromkeys(keys))
 
 

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin, pinyin
 
-from borderlink.matching.normalise import fold
+from borderlink.matching.normalise import canonical_token, fold
 from borderlink.matching.tables import correspondence, han_viet_readings, pinyin_syllables
 
 # Two-character family names: split before the given name instead of after the first character.
@@ -120,7 +120,16 @@ SURNAME_HAN_VIET: dict[str, tuple[str, ...]] = {
     "李": ("lí",),
 }
 
+# The most frequent single-character family names of China and Vietnam.
+COMMON_SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝"
+    "龚邵万钱严覃武戴莫孔向汤阮裴邝冼甘农蒙"
+)
+
 MAX_READINGS = 6
+MAX_SEGMENTATIONS = 3
+FULL_CROSS_SHARE = 0.15
 
 
 def split_surname(han: str) -> tuple[str, str]:
@@ -187,7 +196,8 @@ def han_viet(han: str) -> tuple[tuple[str, ...], ...]:
         options.append(SURNAME_HAN_VIET.get(surname) or table.get(surname) or _unknown(surname))
     for char in given:
         options.append(table.get(char) or _unknown(char))
-    return tuple(_limited_product(options, MAX_READINGS))
+    canonical = [tuple(dict.fromkeys(map(canonical_token, option))) for option in options]
+    return tuple(_limited_product(canonical, MAX_READINGS))
 
 
 def _unknown(char: str) -> tuple[str, ...]:
@@ -196,30 +206,37 @@ def _unknown(char: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=100_000)
-def segment_pinyin(token: str) -> tuple[str, ...] | None:
-    """Split run-together Pinyin (XIAOHONG → xiao hong) into the fewest syllables, if possible."""
+def segment_pinyin(token: str) -> tuple[tuple[str, ...], ...]:
+    """Split run-together Pinyin into the fewest syllables; ambiguous splits give several.
+
+    XIAOHONG → (xiao hong); XINAN → (xin an), (xi nan). Empty when the token is not Pinyin.
+    """
     syllables = pinyin_syllables()
-    text = token.replace("yu", "yu")
-    length = len(text)
-    best: list[tuple[str, ...] | None] = [None] * (length + 1)
-    best[0] = ()
+    length = len(token)
+    # best[i]: the fewest-syllable splits of token[:i], at most MAX_SEGMENTATIONS of them.
+    best: list[list[tuple[str, ...]]] = [[] for _ in range(length + 1)]
+    best[0] = [()]
     for end in range(1, length + 1):
         for start in range(max(0, end - 6), end):
-            prefix = best[start]
-            if prefix is None or text[start:end] not in syllables:
+            piece = token[start:end]
+            if not best[start] or piece not in syllables:
                 continue
-            candidate = (*prefix, text[start:end])
-            current = best[end]
-            if current is None or len(candidate) < len(current):
-                best[end] = candidate
-    return best[length]
+            for prefix in best[start]:
+                candidate = (*prefix, piece)
+                current = best[end]
+                if not current or len(candidate) < len(current[0]):
+                    best[end] = [candidate]
+                elif len(candidate) == len(current[0]) and len(current) < MAX_SEGMENTATIONS:
+                    current.append(candidate)
+    # Prefer splits whose syllables start with a consonant (xin an is written xin'an otherwise).
+    return tuple(sorted(best[length], key=lambda split: sum(s[0] in "aeo" for s in split[1:])))
 
 
 def _projections(
     syllables: Sequence[str],
     table: dict[str, tuple[tuple[str, float], ...]],
     limit: int,
-    per_syllable: int = 6,
+    per_syllable: int = 8,
 ) -> list[tuple[tuple[str, ...], float]]:
     """Most probable syllable sequences in the other reading system (beam search)."""
     beam: list[tuple[float, tuple[str, ...]]] = [(1.0, ())]
@@ -236,33 +253,68 @@ def _projections(
     return [(sequence, probability) for probability, sequence in beam]
 
 
+# Probability given to a family-name reading pair when projecting, so that 覃 Qin → Đàm is tried.
+SURNAME_PROJECTION_PROBABILITY = 0.3
+
+
+@lru_cache(maxsize=2)
+def _projection_table(to_han_viet: bool) -> dict[str, tuple[tuple[str, float], ...]]:
+    table = correspondence()
+    base = table.han_viet_given_pinyin if to_han_viet else table.pinyin_given_han_viet
+    merged = {source: dict(targets) for source, targets in base.items()}
+    for pinyin_syllable, han_viet_syllable in _surname_pairs():
+        source, target = (
+            (pinyin_syllable, han_viet_syllable)
+            if to_han_viet
+            else (han_viet_syllable, pinyin_syllable)
+        )
+        options = merged.setdefault(source, {})
+        options[target] = max(options.get(target, 0.0), SURNAME_PROJECTION_PROBABILITY)
+    return {
+        source: tuple(sorted(options.items(), key=lambda item: -item[1]))
+        for source, options in merged.items()
+    }
+
+
 @lru_cache(maxsize=100_000)
 def pinyin_to_han_viet(syllables: tuple[str, ...], limit: int = 24) -> tuple[tuple[str, ...], ...]:
     """Folded Hán-Việt sequences a Pinyin sequence most likely stands for."""
-    found = _projections(syllables, correspondence().han_viet_given_pinyin, limit)
+    found = _projections(syllables, _projection_table(to_han_viet=True), limit)
     return tuple(sequence for sequence, _ in found)
 
 
 @lru_cache(maxsize=100_000)
 def han_viet_to_pinyin(syllables: tuple[str, ...], limit: int = 24) -> tuple[tuple[str, ...], ...]:
     """Pinyin sequences a folded Hán-Việt sequence most likely stands for."""
-    found = _projections(syllables, correspondence().pinyin_given_han_viet, limit)
+    found = _projections(syllables, _projection_table(to_han_viet=False), limit)
     return tuple(sequence for sequence, _ in found)
 
 
 @lru_cache(maxsize=1)
-def _compound_surname_pairs() -> frozenset[tuple[str, str]]:
-    # Compound surnames have fixed readings (诸葛 Zhuge = Gia Cát) that syllable counts miss.
-    return frozenset(
+def _surname_pairs() -> frozenset[tuple[str, str]]:
+    """Pinyin / Hán-Việt pairs of family names, which counts over all characters can drown out.
+
+    覃 Qin is Đàm and 尹 Yin is Doãn although most characters read qin or yin are not; compound
+    surnames have fixed readings (诸葛 Zhuge = Gia Cát).
+    """
+    pairs = {
         (pinyin_syllable, fold(han_viet_syllable))
         for pinyin_reading, han_viet_reading in COMPOUND_SURNAMES.values()
         for pinyin_syllable, han_viet_syllable in zip(pinyin_reading, han_viet_reading, strict=True)
-    )
+    }
+    table = han_viet_readings()
+    for surname in COMMON_SURNAMES + "".join(SURNAME_PINYIN) + "".join(SURNAME_HAN_VIET):
+        pinyin_readings = SURNAME_PINYIN.get(surname) or tuple(lazy_pinyin(surname))
+        han_viet_options = SURNAME_HAN_VIET.get(surname) or table.get(surname, ())[:1]
+        for pinyin_reading in pinyin_readings:
+            for han_viet_reading in han_viet_options:
+                pairs.add((pinyin_reading, fold(canonical_token(han_viet_reading))))
+    return frozenset(pairs)
 
 
 def cross_similarity(pinyin_syllable: str, han_viet_syllable: str) -> float:
     """How well a Pinyin syllable and a folded Hán-Việt syllable stand for the same character."""
-    if (pinyin_syllable, han_viet_syllable) in _compound_surname_pairs():
+    if (pinyin_syllable, han_viet_syllable) in _surname_pairs():
         return 0.95
     table = correspondence()
     weight = table.weights.get((pinyin_syllable, han_viet_syllable), 0.0)
@@ -272,6 +324,10 @@ def cross_similarity(pinyin_syllable: str, han_viet_syllable: str) -> float:
         weight / table.best_for_pinyin[pinyin_syllable],
         weight / table.best_for_han_viet[han_viet_syllable],
     )
-    if share < 0.05:
+    # Any reading pair carried by a name character counts fully; rare pairs (Nôm readings,
+    # obscure characters) count less, fading out below a few percent of the usual pair.
+    if share >= FULL_CROSS_SHARE:
+        return 0.95
+    if share < 0.02:
         return 0.0
-    return 0.95 * math.sqrt(share)
+    return 0.95 * math.sqrt(share / FULL_CROSS_SHARE)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from borderlink.matching.normalise import (
+    canonical_token,
     fold,
     has_vietnamese_marks,
     parse_name,
@@ -44,7 +45,8 @@ class NameForms:
 
 @lru_cache(maxsize=1)
 def _han_viet_syllables() -> frozenset[str]:
-    return frozenset(fold(r) for readings in han_viet_readings().values() for r in readings)
+    readings = {r for values in han_viet_readings().values() for r in values}
+    return frozenset(fold(canonical_token(reading)) for reading in readings)
 
 
 def han_viet_key(syllable: str) -> str:
@@ -53,18 +55,19 @@ def han_viet_key(syllable: str) -> str:
     return HAN_VIET_VARIANTS.get(folded, folded)
 
 
-def _latin_pinyin(tokens: tuple[str, ...]) -> tuple[str, ...] | None:
+def _latin_pinyin(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """Pinyin readings of Latin tokens, one per way of splitting run-together syllables."""
     if any(has_vietnamese_marks(token) for token in tokens):
-        return None
-    syllables: list[str] = []
+        return []
+    readings: list[tuple[str, ...]] = [()]
     for token in tokens:
         folded = fold(token)
         folded = _PINYIN_SPELLINGS.get(folded, folded)
-        segmented = segment_pinyin(folded)
-        if segmented is None:
-            return None
-        syllables.extend(segmented)
-    return tuple(syllables)
+        splits = segment_pinyin(folded)
+        if not splits:
+            return []
+        readings = [(*reading, *split) for reading in readings for split in splits][:4]
+    return readings
 
 
 def _latin_han_viet(tokens: tuple[str, ...]) -> tuple[str, ...] | None:
@@ -85,9 +88,9 @@ def name_forms(name: str) -> NameForms:
     han_viet_forms: list[tuple[str, ...]] = list(han_viet(parsed.han))
     latin: tuple[str, ...] = ()
     if parsed.tokens:
-        as_pinyin = _latin_pinyin(parsed.tokens)
-        if as_pinyin and as_pinyin not in pinyin_forms:
-            pinyin_forms.append(as_pinyin)
+        for as_pinyin in _latin_pinyin(parsed.tokens):
+            if as_pinyin not in pinyin_forms:
+                pinyin_forms.append(as_pinyin)
         as_han_viet = _latin_han_viet(parsed.tokens)
         if as_han_viet and as_han_viet not in han_viet_forms:
             han_viet_forms.append(as_han_viet)
