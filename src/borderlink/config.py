@@ -62,6 +62,7 @@ class NodeSettings(BaseSettings):
     max_failed_logins: int = 5
     lockout_minutes: int = 15
     session_hours: int = 12
+    hotline_escalation_interval_seconds: float = Field(default=5.0, gt=0)
 
     @field_validator("timezone")
     @classmethod

@@ -105,3 +105,25 @@ def transaction(factory: sessionmaker[Session], **info: Any) -> Iterator[Session
 def is_postgres(session: Session) -> bool:
     bind = session.get_bind()
     return bind.dialect.name == "postgresql"
+
+
+_ON_COMMIT = "on_commit_callbacks"
+
+
+def on_commit(session: Session, callback: Any) -> None:
+    """Run `callback()` once the session's transaction has committed (dropped on rollback)."""
+    callbacks = session.info.setdefault(_ON_COMMIT, [])
+    callbacks.append(callback)
+    if not event.contains(session, "after_commit", _run_on_commit):
+        event.listen(session, "after_commit", _run_on_commit)
+        event.listen(session, "after_soft_rollback", _drop_on_commit)
+
+
+def _run_on_commit(session: Session) -> None:
+    for callback in session.info.pop(_ON_COMMIT, []):
+        callback()
+
+
+def _drop_on_commit(session: Session, _previous: Any) -> None:
+    if not session.in_transaction():
+        session.info.pop(_ON_COMMIT, None)

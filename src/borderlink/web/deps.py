@@ -47,12 +47,13 @@ def now(request: Request) -> dt.datetime:
 
 
 def db_session(request: Request) -> Iterator[Session]:
-    """The request's single transaction: committed once the handler has succeeded."""
+    """The request's single transaction, committed when the handler returns and before the response
+    is sent: a client never sees success for a change that did not commit."""
     with transaction(get_node(request).session_factory) as session:
         yield session
 
 
-DbSession = Annotated[Session, Depends(db_session)]
+DbSession = Annotated[Session, Depends(db_session, scope="function")]
 
 
 def _is_api(request: Request) -> bool:
