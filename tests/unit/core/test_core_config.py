@@ -72,9 +72,14 @@ def test_a_broken_config_file_is_reported_with_its_path(tmp_path: Path) -> None:
 
 
 def test_environment_overrides_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    write_node_config(tmp_path / "vn", "VN", {
-        "database_url": "sqlite:///from-file.db", "listen_port": 8701,
-    })
+    write_node_config(
+        tmp_path / "vn",
+        "VN",
+        {
+            "database_url": "sqlite:///from-file.db",
+            "listen_port": 8701,
+        },
+    )
     monkeypatch.setenv("BORDERLINK_DATABASE_URL", "postgresql://db.example/borderlink")
     monkeypatch.setenv("BORDERLINK_LISTEN_PORT", "9123")
     settings = load_settings(tmp_path / "vn")

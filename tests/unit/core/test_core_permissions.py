@@ -10,9 +10,17 @@ from borderlink.directory.permissions import ROLE_PERMISSIONS, Permission, Princ
 
 def principal(role: Role, scope: frozenset[str] = frozenset({"unit-a"})) -> Principal:
     return Principal(
-        user_id="u1", username="someone", display_name="Someone", role=role, unit_id="unit-a",
-        unit_code="VN-QN", unit_tier=Tier.PROVINCIAL, party="VN", scope_unit_ids=scope,
-        language="vi", timezone="Asia/Ho_Chi_Minh",
+        user_id="u1",
+        username="someone",
+        display_name="Someone",
+        role=role,
+        unit_id="unit-a",
+        unit_code="VN-QN",
+        unit_tier=Tier.PROVINCIAL,
+        party="VN",
+        scope_unit_ids=scope,
+        language="vi",
+        timezone="Asia/Ho_Chi_Minh",
     )
 
 
@@ -64,8 +72,12 @@ def test_commander_supervises_and_analyst_reads_audit_and_exchange() -> None:
 
 def test_admin_operates_the_node_but_does_not_send_hotline_requests() -> None:
     admin = principal(Role.ADMIN)
-    for permission in (Permission.USERS_MANAGE, Permission.AUDIT_READ, Permission.EXCHANGE_OPERATE,
-                       Permission.HOTLINE_CONFIGURE):
+    for permission in (
+        Permission.USERS_MANAGE,
+        Permission.AUDIT_READ,
+        Permission.EXCHANGE_OPERATE,
+        Permission.HOTLINE_CONFIGURE,
+    ):
         assert admin.can(permission)
     assert not admin.can(Permission.HOTLINE_SEND)
 
