@@ -11,7 +11,7 @@ STAMP := .venv/.synced
 .PHONY: help install demo test test-unit test-integration test-e2e lint bench check-migrations clean
 
 help: ## List the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .tools/bin/uv:
 	@echo "Installing uv into .tools/ ..."
@@ -42,6 +42,13 @@ test-e2e: $(STAMP) ## Run the two-node end-to-end tests only
 lint: $(STAMP) ## ruff and mypy --strict
 	@$(RUN) ruff check src tests bench
 	@$(RUN) mypy
+
+.PHONY: i18n i18n-check
+i18n: $(STAMP) ## Extract the messages from code and templates; update the vi, zh_Hans, en catalogs
+	@$(RUN) python -m borderlink.web.i18n_tools extract
+
+i18n-check: $(STAMP) ## Fail if a message in code or templates is missing or untranslated (vi, zh_Hans)
+	@$(RUN) python -m borderlink.web.i18n_tools check
 
 check-migrations: $(STAMP) ## Fail if the models and the migrations disagree
 	@$(RUN) borderlink db check --database-url "$${BORDERLINK_TEST_DATABASE_URL:-sqlite:///$$(mktemp -d)/check.db}"

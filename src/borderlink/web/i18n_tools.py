@@ -1,0 +1,260 @@
+"""Keep the message catalogs in step with the code: extract, update, check.
+
+    python -m borderlink.web.i18n_tools extract  # messages.pot, then the vi, zh_Hans, en catalogs
+    python -m borderlink.web.i18n_tools check    # exit 1, listing every message left to translate
+
+Messages come from `_()` calls (and the other gettext-style markers) in the Python code and the
+templates, as mapped in babel.cfg. Two kinds of text reach `_()` through a variable and cannot be
+found that way, so they are listed here: the values of the code lists that templates translate
+(`_(user.role.value)`, `_(unit.tier.value)`) and the few messages a page handler passes to its
+template (`_(error)`). English is the source language: its catalog is filled with the source text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import enum
+import importlib
+import importlib.metadata
+import inspect
+import io
+import re
+import sys
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from babel.messages.catalog import Catalog, Message
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po, write_po
+
+from borderlink.web.i18n import LANGUAGE_NAMES, LANGUAGES
+
+SOURCE_LANGUAGE = "en"
+PROJECT = "BorderLink"
+TRANSLATIONS = Path("src/borderlink/web/translations")
+MAPPING = Path("babel.cfg")
+COMMENT_TAGS = ("NOTE:",)
+
+# Code lists whose values templates pass through `_()`: (module, enum class, note for translators).
+CODE_LISTS: tuple[tuple[str, str, str], ...] = (
+    ("borderlink.directory.models", "Role", "Role of a user account (code list value)."),
+    ("borderlink.directory.models", "Tier",
+     "Tier of a unit: central, provincial, or post (border gate or post) (code list value)."),
+)
+
+# Messages a page handler hands to its template in a variable, which the template translates.
+INDIRECT_MESSAGES: tuple[str, ...] = (
+    "The form expired; please try again.",
+    "The account is locked for a while after too many failed attempts.",
+    "Wrong username, password or code.",
+)
+
+_PLACEHOLDER = re.compile(r"%(?:\((\w+)\))?[-#0 +]*\d*(?:\.\d+)?([a-zA-Z%])")
+_UNSTABLE_HEADERS = re.compile(rb'^"(?:POT-Creation-Date|PO-Revision-Date): .*\\n"\n', re.MULTILINE)
+
+
+def default_root() -> Path:
+    """The project folder: the one holding babel.cfg, three levels above this package folder."""
+    return Path(__file__).resolve().parents[3]
+
+
+def catalog_path(root: Path, language: str) -> Path:
+    return root / TRANSLATIONS / language / "LC_MESSAGES" / "messages.po"
+
+
+def placeholders(text: str) -> Counter[str]:
+    """The `%(name)s` placeholders of a text, counted; a bare `%` counts as `%` (`%%` does not)."""
+    found: Counter[str] = Counter()
+    for match in _PLACEHOLDER.finditer(text):
+        name, conversion = match.groups()
+        if conversion == "%":
+            continue
+        found[f"%({name}){conversion}" if name else f"%{conversion}"] += 1
+    return found
+
+
+def _texts(value: str | Sequence[str] | None) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def is_translated(message: Message) -> bool:
+    """Whether a catalog entry is used at run time: a text in every form, and not fuzzy."""
+    texts = _texts(message.string)
+    return not message.fuzzy and bool(texts) and all(texts)
+
+
+def _literal_locations(root: Path, text: str) -> list[tuple[str, int]]:
+    """Where a message appears as a string literal in the Python code (outside this module)."""
+    quoted = (f'"{text}"', f"'{text}'")
+    here = Path(__file__).resolve()
+    found = []
+    for path in sorted((root / "src" / "borderlink").rglob("*.py")):
+        if path.resolve() == here:
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if any(q in line for q in quoted):
+                found.append((path.relative_to(root).as_posix(), number))
+    return found
+
+
+def _code_list_values(root: Path) -> Iterable[tuple[str, tuple[str, int], str]]:
+    for module_name, class_name, note in CODE_LISTS:
+        module = importlib.import_module(module_name)
+        codes = getattr(module, class_name)
+        if not (isinstance(codes, type) and issubclass(codes, enum.Enum)):
+            raise TypeError(f"{module_name}.{class_name} is not an enumeration")
+        source = Path(inspect.getfile(codes)).resolve()
+        where = source.relative_to(root).as_posix() if source.is_relative_to(root) else module_name
+        location = (where, inspect.getsourcelines(codes)[1])
+        for member in codes:
+            yield str(member.value), location, note
+
+
+def extract(root: Path | None = None) -> Catalog:
+    """Every message the code and templates use, as a template catalog (nothing written)."""
+    root = root or default_root()
+    with (root / MAPPING).open(encoding="utf-8") as handle:
+        method_map, options_map = parse_mapping_cfg(handle, str(MAPPING))  # type: ignore[no-untyped-call]
+    template = _new_catalog()
+    for filename, lineno, message, comments, context in extract_from_dir(
+        root, method_map, options_map, comment_tags=COMMENT_TAGS, strip_comment_tags=True,
+    ):
+        template.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    for value, location, note in _code_list_values(root):
+        template.add(value, None, [location], auto_comments=[note])
+    for text in INDIRECT_MESSAGES:
+        template.add(text, None, _literal_locations(root, text),
+                     auto_comments=["Passed to the template in a variable."])
+    return template
+
+
+def _new_catalog(language: str | None = None) -> Catalog:
+    """An empty catalog with this project's header: the template (no language) or a language's."""
+    team = LANGUAGE_NAMES[language] if language else "LANGUAGE"
+    title = f"{team} messages" if language else "Message template"
+    return Catalog(
+        locale=language, project=PROJECT, version=importlib.metadata.version("borderlink"),
+        charset="utf-8", fuzzy=False, last_translator=f"{PROJECT} translators", language_team=team,
+        header_comment=f"# {title} of {PROJECT}.\n# Updated from the code and templates by "
+                       "`make i18n`; checked by `make i18n-check`.",
+    )
+
+
+def _render(catalog: Catalog) -> bytes:
+    out = io.BytesIO()
+    write_po(out, catalog, width=100, include_lineno=False)
+    return out.getvalue()
+
+
+def _write_if_changed(path: Path, catalog: Catalog) -> bool:
+    """Write a catalog unless only its dates would change; True when the file was written."""
+    content = _render(catalog)
+    if path.is_file():
+        unchanged = _UNSTABLE_HEADERS.sub(b"", content)
+        if _UNSTABLE_HEADERS.sub(b"", path.read_bytes()) == unchanged:
+            return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    return True
+
+
+def _read(path: Path, language: str) -> Catalog:
+    with path.open("rb") as handle:
+        return read_po(handle, locale=language)
+
+
+def update(root: Path | None = None) -> dict[str, Catalog]:
+    """Extract, write messages.pot, merge it into each language's catalog (created if missing)."""
+    root = root or default_root()
+    template = extract(root)
+    _write_if_changed(root / TRANSLATIONS / "messages.pot", template)
+    catalogs = {}
+    for language in LANGUAGES:
+        path = catalog_path(root, language)
+        catalog = _read(path, language) if path.is_file() else _new_catalog(language)
+        for message in template:  # a message that comes back keeps the translation it had
+            if message.id and message.id not in catalog and message.id in catalog.obsolete:
+                catalog[message.id] = catalog.obsolete.pop(message.id)
+        catalog.update(copy.deepcopy(template))  # each catalog gets messages of its own
+        if language == SOURCE_LANGUAGE:
+            for message in catalog:
+                if message.id and not is_translated(message):
+                    message.string = message.id
+                    message.flags.discard("fuzzy")
+                    message.previous_id = []
+        _write_if_changed(path, catalog)
+        catalogs[language] = catalog
+    return catalogs
+
+
+def problems(root: Path | None = None, languages: Iterable[str] = LANGUAGES) -> list[str]:
+    """Every message used in the code that a catalog lacks, leaves empty or fuzzy, or mistranslates
+    (placeholders that differ from the source's); empty when all is well."""
+    root = root or default_root()
+    template = extract(root)
+    found = [f"message no longer in the code, drop it from INDIRECT_MESSAGES: {m.id!r}"
+             for m in template if m.id and not m.locations]
+    for language in languages:
+        path = catalog_path(root, language)
+        if not path.is_file():
+            found.append(f"{language}: no catalog at {path.relative_to(root)}")
+            continue
+        catalog = _read(path, language)
+        for message in template:
+            if not message.id:
+                continue
+            entry = catalog.get(message.id, message.context)
+            if entry is None:
+                found.append(f"{language}: missing: {message.id!r}")
+            elif entry.fuzzy:
+                found.append(f"{language}: fuzzy: {message.id!r}")
+            elif not is_translated(entry):
+                found.append(f"{language}: untranslated: {message.id!r}")
+            else:
+                source = placeholders(_texts(message.id)[0])
+                for text in _texts(entry.string):
+                    if placeholders(text) != source:
+                        found.append(f"{language}: placeholders differ from the source: "
+                                     f"{message.id!r} -> {text!r}")
+    return found
+
+
+def _summary(catalogs: dict[str, Catalog]) -> None:
+    for language, catalog in catalogs.items():
+        messages = [m for m in catalog if m.id]
+        pending = [m for m in messages if not is_translated(m)]
+        print(f"{language}: {len(messages) - len(pending)}/{len(messages)} translated")
+        for message in pending:
+            print(f"  to translate: {message.id!r}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m borderlink.web.i18n_tools",
+                                     description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=("extract", "check"))
+    parser.add_argument("--root", type=Path, default=None, help="project folder (holds babel.cfg)")
+    args = parser.parse_args(argv)
+    root: Path = args.root or default_root()
+    if args.command == "extract":
+        _summary(update(root))
+        return 0
+    found = problems(root)
+    for line in found:
+        print(line, file=sys.stderr)
+    if found:
+        print(f"{len(found)} problem(s) in the catalogs: run `make i18n`, then translate.",
+              file=sys.stderr)
+        return 1
+    count = len([m for m in extract(root) if m.id])
+    print(f"All {count} messages are translated in {', '.join(LANGUAGES)}.")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
