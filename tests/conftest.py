@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,11 +17,11 @@ def postgres_url() -> str | None:
 
 
 @pytest.fixture
-def node_dir_factory(tmp_path: Path) -> Iterator[object]:
+def node_dir_factory(tmp_path: Path) -> object:
     """Make a node directory: `make(party, **settings)` returns its loaded settings."""
     counter = iter(range(1000))
 
     def make(party: str = "VN", **overrides: object) -> NodeSettings:
         return write_node_config(tmp_path / f"node-{party.lower()}-{next(counter)}", party, dict(overrides))
 
-    yield make
+    return make

@@ -7,17 +7,19 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from importlib import resources
+from urllib.parse import quote
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from urllib.parse import quote
 
-from borderlink import errors
+from borderlink import domains, errors
 from borderlink.directory import api as directory_api
 from borderlink.directory import pages as directory_pages
-from borderlink.node import Node
+from borderlink.hotline import api as hotline_api
+from borderlink.hotline import pages as hotline_pages
+from borderlink.node import BackgroundTask, Node
 from borderlink.web import pages as web_pages
 from borderlink.web.deps import LoginRequired
 from borderlink.web.security import SecurityHeadersMiddleware
@@ -39,9 +41,13 @@ def _wants_html(request: Request) -> bool:
 
 
 def create_app(node: Node, *, run_background: bool = True) -> FastAPI:
+    domains.register_message_handlers()
+
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        tasks = [asyncio.create_task(task(node)) for task in node.background_tasks] if run_background else []
+        tasks: list[asyncio.Task[None]] = (
+            [asyncio.create_task(_run(task, node)) for task in node.background_tasks] if run_background else []
+        )
         try:
             yield
         finally:
@@ -92,7 +98,13 @@ def create_app(node: Node, *, run_background: bool = True) -> FastAPI:
     app.include_router(web_pages.router)
     app.include_router(directory_pages.router)
     app.include_router(directory_api.router, prefix="/api/v1")
+    app.include_router(hotline_pages.router)
+    app.include_router(hotline_api.router, prefix="/api/v1")
     return app
+
+
+async def _run(task: BackgroundTask, node: Node) -> None:
+    await task(node)
 
 
 def jsonable_errors(exc: RequestValidationError) -> list[dict[str, object]]:

@@ -18,7 +18,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from borderlink.errors import InvalidInput
 
 CONFIG_FILE = "node.toml"
-SECRET_FILE = "secret.key"
+SECRET_FILE = "secret.key"  # noqa: S105 - a file name, not a secret
 PID_FILE = "node.pid"
 Party = Literal["VN", "CN"]
 Language = Literal["vi", "zh_Hans", "en"]

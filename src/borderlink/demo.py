@@ -109,14 +109,14 @@ def run_demo(root: Path, serve: bool = True) -> int:
     for step in PAIR_STEPS:
         step(dirs[0], dirs[1])
     for node_dir in dirs:
-        for step in SEED_STEPS:
-            step(node_dir)
+        for seed in SEED_STEPS:
+            seed(node_dir)
     print(f"demo nodes ready in {root}")
     if not serve:
         return 0
     processes: list[subprocess.Popen[bytes]] = []
     try:
-        for spec, node_dir in zip(DEMO_NODES, dirs, strict=True):
+        for node_dir in dirs:
             processes.append(subprocess.Popen(
                 [sys.executable, "-m", "borderlink", "serve", "--node-dir", str(node_dir)],
                 stdout=open(node_dir / "node.log", "ab"), stderr=subprocess.STDOUT,  # noqa: SIM115

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from tests.conftest import postgres_url
 
 from borderlink import migrate
 from borderlink.app import create_app
@@ -25,7 +26,6 @@ from borderlink.db import make_engine
 from borderlink.directory import accounts
 from borderlink.directory import service as directory
 from borderlink.node import Node
-from tests.conftest import postgres_url
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 PASSWORD = "persona-password-1"

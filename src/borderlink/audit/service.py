@@ -163,7 +163,7 @@ def _changes(session: Session) -> Iterator[dict[str, Any]]:
         if _is_audited(instance):
             yield {
                 "action": "create",
-                "object_type": type(instance).__tablename__,  # type: ignore[attr-defined]
+                "object_type": type(instance).__tablename__,
                 "object_id": _object_id(instance),
                 "after_digest": state_digest(_column_values(instance, before=False)),
             }
@@ -171,7 +171,7 @@ def _changes(session: Session) -> Iterator[dict[str, Any]]:
         if _is_audited(instance) and session.is_modified(instance, include_collections=False):
             yield {
                 "action": "update",
-                "object_type": type(instance).__tablename__,  # type: ignore[attr-defined]
+                "object_type": type(instance).__tablename__,
                 "object_id": _object_id(instance),
                 "before_digest": state_digest(_column_values(instance, before=True)),
                 "after_digest": state_digest(_column_values(instance, before=False)),
@@ -184,7 +184,7 @@ def _changes(session: Session) -> Iterator[dict[str, Any]]:
         if _is_audited(instance):
             yield {
                 "action": "delete",
-                "object_type": type(instance).__tablename__,  # type: ignore[attr-defined]
+                "object_type": type(instance).__tablename__,
                 "object_id": _object_id(instance),
                 "before_digest": state_digest(_column_values(instance, before=True)),
             }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -46,7 +47,7 @@ def init(
 
 
 # Domains that keep state in the node directory (keys, certificates) add their set-up here.
-INIT_STEPS: list[typer.models.CommandFunctionType] = []
+INIT_STEPS: list[Callable[[Path], object]] = []
 
 
 @friendly_errors

@@ -22,7 +22,7 @@ _hasher = PasswordHasher()  # argon2id with the library's current recommended pa
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
 MIN_PASSWORD_LENGTH = 12
-TOKEN_PREFIX = "blk_"
+TOKEN_PREFIX = "blk_"  # noqa: S105 - the visible prefix of every token
 
 
 def hash_password(password: str) -> str:

@@ -28,7 +28,7 @@ def _safe_next(path: str | None) -> str:
 
 
 @router.get("/login")
-def login_form(request: Request, next: str = "/") -> Response:  # noqa: A002
+def login_form(request: Request, next: str = "/") -> Response:
     public_page(request)
     token = secrets.token_urlsafe(24)
     request.state.csrf_token = token
@@ -47,7 +47,7 @@ def login(
     username: Annotated[str, Form()],
     password: Annotated[str, Form()],
     totp: Annotated[str, Form()] = "",
-    next: Annotated[str, Form()] = "/",  # noqa: A002
+    next: Annotated[str, Form()] = "/",
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     public_page(request)

@@ -28,7 +28,9 @@ def environment() -> Environment:
     return env
 
 
-def render(request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
+def render(
+    request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200
+) -> HTMLResponse:
     language: str = getattr(request.state, "language", "en")
     zone: str = getattr(request.state, "timezone", "UTC")
     principal = getattr(request.state, "principal", None)
