@@ -189,8 +189,8 @@ def record_rendering(name: PersonName, rng: random.Random) -> str:
         return name.chars(traditional=True)
     if roll < 0.9:
         return hanviet_name(name, rng)
-    family, given = name.pinyin_parts()
-    return mrz_name([family], [given], split_given=False)
+    family_word, given_word = name.pinyin_parts()
+    return mrz_name([family_word], [given_word], split_given=False)
 
 
 def _alt_names(name: PersonName, primary: str, rng: random.Random) -> tuple[str, ...]:
@@ -312,7 +312,7 @@ class _Generator:
             shift = self.rng.randint(3, 15) * self.rng.choice((-1, 1))
             birth = BirthDate(person.birth.year + shift, self.rng.randint(1, 12),
                               self.rng.randint(1, 28))
-            query_date = birth.render("day")
+            query_date = f"{birth.year:04d}-{birth.month:02d}-{birth.day:02d}"
             sharing = {i for key in person.name.name_keys() for i in keys[key]}
             if any(dates_compatible(query_date, self.drafts[i].entry.birth_date)
                    or abs(int(query_date[:4]) - int((self.drafts[i].entry.birth_date or "0")[:4]))

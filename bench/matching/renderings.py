@@ -50,8 +50,10 @@ class PersonName:
         return bool(self.vietnamese)
 
     def chars(self, traditional: bool = False) -> str:
-        pick = (lambda s: s.traditional) if traditional else (lambda s: s.simplified)
-        return "".join(pick(s) for s in self.family + self.given)
+        syllables = self.family + self.given
+        if traditional:
+            return "".join(s.traditional for s in syllables)
+        return "".join(s.simplified for s in syllables)
 
     def has_traditional_difference(self) -> bool:
         return any(s.simplified != s.traditional for s in self.family + self.given)
@@ -181,8 +183,9 @@ def format_variant(name: PersonName, rng: random.Random) -> tuple[str, str]:
     elif kind == "spaces":
         variant = "  " + "   ".join(family + given) + " "
     elif kind == "punct":
-        variant = f"{family_text}. {given_text}." if rng.random() < 0.5 else f"{family_text}; "\
-                  f"{given_text}"
+        # Stray full stops from free-text fields and abbreviation habits.
+        variant = f"{family_text}. {given_text}." if rng.random() < 0.5 else \
+            f"{family_text} {given_text}."
     elif kind == "no_diacritics":
         variant = fold(canonical)
     elif kind == "no_diacritics_upper":
