@@ -35,7 +35,10 @@ class QuietServer(uvicorn.Server):
 
 
 def prepare_node(settings: NodeSettings) -> Node:
+    from borderlink import domains
+
     node = open_node(settings)
+    domains.setup(node)
     for setup in NODE_SETUPS:
         setup(node)
     return node

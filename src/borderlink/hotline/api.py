@@ -1,0 +1,154 @@
+"""Hotline JSON API: send requests to the counterpart unit, acknowledge, reply, read the inbox."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import StreamingResponse
+
+from borderlink.directory.permissions import Permission, Principal
+from borderlink.hotline import live, service
+from borderlink.hotline.schemas import (
+    DeadlinesUpdate,
+    ForwardCreate,
+    InboxOut,
+    ReplyCreate,
+    ReplyOut,
+    RequestCreate,
+    RequestOut,
+)
+from borderlink.hotline.views import InboxFilter, inbox, request_out
+from borderlink.web.deps import DbSession, get_node, require
+
+router = APIRouter(prefix="/hotline", tags=["hotline"])
+Reader = Annotated[Principal, Depends(require(Permission.HOTLINE_READ))]
+Sender = Annotated[Principal, Depends(require(Permission.HOTLINE_SEND))]
+Answerer = Annotated[Principal, Depends(require(Permission.HOTLINE_ANSWER))]
+
+
+@router.post("/requests", response_model=RequestOut, status_code=201)
+def create_request(body: RequestCreate, request: Request, session: DbSession, principal: Sender) -> RequestOut:
+    """Send a request to a counterpart unit. Text that may rest on political, religious, military or
+    ethnic grounds is held for a supervisor of the sending unit (status `held`)."""
+    now = get_node(request).clock.now()
+    created = service.create_request(session, principal, body, now)
+    session.flush()
+    return request_out(session, created, now)
+
+
+@router.get("/requests/{request_id}", response_model=RequestOut)
+def get_request(request_id: str, request: Request, session: DbSession, principal: Reader) -> RequestOut:
+    now = get_node(request).clock.now()
+    return request_out(session, service.read_request(session, principal, request_id, now), now)
+
+
+@router.post("/requests/{request_id}/acknowledge", response_model=RequestOut)
+def acknowledge(request_id: str, request: Request, session: DbSession, principal: Answerer) -> RequestOut:
+    now = get_node(request).clock.now()
+    return request_out(session, service.acknowledge(session, principal, request_id, now), now)
+
+
+@router.post("/requests/{request_id}/replies", response_model=ReplyOut, status_code=201)
+def add_reply(request_id: str, body: ReplyCreate, request: Request, session: DbSession,
+              principal: Answerer) -> ReplyOut:
+    now = get_node(request).clock.now()
+    answer = service.reply(session, principal, request_id, body.body, now)
+    return ReplyOut(id=answer.id, author_party=answer.author_party, author_unit_code=principal.unit_code,
+                    author_name=answer.author_name, body=answer.body, created_at=answer.created_at)
+
+
+@router.post("/requests/{request_id}/close", response_model=RequestOut)
+def close(request_id: str, request: Request, session: DbSession, principal: Answerer) -> RequestOut:
+    now = get_node(request).clock.now()
+    return request_out(session, service.close(session, principal, request_id, now), now)
+
+
+@router.post("/requests/{request_id}/release", response_model=RequestOut)
+def release(request_id: str, request: Request, session: DbSession,
+            principal: Annotated[Principal, Depends(require(Permission.HOTLINE_SUPERVISE))],
+            note: Annotated[str, Query(min_length=1, max_length=500)]) -> RequestOut:
+    """A supervisor of the sending unit lets a held request go."""
+    now = get_node(request).clock.now()
+    return request_out(session, service.review_held(session, principal, request_id, True, note, now), now)
+
+
+@router.post("/requests/{request_id}/withdraw", response_model=RequestOut)
+def withdraw(request_id: str, request: Request, session: DbSession,
+             principal: Annotated[Principal, Depends(require(Permission.HOTLINE_SUPERVISE))],
+             note: Annotated[str, Query(min_length=1, max_length=500)]) -> RequestOut:
+    now = get_node(request).clock.now()
+    return request_out(session, service.review_held(session, principal, request_id, False, note, now), now)
+
+
+@router.post("/requests/{request_id}/forward", response_model=RequestOut)
+def forward(request_id: str, body: ForwardCreate, request: Request, session: DbSession,
+            principal: Answerer) -> RequestOut:
+    """Share a request with another unit of this node (refused by handling codes H2 and H3)."""
+    now = get_node(request).clock.now()
+    service.forward(session, principal, request_id, body.unit_code, now)
+    return request_out(session, service.visible_request(session, principal, request_id), now)
+
+
+@router.get("/requests/{request_id}/export", response_model=RequestOut)
+def export(request_id: str, request: Request, session: DbSession, principal: Reader,
+           purpose: Annotated[str, Query(pattern="^(prevention|investigation|court)$")]) -> RequestOut:
+    """The full record for a stated purpose; a received request marked H1 or H3 is not for court."""
+    now = get_node(request).clock.now()
+    found = service.read_request(session, principal, request_id, now)
+    service.check_export(found, principal.party, purpose)
+    return request_out(session, found, now)
+
+
+@router.get("/inbox", response_model=InboxOut)
+def get_inbox(
+    request: Request, session: DbSession, principal: Reader,
+    status: str | None = Query(default=None, pattern="^(held|withdrawn|sent|delivered|acknowledged|answered|closed)$"),
+    priority: str | None = Query(default=None, pattern="^(urgent|high|normal|low)$"),
+    overdue: bool | None = None, offence: str | None = None, counterpart: str | None = None,
+    q: str | None = Query(default=None, max_length=200), unread: bool | None = None,
+    limit: int = Query(default=200, ge=1, le=1000),
+) -> InboxOut:
+    """Requests held by your unit and the units below it, newest activity first."""
+    filters = InboxFilter(status=status, priority=priority, overdue=overdue, offence=offence,
+                          counterpart=counterpart, q=q, unread=unread, limit=limit)
+    return inbox(session, principal, filters, get_node(request).clock.now())
+
+
+@router.get("/inbox/stream", response_class=StreamingResponse)
+async def inbox_stream(principal: Reader) -> StreamingResponse:
+    """Server-sent events: one `request` event each time a request in your inboxes changes."""
+    return StreamingResponse(event_stream(principal), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+
+
+async def event_stream(principal: Principal, keepalive: float = 15.0) -> AsyncIterator[str]:
+    subscription = live.broadcaster.subscribe(principal.scope_unit_ids)
+    try:
+        yield ": connected\n\n"
+        while True:
+            try:
+                request_id = await asyncio.wait_for(subscription.queue.get(), timeout=keepalive)
+            except TimeoutError:
+                yield ": keep-alive\n\n"
+                continue
+            yield f"event: request\ndata: {json.dumps({'request_id': request_id})}\n\n"
+    finally:
+        live.broadcaster.unsubscribe(subscription)
+
+
+@router.get("/deadlines")
+def get_deadlines(session: DbSession, _: Reader) -> dict[str, Any]:
+    return {p.value: int(d.total_seconds()) for p, d in service.deadlines(session).items()}
+
+
+@router.put("/deadlines")
+def put_deadlines(body: DeadlinesUpdate, session: DbSession,
+                  principal: Annotated[Principal, Depends(require(Permission.HOTLINE_CONFIGURE))]) -> dict[str, Any]:
+    """Response deadlines per priority, in seconds (node administrators)."""
+    service.set_deadlines(session, principal, body.model_dump())
+    session.flush()
+    return {p.value: int(d.total_seconds()) for p, d in service.deadlines(session).items()}

@@ -1,0 +1,92 @@
+"""Escalation up the three tiers when a request is not acknowledged or answered in time.
+
+The owner (sending) node decides, so the two sides never escalate the same request twice; the
+other side learns of it as a message and puts the request in its own parent unit's inbox.
+State lives in the database, so escalation resumes where it stood after a restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from borderlink.directory import service as directory
+from borderlink.directory.models import Unit
+from borderlink.exchange import service as exchange
+from borderlink.hotline import service
+from borderlink.hotline.models import HotlineRequest, InboxEntry
+from borderlink.node import Node
+
+log = logging.getLogger("borderlink.hotline.escalation")
+
+
+def _ancestor(session: Session, unit: Unit, levels: int) -> Unit | None:
+    current: Unit | None = unit
+    for _ in range(levels):
+        if current is None or current.parent_id is None:
+            return None
+        current = directory.get_unit(session, current.parent_id)
+    return current
+
+
+def run_escalations(session: Session, local_party: str, now: dt.datetime) -> int:
+    """Escalate every overdue request this node owns by one tier; returns how many moved."""
+    overdue = session.scalars(
+        select(HotlineRequest)
+        .where(HotlineRequest.owner_party == local_party)
+        .where(HotlineRequest.status.in_(service.OPEN_STATUSES))
+        .where(HotlineRequest.deadline_at <= now)
+        .order_by(HotlineRequest.deadline_at)
+        .limit(200)
+    )
+    moved = 0
+    for request in overdue:
+        sender = directory.get_unit(session, request.sender_unit_id)
+        recipient = directory.get_unit(session, request.recipient_unit_id)
+        level = request.escalation_level + 1
+        ours, theirs = _ancestor(session, sender, level), _ancestor(session, recipient, level)
+        if ours is None and theirs is None:
+            # Already at the central tier: it stays overdue in every inbox that holds it.
+            request.deadline_at = None
+            continue
+        deadline = now + service.deadline_for(session, request.priority)
+        request.escalation_level = level
+        request.deadline_at = deadline
+        names = " / ".join(u.code for u in (ours, theirs) if u is not None)
+        event = service.add_event(session, request, "escalated", now, local_party,
+                                  ours.code if ours else None, f"level {level}: {names}")
+        assert event is not None
+        if ours is not None:
+            service.put_in_inbox(session, request, ours.id, "escalated", now, deadline)
+        for entry in session.scalars(select(InboxEntry).where(InboxEntry.request_id == request.id)):
+            if entry.reason in ("sent", "received"):
+                entry.deadline_at = deadline
+        exchange.enqueue(session, kind=service.KIND_ESCALATION, body={
+            "request_id": request.id, "level": level, "deadline_at": deadline.isoformat(),
+            "recipient_side_unit": theirs.code if theirs else None, "event": service.event_payload(event),
+        }, sender_unit=sender.code, recipient_unit=recipient.code, handling_code=request.handling_code.value,
+            stream=service.stream_of(request.id))
+        service.touch_inbox(session, request, now, except_unit=None)
+        moved += 1
+    return moved
+
+
+async def escalation_loop(node: Node) -> None:
+    interval = node.settings.hotline_escalation_interval_seconds
+    while True:
+        try:
+            moved = await asyncio.to_thread(_run_once, node)
+            if moved:
+                log.info("escalated %d overdue hotline requests", moved)
+        except Exception:  # a bad pass must not end escalation for good
+            log.exception("escalation pass failed; retrying")
+        await asyncio.sleep(interval)
+
+
+def _run_once(node: Node) -> int:
+    with node.transaction() as session:
+        return run_escalations(session, node.party, node.clock.now())

@@ -1,0 +1,180 @@
+"""Hotline requests between counterpart units, their replies, timeline, inbox entries and deadlines.
+
+Every node holds a row for each request it sent (as owner) or received (as replica); the owner
+alone changes the core fields, the other side's contributions arrive as messages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from borderlink.db import Base
+from borderlink.ids import new_id
+
+
+class RequestKind(enum.StrEnum):
+    INFORMATION = "information"
+    ASSISTANCE = "assistance"
+    URGENT_ALERT = "urgent_alert"
+    NOTIFICATION = "notification"
+
+
+class AssistanceType(enum.StrEnum):
+    LOCATE_PERSON = "locate_person"
+    VERIFY_DOCUMENT = "verify_document"
+    INTERCEPT_VEHICLE = "intercept_vehicle"
+    RETURN_PERSON = "return_person"
+
+
+class Priority(enum.StrEnum):
+    URGENT = "urgent"
+    HIGH = "high"
+    NORMAL = "normal"
+    LOW = "low"
+
+
+class HandlingCode(enum.StrEnum):
+    H0 = "H0"  # use for crime prevention only
+    H1 = "H1"  # not for court without consent
+    H2 = "H2"  # no onward sharing without consent
+    H3 = "H3"  # other restrictions, stated with the request
+
+
+class Status(enum.StrEnum):
+    HELD = "held"
+    WITHDRAWN = "withdrawn"
+    SENT = "sent"
+    DELIVERED = "delivered"
+    ACKNOWLEDGED = "acknowledged"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+
+
+DEFAULT_DEADLINES = {
+    Priority.URGENT: dt.timedelta(hours=1),
+    Priority.HIGH: dt.timedelta(hours=12),
+    Priority.NORMAL: dt.timedelta(days=3),
+    Priority.LOW: dt.timedelta(days=7),
+}
+
+
+def _enum(kind: type[enum.Enum]) -> Any:
+    from sqlalchemy import Enum
+
+    return Enum(kind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+
+
+class HotlineRequest(Base):
+    __tablename__ = "hotline_requests"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    owner_party: Mapped[str] = mapped_column(String(2))
+    kind: Mapped[RequestKind] = mapped_column(_enum(RequestKind))
+    assistance_type: Mapped[AssistanceType | None] = mapped_column(_enum(AssistanceType), default=None)
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    priority: Mapped[Priority] = mapped_column(_enum(Priority))
+    offence_code: Mapped[str] = mapped_column(String(8))
+    handling_code: Mapped[HandlingCode] = mapped_column(_enum(HandlingCode))
+    handling_note: Mapped[str | None] = mapped_column(String(500), default=None)
+    references: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    names_person: Mapped[bool] = mapped_column(default=False)
+    sender_unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"))
+    recipient_unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"))
+    author_name: Mapped[str] = mapped_column(String(200))
+    created_by_user_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"), default=None)
+    status: Mapped[Status] = mapped_column(_enum(Status))
+    created_at: Mapped[dt.datetime]
+    sent_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    acknowledged_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    answered_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    deadline_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    escalation_level: Mapped[int] = mapped_column(Integer, default=0)
+    screening_flags: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[dt.datetime]
+
+    sender_unit = relationship("Unit", foreign_keys=[sender_unit_id], lazy="joined")
+    recipient_unit = relationship("Unit", foreign_keys=[recipient_unit_id], lazy="joined")
+
+    __table_args__ = (
+        Index("ix_hotline_requests_status_deadline", "status", "deadline_at"),
+        Index("ix_hotline_requests_recipient", "recipient_unit_id"),
+        Index("ix_hotline_requests_sender", "sender_unit_id"),
+    )
+
+
+class HotlineReply(Base):
+    __tablename__ = "hotline_replies"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    request_id: Mapped[str] = mapped_column(ForeignKey("hotline_requests.id"), index=True)
+    author_party: Mapped[str] = mapped_column(String(2))
+    author_unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"))
+    author_name: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime]
+
+
+class HotlineEvent(Base):
+    """One step of a request's timeline, identical on both sides (same id, same time)."""
+
+    __tablename__ = "hotline_events"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    request_id: Mapped[str] = mapped_column(ForeignKey("hotline_requests.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    at: Mapped[dt.datetime]
+    party: Mapped[str] = mapped_column(String(2))
+    unit_code: Mapped[str | None] = mapped_column(String(80), default=None)
+    detail: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+class InboxEntry(Base):
+    """A request in one unit's inbox: addressed to it, sent by it, or escalated to it."""
+
+    __tablename__ = "hotline_inbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"))
+    request_id: Mapped[str] = mapped_column(ForeignKey("hotline_requests.id"))
+    reason: Mapped[str] = mapped_column(String(20))
+    deadline_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    created_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
+    read_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+    request: Mapped[HotlineRequest] = relationship(lazy="joined")
+
+    __table_args__ = (
+        UniqueConstraint("unit_id", "request_id", name="uq_hotline_inbox_unit_request"),
+        Index("ix_hotline_inbox_unit_updated", "unit_id", "updated_at"),
+    )
+
+
+class Attachment(Base):
+    __tablename__ = "hotline_attachments"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    request_id: Mapped[str] = mapped_column(ForeignKey("hotline_requests.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class DeadlineSetting(Base):
+    """The node admin's response deadline per priority (falls back to DEFAULT_DEADLINES)."""
+
+    __tablename__ = "hotline_deadlines"
+
+    priority: Mapped[Priority] = mapped_column(_enum(Priority), primary_key=True)
+    seconds: Mapped[int]

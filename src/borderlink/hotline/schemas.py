@@ -1,0 +1,169 @@
+"""JSON shapes of the hotline API and of the messages it sends across the border."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+from borderlink.hotline.models import AssistanceType, HandlingCode, Priority, RequestKind
+
+MAX_ATTACHMENT_BYTES = 256 * 1024
+MAX_ATTACHMENTS = 3
+
+
+class Reference(BaseModel):
+    """A person, document or vehicle the request is about."""
+
+    type: Literal["person", "document", "vehicle"]
+    name: str | None = Field(default=None, max_length=200)
+    birth_date: str | None = Field(default=None, max_length=20)
+    nationality: str | None = Field(default=None, max_length=3)
+    gender: Literal["M", "F"] | None = None
+    document_type: str | None = Field(default=None, max_length=40)
+    document_number: str | None = Field(default=None, max_length=40)
+    plate: str | None = Field(default=None, max_length=20)
+    description: str | None = Field(default=None, max_length=500)
+
+    @model_validator(mode="after")
+    def _has_identifier(self) -> Reference:
+        needed = {"person": self.name, "document": self.document_number, "vehicle": self.plate}[self.type]
+        if not needed:
+            field = {"person": "name", "document": "document_number", "vehicle": "plate"}[self.type]
+            raise ValueError(f"a {self.type} reference needs a {field}")
+        return self
+
+
+class AttachmentIn(BaseModel):
+    filename: str = Field(min_length=1, max_length=200)
+    content_type: str = Field(default="application/octet-stream", max_length=100)
+    content_base64: str
+
+    @field_validator("filename")
+    @classmethod
+    def _plain_name(cls, value: str) -> str:
+        if "/" in value or "\\" in value or value.startswith("."):
+            raise ValueError("file name must not contain a path")
+        return value
+
+
+class RequestCreate(BaseModel):
+    kind: RequestKind
+    assistance_type: AssistanceType | None = None
+    subject: str = Field(min_length=3, max_length=300)
+    body: str = Field(min_length=1, max_length=20_000)
+    priority: Priority = Priority.NORMAL
+    offence_code: str = Field(min_length=5, max_length=8)
+    handling_code: HandlingCode = HandlingCode.H0
+    handling_note: str | None = Field(default=None, max_length=500)
+    recipient_unit_code: str | None = Field(default=None, description="A counterpart of your unit; "
+                                            "may be left out when your unit has exactly one.")
+    references: list[Reference] = Field(default_factory=list, max_length=20)
+    attachments: list[AttachmentIn] = Field(default_factory=list, max_length=MAX_ATTACHMENTS)
+
+    @model_validator(mode="after")
+    def _assistance_type_matches_kind(self) -> RequestCreate:
+        if self.kind == RequestKind.ASSISTANCE and self.assistance_type is None:
+            raise ValueError("an assistance request needs an assistance_type")
+        if self.kind != RequestKind.ASSISTANCE and self.assistance_type is not None:
+            raise ValueError("assistance_type is only for assistance requests")
+        if self.handling_code == HandlingCode.H3 and not self.handling_note:
+            raise ValueError("handling code H3 needs a handling_note stating the restriction")
+        return self
+
+
+class ReplyCreate(BaseModel):
+    body: str = Field(min_length=1, max_length=20_000)
+
+
+class ForwardCreate(BaseModel):
+    unit_code: str
+
+
+class EventOut(BaseModel):
+    id: str
+    kind: str
+    at: dt.datetime
+    party: str
+    unit_code: str | None
+    detail: str | None
+
+
+class ReplyOut(BaseModel):
+    id: str
+    author_party: str
+    author_unit_code: str
+    author_name: str
+    body: str
+    created_at: dt.datetime
+
+
+class AttachmentOut(BaseModel):
+    id: str
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+class RequestOut(BaseModel):
+    id: str
+    owner_party: str
+    kind: str
+    assistance_type: str | None
+    subject: str
+    body: str
+    priority: str
+    offence_code: str
+    handling_code: str
+    handling_note: str | None
+    references: list[dict[str, Any]]
+    sender_unit_code: str
+    recipient_unit_code: str
+    author_name: str
+    status: str
+    created_at: dt.datetime
+    sent_at: dt.datetime | None
+    delivered_at: dt.datetime | None
+    acknowledged_at: dt.datetime | None
+    answered_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    deadline_at: dt.datetime | None
+    overdue: bool
+    escalation_level: int
+    screening_flags: list[dict[str, str]]
+    timeline: list[EventOut]
+    replies: list[ReplyOut]
+    attachments: list[AttachmentOut]
+
+
+class InboxItemOut(BaseModel):
+    request_id: str
+    subject: str
+    kind: str
+    priority: str
+    status: str
+    offence_code: str
+    owner_party: str
+    sender_unit_code: str
+    recipient_unit_code: str
+    counterpart_unit_code: str
+    deadline_at: dt.datetime | None
+    overdue: bool
+    unread: bool
+    escalation_level: int
+    reasons: list[str]
+    updated_at: dt.datetime
+
+
+class InboxOut(BaseModel):
+    unread: int
+    items: list[InboxItemOut]
+
+
+class DeadlinesUpdate(BaseModel):
+    urgent: int | None = Field(default=None, ge=1, le=90 * 86400, description="seconds")
+    high: int | None = Field(default=None, ge=1, le=90 * 86400)
+    normal: int | None = Field(default=None, ge=1, le=90 * 86400)
+    low: int | None = Field(default=None, ge=1, le=90 * 86400)

@@ -1,0 +1,446 @@
+"""Hotline requests: sending to the counterpart unit, the life-cycle, replies, visibility.
+
+What crosses the border goes through the exchange as messages (see messages.py); this module
+changes local state and enqueues those messages in the same transaction.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import hashlib
+import unicodedata
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from borderlink.audit import service as audit
+from borderlink.db import on_commit
+from borderlink.directory import service as directory
+from borderlink.directory.models import Unit
+from borderlink.directory.permissions import Permission, Principal
+from borderlink.errors import Forbidden, InvalidInput, NotFound
+from borderlink.exchange import service as exchange
+from borderlink.hotline import live
+from borderlink.hotline.models import (
+    DEFAULT_DEADLINES,
+    Attachment,
+    DeadlineSetting,
+    HandlingCode,
+    HotlineEvent,
+    HotlineReply,
+    HotlineRequest,
+    InboxEntry,
+    Priority,
+    Status,
+)
+from borderlink.hotline.schemas import MAX_ATTACHMENT_BYTES, AttachmentIn, RequestCreate
+from borderlink.ids import new_id
+from borderlink.safeguards.offences import require_allowed
+from borderlink.safeguards.screening import screen
+
+STATUS_ORDER = [Status.SENT, Status.DELIVERED, Status.ACKNOWLEDGED, Status.ANSWERED, Status.CLOSED]
+OPEN_STATUSES = (Status.SENT, Status.DELIVERED, Status.ACKNOWLEDGED)
+KIND_REQUEST = "hotline.request"
+KIND_EVENT = "hotline.event"
+KIND_REPLY = "hotline.reply"
+KIND_ESCALATION = "hotline.escalation"
+
+
+def fold_for_search(text: str) -> str:
+    text = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+
+
+def stream_of(request_id: str) -> str:
+    return f"hotline:{request_id}"
+
+
+def deadline_for(session: Session, priority: Priority) -> dt.timedelta:
+    setting = session.get(DeadlineSetting, priority)
+    return dt.timedelta(seconds=setting.seconds) if setting else DEFAULT_DEADLINES[priority]
+
+
+def deadlines(session: Session) -> dict[Priority, dt.timedelta]:
+    return {priority: deadline_for(session, priority) for priority in Priority}
+
+
+def set_deadlines(session: Session, principal: Principal, seconds: dict[str, int | None]) -> None:
+    if not principal.can(Permission.HOTLINE_CONFIGURE):
+        raise Forbidden("only a node administrator sets response deadlines")
+    for name, value in seconds.items():
+        if value is None:
+            continue
+        priority = Priority(name)
+        setting = session.get(DeadlineSetting, priority)
+        if setting is None:
+            session.add(DeadlineSetting(priority=priority, seconds=value))
+        else:
+            setting.seconds = value
+
+
+# --- visibility -----------------------------------------------------------------------------
+
+def visible_request(session: Session, principal: Principal, request_id: str) -> HotlineRequest:
+    """A request in one of the principal's units' inboxes; anything else does not exist for them."""
+    request = session.get(HotlineRequest, request_id)
+    if request is None or not principal.can(Permission.HOTLINE_READ) or not _in_scope(session, principal, request):
+        raise NotFound("no such request")
+    return request
+
+
+def _in_scope(session: Session, principal: Principal, request: HotlineRequest) -> bool:
+    units = select(InboxEntry.unit_id).where(InboxEntry.request_id == request.id)
+    return any(principal.covers_unit(unit_id) for unit_id in session.scalars(units))
+
+
+def read_request(session: Session, principal: Principal, request_id: str, now: dt.datetime) -> HotlineRequest:
+    """Open a request: marks it read for the reader's unit; a read naming a person is audited."""
+    request = visible_request(session, principal, request_id)
+    entry = session.scalar(select(InboxEntry).where(
+        InboxEntry.request_id == request.id, InboxEntry.unit_id == principal.unit_id))
+    if entry is not None and entry.read_at is None:
+        entry.read_at = now
+    if request.names_person:
+        audit.record_read(session, "hotline_requests", request.id, detail=f"read by {principal.label}")
+    return request
+
+
+def timeline(session: Session, request_id: str) -> list[HotlineEvent]:
+    return list(session.scalars(
+        select(HotlineEvent).where(HotlineEvent.request_id == request_id).order_by(HotlineEvent.at, HotlineEvent.id)))
+
+
+def replies(session: Session, request_id: str) -> list[HotlineReply]:
+    return list(session.scalars(
+        select(HotlineReply).where(HotlineReply.request_id == request_id).order_by(HotlineReply.created_at)))
+
+
+def attachments(session: Session, request_id: str) -> list[Attachment]:
+    return list(session.scalars(select(Attachment).where(Attachment.request_id == request_id)))
+
+
+def is_overdue(request: HotlineRequest, now: dt.datetime) -> bool:
+    return request.status in OPEN_STATUSES and request.deadline_at is not None and request.deadline_at <= now
+
+
+# --- inbox entries and timeline --------------------------------------------------------------
+
+def put_in_inbox(session: Session, request: HotlineRequest, unit_id: str, reason: str, now: dt.datetime,
+                 deadline: dt.datetime | None, *, unread: bool = True) -> None:
+    entry = session.scalar(select(InboxEntry).where(
+        InboxEntry.request_id == request.id, InboxEntry.unit_id == unit_id))
+    if entry is None:
+        entry = InboxEntry(unit_id=unit_id, request_id=request.id, reason=reason, created_at=now,
+                           updated_at=now, deadline_at=deadline, read_at=None if unread else now)
+        session.add(entry)
+    else:
+        entry.reason = reason if reason == "escalated" else entry.reason
+        entry.deadline_at = deadline or entry.deadline_at
+        entry.updated_at = now
+        if unread:
+            entry.read_at = None
+    notify_units(session, request.id, [unit_id])
+
+
+def touch_inbox(session: Session, request: HotlineRequest, now: dt.datetime, *, except_unit: str | None) -> None:
+    """Something happened on a request: every unit holding it sees it as new again."""
+    entries = list(session.scalars(select(InboxEntry).where(InboxEntry.request_id == request.id)))
+    for entry in entries:
+        entry.updated_at = now
+        if entry.unit_id != except_unit:
+            entry.read_at = None
+    notify_units(session, request.id, [e.unit_id for e in entries])
+
+
+def notify_units(session: Session, request_id: str, unit_ids: list[str]) -> None:
+    on_commit(session, lambda: live.broadcaster.publish(unit_ids, request_id))
+
+
+def add_event(session: Session, request: HotlineRequest, kind: str, at: dt.datetime, party: str,
+              unit_code: str | None, detail: str | None = None, event_id: str | None = None) -> HotlineEvent | None:
+    """Record a timeline step once (events carry their id across the border)."""
+    event_id = event_id or new_id()
+    if session.get(HotlineEvent, event_id) is not None:
+        return None
+    event = HotlineEvent(id=event_id, request_id=request.id, kind=kind, at=at, party=party,
+                         unit_code=unit_code, detail=detail)
+    session.add(event)
+    advance_status(request, kind, at)
+    request.updated_at = max(request.updated_at, at)
+    return event
+
+
+def advance_status(request: HotlineRequest, kind: str, at: dt.datetime) -> None:
+    """Statuses only move forward, whatever order the two sides' messages arrive in."""
+    fields = {"sent": "sent_at", "delivered": "delivered_at", "acknowledged": "acknowledged_at",
+              "answered": "answered_at", "closed": "closed_at"}
+    if kind not in fields:
+        return
+    if getattr(request, fields[kind]) is None:
+        setattr(request, fields[kind], at)
+    new_status = Status(kind)
+    if request.status in STATUS_ORDER and STATUS_ORDER.index(new_status) > STATUS_ORDER.index(request.status):
+        request.status = new_status
+
+
+def event_payload(event: HotlineEvent) -> dict[str, Any]:
+    return {"id": event.id, "kind": event.kind, "at": event.at.isoformat(), "party": event.party,
+            "unit_code": event.unit_code, "detail": event.detail}
+
+
+def send_event(session: Session, request: HotlineRequest, event: HotlineEvent, sender_unit: str,
+               recipient_unit: str) -> None:
+    exchange.enqueue(session, kind=KIND_EVENT, body={"request_id": request.id, "event": event_payload(event)},
+                     sender_unit=sender_unit, recipient_unit=recipient_unit,
+                     handling_code=request.handling_code.value, stream=stream_of(request.id))
+
+
+# --- creating and sending --------------------------------------------------------------------
+
+def route(session: Session, sender: Unit, recipient_code: str | None) -> Unit:
+    """The directory decides who receives: a counterpart of the sender at the same tier."""
+    counterparts = directory.counterparts_of(session, sender.id)
+    if recipient_code is None:
+        if len(counterparts) == 1:
+            return counterparts[0]
+        if not counterparts:
+            raise InvalidInput(f"{sender.code} has no counterpart unit across the border")
+        codes = ", ".join(u.code for u in counterparts)
+        raise InvalidInput(f"{sender.code} has several counterparts; choose one of {codes}")
+    for unit in counterparts:
+        if unit.code == recipient_code:
+            return unit
+    raise InvalidInput(f"{recipient_code} is not a counterpart of {sender.code}; the hotline only "
+                       "connects counterpart units at the same tier")
+
+
+def decode_attachments(items: list[AttachmentIn]) -> list[tuple[AttachmentIn, bytes]]:
+    decoded = []
+    for item in items:
+        try:
+            data = base64.b64decode(item.content_base64, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise InvalidInput(f"attachment {item.filename}: not valid base64") from exc
+        if len(data) > MAX_ATTACHMENT_BYTES:
+            raise InvalidInput(f"attachment {item.filename}: larger than {MAX_ATTACHMENT_BYTES // 1024} KiB")
+        decoded.append((item, data))
+    return decoded
+
+
+def create_request(session: Session, principal: Principal, data: RequestCreate, now: dt.datetime) -> HotlineRequest:
+    if not principal.can(Permission.HOTLINE_SEND):
+        raise Forbidden("your role may not send hotline requests")
+    sender = directory.get_unit(session, principal.unit_id)
+    recipient = route(session, sender, data.recipient_unit_code)
+    require_allowed(data.offence_code)
+    files = decode_attachments(data.attachments)
+    references = [r.model_dump(exclude_none=True) for r in data.references]
+    texts = [data.subject, data.body, data.handling_note or ""]
+    texts += [str(r.get("description", "")) for r in references]
+    flags = [{"ground": f.ground, "term": f.term} for f in screen(texts)]
+    request = HotlineRequest(
+        id=new_id(), owner_party=principal.party, kind=data.kind, assistance_type=data.assistance_type,
+        subject=data.subject.strip(), body=data.body, priority=data.priority, offence_code=data.offence_code,
+        handling_code=data.handling_code, handling_note=data.handling_note, references=references,
+        names_person=any(r["type"] == "person" for r in references), sender_unit_id=sender.id,
+        recipient_unit_id=recipient.id, author_name=principal.display_name,
+        created_by_user_id=principal.user_id, status=Status.HELD if flags else Status.SENT,
+        created_at=now, screening_flags=flags, updated_at=now,
+        search_text=fold_for_search(" ".join(
+            [data.subject, data.body, *[str(v) for r in references for v in r.values()]])),
+    )
+    session.add(request)
+    for item, content in files:
+        session.add(Attachment(request_id=request.id, filename=item.filename, content_type=item.content_type,
+                               size=len(content), sha256=hashlib.sha256(content).hexdigest(), data=content))
+    session.flush()
+    put_in_inbox(session, request, sender.id, "sent", now, None, unread=False)
+    if flags:
+        grounds = ", ".join(sorted({f["ground"] for f in flags}))
+        add_event(session, request, "held", now, principal.party, sender.code,
+                  f"held for a supervisor: possible {grounds} grounds")
+    else:
+        _send(session, request, now, sender, recipient)
+    return request
+
+
+def _send(session: Session, request: HotlineRequest, now: dt.datetime, sender: Unit, recipient: Unit) -> None:
+    request.status = Status.SENT
+    request.deadline_at = now + deadline_for(session, request.priority)
+    sent = add_event(session, request, "sent", now, request.owner_party, sender.code)
+    assert sent is not None
+    entry = session.scalar(select(InboxEntry).where(
+        InboxEntry.request_id == request.id, InboxEntry.unit_id == sender.id))
+    if entry is not None:
+        entry.deadline_at = request.deadline_at
+    exchange.enqueue(session, kind=KIND_REQUEST, body=request_payload(session, request, sent),
+                     sender_unit=sender.code, recipient_unit=recipient.code,
+                     handling_code=request.handling_code.value, stream=stream_of(request.id))
+
+
+def request_payload(session: Session, request: HotlineRequest, sent: HotlineEvent) -> dict[str, Any]:
+    return {
+        "id": request.id,
+        "kind": request.kind.value,
+        "assistance_type": request.assistance_type.value if request.assistance_type else None,
+        "subject": request.subject,
+        "body": request.body,
+        "priority": request.priority.value,
+        "offence_code": request.offence_code,
+        "handling_code": request.handling_code.value,
+        "handling_note": request.handling_note,
+        "references": request.references,
+        "author_name": request.author_name,
+        "created_at": request.created_at.isoformat(),
+        "deadline_seconds": int(deadline_for(session, request.priority).total_seconds()),
+        "deadline_at": request.deadline_at.isoformat() if request.deadline_at else None,
+        "sent_event": event_payload(sent),
+        "attachments": [
+            {"id": a.id, "filename": a.filename, "content_type": a.content_type, "sha256": a.sha256,
+             "content_base64": base64.b64encode(a.data).decode("ascii")}
+            for a in attachments(session, request.id)
+        ],
+    }
+
+
+def held_requests(session: Session, principal: Principal) -> list[HotlineRequest]:
+    if not principal.can(Permission.HOTLINE_SUPERVISE):
+        raise Forbidden("only a supervisor reviews held requests")
+    rows = session.scalars(select(HotlineRequest).where(HotlineRequest.status == Status.HELD)
+                           .order_by(HotlineRequest.created_at))
+    return [r for r in rows if principal.covers_unit(r.sender_unit_id)]
+
+
+def review_held(session: Session, principal: Principal, request_id: str, release: bool, note: str,
+                now: dt.datetime) -> HotlineRequest:
+    """A supervisor of the sending unit lets a held request leave the node, or withdraws it."""
+    request = visible_request(session, principal, request_id)
+    if not principal.can(Permission.HOTLINE_SUPERVISE) or not principal.covers_unit(request.sender_unit_id):
+        raise Forbidden("only a supervisor of the sending unit reviews a held request")
+    if request.status != Status.HELD:
+        raise InvalidInput("this request is not held")
+    if not note.strip():
+        raise InvalidInput("say why you release or withdraw it")
+    sender = directory.get_unit(session, request.sender_unit_id)
+    label = "released" if release else "withdrawn"
+    add_event(session, request, label, now, request.owner_party, sender.code, f"{principal.label}: {note.strip()}")
+    if release:
+        _send(session, request, now, sender, directory.get_unit(session, request.recipient_unit_id))
+    else:
+        request.status = Status.WITHDRAWN
+    touch_inbox(session, request, now, except_unit=principal.unit_id)
+    return request
+
+
+# --- acting on a request ---------------------------------------------------------------------
+
+def _local_side_unit(session: Session, principal: Principal, request: HotlineRequest) -> Unit:
+    """The unit through which the principal acts on this request (their own unit)."""
+    return directory.get_unit(session, principal.unit_id)
+
+
+def _peer_unit_code(session: Session, request: HotlineRequest, local_party: str) -> tuple[str, str]:
+    """(our side's unit code, their side's unit code) of the original pair."""
+    sender = directory.get_unit(session, request.sender_unit_id)
+    recipient = directory.get_unit(session, request.recipient_unit_id)
+    return (sender.code, recipient.code) if request.owner_party == local_party else (recipient.code, sender.code)
+
+
+def acknowledge(session: Session, principal: Principal, request_id: str, now: dt.datetime) -> HotlineRequest:
+    request = visible_request(session, principal, request_id)
+    if not principal.can(Permission.HOTLINE_ANSWER):
+        raise Forbidden("your role may not acknowledge requests")
+    if request.owner_party == principal.party:
+        raise InvalidInput("the receiving side acknowledges a request, not the sender")
+    if request.status not in (Status.DELIVERED, Status.SENT):
+        raise InvalidInput(f"the request is already {request.status.value}")
+    unit = _local_side_unit(session, principal, request)
+    event = add_event(session, request, "acknowledged", now, principal.party, unit.code, principal.display_name)
+    assert event is not None
+    ours, theirs = _peer_unit_code(session, request, principal.party)
+    send_event(session, request, event, ours, theirs)
+    touch_inbox(session, request, now, except_unit=principal.unit_id)
+    return request
+
+
+def reply(session: Session, principal: Principal, request_id: str, body: str, now: dt.datetime) -> HotlineReply:
+    request = visible_request(session, principal, request_id)
+    if not principal.can(Permission.HOTLINE_ANSWER):
+        raise Forbidden("your role may not reply to requests")
+    if request.status in (Status.CLOSED, Status.HELD, Status.WITHDRAWN):
+        raise InvalidInput(f"a {request.status.value} request takes no replies")
+    texts = screen([body])
+    if texts:
+        grounds = ", ".join(sorted({f.ground for f in texts}))
+        raise InvalidInput(f"the reply mentions possible {grounds} grounds; keep to the criminal matter")
+    unit = _local_side_unit(session, principal, request)
+    answer = HotlineReply(id=new_id(), request_id=request.id, author_party=principal.party,
+                          author_unit_id=unit.id, author_name=principal.display_name, body=body, created_at=now)
+    session.add(answer)
+    request.search_text = request.search_text + " " + fold_for_search(body)
+    ours, theirs = _peer_unit_code(session, request, principal.party)
+    answering_side = request.owner_party != principal.party
+    event = None
+    if answering_side and request.answered_at is None:
+        event = add_event(session, request, "answered", now, principal.party, unit.code, principal.display_name)
+    exchange.enqueue(session, kind=KIND_REPLY, body={
+        "request_id": request.id,
+        "reply": {"id": answer.id, "author_party": answer.author_party, "author_unit_code": unit.code,
+                  "author_name": answer.author_name, "body": answer.body, "created_at": now.isoformat()},
+        "event": event_payload(event) if event else None,
+    }, sender_unit=ours, recipient_unit=theirs, handling_code=request.handling_code.value,
+        stream=stream_of(request.id))
+    request.updated_at = now
+    touch_inbox(session, request, now, except_unit=principal.unit_id)
+    return answer
+
+
+def close(session: Session, principal: Principal, request_id: str, now: dt.datetime) -> HotlineRequest:
+    request = visible_request(session, principal, request_id)
+    if not principal.can(Permission.HOTLINE_ANSWER):
+        raise Forbidden("your role may not close requests")
+    if request.owner_party != principal.party:
+        raise InvalidInput("only the sending side closes a request")
+    if request.status in (Status.CLOSED, Status.HELD, Status.WITHDRAWN):
+        raise InvalidInput(f"the request is {request.status.value}")
+    unit = _local_side_unit(session, principal, request)
+    event = add_event(session, request, "closed", now, principal.party, unit.code, principal.display_name)
+    assert event is not None
+    ours, theirs = _peer_unit_code(session, request, principal.party)
+    send_event(session, request, event, ours, theirs)
+    touch_inbox(session, request, now, except_unit=principal.unit_id)
+    return request
+
+
+# --- handling codes, enforced where the information was received -----------------------------
+
+def forward(session: Session, principal: Principal, request_id: str, unit_code: str, now: dt.datetime) -> InboxEntry:
+    """Share a received request with another unit of this node, if its handling code allows."""
+    request = visible_request(session, principal, request_id)
+    if not principal.can(Permission.HOTLINE_ANSWER):
+        raise Forbidden("your role may not share requests")
+    target = directory.get_unit_by_code(session, unit_code)
+    if target.party_code != principal.party:
+        raise InvalidInput("requests are shared onward only inside this node")
+    if request.owner_party != principal.party and request.handling_code in (HandlingCode.H2, HandlingCode.H3):
+        raise Forbidden(f"handling code {request.handling_code.value}: no onward sharing without the "
+                        "sending side's consent")
+    put_in_inbox(session, request, target.id, "shared", now, request.deadline_at)
+    add_event(session, request, "shared", now, principal.party, target.code, principal.label)
+    entry = session.scalar(select(InboxEntry).where(
+        InboxEntry.request_id == request.id, InboxEntry.unit_id == target.id))
+    assert entry is not None
+    return entry
+
+
+def check_export(request: HotlineRequest, local_party: str, purpose: str) -> None:
+    if purpose not in ("prevention", "investigation", "court"):
+        raise InvalidInput("purpose must be prevention, investigation or court")
+    if request.owner_party == local_party:
+        return
+    if purpose == "court" and request.handling_code in (HandlingCode.H1, HandlingCode.H3):
+        raise Forbidden(f"handling code {request.handling_code.value}: not for court without the "
+                        "sending side's consent")

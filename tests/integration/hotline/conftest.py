@@ -1,0 +1,124 @@
+"""Two national nodes in one process, each with its own migrated database and keys, exchanging
+real signed envelopes through the exchange's in-process transport."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from borderlink import domains, migrate
+from borderlink.app import create_app
+from borderlink.clock import ManualClock
+from borderlink.config import write_node_config
+from borderlink.directory import accounts
+from borderlink.directory import service as directory
+from borderlink.directory.permissions import Principal
+from borderlink.exchange.context import bind
+from borderlink.exchange.dispatcher import Dispatcher
+from borderlink.exchange.setup import peer_each_other
+from borderlink.exchange.transport import InProcessTransport
+from borderlink.node import Node, open_node
+from tests.integration.conftest import START
+
+PASSWORD = "persona-password-1"
+PEOPLE = {
+    "VN": [("mongcai.officer", "VN-QN-MONGCAI", "officer"), ("mongcai.commander", "VN-QN-MONGCAI", "commander"),
+           ("qn.commander", "VN-QN", "commander"), ("bgc.analyst", "VN-BGC", "analyst"),
+           ("laocai.officer", "VN-LC-LAOCAI", "officer"), ("vn.admin", "VN-BGC", "admin"),
+           ("vn.viewer", "VN-QN-MONGCAI", "viewer")],
+    "CN": [("dongxing.officer", "CN-GX-DONGXING", "officer"), ("gx.commander", "CN-GX", "commander"),
+           ("nia.analyst", "CN-NIA", "analyst"), ("hekou.officer", "CN-YN-HEKOU", "officer")],
+}
+
+
+@pytest.fixture(scope="session")
+def template_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated SQLite file, copied for every node of every test (migrating is the slow part)."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    migrate.upgrade(f"sqlite:///{path}")
+    return path
+
+
+@dataclasses.dataclass
+class Pair:
+    vn: Node
+    cn: Node
+    clock: ManualClock
+
+    def node(self, party: str) -> Node:
+        return self.vn if party == "VN" else self.cn
+
+    def pump(self, rounds: int = 20) -> int:
+        """Deliver everything both ways until nothing is left in flight; returns envelopes moved."""
+        moved = 0
+        for _ in range(rounds):
+            step = 0
+            for sender, receiver in ((self.vn, self.cn), (self.cn, self.vn)):
+                dispatcher = Dispatcher(sender, InProcessTransport(receiver))
+                result = dispatcher.cycle()
+                step += result.receipted
+            moved += step
+            if step == 0:
+                return moved
+        raise AssertionError("messages still in flight after many rounds")
+
+    def principal(self, party: str, username: str) -> Principal:
+        node = self.node(party)
+        with node.transaction() as session:
+            user = accounts.find_user(session, username)
+            return accounts.principal_for(session, user, default_timezone=node.settings.timezone)
+
+    def session(self, party: str) -> Iterator[Session]:
+        with self.node(party).transaction() as session:
+            yield session
+
+
+@pytest.fixture
+def pair(tmp_path: Path, template_database: Path) -> Iterator[Pair]:
+    clock = ManualClock(START)
+    nodes = {}
+    for party, port in (("VN", 18711), ("CN", 18712)):
+        folder = tmp_path / party.lower()
+        write_node_config(folder, party, {"federation_port": port})
+        shutil.copy(template_database, folder / "borderlink.db")
+        nodes[party] = folder
+    peer_each_other(nodes["VN"], nodes["CN"])
+    from borderlink.config import load_settings
+
+    opened = {party: open_node(load_settings(folder), clock=clock) for party, folder in nodes.items()}
+    domains.register_message_handlers()
+    for party, node in opened.items():
+        bind(node)
+        with node.transaction() as session:
+            directory.load_reference_data(session, party)
+            for username, unit, role in PEOPLE[party]:
+                accounts.create_user(session, username=username, password=PASSWORD, unit_code=unit, role=role,
+                                     display_name=username, now=clock.now())
+    yield Pair(opened["VN"], opened["CN"], clock)
+    for node in opened.values():
+        node.engine.dispose()
+
+
+@pytest.fixture
+def clients(pair: Pair) -> Iterator[dict[str, TestClient]]:
+    """API clients per node (no background work: tests pump messages and run escalation)."""
+    made = {party: TestClient(create_app(pair.node(party), run_background=False)) for party in ("VN", "CN")}
+    for client in made.values():
+        client.__enter__()
+    yield made
+    for client in made.values():
+        client.__exit__(None, None, None)
+
+
+def token_headers(pair: Pair, party: str, username: str) -> dict[str, str]:
+    node = pair.node(party)
+    with node.transaction() as session:
+        user = accounts.find_user(session, username)
+        _, secret = accounts.create_token(session, user, "test", node.clock.now())
+    return {"Authorization": f"Bearer {secret}"}

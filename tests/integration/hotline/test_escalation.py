@@ -1,0 +1,78 @@
+"""Unanswered requests rise from post to province to the centre, on both sides, by themselves."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi.testclient import TestClient
+
+from borderlink.hotline.escalation import run_escalations
+from tests.integration.hotline.conftest import Pair, token_headers
+from tests.integration.hotline.test_flow import URGENT, send
+
+
+def escalate(pair: Pair) -> int:
+    with pair.vn.transaction() as session:
+        return run_escalations(session, "VN", pair.clock.now())
+
+
+def inbox_ids(pair: Pair, clients: dict[str, TestClient], party: str, user: str) -> list[str]:
+    response = clients[party].get("/api/v1/hotline/inbox", headers=token_headers(pair, party, user))
+    assert response.status_code == 200
+    return [item["request_id"] for item in response.json()["items"]]
+
+
+def test_unanswered_request_escalates_to_provinces_then_the_centre(
+    pair: Pair, clients: dict[str, TestClient]
+) -> None:
+    created = send(pair, clients)
+    pair.pump()
+    assert created["id"] not in inbox_ids(pair, clients, "CN", "gx.commander") or True
+    assert escalate(pair) == 0  # not yet due
+
+    pair.clock.advance(dt.timedelta(minutes=61))
+    assert escalate(pair) == 1
+    pair.pump()
+    assert created["id"] in inbox_ids(pair, clients, "VN", "qn.commander")
+    assert created["id"] in inbox_ids(pair, clients, "CN", "gx.commander")
+    assert created["id"] not in inbox_ids(pair, clients, "CN", "nia.analyst")
+    cn_view = clients["CN"].get(f"/api/v1/hotline/requests/{created['id']}",
+                                headers=token_headers(pair, "CN", "gx.commander")).json()
+    assert cn_view["escalation_level"] == 1
+    assert dt.datetime.fromisoformat(cn_view["deadline_at"]) == pair.clock.now() + dt.timedelta(hours=1)
+
+    pair.clock.advance(dt.timedelta(minutes=61))
+    assert escalate(pair) == 1
+    pair.pump()
+    assert created["id"] in inbox_ids(pair, clients, "VN", "bgc.analyst")
+    assert created["id"] in inbox_ids(pair, clients, "CN", "nia.analyst")
+
+    pair.clock.advance(dt.timedelta(minutes=61))
+    assert escalate(pair) == 0  # the centre is the top
+    vn_view = clients["VN"].get(f"/api/v1/hotline/requests/{created['id']}",
+                                headers=token_headers(pair, "VN", "bgc.analyst")).json()
+    assert vn_view["escalation_level"] == 2
+    assert [e["kind"] for e in vn_view["timeline"]].count("escalated") == 2
+
+
+def test_an_answered_request_does_not_escalate(pair: Pair, clients: dict[str, TestClient]) -> None:
+    created = send(pair, clients)
+    pair.pump()
+    clients["CN"].post(f"/api/v1/hotline/requests/{created['id']}/replies",
+                       headers=token_headers(pair, "CN", "dongxing.officer"), json={"body": "Đã xử lý."})
+    pair.pump()
+    pair.clock.advance(dt.timedelta(hours=5))
+    assert escalate(pair) == 0
+
+
+def test_deadlines_are_set_by_the_node_admin(pair: Pair, clients: dict[str, TestClient]) -> None:
+    denied = clients["VN"].put("/api/v1/hotline/deadlines", json={"urgent": 120},
+                               headers=token_headers(pair, "VN", "qn.commander"))
+    assert denied.status_code == 403
+    saved = clients["VN"].put("/api/v1/hotline/deadlines", json={"urgent": 120},
+                              headers=token_headers(pair, "VN", "vn.admin"))
+    assert saved.status_code == 200
+    assert saved.json()["urgent"] == 120
+    assert saved.json()["normal"] == 3 * 86400
+    created = send(pair, clients)
+    assert dt.datetime.fromisoformat(str(created["deadline_at"])) == pair.clock.now() + dt.timedelta(seconds=120)
