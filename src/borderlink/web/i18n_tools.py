@@ -38,18 +38,34 @@ TRANSLATIONS = Path("src/borderlink/web/translations")
 MAPPING = Path("babel.cfg")
 COMMENT_TAGS = ("NOTE:",)
 
-# Code lists whose values templates pass through `_()`: (module, enum class, note for translators).
-CODE_LISTS: tuple[tuple[str, str, str], ...] = (
-    ("borderlink.directory.models", "Role", "Role of a user account (code list value)."),
-    ("borderlink.directory.models", "Tier",
-     "Tier of a unit: central, provincial, or post (border gate or post) (code list value)."),
+# Code lists whose values templates translate (`_(user.role.value)`, `_("handling " + code)`):
+# (module, an enumeration or a tuple of strings in it, message pattern, note for translators).
+CODE_LISTS: tuple[tuple[str, str, str, str], ...] = (
+    ("borderlink.directory.models", "Role", "{}", "Role of a user account."),
+    ("borderlink.directory.models", "Tier", "{}",
+     "Tier of a unit: central, provincial, or post (a border gate or border post)."),
+    ("borderlink.hotline.models", "RequestKind", "{}", "Kind of hotline request."),
+    ("borderlink.hotline.models", "AssistanceType", "{}", "Assistance asked for in a request."),
+    ("borderlink.hotline.models", "Priority", "{}", "Priority of a hotline request."),
+    ("borderlink.hotline.models", "Status", "{}",
+     "Status of a hotline request; also an event in its timeline."),
+    ("borderlink.hotline.models", "HandlingCode", "handling {}",
+     "What a handling code allows the recipient to do with the information."),
+    ("borderlink.safeguards.screening", "GROUNDS", "{}",
+     "Ground on which a text may be held back (political, religious, military, ethnic)."),
 )
 
-# Messages a page handler hands to its template in a variable, which the template translates.
-INDIRECT_MESSAGES: tuple[str, ...] = (
-    "The form expired; please try again.",
-    "The account is locked for a while after too many failed attempts.",
-    "Wrong username, password or code.",
+# Texts the code hands to a template in a variable, which the template translates: (text, note).
+INDIRECT_MESSAGES: tuple[tuple[str, str], ...] = (
+    ("The form expired; please try again.", "Login page error."),
+    ("The account is locked for a while after too many failed attempts.", "Login page error."),
+    ("Wrong username, password or code.", "Login page error."),
+    ("released", "Hotline timeline event: a supervisor let a held request leave the node."),
+    ("escalated", "Hotline timeline event: the request went one tier up on both sides."),
+    ("shared", "Hotline timeline event: the request was shared with another unit of this node."),
+    ("person", "Kind of reference in a hotline request: a person."),
+    ("document", "Kind of reference in a hotline request: an identity or travel document."),
+    ("vehicle", "Kind of reference in a hotline request: a vehicle."),
 )
 
 _PLACEHOLDER = re.compile(r"%(?:\((\w+)\))?[-#0 +]*\d*(?:\.\d+)?([a-zA-Z%])")
@@ -103,16 +119,19 @@ def _literal_locations(root: Path, text: str) -> list[tuple[str, int]]:
 
 
 def _code_list_values(root: Path) -> Iterable[tuple[str, tuple[str, int], str]]:
-    for module_name, class_name, note in CODE_LISTS:
+    for module_name, name, pattern, note in CODE_LISTS:
         module = importlib.import_module(module_name)
-        codes = getattr(module, class_name)
-        if not (isinstance(codes, type) and issubclass(codes, enum.Enum)):
-            raise TypeError(f"{module_name}.{class_name} is not an enumeration")
-        source = Path(inspect.getfile(codes)).resolve()
+        codes = getattr(module, name)
+        if isinstance(codes, type) and issubclass(codes, enum.Enum):
+            values = [str(member.value) for member in codes]
+        elif isinstance(codes, tuple) and all(isinstance(code, str) for code in codes):
+            values = list(codes)
+        else:
+            raise TypeError(f"{module_name}.{name} is neither an enumeration nor a tuple of strings")
+        source = Path(inspect.getfile(module)).resolve()
         where = source.relative_to(root).as_posix() if source.is_relative_to(root) else module_name
-        location = (where, inspect.getsourcelines(codes)[1])
-        for member in codes:
-            yield str(member.value), location, note
+        for value in values:
+            yield pattern.format(value), (where, 0), f"{note} Code list {module_name}.{name}."
 
 
 def extract(root: Path | None = None) -> Catalog:
@@ -127,9 +146,8 @@ def extract(root: Path | None = None) -> Catalog:
         template.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     for value, location, note in _code_list_values(root):
         template.add(value, None, [location], auto_comments=[note])
-    for text in INDIRECT_MESSAGES:
-        template.add(text, None, _literal_locations(root, text),
-                     auto_comments=["Passed to the template in a variable."])
+    for text, note in INDIRECT_MESSAGES:
+        template.add(text, None, _literal_locations(root, text), auto_comments=[note])
     return template
 
 
