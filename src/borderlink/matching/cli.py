@@ -50,9 +50,7 @@ def _report_bad_line(path: Path) -> ErrorReporter:
     return report
 
 
-def _with_progress(
-    records: Iterable[PersonRecord], path: Path, role: str
-) -> Iterator[PersonRecord]:
+def _with_progress(records: Iterable[PersonRecord], path: Path, role: str) -> Iterator[PersonRecord]:
     """Count records on stderr for large files or interactive use."""
     show = sys.stderr.isatty() or path.stat().st_size >= LARGE_FILE_BYTES
     count = 0
@@ -78,9 +76,7 @@ def _batches(records: Iterable[PersonRecord], size: int) -> Iterator[list[Person
 def register(app: typer.Typer) -> None:
     @app.command("screen")
     def screen(
-        queries: Annotated[
-            Path, typer.Argument(help="Query records: JSON lines or CSV with a header.")
-        ],
+        queries: Annotated[Path, typer.Argument(help="Query records: JSON lines or CSV with a header.")],
         watchlist: Annotated[
             Path,
             typer.Option(
@@ -89,13 +85,11 @@ def register(app: typer.Typer) -> None:
                 help="Watchlist: JSON lines, CSV with a header, or FollowTheMoney entities.",
             ),
         ],
-        threshold: Annotated[
-            str, typer.Option("--threshold", "-t", help="Alert threshold in [0, 1].")
-        ] = str(DEFAULT_THRESHOLD),
+        threshold: Annotated[str, typer.Option("--threshold", "-t", help="Alert threshold in [0, 1].")] = str(
+            DEFAULT_THRESHOLD
+        ),
         limit: Annotated[int, typer.Option("--limit", help="Matches per query at most.")] = 10,
-        workers: Annotated[
-            int, typer.Option("--workers", help="Processes screening in parallel.")
-        ] = 1,
+        workers: Annotated[int, typer.Option("--workers", help="Processes screening in parallel.")] = 1,
     ) -> None:
         """Screen QUERIES against a watchlist; print one JSON line per query, best match first."""
         cutoff = _parse_threshold(threshold)
@@ -112,10 +106,7 @@ def register(app: typer.Typer) -> None:
                 for query, matches in zip(batch, results, strict=True):
                     line = {
                         "query_id": query.id,
-                        "matches": [
-                            {"id": m.id, "score": m.score, "explanation": m.explanation}
-                            for m in matches
-                        ],
+                        "matches": [{"id": m.id, "score": m.score, "explanation": m.explanation} for m in matches],
                     }
                     typer.echo(json.dumps(line, ensure_ascii=False))
         except OSError as exc:

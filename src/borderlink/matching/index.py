@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -61,13 +62,17 @@ def projected_keys(forms: NameForms, limit: int) -> list[str]:
         return []
     keys: list[str] = []
     for sequence in forms.pinyin[:2]:
-        for projected in pinyin_to_han_viet(sequence, limit):
-            keys.append(_sorted_key("v", map(han_viet_key, projected)))
+        keys.extend(_projected_han_viet_keys(sequence, limit))
     for sequence in forms.han_viet[:2]:
         folded = tuple(han_viet_key(syllable) for syllable in sequence)
-        for projected in han_viet_to_pinyin(folded, limit):
-            keys.append(_sorted_key("p", projected))
+        keys.extend(_sorted_key("p", projected) for projected in han_viet_to_pinyin(folded, limit))
     return keys
+
+
+@lru_cache(maxsize=50_000)
+def _projected_han_viet_keys(sequence: tuple[str, ...], limit: int) -> tuple[str, ...]:
+    projections = pinyin_to_han_viet(sequence, limit)
+    return tuple(_sorted_key("v", map(han_viet_key, projected)) for projected in projections)
 
 
 def entry_keys(forms: NameForms) -> set[str]:
@@ -183,16 +188,10 @@ class WatchlistIndex:
 
     def _entry(self, position: int) -> PreparedRecord:
         year = int(self._birth_year[position])
-        birth = (
-            PartialDate(year, int(self._birth_month[position]), int(self._birth_day[position]))
-            if year
-            else None
-        )
+        birth = PartialDate(year, int(self._birth_month[position]), int(self._birth_day[position])) if year else None
         nationality = self._nationalities[int(self._nationality[position])] or None
         encoded = self._encoded_names[position]
-        names = (
-            tuple(decode_forms(part) for part in encoded.split(_NAME_SEPARATOR)) if encoded else ()
-        )
+        names = tuple(decode_forms(part) for part in encoded.split(_NAME_SEPARATOR)) if encoded else ()
         return PreparedRecord(
             id=self._ids[position],
             names=names,
@@ -252,9 +251,7 @@ class WatchlistIndex:
         best = upper_bound(DateAgreement.SAME, "agree", "agree", query.document_number is not None)
         return candidates[factor * best >= threshold - 1e-9]
 
-    def screen(
-        self, query: PersonRecord, threshold: float = DEFAULT_THRESHOLD, limit: int = 10
-    ) -> list[Match]:
+    def screen(self, query: PersonRecord, threshold: float = DEFAULT_THRESHOLD, limit: int = 10) -> list[Match]:
         """Watchlist entries scoring at least `threshold` against `query`, best first."""
         prepared = prepare(query)
         if not prepared.names:
@@ -287,9 +284,7 @@ class WatchlistIndex:
         try:
             with context.Pool(workers) as pool:
                 chunks = list(_chunks(queries, max(1, len(queries) // (workers * 8))))
-                results = pool.starmap(
-                    _screen_chunk, [(chunk, threshold, limit) for chunk in chunks]
-                )
+                results = pool.starmap(_screen_chunk, [(chunk, threshold, limit) for chunk in chunks])
         finally:
             _FORKED_INDEX = None
         return [matches for chunk in results for matches in chunk]

@@ -72,9 +72,7 @@ def canonical_token(token: str) -> str:
     """Lower-case NFC with Vietnamese tone marks placed by one rule and final -y spelt -i."""
     decomposed = unicodedata.normalize("NFD", token)
     tone = next((mark for mark in decomposed if mark in _TONE_MARKS), "")
-    base = unicodedata.normalize(
-        "NFC", "".join(char for char in decomposed if char not in _TONE_MARKS)
-    )
+    base = unicodedata.normalize("NFC", "".join(char for char in decomposed if char not in _TONE_MARKS))
     base = "".join(char for char in base if char.isalpha())
     folded_base = fold(base)
     if _FINAL_Y.match(folded_base):
@@ -115,6 +113,7 @@ def tone_position(base: str) -> int:
     return start + 1
 
 
+@lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """ASCII retrieval form: diacritics dropped, đ → d, ü → v."""
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))

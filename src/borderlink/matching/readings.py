@@ -175,9 +175,7 @@ def han_pinyin(han: str) -> tuple[tuple[str, ...], ...]:
         given_options.append(ordered)
     given_sequences = _limited_product(given_options, 4) if given_options else [()]
     sequences = [
-        surname_reading + given_reading
-        for surname_reading in surname_options
-        for given_reading in given_sequences
+        surname_reading + given_reading for surname_reading in surname_options for given_reading in given_sequences
     ]
     return tuple(dict.fromkeys(sequences))[:MAX_READINGS]
 
@@ -245,9 +243,7 @@ def _projections(
         if not options:
             return []
         extended = [
-            (probability * weight, (*sequence, target))
-            for probability, sequence in beam
-            for target, weight in options
+            (probability * weight, (*sequence, target)) for probability, sequence in beam for target, weight in options
         ]
         beam = heapq.nlargest(limit, extended, key=lambda item: item[0])
     return [(sequence, probability) for probability, sequence in beam]
@@ -263,17 +259,10 @@ def _projection_table(to_han_viet: bool) -> dict[str, tuple[tuple[str, float], .
     base = table.han_viet_given_pinyin if to_han_viet else table.pinyin_given_han_viet
     merged = {source: dict(targets) for source, targets in base.items()}
     for pinyin_syllable, han_viet_syllable in _surname_pairs():
-        source, target = (
-            (pinyin_syllable, han_viet_syllable)
-            if to_han_viet
-            else (han_viet_syllable, pinyin_syllable)
-        )
+        source, target = (pinyin_syllable, han_viet_syllable) if to_han_viet else (han_viet_syllable, pinyin_syllable)
         options = merged.setdefault(source, {})
         options[target] = max(options.get(target, 0.0), SURNAME_PROJECTION_PROBABILITY)
-    return {
-        source: tuple(sorted(options.items(), key=lambda item: -item[1]))
-        for source, options in merged.items()
-    }
+    return {source: tuple(sorted(options.items(), key=lambda item: -item[1])) for source, options in merged.items()}
 
 
 @lru_cache(maxsize=100_000)

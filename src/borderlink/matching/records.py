@@ -75,9 +75,7 @@ def _csv_records(path: Path, on_error: ErrorReporter) -> Iterator[PersonRecord]:
             try:
                 if None in row:
                     raise RecordError("more cells than header columns")
-                record = record_from_mapping(
-                    {key: value for key, value in row.items() if value not in (None, "")}
-                )
+                record = record_from_mapping({key: value for key, value in row.items() if value not in (None, "")})
             except RecordError as exc:
                 on_error(reader.line_num, str(exc))
                 continue
@@ -161,8 +159,7 @@ def _ftm_record(data: Mapping[str, object]) -> PersonRecord | None:
         birth_date=_first(properties.get("birthDate")),
         gender=_first(properties.get("gender")),
         nationality=_first(properties.get("nationality")) or _first(properties.get("citizenship")),
-        document_number=_first(properties.get("passportNumber"))
-        or _first(properties.get("idNumber")),
+        document_number=_first(properties.get("passportNumber")) or _first(properties.get("idNumber")),
     )
 
 

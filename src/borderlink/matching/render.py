@@ -49,6 +49,7 @@ def _han_viet_syllables() -> frozenset[str]:
     return frozenset(fold(canonical_token(reading)) for reading in readings)
 
 
+@lru_cache(maxsize=100_000)
 def han_viet_key(syllable: str) -> str:
     """Folded Hán-Việt syllable with regional variants merged, for retrieval."""
     folded = fold(syllable)

@@ -68,9 +68,7 @@ class PreparedRecord:
 
 def prepare(record: PersonRecord) -> PreparedRecord:
     names = tuple(
-        forms
-        for forms in (name_forms(name) for name in (record.name, *record.alt_names) if name)
-        if not forms.empty
+        forms for forms in (name_forms(name) for name in (record.name, *record.alt_names) if name) if not forms.empty
     )
     return PreparedRecord(
         id=record.id,
@@ -152,9 +150,7 @@ def _aggregate(values: Sequence[float]) -> float:
     return 0.5 * (sum(values) / len(values)) + 0.5 * min(values)
 
 
-def sequence_similarity(
-    left: Sequence[str], right: Sequence[str], similarity: SyllableSimilarity
-) -> float:
+def sequence_similarity(left: Sequence[str], right: Sequence[str], similarity: SyllableSimilarity) -> float:
     """Best alignment of two syllable sequences, allowing family-first / given-first rotation."""
     if not left or not right:
         return 0.0
@@ -198,14 +194,10 @@ def name_agreement(query: NameForms, entry: NameForms) -> NameAgreement:
     """The rendering under which two names agree best."""
     if query.han and entry.han:
         score = sequence_similarity(query.han, entry.han, character_similarity)
-        return NameAgreement(
-            score, "characters", query.han, entry.han, query.original, entry.original
-        )
+        return NameAgreement(score, "characters", query.han, entry.han, query.original, entry.original)
     best = NameAgreement(0.0, "none", "", "", query.original, entry.original)
     penalty = CHARACTERS_VERSUS_LATIN if (query.han or entry.han) else 1.0
-    comparisons: list[
-        tuple[str, tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...], SyllableSimilarity]
-    ] = [
+    comparisons: list[tuple[str, tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...], SyllableSimilarity]] = [
         ("pinyin", query.pinyin, entry.pinyin, pinyin_similarity),
         ("han_viet", query.han_viet, entry.han_viet, han_viet_similarity),
         ("pinyin↔han_viet", query.pinyin, entry.han_viet, pinyin_han_viet_similarity),
@@ -250,9 +242,7 @@ def name_agreement(query: NameForms, entry: NameForms) -> NameAgreement:
     return best
 
 
-def best_name_agreement(
-    query_names: Sequence[NameForms], entry_names: Sequence[NameForms]
-) -> NameAgreement:
+def best_name_agreement(query_names: Sequence[NameForms], entry_names: Sequence[NameForms]) -> NameAgreement:
     best = NameAgreement(0.0, "none", "", "", "", "")
     for query in query_names:
         for entry in entry_names:
@@ -325,9 +315,7 @@ def score_records(a: PersonRecord, b: PersonRecord) -> Match:
     return score_prepared(prepare(a), prepare(b))
 
 
-def upper_bound(
-    birth: DateAgreement, gender: str, nationality: str, has_document: bool = False
-) -> float:
+def upper_bound(birth: DateAgreement, gender: str, nationality: str, has_document: bool = False) -> float:
     """The highest score a candidate with these field results can reach, whatever its name."""
     factor = 1.0
     if birth is DateAgreement.CONFLICT:

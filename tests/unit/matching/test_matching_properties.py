@@ -1,0 +1,75 @@
+"""Properties that hold for any input."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from borderlink.matching import PersonRecord, normalise_name, renderings, score_records
+
+NAME_PARTS = ["王", "晓", "红", "阮", "文", "安", "Nguyễn", "Văn", "An", "WANG", "XIAOHONG", "Hoà"]
+names = st.lists(st.sampled_from(NAME_PARTS), min_size=1, max_size=4).map(" ".join)
+dates = st.one_of(
+    st.none(),
+    st.integers(1940, 2010).map(str),
+    st.dates().map(lambda d: d.isoformat()),
+)
+genders = st.sampled_from([None, "M", "F"])
+nationalities = st.sampled_from([None, "VN", "CHN", "China", "Việt Nam"])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    name_a=st.one_of(names, st.text(max_size=30)),
+    name_b=st.one_of(names, st.text(max_size=30)),
+    birth_date=dates,
+    gender=genders,
+    nationality=nationalities,
+)
+def test_score_is_symmetric_for_same_fields(
+    name_a: str, name_b: str, birth_date: str | None, gender: str | None, nationality: str | None
+) -> None:
+    a = PersonRecord("a", name_a, birth_date=birth_date, gender=gender, nationality=nationality)
+    b = PersonRecord("b", name_b, birth_date=birth_date, gender=gender, nationality=nationality)
+    assert score_records(a, b).score == score_records(b, a).score
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    name_a=st.one_of(names, st.text()),
+    name_b=st.one_of(names, st.text()),
+    date_a=st.one_of(dates, st.text(max_size=12)),
+    date_b=st.one_of(dates, st.text(max_size=12)),
+    gender=st.one_of(genders, st.text(max_size=3)),
+    nationality=st.one_of(nationalities, st.text(max_size=5)),
+)
+def test_score_is_in_unit_interval_and_never_crashes(
+    name_a: str,
+    name_b: str,
+    date_a: str | None,
+    date_b: str | None,
+    gender: str | None,
+    nationality: str | None,
+) -> None:
+    match = score_records(
+        PersonRecord("a", name_a, birth_date=date_a, gender=gender),
+        PersonRecord("b", name_b, birth_date=date_b, nationality=nationality),
+    )
+    assert 0.0 <= match.score <= 1.0
+    assert match.id == "b"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_normalise_and_renderings_never_crash(text: str) -> None:
+    normalised = normalise_name(text)
+    assert normalise_name(normalised) == normalised or any(c in text for c in "<,")
+    result = renderings(text)
+    assert set(result) == {"characters", "pinyin", "han_viet", "latin"}
+
+
+@settings(max_examples=100, deadline=None)
+@given(names, dates)
+def test_identical_records_score_one(name: str, birth_date: str | None) -> None:
+    record = PersonRecord("x", name, birth_date=birth_date)
+    assert score_records(record, record).score == 1.0
