@@ -82,6 +82,7 @@ def apply_request(session: Session, envelope: InboundEnvelope) -> None:
         screening_flags=[],
     )
     session.add(request)
+    session.flush()  # attachments and events refer to the request row
     for item in body.get("attachments") or []:
         content = base64.b64decode(item["content_base64"])
         if len(content) > MAX_ATTACHMENT_BYTES or hashlib.sha256(content).hexdigest() != item["sha256"]:

@@ -253,6 +253,7 @@ def create_request(session: Session, principal: Principal, data: RequestCreate, 
             [data.subject, data.body, *[str(v) for r in references for v in r.values()]])),
     )
     session.add(request)
+    session.flush()  # attachments and events refer to the request row
     for item, content in files:
         session.add(Attachment(request_id=request.id, filename=item.filename, content_type=item.content_type,
                                size=len(content), sha256=hashlib.sha256(content).hexdigest(), data=content))

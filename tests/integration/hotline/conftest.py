@@ -122,3 +122,20 @@ def token_headers(pair: Pair, party: str, username: str) -> dict[str, str]:
         user = accounts.find_user(session, username)
         _, secret = accounts.create_token(session, user, "test", node.clock.now())
     return {"Authorization": f"Bearer {secret}"}
+
+
+def browser(pair: Pair, party: str, username: str) -> TestClient:
+    """A logged-in browser session on one node (cookie + CSRF token), for the HTML pages."""
+    import re
+
+    client = TestClient(create_app(pair.node(party), run_background=False), follow_redirects=False)
+    page = client.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token
+    done = client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": token.group(1)})
+    assert done.status_code == 303, done.text
+    home = client.get("/")
+    meta = re.search(r'name="csrf-token" content="([^"]+)"', home.text)
+    assert meta
+    client.headers["X-CSRF-Token"] = meta.group(1)
+    return client
