@@ -17,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from borderlink import domains, errors
 from borderlink.directory import api as directory_api
 from borderlink.directory import pages as directory_pages
+from borderlink.exchange import pages as exchange_pages
 from borderlink.hotline import api as hotline_api
 from borderlink.hotline import pages as hotline_pages
 from borderlink.node import BackgroundTask, Node
@@ -98,6 +99,7 @@ def create_app(node: Node, *, run_background: bool = True) -> FastAPI:
     app.include_router(web_pages.router)
     app.include_router(directory_pages.router)
     app.include_router(directory_api.router, prefix="/api/v1")
+    exchange_pages.install(app, node)
     app.include_router(hotline_pages.router)
     app.include_router(hotline_api.router, prefix="/api/v1")
     return app

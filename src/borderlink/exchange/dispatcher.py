@@ -1,0 +1,297 @@
+"""The dispatcher: sends pending outbox envelopes to the peer in batches and stores its receipts.
+
+It runs as a background task of `borderlink serve`. All of its state is in the database (pending
+rows, attempts, the link's backoff), so it carries on where it stopped after any restart. It wakes
+at once when this process enqueues and polls briefly for envelopes other processes (the CLI, other
+app processes) have committed. On PostgreSQL, batches are claimed with FOR UPDATE SKIP LOCKED so
+several processes can share one database; on SQLite one dispatcher runs per node.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import datetime as dt
+import json
+import logging
+import random
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from borderlink.exchange import anchors, keys, messagelog
+from borderlink.exchange.canonical import sha256_hex
+from borderlink.exchange.context import add_waker, bind, insert_ignoring_conflicts, remove_waker
+from borderlink.exchange.envelope import Malformed, SignedReceipt, format_time, parse_wire_receipt, signature_valid
+from borderlink.exchange.limits import ExchangeLimits
+from borderlink.exchange.models import OutboxEnvelope, PeerLink, StoredReceipt
+from borderlink.exchange.transport import HttpsTransport, Transport, TransportError
+from borderlink.node import Node
+
+log = logging.getLogger("borderlink.exchange.dispatcher")
+OUTBOX = cast(Table, OutboxEnvelope.__table__)  # Core table: executemany UPDATEs keyed by id
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Pending:
+    id: str
+    content: str
+    content_hash: str
+    key_id: str
+    signature: str
+    attempts: int
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CycleResult:
+    sent: int = 0  # envelopes in the batch
+    receipted: int = 0  # of which a valid receipt came back
+    wait_seconds: float | None = None  # backing off: nothing to try before this long
+
+
+def backoff_seconds(failures: int, limits: ExchangeLimits) -> float:
+    """Exponential backoff with 'equal jitter': half fixed, half random, capped."""
+    ceiling = min(limits.backoff_max_seconds, limits.backoff_base_seconds * 2.0 ** max(0, failures - 1))
+    return ceiling / 2 + random.uniform(0, ceiling / 2)  # noqa: S311 - jitter, not secrecy
+
+
+def build_payload(sender: str, now: dt.datetime, rows: list[_Pending]) -> bytes:
+    # The stored canonical bytes go out verbatim: what was signed is exactly what is sent.
+    items = b",".join(
+        b'{"envelope":' + row.content.encode("utf-8")
+        + b',"key_id":' + json.dumps(row.key_id).encode() + b',"signature":' + json.dumps(row.signature).encode()
+        + b"}"
+        for row in rows
+    )
+    head = json.dumps({"sender": sender, "sent_at": format_time(now)})[:-1].encode()
+    return head + b',"envelopes":[' + items + b"]}"
+
+
+class Dispatcher:
+    def __init__(self, node: Node, transport: Transport | None = None) -> None:
+        self.node = node
+        self.context = bind(node)
+        self._transport = transport
+        self._transport_peer: keys.PeerIdentity | None = None
+
+    @property
+    def limits(self) -> ExchangeLimits:
+        return self.context.limits
+
+    def _transport_for(self, peer: keys.PeerIdentity) -> Transport:
+        if self._transport is not None and (self._transport_peer is None or self._transport_peer == peer):
+            return self._transport
+        if self._transport is not None:
+            self._transport.close()
+        local = keys.load_local(self.context.settings)
+        self._transport = HttpsTransport(local, peer, self.limits.request_timeout_seconds)
+        self._transport_peer = peer
+        return self._transport
+
+    def close(self) -> None:
+        if self._transport is not None:
+            self._transport.close()
+
+    def cycle(self) -> CycleResult:
+        """One round: maybe anchor, then claim a batch, send it, record what came back."""
+        peer = keys.load_peer(self.context.settings)
+        if peer is None:
+            return CycleResult(wait_seconds=1.0)
+        now = self.node.clock.now()
+        with self.node.transaction() as session:
+            link = _link(session, peer.party)
+            if link.retry_at is not None and link.retry_at > now:
+                return CycleResult(wait_seconds=(link.retry_at - now).total_seconds())
+            if anchors.anchor_due(link.last_anchor_at, now, self.limits.anchor_interval_seconds):
+                anchors.make_anchor(session)
+                session.execute(update(PeerLink).where(PeerLink.party == peer.party).values(last_anchor_at=now))
+        if self.node.engine.dialect.name == "postgresql":
+            # The claim's row locks are held until the receipts are recorded; a crash drops the
+            # connection and with it the locks, so another process takes the batch over at once.
+            with self.node.transaction() as session:
+                rows = self._claim(session, peer.party, now, lock=True)
+                if not rows:
+                    return CycleResult()
+                outcome = self._send(peer, rows)
+                return self._record(session, peer, rows, outcome)
+        with self.node.transaction() as session:
+            rows = self._claim(session, peer.party, now, lock=False)
+        if not rows:
+            return CycleResult()
+        outcome = self._send(peer, rows)
+        with self.node.transaction() as session:
+            return self._record(session, peer, rows, outcome)
+
+    def _claim(self, session: Session, party: str, now: dt.datetime, *, lock: bool) -> list[_Pending]:
+        query = (
+            select(OutboxEnvelope.id, OutboxEnvelope.content, OutboxEnvelope.content_hash, OutboxEnvelope.key_id,
+                   OutboxEnvelope.signature, OutboxEnvelope.attempts)
+            .where(OutboxEnvelope.status == "pending", OutboxEnvelope.recipient_party == party,
+                   OutboxEnvelope.next_attempt_at <= now)
+            .order_by(OutboxEnvelope.position)
+            .limit(self.limits.max_batch)
+        )
+        if lock:
+            query = query.with_for_update(skip_locked=True)
+        return [_Pending(*row) for row in session.execute(query)]
+
+    def _send(self, peer: keys.PeerIdentity, rows: list[_Pending]) -> list[SignedReceipt] | str:
+        """The peer's receipts, or the reason the whole batch failed."""
+        payload = build_payload(self.context.party, self.node.clock.now(), rows)
+        try:
+            status, content = self._transport_for(peer).post(payload)
+        except TransportError as exc:
+            return f"peer unreachable: {exc}"
+        if status != 200:
+            return f"peer answered HTTP {status}: {content[:300].decode('utf-8', 'replace')}"
+        try:
+            data = json.loads(content)
+            items = data["receipts"]
+            if data.get("receiver") != peer.party or not isinstance(items, list):
+                return "peer answered from the wrong party or without receipts"
+            return [parse_wire_receipt(item) for item in items]
+        except (ValueError, KeyError, TypeError, Malformed) as exc:
+            return f"peer's answer is not a receipt list: {exc}"
+
+    def _record(self, session: Session, peer: keys.PeerIdentity, rows: list[_Pending],
+                outcome: list[SignedReceipt] | str) -> CycleResult:
+        now = self.node.clock.now()
+        if isinstance(outcome, str):
+            return self._failed(session, peer.party, rows, outcome, now)
+        by_id = {row.id: row for row in rows}
+        good: dict[str, SignedReceipt] = {}
+        for signed in outcome:
+            receipt = signed.receipt
+            row = by_id.get(receipt.envelope_id)
+            problem = None
+            if row is None:
+                problem = "names an envelope not in the batch"
+            elif signed.key_id != peer.key_id or not signature_valid(peer.public_key, signed.content,
+                                                                     signed.signature):
+                problem = "is not signed by the peer's key"
+            elif receipt.content_hash != row.content_hash or receipt.receiver_party != peer.party:
+                problem = "does not match the envelope sent"
+            if problem is not None:
+                log.error("receipt for %s from %s %s; ignored", receipt.envelope_id, peer.party, problem)
+                continue
+            good[receipt.envelope_id] = signed
+        self._store_receipts(session, peer.party, good, now)
+        missing = [row for row in rows if row.id not in good]
+        self._reschedule(session, missing, "no valid receipt in the peer's answer", now)
+        session.execute(update(PeerLink).where(PeerLink.party == peer.party).values(
+            consecutive_failures=0, retry_at=None, last_error=None, last_contact_at=now))
+        return CycleResult(sent=len(rows), receipted=len(good))
+
+    def _store_receipts(self, session: Session, party: str, good: dict[str, SignedReceipt],
+                        now: dt.datetime) -> None:
+        if not good:
+            return
+        connection = session.connection()
+        connection.execute(insert(StoredReceipt), [
+            {"envelope_id": envelope_id, "status": signed.receipt.status, "reason": signed.receipt.reason,
+             "receiver_party": signed.receipt.receiver_party, "received_at": signed.receipt.received_at,
+             "content_hash": signed.receipt.content_hash, "content": signed.content.decode("utf-8"),
+             "key_id": signed.key_id, "signature": signed.signature, "stored_at": now}
+            for envelope_id, signed in good.items()
+        ])
+        connection.execute(
+            update(OUTBOX).where(OutboxEnvelope.id == bindparam("envelope_id"))
+            .values(status=bindparam("new_status"), delivered_at=now, last_error=None),
+            [{"envelope_id": envelope_id,
+              "new_status": "refused" if signed.receipt.status == "rejected" else "delivered"}
+             for envelope_id, signed in good.items()],
+        )
+        for envelope_id, signed in good.items():
+            if signed.receipt.status == "rejected":
+                log.error("the peer refused envelope %s: %s", envelope_id, signed.receipt.reason)
+        messagelog.append(session, [
+            messagelog.LogLine("receipt", party, envelope_id, f"receipt.{signed.receipt.status}",
+                               sha256_hex(signed.content))
+            for envelope_id, signed in good.items()
+        ], now)
+
+    def _reschedule(self, session: Session, rows: list[_Pending], error: str, now: dt.datetime) -> None:
+        if not rows:
+            return
+        session.connection().execute(
+            update(OUTBOX).where(OutboxEnvelope.id == bindparam("envelope_id"))
+            .values(attempts=bindparam("new_attempts"), next_attempt_at=bindparam("retry_at"), last_error=error),
+            [{"envelope_id": row.id, "new_attempts": row.attempts + 1,
+              "retry_at": now + dt.timedelta(seconds=backoff_seconds(row.attempts + 1, self.limits))}
+             for row in rows],
+        )
+
+    def _failed(self, session: Session, party: str, rows: list[_Pending], error: str,
+                now: dt.datetime) -> CycleResult:
+        link = _link(session, party)
+        failures = link.consecutive_failures + 1
+        wait = backoff_seconds(failures, self.limits)
+        log.warning("sending %d envelopes to %s failed (attempt %d, next in %.1f s): %s",
+                    len(rows), party, failures, wait, error)
+        session.execute(update(PeerLink).where(PeerLink.party == party).values(
+            consecutive_failures=failures, retry_at=now + dt.timedelta(seconds=wait), last_error=error[:2000]))
+        session.connection().execute(
+            update(OUTBOX).where(OutboxEnvelope.id == bindparam("envelope_id"))
+            .values(attempts=bindparam("new_attempts"), last_error=error[:2000]),
+            [{"envelope_id": row.id, "new_attempts": row.attempts + 1} for row in rows],
+        )
+        return CycleResult(sent=len(rows), wait_seconds=wait)
+
+
+def _link(session: Session, party: str) -> PeerLink:
+    # Read first: the idle poll must not take SQLite's write lock on every round.
+    link = session.scalars(select(PeerLink).where(PeerLink.party == party)).one_or_none()
+    if link is None:
+        insert_ignoring_conflicts(session, PeerLink.__table__, {"party": party, "consecutive_failures": 0})
+        link = session.scalars(select(PeerLink).where(PeerLink.party == party)).one()
+    return link
+
+
+def pending_count(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(OutboxEnvelope)
+                              .where(OutboxEnvelope.status == "pending")) or 0)
+
+
+async def run(node: Node, transport: Transport | None = None) -> None:
+    """The background task: loop until cancelled."""
+    dispatcher = Dispatcher(node, transport)
+    loop = asyncio.get_running_loop()
+    wake = asyncio.Event()
+
+    def waker() -> None:
+        loop.call_soon_threadsafe(wake.set)
+
+    add_waker(waker)
+    log.info("dispatcher started for node %s", node.party)
+    try:
+        while True:
+            wake.clear()
+            try:
+                result = await asyncio.to_thread(dispatcher.cycle)
+            except Exception:
+                log.exception("dispatcher cycle failed; retrying shortly")
+                result = CycleResult(wait_seconds=1.0)
+            if result.wait_seconds is not None:
+                await asyncio.sleep(result.wait_seconds)
+            elif result.sent == 0:
+                await _wait(wake, dispatcher.limits.idle_poll_seconds)
+    finally:
+        remove_waker(waker)
+        dispatcher.close()
+
+
+async def _wait(event: asyncio.Event, timeout: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(event.wait(), timeout)
+
+
+def install_on(node: Node) -> None:
+    """Run the dispatcher as one of the node's background tasks (a NODE_SETUPS hook)."""
+    bind(node)
+    node.background_tasks.append(run)
+
+
+def as_dict(result: CycleResult) -> dict[str, Any]:
+    return dataclasses.asdict(result)

@@ -1,0 +1,369 @@
+"""The inbox: verify each envelope of a federation request, de-duplicate it, apply it in stream
+order (holding early arrivals until the gap fills), and answer with a signed receipt per envelope.
+
+One request is one transaction: handlers' writes, the de-duplication records, stream positions and
+the message log commit together, before any receipt leaves the node.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import logging
+from collections import Counter
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from borderlink.audit.service import Actor
+from borderlink.exchange import keys, messagelog
+from borderlink.exchange.canonical import canonical, sha256_hex
+from borderlink.exchange.context import ExchangeContext, insert_ignoring_conflicts, node_context
+from borderlink.exchange.envelope import (
+    UUID_PATTERN,
+    Envelope,
+    Malformed,
+    Receipt,
+    SignedReceipt,
+    WireEnvelope,
+    envelope_from_fields,
+    parse_time,
+    parse_wire_envelope,
+    sign_receipt,
+    signature_valid,
+)
+from borderlink.exchange.models import InboundStream, InboxEnvelope, PeerLink, RefusalCount
+from borderlink.exchange.registry import InboundEnvelope, Rejected, handler_for
+from borderlink.node import Node
+
+log = logging.getLogger("borderlink.exchange.inbox")
+
+REFUSAL_REASONS = (
+    "malformed", "oversized", "unknown_key", "bad_signature", "wrong_recipient", "clock_skew",
+    "unknown_kind", "replay", "stream_gap", "handler_rejected",
+)
+
+
+class RequestRefused(Exception):
+    def __init__(self, status_code: int, reason: str, detail: str) -> None:
+        super().__init__(f"{reason}: {detail}")
+        self.status_code = status_code
+        self.reason = reason
+        self.detail = detail
+
+
+@dataclasses.dataclass
+class _StreamState:
+    next_seq: int
+    has_held: bool
+    touched: bool = False
+
+
+@dataclasses.dataclass
+class _Batch:
+    session: Session
+    context: ExchangeContext
+    peer: keys.PeerIdentity
+    now: dt.datetime
+    streams: dict[str, _StreamState] = dataclasses.field(default_factory=dict)
+    seen: dict[str, tuple[str, str, str | None]] = dataclasses.field(default_factory=dict)
+    receipts: list[Receipt] = dataclasses.field(default_factory=list)
+    refusals: Counter[str] = dataclasses.field(default_factory=Counter)
+    last_refusal: dict[str, str] = dataclasses.field(default_factory=dict)
+    log_lines: list[messagelog.LogLine] = dataclasses.field(default_factory=list)
+
+
+def peer_actor(party: str) -> Actor:
+    return Actor(None, None, f"peer:{party}")
+
+
+def handle_request(node: Node, raw: bytes) -> dict[str, Any]:
+    """Process one federation POST. Raises RequestRefused for a request refused as a whole."""
+    context = node_context(node)
+    now = node.clock.now()
+    peer = keys.require_peer(context.settings)
+    try:
+        items = _parse_request(raw, context, peer, now)
+    except RequestRefused as refused:
+        log.warning("refused a federation request from %s: %s (%s)", peer.party, refused.reason, refused.detail)
+        with node.transaction(peer_actor(peer.party)) as session:
+            count_refusal(session, refused.reason, refused.detail, now)
+        raise
+    local = keys.load_local(context.settings)
+    with node.transaction(peer_actor(peer.party)) as session:
+        batch = _Batch(session, context, peer, now)
+        _touch_peer(session, peer.party, now)
+        _prefetch_seen(batch, items)
+        for item in items:
+            _process_item(batch, item)
+        if batch.log_lines:
+            messagelog.append(session, batch.log_lines, now)
+        _save_streams(batch)
+        for reason, count in batch.refusals.items():
+            count_refusal(session, reason, batch.last_refusal.get(reason), now, count)
+        signed = [sign_receipt(receipt, local.signing_key, local.key_id) for receipt in batch.receipts]
+    return {"receiver": context.party, "receipts": [receipt.wire() for receipt in signed]}
+
+
+def _parse_request(raw: bytes, context: ExchangeContext, peer: keys.PeerIdentity, now: dt.datetime) -> list[Any]:
+    limits = context.limits
+    if len(raw) > limits.max_request_bytes:
+        raise RequestRefused(413, "oversized", f"request of {len(raw)} bytes exceeds {limits.max_request_bytes}")
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise RequestRefused(400, "malformed", f"request is not JSON: {exc}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("envelopes"), list):
+        raise RequestRefused(400, "malformed", "request must be an object with an 'envelopes' list")
+    if len(data["envelopes"]) > limits.max_batch:
+        raise RequestRefused(413, "oversized", f"{len(data['envelopes'])} envelopes exceed {limits.max_batch}")
+    if data.get("sender") != peer.party:
+        raise RequestRefused(403, "unknown_key", f"request from {data.get('sender')!r}, not the peer {peer.party}")
+    # The request's send time is checked in both directions (the channel is authenticated by the
+    # pinned client certificate). Envelopes are only checked against the future: an envelope that
+    # waited in the outbox while this node was offline is old, and that is not an error.
+    try:
+        sent_at = parse_time(data.get("sent_at"))  # type: ignore[arg-type]
+    except Malformed as exc:
+        raise RequestRefused(400, "malformed", str(exc)) from exc
+    skew = abs((sent_at - now).total_seconds())
+    if skew > limits.max_clock_skew_seconds:
+        raise RequestRefused(400, "clock_skew", f"the peer's clock is {skew:.0f} s off ours "
+                                                f"(limit {limits.max_clock_skew_seconds:.0f} s)")
+    items: list[Any] = data["envelopes"]
+    return items
+
+
+def _touch_peer(session: Session, party: str, now: dt.datetime) -> None:
+    # Also the batch's first write: on SQLite it opens the transaction before any savepoint.
+    insert_ignoring_conflicts(session, PeerLink.__table__, {"party": party, "consecutive_failures": 0})
+    session.execute(update(PeerLink).where(PeerLink.party == party).values(last_contact_at=now))
+
+
+def count_refusal(session: Session, reason: str, detail: str | None, now: dt.datetime, count: int = 1) -> None:
+    insert_ignoring_conflicts(session, RefusalCount.__table__,
+                              {"reason": reason, "count": 0, "last_at": now, "last_detail": None})
+    session.execute(update(RefusalCount).where(RefusalCount.reason == reason).values(
+        count=RefusalCount.count + count, last_at=now, last_detail=(detail or "")[:2000]))
+
+
+def _refuse(batch: _Batch, item: Any, reason: str, detail: str, wire: WireEnvelope | None = None) -> None:
+    envelope_id = wire.envelope.id if wire else _claimed_id(item)
+    log.warning("refused envelope %s from %s: %s (%s)", envelope_id or "?", batch.peer.party, reason, detail)
+    batch.refusals[reason] += 1
+    batch.last_refusal[reason] = f"{envelope_id or '?'}: {detail}"
+    if envelope_id is None:
+        return  # nothing to name in a receipt; the sender sees no receipt for it
+    content_hash = wire.content_hash if wire else _loose_hash(item)
+    batch.receipts.append(Receipt(envelope_id, content_hash, "rejected", f"{reason}: {detail}"[:500],
+                                  batch.context.party, batch.now))
+
+
+def _claimed_id(item: Any) -> str | None:
+    fields = item.get("envelope") if isinstance(item, dict) else None
+    value = fields.get("id") if isinstance(fields, dict) else None
+    return value if isinstance(value, str) and UUID_PATTERN.match(value) else None
+
+
+def _loose_hash(item: Any) -> str:
+    try:
+        return sha256_hex(canonical(item.get("envelope")))
+    except Exception:
+        return sha256_hex(json.dumps(item, sort_keys=True, default=str).encode("utf-8"))
+
+
+def _process_item(batch: _Batch, item: Any) -> None:
+    context, peer = batch.context, batch.peer
+    try:
+        wire = parse_wire_envelope(item)
+    except Malformed as exc:
+        _refuse(batch, item, "malformed", str(exc))
+        return
+    envelope = wire.envelope
+    body_size = len(canonical(envelope.body))
+    if body_size > context.limits.max_body_bytes:
+        _refuse(batch, item, "oversized", f"body of {body_size} bytes exceeds {context.limits.max_body_bytes}",
+                wire)
+        return
+    if envelope.sender_party != peer.party or wire.key_id != peer.key_id:
+        _refuse(batch, item, "unknown_key", f"key {wire.key_id!r} of {envelope.sender_party} is not the pinned "
+                                            f"key of peer {peer.party}", wire)
+        return
+    if not signature_valid(peer.public_key, wire.content, wire.signature):
+        _refuse(batch, item, "bad_signature", "the signature does not verify with the peer's key", wire)
+        return
+    if envelope.recipient_party != context.party:
+        _refuse(batch, item, "wrong_recipient", f"addressed to {envelope.recipient_party}, this is "
+                                                f"{context.party}", wire)
+        return
+    ahead = (envelope.created_at - batch.now).total_seconds()
+    if ahead > context.limits.max_clock_skew_seconds:
+        _refuse(batch, item, "clock_skew", f"created {ahead:.0f} s in the future", wire)
+        return
+    if handler_for(envelope.kind) is None:
+        _refuse(batch, item, "unknown_kind", f"no handler for kind {envelope.kind!r}", wire)
+        return
+    if _answer_if_seen(batch, item, wire):
+        return
+    state = _stream(batch, envelope.stream)
+    if envelope.seq < state.next_seq:
+        _refuse(batch, item, "replay", f"stream {envelope.stream!r} seq {envelope.seq} was already used by "
+                                       "another envelope", wire)
+        return
+    if envelope.seq > state.next_seq + context.limits.stream_window:
+        _refuse(batch, item, "stream_gap", f"seq {envelope.seq} is more than {context.limits.stream_window} "
+                                           f"ahead of the next expected {state.next_seq}", wire)
+        return
+    if (envelope.seq > state.next_seq or state.has_held) and not _slot_free(batch, envelope):
+        _refuse(batch, item, "replay", f"stream {envelope.stream!r} seq {envelope.seq} is already held for "
+                                       "another envelope", wire)
+        return
+    if envelope.seq > state.next_seq:
+        _store(batch, wire, "held", None)
+        state.has_held = True
+        batch.receipts.append(Receipt(envelope.id, wire.content_hash, "held", None, context.party, batch.now))
+        return
+    _apply_and_drain(batch, wire, state)
+
+
+def _answer_if_seen(batch: _Batch, item: Any, wire: WireEnvelope) -> bool:
+    envelope = wire.envelope
+    known = batch.seen.get(envelope.id)
+    if known is None:
+        return False
+    content_hash, status, reason = known
+    if content_hash != wire.content_hash:
+        _refuse(batch, item, "replay", "an envelope with this id but different content was already received", wire)
+        return True
+    answer = {"applied": "duplicate", "held": "held", "rejected": "rejected"}[status]
+    batch.receipts.append(Receipt(envelope.id, wire.content_hash, answer, reason, batch.context.party, batch.now))
+    return True
+
+
+def _prefetch_seen(batch: _Batch, items: list[Any]) -> None:
+    ids = [envelope_id for envelope_id in map(_claimed_id, items) if envelope_id is not None]
+    for start in range(0, len(ids), 500):
+        rows = batch.session.execute(
+            select(InboxEnvelope.id, InboxEnvelope.content_hash, InboxEnvelope.status, InboxEnvelope.reason)
+            .where(InboxEnvelope.id.in_(ids[start:start + 500]))
+        )
+        for row in rows:
+            batch.seen[row.id] = (row.content_hash, row.status, row.reason)
+
+
+def _stream(batch: _Batch, stream: str) -> _StreamState:
+    state = batch.streams.get(stream)
+    if state is None:
+        party = batch.peer.party
+        next_seq = batch.session.scalar(select(InboundStream.next_seq).where(
+            InboundStream.sender_party == party, InboundStream.stream == stream))
+        has_held = batch.session.scalar(select(InboxEnvelope.id).where(
+            InboxEnvelope.sender_party == party, InboxEnvelope.stream == stream,
+            InboxEnvelope.status == "held").limit(1)) is not None
+        state = _StreamState(int(next_seq or 1), has_held)
+        batch.streams[stream] = state
+    return state
+
+
+def _slot_free(batch: _Batch, envelope: Envelope) -> bool:
+    taken = batch.session.scalar(select(InboxEnvelope.id).where(
+        InboxEnvelope.sender_party == envelope.sender_party, InboxEnvelope.stream == envelope.stream,
+        InboxEnvelope.seq == envelope.seq))
+    return taken is None
+
+
+def _store(batch: _Batch, wire: WireEnvelope, status: str, reason: str | None) -> None:
+    envelope = wire.envelope
+    batch.session.execute(insert(InboxEnvelope).values(
+        id=envelope.id, sender_party=envelope.sender_party, stream=envelope.stream, seq=envelope.seq,
+        kind=envelope.kind, content_hash=wire.content_hash, content=wire.content.decode("utf-8"),
+        key_id=wire.key_id, signature=wire.signature, status=status, reason=reason, received_at=batch.now,
+        applied_at=batch.now if status == "applied" else None,
+    ))
+    batch.seen[envelope.id] = (wire.content_hash, status, reason)
+    batch.log_lines.append(messagelog.LogLine("received", envelope.sender_party, envelope.id, envelope.kind,
+                                              wire.content_hash))
+
+
+def _inbound(envelope: Envelope) -> InboundEnvelope:
+    return InboundEnvelope(
+        id=envelope.id, kind=envelope.kind, sender_party=envelope.sender_party,
+        recipient_party=envelope.recipient_party, sender_unit=envelope.sender_unit,
+        recipient_unit=envelope.recipient_unit, handling_code=envelope.handling_code,
+        created_at=envelope.created_at, stream=envelope.stream, seq=envelope.seq, body=envelope.body,
+    )
+
+
+def _run_handler(batch: _Batch, envelope: Envelope) -> tuple[str, str | None] | None:
+    """Apply one envelope in a savepoint: (status, reason), or None if the handler failed."""
+    handler = handler_for(envelope.kind)
+    if handler is None:
+        return "rejected", f"unknown_kind: no handler for kind {envelope.kind!r}"
+    try:
+        with batch.session.begin_nested():
+            handler(batch.session, _inbound(envelope))
+    except Rejected as verdict:
+        log.warning("handler rejected envelope %s (%s) from %s: %s", envelope.id, envelope.kind,
+                    envelope.sender_party, verdict.reason)
+        batch.refusals["handler_rejected"] += 1
+        batch.last_refusal["handler_rejected"] = f"{envelope.id}: {verdict.reason}"
+        return "rejected", f"handler_rejected: {verdict.reason}"[:500]
+    except Exception:
+        # Not the sender's fault: no receipt, so it is sent again later; the stream waits for it.
+        log.exception("handler for %s failed on envelope %s; it will be retried", envelope.kind, envelope.id)
+        return None
+    return "applied", None
+
+
+def _apply_and_drain(batch: _Batch, wire: WireEnvelope, state: _StreamState) -> None:
+    outcome = _run_handler(batch, wire.envelope)
+    if outcome is None:
+        return
+    status, reason = outcome
+    _store(batch, wire, status, reason)
+    state.next_seq += 1
+    state.touched = True
+    batch.receipts.append(Receipt(wire.envelope.id, wire.content_hash, status, reason, batch.context.party,
+                                  batch.now))
+    while state.has_held and _apply_held(batch, wire.envelope.stream, state):
+        pass
+
+
+def _apply_held(batch: _Batch, stream: str, state: _StreamState) -> bool:
+    """Apply the held envelope that is next on the stream, if there is one."""
+    row = batch.session.scalars(select(InboxEnvelope).where(
+        InboxEnvelope.sender_party == batch.peer.party, InboxEnvelope.stream == stream,
+        InboxEnvelope.seq == state.next_seq, InboxEnvelope.status == "held")).one_or_none()
+    if row is None:
+        state.has_held = batch.session.scalar(select(InboxEnvelope.id).where(
+            InboxEnvelope.sender_party == batch.peer.party, InboxEnvelope.stream == stream,
+            InboxEnvelope.status == "held").limit(1)) is not None
+        return False
+    envelope = envelope_from_fields(json.loads(row.content))
+    outcome = _run_handler(batch, envelope)
+    if outcome is None:
+        return False
+    row.status, row.reason = outcome
+    row.applied_at = batch.now if row.status == "applied" else None
+    batch.session.flush()
+    batch.seen[row.id] = (row.content_hash, row.status, row.reason)
+    state.next_seq += 1
+    state.touched = True
+    return True
+
+
+def _save_streams(batch: _Batch) -> None:
+    party = batch.peer.party
+    for stream, state in batch.streams.items():
+        if not state.touched:
+            continue
+        insert_ignoring_conflicts(batch.session, InboundStream.__table__,
+                                  {"sender_party": party, "stream": stream, "next_seq": 1})
+        batch.session.execute(update(InboundStream).where(
+            InboundStream.sender_party == party, InboundStream.stream == stream).values(next_seq=state.next_seq))
+
+
+def signed_receipts_valid(receipts: list[SignedReceipt], public: Any) -> bool:
+    return all(signature_valid(public, receipt.content, receipt.signature) for receipt in receipts)

@@ -1,0 +1,119 @@
+"""The message log: append-only and hash-chained, one line per envelope sent, received or receipted.
+
+Each line's hash covers the previous line's hash, so editing, inserting or deleting a line breaks
+every hash after it. The two nodes countersign each other's log head (see `anchors`), so a node
+cannot rewrite its own history and recompute the chain without the other side noticing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from borderlink.exchange.canonical import sha256_hex
+from borderlink.exchange.envelope import format_time
+from borderlink.exchange.models import LogEntry, LogHead
+
+GENESIS = "0" * 64
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class LogLine:
+    direction: str  # sent, received, receipt
+    peer_party: str
+    envelope_id: str
+    kind: str
+    content_hash: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class LogProblem:
+    seq: int | None
+    message: str
+
+
+def entry_hash(fields: dict[str, Any]) -> str:
+    # Plain SHA-256 (no node secret), so the peer holding an anchor can check a head on its own.
+    material = "\n".join([
+        str(fields["seq"]), format_time(fields["at"]), fields["direction"], fields["peer_party"],
+        fields["envelope_id"], fields["kind"], fields["content_hash"], fields["prev_hash"],
+    ])
+    return sha256_hex(material.encode("utf-8"))
+
+
+def _lock_head(session: Session) -> tuple[int, str]:
+    # A no-op write first takes the row lock (PostgreSQL) or the write lock (SQLite) before the tip
+    # is read, so two writers can never chain onto the same tip.
+    connection = session.connection()
+    result = connection.execute(update(LogHead).where(LogHead.id == 1).values(last_seq=LogHead.last_seq))
+    if result.rowcount == 0:
+        connection.execute(insert(LogHead).values(id=1, last_seq=0, last_hash=GENESIS))
+    row = connection.execute(select(LogHead.last_seq, LogHead.last_hash).where(LogHead.id == 1)).one()
+    return int(row.last_seq), str(row.last_hash)
+
+
+def append(session: Session, lines: Iterable[LogLine], at: dt.datetime) -> tuple[int, str]:
+    """Append lines in the caller's transaction; returns the new head (seq, hash)."""
+    pending = list(lines)
+    seq, prev = _lock_head(session)
+    if not pending:
+        return seq, prev
+    at = at.replace(microsecond=at.microsecond // 1000 * 1000)  # the precision format_time keeps
+    rows = []
+    for line in pending:
+        seq += 1
+        fields: dict[str, Any] = {
+            "seq": seq, "at": at, "direction": line.direction, "peer_party": line.peer_party,
+            "envelope_id": line.envelope_id, "kind": line.kind, "content_hash": line.content_hash,
+            "prev_hash": prev,
+        }
+        fields["entry_hash"] = prev = entry_hash(fields)
+        rows.append(fields)
+    connection = session.connection()
+    connection.execute(insert(LogEntry), rows)
+    connection.execute(update(LogHead).where(LogHead.id == 1).values(last_seq=seq, last_hash=prev))
+    return seq, prev
+
+
+def head(session: Session) -> tuple[int, str]:
+    row = session.execute(select(LogHead.last_seq, LogHead.last_hash).where(LogHead.id == 1)).one_or_none()
+    if row is None:
+        return 0, GENESIS
+    return int(row.last_seq), str(row.last_hash)
+
+
+def hash_at(session: Session, seq: int) -> str | None:
+    if seq == 0:
+        return GENESIS
+    value = session.scalar(select(LogEntry.entry_hash).where(LogEntry.seq == seq))
+    return None if value is None else str(value)
+
+
+def verify_chain(session: Session) -> tuple[int, list[LogProblem]]:
+    """Walk the log; report each line that was edited, inserted or deleted, by its number."""
+    problems: list[LogProblem] = []
+    expected_seq, prev, count = 1, GENESIS, 0
+    columns = list(LogEntry.__table__.columns)
+    for row in session.execute(select(*columns).order_by(LogEntry.seq)).yield_per(5000):
+        count += 1
+        fields = row._asdict()
+        if fields["seq"] != expected_seq:
+            problems.append(LogProblem(expected_seq, f"line {expected_seq} missing (next is {fields['seq']})"))
+        if entry_hash(fields) != fields["entry_hash"]:
+            problems.append(LogProblem(fields["seq"], f"line {fields['seq']} does not match its hash (edited)"))
+        elif fields["prev_hash"] != prev:
+            problems.append(LogProblem(fields["seq"], f"line {fields['seq']} does not follow the line before it"))
+        prev = fields["entry_hash"]
+        expected_seq = fields["seq"] + 1
+    last_seq, last_hash = head(session)
+    if last_seq != expected_seq - 1:
+        problems.append(LogProblem(last_seq, f"the recorded head is line {last_seq} but the log ends at "
+                                             f"line {expected_seq - 1}"))
+    elif last_hash != prev:
+        problems.append(LogProblem(last_seq, "the log's last line does not match the recorded head"))
+    return count, problems
