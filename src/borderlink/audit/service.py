@@ -242,7 +242,9 @@ def verify(session: Session, key: bytes) -> tuple[int, list[ChainProblem]]:
                 head.last_seq + 1, "inserted", f"entries after {head.last_seq} were added outside the chain",
             ))
         elif head.last_hash != prev:
-            problems.append(ChainProblem(last_seq, "edited", "the chain tip does not match the recorded head"))
+            problems.append(ChainProblem(
+                last_seq, "edited", f"entry {last_seq} does not match the recorded head of the chain",
+            ))
     elif count:
         problems.append(ChainProblem(None, "deleted", "the chain head record is missing"))
     return count, problems

@@ -11,7 +11,7 @@ from borderlink.directory import accounts
 from borderlink.directory import service as directory
 from borderlink.directory.models import Role
 from borderlink.directory.permissions import Permission, Principal
-from borderlink.errors import BorderLinkError
+from borderlink.errors import BorderLinkError, Forbidden, NotFound
 from borderlink.web.deps import DbSession, get_node, require
 from borderlink.web.templating import render
 
@@ -68,7 +68,9 @@ def create_user_form(
             accounts.create_user(session, username=username, password=password, unit_code=unit_code, role=role,
                                  display_name=display_name, now=get_node(request).clock.now(), actor=principal)
     except BorderLinkError as exc:
-        return _users(request, session, principal, message=str(exc), status_code=422)
+        # A unit outside the admin's scope answers exactly like one that does not exist.
+        status = 404 if isinstance(exc, NotFound) else 403 if isinstance(exc, Forbidden) else 422
+        return _users(request, session, principal, message=str(exc), status_code=status)
     return RedirectResponse("/users", status_code=303)
 
 
