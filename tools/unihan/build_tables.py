@@ -142,6 +142,8 @@ def main() -> None:
         return chosen
 
     correspondence: dict[tuple[str, str], float] = defaultdict(float)
+    # Pairs carried by a character common in names: these count fully when matching.
+    name_pairs: set[tuple[str, str]] = set()
     for char, hv_readings in han_viet.items():
         if char in to_simplified:
             continue  # counted once, through its simplified form
@@ -156,6 +158,7 @@ def main() -> None:
                 rank_weight = (1.0 if py_rank == 0 else 0.4) * (1.0 if hv_rank == 0 else 0.4)
                 if hv in curated_readings:
                     rank_weight *= 4.0
+                    name_pairs.add((py, fold_vietnamese(hv)))
                 correspondence[(py, fold_vietnamese(hv))] += char_weight * rank_weight
 
     output_dir.mkdir(parents=True, exist_ok=True)
@@ -168,7 +171,8 @@ def main() -> None:
     with open_output(output_dir / "pinyin_han_viet.tsv.gz") as out:
         for (py, hv), weight in sorted(correspondence.items()):
             if weight >= 0.5:
-                out.write(f"{py}\t{hv}\t{weight:.2f}\n")
+                flag = "name" if (py, hv) in name_pairs else "-"
+                out.write(f"{py}\t{hv}\t{weight:.2f}\t{flag}\n")
     syllables = sorted({s for readings in mandarin.values() for s in readings})
     with open_output(output_dir / "pinyin_syllables.txt.gz") as out:
         out.write("\n".join(syllables) + "\n")

@@ -17,6 +17,8 @@ _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 class DateAgreement(StrEnum):
     SAME = "agree"
     COMPATIBLE = "compatible"
+    # A typing slip: year off by one with the same month and day, or day and month swapped.
+    CLOSE = "close"
     CONFLICT = "conflict"
     MISSING = "missing"
 
@@ -63,10 +65,19 @@ def parse_birth_date(text: str | None) -> PartialDate | None:
     return PartialDate(year, month, day)
 
 
+def _typing_slip(left: PartialDate, right: PartialDate) -> bool:
+    if abs(left.year - right.year) == 1:
+        return (left.month, left.day) == (right.month, right.day) and left.month != 0
+    swapped = (left.month, left.day) == (right.day, right.month) and left.day != left.month
+    return left.year == right.year and left.day != 0 and right.day != 0 and swapped
+
+
 def compare_dates(left: PartialDate | None, right: PartialDate | None) -> DateAgreement:
     """Compare at the precision both sides share: 1985 fits 1985-03-02; 1985-03 ≠ 1985-04."""
     if left is None or right is None:
         return DateAgreement.MISSING
+    if _typing_slip(left, right):
+        return DateAgreement.CLOSE
     if left.year != right.year:
         return DateAgreement.CONFLICT
     if left.month and right.month and left.month != right.month:

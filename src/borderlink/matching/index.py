@@ -15,6 +15,7 @@ from borderlink.matching.models import Match, PersonRecord
 from borderlink.matching.readings import han_viet_to_pinyin, pinyin_to_han_viet
 from borderlink.matching.render import NameForms, han_viet_key
 from borderlink.matching.scoring import (
+    BIRTH_DATE_CLOSE,
     BIRTH_DATE_CONFLICT,
     DEFAULT_THRESHOLD,
     GENDER_CONFLICT,
@@ -231,12 +232,16 @@ class WatchlistIndex:
             months = self._birth_month[candidates]
             days = self._birth_day[candidates]
             birth = query.birth_date
+            known = years != 0
+            # Upper bounds: a year off by one or a differing month or day may be a typing slip.
+            far = known & (np.abs(years.astype(np.int32) - birth.year) >= 2)
             differs = years != birth.year
             if birth.month:
                 differs |= (months != 0) & (months != birth.month)
             if birth.day:
                 differs |= (days != 0) & (days != birth.day)
-            factor[(years != 0) & differs] *= BIRTH_DATE_CONFLICT
+            factor[far] *= BIRTH_DATE_CONFLICT
+            factor[known & differs & ~far] *= BIRTH_DATE_CLOSE
         if query.gender is not None:
             genders = self._gender[candidates]
             code = _GENDER_CODES[query.gender]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import heapq
 import itertools
-import math
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -129,7 +128,6 @@ COMMON_SURNAMES = (
 
 MAX_READINGS = 6
 MAX_SEGMENTATIONS = 3
-FULL_CROSS_SHARE = 0.15
 
 
 def split_surname(han: str) -> tuple[str, str]:
@@ -303,20 +301,18 @@ def _surname_pairs() -> frozenset[tuple[str, str]]:
 
 def cross_similarity(pinyin_syllable: str, han_viet_syllable: str) -> float:
     """How well a Pinyin syllable and a folded Hán-Việt syllable stand for the same character."""
-    if (pinyin_syllable, han_viet_syllable) in _surname_pairs():
-        return 0.95
+    pair = (pinyin_syllable, han_viet_syllable)
     table = correspondence()
-    weight = table.weights.get((pinyin_syllable, han_viet_syllable), 0.0)
+    # A pair carried by a character common in names counts fully. Other pairs (Nôm readings,
+    # rare characters) count only when they dominate both syllables' readings: otherwise almost
+    # any two syllables are linked by some character, and near-miss names would match.
+    if pair in table.name_pairs or pair in _surname_pairs():
+        return 0.95
+    weight = table.weights.get(pair, 0.0)
     if weight <= 0.0:
         return 0.0
-    share = max(
+    share = min(
         weight / table.best_for_pinyin[pinyin_syllable],
         weight / table.best_for_han_viet[han_viet_syllable],
     )
-    # Any reading pair carried by a name character counts fully; rare pairs (Nôm readings,
-    # obscure characters) count less, fading out below a few percent of the usual pair.
-    if share >= FULL_CROSS_SHARE:
-        return 0.95
-    if share < 0.02:
-        return 0.0
-    return 0.95 * math.sqrt(share / FULL_CROSS_SHARE)
+    return 0.9 * share

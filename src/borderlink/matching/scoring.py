@@ -25,6 +25,7 @@ DEFAULT_THRESHOLD = 0.8
 # Multipliers for a conflicting field: a namesake born in another year must fall well below the
 # threshold, a recorded gender is rarely wrong, nationality is often recorded loosely.
 BIRTH_DATE_CONFLICT = 0.6
+BIRTH_DATE_CLOSE = 0.9
 GENDER_CONFLICT = 0.75
 NATIONALITY_CONFLICT = 0.9
 # Relative bonuses for agreeing fields, so that agreement ranks above absence.
@@ -42,6 +43,8 @@ UNEQUAL_LENGTH = 0.95
 CHARACTERS_VERSUS_LATIN = 0.98
 
 SyllableSimilarity = Callable[[str, str], float]
+Sequences = tuple[tuple[str, ...], ...]
+Comparison = tuple[str, Sequences, Sequences, SyllableSimilarity]
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,12 +200,17 @@ def name_agreement(query: NameForms, entry: NameForms) -> NameAgreement:
         return NameAgreement(score, "characters", query.han, entry.han, query.original, entry.original)
     best = NameAgreement(0.0, "none", "", "", query.original, entry.original)
     penalty = CHARACTERS_VERSUS_LATIN if (query.han or entry.han) else 1.0
-    comparisons: list[tuple[str, tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...], SyllableSimilarity]] = [
+    comparisons: list[Comparison] = [
         ("pinyin", query.pinyin, entry.pinyin, pinyin_similarity),
         ("han_viet", query.han_viet, entry.han_viet, han_viet_similarity),
-        ("pinyin↔han_viet", query.pinyin, entry.han_viet, pinyin_han_viet_similarity),
-        ("han_viet↔pinyin", query.han_viet, entry.pinyin, _flip(pinyin_han_viet_similarity)),
     ]
+    # Characters give both readings exactly, so Pinyin ↔ Hán-Việt guessing is only for two
+    # names written without characters.
+    if not (query.han or entry.han):
+        comparisons += [
+            ("pinyin↔han_viet", query.pinyin, entry.han_viet, pinyin_han_viet_similarity),
+            ("han_viet↔pinyin", query.han_viet, entry.pinyin, _flip(pinyin_han_viet_similarity)),
+        ]
     for rendering, left_forms, right_forms, similarity in comparisons:
         for rank_left, left in enumerate(left_forms):
             for rank_right, right in enumerate(right_forms):
@@ -265,6 +273,8 @@ def score_prepared(query: PreparedRecord, entry: PreparedRecord) -> Match:
     birth = compare_dates(query.birth_date, entry.birth_date)
     if birth is DateAgreement.CONFLICT:
         factor *= BIRTH_DATE_CONFLICT
+    elif birth is DateAgreement.CLOSE:
+        factor *= BIRTH_DATE_CLOSE
     elif birth is DateAgreement.SAME:
         bonus += BIRTH_DATE_SAME_BONUS
     elif birth is DateAgreement.COMPATIBLE:

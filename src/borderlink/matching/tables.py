@@ -18,6 +18,7 @@ class Correspondence:
     """Weighted Pinyin ↔ Hán-Việt syllable pairs, counted over characters carrying both readings."""
 
     weights: dict[tuple[str, str], float]
+    name_pairs: frozenset[tuple[str, str]]
     han_viet_given_pinyin: dict[str, tuple[tuple[str, float], ...]]
     pinyin_given_han_viet: dict[str, tuple[tuple[str, float], ...]]
     best_for_pinyin: dict[str, float]
@@ -54,9 +55,12 @@ def pinyin_syllables() -> frozenset[str]:
 @cache
 def correspondence() -> Correspondence:
     weights: dict[tuple[str, str], float] = {}
+    name_pairs: set[tuple[str, str]] = set()
     for line in _data_lines("pinyin_han_viet.tsv.gz"):
-        pinyin, han_viet, weight_text = line.split("\t")
+        pinyin, han_viet, weight_text, flag = line.split("\t")
         weights[(pinyin, han_viet)] = float(weight_text)
+        if flag == "name":
+            name_pairs.add((pinyin, han_viet))
     by_pinyin: dict[str, list[tuple[str, float]]] = {}
     by_han_viet: dict[str, list[tuple[str, float]]] = {}
     for (pinyin, han_viet), weight in weights.items():
@@ -64,6 +68,7 @@ def correspondence() -> Correspondence:
         by_han_viet.setdefault(han_viet, []).append((pinyin, weight))
     return Correspondence(
         weights=weights,
+        name_pairs=frozenset(name_pairs),
         han_viet_given_pinyin=_normalised(by_pinyin),
         pinyin_given_han_viet=_normalised(by_han_viet),
         best_for_pinyin={k: max(w for _, w in v) for k, v in by_pinyin.items()},
