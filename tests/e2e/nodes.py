@@ -1,0 +1,335 @@
+"""Two real national nodes on loopback for end-to-end tests and benchmarks.
+
+`create_pair(root)` sets up `root/vn` and `root/cn` the way `borderlink demo` does (migrated
+database, reference directory, demo accounts, keys, each trusting the other) but on free ports,
+and makes an API token for every demo account. `running_pair(root)` also starts both
+`python -m borderlink serve` processes and stops them when the block ends, whatever happened.
+`SseReader` follows a server-sent event stream in a thread and timestamps each event.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+PARTIES = ("VN", "CN")
+START_TIMEOUT = 90.0  # a cold interpreter on a busy machine takes a while to import everything
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+@contextlib.contextmanager
+def _cheap_password_hashing() -> Iterator[None]:
+    """Demo accounts are only used through API tokens here; hashing their passwords at full argon2
+    cost would only slow the set-up down. The hashes stay valid argon2id hashes."""
+    from argon2 import PasswordHasher
+
+    from borderlink.directory import accounts
+
+    saved = accounts._hasher
+    accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    try:
+        yield
+    finally:
+        accounts._hasher = saved
+
+
+def _tokens(node_dir: Path) -> dict[str, str]:
+    """An API token for every account of the node, by username."""
+    from sqlalchemy import select
+
+    from borderlink.config import load_settings
+    from borderlink.directory import accounts
+    from borderlink.directory.models import User
+    from borderlink.node import open_node
+
+    node = open_node(load_settings(node_dir))
+    try:
+        with node.transaction() as session:
+            made = {}
+            for user in session.scalars(select(User)):
+                _, secret = accounts.create_token(session, user, "e2e", node.clock.now())
+                made[user.username] = secret
+            return made
+    finally:
+        node.engine.dispose()
+
+
+@dataclasses.dataclass
+class NodeProcess:
+    """One node directory and, while started, its `borderlink serve` process."""
+
+    party: str
+    node_dir: Path
+    listen_port: int
+    federation_port: int
+    tokens: dict[str, str]
+    env: dict[str, str] = dataclasses.field(default_factory=dict)
+    process: subprocess.Popen[bytes] | None = None
+    starts: int = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.listen_port}"
+
+    @property
+    def log_path(self) -> Path:
+        return self.node_dir / "node.log"
+
+    def headers(self, username: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[username]}"}
+
+    def client(self, username: str, timeout: float = 10.0) -> httpx.Client:
+        """An API client acting as `username` (close it, or use it in a with block)."""
+        return httpx.Client(base_url=self.url, headers=self.headers(username), timeout=timeout)
+
+    def start(self) -> None:
+        if self.running:
+            raise RuntimeError(f"the {self.party} node is already running")
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", **self.env}
+        self.starts += 1
+        with self.log_path.open("ab") as log:
+            log.write(f"\n=== start {self.starts} ===\n".encode())
+            log.flush()
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "borderlink", "serve", "--node-dir", str(self.node_dir)],
+                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
+                start_new_session=True,
+            )
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def wait_ready(self, timeout: float = START_TIMEOUT) -> None:
+        """Until /health answers and the federation port accepts connections."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not self.running:
+                raise RuntimeError(f"the {self.party} node exited during start-up:\n{self.log_tail()}")
+            with contextlib.suppress(httpx.HTTPError):
+                if (httpx.get(f"{self.url}/health", timeout=1.0).status_code == 200
+                        and _port_open(self.federation_port)):
+                    return
+            time.sleep(0.1)
+        raise RuntimeError(f"the {self.party} node was not ready within {timeout:.0f} s:\n{self.log_tail()}")
+
+    def stop(self, *, kill: bool = False, timeout: float = 15.0) -> int | None:
+        """SIGTERM (or SIGKILL) the process and wait for it; returns its exit code."""
+        process = self.process
+        if process is None:
+            return None
+        if process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(process.pid, signal.SIGKILL if kill else signal.SIGTERM)
+            try:
+                process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=timeout)
+        self.process = None
+        return process.returncode
+
+    def log_tail(self, lines: int = 40) -> str:
+        with contextlib.suppress(OSError):
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        return "(no log)"
+
+
+@dataclasses.dataclass
+class NodePair:
+    vn: NodeProcess
+    cn: NodeProcess
+
+    def __getitem__(self, party: str) -> NodeProcess:
+        return self.vn if party == "VN" else self.cn
+
+    @property
+    def nodes(self) -> tuple[NodeProcess, NodeProcess]:
+        return self.vn, self.cn
+
+    def start(self) -> None:
+        for node in self.nodes:  # both import at once; then wait for each
+            node.start()
+        for node in self.nodes:
+            node.wait_ready()
+
+    def stop(self) -> None:
+        for node in self.nodes:
+            node.stop()
+
+
+def create_pair(root: Path, env: Mapping[str, str] | None = None) -> NodePair:
+    """Set up the two demo nodes under `root` on free ports (see the module docstring)."""
+    from borderlink.demo import DemoNode, prepare_node_dir
+    from borderlink.exchange.setup import peer_each_other
+
+    made: dict[str, NodeProcess] = {}
+    with _cheap_password_hashing():
+        dirs = {}
+        specs = {}
+        for party in PARTIES:
+            specs[party] = DemoNode(party, party.lower(), free_port(), free_port())
+            dirs[party] = prepare_node_dir(root, specs[party])
+        # Each node's exported identity carries its federation URL, so peering comes after the
+        # ports are chosen.
+        peer_each_other(dirs["VN"], dirs["CN"])
+    for party in PARTIES:
+        spec = specs[party]
+        made[party] = NodeProcess(party, dirs[party], spec.listen_port, spec.federation_port,
+                                  _tokens(dirs[party]), dict(env or {}))
+    return NodePair(made["VN"], made["CN"])
+
+
+@contextlib.contextmanager
+def running_pair(root: Path, env: Mapping[str, str] | None = None) -> Iterator[NodePair]:
+    """Both nodes serving; both stopped at the end of the block, even on failure."""
+    pair = create_pair(root, env)
+    try:
+        pair.start()
+        yield pair
+    finally:
+        pair.stop()
+
+
+# --- server-sent events ----------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class SseEvent:
+    event: str
+    data: Any  # parsed JSON when the data is JSON, else the text
+    received: float  # time.perf_counter() when its last line arrived
+
+
+class SseReader:
+    """Reads one server-sent event stream in a daemon thread.
+
+    Events go to `events` (a queue) and, for `request` events, `first_seen[request_id]` keeps the
+    perf_counter time the id was first announced. Use as a context manager: entering waits until
+    the server has confirmed the subscription (its `: connected` comment).
+    """
+
+    def __init__(self, url: str, headers: Mapping[str, str], connect_timeout: float = 30.0) -> None:
+        self.url = url
+        self.headers = dict(headers)
+        self.connect_timeout = connect_timeout
+        self.events: queue.Queue[SseEvent] = queue.Queue()
+        self.first_seen: dict[str, float] = {}
+        self.error: BaseException | None = None
+        self._connected = threading.Event()
+        self._stop = threading.Event()
+        self._socket: socket.socket | None = None
+        self._client = httpx.Client(timeout=httpx.Timeout(connect_timeout, read=None))
+        self._thread = threading.Thread(target=self._run, name="sse-reader", daemon=True)
+
+    def __enter__(self) -> SseReader:
+        self._thread.start()
+        if not self._connected.wait(self.connect_timeout):
+            self.close()
+            raise RuntimeError(f"no SSE subscription on {self.url}: {self.error!r}")
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._socket is not None:  # unblocks the reading thread at once
+            with contextlib.suppress(OSError):
+                self._socket.shutdown(socket.SHUT_RDWR)
+        self._thread.join(timeout=5)
+        self._client.close()
+
+    def _run(self) -> None:
+        try:
+            with self._client.stream("GET", self.url, headers=self.headers) as response:
+                if response.status_code != 200:
+                    raise RuntimeError(f"SSE stream answered HTTP {response.status_code}")
+                stream = response.extensions.get("network_stream")
+                self._socket = stream.get_extra_info("socket") if stream is not None else None
+                event, data = "message", []
+                for line in response.iter_lines():
+                    if self._stop.is_set():
+                        return
+                    if line.startswith(":"):
+                        if line.startswith(": connected"):
+                            self._connected.set()
+                        continue
+                    if line:
+                        field, _, value = line.partition(":")
+                        value = value[1:] if value.startswith(" ") else value
+                        if field == "event":
+                            event = value
+                        elif field == "data":
+                            data.append(value)
+                        continue
+                    if data:
+                        self._dispatch(event, "\n".join(data))
+                    event, data = "message", []
+        except BaseException as exc:
+            if not self._stop.is_set():
+                self.error = exc
+
+    def _dispatch(self, event: str, text: str) -> None:
+        now = time.perf_counter()
+        try:
+            data: Any = json.loads(text)
+        except ValueError:
+            data = text
+        if event == "request" and isinstance(data, dict) and "request_id" in data:
+            self.first_seen.setdefault(str(data["request_id"]), now)
+        self.events.put(SseEvent(event, data, now))
+
+    def wait_for_request(self, request_id: str, timeout: float) -> SseEvent:
+        """The next `request` event naming `request_id` (earlier events for others are skipped)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"no request event for {request_id} within {timeout} s "
+                                   f"(stream error: {self.error!r})")
+            try:
+                item = self.events.get(timeout=min(remaining, 0.2))
+            except queue.Empty:
+                continue
+            if item.event == "request" and isinstance(item.data, dict) and item.data.get("request_id") == request_id:
+                return item
+
+
+def poll(check: Any, timeout: float, interval: float = 0.1, message: str = "condition") -> Any:
+    """Call `check()` until it returns something truthy, or fail after `timeout` seconds with the
+    last value seen."""
+    deadline = time.monotonic() + timeout
+    last: Any = None
+    while True:
+        last = check()
+        if last:
+            return last
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"{message}: not met within {timeout} s (last: {last!r})")
+        time.sleep(interval)
