@@ -110,23 +110,27 @@ def get_inbox(
     priority: str | None = Query(default=None, pattern="^(urgent|high|normal|low)$"),
     overdue: bool | None = None, offence: str | None = None, counterpart: str | None = None,
     q: str | None = Query(default=None, max_length=200), unread: bool | None = None,
+    include_below: bool = Query(default=False, description="Also the inboxes of the units below yours."),
     limit: int = Query(default=200, ge=1, le=1000),
 ) -> InboxOut:
-    """Requests held by your unit and the units below it, newest activity first."""
+    """Requests in your unit's inbox (addressed, sent, escalated or shared to it), newest first."""
     filters = InboxFilter(status=status, priority=priority, overdue=overdue, offence=offence,
-                          counterpart=counterpart, q=q, unread=unread, limit=limit)
+                          counterpart=counterpart, q=q, unread=unread, include_below=include_below, limit=limit)
     return inbox(session, principal, filters, get_node(request).clock.now())
 
 
 @router.get("/inbox/stream", response_class=StreamingResponse)
-async def inbox_stream(principal: Reader) -> StreamingResponse:
-    """Server-sent events: one `request` event each time a request in your inboxes changes."""
-    return StreamingResponse(event_stream(principal), media_type="text/event-stream",
+async def inbox_stream(principal: Reader, include_below: bool = False) -> StreamingResponse:
+    """Server-sent events: one `request` event each time a request in your unit's inbox changes
+    (with `include_below`, also in the inboxes of the units below yours)."""
+    return StreamingResponse(event_stream(principal, include_below), media_type="text/event-stream",
                              headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
 
 
-async def event_stream(principal: Principal, keepalive: float = 15.0) -> AsyncIterator[str]:
-    subscription = live.broadcaster.subscribe(principal.scope_unit_ids)
+async def event_stream(principal: Principal, include_below: bool = False,
+                       keepalive: float = 15.0) -> AsyncIterator[str]:
+    units = principal.scope_unit_ids if include_below else {principal.unit_id}
+    subscription = live.broadcaster.subscribe(units)
     try:
         yield ": connected\n\n"
         while True:

@@ -28,12 +28,12 @@ Supervisor = Annotated[Principal, Depends(require(Permission.HOTLINE_SUPERVISE))
 
 
 def _filters(status: str | None, priority: str | None, overdue: str | None, offence: str | None,
-             counterpart: str | None, q: str | None) -> InboxFilter:
+             counterpart: str | None, q: str | None, below: str | None) -> InboxFilter:
     return InboxFilter(
         status=status if status in {s.value for s in Status} else None,
         priority=priority if priority in {p.value for p in Priority} else None,
         overdue=True if overdue == "1" else None, offence=offence or None,
-        counterpart=counterpart or None, q=q or None,
+        counterpart=counterpart or None, q=q or None, include_below=below == "1",
     )
 
 
@@ -51,17 +51,19 @@ def _inbox_context(
 @router.get("")
 def inbox_page(request: Request, session: DbSession, principal: Reader,
                status: str | None = None, priority: str | None = None, overdue: str | None = None,
-               offence: str | None = None, counterpart: str | None = None, q: str | None = None) -> Response:
-    filters = _filters(status, priority, overdue, offence, counterpart, q)
+               offence: str | None = None, counterpart: str | None = None, q: str | None = None,
+               below: str | None = None) -> Response:
+    filters = _filters(status, priority, overdue, offence, counterpart, q, below)
     return render(request, "hotline/inbox.html", _inbox_context(request, session, principal, filters))
 
 
 @router.get("/inbox-list")
 def inbox_list(request: Request, session: DbSession, principal: Reader,
                status: str | None = None, priority: str | None = None, overdue: str | None = None,
-               offence: str | None = None, counterpart: str | None = None, q: str | None = None) -> Response:
+               offence: str | None = None, counterpart: str | None = None, q: str | None = None,
+               below: str | None = None) -> Response:
     """The inbox table alone, re-fetched by the page when the live stream says something changed."""
-    filters = _filters(status, priority, overdue, offence, counterpart, q)
+    filters = _filters(status, priority, overdue, offence, counterpart, q, below)
     return render(request, "hotline/inbox_list.html", _inbox_context(request, session, principal, filters))
 
 
@@ -201,11 +203,11 @@ def deadlines_save(request: Request, session: DbSession,
 
 
 @router.get("/stream")
-async def page_stream(principal: Reader) -> Response:
+async def page_stream(principal: Reader, below: str | None = None) -> Response:
     """The live stream for the inbox page (same events as the API stream)."""
     from fastapi.responses import StreamingResponse
 
     from borderlink.hotline.api import event_stream
 
-    return StreamingResponse(event_stream(principal), media_type="text/event-stream",
+    return StreamingResponse(event_stream(principal, below == "1"), media_type="text/event-stream",
                              headers={"Cache-Control": "no-store"})

@@ -55,13 +55,16 @@ class InboxFilter:
     counterpart: str | None = None
     q: str | None = None
     unread: bool | None = None
+    include_below: bool = False
     limit: int = 200
 
 
 def inbox(session: Session, principal: Principal, filters: InboxFilter, now: dt.datetime) -> InboxOut:
-    """Requests held by the principal's units, newest activity first, one row per request."""
+    """Requests in the principal's own unit's inbox (or, when asked, in the inboxes of the units
+    below it too), newest activity first, one row per request."""
+    units_shown = principal.scope_unit_ids if filters.include_below else {principal.unit_id}
     query = (select(InboxEntry).join(InboxEntry.request)
-             .where(InboxEntry.unit_id.in_(principal.scope_unit_ids))
+             .where(InboxEntry.unit_id.in_(units_shown))
              .order_by(InboxEntry.updated_at.desc()))
     if filters.status:
         query = query.where(HotlineRequest.status == Status(filters.status))

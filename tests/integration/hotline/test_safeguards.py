@@ -120,3 +120,15 @@ def test_inbox_filters_search_and_unread_counts(pair: Pair, clients: dict[str, T
 
     pair.clock.advance(dt.timedelta(hours=2))
     assert items("?overdue=true") == [URGENT["subject"]]
+
+
+def test_a_commander_sees_the_units_below_on_request(pair: Pair, clients: dict[str, TestClient]) -> None:
+    created = send(pair, clients)
+    headers = token_headers(pair, "VN", "qn.commander")
+    own = clients["VN"].get("/api/v1/hotline/inbox", headers=headers).json()
+    below = clients["VN"].get("/api/v1/hotline/inbox?include_below=true", headers=headers).json()
+    assert created["id"] not in [i["request_id"] for i in own["items"]]
+    assert created["id"] in [i["request_id"] for i in below["items"]]
+    outsider = clients["VN"].get("/api/v1/hotline/inbox?include_below=true",
+                                 headers=token_headers(pair, "VN", "laocai.officer")).json()
+    assert outsider["items"] == []

@@ -21,7 +21,8 @@
         if (list.querySelector("tr.urgent.unread")) { document.title = "(!) " + document.title.replace(/^\(!\) /, ""); }
       });
   }
-  var source = new EventSource("/hotline/stream");
+  var below = new URLSearchParams(window.location.search).get("below") === "1" ? "?below=1" : "";
+  var source = new EventSource("/hotline/stream" + below);
   source.addEventListener("open", function () { if (status) { status.textContent = status.getAttribute("data-connected"); } });
   source.addEventListener("error", function () { if (status) { status.textContent = status.getAttribute("data-offline"); } });
   source.addEventListener("request", function () {
