@@ -51,6 +51,8 @@ CODE_LISTS: tuple[tuple[str, str, str, str], ...] = (
      "Status of a hotline request; also an event in its timeline."),
     ("borderlink.hotline.models", "HandlingCode", "handling {}",
      "What a handling code allows the recipient to do with the information."),
+    ("borderlink.exchange.envelope", "RECEIPT_STATUSES", "{}",
+     "Status of an envelope received from the other side's node."),
     ("borderlink.safeguards.screening", "GROUNDS", "{}",
      "Ground on which a text may be held back (political, religious, military, ethnic)."),
 )
