@@ -67,7 +67,9 @@ def parse_birth_date(text: str | None) -> PartialDate | None:
 
 def _typing_slip(left: PartialDate, right: PartialDate) -> bool:
     if abs(left.year - right.year) == 1:
-        return (left.month, left.day) == (right.month, right.day) and left.month != 0
+        months_fit = not (left.month and right.month) or left.month == right.month
+        days_fit = not (left.day and right.day) or left.day == right.day
+        return months_fit and days_fit
     swapped = (left.month, left.day) == (right.day, right.month) and left.day != left.month
     return left.year == right.year and left.day != 0 and right.day != 0 and swapped
 

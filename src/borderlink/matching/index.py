@@ -20,19 +20,26 @@ from borderlink.matching.scoring import (
     DEFAULT_THRESHOLD,
     GENDER_CONFLICT,
     NATIONALITY_CONFLICT,
+    FieldAssessment,
+    NameAgreement,
     PreparedRecord,
+    assess_fields,
+    best_name_agreement,
+    combine,
+    explain,
     prepare,
-    score_prepared,
     upper_bound,
 )
 
 # Candidates scored per query at most; keys are visited best first, so the cap drops only the
 # weakest cross-script guesses of very common names.
-MAX_SCORED_CANDIDATES = 400
+MAX_SCORED_CANDIDATES = 5000
+# Below this many candidates, scoring them directly is cheaper than filtering them first.
+FEW_CANDIDATES = 24
 # Projected readings of a Latin name into the other reading system, most probable first: the
 # watchlist files a few, a query looks up more.
 ENTRY_PROJECTIONS = 16
-QUERY_PROJECTIONS = 128
+QUERY_PROJECTIONS = 64
 _GENDER_CODES = {"M": 1, "F": 2}
 _GENDER_NAMES = {1: "M", 2: "F"}
 _FIELD_SEPARATOR = "\x1f"
@@ -114,6 +121,10 @@ def decode_forms(encoded: str) -> NameForms:
     )
 
 
+def _decode_names(encoded: str) -> tuple[NameForms, ...]:
+    return tuple(decode_forms(part) for part in encoded.split(_NAME_SEPARATOR)) if encoded else ()
+
+
 class WatchlistIndex:
     """Watchlist entries held column-wise in compact arrays; immutable once built."""
 
@@ -187,12 +198,11 @@ class WatchlistIndex:
     def __len__(self) -> int:
         return len(self._ids)
 
-    def _entry(self, position: int) -> PreparedRecord:
+    def _entry(self, position: int, with_names: bool = True) -> PreparedRecord:
         year = int(self._birth_year[position])
         birth = PartialDate(year, int(self._birth_month[position]), int(self._birth_day[position])) if year else None
         nationality = self._nationalities[int(self._nationality[position])] or None
-        encoded = self._encoded_names[position]
-        names = tuple(decode_forms(part) for part in encoded.split(_NAME_SEPARATOR)) if encoded else ()
+        names = _decode_names(self._encoded_names[position]) if with_names else ()
         return PreparedRecord(
             id=self._ids[position],
             names=names,
@@ -224,7 +234,7 @@ class WatchlistIndex:
         self, query: PreparedRecord, candidates: npt.NDArray[np.int32], threshold: float
     ) -> npt.NDArray[np.int32]:
         """Drop candidates whose conflicting fields alone keep them below the threshold."""
-        if len(candidates) == 0:
+        if len(candidates) <= FEW_CANDIDATES:
             return candidates
         factor = np.ones(len(candidates), dtype=np.float64)
         if query.birth_date is not None:
@@ -262,13 +272,28 @@ class WatchlistIndex:
         if not prepared.names:
             return []
         candidates = self._plausible(prepared, self._candidates(prepared), threshold)
-        matches = []
-        for position in candidates[:MAX_SCORED_CANDIDATES]:
-            match = score_prepared(prepared, self._entry(int(position)))
-            if match.score >= threshold:
-                matches.append(match)
-        matches.sort(key=lambda match: (-match.score, match.id))
-        return matches[:limit]
+        best_fields = upper_bound(DateAgreement.SAME, "agree", "agree", prepared.document_number is not None)
+        # Common names are shared by many entries (interned encodings): score each name once.
+        names_seen: dict[str, NameAgreement] = {}
+        found: list[tuple[float, str, NameAgreement, FieldAssessment, PreparedRecord]] = []
+        for position in candidates[:MAX_SCORED_CANDIDATES].tolist():
+            encoded = self._encoded_names[position]
+            name = names_seen.get(encoded)
+            if name is None:
+                name = best_name_agreement(prepared.names, _decode_names(encoded))
+                names_seen[encoded] = name
+            if name.score * best_fields < threshold:
+                continue
+            entry = self._entry(position, with_names=False)
+            fields = assess_fields(prepared, entry)
+            score = combine(name.score, fields)
+            if score >= threshold:
+                found.append((score, entry.id, name, fields, entry))
+        found.sort(key=lambda item: (-item[0], item[1]))
+        return [
+            Match(id=entry_id, score=score, explanation=explain(name, fields, prepared, entry))
+            for score, entry_id, name, fields, entry in found[:limit]
+        ]
 
     def screen_many(
         self,

@@ -68,6 +68,7 @@ def parse_name(name: str) -> ParsedName:
     return ParsedName(han=han, tokens=tuple(t for t in tokens if t), family_first=family_first)
 
 
+@lru_cache(maxsize=100_000)
 def canonical_token(token: str) -> str:
     """Lower-case NFC with Vietnamese tone marks placed by one rule and final -y spelt -i."""
     decomposed = unicodedata.normalize("NFD", token)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import heapq
 import itertools
 from collections.abc import Sequence
 from functools import lru_cache
+from operator import itemgetter
 
 from pypinyin import Style, lazy_pinyin, pinyin
 
@@ -163,14 +163,8 @@ def han_pinyin(han: str) -> tuple[tuple[str, ...], ...]:
     elif surname in SURNAME_PINYIN:
         surname_options = [(reading,) for reading in SURNAME_PINYIN[surname]]
     else:
-        surname_options = [tuple(lazy_pinyin(surname, style=Style.NORMAL))]
-    given_default = tuple(lazy_pinyin(given, style=Style.NORMAL)) if given else ()
-    per_char = pinyin(given, style=Style.NORMAL, heteronym=True) if given else []
-    given_options: list[list[str]] = []
-    for position, readings in enumerate(per_char):
-        ordered = [given_default[position]] if position < len(given_default) else []
-        ordered.extend(r for r in readings if r not in ordered)
-        given_options.append(ordered)
+        surname_options = [tuple(_char_pinyin(char)[0] for char in surname)]
+    given_options = [_char_pinyin(char) for char in given]
     given_sequences = _limited_product(given_options, 4) if given_options else [()]
     sequences = [
         surname_reading + given_reading for surname_reading in surname_options for given_reading in given_sequences
@@ -194,6 +188,14 @@ def han_viet(han: str) -> tuple[tuple[str, ...], ...]:
         options.append(table.get(char) or _unknown(char))
     canonical = [tuple(dict.fromkeys(map(canonical_token, option))) for option in options]
     return tuple(_limited_product(canonical, MAX_READINGS))
+
+
+@lru_cache(maxsize=50_000)
+def _char_pinyin(char: str) -> tuple[str, ...]:
+    """Toneless readings of one character, the usual one first (names are read per character)."""
+    usual = lazy_pinyin(char, style=Style.NORMAL)[0]
+    readings = pinyin(char, style=Style.NORMAL, heteronym=True)[0]
+    return tuple(dict.fromkeys([usual, *readings]))
 
 
 def _unknown(char: str) -> tuple[str, ...]:
@@ -243,7 +245,8 @@ def _projections(
         extended = [
             (probability * weight, (*sequence, target)) for probability, sequence in beam for target, weight in options
         ]
-        beam = heapq.nlargest(limit, extended, key=lambda item: item[0])
+        extended.sort(key=itemgetter(0), reverse=True)
+        beam = extended[:limit]
     return [(sequence, probability) for probability, sequence in beam]
 
 

@@ -266,8 +266,19 @@ def _field(left: str | None, right: str | None) -> str:
     return "agree" if left == right else "conflict"
 
 
-def score_prepared(query: PreparedRecord, entry: PreparedRecord) -> Match:
-    name = best_name_agreement(query.names, entry.names)
+@dataclass(frozen=True, slots=True)
+class FieldAssessment:
+    """How birth date, gender, nationality and document number compare, and what that weighs."""
+
+    factor: float
+    bonus: float
+    birth: DateAgreement
+    gender: str
+    nationality: str
+    document: str
+
+
+def assess_fields(query: PreparedRecord, entry: PreparedRecord) -> FieldAssessment:
     factor = 1.0
     bonus = 0.0
     birth = compare_dates(query.birth_date, entry.birth_date)
@@ -289,13 +300,22 @@ def score_prepared(query: PreparedRecord, entry: PreparedRecord) -> Match:
         factor *= NATIONALITY_CONFLICT
     elif nationality == "agree":
         bonus += NATIONALITY_BONUS
-    score = name.score * factor * (1.0 + bonus)
     document = _field(query.document_number, entry.document_number)
-    if document == "agree":
+    return FieldAssessment(factor, bonus, birth, gender, nationality, document)
+
+
+def combine(name_score: float, fields: FieldAssessment) -> float:
+    score = name_score * fields.factor * (1.0 + fields.bonus)
+    if fields.document == "agree":
         # The same document number is strong evidence, but never overrides a birth-date conflict.
-        score += (1.0 - score) * 0.5 * name.score
-    score = round(min(1.0, max(0.0, score)), 4)
-    explanation: dict[str, object] = {
+        score += (1.0 - score) * 0.5 * name_score
+    return round(min(1.0, max(0.0, score)), 4)
+
+
+def explain(
+    name: NameAgreement, fields: FieldAssessment, query: PreparedRecord, entry: PreparedRecord
+) -> dict[str, object]:
+    return {
         "name": {
             "score": round(name.score, 4),
             "rendering": name.rendering,
@@ -305,19 +325,24 @@ def score_prepared(query: PreparedRecord, entry: PreparedRecord) -> Match:
             "entry_form": name.entry_form,
         },
         "birth_date": {
-            "result": birth.value,
+            "result": fields.birth.value,
             "query": str(query.birth_date) if query.birth_date else None,
             "entry": str(entry.birth_date) if entry.birth_date else None,
         },
-        "gender": {"result": gender, "query": query.gender, "entry": entry.gender},
+        "gender": {"result": fields.gender, "query": query.gender, "entry": entry.gender},
         "nationality": {
-            "result": nationality,
+            "result": fields.nationality,
             "query": query.nationality,
             "entry": entry.nationality,
         },
-        "document_number": {"result": document},
+        "document_number": {"result": fields.document},
     }
-    return Match(id=entry.id, score=score, explanation=explanation)
+
+
+def score_prepared(query: PreparedRecord, entry: PreparedRecord) -> Match:
+    name = best_name_agreement(query.names, entry.names)
+    fields = assess_fields(query, entry)
+    return Match(id=entry.id, score=combine(name.score, fields), explanation=explain(name, fields, query, entry))
 
 
 def score_records(a: PersonRecord, b: PersonRecord) -> Match:

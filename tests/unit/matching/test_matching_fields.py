@@ -47,8 +47,16 @@ def test_rule_partial_date_is_compatible_with_full_date() -> None:
 
 def test_rule_partial_dates_conflict_at_shared_precision() -> None:
     assert compare_dates(PartialDate(1985, 3), PartialDate(1985, 4)) is DateAgreement.CONFLICT
-    assert compare_dates(PartialDate(1985), PartialDate(1986, 3, 2)) is DateAgreement.CONFLICT
+    assert compare_dates(PartialDate(1985), PartialDate(1988, 3, 2)) is DateAgreement.CONFLICT
+    assert compare_dates(PartialDate(1985, 3, 2), PartialDate(1986, 4, 2)) is DateAgreement.CONFLICT
     assert compare_dates(PartialDate(1985, 3, 2), PartialDate(1985, 3, 3)) is DateAgreement.CONFLICT
+
+
+def test_rule_typing_slips_in_birth_dates_are_close_not_conflicting() -> None:
+    assert compare_dates(PartialDate(1985, 3, 2), PartialDate(1986, 3, 2)) is DateAgreement.CLOSE
+    assert compare_dates(PartialDate(1985), PartialDate(1984, 9, 16)) is DateAgreement.CLOSE
+    assert compare_dates(PartialDate(1985, 3, 2), PartialDate(1985, 2, 3)) is DateAgreement.CLOSE
+    assert compare_dates(PartialDate(1985, 3, 2), PartialDate(1987, 3, 2)) is DateAgreement.CONFLICT
 
 
 def test_rule_same_date_agrees_and_missing_is_missing() -> None:

@@ -40,6 +40,13 @@ def test_near_miss_name_falls_below_threshold() -> None:
         assert score_records(_record("q", other, birth_date="1985-03-02"), entry).score < (DEFAULT_THRESHOLD), other
 
 
+def test_birth_date_typing_slip_still_matches() -> None:
+    entry = _record("w", "王晓红", birth_date="1985-03-02")
+    slipped = score_records(_record("q", "WANG XIAOHONG", birth_date="1985-02-03"), entry)
+    assert slipped.score >= DEFAULT_THRESHOLD
+    assert slipped.explanation["birth_date"]["result"] == "close"  # type: ignore[index]
+
+
 def test_gender_conflict_lowers_the_score() -> None:
     same = score_records(_record("q", "王晓红", gender="F"), _record("w", "王晓红", gender="F"))
     other = score_records(_record("q", "王晓红", gender="M"), _record("w", "王晓红", gender="F"))
