@@ -104,8 +104,11 @@ class Dispatcher:
             link = _link(session, peer.party)
             if link.retry_at is not None and link.retry_at > now:
                 return CycleResult(wait_seconds=(link.retry_at - now).total_seconds())
-            if anchors.anchor_due(link.last_anchor_at, now, self.limits.anchor_interval_seconds):
-                anchors.make_anchor(session)
+            # The first anchor comes one interval after the link is first used, then one per interval.
+            if link.last_anchor_at is None or anchors.anchor_due(
+                    link.last_anchor_at, now, self.limits.anchor_interval_seconds):
+                if link.last_anchor_at is not None:
+                    anchors.make_anchor(session)
                 session.execute(update(PeerLink).where(PeerLink.party == peer.party).values(last_anchor_at=now))
         if self.node.engine.dialect.name == "postgresql":
             # The claim's row locks are held until the receipts are recorded; a crash drops the
@@ -264,6 +267,8 @@ async def run(node: Node, transport: Transport | None = None) -> None:
         loop.call_soon_threadsafe(wake.set)
 
     add_waker(waker)
+    # One line per POST from the HTTP client would drown the node's log; failures are logged here.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     log.info("dispatcher started for node %s", node.party)
     try:
         while True:
