@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import multiprocessing
+import threading
+import weakref
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
+from multiprocessing.pool import Pool
 
 import numpy as np
 import numpy.typing as npt
@@ -34,6 +37,8 @@ from borderlink.matching.scoring import (
 # Candidates scored per query at most; keys are visited best first, so the cap drops only the
 # weakest cross-script guesses of very common names.
 MAX_SCORED_CANDIDATES = 5000
+# Batches smaller than this are screened in the calling process.
+SMALL_BATCH = 16
 # Below this many candidates, scoring them directly is cheaper than filtering them first.
 FEW_CANDIDATES = 24
 # Projected readings of a Latin name into the other reading system, most probable first: the
@@ -129,6 +134,7 @@ class WatchlistIndex:
     """Watchlist entries held column-wise in compact arrays; immutable once built."""
 
     __slots__ = (
+        "__weakref__",
         "_birth_day",
         "_birth_month",
         "_birth_year",
@@ -302,25 +308,49 @@ class WatchlistIndex:
         limit: int = 10,
         workers: int = 1,
     ) -> list[list[Match]]:
-        """Screen a batch; with workers > 1, forked processes share the index memory."""
-        if workers <= 1 or len(queries) < 2 * workers:
+        """Screen a batch; with workers > 1, forked processes share the index memory.
+
+        The worker processes are started on first use and kept for later batches, so their
+        reading caches stay warm; they end with the index or the interpreter.
+        """
+        pool = _worker_pool(self, workers) if workers > 1 and len(queries) >= SMALL_BATCH else None
+        if pool is None:
             return [self.screen(query, threshold, limit) for query in queries]
-        try:
-            context = multiprocessing.get_context("fork")
-        except ValueError:
-            return [self.screen(query, threshold, limit) for query in queries]
-        global _FORKED_INDEX
-        _FORKED_INDEX = self
-        try:
-            with context.Pool(workers) as pool:
-                chunks = list(_chunks(queries, max(1, len(queries) // (workers * 8))))
-                results = pool.starmap(_screen_chunk, [(chunk, threshold, limit) for chunk in chunks])
-        finally:
-            _FORKED_INDEX = None
+        chunks = list(_chunks(queries, max(1, len(queries) // (workers * 8))))
+        results = pool.starmap(_screen_chunk, [(chunk, threshold, limit) for chunk in chunks])
         return [matches for chunk in results for matches in chunk]
 
 
-_FORKED_INDEX: WatchlistIndex | None = None
+_POOLS_LOCK = threading.Lock()
+_POOLS: dict[tuple[int, int], Pool] = {}
+_WORKER_INDEX: weakref.ref[WatchlistIndex] | None = None
+
+
+def _worker_pool(index: WatchlistIndex, workers: int) -> Pool | None:
+    key = (id(index), workers)
+    with _POOLS_LOCK:
+        pool = _POOLS.get(key)
+        if pool is None:
+            try:
+                context = multiprocessing.get_context("fork")
+            except ValueError:
+                return None
+            pool = context.Pool(workers, initializer=_attach_index, initargs=(weakref.ref(index),))
+            _POOLS[key] = pool
+            weakref.finalize(index, _close_pool, key)
+        return pool
+
+
+def _close_pool(key: tuple[int, int]) -> None:
+    with _POOLS_LOCK:
+        pool = _POOLS.pop(key, None)
+    if pool is not None:
+        pool.terminate()
+
+
+def _attach_index(reference: weakref.ref[WatchlistIndex]) -> None:
+    global _WORKER_INDEX
+    _WORKER_INDEX = reference
 
 
 def _chunks(items: Sequence[PersonRecord], size: int) -> Iterator[list[PersonRecord]]:
@@ -329,7 +359,7 @@ def _chunks(items: Sequence[PersonRecord], size: int) -> Iterator[list[PersonRec
 
 
 def _screen_chunk(chunk: list[PersonRecord], threshold: float, limit: int) -> list[list[Match]]:
-    index = _FORKED_INDEX
+    index = _WORKER_INDEX() if _WORKER_INDEX is not None else None
     if index is None:
-        raise RuntimeError("screening worker started without an index")
+        raise RuntimeError("screening worker has no index")
     return [index.screen(query, threshold, limit) for query in chunk]
