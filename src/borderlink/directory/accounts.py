@@ -133,15 +133,17 @@ def set_preferences(session: Session, actor: Principal, language: str | None, ti
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     user = get_visible_user(session, actor, actor.user_id)
-    if language is not None:
-        if language not in ("vi", "zh_Hans", "en"):
-            raise InvalidInput("language must be vi, zh_Hans or en")
-        user.language = language
+    # Check everything before changing anything: a refused form must not be half saved.
+    if language is not None and language not in ("vi", "zh_Hans", "en"):
+        raise InvalidInput("language must be vi, zh_Hans or en")
     if timezone is not None:
         try:
             ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise InvalidInput(f"unknown time zone {timezone!r}") from exc
+    if language is not None:
+        user.language = language
+    if timezone is not None:
         user.timezone = timezone
     return user
 
