@@ -91,6 +91,7 @@ def main() -> None:
     mandarin: dict[str, list[str]] = defaultdict(list)
     secondary_pinyin: dict[str, list[str]] = defaultdict(list)
     frequency: dict[str, int] = {}
+    common_pinyin: dict[str, list[str]] = defaultdict(list)
     vietnamese: dict[str, list[str]] = {}
     readings_fields = {"kMandarin", "kHanyuPinyin", "kHanyuPinlu", "kVietnamese"}
     for char, field, value in unihan_fields(unihan_dir, "Unihan_Readings.txt", readings_fields):
@@ -102,6 +103,7 @@ def main() -> None:
                 secondary_pinyin[char].extend(toneless_pinyin(v) for v in readings)
         elif field == "kHanyuPinlu":
             frequency[char] = sum(int(part.split("(")[1].rstrip(")")) for part in value.split())
+            common_pinyin[char].extend(toneless_pinyin(part.split("(")[0]) for part in value.split())
         else:
             vietnamese[char] = [unicodedata.normalize("NFC", v.lower()) for v in value.split()]
 
@@ -144,6 +146,7 @@ def main() -> None:
     correspondence: dict[tuple[str, str], float] = defaultdict(float)
     # Pairs carried by a character common in names: these count fully when matching.
     name_pairs: set[tuple[str, str]] = set()
+    marked_name_pairs: set[tuple[str, str]] = set()
     for char, hv_readings in han_viet.items():
         if char in to_simplified:
             continue  # counted once, through its simplified form
@@ -153,12 +156,16 @@ def main() -> None:
         char_weight = 1.0 + math.log1p(frequency.get(char, 0))
         # Name characters with a checked Hán-Việt reading count more than Nôm-only readings.
         curated_readings = curated.get(char, [])
+        # Only readings in everyday use (kMandarin, kHanyuPinlu) pair with a name reading.
+        usual_pinyin = set(mandarin.get(char, [])) | set(common_pinyin.get(char, []))
         for py_rank, py in enumerate(py_readings):
             for hv_rank, hv in enumerate(hv_readings):
                 rank_weight = (1.0 if py_rank == 0 else 0.4) * (1.0 if hv_rank == 0 else 0.4)
                 if hv in curated_readings:
                     rank_weight *= 4.0
-                    name_pairs.add((py, fold_vietnamese(hv)))
+                    if py in usual_pinyin:
+                        name_pairs.add((py, fold_vietnamese(hv)))
+                        marked_name_pairs.add((py, hv))
                 correspondence[(py, fold_vietnamese(hv))] += char_weight * rank_weight
 
     output_dir.mkdir(parents=True, exist_ok=True)
@@ -173,6 +180,9 @@ def main() -> None:
             if weight >= 0.5:
                 flag = "name" if (py, hv) in name_pairs else "-"
                 out.write(f"{py}\t{hv}\t{weight:.2f}\t{flag}\n")
+    with open_output(output_dir / "pinyin_han_viet_marked.tsv.gz") as out:
+        for py, hv in sorted(marked_name_pairs):
+            out.write(f"{py}\t{hv}\n")
     syllables = sorted({s for readings in mandarin.values() for s in readings})
     with open_output(output_dir / "pinyin_syllables.txt.gz") as out:
         out.write("\n".join(syllables) + "\n")

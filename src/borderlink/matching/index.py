@@ -37,13 +37,15 @@ from borderlink.matching.scoring import (
 # Candidates scored per query at most; keys are visited best first, so the cap drops only the
 # weakest cross-script guesses of very common names.
 MAX_SCORED_CANDIDATES = 5000
+# Readings kept per name and reading system; further polyphonic readings rank below anyway.
+STORED_READINGS = 4
 # Batches smaller than this are screened in the calling process.
 SMALL_BATCH = 16
 # Below this many candidates, scoring them directly is cheaper than filtering them first.
 FEW_CANDIDATES = 24
 # Projected readings of a Latin name into the other reading system, most probable first: the
 # watchlist files a few, a query looks up more.
-ENTRY_PROJECTIONS = 16
+ENTRY_PROJECTIONS = 8
 QUERY_PROJECTIONS = 64
 _GENDER_CODES = {"M": 1, "F": 2}
 _GENDER_NAMES = {1: "M", 2: "F"}
@@ -82,7 +84,7 @@ def projected_keys(forms: NameForms, limit: int) -> list[str]:
     return keys
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=20_000)
 def _projected_han_viet_keys(sequence: tuple[str, ...], limit: int) -> tuple[str, ...]:
     projections = pinyin_to_han_viet(sequence, limit)
     return tuple(_sorted_key("v", map(han_viet_key, projected)) for projected in projections)
@@ -107,8 +109,8 @@ def encode_forms(forms: NameForms) -> str:
         (
             forms.original.translate(_CONTROL),
             forms.han,
-            "|".join(" ".join(sequence) for sequence in forms.pinyin),
-            "|".join(" ".join(sequence) for sequence in forms.han_viet),
+            "|".join(" ".join(sequence) for sequence in forms.pinyin[:STORED_READINGS]),
+            "|".join(" ".join(sequence) for sequence in forms.han_viet[:STORED_READINGS]),
             " ".join(forms.latin),
         )
     )
@@ -126,8 +128,10 @@ def decode_forms(encoded: str) -> NameForms:
     )
 
 
-def _decode_names(encoded: str) -> tuple[NameForms, ...]:
-    return tuple(decode_forms(part) for part in encoded.split(_NAME_SEPARATOR)) if encoded else ()
+def _decode_names(encoded: bytes) -> tuple[NameForms, ...]:
+    # Stored as UTF-8: Vietnamese and Han names would otherwise take 2-4 bytes per character.
+    text = encoded.decode("utf-8")
+    return tuple(decode_forms(part) for part in text.split(_NAME_SEPARATOR)) if text else ()
 
 
 class WatchlistIndex:
@@ -150,7 +154,7 @@ class WatchlistIndex:
 
     def __init__(self) -> None:
         self._ids: list[str] = []
-        self._encoded_names: list[str] = []
+        self._encoded_names: list[bytes] = []
         self._documents: dict[int, str] = {}
         self._nationalities: list[str] = [""]
         self._birth_year: npt.NDArray[np.int16] = np.zeros(0, dtype=np.int16)
@@ -168,12 +172,12 @@ class WatchlistIndex:
         genders, nationalities = array("b"), array("h")
         key_hashes, postings = array("q"), array("i")
         nationality_codes: dict[str, int] = {"": 0}
-        shared_strings: dict[str, str] = {}
+        shared_encodings: dict[bytes, bytes] = {}
         for position, record in enumerate(records):
             prepared = prepare(record)
             index._ids.append(record.id)
-            encoded = _NAME_SEPARATOR.join(encode_forms(forms) for forms in prepared.names)
-            index._encoded_names.append(shared_strings.setdefault(encoded, encoded))
+            encoded = _NAME_SEPARATOR.join(encode_forms(forms) for forms in prepared.names).encode("utf-8")
+            index._encoded_names.append(shared_encodings.setdefault(encoded, encoded))
             birth = prepared.birth_date
             years.append(birth.year if birth else 0)
             months.append(birth.month if birth else 0)
@@ -280,7 +284,7 @@ class WatchlistIndex:
         candidates = self._plausible(prepared, self._candidates(prepared), threshold)
         best_fields = upper_bound(DateAgreement.SAME, "agree", "agree", prepared.document_number is not None)
         # Common names are shared by many entries (interned encodings): score each name once.
-        names_seen: dict[str, NameAgreement] = {}
+        names_seen: dict[bytes, NameAgreement] = {}
         found: list[tuple[float, str, NameAgreement, FieldAssessment, PreparedRecord]] = []
         for position in candidates[:MAX_SCORED_CANDIDATES].tolist():
             encoded = self._encoded_names[position]

@@ -48,7 +48,7 @@ class ParsedName:
     family_first: bool
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=20_000)
 def parse_name(name: str) -> ParsedName:
     text = unicodedata.normalize("NFC", name).strip()
     han = simplify("".join(char for char in text if is_han(char)))
@@ -114,7 +114,7 @@ def tone_position(base: str) -> int:
     return start + 1
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)
 def fold(text: str) -> str:
     """ASCII retrieval form: diacritics dropped, đ → d, ü → v."""
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))

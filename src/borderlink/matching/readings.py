@@ -10,7 +10,7 @@ from operator import itemgetter
 from pypinyin import Style, lazy_pinyin, pinyin
 
 from borderlink.matching.normalise import canonical_token, fold
-from borderlink.matching.tables import correspondence, han_viet_readings, pinyin_syllables
+from borderlink.matching.tables import correspondence, han_viet_readings, marked_name_pairs, pinyin_syllables
 
 # Two-character family names: split before the given name instead of after the first character.
 COMPOUND_SURNAMES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -152,7 +152,7 @@ def _limited_product(options: Sequence[Sequence[str]], limit: int) -> list[tuple
     return unique
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=20_000)
 def han_pinyin(han: str) -> tuple[tuple[str, ...], ...]:
     """Candidate toneless Pinyin syllable sequences of a Chinese name, the usual one first."""
     if not han:
@@ -172,7 +172,7 @@ def han_pinyin(han: str) -> tuple[tuple[str, ...], ...]:
     return tuple(dict.fromkeys(sequences))[:MAX_READINGS]
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=20_000)
 def han_viet(han: str) -> tuple[tuple[str, ...], ...]:
     """Candidate Sino-Vietnamese syllable sequences (with diacritics), the usual one first."""
     if not han:
@@ -266,14 +266,14 @@ def _projection_table(to_han_viet: bool) -> dict[str, tuple[tuple[str, float], .
     return {source: tuple(sorted(options.items(), key=lambda item: -item[1])) for source, options in merged.items()}
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=20_000)
 def pinyin_to_han_viet(syllables: tuple[str, ...], limit: int = 24) -> tuple[tuple[str, ...], ...]:
     """Folded Hán-Việt sequences a Pinyin sequence most likely stands for."""
     found = _projections(syllables, _projection_table(to_han_viet=True), limit)
     return tuple(sequence for sequence, _ in found)
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=20_000)
 def han_viet_to_pinyin(syllables: tuple[str, ...], limit: int = 24) -> tuple[tuple[str, ...], ...]:
     """Pinyin sequences a folded Hán-Việt sequence most likely stands for."""
     found = _projections(syllables, _projection_table(to_han_viet=False), limit)
@@ -302,6 +302,28 @@ def _surname_pairs() -> frozenset[tuple[str, str]]:
     return frozenset(pairs)
 
 
+@lru_cache(maxsize=1)
+def _marked_pairs() -> frozenset[tuple[str, str]]:
+    pairs = {(pinyin_syllable, canonical_token(reading)) for pinyin_syllable, reading in marked_name_pairs()}
+    pairs.update(
+        (pinyin_reading, canonical_token(han_viet_reading))
+        for surname in COMMON_SURNAMES + "".join(SURNAME_HAN_VIET)
+        for pinyin_reading in SURNAME_PINYIN.get(surname) or tuple(lazy_pinyin(surname))
+        for han_viet_reading in SURNAME_HAN_VIET.get(surname) or han_viet_readings().get(surname, ())[:1]
+    )
+    pairs.update(
+        (pinyin_syllable, canonical_token(han_viet_syllable))
+        for pinyin_reading, han_viet_reading in COMPOUND_SURNAMES.values()
+        for pinyin_syllable, han_viet_syllable in zip(pinyin_reading, han_viet_reading, strict=True)
+    )
+    return frozenset(pairs)
+
+
+def tone_agrees(pinyin_syllable: str, han_viet_syllable: str) -> bool:
+    """Whether a name character reads this Pinyin and this Hán-Việt syllable, tone included."""
+    return (pinyin_syllable, han_viet_syllable) in _marked_pairs()
+
+
 def cross_similarity(pinyin_syllable: str, han_viet_syllable: str) -> float:
     """How well a Pinyin syllable and a folded Hán-Việt syllable stand for the same character."""
     pair = (pinyin_syllable, han_viet_syllable)
@@ -318,4 +340,4 @@ def cross_similarity(pinyin_syllable: str, han_viet_syllable: str) -> float:
         weight / table.best_for_pinyin[pinyin_syllable],
         weight / table.best_for_han_viet[han_viet_syllable],
     )
-    return 0.9 * share
+    return 0.7 * share

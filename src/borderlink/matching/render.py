@@ -82,7 +82,7 @@ def _latin_han_viet(tokens: tuple[str, ...]) -> tuple[str, ...] | None:
     return tokens
 
 
-@lru_cache(maxsize=300_000)
+@lru_cache(maxsize=20_000)
 def name_forms(name: str) -> NameForms:
     parsed = parse_name(name)
     pinyin_forms: list[tuple[str, ...]] = list(han_pinyin(parsed.han))

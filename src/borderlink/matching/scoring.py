@@ -17,7 +17,7 @@ from borderlink.matching.demographics import (
 )
 from borderlink.matching.models import Match, PersonRecord
 from borderlink.matching.normalise import fold
-from borderlink.matching.readings import cross_similarity, han_pinyin
+from borderlink.matching.readings import cross_similarity, han_pinyin, tone_agrees
 from borderlink.matching.render import NameForms, han_viet_key, name_forms
 
 DEFAULT_THRESHOLD = 0.8
@@ -41,6 +41,8 @@ UNEQUAL_LENGTH = 0.95
 # Pinyin of a whole name from characters loses the tones, so it agrees a little less than the
 # characters themselves.
 CHARACTERS_VERSUS_LATIN = 0.98
+# A Pinyin syllable against a Hán-Việt syllable whose written tone no name character has.
+TONE_MISMATCH = 0.65
 
 SyllableSimilarity = Callable[[str, str], float]
 Sequences = tuple[tuple[str, ...], ...]
@@ -89,7 +91,7 @@ def _fuzzy(left: str, right: str) -> float:
     return 0.4 * similarity if similarity >= 0.75 else 0.0
 
 
-@lru_cache(maxsize=500_000)
+@lru_cache(maxsize=100_000)
 def pinyin_similarity(left: str, right: str) -> float:
     if left == right:
         return 1.0
@@ -98,7 +100,7 @@ def pinyin_similarity(left: str, right: str) -> float:
     return _fuzzy(left, right)
 
 
-@lru_cache(maxsize=500_000)
+@lru_cache(maxsize=100_000)
 def han_viet_similarity(left: str, right: str) -> float:
     """Syllables of two names that both carry diacritics: a different tone or vowel counts."""
     if left == right:
@@ -111,7 +113,7 @@ def han_viet_similarity(left: str, right: str) -> float:
     return _fuzzy(folded_left, folded_right)
 
 
-@lru_cache(maxsize=500_000)
+@lru_cache(maxsize=100_000)
 def folded_han_viet_similarity(left: str, right: str) -> float:
     """Syllables where one name was written without diacritics (passports, MRZ)."""
     folded_left, folded_right = fold(left), fold(right)
@@ -120,17 +122,29 @@ def folded_han_viet_similarity(left: str, right: str) -> float:
     return han_viet_similarity(folded_left, folded_right)
 
 
-@lru_cache(maxsize=500_000)
+@lru_cache(maxsize=100_000)
 def pinyin_han_viet_similarity(pinyin: str, han_viet: str) -> float:
     folded = fold(han_viet)
-    direct = cross_similarity(pinyin, folded)
+    similarity = cross_similarity(pinyin, folded)
     merged = han_viet_key(folded)
     if merged != folded:
-        return max(direct, 0.95 * cross_similarity(pinyin, merged))
-    return direct
+        similarity = max(similarity, 0.95 * cross_similarity(pinyin, merged))
+    return similarity
 
 
-@lru_cache(maxsize=500_000)
+@lru_cache(maxsize=100_000)
+def marked_pinyin_han_viet_similarity(pinyin: str, han_viet: str) -> float:
+    """Against a name written with diacritics, where a bare syllable is a level tone.
+
+    Written with its tone, a Hán-Việt syllable names fewer characters: Phan is not 樊 Phàn.
+    """
+    similarity = pinyin_han_viet_similarity(pinyin, han_viet)
+    if similarity > TONE_MISMATCH and not tone_agrees(pinyin, han_viet):
+        return TONE_MISMATCH
+    return similarity
+
+
+@lru_cache(maxsize=100_000)
 def latin_similarity(left: str, right: str) -> float:
     if left == right:
         return 1.0
@@ -189,8 +203,25 @@ def _written_with_diacritics(sequence: Sequence[str]) -> bool:
     return any(fold(syllable) != syllable for syllable in sequence)
 
 
+def _for_spelling(similarity: SyllableSimilarity, left: Sequence[str], right: Sequence[str]) -> SyllableSimilarity:
+    """Diacritics are evidence only where they were written: pick the comparison to match."""
+    if similarity is han_viet_similarity:
+        if _written_with_diacritics(left) and _written_with_diacritics(right):
+            return han_viet_similarity
+        return folded_han_viet_similarity
+    if similarity is pinyin_han_viet_similarity and _written_with_diacritics(right):
+        return marked_pinyin_han_viet_similarity
+    if similarity is _FLIPPED_CROSS and _written_with_diacritics(left):
+        return _FLIPPED_MARKED_CROSS
+    return similarity
+
+
 def _flip(similarity: SyllableSimilarity) -> SyllableSimilarity:
     return lambda left, right: similarity(right, left)
+
+
+_FLIPPED_CROSS = _flip(pinyin_han_viet_similarity)
+_FLIPPED_MARKED_CROSS = _flip(marked_pinyin_han_viet_similarity)
 
 
 def name_agreement(query: NameForms, entry: NameForms) -> NameAgreement:
@@ -209,18 +240,14 @@ def name_agreement(query: NameForms, entry: NameForms) -> NameAgreement:
     if not (query.han or entry.han):
         comparisons += [
             ("pinyin↔han_viet", query.pinyin, entry.han_viet, pinyin_han_viet_similarity),
-            ("han_viet↔pinyin", query.han_viet, entry.pinyin, _flip(pinyin_han_viet_similarity)),
+            ("han_viet↔pinyin", query.han_viet, entry.pinyin, _FLIPPED_CROSS),
         ]
     for rendering, left_forms, right_forms, similarity in comparisons:
         for rank_left, left in enumerate(left_forms):
             for rank_right, right in enumerate(right_forms):
                 # Secondary readings of polyphonic characters count slightly less.
                 rank_factor = 1.0 - 0.02 * min(rank_left + rank_right, 5)
-                compare = similarity
-                if similarity is han_viet_similarity and not (
-                    _written_with_diacritics(left) and _written_with_diacritics(right)
-                ):
-                    compare = folded_han_viet_similarity
+                compare = _for_spelling(similarity, left, right)
                 score = sequence_similarity(left, right, compare) * penalty * rank_factor
                 if score > best.score:
                     best = NameAgreement(

@@ -53,6 +53,16 @@ def pinyin_syllables() -> frozenset[str]:
 
 
 @cache
+def marked_name_pairs() -> frozenset[tuple[str, str]]:
+    """Pinyin syllable / Hán-Việt syllable with its tone, as name characters carry them."""
+    pairs: set[tuple[str, str]] = set()
+    for line in _data_lines("pinyin_han_viet_marked.tsv.gz"):
+        pinyin, han_viet = line.split("\t")
+        pairs.add((pinyin, han_viet))
+    return frozenset(pairs)
+
+
+@cache
 def correspondence() -> Correspondence:
     weights: dict[tuple[str, str], float] = {}
     name_pairs: set[tuple[str, str]] = set()
