@@ -32,6 +32,19 @@ class DemoNode:
 
 
 DEMO_NODES = (DemoNode("VN", "vn", 8701, 8711), DemoNode("CN", "cn", 8702, 8712))
+
+
+def demo_nodes(base_port: int | None = None) -> tuple[DemoNode, ...]:
+    """The two demo nodes. With `base_port`, VN listens on it and CN on the next port, and their
+    federation listeners ten above (like the defaults 8701/8702 and 8711/8712). Ports are written
+    when the demo directories are first created."""
+    if base_port is None:
+        return DEMO_NODES
+    return tuple(
+        dataclasses.replace(spec, listen_port=base_port + offset, federation_port=base_port + 10 + offset)
+        for offset, spec in enumerate(DEMO_NODES)
+    )
+
 # Steps that need both node directories at once (e.g. trusting each other's keys).
 PAIR_STEPS: list[Callable[[Path, Path], None]] = []
 # Steps that set up one node directory after it is created (e.g. making its keys).
@@ -103,9 +116,10 @@ def _stop(node_dir: Path, process: subprocess.Popen[bytes]) -> None:
         process.kill()
 
 
-def run_demo(root: Path, serve: bool = True) -> int:
+def run_demo(root: Path, serve: bool = True, base_port: int | None = None) -> int:
     root.mkdir(parents=True, exist_ok=True)
-    dirs = [prepare_node_dir(root, spec) for spec in DEMO_NODES]
+    specs = demo_nodes(base_port)
+    dirs = [prepare_node_dir(root, spec) for spec in specs]
     for step in PAIR_STEPS:
         step(dirs[0], dirs[1])
     for node_dir in dirs:
@@ -121,15 +135,15 @@ def run_demo(root: Path, serve: bool = True) -> int:
                 [sys.executable, "-m", "borderlink", "serve", "--node-dir", str(node_dir)],
                 stdout=open(node_dir / "node.log", "ab"), stderr=subprocess.STDOUT,  # noqa: SIM115
             ))
-        for spec, process in zip(DEMO_NODES, processes, strict=True):
+        for spec, process in zip(specs, processes, strict=True):
             url = f"http://127.0.0.1:{spec.listen_port}"
             if not _wait_healthy(url, process):
                 print(f"the {spec.party} node did not start; see {root / spec.folder / 'node.log'}", file=sys.stderr)
                 return 1
-        _print_banner(root)
+        _print_banner(root, specs)
         while True:
             time.sleep(1)
-            for spec, process in zip(DEMO_NODES, processes, strict=True):
+            for spec, process in zip(specs, processes, strict=True):
                 code = process.poll()
                 if code is not None and not getattr(process, "reported", False):
                     print(f"the {spec.party} node stopped (exit {code}); restart it with "
@@ -143,15 +157,15 @@ def run_demo(root: Path, serve: bool = True) -> int:
             _stop(node_dir, process)
 
 
-def _print_banner(root: Path) -> None:
+def _print_banner(root: Path, specs: tuple[DemoNode, ...] = DEMO_NODES) -> None:
     password = directory.demo_accounts()["password"]
     lines = ["", "BorderLink demo is running:"]
-    for spec in DEMO_NODES:
+    for spec in specs:
         lines.append(f"  {spec.party} node: http://127.0.0.1:{spec.listen_port}   "
                      f"(federation https://127.0.0.1:{spec.federation_port})")
     lines.append("")
     lines.append(f"Demo logins (password for all: {password}):")
-    for spec in DEMO_NODES:
+    for spec in specs:
         users = directory.demo_accounts()[spec.party]
         lines.append(f"  {spec.party}: " + ", ".join(f"{u['username']} ({u['role']})" for u in users))
     lines.append("")

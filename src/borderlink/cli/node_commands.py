@@ -89,11 +89,15 @@ def db_check(
 def demo(
     root: Annotated[Path, typer.Option(help="Where the two demo node directories live.")] = Path(".demo"),
     seed_only: Annotated[bool, typer.Option(help="Set up and seed, then exit without serving.")] = False,
+    base_port: Annotated[
+        int | None,
+        typer.Option(min=1, max=65524, help="VN web port; CN uses the next one, federation ports are 10 above."),
+    ] = None,
 ) -> None:
     """Set up (first run) or reuse the VN and CN demo nodes, seed them, and run both."""
     from borderlink.demo import run_demo
 
-    raise typer.Exit(run_demo(root.resolve(), serve=not seed_only))
+    raise typer.Exit(run_demo(root.resolve(), serve=not seed_only, base_port=base_port))
 
 
 def register(app: typer.Typer) -> None:

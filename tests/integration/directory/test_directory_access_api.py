@@ -29,9 +29,7 @@ def usernames(client: TestClient, headers: dict[str, str]) -> set[str]:
     return {user["username"] for user in response.json()}
 
 
-def new_user(
-    unit_code: str, username: str = "new.officer", role: str = "officer"
-) -> dict[str, str]:
+def new_user(unit_code: str, username: str = "new.officer", role: str = "officer") -> dict[str, str]:
     return {
         "username": username,
         "password": "a-long-password-1",
@@ -53,18 +51,12 @@ def test_unauthenticated_api_writes_get_401(app_client: TestClient) -> None:
     assert app_client.delete("/api/v1/tokens/anything").status_code == 401
 
 
-def test_unknown_bearer_token_gets_401(
-    app_client: TestClient, personas: dict[str, Persona]
-) -> None:
-    response = app_client.get(
-        "/api/v1/me", headers={"Authorization": "Bearer blk_not-a-real-token"}
-    )
+def test_unknown_bearer_token_gets_401(app_client: TestClient, personas: dict[str, Persona]) -> None:
+    response = app_client.get("/api/v1/me", headers={"Authorization": "Bearer blk_not-a-real-token"})
     assert response.status_code == 401
 
 
-def test_me_describes_the_caller(
-    app_client: TestClient, personas: dict[str, Persona], bearer: Bearer
-) -> None:
+def test_me_describes_the_caller(app_client: TestClient, personas: dict[str, Persona], bearer: Bearer) -> None:
     body = app_client.get("/api/v1/me", headers=bearer("qn.commander")).json()
     assert body["username"] == "qn.commander"
     assert body["unit_code"] == "VN-QN"
@@ -78,10 +70,7 @@ def test_me_describes_the_caller(
 def test_roles_without_user_access_get_403_on_the_users_list(
     app_client: TestClient, personas: dict[str, Persona], bearer: Bearer, persona: str
 ) -> None:
-    assert (
-        app_client.get("/api/v1/users", headers=bearer(personas[persona].username)).status_code
-        == 403
-    )
+    assert app_client.get("/api/v1/users", headers=bearer(personas[persona].username)).status_code == 403
 
 
 def test_everyone_reads_the_unit_directory(
@@ -145,9 +134,7 @@ def test_post_commander_cannot_see_upwards(
     app_client: TestClient, personas: dict[str, Persona], bearer: Bearer
 ) -> None:
     headers = bearer("mongcai.commander")
-    response = app_client.get(
-        f"/api/v1/users/{personas['provincial_commander'].user_id}", headers=headers
-    )
+    response = app_client.get(f"/api/v1/users/{personas['provincial_commander'].user_id}", headers=headers)
     assert response.status_code == 404
 
 
@@ -158,13 +145,9 @@ def test_provincial_admin_creates_users_only_within_the_province(
     created = app_client.post("/api/v1/users", json=new_user("VN-QN-MONGCAI"), headers=headers)
     assert created.status_code == 201, created.text
     assert created.json()["unit_code"] == "VN-QN-MONGCAI"
-    outside = app_client.post(
-        "/api/v1/users", json=new_user("VN-LC-LAOCAI", "lc.new"), headers=headers
-    )
+    outside = app_client.post("/api/v1/users", json=new_user("VN-LC-LAOCAI", "lc.new"), headers=headers)
     assert outside.status_code == 404
-    missing = app_client.post(
-        "/api/v1/users", json=new_user("VN-NOWHERE", "lc.new"), headers=headers
-    )
+    missing = app_client.post("/api/v1/users", json=new_user("VN-NOWHERE", "lc.new"), headers=headers)
     assert missing.status_code == 404
     assert "lc.new" not in usernames(app_client, bearer("node.admin"))
     assert "new.officer" in usernames(app_client, headers)
@@ -173,9 +156,7 @@ def test_provincial_admin_creates_users_only_within_the_province(
 def test_accounts_are_only_made_for_this_nodes_units(
     app_client: TestClient, personas: dict[str, Persona], bearer: Bearer
 ) -> None:
-    response = app_client.post(
-        "/api/v1/users", json=new_user("CN-GX-DONGXING"), headers=bearer("node.admin")
-    )
+    response = app_client.post("/api/v1/users", json=new_user("CN-GX-DONGXING"), headers=bearer("node.admin"))
     assert response.status_code == 422
 
 
@@ -184,22 +165,13 @@ def test_non_admins_cannot_create_users(
     app_client: TestClient, personas: dict[str, Persona], bearer: Bearer, persona: str
 ) -> None:
     headers = bearer(personas[persona].username)
-    assert (
-        app_client.post(
-            "/api/v1/users", json=new_user("VN-QN-MONGCAI"), headers=headers
-        ).status_code
-        == 403
-    )
+    assert app_client.post("/api/v1/users", json=new_user("VN-QN-MONGCAI"), headers=headers).status_code == 403
     assert "new.officer" not in usernames(app_client, bearer("node.admin"))
 
 
-def test_user_creation_refuses_bad_input(
-    app_client: TestClient, personas: dict[str, Persona], bearer: Bearer
-) -> None:
+def test_user_creation_refuses_bad_input(app_client: TestClient, personas: dict[str, Persona], bearer: Bearer) -> None:
     headers = bearer("node.admin")
-    taken = app_client.post(
-        "/api/v1/users", json=new_user("VN-QN", "qn.commander"), headers=headers
-    )
+    taken = app_client.post("/api/v1/users", json=new_user("VN-QN", "qn.commander"), headers=headers)
     assert taken.status_code == 409
     short = {**new_user("VN-QN"), "password": "short"}
     assert app_client.post("/api/v1/users", json=short, headers=headers).status_code == 422
@@ -216,9 +188,7 @@ def test_new_user_can_log_in_with_the_password_given(
     login: Callable[..., TestClient],
 ) -> None:
     body = new_user("VN-QN-MONGCAI")
-    assert (
-        app_client.post("/api/v1/users", json=body, headers=bearer("qn.admin")).status_code == 201
-    )
+    assert app_client.post("/api/v1/users", json=body, headers=bearer("qn.admin")).status_code == 201
     client = login("new.officer", body["password"])
     assert client.get("/api/v1/me").json()["unit_code"] == "VN-QN-MONGCAI"
 
@@ -227,9 +197,7 @@ def _token_ids(client: TestClient, headers: dict[str, str]) -> list[str]:
     return [token["id"] for token in client.get("/api/v1/tokens", headers=headers).json()]
 
 
-def test_tokens_list_shows_only_your_own(
-    app_client: TestClient, personas: dict[str, Persona], bearer: Bearer
-) -> None:
+def test_tokens_list_shows_only_your_own(app_client: TestClient, personas: dict[str, Persona], bearer: Bearer) -> None:
     officer = bearer("mongcai.officer")
     commander = bearer("qn.commander")
     officer_tokens = _token_ids(app_client, officer)
@@ -238,17 +206,13 @@ def test_tokens_list_shows_only_your_own(
     assert set(officer_tokens).isdisjoint(commander_tokens)
 
 
-@pytest.mark.parametrize(
-    "persona", ["provincial_commander", "outsider", "outsider_commander", "post_commander"]
-)
+@pytest.mark.parametrize("persona", ["provincial_commander", "outsider", "outsider_commander", "post_commander"])
 def test_revoking_someone_elses_token_is_404(
     app_client: TestClient, personas: dict[str, Persona], bearer: Bearer, persona: str
 ) -> None:
     victim = bearer("mongcai.officer")
     (token_id,) = _token_ids(app_client, victim)
-    response = app_client.delete(
-        f"/api/v1/tokens/{token_id}", headers=bearer(personas[persona].username)
-    )
+    response = app_client.delete(f"/api/v1/tokens/{token_id}", headers=bearer(personas[persona].username))
     assert response.status_code == 404
     assert app_client.get("/api/v1/me", headers=victim).status_code == 200
 
@@ -281,9 +245,7 @@ def test_admin_may_revoke_tokens_in_scope_but_not_outside(
 def test_new_token_is_shown_once_and_works(
     app_client: TestClient, personas: dict[str, Persona], bearer: Bearer
 ) -> None:
-    created = app_client.post(
-        "/api/v1/tokens", json={"name": "script"}, headers=bearer("central.analyst")
-    )
+    created = app_client.post("/api/v1/tokens", json={"name": "script"}, headers=bearer("central.analyst"))
     assert created.status_code == 201
     secret = created.json()["token"]
     assert secret.startswith("blk_")
@@ -302,9 +264,7 @@ def test_disabled_user_loses_tokens_and_login(
 ) -> None:
     officer = bearer("mongcai.officer")
     admin = login("qn.admin")
-    response = admin.post(
-        f"/users/{personas['post_officer'].user_id}/active", data={"active": "false"}
-    )
+    response = admin.post(f"/users/{personas['post_officer'].user_id}/active", data={"active": "false"})
     assert response.status_code == 303
     assert app_client.get("/api/v1/me", headers=officer).status_code == 401
     with pytest.raises(AssertionError):

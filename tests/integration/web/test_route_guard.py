@@ -30,11 +30,7 @@ def required_permissions(route: Any) -> list[str]:
     dependant = getattr(route, "dependant", None)
     if not isinstance(dependant, Dependant):
         return []
-    return [
-        str(call.required_permission)
-        for call in _dependencies(dependant)
-        if hasattr(call, "required_permission")
-    ]
+    return [str(call.required_permission) for call in _dependencies(dependant) if hasattr(call, "required_permission")]
 
 
 def served_routes(app: FastAPI) -> Iterator[tuple[str, set[str], Any]]:

@@ -89,9 +89,7 @@ def test_environment_overrides_the_file(tmp_path: Path, monkeypatch: pytest.Monk
     assert load_settings(tmp_path / "vn").effective_database_url == "sqlite:///from-file.db"
 
 
-def test_bad_value_in_the_environment_is_a_clear_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_bad_value_in_the_environment_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write_node_config(tmp_path / "vn", "VN", {})
     monkeypatch.setenv("BORDERLINK_TIMEZONE", "Atlantis/Capital")
     with pytest.raises(InvalidInput, match="Atlantis/Capital"):
