@@ -56,8 +56,12 @@ THROUGHPUT_GOAL = 1000.0
 P99_GOAL_MS = 20.0
 
 
+_STARTED = time.perf_counter()
+
+
 def _progress(message: str) -> None:
-    print(f"  scale: {message}", file=sys.stderr, flush=True)
+    elapsed = time.perf_counter() - _STARTED
+    print(f"  scale [{elapsed:6.0f} s]: {message}", file=sys.stderr, flush=True)
 
 
 def _rss_mb() -> float:
