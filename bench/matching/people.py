@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from itertools import accumulate
 
 from bench.matching.renderings import PersonName
 from bench.matching.sources import (
@@ -48,8 +49,9 @@ class PersonFactory:
     def __init__(self, sources: Sources, rng: random.Random) -> None:
         self.sources = sources
         self.rng = rng
-        self._cn_surname_weights = [s.weight for s in sources.cn_surnames]
-        self._vn_family_weights = [n.weight for n in sources.vn_family]
+        # Cumulative weights computed once (random.choices would redo it on every draw).
+        self._cn_surname_weights = list(accumulate(s.weight for s in sources.cn_surnames))
+        self._vn_family_weights = list(accumulate(n.weight for n in sources.vn_family))
         # Name pools per gender, computed once: people are drawn a million at a time.
         self._cn_given_pool = {g: [c for c in sources.cn_given if c.gender in (None, g)]
                                for g in "MF"}
@@ -57,13 +59,14 @@ class PersonFactory:
                                for g in "MF"}
         self._vn_middle_pool = {g: [n for n in sources.vn_middle if n.gender in (None, g)]
                                 for g in "MF"}
-        self._vn_middle_weights = {g: [n.weight for n in pool]
+        self._vn_middle_weights = {g: list(accumulate(n.weight for n in pool))
                                    for g, pool in self._vn_middle_pool.items()}
 
     # names -----------------------------------------------------------------------------------
 
     def cn_surname(self) -> ChineseSurname:
-        return self.rng.choices(self.sources.cn_surnames, self._cn_surname_weights)[0]
+        return self.rng.choices(self.sources.cn_surnames,
+                                cum_weights=self._cn_surname_weights)[0]
 
     def cn_given_chars(self, gender: str, count: int) -> list[ChineseGivenChar]:
         pool = self._cn_given_pool[gender]
@@ -86,14 +89,14 @@ class PersonFactory:
         return self.rng.choice(self._vn_given_pool[gender])
 
     def vietnamese_name(self, gender: str) -> PersonName:
-        family = self.rng.choices(self.sources.vn_family, self._vn_family_weights)[0]
+        family = self.rng.choices(self.sources.vn_family, cum_weights=self._vn_family_weights)[0]
         middles = self._vn_middle_pool[gender]
         weights = self._vn_middle_weights[gender]
-        middle = self.rng.choices(middles, weights)[0]
+        middle = self.rng.choices(middles, cum_weights=weights)[0]
         parts = [family, middle]
         # Some people carry two middle names (Nguyễn Thị Thu Hà).
         if self.rng.random() < 0.1:
-            second = self.rng.choices(middles, weights)[0]
+            second = self.rng.choices(middles, cum_weights=weights)[0]
             if second is not middle:
                 parts.append(second)
         parts.append(self.vn_given_name(gender))

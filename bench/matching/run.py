@@ -29,6 +29,7 @@ from bench.matching.dataset import (
 from borderlink.matching import DEFAULT_THRESHOLD, PersonRecord, WatchlistIndex
 
 DEFAULT_EVAL_SIZE = 25_000
+DEFAULT_OUT_DIR = Path(__file__).resolve().parents[1] / "out" / "matching"
 SCREEN_LIMIT = 10
 WORKERS = 2
 
@@ -93,7 +94,7 @@ def main() -> int:
     print(f"generating the evaluation set (seed {config.seed}, {config.watchlist_size:,} "
           "entries)", file=sys.stderr)
     evalset = generate(config)
-    out_dir = Path(os.environ.get("BORDERLINK_BENCH_OUT", "bench/out/matching"))
+    out_dir = Path(os.environ.get("BORDERLINK_BENCH_OUT", DEFAULT_OUT_DIR))
     write_jsonl(evalset, out_dir)
     counts = ", ".join(f"{category} {count}" for category, count in evalset.counts().items())
     print(f"evaluation set: {len(evalset.watchlist):,} watchlist entries, "
