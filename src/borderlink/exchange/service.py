@@ -37,7 +37,7 @@ def outbox_status(session: Session, kind: str | None = None) -> dict[str, int]:
         query = query.where(OutboxEnvelope.kind == kind)
     else:
         query = query.where(OutboxEnvelope.kind.not_like(HOUSEKEEPING_KINDS))
-    rows: dict[str, int] = dict(session.execute(query))
+    rows: dict[str, int] = {str(row[0]): int(row[1]) for row in session.execute(query).all()}
     return {
         "sent": int(sum(rows.values())),
         "delivered": int(rows.get("delivered", 0)),
@@ -52,8 +52,8 @@ def overview(session: Session, now: dt.datetime) -> dict[str, Any]:
     oldest = session.scalar(select(func.min(OutboxEnvelope.created_at)).where(OutboxEnvelope.status == "pending"))
     if isinstance(oldest, dt.datetime) and oldest.tzinfo is None:
         oldest = oldest.replace(tzinfo=dt.UTC)
-    inbox: dict[str, int] = dict(session.execute(
-        select(InboxEnvelope.status, func.count()).group_by(InboxEnvelope.status)))
+    inbox: dict[str, int] = {str(row[0]): int(row[1]) for row in session.execute(
+        select(InboxEnvelope.status, func.count()).group_by(InboxEnvelope.status)).all()}
     links = list(session.scalars(select(PeerLink).order_by(PeerLink.party)))
     refusals = list(session.scalars(select(RefusalCount).order_by(RefusalCount.reason)))
     return {

@@ -140,8 +140,8 @@ def test_a_handler_rejection_is_receipted_and_the_stream_moves_on(pair: Pair) ->
     _enqueue_order(pair, "case-2", [{"n": 1}, {"reject": True}, {"n": 3}])
     pair.drain()
     with pair.vn.transaction() as session:
-        statuses = dict(session.execute(
-            select(OutboxEnvelope.seq, OutboxEnvelope.status).where(OutboxEnvelope.stream == "case-2")))
+        statuses = {row[0]: row[1] for row in session.execute(
+            select(OutboxEnvelope.seq, OutboxEnvelope.status).where(OutboxEnvelope.stream == "case-2")).all()}
         reason = session.scalar(select(StoredReceipt.reason).where(StoredReceipt.status == "rejected"))
     assert statuses == {1: "delivered", 2: "refused", 3: "delivered"}
     assert reason == "handler_rejected: not acceptable here"
