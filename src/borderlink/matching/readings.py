@@ -5,8 +5,8 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from functools import lru_cache
-from operator import itemgetter
 
+import numpy as np
 from pypinyin import Style, lazy_pinyin, pinyin
 
 from borderlink.matching.normalise import canonical_token, fold
@@ -237,17 +237,23 @@ def _projections(
     per_syllable: int = 8,
 ) -> list[tuple[tuple[str, ...], float]]:
     """Most probable syllable sequences in the other reading system (beam search)."""
-    beam: list[tuple[float, tuple[str, ...]]] = [(1.0, ())]
+    sequences: list[tuple[str, ...]] = [()]
+    probabilities = np.ones(1)
     for syllable in syllables:
         options = table.get(syllable, ())[:per_syllable]
         if not options:
             return []
-        extended = [
-            (probability * weight, (*sequence, target)) for probability, sequence in beam for target, weight in options
-        ]
-        extended.sort(key=itemgetter(0), reverse=True)
-        beam = extended[:limit]
-    return [(sequence, probability) for probability, sequence in beam]
+        weights = np.fromiter((weight for _, weight in options), dtype=np.float64, count=len(options))
+        extended = np.outer(probabilities, weights).ravel()
+        if len(extended) > limit:
+            best = np.argpartition(-extended, limit - 1)[:limit]
+            best = best[np.argsort(-extended[best], kind="stable")]
+        else:
+            best = np.argsort(-extended, kind="stable")
+        width = len(options)
+        sequences = [(*sequences[i // width], options[i % width][0]) for i in best.tolist()]
+        probabilities = extended[best]
+    return list(zip(sequences, probabilities.tolist(), strict=True))
 
 
 # Probability given to a family-name reading pair when projecting, so that 覃 Qin → Đàm is tried.

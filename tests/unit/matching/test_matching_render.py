@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from borderlink.matching import PersonRecord, renderings, score_records
+from borderlink.matching import DEFAULT_THRESHOLD, PersonRecord, renderings, score_records
 from borderlink.matching.readings import (
     cross_similarity,
     han_pinyin,
@@ -88,6 +88,15 @@ def test_rule_pinyin_matches_sino_vietnamese_without_characters() -> None:
     match = score_records(PersonRecord("a", "WANG XIAOHONG"), PersonRecord("b", "VUONG HIEU HONG"))
     assert match.score >= 0.9
     assert match.explanation["name"]["rendering"] == "pinyin↔han_viet"  # type: ignore[index]
+
+
+def test_rule_written_tones_narrow_pinyin_to_sino_vietnamese() -> None:
+    pinyin = PersonRecord("a", "Fan Wen Wu")
+    assert score_records(PersonRecord("b", "Phạm Văn Vũ"), pinyin).score >= DEFAULT_THRESHOLD
+    # 范 Fan reads Phạm; Phan with its level tone is 潘 Pan, not a reading of any Fan.
+    assert score_records(PersonRecord("b", "Phan Văn Vũ"), pinyin).score < DEFAULT_THRESHOLD
+    # Without diacritics the tone is unknown, so PHAN stays a possible reading.
+    assert score_records(PersonRecord("b", "PHAN VAN VU"), pinyin).score >= DEFAULT_THRESHOLD
 
 
 def test_rule_vietnamese_name_in_chinese_records() -> None:
