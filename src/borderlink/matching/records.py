@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -162,20 +161,3 @@ def _ftm_record(data: Mapping[str, object]) -> PersonRecord | None:
         document_number=_first(properties.get("passportNumber")) or _first(properties.get("idNumber")),
     )
 
-
-def record_to_json(record: PersonRecord) -> str:
-    buffer = io.StringIO()
-    json.dump(
-        {
-            "id": record.id,
-            "name": record.name,
-            "alt_names": list(record.alt_names),
-            "birth_date": record.birth_date,
-            "gender": record.gender,
-            "nationality": record.nationality,
-            "document_number": record.document_number,
-        },
-        buffer,
-        ensure_ascii=False,
-    )
-    return buffer.getvalue()
