@@ -155,3 +155,16 @@ def test_cli_bad_threshold_is_one_line_exit_2(
     assert result.exit_code == 2
     assert result.stderr.startswith("error: threshold")
     assert result.stderr.strip().count("\n") == 0
+
+
+def test_cli_reports_progress_for_large_files(
+    app: typer.Typer, runner: CliRunner, tmp_path: Path, watchlist: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cli, "LARGE_FILE_BYTES", 0)
+    monkeypatch.setattr(cli, "PROGRESS_EVERY", 1)
+    queries = _write(tmp_path / "q.jsonl", [{"id": "q1", "name": "阮文安"}])
+    result = runner.invoke(app, ["screen", "--watchlist", str(watchlist), str(queries)])
+    assert result.exit_code == 0
+    assert "watchlist: 1 records read" in result.stderr
+    assert "queries: 1 records" in result.stderr
+    assert [line["query_id"] for line in _output(result.stdout)] == ["q1"]

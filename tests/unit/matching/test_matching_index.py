@@ -94,3 +94,16 @@ def test_index_is_safe_to_share_across_threads(index: WatchlistIndex) -> None:
 
 def test_default_threshold_is_a_probability() -> None:
     assert 0.0 < DEFAULT_THRESHOLD < 1.0
+
+
+def test_query_without_a_usable_name_finds_nothing(index: WatchlistIndex) -> None:
+    assert index.screen(PersonRecord("q", " <<, ")) == []
+
+
+def test_stored_name_forms_survive_encoding() -> None:
+    from borderlink.matching.index import decode_forms, encode_forms
+    from borderlink.matching.render import name_forms
+
+    for name in ("王晓红", "Nguyễn Văn An", "WANG<<XIAOHONG", "John Smith"):
+        forms = name_forms(name)
+        assert decode_forms(encode_forms(forms)) == forms

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from borderlink.matching import PersonRecord, normalise_name, renderings, score_records
+from borderlink.matching import PersonRecord, WatchlistIndex, normalise_name, renderings, score_records
 
 NAME_PARTS = ["王", "晓", "红", "阮", "文", "安", "Nguyễn", "Văn", "An", "WANG", "XIAOHONG", "Hoà"]
 names = st.lists(st.sampled_from(NAME_PARTS), min_size=1, max_size=4).map(" ".join)
@@ -73,3 +73,24 @@ def test_normalise_and_renderings_never_crash(text: str) -> None:
 def test_identical_records_score_one(name: str, birth_date: str | None) -> None:
     record = PersonRecord("x", name, birth_date=birth_date)
     assert score_records(record, record).score == 1.0
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(), dates)
+def test_screening_arbitrary_text_never_crashes(name: str, birth_date: str | None) -> None:
+    index = _small_index()
+    for match in index.screen(PersonRecord("q", name, birth_date=birth_date), threshold=0.0):
+        assert 0.0 <= match.score <= 1.0
+
+
+_INDEX: list[WatchlistIndex] = []
+
+
+def _small_index() -> WatchlistIndex:
+    if not _INDEX:
+        _INDEX.append(
+            WatchlistIndex.build(
+                PersonRecord(str(i), name) for i, name in enumerate([*NAME_PARTS, "王晓红", "Nguyễn Văn An"])
+            )
+        )
+    return _INDEX[0]
