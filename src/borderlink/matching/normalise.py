@@ -22,15 +22,7 @@ _VIETNAMESE_SHAPE = re.compile(
 _FINAL_Y = re.compile(r"^(ngh|ng|nh|ch|gh|kh|ph|qu|th|tr|[bcdghklmnprstvx])y$")
 
 
-def is_han(char: str) -> bool:
-    code = ord(char)
-    return (
-        0x4E00 <= code <= 0x9FFF
-        or 0x3400 <= code <= 0x4DBF
-        or 0x20000 <= code <= 0x3134F
-        or 0xF900 <= code <= 0xFAFF
-        or code == 0x3007
-    )
+_HAN = re.compile("[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 
 
 def simplify(text: str) -> str:
@@ -51,8 +43,8 @@ class ParsedName:
 @lru_cache(maxsize=20_000)
 def parse_name(name: str) -> ParsedName:
     text = unicodedata.normalize("NFC", name).strip()
-    han = simplify("".join(char for char in text if is_han(char)))
-    latin = "".join(" " if is_han(char) else char for char in text)
+    han = simplify("".join(_HAN.findall(text)))
+    latin = _HAN.sub(" ", text)
     family_first = False
     if "<<" in latin:
         family, _, given = latin.partition("<<")

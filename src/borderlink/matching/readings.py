@@ -128,6 +128,8 @@ COMMON_SURNAMES = (
 
 MAX_READINGS = 6
 MAX_SEGMENTATIONS = 3
+# Beams up to this many extensions are cheaper in plain Python than in numpy.
+SMALL_BEAM = 128
 
 
 def split_surname(han: str) -> tuple[str, str]:
@@ -243,6 +245,17 @@ def _projections(
         options = table.get(syllable, ())[:per_syllable]
         if not options:
             return []
+        if len(sequences) * len(options) <= SMALL_BEAM:
+            extended_pairs = [
+                (probability * weight, (*sequence, target))
+                for probability, sequence in zip(probabilities.tolist(), sequences, strict=True)
+                for target, weight in options
+            ]
+            extended_pairs.sort(key=lambda item: -item[0])
+            kept = extended_pairs[:limit]
+            sequences = [sequence for _, sequence in kept]
+            probabilities = np.array([probability for probability, _ in kept])
+            continue
         weights = np.fromiter((weight for _, weight in options), dtype=np.float64, count=len(options))
         extended = np.outer(probabilities, weights).ravel()
         if len(extended) > limit:

@@ -160,4 +160,3 @@ def _ftm_record(data: Mapping[str, object]) -> PersonRecord | None:
         nationality=_first(properties.get("nationality")) or _first(properties.get("citizenship")),
         document_number=_first(properties.get("passportNumber")) or _first(properties.get("idNumber")),
     )
-
