@@ -22,7 +22,8 @@ LOGIN_CSRF_COOKIE = "bl_login_csrf"
 
 
 def _safe_next(path: str | None) -> str:
-    if path and path.startswith("/") and not path.startswith("//"):
+    # Only a path on this site: browsers read "//host" and "/\host" as another site.
+    if path and path.startswith("/") and path[1:2] not in ("/", "\\") and path.isprintable():
         return path
     return "/"
 

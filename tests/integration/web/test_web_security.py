@@ -154,7 +154,9 @@ def test_security_headers_on_every_kind_of_response(app_client: TestClient, path
     assert "strict-transport-security" not in response.headers
 
 
-@pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "target", ["//evil.example/", "/\\evil.example/", "https://evil.example/", "javascript:alert(1)", "/\tx"]
+)
 def test_login_never_redirects_off_site(node: Node, personas: dict[str, Persona], target: str) -> None:
     client, token = _fresh_login_form(node)
     response = client.post(
