@@ -13,15 +13,19 @@ from multiprocessing.pool import Pool
 import numpy as np
 import numpy.typing as npt
 
-from borderlink.matching.dates import DateAgreement, PartialDate
+from borderlink.matching.dates import PartialDate
 from borderlink.matching.models import Match, PersonRecord
 from borderlink.matching.readings import han_viet_to_pinyin, pinyin_to_han_viet
 from borderlink.matching.render import NameForms, han_viet_key
 from borderlink.matching.scoring import (
     BIRTH_DATE_CLOSE,
+    BIRTH_DATE_COMPATIBLE_BONUS,
     BIRTH_DATE_CONFLICT,
+    BIRTH_DATE_SAME_BONUS,
     DEFAULT_THRESHOLD,
+    GENDER_BONUS,
     GENDER_CONFLICT,
+    NATIONALITY_BONUS,
     NATIONALITY_CONFLICT,
     FieldAssessment,
     NameAgreement,
@@ -31,7 +35,6 @@ from borderlink.matching.scoring import (
     combine,
     explain,
     prepare,
-    upper_bound,
 )
 
 # Candidates scored per query at most; keys are visited best first, so the cap drops only the
@@ -41,12 +44,14 @@ MAX_SCORED_CANDIDATES = 5000
 STORED_READINGS = 4
 # Batches smaller than this are screened in the calling process.
 SMALL_BATCH = 16
-# Below this many candidates, scoring them directly is cheaper than filtering them first.
-FEW_CANDIDATES = 24
 # Projected readings of a Latin name into the other reading system, most probable first: the
 # watchlist files a few, a query looks up more.
 ENTRY_PROJECTIONS = 8
 QUERY_PROJECTIONS = 64
+_EPSILON = 1e-9
+# Scores are rounded to 4 decimals: entries this close to the last place may swap with it.
+_TIE_MARGIN = 2e-4
+_MISSING, _SAME, _COMPATIBLE, _CLOSE, _CONFLICT = range(5)
 _GENDER_CODES = {"M": 1, "F": 2}
 _GENDER_NAMES = {1: "M", 2: "F"}
 _FIELD_SEPARATOR = "\x1f"
@@ -145,10 +150,12 @@ class WatchlistIndex:
         "_documents",
         "_encoded_names",
         "_gender",
+        "_id_rank",
         "_ids",
         "_key_hashes",
         "_nationalities",
         "_nationality",
+        "_nationality_codes",
         "_postings",
     )
 
@@ -157,6 +164,8 @@ class WatchlistIndex:
         self._encoded_names: list[bytes] = []
         self._documents: dict[int, str] = {}
         self._nationalities: list[str] = [""]
+        self._nationality_codes: dict[str, int] = {"": 0}
+        self._id_rank: npt.NDArray[np.int32] = np.zeros(0, dtype=np.int32)
         self._birth_year: npt.NDArray[np.int16] = np.zeros(0, dtype=np.int16)
         self._birth_month: npt.NDArray[np.int8] = np.zeros(0, dtype=np.int8)
         self._birth_day: npt.NDArray[np.int8] = np.zeros(0, dtype=np.int8)
@@ -194,6 +203,11 @@ class WatchlistIndex:
                 key_hashes.append(hash(key))
                 postings.append(position)
         index._nationalities = list(nationality_codes)
+        index._nationality_codes = nationality_codes
+        # Rank of each id in sorted order, so that equal scores can be ordered by id in numpy.
+        index._id_rank = np.empty(len(index._ids), dtype=np.int32)
+        by_id = sorted(range(len(index._ids)), key=index._ids.__getitem__)
+        index._id_rank[np.array(by_id, dtype=np.int64)] = np.arange(len(by_id), dtype=np.int32)
         index._birth_year = np.frombuffer(years, dtype=np.int16).copy()
         index._birth_month = np.frombuffer(months, dtype=np.int8).copy()
         index._birth_day = np.frombuffer(days, dtype=np.int8).copy()
@@ -240,65 +254,97 @@ class WatchlistIndex:
         _, first = np.unique(found, return_index=True)
         return found[np.sort(first)]
 
-    def _plausible(
-        self, query: PreparedRecord, candidates: npt.NDArray[np.int32], threshold: float
-    ) -> npt.NDArray[np.int32]:
-        """Drop candidates whose conflicting fields alone keep them below the threshold."""
-        if len(candidates) <= FEW_CANDIDATES:
-            return candidates
+    def _field_weights(
+        self, query: PreparedRecord, candidates: npt.NDArray[np.int32]
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """Field multipliers and bonuses of many candidates at once, as `assess_fields` gives them."""
         factor = np.ones(len(candidates), dtype=np.float64)
+        bonus = np.zeros(len(candidates), dtype=np.float64)
         if query.birth_date is not None:
-            years = self._birth_year[candidates]
-            months = self._birth_month[candidates]
-            days = self._birth_day[candidates]
-            birth = query.birth_date
-            known = years != 0
-            # Upper bounds: a year off by one or a differing month or day may be a typing slip.
-            far = known & (np.abs(years.astype(np.int32) - birth.year) >= 2)
-            differs = years != birth.year
-            if birth.month:
-                differs |= (months != 0) & (months != birth.month)
-            if birth.day:
-                differs |= (days != 0) & (days != birth.day)
-            factor[far] *= BIRTH_DATE_CONFLICT
-            factor[known & differs & ~far] *= BIRTH_DATE_CLOSE
+            outcome = self._date_outcomes(query.birth_date, candidates)
+            factor[outcome == _CONFLICT] *= BIRTH_DATE_CONFLICT
+            factor[outcome == _CLOSE] *= BIRTH_DATE_CLOSE
+            bonus[outcome == _SAME] += BIRTH_DATE_SAME_BONUS
+            bonus[outcome == _COMPATIBLE] += BIRTH_DATE_COMPATIBLE_BONUS
         if query.gender is not None:
             genders = self._gender[candidates]
             code = _GENDER_CODES[query.gender]
             factor[(genders != 0) & (genders != code)] *= GENDER_CONFLICT
+            bonus[genders == code] += GENDER_BONUS
         if query.nationality is not None:
             codes = self._nationality[candidates]
-            try:
-                code = self._nationalities.index(query.nationality)
-            except ValueError:
-                code = -1
-            factor[(codes != 0) & (codes != code)] *= NATIONALITY_CONFLICT
-        best = upper_bound(DateAgreement.SAME, "agree", "agree", query.document_number is not None)
-        return candidates[factor * best >= threshold - 1e-9]
+            nationality = self._nationality_codes.get(query.nationality, -1)
+            factor[(codes != 0) & (codes != nationality)] *= NATIONALITY_CONFLICT
+            bonus[codes == nationality] += NATIONALITY_BONUS
+        return factor, bonus
+
+    def _date_outcomes(self, birth: PartialDate, candidates: npt.NDArray[np.int32]) -> npt.NDArray[np.int8]:
+        """`compare_dates` of the query's birth date against many entries at once."""
+        years = self._birth_year[candidates].astype(np.int32)
+        months = self._birth_month[candidates].astype(np.int32)
+        days = self._birth_day[candidates].astype(np.int32)
+        months_fit = (months == 0) | (birth.month == 0) | (months == birth.month)
+        days_fit = (days == 0) | (birth.day == 0) | (days == birth.day)
+        year_slip = (np.abs(years - birth.year) == 1) & months_fit & days_fit
+        swapped = (
+            (years == birth.year)
+            & (days != 0)
+            & (birth.day != 0)
+            & (birth.day != birth.month)
+            & (months == birth.day)
+            & (days == birth.month)
+        )
+        same_parts = (months == birth.month) & (days == birth.day)
+        outcome = np.full(len(candidates), _COMPATIBLE, dtype=np.int8)
+        outcome[same_parts] = _SAME
+        outcome[~(months_fit & days_fit) | (years != birth.year)] = _CONFLICT
+        outcome[year_slip | swapped] = _CLOSE
+        outcome[years == 0] = _MISSING
+        return outcome
 
     def screen(self, query: PersonRecord, threshold: float = DEFAULT_THRESHOLD, limit: int = 10) -> list[Match]:
         """Watchlist entries scoring at least `threshold` against `query`, best first."""
         prepared = prepare(query)
-        if not prepared.names:
+        if not prepared.names or limit < 1:
             return []
-        candidates = self._plausible(prepared, self._candidates(prepared), threshold)
-        best_fields = upper_bound(DateAgreement.SAME, "agree", "agree", prepared.document_number is not None)
-        # Common names are shared by many entries (interned encodings): score each name once.
+        candidates = self._candidates(prepared)[:MAX_SCORED_CANDIDATES]
+        factor, bonus = self._field_weights(prepared, candidates)
+        with_document = prepared.document_number is not None
+        # Fields alone can rule a candidate out before its name is compared.
+        ceiling = factor * (1.0 + bonus)
+        if with_document:
+            ceiling += (1.0 - ceiling) * 0.5
+        reachable = ceiling >= threshold - _EPSILON
+        candidates, factor, bonus = candidates[reachable], factor[reachable], bonus[reachable]
+        # Common names are shared by many entries (interned encodings): compare each name once.
         names_seen: dict[bytes, NameAgreement] = {}
-        found: list[tuple[float, str, NameAgreement, FieldAssessment, PreparedRecord]] = []
-        for position in candidates[:MAX_SCORED_CANDIDATES].tolist():
+        agreements: list[NameAgreement] = []
+        for position in candidates.tolist():
             encoded = self._encoded_names[position]
             name = names_seen.get(encoded)
             if name is None:
                 name = best_name_agreement(prepared.names, _decode_names(encoded))
                 names_seen[encoded] = name
-            if name.score * best_fields < threshold:
-                continue
-            entry = self._entry(position, with_names=False)
+            agreements.append(name)
+        name_scores = np.fromiter((name.score for name in agreements), dtype=np.float64, count=len(agreements))
+        scores = name_scores * factor * (1.0 + bonus)
+        if with_document:
+            for i, position in enumerate(candidates.tolist()):
+                if self._documents.get(position) == prepared.document_number:
+                    scores[i] += (1.0 - scores[i]) * 0.5 * name_scores[i]
+        passing = np.flatnonzero(scores >= threshold - _EPSILON)
+        if len(passing) > limit:
+            # Best first, ties by id; keep near-ties of the last place for exact scoring below.
+            order = passing[np.lexsort((self._id_rank[candidates[passing]], -scores[passing]))]
+            last = scores[order[limit - 1]]
+            passing = order[scores[order] >= last - _TIE_MARGIN][: limit * 4]
+        found: list[tuple[float, str, NameAgreement, FieldAssessment, PreparedRecord]] = []
+        for i in passing.tolist():
+            entry = self._entry(int(candidates[i]), with_names=False)
             fields = assess_fields(prepared, entry)
-            score = combine(name.score, fields)
+            score = combine(agreements[i].score, fields)
             if score >= threshold:
-                found.append((score, entry.id, name, fields, entry))
+                found.append((score, entry.id, agreements[i], fields, entry))
         found.sort(key=lambda item: (-item[0], item[1]))
         return [
             Match(id=entry_id, score=score, explanation=explain(name, fields, prepared, entry))

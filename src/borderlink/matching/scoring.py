@@ -375,17 +375,3 @@ def score_prepared(query: PreparedRecord, entry: PreparedRecord) -> Match:
 def score_records(a: PersonRecord, b: PersonRecord) -> Match:
     """Score record `a` (the query) against record `b`; the match carries `b.id`."""
     return score_prepared(prepare(a), prepare(b))
-
-
-def upper_bound(birth: DateAgreement, gender: str, nationality: str, has_document: bool = False) -> float:
-    """The highest score a candidate with these field results can reach, whatever its name."""
-    factor = 1.0
-    if birth is DateAgreement.CONFLICT:
-        factor *= BIRTH_DATE_CONFLICT
-    if gender == "conflict":
-        factor *= GENDER_CONFLICT
-    if nationality == "conflict":
-        factor *= NATIONALITY_CONFLICT
-    bonus = BIRTH_DATE_SAME_BONUS + GENDER_BONUS + NATIONALITY_BONUS
-    value = factor * (1.0 + bonus)
-    return min(1.0, value + (1.0 - value) * 0.5) if has_document else min(1.0, value)

@@ -94,3 +94,40 @@ def _small_index() -> WatchlistIndex:
             )
         )
     return _INDEX[0]
+
+
+field_dates = st.one_of(
+    st.none(),
+    st.integers(1983, 1987).map(str),
+    st.builds(lambda y, m: f"{y}-{m:02d}", st.integers(1983, 1987), st.integers(1, 4)),
+    st.builds(lambda y, m, d: f"{y}-{m:02d}-{d:02d}", st.integers(1983, 1987), st.integers(1, 4), st.integers(1, 4)),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    query_fields=st.tuples(field_dates, genders, nationalities),
+    entry_fields=st.lists(st.tuples(field_dates, genders, nationalities), min_size=1, max_size=12),
+    name=st.sampled_from(["王晓红", "王曉紅", "WANG XIAOHONG", "Vương Hiểu Hồng", "Xiaohong WANG"]),
+)
+def test_index_scores_equal_pairwise_scores(
+    query_fields: tuple[str | None, str | None, str | None],
+    entry_fields: list[tuple[str | None, str | None, str | None]],
+    name: str,
+) -> None:
+    entries = [
+        PersonRecord(f"e{i:02d}", "王晓红", birth_date=d, gender=g, nationality=n)
+        for i, (d, g, n) in enumerate(entry_fields)
+    ]
+    query = PersonRecord("q", name, birth_date=query_fields[0], gender=query_fields[1], nationality=query_fields[2])
+    expected = sorted(
+        ((score_records(query, entry).score, entry.id) for entry in entries),
+        key=lambda item: (-item[0], item[1]),
+    )
+    index = WatchlistIndex.build(entries)
+    found = index.screen(query, threshold=0.0, limit=len(entries))
+    # The index scores candidates with arrays; every score and the order must be the pairwise ones.
+    assert [(match.score, match.id) for match in found] == expected
+    assert [(match.score, match.id) for match in index.screen(query, threshold=0.0, limit=3)] == expected[:3]
+    above = [item for item in expected if item[0] >= 0.8]
+    assert [(match.score, match.id) for match in index.screen(query, threshold=0.8, limit=20)] == above
