@@ -63,8 +63,10 @@ def apply_request(session: Session, envelope: InboundEnvelope) -> None:
         raise Rejected(f"{recipient.code} is not a counterpart of {sender.code}")
     if body["offence_code"] not in allowed_offences():
         raise Rejected(f"offence code {body['offence_code']} is not on this node's allow-list")
-    if screen([body["subject"], body["body"]]):
-        raise Rejected("the request appears to rest on political, religious, military or ethnic grounds")
+    flags = [{"ground": f.ground, "term": f.term} for f in screen([body["subject"], body["body"]])]
+    if flags and not body.get("release_note"):
+        raise Rejected("the request appears to rest on political, religious, military or ethnic grounds "
+                       "and no supervisor of the sending unit released it")
     now = _now(session)
     deadline = now + dt.timedelta(seconds=int(body["deadline_seconds"]))
     references = list(body.get("references") or [])
@@ -79,7 +81,7 @@ def apply_request(session: Session, envelope: InboundEnvelope) -> None:
         created_at=_when(body["created_at"]), deadline_at=deadline, updated_at=now,
         search_text=service.fold_for_search(" ".join(
             [body["subject"], body["body"], *[str(v) for r in references for v in r.values()]])),
-        screening_flags=[],
+        screening_flags=flags,
     )
     session.add(request)
     session.flush()  # attachments and events refer to the request row

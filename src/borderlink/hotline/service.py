@@ -299,12 +299,21 @@ def request_payload(session: Session, request: HotlineRequest, sent: HotlineEven
         "deadline_seconds": int(deadline_for(session, request.priority).total_seconds()),
         "deadline_at": request.deadline_at.isoformat() if request.deadline_at else None,
         "sent_event": event_payload(sent),
+        "release_note": _release_note(session, request),
         "attachments": [
             {"id": a.id, "filename": a.filename, "content_type": a.content_type, "sha256": a.sha256,
              "content_base64": base64.b64encode(a.data).decode("ascii")}
             for a in attachments(session, request.id)
         ],
     }
+
+
+def _release_note(session: Session, request: HotlineRequest) -> str | None:
+    """Why a supervisor let a flagged request go; the receiving node sees the judgement made."""
+    if not request.screening_flags:
+        return None
+    released = [e for e in timeline(session, request.id) if e.kind == "released"]
+    return released[-1].detail if released else None
 
 
 def held_requests(session: Session, principal: Principal) -> list[HotlineRequest]:

@@ -10,12 +10,17 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
+from tests.conftest import postgres_url
+from tests.integration.conftest import BACKENDS, START
 
 from borderlink import domains, migrate
 from borderlink.app import create_app
 from borderlink.clock import ManualClock
 from borderlink.config import write_node_config
+from borderlink.db import make_engine, normalise_url
 from borderlink.directory import accounts
 from borderlink.directory import service as directory
 from borderlink.directory.permissions import Principal
@@ -23,8 +28,8 @@ from borderlink.exchange.context import bind
 from borderlink.exchange.dispatcher import Dispatcher
 from borderlink.exchange.setup import peer_each_other
 from borderlink.exchange.transport import InProcessTransport
+from borderlink.model_registry import Base
 from borderlink.node import Node, open_node
-from tests.integration.conftest import START
 
 PASSWORD = "persona-password-1"
 PEOPLE = {
@@ -43,6 +48,34 @@ def template_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.db"
     migrate.upgrade(f"sqlite:///{path}")
     return path
+
+
+@pytest.fixture(scope="session")
+def postgres_node_databases() -> dict[str, str]:
+    """A migrated PostgreSQL database per party, made once; tests empty them instead of migrating."""
+    base = postgres_url()
+    if base is None:
+        pytest.skip("PostgreSQL tests are off (set BORDERLINK_TEST_DATABASE_URL)")
+    urls = {}
+    admin = make_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        for party in ("vn", "cn"):
+            name = f"borderlink_hotline_{party}"
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+            url = make_url(normalise_url(base)).set(database=name).render_as_string(hide_password=False)
+            migrate.upgrade(url)
+            urls[party.upper()] = url
+    admin.dispose()
+    return urls
+
+
+def _empty(url: str) -> None:
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+        conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    engine.dispose()
 
 
 @dataclasses.dataclass
@@ -79,14 +112,19 @@ class Pair:
             yield session
 
 
-@pytest.fixture
-def pair(tmp_path: Path, template_database: Path) -> Iterator[Pair]:
+@pytest.fixture(params=BACKENDS)
+def pair(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Pair]:
     clock = ManualClock(START)
     nodes = {}
+    pg_urls = request.getfixturevalue("postgres_node_databases") if request.param == "postgresql" else None
     for party, port in (("VN", 18711), ("CN", 18712)):
         folder = tmp_path / party.lower()
-        write_node_config(folder, party, {"federation_port": port})
-        shutil.copy(template_database, folder / "borderlink.db")
+        if pg_urls is None:
+            write_node_config(folder, party, {"federation_port": port})
+            shutil.copy(request.getfixturevalue("template_database"), folder / "borderlink.db")
+        else:
+            write_node_config(folder, party, {"federation_port": port, "database_url": pg_urls[party]})
+            _empty(pg_urls[party])
         nodes[party] = folder
     peer_each_other(nodes["VN"], nodes["CN"])
     from borderlink.config import load_settings

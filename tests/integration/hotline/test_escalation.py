@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from fastapi.testclient import TestClient
+from tests.integration.hotline.conftest import Pair, token_headers
+from tests.integration.hotline.test_flow import send
 
 from borderlink.hotline.escalation import run_escalations
-from tests.integration.hotline.conftest import Pair, token_headers
-from tests.integration.hotline.test_flow import URGENT, send
 
 
 def escalate(pair: Pair) -> int:

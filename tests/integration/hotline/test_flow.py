@@ -7,12 +7,12 @@ import hashlib
 
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
+from tests.integration.hotline.conftest import Pair, token_headers
 
 from borderlink.audit.models import AuditEntry
 from borderlink.exchange import service as exchange
 from borderlink.exchange.models import OutboxEnvelope
 from borderlink.hotline.models import HotlineRequest
-from tests.integration.hotline.conftest import Pair, token_headers
 
 URGENT = {
     "kind": "urgent_alert", "subject": "Heroin courier crossing at Móng Cái", "priority": "urgent",
@@ -131,7 +131,8 @@ def test_reading_a_request_that_names_a_person_is_audited(pair: Pair, clients: d
                 AuditEntry.action == "read", AuditEntry.object_id == created["id"])) or 0
 
     before = reads()
-    clients["CN"].get(f"/api/v1/hotline/requests/{created['id']}", headers=token_headers(pair, "CN", "dongxing.officer"))
+    clients["CN"].get(f"/api/v1/hotline/requests/{created['id']}",
+                      headers=token_headers(pair, "CN", "dongxing.officer"))
     assert reads() == before + 1
 
 

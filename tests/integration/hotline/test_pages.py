@@ -24,7 +24,8 @@ def test_officer_sends_from_the_form_and_sees_the_thread(pair: Pair) -> None:
     assert "Xác minh hộ chiếu E1234567" in inbox.text
     assert client.get("/hotline?priority=urgent").text.count("Xác minh hộ chiếu") == 0
     listing = client.get("/hotline/inbox-list")
-    assert listing.status_code == 200 and "<table" in listing.text
+    assert listing.status_code == 200
+    assert "<table" in listing.text
 
 
 def test_form_errors_are_shown_not_raised(pair: Pair) -> None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-
-from borderlink.exchange import service as exchange
 from tests.integration.hotline.conftest import Pair, token_headers
 from tests.integration.hotline.test_flow import URGENT, send
 
-POLITICAL = {**URGENT, "subject": "Đối tượng tham gia biểu tình", "body": "Yêu cầu xác minh người tổ chức biểu tình chính trị."}
+from borderlink.exchange import service as exchange
+
+POLITICAL = {**URGENT, "subject": "Đối tượng tham gia biểu tình",
+             "body": "Yêu cầu xác minh người tổ chức biểu tình chính trị."}
 
 
 def test_a_flagged_request_is_held_until_a_supervisor_of_the_sending_unit_releases_it(
@@ -28,7 +29,8 @@ def test_a_flagged_request_is_held_until_a_supervisor_of_the_sending_unit_releas
                                   headers=token_headers(pair, "VN", "laocai.officer"))
     assert outsider.status_code in (403, 404)
     queue = clients["VN"].get("/hotline/held", headers=token_headers(pair, "VN", "mongcai.commander"))
-    assert queue.status_code == 200 and held["subject"] in queue.text
+    assert queue.status_code == 200
+    assert held["subject"] in queue.text
 
     released = clients["VN"].post(
         f"/api/v1/hotline/requests/{held['id']}/release?note=Smuggling%20case%2C%20not%20political",
@@ -36,8 +38,11 @@ def test_a_flagged_request_is_held_until_a_supervisor_of_the_sending_unit_releas
     assert released.status_code == 200, released.text
     assert released.json()["status"] == "sent"
     pair.pump()
-    cn = clients["CN"].get(f"/api/v1/hotline/requests/{held['id']}", headers=token_headers(pair, "CN", "dongxing.officer"))
-    assert cn.status_code == 404 or cn.json()["status"] in ("delivered",)
+    cn = clients["CN"].get(f"/api/v1/hotline/requests/{held['id']}",
+                           headers=token_headers(pair, "CN", "dongxing.officer"))
+    assert cn.status_code == 200
+    assert cn.json()["status"] == "delivered"
+    assert [e["kind"] for e in cn.json()["timeline"]] == ["sent", "delivered"]  # the hold stays on the VN side
 
 
 def test_a_withdrawn_request_never_leaves(pair: Pair, clients: dict[str, TestClient]) -> None:
@@ -132,3 +137,25 @@ def test_a_commander_sees_the_units_below_on_request(pair: Pair, clients: dict[s
     outsider = clients["VN"].get("/api/v1/hotline/inbox?include_below=true",
                                  headers=token_headers(pair, "VN", "laocai.officer")).json()
     assert outsider["items"] == []
+
+
+def test_the_receiving_node_refuses_flagged_text_that_no_supervisor_released(pair: Pair) -> None:
+    from sqlalchemy import select
+
+    from borderlink.exchange.models import OutboxEnvelope
+
+    with pair.vn.transaction() as session:
+        exchange.enqueue(session, kind="hotline.request", stream="hotline:bypass", sender_unit="VN-QN-MONGCAI",
+                         recipient_unit="CN-GX-DONGXING", body={
+                             "id": "01a20000-0000-7000-8000-000000000001", "kind": "information",
+                             "assistance_type": None, "subject": "Biểu tình", "body": "Nhóm biểu tình chính trị",
+                             "priority": "normal", "offence_code": "09051", "handling_code": "H0",
+                             "handling_note": None, "references": [], "author_name": "x",
+                             "created_at": pair.clock.now().isoformat(), "deadline_seconds": 3600,
+                             "deadline_at": None, "attachments": [], "release_note": None,
+                             "sent_event": {"id": "01a20000-0000-7000-8000-000000000002", "kind": "sent",
+                                            "at": pair.clock.now().isoformat(), "party": "VN",
+                                            "unit_code": "VN-QN-MONGCAI", "detail": None}})
+    pair.pump()
+    with pair.vn.transaction() as session:
+        assert list(session.scalars(select(OutboxEnvelope.status))) == ["refused"]
