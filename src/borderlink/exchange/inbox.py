@@ -12,9 +12,9 @@ import datetime as dt
 import json
 import logging
 from collections import Counter
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from borderlink.audit.service import Actor
@@ -40,6 +40,7 @@ from borderlink.node import Node
 
 log = logging.getLogger("borderlink.exchange.inbox")
 
+_INSERT_INBOX = insert(cast(Table, InboxEnvelope.__table__))
 REFUSAL_REASONS = (
     "malformed", "oversized", "unknown_key", "bad_signature", "wrong_recipient", "clock_skew",
     "unknown_kind", "replay", "stream_gap", "handler_rejected",
@@ -67,12 +68,15 @@ class _Batch:
     context: ExchangeContext
     peer: keys.PeerIdentity
     now: dt.datetime
+    careful: bool  # savepoint per handler (slower; used once a handler has raised in this batch)
     streams: dict[str, _StreamState] = dataclasses.field(default_factory=dict)
     seen: dict[str, tuple[str, str, str | None]] = dataclasses.field(default_factory=dict)
     receipts: list[Receipt] = dataclasses.field(default_factory=list)
     refusals: Counter[str] = dataclasses.field(default_factory=Counter)
     last_refusal: dict[str, str] = dataclasses.field(default_factory=dict)
     log_lines: list[messagelog.LogLine] = dataclasses.field(default_factory=list)
+    rows: list[dict[str, Any]] = dataclasses.field(default_factory=list)  # inbox rows not yet inserted
+    slots: set[tuple[str, int]] = dataclasses.field(default_factory=set)  # (stream, seq) stored this batch
 
 
 def peer_actor(party: str) -> Actor:
@@ -92,12 +96,27 @@ def handle_request(node: Node, raw: bytes) -> dict[str, Any]:
             count_refusal(session, refused.reason, refused.detail, now)
         raise
     local = keys.load_local(context.settings)
+    try:
+        return _process_batch(node, items, context, peer, local, now, careful=False)
+    except _HandlerRaised:
+        # Rare: a handler refused or failed. The whole attempt was rolled back; doing it again with a
+        # savepoint around each handler keeps everything else in the batch.
+        return _process_batch(node, items, context, peer, local, now, careful=True)
+
+
+class _HandlerRaised(Exception):
+    pass
+
+
+def _process_batch(node: Node, items: list[Any], context: ExchangeContext, peer: keys.PeerIdentity,
+                   local: keys.LocalIdentity, now: dt.datetime, *, careful: bool) -> dict[str, Any]:
     with node.transaction(peer_actor(peer.party)) as session:
-        batch = _Batch(session, context, peer, now)
+        batch = _Batch(session, context, peer, now, careful=careful)
         _touch_peer(session, peer.party, now)
         _prefetch_seen(batch, items)
         for item in items:
             _process_item(batch, item)
+        _flush_rows(batch)
         if batch.log_lines:
             messagelog.append(session, batch.log_lines, now)
         _save_streams(batch)
@@ -182,7 +201,8 @@ def _process_item(batch: _Batch, item: Any) -> None:
         _refuse(batch, item, "malformed", str(exc))
         return
     envelope = wire.envelope
-    body_size = len(canonical(envelope.body))
+    # The body is part of the content, so only a large envelope needs its body measured.
+    body_size = len(canonical(envelope.body)) if len(wire.content) > context.limits.max_body_bytes else 0
     if body_size > context.limits.max_body_bytes:
         _refuse(batch, item, "oversized", f"body of {body_size} bytes exceeds {context.limits.max_body_bytes}",
                 wire)
@@ -268,6 +288,8 @@ def _stream(batch: _Batch, stream: str) -> _StreamState:
 
 
 def _slot_free(batch: _Batch, envelope: Envelope) -> bool:
+    if (envelope.stream, envelope.seq) in batch.slots:
+        return False
     taken = batch.session.scalar(select(InboxEnvelope.id).where(
         InboxEnvelope.sender_party == envelope.sender_party, InboxEnvelope.stream == envelope.stream,
         InboxEnvelope.seq == envelope.seq))
@@ -276,15 +298,23 @@ def _slot_free(batch: _Batch, envelope: Envelope) -> bool:
 
 def _store(batch: _Batch, wire: WireEnvelope, status: str, reason: str | None) -> None:
     envelope = wire.envelope
-    batch.session.execute(insert(InboxEnvelope).values(
-        id=envelope.id, sender_party=envelope.sender_party, stream=envelope.stream, seq=envelope.seq,
-        kind=envelope.kind, content_hash=wire.content_hash, content=wire.content.decode("utf-8"),
-        key_id=wire.key_id, signature=wire.signature, status=status, reason=reason, received_at=batch.now,
-        applied_at=batch.now if status == "applied" else None,
-    ))
+    batch.rows.append({
+        "id": envelope.id, "sender_party": envelope.sender_party, "stream": envelope.stream, "seq": envelope.seq,
+        "kind": envelope.kind, "content_hash": wire.content_hash, "content": wire.content.decode("utf-8"),
+        "key_id": wire.key_id, "signature": wire.signature, "status": status, "reason": reason,
+        "received_at": batch.now, "applied_at": batch.now if status == "applied" else None,
+    })
     batch.seen[envelope.id] = (wire.content_hash, status, reason)
+    batch.slots.add((envelope.stream, envelope.seq))
     batch.log_lines.append(messagelog.LogLine("received", envelope.sender_party, envelope.id, envelope.kind,
                                               wire.content_hash))
+
+
+def _flush_rows(batch: _Batch) -> None:
+    # One multi-row INSERT per batch instead of one statement per envelope.
+    if batch.rows:
+        batch.session.connection().execute(_INSERT_INBOX, batch.rows)
+        batch.rows = []
 
 
 def _inbound(envelope: Envelope) -> InboundEnvelope:
@@ -297,10 +327,18 @@ def _inbound(envelope: Envelope) -> InboundEnvelope:
 
 
 def _run_handler(batch: _Batch, envelope: Envelope) -> tuple[str, str | None] | None:
-    """Apply one envelope in a savepoint: (status, reason), or None if the handler failed."""
+    """Apply one envelope: (status, reason), or None if the handler failed."""
     handler = handler_for(envelope.kind)
     if handler is None:
         return "rejected", f"unknown_kind: no handler for kind {envelope.kind!r}"
+    if not batch.careful:
+        # Savepoints cost more than the handlers themselves; without them, any exception undoes
+        # the whole batch, which is then processed again carefully.
+        try:
+            handler(batch.session, _inbound(envelope))
+        except Exception as exc:
+            raise _HandlerRaised from exc
+        return "applied", None
     try:
         with batch.session.begin_nested():
             handler(batch.session, _inbound(envelope))
@@ -333,6 +371,7 @@ def _apply_and_drain(batch: _Batch, wire: WireEnvelope, state: _StreamState) -> 
 
 def _apply_held(batch: _Batch, stream: str, state: _StreamState) -> bool:
     """Apply the held envelope that is next on the stream, if there is one."""
+    _flush_rows(batch)
     row = batch.session.scalars(select(InboxEnvelope).where(
         InboxEnvelope.sender_party == batch.peer.party, InboxEnvelope.stream == stream,
         InboxEnvelope.seq == state.next_seq, InboxEnvelope.status == "held")).one_or_none()

@@ -10,12 +10,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from borderlink.exchange.canonical import sha256_hex
+from borderlink.exchange.context import insert_ignoring_conflicts
 from borderlink.exchange.envelope import format_time
 from borderlink.exchange.models import LogEntry, LogHead
 
@@ -46,14 +47,22 @@ def entry_hash(fields: dict[str, Any]) -> str:
     return sha256_hex(material.encode("utf-8"))
 
 
+LOG = cast(Table, LogEntry.__table__)
+HEAD = cast(Table, LogHead.__table__)
+# A no-op write that returns the tip: it takes the row lock (PostgreSQL) or the write lock (SQLite)
+# before the tip is read, so two writers can never chain onto the same tip.
+_LOCK_HEAD = (update(HEAD).where(HEAD.c.id == 1).values(last_seq=HEAD.c.last_seq)
+              .returning(HEAD.c.last_seq, HEAD.c.last_hash))
+_INSERT_LINES = insert(LOG)
+_SET_HEAD = update(HEAD).where(HEAD.c.id == 1).values(last_seq=bindparam("new_seq"), last_hash=bindparam("new_hash"))
+
+
 def _lock_head(session: Session) -> tuple[int, str]:
-    # A no-op write first takes the row lock (PostgreSQL) or the write lock (SQLite) before the tip
-    # is read, so two writers can never chain onto the same tip.
     connection = session.connection()
-    result = connection.execute(update(LogHead).where(LogHead.id == 1).values(last_seq=LogHead.last_seq))
-    if result.rowcount == 0:
-        connection.execute(insert(LogHead).values(id=1, last_seq=0, last_hash=GENESIS))
-    row = connection.execute(select(LogHead.last_seq, LogHead.last_hash).where(LogHead.id == 1)).one()
+    row = connection.execute(_LOCK_HEAD).one_or_none()
+    if row is None:
+        insert_ignoring_conflicts(session, HEAD, {"id": 1, "last_seq": 0, "last_hash": GENESIS})
+        row = connection.execute(_LOCK_HEAD).one()
     return int(row.last_seq), str(row.last_hash)
 
 
@@ -75,8 +84,8 @@ def append(session: Session, lines: Iterable[LogLine], at: dt.datetime) -> tuple
         fields["entry_hash"] = prev = entry_hash(fields)
         rows.append(fields)
     connection = session.connection()
-    connection.execute(insert(LogEntry), rows)
-    connection.execute(update(LogHead).where(LogHead.id == 1).values(last_seq=seq, last_hash=prev))
+    connection.execute(_INSERT_LINES, rows)
+    connection.execute(_SET_HEAD, {"new_seq": seq, "new_hash": prev})
     return seq, prev
 
 

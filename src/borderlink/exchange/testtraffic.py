@@ -3,34 +3,45 @@ applied (the handler itself counts, so a re-application anywhere in the inbox wo
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from typing import cast
+
+from sqlalchemy import Table, bindparam, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from borderlink.exchange.context import insert_ignoring_conflicts, now_of
+from borderlink.exchange.context import now_of
 from borderlink.exchange.models import InboxEnvelope, TestEcho
-from borderlink.exchange.outbox import enqueue
+from borderlink.exchange.outbox import Outgoing, enqueue_many
 from borderlink.exchange.registry import InboundEnvelope, register_handler
 
 ECHO_KIND = "test.echo"
 
 
-def handle_echo(session: Session, envelope: InboundEnvelope) -> None:
-    now = now_of(session)
-    insert_ignoring_conflicts(session, TestEcho.__table__, {
-        "envelope_id": envelope.id, "applied_count": 0, "first_applied_at": now, "last_applied_at": now,
-    })
-    session.execute(
-        update(TestEcho).where(TestEcho.envelope_id == envelope.id)
-        .values(applied_count=TestEcho.applied_count + 1, last_applied_at=now)
+ECHOES = cast(Table, TestEcho.__table__)
+# INSERT, or count one more application: one statement, built once per dialect.
+_COUNT_APPLICATION = {
+    name: dialect_insert(ECHOES).values(
+        envelope_id=bindparam("envelope_id"), applied_count=1, first_applied_at=bindparam("now"),
+        last_applied_at=bindparam("now"),
+    ).on_conflict_do_update(
+        index_elements=[ECHOES.c.envelope_id],
+        set_={"applied_count": ECHOES.c.applied_count + 1, "last_applied_at": bindparam("now")},
     )
+    for name, dialect_insert in (("sqlite", sqlite.insert), ("postgresql", postgresql.insert))
+}
+
+
+def handle_echo(session: Session, envelope: InboundEnvelope) -> None:
+    statement = _COUNT_APPLICATION[session.get_bind().dialect.name]
+    session.connection().execute(statement, {"envelope_id": envelope.id, "now": now_of(session)})
 
 
 def send_test(session: Session, count: int, *, stream: str | None = None, note: str = "") -> list[str]:
-    return [
-        enqueue(session, kind=ECHO_KIND, body={"n": number, "note": note}, sender_unit=None,
-                recipient_unit=None, stream=stream)
-        for number in range(1, count + 1)
-    ]
+    ids: list[str] = []
+    for start in range(1, count + 1, 1000):
+        ids += enqueue_many(session, [Outgoing(ECHO_KIND, {"n": number, "note": note}, stream=stream)
+                                      for number in range(start, min(count, start + 999) + 1)])
+    return ids
 
 
 def received_counts(session: Session, kind: str) -> dict[str, int]:
