@@ -7,6 +7,7 @@ import threading
 import weakref
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from functools import lru_cache
 from multiprocessing.pool import Pool
 
@@ -131,6 +132,29 @@ def decode_forms(encoded: str) -> NameForms:
         latin=tuple(latin.split(" ")) if latin else (),
         from_characters=bool(han),
     )
+
+
+def _entry_name_agreement(
+    query_names: tuple[NameForms, ...], encoded: bytes, by_forms: dict[str, NameAgreement]
+) -> NameAgreement:
+    """The best agreement of an entry's names, reusing comparisons of identical renderings.
+
+    The renderings, not the spelling as written, decide a comparison: NGUYEN VAN AN and
+    Nguyen Van An compare alike, so only the name shown in the explanation differs.
+    """
+    best = NameAgreement(0.0, "none", "", "", "", "")
+    text = encoded.decode("utf-8")
+    if not text:
+        return best
+    for part in text.split(_NAME_SEPARATOR):
+        original, _, renderings_text = part.partition(_FIELD_SEPARATOR)
+        agreement = by_forms.get(renderings_text)
+        if agreement is None:
+            agreement = best_name_agreement(query_names, (decode_forms(part),))
+            by_forms[renderings_text] = agreement
+        if agreement.score > best.score:
+            best = agreement if agreement.entry_name == original else replace(agreement, entry_name=original)
+    return best
 
 
 def _decode_names(encoded: bytes) -> tuple[NameForms, ...]:
@@ -316,15 +340,16 @@ class WatchlistIndex:
             ceiling += (1.0 - ceiling) * 0.5
         reachable = ceiling >= threshold - _EPSILON
         candidates, factor, bonus = candidates[reachable], factor[reachable], bonus[reachable]
-        # Common names are shared by many entries (interned encodings): compare each name once.
-        names_seen: dict[bytes, NameAgreement] = {}
+        # Common names are shared by many entries, spelt alike: compare each spelling once.
+        by_entry: dict[bytes, NameAgreement] = {}
+        by_forms: dict[str, NameAgreement] = {}
         agreements: list[NameAgreement] = []
         for position in candidates.tolist():
             encoded = self._encoded_names[position]
-            name = names_seen.get(encoded)
+            name = by_entry.get(encoded)
             if name is None:
-                name = best_name_agreement(prepared.names, _decode_names(encoded))
-                names_seen[encoded] = name
+                name = _entry_name_agreement(prepared.names, encoded, by_forms)
+                by_entry[encoded] = name
             agreements.append(name)
         name_scores = np.fromiter((name.score for name in agreements), dtype=np.float64, count=len(agreements))
         scores = name_scores * factor * (1.0 + bonus)
