@@ -40,6 +40,7 @@ def run_escalations(session: Session, local_party: str, now: dt.datetime) -> int
         .where(HotlineRequest.owner_party == local_party)
         .where(HotlineRequest.status.in_(service.OPEN_STATUSES))
         .where(HotlineRequest.deadline_at <= now)
+        .where(HotlineRequest.escalation_done.is_(False))
         .order_by(HotlineRequest.deadline_at)
         .limit(200)
     )
@@ -51,7 +52,7 @@ def run_escalations(session: Session, local_party: str, now: dt.datetime) -> int
         ours, theirs = _ancestor(session, sender, level), _ancestor(session, recipient, level)
         if ours is None and theirs is None:
             # Already at the central tier: it stays overdue in every inbox that holds it.
-            request.deadline_at = None
+            request.escalation_done = True
             continue
         deadline = now + service.deadline_for(session, request.priority)
         request.escalation_level = level

@@ -97,6 +97,7 @@ class HotlineRequest(Base):
     closed_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     deadline_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     escalation_level: Mapped[int] = mapped_column(Integer, default=0)
+    escalation_done: Mapped[bool] = mapped_column(default=False)  # the central tier holds it already
     screening_flags: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     search_text: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[dt.datetime]

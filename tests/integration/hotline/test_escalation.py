@@ -53,6 +53,8 @@ def test_unanswered_request_escalates_to_provinces_then_the_centre(
     vn_view = clients["VN"].get(f"/api/v1/hotline/requests/{created['id']}",
                                 headers=token_headers(pair, "VN", "bgc.analyst")).json()
     assert vn_view["escalation_level"] == 2
+    assert vn_view["overdue"]  # still shown as overdue at the top
+    assert escalate(pair) == 0  # and not picked up again
     assert [e["kind"] for e in vn_view["timeline"]].count("escalated") == 2
 
 

@@ -52,6 +52,7 @@ def upgrade() -> None:
     sa.Column('closed_at', borderlink.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('deadline_at', borderlink.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('escalation_level', sa.Integer(), nullable=False),
+    sa.Column('escalation_done', sa.Boolean(), nullable=False),
     sa.Column('screening_flags', sa.JSON(), nullable=False),
     sa.Column('search_text', sa.Text(), nullable=False),
     sa.Column('updated_at', borderlink.db.UTCDateTime(timezone=True), nullable=False),
