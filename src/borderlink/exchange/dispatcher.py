@@ -31,7 +31,21 @@ from borderlink.exchange.transport import HttpsTransport, Transport, TransportEr
 from borderlink.node import Node
 
 log = logging.getLogger("borderlink.exchange.dispatcher")
-OUTBOX = cast(Table, OutboxEnvelope.__table__)  # Core table: executemany UPDATEs keyed by id
+OUTBOX = cast(Table, OutboxEnvelope.__table__)
+LINKS = cast(Table, PeerLink.__table__)
+# Statements on the hot path are built once: building them costs more than running them.
+_CLAIM = (
+    select(OUTBOX.c.id, OUTBOX.c.content, OUTBOX.c.content_hash, OUTBOX.c.key_id, OUTBOX.c.signature,
+           OUTBOX.c.attempts)
+    .where(OUTBOX.c.status == "pending", OUTBOX.c.recipient_party == bindparam("peer"),
+           OUTBOX.c.next_attempt_at <= bindparam("now"))
+    .order_by(OUTBOX.c.position)
+    .limit(bindparam("limit"))
+)
+_CLAIM_LOCKED = _CLAIM.with_for_update(skip_locked=True)
+_READ_LINK = select(LINKS.c.retry_at, LINKS.c.last_anchor_at).where(LINKS.c.party == bindparam("peer"))
+_LINK_OK = update(LINKS).where(LINKS.c.party == bindparam("peer")).values(
+    consecutive_failures=0, retry_at=None, last_error=None, last_contact_at=bindparam("now"))
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -100,45 +114,44 @@ class Dispatcher:
         if peer is None:
             return CycleResult(wait_seconds=1.0)
         now = self.node.clock.now()
+        postgres = self.node.engine.dialect.name == "postgresql"
         with self.node.transaction() as session:
-            link = _link(session, peer.party)
-            if link.retry_at is not None and link.retry_at > now:
-                return CycleResult(wait_seconds=(link.retry_at - now).total_seconds())
-            # The first anchor comes one interval after the link is first used, then one per interval.
-            if link.last_anchor_at is None or anchors.anchor_due(
-                    link.last_anchor_at, now, self.limits.anchor_interval_seconds):
-                if link.last_anchor_at is not None:
-                    anchors.make_anchor(session)
-                session.execute(update(PeerLink).where(PeerLink.party == peer.party).values(last_anchor_at=now))
-        if self.node.engine.dialect.name == "postgresql":
-            # The claim's row locks are held until the receipts are recorded; a crash drops the
-            # connection and with it the locks, so another process takes the batch over at once.
-            with self.node.transaction() as session:
-                rows = self._claim(session, peer.party, now, lock=True)
-                if not rows:
-                    return CycleResult()
-                outcome = self._send(peer, rows)
-                return self._record(session, peer, rows, outcome)
-        with self.node.transaction() as session:
-            rows = self._claim(session, peer.party, now, lock=False)
-        if not rows:
-            return CycleResult()
+            wait = self._link_check(session, peer.party, now)
+            if wait is not None:
+                return CycleResult(wait_seconds=wait)
+            # On PostgreSQL the claim's row locks are held until the receipts are recorded; a crash
+            # drops the connection and the locks with it, so another process takes the batch over
+            # at once. SQLite has one dispatcher per node and must not hold its write lock while the
+            # batch is on the wire.
+            rows = self._claim(session, peer.party, now, lock=postgres)
+            if not rows:
+                return CycleResult()
+            if postgres:
+                return self._record(session, peer, rows, self._send(peer, rows))
         outcome = self._send(peer, rows)
         with self.node.transaction() as session:
             return self._record(session, peer, rows, outcome)
 
+    def _link_check(self, session: Session, party: str, now: dt.datetime) -> float | None:
+        """Seconds to wait while backing off, else None; makes an anchor when one is due."""
+        link = session.connection().execute(_READ_LINK, {"peer": party}).one_or_none()
+        if link is None:
+            insert_ignoring_conflicts(session, LINKS, {"party": party, "consecutive_failures": 0})
+            link = session.connection().execute(_READ_LINK, {"peer": party}).one()
+        if link.retry_at is not None and link.retry_at > now:
+            return float((link.retry_at - now).total_seconds())
+        # The first anchor comes one interval after the link is first used, then one per interval.
+        if link.last_anchor_at is None or anchors.anchor_due(
+                link.last_anchor_at, now, self.limits.anchor_interval_seconds):
+            if link.last_anchor_at is not None:
+                anchors.make_anchor(session)
+            session.execute(update(PeerLink).where(PeerLink.party == party).values(last_anchor_at=now))
+        return None
+
     def _claim(self, session: Session, party: str, now: dt.datetime, *, lock: bool) -> list[_Pending]:
-        query = (
-            select(OutboxEnvelope.id, OutboxEnvelope.content, OutboxEnvelope.content_hash, OutboxEnvelope.key_id,
-                   OutboxEnvelope.signature, OutboxEnvelope.attempts)
-            .where(OutboxEnvelope.status == "pending", OutboxEnvelope.recipient_party == party,
-                   OutboxEnvelope.next_attempt_at <= now)
-            .order_by(OutboxEnvelope.position)
-            .limit(self.limits.max_batch)
-        )
-        if lock:
-            query = query.with_for_update(skip_locked=True)
-        return [_Pending(*row) for row in session.execute(query)]
+        statement = _CLAIM_LOCKED if lock else _CLAIM
+        params = {"peer": party, "now": now, "limit": self.limits.max_batch}
+        return [_Pending(*row) for row in session.connection().execute(statement, params)]
 
     def _send(self, peer: keys.PeerIdentity, rows: list[_Pending]) -> list[SignedReceipt] | str:
         """The peer's receipts, or the reason the whole batch failed."""
@@ -183,8 +196,7 @@ class Dispatcher:
         self._store_receipts(session, peer.party, good, now)
         missing = [row for row in rows if row.id not in good]
         self._reschedule(session, missing, "no valid receipt in the peer's answer", now)
-        session.execute(update(PeerLink).where(PeerLink.party == peer.party).values(
-            consecutive_failures=0, retry_at=None, last_error=None, last_contact_at=now))
+        session.connection().execute(_LINK_OK, {"peer": peer.party, "now": now})
         return CycleResult(sent=len(rows), receipted=len(good))
 
     def _store_receipts(self, session: Session, party: str, good: dict[str, SignedReceipt],

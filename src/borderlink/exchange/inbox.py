@@ -14,7 +14,7 @@ import logging
 from collections import Counter
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from borderlink.audit.service import Actor
@@ -40,7 +40,22 @@ from borderlink.node import Node
 
 log = logging.getLogger("borderlink.exchange.inbox")
 
-_INSERT_INBOX = insert(cast(Table, InboxEnvelope.__table__))
+INBOX = cast(Table, InboxEnvelope.__table__)
+STREAMS = cast(Table, InboundStream.__table__)
+LINKS = cast(Table, PeerLink.__table__)
+# Statements on the hot path are built once: building them costs more than running them.
+_INSERT_INBOX = insert(INBOX)
+_SEEN = select(INBOX.c.id, INBOX.c.content_hash, INBOX.c.status, INBOX.c.reason).where(
+    INBOX.c.id.in_(bindparam("ids", expanding=True)))
+_NEXT_SEQ = select(STREAMS.c.next_seq).where(
+    STREAMS.c.sender_party == bindparam("peer"), STREAMS.c.stream == bindparam("stream_name"))
+_ANY_HELD = select(INBOX.c.id).where(
+    INBOX.c.sender_party == bindparam("peer"), INBOX.c.stream == bindparam("stream_name"),
+    INBOX.c.status == "held").limit(1)
+_SET_NEXT_SEQ = update(STREAMS).where(
+    STREAMS.c.sender_party == bindparam("peer"), STREAMS.c.stream == bindparam("stream_name")
+).values(next_seq=bindparam("new_next_seq"))
+_TOUCH_PEER = update(LINKS).where(LINKS.c.party == bindparam("peer")).values(last_contact_at=bindparam("now"))
 REFUSAL_REASONS = (
     "malformed", "oversized", "unknown_key", "bad_signature", "wrong_recipient", "clock_skew",
     "unknown_kind", "replay", "stream_gap", "handler_rejected",
@@ -157,8 +172,10 @@ def _parse_request(raw: bytes, context: ExchangeContext, peer: keys.PeerIdentity
 
 def _touch_peer(session: Session, party: str, now: dt.datetime) -> None:
     # Also the batch's first write: on SQLite it opens the transaction before any savepoint.
-    insert_ignoring_conflicts(session, PeerLink.__table__, {"party": party, "consecutive_failures": 0})
-    session.execute(update(PeerLink).where(PeerLink.party == party).values(last_contact_at=now))
+    connection = session.connection()
+    if connection.execute(_TOUCH_PEER, {"peer": party, "now": now}).rowcount == 0:
+        insert_ignoring_conflicts(session, LINKS, {"party": party, "consecutive_failures": 0})
+        connection.execute(_TOUCH_PEER, {"peer": party, "now": now})
 
 
 def count_refusal(session: Session, reason: str, detail: str | None, now: dt.datetime, count: int = 1) -> None:
@@ -265,10 +282,7 @@ def _answer_if_seen(batch: _Batch, item: Any, wire: WireEnvelope) -> bool:
 def _prefetch_seen(batch: _Batch, items: list[Any]) -> None:
     ids = [envelope_id for envelope_id in map(_claimed_id, items) if envelope_id is not None]
     for start in range(0, len(ids), 500):
-        rows = batch.session.execute(
-            select(InboxEnvelope.id, InboxEnvelope.content_hash, InboxEnvelope.status, InboxEnvelope.reason)
-            .where(InboxEnvelope.id.in_(ids[start:start + 500]))
-        )
+        rows = batch.session.connection().execute(_SEEN, {"ids": ids[start:start + 500]})
         for row in rows:
             batch.seen[row.id] = (row.content_hash, row.status, row.reason)
 
@@ -277,11 +291,9 @@ def _stream(batch: _Batch, stream: str) -> _StreamState:
     state = batch.streams.get(stream)
     if state is None:
         party = batch.peer.party
-        next_seq = batch.session.scalar(select(InboundStream.next_seq).where(
-            InboundStream.sender_party == party, InboundStream.stream == stream))
-        has_held = batch.session.scalar(select(InboxEnvelope.id).where(
-            InboxEnvelope.sender_party == party, InboxEnvelope.stream == stream,
-            InboxEnvelope.status == "held").limit(1)) is not None
+        connection = batch.session.connection()
+        next_seq = connection.execute(_NEXT_SEQ, {"peer": party, "stream_name": stream}).scalar()
+        has_held = connection.execute(_ANY_HELD, {"peer": party, "stream_name": stream}).first() is not None
         state = _StreamState(int(next_seq or 1), has_held)
         batch.streams[stream] = state
     return state
@@ -398,10 +410,10 @@ def _save_streams(batch: _Batch) -> None:
     for stream, state in batch.streams.items():
         if not state.touched:
             continue
-        insert_ignoring_conflicts(batch.session, InboundStream.__table__,
-                                  {"sender_party": party, "stream": stream, "next_seq": 1})
-        batch.session.execute(update(InboundStream).where(
-            InboundStream.sender_party == party, InboundStream.stream == stream).values(next_seq=state.next_seq))
+        values = {"peer": party, "stream_name": stream, "new_next_seq": state.next_seq}
+        if batch.session.connection().execute(_SET_NEXT_SEQ, values).rowcount == 0:
+            insert_ignoring_conflicts(batch.session, STREAMS,
+                                      {"sender_party": party, "stream": stream, "next_seq": state.next_seq})
 
 
 def signed_receipts_valid(receipts: list[SignedReceipt], public: Any) -> bool:
