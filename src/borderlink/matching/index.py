@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import threading
 import weakref
@@ -426,6 +427,9 @@ def _close_pool(key: tuple[int, int]) -> None:
 def _attach_index(reference: weakref.ref[WatchlistIndex]) -> None:
     global _WORKER_INDEX
     _WORKER_INDEX = reference
+    # The inherited heap is read-only here: keeping the collector off it avoids long pauses and
+    # copying shared pages.
+    gc.freeze()
 
 
 def _chunks(items: Sequence[PersonRecord], size: int) -> Iterator[list[PersonRecord]]:
