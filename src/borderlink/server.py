@@ -71,6 +71,15 @@ def _claim_pid_file(node: Node) -> None:
     pid_file.write_text(f"{os.getpid()}\n")
 
 
+async def _serve_one(server: uvicorn.Server) -> None:
+    try:
+        await server.serve()
+    except SystemExit:
+        # uvicorn exits the process when it cannot bind; stop the other listeners and say why instead.
+        where = f"{server.config.host}:{server.config.port}"
+        raise InvalidInput(f"cannot listen on {where} (is the port already in use?)") from None
+
+
 async def _serve_all(servers: list[uvicorn.Server]) -> None:
     loop = asyncio.get_running_loop()
 
@@ -80,7 +89,7 @@ async def _serve_all(servers: list[uvicorn.Server]) -> None:
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop)
-    tasks = [asyncio.create_task(server.serve()) for server in servers]
+    tasks = [asyncio.create_task(_serve_one(server)) for server in servers]
     done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
     stop()
     await asyncio.gather(*tasks, return_exceptions=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import sqlite3
 import stat
 from pathlib import Path
@@ -210,3 +211,18 @@ def test_commands_on_a_node_without_schema_explain_themselves(tmp_path: Path) ->
     settings = write_node_config(tmp_path / "vn", "VN", {})
     code, _, err = invoke("token", "create", "--node-dir", str(settings.node_dir), "--username", "anyone")
     assert_one_line_error(code, err, "borderlink db upgrade")
+
+
+def test_serve_on_a_busy_port_is_one_line_and_leaves_no_pid_file(
+    made_node: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        monkeypatch.setenv("BORDERLINK_LISTEN_PORT", str(port))
+        code, _, err = invoke("serve", "--node-dir", str(made_node))
+    assert code == 2
+    assert f"error: cannot listen on 127.0.0.1:{port} (is the port already in use?)\n" in err
+    assert "Traceback" not in err
+    assert not (made_node / "node.pid").exists()
