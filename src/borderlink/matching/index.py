@@ -358,6 +358,8 @@ class WatchlistIndex:
             for i, position in enumerate(candidates.tolist()):
                 if self._documents.get(position) == prepared.document_number:
                     scores[i] += (1.0 - scores[i]) * 0.5 * name_scores[i]
+        # As `combine` does: scores above 1 tie at 1 and are then ordered by id.
+        scores = np.minimum(scores, 1.0)
         passing = np.flatnonzero(scores >= threshold - _EPSILON)
         if len(passing) > limit:
             # Best first, ties by id; keep near-ties of the last place for exact scoring below.
