@@ -134,7 +134,7 @@ def app_client(node: Node) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def login(node: Node) -> Callable[[str], TestClient]:
+def login(node: Node) -> Iterator[Callable[..., TestClient]]:
     """`login(username)` returns a browser-like client with a session cookie and its CSRF token."""
     clients: list[TestClient] = []
 
@@ -150,7 +150,7 @@ def login(node: Node) -> Callable[[str], TestClient]:
         client.headers["X-CSRF-Token"] = _csrf_from(home.text)
         return client
 
-    yield make  # type: ignore[misc]
+    yield make
     for client in clients:
         client.__exit__(None, None, None)
 

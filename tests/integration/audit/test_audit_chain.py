@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 from tests.conftest import postgres_url
 from tests.integration.conftest import Persona
@@ -116,7 +116,7 @@ def test_forged_row_appended_is_found(chain: Node) -> None:
     end = last_seq(chain)
     with chain.transaction() as session:
         tip = session.scalar(select(AuditEntry.entry_hash).where(AuditEntry.seq == end))
-        session.connection().execute(AuditEntry.__table__.insert(), [_forged_row(chain, end + 1, str(tip))])
+        session.connection().execute(insert(AuditEntry), [_forged_row(chain, end + 1, str(tip))])
     _, problems = check(chain)
     assert {p.seq for p in problems} == {end + 1}
     assert any(f"entry {end + 1}" in p.message for p in problems)
@@ -127,7 +127,7 @@ def test_forged_row_in_a_gap_is_found(chain: Node) -> None:
     raw(chain, "DELETE FROM audit_entries WHERE seq = 10")
     with chain.transaction() as session:
         prev = session.scalar(select(AuditEntry.entry_hash).where(AuditEntry.seq == 9))
-        session.connection().execute(AuditEntry.__table__.insert(), [_forged_row(chain, 10, str(prev))])
+        session.connection().execute(insert(AuditEntry), [_forged_row(chain, 10, str(prev))])
     _, problems = check(chain)
     assert problems
     assert problems[0].seq == 10

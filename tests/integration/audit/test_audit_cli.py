@@ -58,7 +58,8 @@ def sql(node_dir: Path, statement: str, *params: object) -> list[tuple[object, .
 
 
 def last_seq(node_dir: Path) -> int:
-    return int(sql(node_dir, "SELECT max(seq) FROM audit_entries")[0][0])  # type: ignore[call-overload]
+    (value,) = sql(node_dir, "SELECT max(seq) FROM audit_entries")[0]
+    return int(str(value))
 
 
 def verify(node_dir: Path) -> tuple[int, str]:

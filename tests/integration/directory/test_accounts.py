@@ -38,7 +38,7 @@ def try_login(client: TestClient, username: str, password: str, totp: str = "") 
     response = client.post(
         "/login", data={"username": username, "password": password, "totp": totp, "csrf_token": token or ""}
     )
-    return response.status_code
+    return int(response.status_code)
 
 
 def manual_clock(node: Node) -> ManualClock:
