@@ -63,5 +63,7 @@ def local_time(moment: dt.datetime | None, zone: str, language: str, fmt: str = 
     local = moment.astimezone(ZoneInfo(zone))
     text = format_datetime(local, format=fmt, locale=babel_locale(language))
     offset = local.utcoffset() or dt.timedelta(0)
-    hours = int(offset.total_seconds() // 3600)
-    return f"{text} (UTC{hours:+d})"
+    minutes = int(offset.total_seconds() // 60)
+    hours, rest = divmod(abs(minutes), 60)
+    sign = "-" if minutes < 0 else "+"
+    return f"{text} (UTC{sign}{hours}{f':{rest:02d}' if rest else ''})"

@@ -44,6 +44,14 @@ def test_local_time_shows_the_viewer_zone_and_offset(zone: str, offset: str, hou
         assert hour in text, text
 
 
+@pytest.mark.parametrize(
+    ("zone", "offset"),
+    [("Asia/Kolkata", "(UTC+5:30)"), ("America/St_Johns", "(UTC-3:30)"), ("America/New_York", "(UTC-5)")],
+)
+def test_local_time_shows_negative_and_half_hour_offsets(zone: str, offset: str) -> None:
+    assert local_time(MOMENT, zone, "en").endswith(offset)
+
+
 def test_local_time_of_nothing_is_empty() -> None:
     assert local_time(None, "Asia/Shanghai", "zh_Hans") == ""
 
