@@ -242,7 +242,8 @@ def _projections(
     sequences: list[tuple[str, ...]] = [()]
     probabilities = np.ones(1)
     for syllable in syllables:
-        options = table.get(syllable, ())[:per_syllable]
+        # A short list of sequences rarely uses a syllable's less likely readings.
+        options = table.get(syllable, ())[: min(per_syllable, max(2, limit // 2))]
         if not options:
             return []
         if len(sequences) * len(options) <= SMALL_BEAM:
