@@ -1,0 +1,46 @@
+"""The operations page and the Prometheus endpoint: who may see them, and what they show."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+
+from borderlink.exchange.inbox import count_refusal
+from borderlink.node import Node
+
+
+def test_metrics_need_a_token_with_exchange_read(
+        app_client: TestClient, personas: dict[str, object], bearer: Callable[[str], dict[str, str]]) -> None:
+    assert app_client.get("/metrics").status_code == 401
+    assert app_client.get("/metrics", headers=bearer("mongcai.officer")).status_code == 403
+    response = app_client.get("/metrics", headers=bearer("central.analyst"))
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain; version=0.0.4")
+    text = response.text
+    for name in ("borderlink_exchange_queue_depth 0", "borderlink_exchange_oldest_pending_age_seconds 0",
+                 "borderlink_exchange_sent_total 0", "borderlink_exchange_received_total 0",
+                 'borderlink_exchange_refused_total{reason="bad_signature"} 0',
+                 "# TYPE borderlink_exchange_refused_total counter"):
+        assert name in text, name
+
+
+def test_metrics_count_refusals_by_reason(
+        node: Node, app_client: TestClient, personas: dict[str, object],
+        bearer: Callable[[str], dict[str, str]]) -> None:
+    with node.transaction() as session:
+        count_refusal(session, "replay", "an example", node.clock.now(), 3)
+    text = app_client.get("/metrics", headers=bearer("node.admin")).text
+    assert 'borderlink_exchange_refused_total{reason="replay"} 3' in text
+
+
+def test_exchange_page_for_admins_and_analysts_only(
+        node: Node, personas: dict[str, object], login: Callable[[str], TestClient]) -> None:
+    with node.transaction() as session:
+        count_refusal(session, "bad_signature", "envelope x: does not verify", node.clock.now())
+    page = login("node.admin").get("/exchange")
+    assert page.status_code == 200
+    assert "bad_signature" in page.text
+    assert 'id="pending">0<' in page.text
+    assert login("central.analyst").get("/exchange").status_code == 200
+    assert login("mongcai.officer").get("/exchange").status_code == 403
