@@ -9,8 +9,15 @@ from contextlib import contextmanager
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from borderlink.audit.service import ACTOR_INFO, AUDIT_KEY_INFO, CLOCK_INFO, SYSTEM, Actor, derive_audit_key
-from borderlink.audit.service import install_audit_hook
+from borderlink.audit.service import (
+    ACTOR_INFO,
+    AUDIT_KEY_INFO,
+    CLOCK_INFO,
+    SYSTEM,
+    Actor,
+    derive_audit_key,
+    install_audit_hook,
+)
 from borderlink.clock import Clock, SystemClock
 from borderlink.config import NodeSettings
 from borderlink.db import make_engine, transaction

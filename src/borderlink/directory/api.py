@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 
 from borderlink.directory import accounts
 from borderlink.directory import service as directory
 from borderlink.directory.models import ApiToken, User
 from borderlink.directory.permissions import ROLE_PERMISSIONS, Permission, Principal
 from borderlink.directory.schemas import (
-    PrincipalOut, TokenCreate, TokenCreated, TokenOut, UnitOut, UserCreate, UserOut,
+    PrincipalOut,
+    TokenCreate,
+    TokenCreated,
+    TokenOut,
+    UnitOut,
+    UserCreate,
+    UserOut,
 )
 from borderlink.web.deps import DbSession, get_node, require
-from fastapi import Request
 
 router = APIRouter(tags=["directory"])
 
