@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
@@ -145,15 +146,21 @@ def acknowledge_form(request_id: str, request: Request, session: DbSession, prin
     return _back(request_id)
 
 
-@router.post("/requests/{request_id}/reply")
-def reply_form(request_id: str, request: Request, session: DbSession, principal: Answerer,
-               body: Annotated[str, Form()]) -> Response:
+def _act_then_back(session: DbSession, request_id: str, action: Callable[[], object]) -> Response:
+    """Run one action on a request; a refusal is shown on the request's page, not as an error page."""
     try:
         with session.begin_nested():
-            service.reply(session, principal, request_id, body, get_node(request).clock.now())
+            action()
     except BorderLinkError as exc:
         return _back(request_id, str(exc))
     return _back(request_id)
+
+
+@router.post("/requests/{request_id}/reply")
+def reply_form(request_id: str, request: Request, session: DbSession, principal: Answerer,
+               body: Annotated[str, Form()]) -> Response:
+    now = get_node(request).clock.now()
+    return _act_then_back(session, request_id, lambda: service.reply(session, principal, request_id, body, now))
 
 
 @router.post("/requests/{request_id}/close")
@@ -165,12 +172,9 @@ def close_form(request_id: str, request: Request, session: DbSession, principal:
 @router.post("/requests/{request_id}/forward")
 def forward_form(request_id: str, request: Request, session: DbSession, principal: Answerer,
                  unit_code: Annotated[str, Form()]) -> Response:
-    try:
-        with session.begin_nested():
-            service.forward(session, principal, request_id, unit_code, get_node(request).clock.now())
-    except BorderLinkError as exc:
-        return _back(request_id, str(exc))
-    return _back(request_id)
+    now = get_node(request).clock.now()
+    return _act_then_back(session, request_id,
+                          lambda: service.forward(session, principal, request_id, unit_code, now))
 
 
 @router.get("/held")

@@ -367,8 +367,14 @@ def acknowledge(session: Session, principal: Principal, request_id: str, now: dt
         raise InvalidInput("the receiving side acknowledges a request, not the sender")
     if request.status not in (Status.DELIVERED, Status.SENT):
         raise InvalidInput(f"the request is already {request.status.value}")
+    return _step_shared_with_peer(session, principal, request, "acknowledged", now)
+
+
+def _step_shared_with_peer(session: Session, principal: Principal, request: HotlineRequest, kind: str,
+                           now: dt.datetime) -> HotlineRequest:
+    """Record a life-cycle step taken on this side and tell the other side, in one transaction."""
     unit = _local_side_unit(session, principal, request)
-    event = add_event(session, request, "acknowledged", now, principal.party, unit.code, principal.display_name)
+    event = add_event(session, request, kind, now, principal.party, unit.code, principal.display_name)
     assert event is not None
     ours, theirs = _peer_unit_code(session, request, principal.party)
     send_event(session, request, event, ours, theirs)
@@ -416,13 +422,7 @@ def close(session: Session, principal: Principal, request_id: str, now: dt.datet
         raise InvalidInput("only the sending side closes a request")
     if request.status in (Status.CLOSED, Status.HELD, Status.WITHDRAWN):
         raise InvalidInput(f"the request is {request.status.value}")
-    unit = _local_side_unit(session, principal, request)
-    event = add_event(session, request, "closed", now, principal.party, unit.code, principal.display_name)
-    assert event is not None
-    ours, theirs = _peer_unit_code(session, request, principal.party)
-    send_event(session, request, event, ours, theirs)
-    touch_inbox(session, request, now, except_unit=principal.unit_id)
-    return request
+    return _step_shared_with_peer(session, principal, request, "closed", now)
 
 
 # --- handling codes, enforced where the information was received -----------------------------
