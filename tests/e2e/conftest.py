@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 
 import pytest
-from tests.e2e.nodes import NodePair, running_pair
-
-PairFactory = Callable[..., NodePair]
+from tests.e2e.nodes import NodePair, PairFactory, running_pair
 
 
 @pytest.fixture(scope="module")

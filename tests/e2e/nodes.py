@@ -20,13 +20,14 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 PARTIES = ("VN", "CN")
+PairFactory = Callable[..., "NodePair"]  # the e2e `node_pair_factory` fixture
 START_TIMEOUT = 90.0  # a cold interpreter on a busy machine takes a while to import everything
 
 
@@ -111,7 +112,7 @@ class NodeProcess:
     def start(self) -> None:
         if self.running:
             raise RuntimeError(f"the {self.party} node is already running")
-        env = {**os.environ, "PYTHONUNBUFFERED": "1", **self.env}
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONFAULTHANDLER": "1", **self.env}
         self.starts += 1
         with self.log_path.open("ab") as log:
             log.write(f"\n=== start {self.starts} ===\n".encode())
@@ -139,19 +140,30 @@ class NodeProcess:
             time.sleep(0.1)
         raise RuntimeError(f"the {self.party} node was not ready within {timeout:.0f} s:\n{self.log_tail()}")
 
+    def signal_stop(self, *, kill: bool = False) -> None:
+        """Send SIGTERM (or SIGKILL) without waiting (see `stop`)."""
+        if self.process is not None and self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.process.pid, signal.SIGKILL if kill else signal.SIGTERM)
+
     def stop(self, *, kill: bool = False, timeout: float = 15.0) -> int | None:
         """SIGTERM (or SIGKILL) the process and wait for it; returns its exit code."""
         process = self.process
         if process is None:
             return None
         if process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(process.pid, signal.SIGKILL if kill else signal.SIGTERM)
+            self.signal_stop(kill=kill)
             try:
                 process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=timeout)
+                print(f"the {self.party} node did not stop within {timeout:.0f} s of SIGTERM; its threads' "
+                      f"stacks are in {self.log_path}", file=sys.stderr)
+                process.send_signal(signal.SIGABRT)  # with PYTHONFAULTHANDLER: dump every thread's stack
+                try:
+                    process.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait(timeout=timeout)
         self.process = None
         return process.returncode
 
@@ -180,6 +192,8 @@ class NodePair:
             node.wait_ready()
 
     def stop(self) -> None:
+        for node in self.nodes:  # both shut down at once
+            node.signal_stop()
         for node in self.nodes:
             node.stop()
 
@@ -224,6 +238,7 @@ class SseEvent:
     event: str
     data: Any  # parsed JSON when the data is JSON, else the text
     received: float  # time.perf_counter() when its last line arrived
+    wall: float  # time.time() at the same moment, to compare with the nodes' timestamps
 
 
 class SseReader:
@@ -240,6 +255,7 @@ class SseReader:
         self.connect_timeout = connect_timeout
         self.events: queue.Queue[SseEvent] = queue.Queue()
         self.first_seen: dict[str, float] = {}
+        self.first_seen_wall: dict[str, float] = {}
         self.error: BaseException | None = None
         self._connected = threading.Event()
         self._stop = threading.Event()
@@ -296,14 +312,15 @@ class SseReader:
                 self.error = exc
 
     def _dispatch(self, event: str, text: str) -> None:
-        now = time.perf_counter()
+        now, wall = time.perf_counter(), time.time()
         try:
             data: Any = json.loads(text)
         except ValueError:
             data = text
         if event == "request" and isinstance(data, dict) and "request_id" in data:
             self.first_seen.setdefault(str(data["request_id"]), now)
-        self.events.put(SseEvent(event, data, now))
+            self.first_seen_wall.setdefault(str(data["request_id"]), wall)
+        self.events.put(SseEvent(event, data, now, wall))
 
     def wait_for_request(self, request_id: str, timeout: float) -> SseEvent:
         """The next `request` event naming `request_id` (earlier events for others are skipped)."""

@@ -13,8 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.e2e.conftest import PairFactory
-from tests.e2e.nodes import NodePair, NodeProcess, SseReader, poll
+from tests.e2e.nodes import NodePair, NodeProcess, PairFactory, SseReader, poll
 
 pytestmark = pytest.mark.e2e
 
@@ -148,29 +147,31 @@ def test_unanswered_request_escalates_to_the_provinces_then_the_centre_on_both_s
 
         def escalated(people: tuple[tuple[NodeProcess, str], ...], level: int) -> list[dict[str, Any]] | None:
             items = [inbox_item(node, user, request_id) for node, user in people]
-            if all(i is not None and "escalated" in i["reasons"] and i["escalation_level"] >= level for i in items):
+            if all(i is not None and i["escalation_level"] >= level for i in items):
                 return items  # type: ignore[return-value]
             return None
 
-        # Delivered, not yet due: nobody above the posts holds it as escalated.
+        # Delivered, not yet due: only the two posts hold it.
         poll(lambda: (v := view(pair.vn, "mongcai.officer", request_id)) and v["status"] == "delivered",
              DELIVERY_TIMEOUT, message="delivered to Dongxing")
         before = [(node.party, user, inbox_item(node, user, request_id)) for node, user in commanders + analysts]
         if time.monotonic() - sent < ESCALATION_DEADLINE - 0.5:  # else a loaded machine was too slow to look
-            for party, user, item in before:
-                assert item is None or ("escalated" not in item["reasons"] and item["escalation_level"] == 0), \
-                    (party, user, item)
+            assert [item for _, _, item in before] == [None] * 4, before
 
         level_one = poll(lambda: escalated(commanders, 1), ESCALATION_DEADLINE + DELIVERY_TIMEOUT, interval=0.1,
                          message="escalated to Quảng Ninh and Guangxi")
-        assert [i["escalation_level"] for i in level_one] == [1, 1]
-        for node, user in analysts:  # the centre's scope covers the provinces, but not yet level 2
-            item = inbox_item(node, user, request_id)
-            assert item is None or item["escalation_level"] == 1, (node.party, user, item)
+        assert [(i["escalation_level"], i["reasons"], i["overdue"]) for i in level_one] == \
+            [(1, ["escalated"], False)] * 2
+        assert [inbox_item(node, user, request_id) for node, user in analysts] == [None, None]
 
         level_two = poll(lambda: escalated(analysts, 2), ESCALATION_DEADLINE + DELIVERY_TIMEOUT, interval=0.1,
                          message="escalated to the Border Guard Command and the NIA")
-        assert [i["escalation_level"] for i in level_two] == [2, 2]
+        assert [(i["escalation_level"], i["reasons"]) for i in level_two] == [(2, ["escalated"])] * 2
+        # The posts and the provinces keep it too.
+        for node, user in ((pair.vn, "mongcai.officer"), (pair.cn, "dongxing.officer"), *commanders):
+            item = inbox_item(node, user, request_id)
+            assert item is not None, (node.party, user)
+            assert item["escalation_level"] == 2
 
         # Both sides tell the same story: two escalations, decided by the owner (VN).
         def both_views() -> tuple[dict[str, Any], dict[str, Any]] | None:
@@ -186,12 +187,21 @@ def test_unanswered_request_escalates_to_the_provinces_then_the_centre_on_both_s
         assert [e["detail"] for e in escalations] == ["level 1: VN-QN / CN-GX", "level 2: VN-BGC / CN-NIA"]
         assert {e["party"] for e in escalations} == {"VN"}
         assert vn_view["status"] == cn_view["status"] == "delivered"
-        # The centre is the top: once the last deadline passes the request stays overdue where it
-        # is, with no third escalation.
-        top = poll(lambda: (v := view(pair.vn, "analyst", request_id)) and v["deadline_at"] is None and v,
-                   ESCALATION_DEADLINE + DELIVERY_TIMEOUT, message="the last deadline passes")
-        assert [e["kind"] for e in top["timeline"]].count("escalated") == 2
-        assert top["escalation_level"] == 2
+        assert vn_view["deadline_at"] == cn_view["deadline_at"]
+
+        # The centre is the top: once the last deadline passes the request stays overdue at level 2;
+        # several escalation passes later there is still no third escalation.
+        poll(lambda: (v := view(pair.vn, "analyst", request_id)) and v["overdue"],
+             ESCALATION_DEADLINE + DELIVERY_TIMEOUT, message="the last deadline passes")
+        passes_later = time.monotonic() + 5 * ESCALATION_INTERVAL
+        while time.monotonic() < passes_later:
+            top = view(pair.vn, "analyst", request_id)
+            assert top is not None
+            assert (top["escalation_level"], [e["kind"] for e in top["timeline"]].count("escalated")) == (2, 2)
+            time.sleep(ESCALATION_INTERVAL / 2)
+        overdue = inbox_item(pair.cn, "analyst", request_id)
+        assert overdue is not None
+        assert (overdue["escalation_level"], overdue["overdue"]) == (2, True)
     finally:
         for node in pair.nodes:
             set_deadline(node, "high", defaults[node.party])

@@ -1,0 +1,1 @@
+"""Hotline benchmark: end-to-end latency between two real nodes."""
