@@ -39,9 +39,10 @@ from borderlink.matching.scoring import (
     prepare,
 )
 
-# Candidates scored per query at most; keys are visited best first, so the cap drops only the
-# weakest cross-script guesses of very common names.
-MAX_SCORED_CANDIDATES = 5000
+# Candidates whose names are compared per query at most, after fields have ruled others out.
+# Keys are visited best first, so the cap only bites on very common names with few fields given,
+# where the first thousands are namesakes the officer cannot tell apart anyway.
+MAX_SCORED_CANDIDATES = 2000
 # Readings kept per name and reading system; further polyphonic readings rank below anyway.
 STORED_READINGS = 4
 # Batches smaller than this are screened in the calling process.
@@ -332,14 +333,14 @@ class WatchlistIndex:
         prepared = prepare(query)
         if not prepared.names or limit < 1:
             return []
-        candidates = self._candidates(prepared)[:MAX_SCORED_CANDIDATES]
+        candidates = self._candidates(prepared)
         factor, bonus = self._field_weights(prepared, candidates)
         with_document = prepared.document_number is not None
         # Fields alone can rule a candidate out before its name is compared.
         ceiling = factor * (1.0 + bonus)
         if with_document:
             ceiling += (1.0 - ceiling) * 0.5
-        reachable = ceiling >= threshold - _EPSILON
+        reachable = np.flatnonzero(ceiling >= threshold - _EPSILON)[:MAX_SCORED_CANDIDATES]
         candidates, factor, bonus = candidates[reachable], factor[reachable], bonus[reachable]
         # Common names are shared by many entries, spelt alike: compare each spelling once.
         by_entry: dict[bytes, NameAgreement] = {}

@@ -41,6 +41,8 @@ UNEQUAL_LENGTH = 0.95
 # Pinyin of a whole name from characters loses the tones, so it agrees a little less than the
 # characters themselves.
 CHARACTERS_VERSUS_LATIN = 0.98
+# The best a Pinyin syllable and a Hán-Việt syllable can agree (see `cross_similarity`).
+CROSS_CEILING = 0.95
 # A Pinyin syllable against a Hán-Việt syllable whose written tone no name character has.
 TONE_MISMATCH = 0.65
 
@@ -243,10 +245,13 @@ def name_agreement(query: NameForms, entry: NameForms) -> NameAgreement:
             ("han_viet↔pinyin", query.han_viet, entry.pinyin, _FLIPPED_CROSS),
         ]
     for rendering, left_forms, right_forms, similarity in comparisons:
+        ceiling = CROSS_CEILING if "↔" in rendering else 1.0
         for rank_left, left in enumerate(left_forms):
             for rank_right, right in enumerate(right_forms):
                 # Secondary readings of polyphonic characters count slightly less.
                 rank_factor = 1.0 - 0.02 * min(rank_left + rank_right, 5)
+                if ceiling * penalty * rank_factor <= best.score:
+                    continue
                 compare = _for_spelling(similarity, left, right)
                 score = sequence_similarity(left, right, compare) * penalty * rank_factor
                 if score > best.score:
