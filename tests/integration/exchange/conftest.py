@@ -2,20 +2,49 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
+from tests.conftest import postgres_url
 from tests.integration.exchange.exchange_pair import Pair, make_node
 
+from borderlink.db import make_engine
 from borderlink.exchange import keys
 
 
-@pytest.fixture
-def pair(tmp_path: Path) -> Iterator[Pair]:
-    vn, cn = make_node(tmp_path, "VN"), make_node(tmp_path, "CN")
+def _postgres_databases(server_url: str, *, create: bool) -> tuple[str, str]:
+    """Two empty databases of this test run's own on the test server (nodes never share one; the
+    process id keeps concurrent test runs apart)."""
+    base = server_url.rsplit("/", 1)[0]
+    names = [f"borderlink_exchange_{os.getpid()}_{party}" for party in ("vn", "cn")]
+    engine = make_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            for name in names:
+                connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                if create:
+                    connection.execute(text(f"CREATE DATABASE {name}"))
+    finally:
+        engine.dispose()
+    return f"{base}/{names[0]}", f"{base}/{names[1]}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def pair(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Pair]:
+    urls: tuple[str | None, str | None] = (None, None)
+    if request.param == "postgresql":
+        server = postgres_url()
+        if server is None:
+            pytest.skip("PostgreSQL tests are off (set BORDERLINK_TEST_DATABASE_URL)")
+        urls = _postgres_databases(server, create=True)
+    vn, cn = make_node(tmp_path, "VN", urls[0]), make_node(tmp_path, "CN", urls[1])
     keys.import_peer(vn.settings, keys.export_identity(cn.settings))
     keys.import_peer(cn.settings, keys.export_identity(vn.settings))
     yield Pair(vn, cn)
     vn.engine.dispose()
     cn.engine.dispose()
+    if request.param == "postgresql":
+        _postgres_databases(str(postgres_url()), create=False)

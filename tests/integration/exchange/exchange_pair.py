@@ -21,8 +21,8 @@ from borderlink.node import Node, open_node
 LIMITS = ExchangeLimits(max_body_bytes=4096, stream_window=10, anchor_interval_seconds=3600.0)
 
 
-def make_node(root: Path, party: str) -> Node:
-    settings = write_node_config(root / party.lower(), party, {})
+def make_node(root: Path, party: str, database_url: str | None = None) -> Node:
+    settings = write_node_config(root / party.lower(), party, {"database_url": database_url})
     migrate.upgrade(settings.effective_database_url)
     keys.init_keys(settings)
     node = open_node(settings)
