@@ -31,6 +31,7 @@ from borderlink.exchange.transport import HttpsTransport, Transport, TransportEr
 from borderlink.node import Node
 
 log = logging.getLogger("borderlink.exchange.dispatcher")
+RETRYABLE_REFUSALS = ("stream_gap:",)
 OUTBOX = cast(Table, OutboxEnvelope.__table__)
 LINKS = cast(Table, PeerLink.__table__)
 # Statements on the hot path are built once: building them costs more than running them.
@@ -191,6 +192,11 @@ class Dispatcher:
                 problem = "does not match the envelope sent"
             if problem is not None:
                 log.error("receipt for %s from %s %s; ignored", receipt.envelope_id, peer.party, problem)
+                continue
+            if receipt.status == "rejected" and (receipt.reason or "").startswith(RETRYABLE_REFUSALS):
+                # Too far ahead of its stream (batches overtook each other): not final, the earlier
+                # envelopes are on their way, so this one is sent again later.
+                log.info("peer deferred envelope %s: %s", receipt.envelope_id, receipt.reason)
                 continue
             good[receipt.envelope_id] = signed
         self._store_receipts(session, peer.party, good, now)

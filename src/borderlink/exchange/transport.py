@@ -22,7 +22,7 @@ from borderlink.exchange import inbox, keys
 from borderlink.exchange import service as _service  # noqa: F401 - registers the built-in handlers
 from borderlink.exchange.context import bind, node_context
 from borderlink.node import Node
-from borderlink.server import QuietServer
+from borderlink.server import GRACEFUL_SHUTDOWN_SECONDS, QuietServer
 
 log = logging.getLogger("borderlink.exchange.transport")
 
@@ -130,6 +130,7 @@ def federation_listener(node: Node) -> uvicorn.Server | None:
         lifespan="off",
         proxy_headers=False,
         server_header=False,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
         ssl_certfile=str(local.tls_cert_path),
         ssl_keyfile=str(local.tls_key_path),
         ssl_cert_reqs=ssl.CERT_REQUIRED,

@@ -216,3 +216,67 @@ def test_rewriting_the_log_is_detected_by_the_chain_and_by_the_anchor(pair: Pair
         _, _, anchor_problems = anchors.verify_anchors(session)
     assert anchor_problems
     assert "countersigned" in anchor_problems[0].message
+
+
+def test_an_envelope_too_far_ahead_of_its_stream_is_sent_again_later_not_dropped(pair: Pair) -> None:
+    with pair.vn.transaction() as session:
+        testtraffic.send_test(session, 30)
+        # The first 15 are not due yet, so the next 15 overtake them: beyond the window of 10.
+        session.execute(update(OutboxEnvelope).where(OutboxEnvelope.seq <= 15).values(
+            next_attempt_at=pair.vn.clock.now() + dt.timedelta(hours=1)))
+    result = pair.dispatcher().cycle()
+    assert (result.sent, result.receipted) == (15, 0)
+    with pair.vn.transaction() as session:
+        assert service.outbox_status(session) == {"sent": 30, "delivered": 0, "pending": 30, "refused": 0}
+        session.execute(update(OutboxEnvelope).values(next_attempt_at=pair.vn.clock.now() - dt.timedelta(1)))
+    assert pair.drain() == 30
+    with pair.cn.transaction() as session:
+        assert service.received_counts(session, "test.echo") == {"distinct": 30, "duplicates_applied": 0}
+
+
+@pytest.mark.postgres
+def test_several_dispatchers_share_one_database_without_sending_anything_twice(pair: Pair) -> None:
+    """PostgreSQL only: batches are claimed with SKIP LOCKED (SQLite runs one dispatcher per node)."""
+    import dataclasses
+    import threading
+    import time
+
+    from borderlink.exchange.context import bind, node_context
+
+    if pair.vn.engine.dialect.name != "postgresql":
+        pytest.skip("one dispatcher per node on SQLite")
+    bind(pair.vn, dataclasses.replace(node_context(pair.vn).limits, max_batch=15))
+    bind(pair.cn, dataclasses.replace(node_context(pair.cn).limits, stream_window=1000))
+    with pair.vn.transaction() as session:
+        testtraffic.send_test(session, 300)
+    dispatchers = [pair.dispatcher() for _ in range(3)]
+    sent = [0, 0, 0]
+    errors: list[BaseException] = []
+
+    def work(index: int) -> None:
+        try:
+            deadline = time.monotonic() + 90
+            while time.monotonic() < deadline:
+                result = dispatchers[index].cycle()
+                sent[index] += result.receipted
+                if result.sent == 0:
+                    if count(pair.vn, OutboxEnvelope, OutboxEnvelope.status == "pending") == 0:
+                        return
+                    time.sleep(0.05)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    assert sum(sent) == 300
+    with pair.vn.transaction() as session:
+        assert service.outbox_status(session) == {"sent": 300, "delivered": 300, "pending": 0, "refused": 0}
+        # Batches overtake each other: early arrivals are held, then applied when the gap fills.
+        assert set(session.scalars(select(StoredReceipt.status))) <= {"applied", "held"}
+    with pair.cn.transaction() as session:
+        assert service.received_counts(session, "test.echo") == {"distinct": 300, "duplicates_applied": 0}
+    assert count(pair.cn, InboxEnvelope, InboxEnvelope.status == "held") == 0
