@@ -118,8 +118,12 @@ def _stop(node_dir: Path, process: subprocess.Popen[bytes]) -> None:
 
 def run_demo(root: Path, serve: bool = True, base_port: int | None = None) -> int:
     root.mkdir(parents=True, exist_ok=True)
-    specs = demo_nodes(base_port)
-    dirs = [prepare_node_dir(root, spec) for spec in specs]
+    dirs = [prepare_node_dir(root, spec) for spec in demo_nodes(base_port)]
+    # Directories made by an earlier run keep their ports: wait for and print those.
+    specs = tuple(
+        dataclasses.replace(spec, listen_port=settings.listen_port, federation_port=settings.federation_port)
+        for spec, settings in zip(DEMO_NODES, (load_settings(node_dir) for node_dir in dirs), strict=True)
+    )
     for step in PAIR_STEPS:
         step(dirs[0], dirs[1])
     for node_dir in dirs:
