@@ -26,6 +26,10 @@ LISTENER_FACTORIES: list[ListenerFactory] = []
 NODE_SETUPS: list[NodeSetup] = []
 
 
+# Open live streams (server-sent events) never end by themselves; they are cut after this long.
+GRACEFUL_SHUTDOWN_SECONDS = 3
+
+
 class QuietServer(uvicorn.Server):
     """A uvicorn server that leaves signal handling to the node, which runs several of them."""
 
@@ -53,6 +57,7 @@ def web_server(node: Node) -> uvicorn.Server:
         lifespan="on",
         proxy_headers=False,
         server_header=False,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
     )
     return QuietServer(config)
 

@@ -145,7 +145,9 @@ async def event_stream(principal: Principal, include_below: bool = False,
 
 
 @router.get("/deadlines")
-def get_deadlines(session: DbSession, _: Reader) -> dict[str, Any]:
+def get_deadlines(session: DbSession,
+                  _: Annotated[Principal, Depends(require(Permission.DIRECTORY_READ))]) -> dict[str, Any]:
+    """Response deadlines per priority, in seconds."""
     return {p.value: int(d.total_seconds()) for p, d in service.deadlines(session).items()}
 
 

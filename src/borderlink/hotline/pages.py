@@ -83,7 +83,7 @@ def _form(request: Request, session: DbSession, principal: Principal, error: str
 
 
 @router.post("/new")
-async def create_from_form(
+def create_from_form(
     request: Request, session: DbSession, principal: Sender,
     kind: Annotated[str, Form()], subject: Annotated[str, Form()], body: Annotated[str, Form()],
     priority: Annotated[str, Form()], offence_code: Annotated[str, Form()], handling_code: Annotated[str, Form()],
@@ -102,7 +102,7 @@ async def create_from_form(
         references.append({"type": "vehicle", "plate": vehicle_plate.strip()})
     files = []
     if attachment is not None and attachment.filename:
-        content = await attachment.read()
+        content = attachment.file.read()
         files.append(AttachmentIn(filename=attachment.filename, content_type=attachment.content_type or
                                   "application/octet-stream", content_base64=base64.b64encode(content).decode()))
     try:

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from borderlink.audit.service import ACTOR_INFO, Actor
 from borderlink.db import transaction
@@ -119,7 +120,9 @@ def require(permission: Permission) -> Callable[..., Any]:
     """Dependency: an authenticated principal holding `permission` (else 401/redirect, or 403)."""
 
     async def dependency(request: Request, session: DbSession) -> Principal:
-        principal = resolve_principal(request, session)
+        # Database work never runs on the event loop: a wait for SQLite's write lock there would
+        # stall every other request of the node, including the one holding the lock.
+        principal = await run_in_threadpool(resolve_principal, request, session)
         if principal is None:
             if _is_api(request):
                 raise HTTPException(status_code=401, detail="authentication required",
