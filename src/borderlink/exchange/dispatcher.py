@@ -16,9 +16,9 @@ import datetime as dt
 import json
 import logging
 import random
-from typing import Any, cast
+from typing import cast
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from borderlink.exchange import anchors, keys, messagelog
@@ -270,11 +270,6 @@ def _link(session: Session, party: str) -> PeerLink:
     return link
 
 
-def pending_count(session: Session) -> int:
-    return int(session.scalar(select(func.count()).select_from(OutboxEnvelope)
-                              .where(OutboxEnvelope.status == "pending")) or 0)
-
-
 async def run(node: Node, transport: Transport | None = None) -> None:
     """The background task: loop until cancelled."""
     dispatcher = Dispatcher(node, transport)
@@ -314,7 +309,3 @@ def install_on(node: Node) -> None:
     """Run the dispatcher as one of the node's background tasks (a NODE_SETUPS hook)."""
     bind(node)
     node.background_tasks.append(run)
-
-
-def as_dict(result: CycleResult) -> dict[str, Any]:
-    return dataclasses.asdict(result)

@@ -26,7 +26,6 @@ from borderlink.exchange.envelope import (
     Envelope,
     Malformed,
     Receipt,
-    SignedReceipt,
     WireEnvelope,
     envelope_from_fields,
     parse_time,
@@ -414,7 +413,3 @@ def _save_streams(batch: _Batch) -> None:
         if batch.session.connection().execute(_SET_NEXT_SEQ, values).rowcount == 0:
             insert_ignoring_conflicts(batch.session, STREAMS,
                                       {"sender_party": party, "stream": stream, "next_seq": state.next_seq})
-
-
-def signed_receipts_valid(receipts: list[SignedReceipt], public: Any) -> bool:
-    return all(signature_valid(public, receipt.content, receipt.signature) for receipt in receipts)

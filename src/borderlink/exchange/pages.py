@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import Response
 
 from borderlink.directory.permissions import Permission, Principal
-from borderlink.exchange import keys, metrics, service
+from borderlink.exchange import keys, metrics, registry, service
 from borderlink.exchange.context import bind
 from borderlink.node import Node
 from borderlink.web.deps import DbSession, get_node, require
@@ -25,7 +25,8 @@ def exchange_page(
     node = get_node(request)
     data = service.overview(session, node.clock.now())
     peer = keys.load_peer(node.settings)
-    return render(request, "exchange/exchange.html", {"data": data, "peer": peer})
+    return render(request, "exchange/exchange.html",
+                  {"data": data, "peer": peer, "kinds": registry.registered_kinds()})
 
 
 @router.get("/metrics")
