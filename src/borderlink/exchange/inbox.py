@@ -105,9 +105,7 @@ def handle_request(node: Node, raw: bytes) -> dict[str, Any]:
     try:
         items = _parse_request(raw, context, peer, now)
     except RequestRefused as refused:
-        log.warning("refused a federation request from %s: %s (%s)", peer.party, refused.reason, refused.detail)
-        with node.transaction(peer_actor(peer.party)) as session:
-            count_refusal(session, refused.reason, refused.detail, now)
+        record_request_refusal(node, refused)
         raise
     local = keys.load_local(context.settings)
     try:
@@ -116,6 +114,14 @@ def handle_request(node: Node, raw: bytes) -> dict[str, Any]:
         # Rare: a handler refused or failed. The whole attempt was rolled back; doing it again with a
         # savepoint around each handler keeps everything else in the batch.
         return _process_batch(node, items, context, peer, local, now, careful=True)
+
+
+def record_request_refusal(node: Node, refused: RequestRefused) -> None:
+    """Log and count a request refused as a whole; nothing else changes."""
+    peer = keys.require_peer(node.settings)
+    log.warning("refused a federation request from %s: %s (%s)", peer.party, refused.reason, refused.detail)
+    with node.transaction(peer_actor(peer.party)) as session:
+        count_refusal(session, refused.reason, refused.detail, node.clock.now())
 
 
 class _HandlerRaised(Exception):

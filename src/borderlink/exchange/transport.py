@@ -94,8 +94,9 @@ def federation_app(node: Node) -> FastAPI:
     async def receive(request: Request) -> Response:
         declared = request.headers.get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
-            return JSONResponse({"refused": "oversized", "detail": f"request exceeds {limit} bytes"},
-                                status_code=413)
+            refused = inbox.RequestRefused(413, "oversized", f"request of {declared} bytes exceeds {limit}")
+            await run_in_threadpool(inbox.record_request_refusal, node, refused)
+            return JSONResponse({"refused": refused.reason, "detail": refused.detail}, status_code=413)
         raw = await request.body()
         try:
             result = await run_in_threadpool(inbox.handle_request, node, raw)

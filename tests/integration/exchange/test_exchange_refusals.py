@@ -158,3 +158,24 @@ def test_refusals_are_counted_by_reason(pair: Pair) -> None:
     pair.post([pair.signed(echo(pair, recipient_party="VN")), pair.signed(echo(pair, kind="x.y"))])
     pair.post([pair.signed(echo(pair, recipient_party="VN"))])
     assert refusals(pair) == {"wrong_recipient": 2, "unknown_kind": 1}
+
+
+def test_the_federation_endpoint_answers_receipts_and_refuses_oversized_requests(pair: Pair) -> None:
+    import dataclasses
+
+    from fastapi.testclient import TestClient
+
+    from borderlink.exchange.context import bind, node_context
+    from borderlink.exchange.transport import ENVELOPES_PATH, federation_app
+
+    bind(pair.cn, dataclasses.replace(node_context(pair.cn).limits, max_request_bytes=20_000))
+    client = TestClient(federation_app(pair.cn))
+    body = {"sender": "VN", "sent_at": format_time(pair.cn.clock.now()), "envelopes": [pair.signed(echo(pair))]}
+    answer = client.post(ENVELOPES_PATH, content=json.dumps(body))
+    assert answer.status_code == 200
+    assert answer.json()["receipts"][0]["receipt"]["status"] == "applied"
+    big = client.post(ENVELOPES_PATH, content=b" " * 20_001)
+    assert big.status_code == 413
+    assert big.json()["refused"] == "oversized"
+    assert client.post(ENVELOPES_PATH, content=b"[").status_code == 400
+    assert refusals(pair) == {"oversized": 1, "malformed": 1}
