@@ -179,6 +179,7 @@ class WatchlistIndex:
         "_id_rank",
         "_ids",
         "_key_hashes",
+        "_name_group",
         "_nationalities",
         "_nationality",
         "_nationality_codes",
@@ -187,7 +188,9 @@ class WatchlistIndex:
 
     def __init__(self) -> None:
         self._ids: list[str] = []
+        # Distinct encoded name sets; entries point at theirs through `_name_group`.
         self._encoded_names: list[bytes] = []
+        self._name_group: npt.NDArray[np.int32] = np.zeros(0, dtype=np.int32)
         self._documents: dict[int, str] = {}
         self._nationalities: list[str] = [""]
         self._nationality_codes: dict[str, int] = {"": 0}
@@ -207,12 +210,17 @@ class WatchlistIndex:
         genders, nationalities = array("b"), array("h")
         key_hashes, postings = array("q"), array("i")
         nationality_codes: dict[str, int] = {"": 0}
-        shared_encodings: dict[bytes, bytes] = {}
+        groups: dict[bytes, int] = {}
+        name_group = array("i")
         for position, record in enumerate(records):
             prepared = prepare(record)
             index._ids.append(record.id)
             encoded = _NAME_SEPARATOR.join(encode_forms(forms) for forms in prepared.names).encode("utf-8")
-            index._encoded_names.append(shared_encodings.setdefault(encoded, encoded))
+            group = groups.get(encoded)
+            if group is None:
+                group = groups[encoded] = len(index._encoded_names)
+                index._encoded_names.append(encoded)
+            name_group.append(group)
             birth = prepared.birth_date
             years.append(birth.year if birth else 0)
             months.append(birth.month if birth else 0)
@@ -230,6 +238,7 @@ class WatchlistIndex:
                 postings.append(position)
         index._nationalities = list(nationality_codes)
         index._nationality_codes = nationality_codes
+        index._name_group = np.frombuffer(name_group, dtype=np.int32).copy()
         # Rank of each id in sorted order, so that equal scores can be ordered by id in numpy.
         index._id_rank = np.empty(len(index._ids), dtype=np.int32)
         by_id = sorted(range(len(index._ids)), key=index._ids.__getitem__)
@@ -252,7 +261,7 @@ class WatchlistIndex:
         year = int(self._birth_year[position])
         birth = PartialDate(year, int(self._birth_month[position]), int(self._birth_day[position])) if year else None
         nationality = self._nationalities[int(self._nationality[position])] or None
-        names = _decode_names(self._encoded_names[position]) if with_names else ()
+        names = _decode_names(self._encoded_names[int(self._name_group[position])]) if with_names else ()
         return PreparedRecord(
             id=self._ids[position],
             names=names,
@@ -343,17 +352,13 @@ class WatchlistIndex:
         reachable = np.flatnonzero(ceiling >= threshold - _EPSILON)[:MAX_SCORED_CANDIDATES]
         candidates, factor, bonus = candidates[reachable], factor[reachable], bonus[reachable]
         # Common names are shared by many entries, spelt alike: compare each spelling once.
-        by_entry: dict[bytes, NameAgreement] = {}
+        distinct, group_of = np.unique(self._name_group[candidates], return_inverse=True)
         by_forms: dict[str, NameAgreement] = {}
-        agreements: list[NameAgreement] = []
-        for position in candidates.tolist():
-            encoded = self._encoded_names[position]
-            name = by_entry.get(encoded)
-            if name is None:
-                name = _entry_name_agreement(prepared.names, encoded, by_forms)
-                by_entry[encoded] = name
-            agreements.append(name)
-        name_scores = np.fromiter((name.score for name in agreements), dtype=np.float64, count=len(agreements))
+        agreements = [
+            _entry_name_agreement(prepared.names, self._encoded_names[group], by_forms) for group in distinct.tolist()
+        ]
+        group_scores = np.fromiter((name.score for name in agreements), dtype=np.float64, count=len(agreements))
+        name_scores = group_scores[group_of]
         scores = name_scores * factor * (1.0 + bonus)
         if with_document:
             for i, position in enumerate(candidates.tolist()):
@@ -371,9 +376,10 @@ class WatchlistIndex:
         for i in passing.tolist():
             entry = self._entry(int(candidates[i]), with_names=False)
             fields = assess_fields(prepared, entry)
-            score = combine(agreements[i].score, fields)
+            name = agreements[int(group_of[i])]
+            score = combine(name.score, fields)
             if score >= threshold:
-                found.append((score, entry.id, agreements[i], fields, entry))
+                found.append((score, entry.id, name, fields, entry))
         found.sort(key=lambda item: (-item[0], item[1]))
         return [
             Match(id=entry_id, score=score, explanation=explain(name, fields, prepared, entry))
