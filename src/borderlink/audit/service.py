@@ -17,12 +17,13 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from sqlalchemy import event, insert, inspect, select, update
-from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy.orm import Session, SessionTransaction, UOWTransaction
 
 from borderlink.audit.models import AuditEntry, AuditHead
 from borderlink.clock import utc_now
 
 GENESIS = "0" * 64
+_HEAD_CACHE = "audit_head_in_transaction"
 AUDIT_KEY_INFO = "audit_key"
 ACTOR_INFO = "actor"
 CLOCK_INFO = "clock"
@@ -100,8 +101,13 @@ def append(session: Session, records: Iterable[dict[str, Any]]) -> int:
     actor = session.info.get(ACTOR_INFO, SYSTEM)
     clock = session.info.get(CLOCK_INFO)
     now = clock.now() if clock is not None else utc_now()
-    head = _lock_head(session)
-    seq, prev = head.last_seq, head.last_hash
+    cached = session.info.get(_HEAD_CACHE)
+    if cached is None:
+        head = _lock_head(session)
+        seq, prev = head.last_seq, head.last_hash
+    else:
+        # This transaction holds the chain's lock already; the tip is what it last wrote.
+        seq, prev = cached
     rows = []
     for record in pending:
         seq += 1
@@ -124,7 +130,15 @@ def append(session: Session, records: Iterable[dict[str, Any]]) -> int:
     connection = session.connection()
     connection.execute(insert(AuditEntry), rows)
     connection.execute(update(AuditHead).where(AuditHead.id == 1).values(last_seq=seq, last_hash=prev))
+    session.info[_HEAD_CACHE] = (seq, prev)
     return len(rows)
+
+
+def _forget_head(session: Session, transaction: SessionTransaction) -> None:
+    # The end of the transaction or of a savepoint (which may have rolled entries back) means the
+    # tip must be read afresh; the internal sub-transaction of each flush does not.
+    if transaction.nested or transaction.parent is None:
+        session.info.pop(_HEAD_CACHE, None)
 
 
 def record_read(session: Session, object_type: str, object_id: str, detail: str | None = None) -> None:
@@ -200,6 +214,8 @@ def install_audit_hook() -> None:
     """Audit every ORM write made through any Session. Idempotent."""
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "after_flush", _after_flush)
+    if not event.contains(Session, "after_transaction_end", _forget_head):
+        event.listen(Session, "after_transaction_end", _forget_head)
 
 
 def verify(session: Session, key: bytes) -> tuple[int, list[ChainProblem]]:
