@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from borderlink.directory import service as directory
-from borderlink.directory.models import ApiToken, Role, User, WebSession
+from borderlink.directory.models import ApiToken, Role, Tier, User, WebSession
 from borderlink.directory.permissions import Permission, Principal
 from borderlink.errors import AuthenticationFailed, Conflict, Forbidden, InvalidInput, NotFound
 
@@ -47,11 +47,19 @@ def principal_for(
         unit_code=user.unit.code,
         unit_tier=user.unit.tier,
         party=user.unit.party_code,
-        scope_unit_ids=directory.descendant_ids(session, user.unit_id),
+        scope_unit_ids=_scope_of(session, user),
         language=user.language or "",
         timezone=user.timezone or default_timezone,
         via_token=via_token,
     )
+
+
+def _scope_of(session: Session, user: User) -> frozenset[str]:
+    """The units a user acts for: their unit and those below it. A node administrator at the
+    central tier administers the whole node, including the other central units."""
+    if user.role == Role.ADMIN and user.unit.tier == Tier.CENTRAL:
+        return frozenset(u.id for u in directory.list_units(session, user.unit.party_code))
+    return directory.descendant_ids(session, user.unit_id)
 
 
 def create_user(

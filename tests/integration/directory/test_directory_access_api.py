@@ -269,3 +269,16 @@ def test_disabled_user_loses_tokens_and_login(
     assert app_client.get("/api/v1/me", headers=officer).status_code == 401
     with pytest.raises(AssertionError):
         login("mongcai.officer", PASSWORD)
+
+
+def test_the_central_node_admin_administers_every_unit_of_the_node(
+    personas: dict[str, Persona], bearer: Callable[[str], dict[str, str]], app_client: TestClient
+) -> None:
+    created = app_client.post("/api/v1/users", headers=bearer("node.admin"), json={
+        "username": "mps.liaison", "password": "long-enough-password", "unit_code": "VN-MPS", "role": "officer",
+    })
+    assert created.status_code == 201, created.text
+    listed = app_client.get("/api/v1/users", headers=bearer("node.admin")).json()
+    assert "mps.liaison" in {u["username"] for u in listed}
+    provincial = app_client.get(f"/api/v1/users/{created.json()['id']}", headers=bearer("qn.admin"))
+    assert provincial.status_code == 404
