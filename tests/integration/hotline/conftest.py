@@ -4,6 +4,7 @@ real signed envelopes through the exchange's in-process transport."""
 from __future__ import annotations
 
 import dataclasses
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -51,23 +52,29 @@ def template_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def postgres_node_databases() -> dict[str, str]:
-    """A migrated PostgreSQL database per party, made once; tests empty them instead of migrating."""
+def postgres_node_databases() -> Iterator[dict[str, str]]:
+    """A migrated PostgreSQL database per party, made once; tests empty them instead of migrating.
+    Names carry the process id, so two test runs on one server never drop each other's."""
     base = postgres_url()
     if base is None:
         pytest.skip("PostgreSQL tests are off (set BORDERLINK_TEST_DATABASE_URL)")
     urls = {}
+    names = []
     admin = make_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         for party in ("vn", "cn"):
-            name = f"borderlink_hotline_{party}"
+            name = f"borderlink_hotline_{party}_{os.getpid()}"
+            names.append(name)
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             conn.execute(text(f'CREATE DATABASE "{name}"'))
             url = make_url(normalise_url(base)).set(database=name).render_as_string(hide_password=False)
             migrate.upgrade(url)
             urls[party.upper()] = url
+    yield urls
+    with admin.connect() as conn:
+        for name in names:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
-    return urls
 
 
 def _empty(url: str) -> None:
