@@ -307,5 +307,8 @@ async def _wait(event: asyncio.Event, timeout: float) -> None:
 
 def install_on(node: Node) -> None:
     """Run the dispatcher as one of the node's background tasks (a NODE_SETUPS hook)."""
+    from borderlink.exchange import checkpoint
+
     bind(node)
     node.background_tasks.append(run)
+    checkpoint.install_on(node)
