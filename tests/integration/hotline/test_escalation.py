@@ -79,3 +79,23 @@ def test_deadlines_are_set_by_the_node_admin(pair: Pair, clients: dict[str, Test
     assert saved.json()["normal"] == 3 * 86400
     created = send(pair, clients)
     assert dt.datetime.fromisoformat(str(created["deadline_at"])) == pair.clock.now() + dt.timedelta(seconds=120)
+
+
+def test_escalations_made_while_the_peer_was_offline_arrive_in_order(
+    pair: Pair, clients: dict[str, TestClient]
+) -> None:
+    created = send(pair, clients)
+    # The CN node is offline from here on: nothing is pumped while two escalations happen.
+    pair.clock.advance(dt.timedelta(minutes=61))
+    assert escalate(pair) == 1
+    pair.clock.advance(dt.timedelta(minutes=61))
+    assert escalate(pair) == 1
+    assert created["id"] not in inbox_ids(pair, clients, "CN", "nia.analyst")
+    pair.pump()
+    cn_view = clients["CN"].get(f"/api/v1/hotline/requests/{created['id']}",
+                                headers=token_headers(pair, "CN", "nia.analyst")).json()
+    assert cn_view["escalation_level"] == 2
+    # In time order: the escalations happened on the VN side before the CN node came back.
+    assert [e["kind"] for e in cn_view["timeline"]] == ["sent", "escalated", "escalated", "delivered"]
+    assert created["id"] in inbox_ids(pair, clients, "CN", "gx.commander")
+    assert created["id"] in inbox_ids(pair, clients, "CN", "nia.analyst")
