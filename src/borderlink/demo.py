@@ -129,9 +129,13 @@ def run_demo(root: Path, serve: bool = True, base_port: int | None = None) -> in
     for node_dir in dirs:
         for seed in SEED_STEPS:
             seed(node_dir)
-    print(f"demo nodes ready in {root}")
+    print(f"demo nodes ready in {root}", flush=True)
     if not serve:
         return 0
+    # Ctrl-C and SIGTERM both stop the two nodes cleanly, even where the shell started this
+    # process with interrupts ignored (as it does for background jobs).
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, _interrupt)
     processes: list[subprocess.Popen[bytes]] = []
     try:
         for node_dir in dirs:
@@ -154,11 +158,15 @@ def run_demo(root: Path, serve: bool = True, base_port: int | None = None) -> in
                           f"'borderlink serve --node-dir {root / spec.folder}'", file=sys.stderr)
                     process.reported = True  # type: ignore[attr-defined]
     except KeyboardInterrupt:
-        print("\nstopping both nodes ...")
+        print("\nstopping both nodes ...", flush=True)
         return 0
     finally:
         for node_dir, process in zip(dirs, processes, strict=False):
             _stop(node_dir, process)
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _print_banner(root: Path, specs: tuple[DemoNode, ...] = DEMO_NODES) -> None:
