@@ -13,6 +13,7 @@ Usage: python -m bench.exchange.run [--count N] [--seconds S]
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 import sys
@@ -21,7 +22,8 @@ import time
 from pathlib import Path
 
 from sqlalchemy import select
-from tests.e2e.exchange_nodes import NodeProcess, enqueue_echoes, make_pair, wait_for
+from tests.e2e.exchange_nodes import enqueue_echoes, opened, outbox_status, received_counts
+from tests.e2e.nodes import NodeProcess, create_pair, poll
 
 from borderlink.exchange import testtraffic
 from borderlink.exchange.models import OutboxEnvelope, StoredReceipt
@@ -36,53 +38,51 @@ def _verdict(ok: bool) -> str:
 
 def _receipt_times(node_process: NodeProcess) -> list[tuple[float, float]]:
     """(created, receipt stored) per delivered test envelope, as Unix seconds."""
-    node = node_process.open()
-    try:
-        with node.transaction() as session:
-            rows = session.execute(
-                select(OutboxEnvelope.created_at, StoredReceipt.stored_at)
-                .join(StoredReceipt, StoredReceipt.envelope_id == OutboxEnvelope.id)
-                .where(OutboxEnvelope.kind == testtraffic.ECHO_KIND)
-            ).all()
-    finally:
-        node.engine.dispose()
+    with opened(node_process) as node, node.transaction() as session:
+        rows = session.execute(
+            select(OutboxEnvelope.created_at, StoredReceipt.stored_at)
+            .join(StoredReceipt, StoredReceipt.envelope_id == OutboxEnvelope.id)
+            .where(OutboxEnvelope.kind == testtraffic.ECHO_KIND)
+        ).all()
     return [(created.timestamp(), stored.timestamp()) for created, stored in rows]
 
 
 def measure_throughput(root: Path, count: int) -> float:
-    vn, cn = make_pair(root / "throughput")
+    pair = create_pair(root / "throughput", demo=False)
+    vn, cn = pair.nodes
     try:
-        cn.start()
+        cn.start(wait=True)
         started = time.perf_counter()
         enqueue_echoes(vn, count, chunk=2000)
         enqueue_seconds = time.perf_counter() - started
         print(f"  queued {count} signed envelopes in {enqueue_seconds:.1f} s "
               f"({count / enqueue_seconds:,.0f}/s, sign + outbox + message log)")
-        vn.start()
-        if not wait_for(lambda: vn.status()["delivered"] >= count, timeout=600, interval=0.5):
-            print(f"  not all delivered: {vn.status()}")
+        vn.start(wait=True)
+        try:
+            poll(lambda: outbox_status(vn)["delivered"] >= count, 600, interval=0.5, message="delivery")
+        except AssertionError:
+            print(f"  not all delivered: {outbox_status(vn)}")
             return 0.0
         stored = sorted(stored for _, stored in _receipt_times(vn))
         span = stored[-1] - stored[0]
         first_batch = sum(1 for moment in stored if moment == stored[0])
         rate = (count - first_batch) / span if span > 0 else float("inf")
-        received = cn.received()
+        received = received_counts(cn)
         assert received == {"distinct": count, "duplicates_applied": 0}, received
         return rate
     finally:
-        vn.stop()
-        cn.stop()
+        pair.stop()
 
 
 def measure_latency(root: Path, seconds: float, rate: float = 100.0) -> list[float]:
-    vn, cn = make_pair(root / "latency")
+    pair = create_pair(root / "latency", demo=False)
+    vn, cn = pair.nodes
     try:
-        cn.start()
-        vn.start()
-        node = vn.open()
+        cn.start(wait=True)
+        vn.start(wait=True)
         total = int(seconds * rate)
         interval = 1.0 / rate
-        try:
+        with opened(vn) as node:
             next_at = time.perf_counter()
             for _ in range(total):
                 with node.transaction() as session:
@@ -91,13 +91,11 @@ def measure_latency(root: Path, seconds: float, rate: float = 100.0) -> list[flo
                 pause = next_at - time.perf_counter()
                 if pause > 0:
                     time.sleep(pause)
-        finally:
-            node.engine.dispose()
-        wait_for(lambda: vn.status()["delivered"] >= total, timeout=120, interval=0.5)
+        with contextlib.suppress(AssertionError):  # the latencies of what did arrive still count
+            poll(lambda: outbox_status(vn)["delivered"] >= total, 120, interval=0.5, message="delivery")
         return sorted((stored - created) * 1000.0 for created, stored in _receipt_times(vn))
     finally:
-        vn.stop()
-        cn.stop()
+        pair.stop()
 
 
 def percentile(values: list[float], fraction: float) -> float:

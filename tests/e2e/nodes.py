@@ -1,10 +1,12 @@
 """Two real national nodes on loopback for end-to-end tests and benchmarks.
 
+`NodeProcess` starts, waits for, stops and kills one `python -m borderlink serve` process.
 `create_pair(root)` sets up `root/vn` and `root/cn` the way `borderlink demo` does (migrated
 database, reference directory, demo accounts, keys, each trusting the other) but on free ports,
-and makes an API token for every demo account. `running_pair(root)` also starts both
-`python -m borderlink serve` processes and stops them when the block ends, whatever happened.
-`SseReader` follows a server-sent event stream in a thread and timestamps each event.
+and makes an API token for every demo account; `create_pair(root, demo=False)` sets up bare nodes
+instead (configuration, migrated database, keys and peering only). `running_pair(root)` also
+starts both demo nodes and stops them when the block ends, whatever happened. `SseReader` follows
+a server-sent event stream in a thread and timestamps each event; `poll` waits for a condition.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import httpx
 
 PARTIES = ("VN", "CN")
 PairFactory = Callable[..., "NodePair"]  # the e2e `node_pair_factory` fixture
-START_TIMEOUT = 90.0  # a cold interpreter on a busy machine takes a while to import everything
+START_TIMEOUT = 120.0  # a cold interpreter on a loaded two-core machine takes a while to start
 
 
 def free_port() -> int:
@@ -89,7 +91,7 @@ class NodeProcess:
     node_dir: Path
     listen_port: int
     federation_port: int
-    tokens: dict[str, str]
+    tokens: dict[str, str] = dataclasses.field(default_factory=dict)
     env: dict[str, str] = dataclasses.field(default_factory=dict)
     process: subprocess.Popen[bytes] | None = None
     starts: int = 0
@@ -112,7 +114,8 @@ class NodeProcess:
         return httpx.Client(base_url=self.url, headers=self.headers(username), timeout=timeout,
                             limits=httpx.Limits(keepalive_expiry=2.0))
 
-    def start(self) -> None:
+    def start(self, *, wait: bool = False) -> None:
+        """Start the process; with `wait`, also wait until it is ready (see `wait_ready`)."""
         if self.running:
             raise RuntimeError(f"the {self.party} node is already running")
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONFAULTHANDLER": "1", **self.env}
@@ -125,6 +128,8 @@ class NodeProcess:
                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
                 start_new_session=True,
             )
+        if wait:
+            self.wait_ready()
 
     @property
     def running(self) -> bool:
@@ -201,25 +206,38 @@ class NodePair:
             node.stop()
 
 
-def create_pair(root: Path, env: Mapping[str, str] | None = None) -> NodePair:
-    """Set up the two demo nodes under `root` on free ports (see the module docstring)."""
+def _demo_node_dir(root: Path, party: str, listen_port: int, federation_port: int) -> Path:
     from borderlink.demo import DemoNode, prepare_node_dir
+
+    return prepare_node_dir(root, DemoNode(party, party.lower(), listen_port, federation_port))
+
+
+def _bare_node_dir(root: Path, party: str, listen_port: int, federation_port: int) -> Path:
+    from borderlink import migrate
+    from borderlink.config import write_node_config
+
+    settings = write_node_config(root / party.lower(), party,
+                                 {"listen_port": listen_port, "federation_port": federation_port})
+    migrate.upgrade(settings.effective_database_url)
+    return settings.node_dir
+
+
+def create_pair(root: Path, env: Mapping[str, str] | None = None, *, demo: bool = True) -> NodePair:
+    """Set up the two nodes under `root` on free ports, keyed and trusting each other (not yet
+    running): the demo nodes with their API tokens, or with `demo=False` bare nodes without
+    reference data or accounts. `env` is added to each node's environment when it starts."""
     from borderlink.exchange.setup import peer_each_other
 
-    made: dict[str, NodeProcess] = {}
+    prepare = _demo_node_dir if demo else _bare_node_dir
+    ports = {party: (free_port(), free_port()) for party in PARTIES}
     with _cheap_password_hashing():
-        dirs = {}
-        specs = {}
-        for party in PARTIES:
-            specs[party] = DemoNode(party, party.lower(), free_port(), free_port())
-            dirs[party] = prepare_node_dir(root, specs[party])
+        dirs = {party: prepare(root, party, *ports[party]) for party in PARTIES}
         # Each node's exported identity carries its federation URL, so peering comes after the
         # ports are chosen.
         peer_each_other(dirs["VN"], dirs["CN"])
-    for party in PARTIES:
-        spec = specs[party]
-        made[party] = NodeProcess(party, dirs[party], spec.listen_port, spec.federation_port,
-                                  _tokens(dirs[party]), dict(env or {}))
+    made = {party: NodeProcess(party, dirs[party], *ports[party], _tokens(dirs[party]) if demo else {},
+                               dict(env or {}))
+            for party in PARTIES}
     return NodePair(made["VN"], made["CN"])
 
 
