@@ -28,8 +28,10 @@ Answerer = Annotated[Principal, Depends(require(Permission.HOTLINE_ANSWER))]
 Supervisor = Annotated[Principal, Depends(require(Permission.HOTLINE_SUPERVISE))]
 
 
-def _filters(status: str | None, priority: str | None, overdue: str | None, offence: str | None,
-             counterpart: str | None, q: str | None, below: str | None) -> InboxFilter:
+def page_filters(status: str | None = None, priority: str | None = None, overdue: str | None = None,
+                 offence: str | None = None, counterpart: str | None = None, q: str | None = None,
+                 below: str | None = None) -> InboxFilter:
+    """The inbox filters from the page's query string; unknown values are ignored."""
     return InboxFilter(
         status=status if status in {s.value for s in Status} else None,
         priority=priority if priority in {p.value for p in Priority} else None,
@@ -38,33 +40,29 @@ def _filters(status: str | None, priority: str | None, overdue: str | None, offe
     )
 
 
+PageFilters = Annotated[InboxFilter, Depends(page_filters)]
+
+
 def _inbox_context(
     request: Request, session: DbSession, principal: Principal, filters: InboxFilter
 ) -> dict[str, object]:
     now = get_node(request).clock.now()
+    pairs = directory.counterpart_map(session)
+    codes = {u.id: u.code for u in directory.list_units(session)}
     return {"inbox": inbox(session, principal, filters, now), "filters": filters,
             "offences": allowed_offences(), "statuses": [s.value for s in Status],
             "priorities": [p.value for p in Priority],
-            "counterparts": sorted({c.code for u in principal.scope_unit_ids
-                                    for c in directory.counterparts_of(session, u)})}
+            "counterparts": sorted({codes[c] for u in principal.scope_unit_ids for c in pairs.get(u, [])})}
 
 
 @router.get("")
-def inbox_page(request: Request, session: DbSession, principal: Reader,
-               status: str | None = None, priority: str | None = None, overdue: str | None = None,
-               offence: str | None = None, counterpart: str | None = None, q: str | None = None,
-               below: str | None = None) -> Response:
-    filters = _filters(status, priority, overdue, offence, counterpart, q, below)
+def inbox_page(request: Request, session: DbSession, principal: Reader, filters: PageFilters) -> Response:
     return render(request, "hotline/inbox.html", _inbox_context(request, session, principal, filters))
 
 
 @router.get("/inbox-list")
-def inbox_list(request: Request, session: DbSession, principal: Reader,
-               status: str | None = None, priority: str | None = None, overdue: str | None = None,
-               offence: str | None = None, counterpart: str | None = None, q: str | None = None,
-               below: str | None = None) -> Response:
+def inbox_list(request: Request, session: DbSession, principal: Reader, filters: PageFilters) -> Response:
     """The inbox table alone, re-fetched by the page when the live stream says something changed."""
-    filters = _filters(status, priority, overdue, offence, counterpart, q, below)
     return render(request, "hotline/inbox_list.html", _inbox_context(request, session, principal, filters))
 
 
