@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 import gc
+import math
 import multiprocessing
 import threading
 import weakref
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
-from functools import lru_cache
 from multiprocessing.pool import Pool
 
 import numpy as np
 import numpy.typing as npt
 
+from borderlink.matching.columns import TextColumn, TextColumnBuilder
 from borderlink.matching.dates import PartialDate
+from borderlink.matching.keys import KeyTable, entry_keys, query_keys
 from borderlink.matching.models import Match, PersonRecord
-from borderlink.matching.readings import han_viet_to_pinyin, pinyin_to_han_viet
-from borderlink.matching.render import NameForms, han_viet_key
+from borderlink.matching.render import NameForms
 from borderlink.matching.scoring import (
     BIRTH_DATE_CLOSE,
     BIRTH_DATE_COMPATIBLE_BONUS,
@@ -47,10 +48,8 @@ MAX_SCORED_CANDIDATES = 2000
 STORED_READINGS = 4
 # Batches smaller than this are screened in the calling process.
 SMALL_BATCH = 16
-# Projected readings of a Latin name into the other reading system, most probable first: the
-# watchlist files a few, a query looks up more.
-ENTRY_PROJECTIONS = 8
-QUERY_PROJECTIONS = 64
+# Queries a worker takes at a time: small enough that the workers finish a batch together.
+MAX_CHUNK = 48
 _EPSILON = 1e-9
 # Scores are rounded to 4 decimals: entries this close to the last place may swap with it.
 _TIE_MARGIN = 2e-4
@@ -60,56 +59,16 @@ _GENDER_NAMES = {1: "M", 2: "F"}
 _FIELD_SEPARATOR = "\x1f"
 _NAME_SEPARATOR = "\x1e"
 _CONTROL = dict.fromkeys(range(32), " ")
-
-
-def _sorted_key(prefix: str, syllables: Iterable[str]) -> str:
-    # Sorting the syllables makes the key blind to family-first / given-first order.
-    return prefix + " ".join(sorted(syllables))
-
-
-def direct_keys(forms: NameForms) -> list[str]:
-    keys = [_sorted_key("p", sequence) for sequence in forms.pinyin]
-    keys.extend(_sorted_key("v", map(han_viet_key, sequence)) for sequence in forms.han_viet)
-    if not keys and forms.latin:
-        keys.append(_sorted_key("l", forms.latin))
-    return keys
-
-
-def projected_keys(forms: NameForms, limit: int) -> list[str]:
-    """Keys of the likeliest readings in the other system of a name written without characters.
-
-    Both the watchlist and the query side project, so a Pinyin ↔ Hán-Việt pair is found when
-    either side's guesses include the other's spelling.
-    """
-    if forms.from_characters:
-        return []
-    keys: list[str] = []
-    for sequence in forms.pinyin[:2]:
-        keys.extend(_projected_han_viet_keys(sequence, limit))
-    for sequence in forms.han_viet[:2]:
-        folded = tuple(han_viet_key(syllable) for syllable in sequence)
-        keys.extend(_sorted_key("p", projected) for projected in han_viet_to_pinyin(folded, limit))
-    return keys
-
-
-@lru_cache(maxsize=20_000)
-def _projected_han_viet_keys(sequence: tuple[str, ...], limit: int) -> tuple[str, ...]:
-    projections = pinyin_to_han_viet(sequence, limit)
-    return tuple(_sorted_key("v", map(han_viet_key, projected)) for projected in projections)
-
-
-def entry_keys(forms: NameForms) -> set[str]:
-    """Blocking keys under which a watchlist name is filed."""
-    return set(direct_keys(forms)) | set(projected_keys(forms, ENTRY_PROJECTIONS))
-
-
-def query_keys(forms: NameForms) -> list[str]:
-    """Keys to look up for a query, direct renderings first, then cross-script projections."""
-    keys = direct_keys(forms)
-    if forms.latin:
-        keys.append(_sorted_key("l", forms.latin))
-    keys.extend(projected_keys(forms, QUERY_PROJECTIONS))
-    return list(dict.fromkeys(keys))
+# The fields a query's candidates are filtered and ranked by, packed so that one cache line
+# read per candidate brings them all.
+ENTRY_FIELDS = np.dtype(
+    {
+        "names": ["year", "nationality", "month", "day", "gender", "name_group", "id_rank"],
+        "formats": ["<i2", "<i2", "i1", "i1", "i1", "<i4", "<i4"],
+        "offsets": [0, 2, 4, 5, 6, 8, 12],
+        "itemsize": 16,
+    }
+)
 
 
 def encode_forms(forms: NameForms) -> str:
@@ -159,10 +118,29 @@ def _entry_name_agreement(
     return best
 
 
-def _decode_names(encoded: bytes) -> tuple[NameForms, ...]:
-    # Stored as UTF-8: Vietnamese and Han names would otherwise take 2-4 bytes per character.
-    text = encoded.decode("utf-8")
-    return tuple(decode_forms(part) for part in text.split(_NAME_SEPARATOR)) if text else ()
+def _date_outcomes(birth: PartialDate, fields: npt.NDArray[np.void]) -> npt.NDArray[np.int8]:
+    """`compare_dates` of the query's birth date against many entries at once."""
+    years = fields["year"].astype(np.int32)
+    months = fields["month"].astype(np.int32)
+    days = fields["day"].astype(np.int32)
+    months_fit = (months == 0) | (birth.month == 0) | (months == birth.month)
+    days_fit = (days == 0) | (birth.day == 0) | (days == birth.day)
+    year_slip = (np.abs(years - birth.year) == 1) & months_fit & days_fit
+    swapped = (
+        (years == birth.year)
+        & (days != 0)
+        & (birth.day != 0)
+        & (birth.day != birth.month)
+        & (months == birth.day)
+        & (days == birth.month)
+    )
+    same_parts = (months == birth.month) & (days == birth.day)
+    outcome = np.full(len(fields), _COMPATIBLE, dtype=np.int8)
+    outcome[same_parts] = _SAME
+    outcome[~(months_fit & days_fit) | (years != birth.year)] = _CONFLICT
+    outcome[year_slip | swapped] = _CLOSE
+    outcome[years == 0] = _MISSING
+    return outcome
 
 
 class WatchlistIndex:
@@ -170,42 +148,30 @@ class WatchlistIndex:
 
     __slots__ = (
         "__weakref__",
-        "_birth_day",
-        "_birth_month",
-        "_birth_year",
         "_documents",
-        "_encoded_names",
-        "_gender",
-        "_id_rank",
+        "_entries",
         "_ids",
-        "_key_hashes",
-        "_name_group",
+        "_keys",
+        "_names",
         "_nationalities",
-        "_nationality",
         "_nationality_codes",
-        "_postings",
     )
 
     def __init__(self) -> None:
-        self._ids: list[str] = []
-        # Distinct encoded name sets; entries point at theirs through `_name_group`.
-        self._encoded_names: list[bytes] = []
-        self._name_group: npt.NDArray[np.int32] = np.zeros(0, dtype=np.int32)
+        self._ids = TextColumn()
+        # Distinct encoded name sets; entries point at theirs through their `name_group`.
+        self._names = TextColumn()
+        self._entries: npt.NDArray[np.void] = np.zeros(0, dtype=ENTRY_FIELDS)
         self._documents: dict[int, str] = {}
         self._nationalities: list[str] = [""]
         self._nationality_codes: dict[str, int] = {"": 0}
-        self._id_rank: npt.NDArray[np.int32] = np.zeros(0, dtype=np.int32)
-        self._birth_year: npt.NDArray[np.int16] = np.zeros(0, dtype=np.int16)
-        self._birth_month: npt.NDArray[np.int8] = np.zeros(0, dtype=np.int8)
-        self._birth_day: npt.NDArray[np.int8] = np.zeros(0, dtype=np.int8)
-        self._gender: npt.NDArray[np.int8] = np.zeros(0, dtype=np.int8)
-        self._nationality: npt.NDArray[np.int16] = np.zeros(0, dtype=np.int16)
-        self._key_hashes: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
-        self._postings: npt.NDArray[np.int32] = np.zeros(0, dtype=np.int32)
+        self._keys = KeyTable.build(array("q"), array("i"))
 
     @classmethod
     def build(cls, records: Iterable[PersonRecord]) -> WatchlistIndex:
         index = cls()
+        ids: list[str] = []
+        names = TextColumnBuilder()
         years, months, days = array("h"), array("b"), array("b")
         genders, nationalities = array("b"), array("h")
         key_hashes, postings = array("q"), array("i")
@@ -214,12 +180,11 @@ class WatchlistIndex:
         name_group = array("i")
         for position, record in enumerate(records):
             prepared = prepare(record)
-            index._ids.append(record.id)
+            ids.append(record.id)
             encoded = _NAME_SEPARATOR.join(encode_forms(forms) for forms in prepared.names).encode("utf-8")
             group = groups.get(encoded)
             if group is None:
-                group = groups[encoded] = len(index._encoded_names)
-                index._encoded_names.append(encoded)
+                group = groups[encoded] = names.append(encoded)
             name_group.append(group)
             birth = prepared.birth_date
             years.append(birth.year if birth else 0)
@@ -236,38 +201,47 @@ class WatchlistIndex:
             for key in keys:
                 key_hashes.append(hash(key))
                 postings.append(position)
+        del groups
         index._nationalities = list(nationality_codes)
         index._nationality_codes = nationality_codes
-        index._name_group = np.frombuffer(name_group, dtype=np.int32).copy()
-        # Rank of each id in sorted order, so that equal scores can be ordered by id in numpy.
-        index._id_rank = np.empty(len(index._ids), dtype=np.int32)
-        by_id = sorted(range(len(index._ids)), key=index._ids.__getitem__)
-        index._id_rank[np.array(by_id, dtype=np.int64)] = np.arange(len(by_id), dtype=np.int32)
-        index._birth_year = np.frombuffer(years, dtype=np.int16).copy()
-        index._birth_month = np.frombuffer(months, dtype=np.int8).copy()
-        index._birth_day = np.frombuffer(days, dtype=np.int8).copy()
-        index._gender = np.frombuffer(genders, dtype=np.int8).copy()
-        index._nationality = np.frombuffer(nationalities, dtype=np.int16).copy()
-        hashes = np.frombuffer(key_hashes, dtype=np.int64)
-        order = np.argsort(hashes, kind="stable")
-        index._key_hashes = hashes[order]
-        index._postings = np.frombuffer(postings, dtype=np.int32)[order]
+        entries = np.zeros(len(ids), dtype=ENTRY_FIELDS)
+        if ids:
+            entries["year"] = np.frombuffer(years, dtype=np.int16)
+            entries["month"] = np.frombuffer(months, dtype=np.int8)
+            entries["day"] = np.frombuffer(days, dtype=np.int8)
+            entries["gender"] = np.frombuffer(genders, dtype=np.int8)
+            entries["nationality"] = np.frombuffer(nationalities, dtype=np.int16)
+            entries["name_group"] = np.frombuffer(name_group, dtype=np.int32)
+            # Rank of each id in sorted order, so that equal scores can be ordered by id in numpy.
+            by_id = np.array(sorted(range(len(ids)), key=ids.__getitem__), dtype=np.int64)
+            entries["id_rank"][by_id] = np.arange(len(ids), dtype=np.int32)
+        index._entries = entries
+        id_column = TextColumnBuilder()
+        for entry_id in ids:
+            id_column.append(entry_id)
+        index._ids = id_column.finish()
+        index._names = names.finish()
+        index._keys = KeyTable.build(key_hashes, postings)
         return index
 
     def __len__(self) -> int:
         return len(self._ids)
 
-    def _entry(self, position: int, with_names: bool = True) -> PreparedRecord:
-        year = int(self._birth_year[position])
-        birth = PartialDate(year, int(self._birth_month[position]), int(self._birth_day[position])) if year else None
-        nationality = self._nationalities[int(self._nationality[position])] or None
-        names = _decode_names(self._encoded_names[int(self._name_group[position])]) if with_names else ()
+    @property
+    def nbytes(self) -> int:
+        """Bytes held in the index's arrays and buffers (documents and code lists aside)."""
+        return self._ids.nbytes + self._names.nbytes + int(self._entries.nbytes) + self._keys.nbytes
+
+    def _entry(self, position: int) -> PreparedRecord:
+        fields = self._entries[position]
+        year = int(fields["year"])
+        birth = PartialDate(year, int(fields["month"]), int(fields["day"])) if year else None
         return PreparedRecord(
-            id=self._ids[position],
-            names=names,
+            id=self._ids.text(position),
+            names=(),
             birth_date=birth,
-            gender=_GENDER_NAMES.get(int(self._gender[position])),
-            nationality=nationality,
+            gender=_GENDER_NAMES.get(int(fields["gender"])),
+            nationality=self._nationalities[int(fields["nationality"])] or None,
             document_number=self._documents.get(position),
         )
 
@@ -276,66 +250,33 @@ class WatchlistIndex:
         for forms in query.names:
             keys.extend(query_keys(forms))
         keys = list(dict.fromkeys(keys))
-        if not keys or len(self._key_hashes) == 0:
-            return np.zeros(0, dtype=np.int32)
         wanted = np.fromiter((hash(key) for key in keys), dtype=np.int64, count=len(keys))
-        starts = np.searchsorted(self._key_hashes, wanted, side="left")
-        ends = np.searchsorted(self._key_hashes, wanted, side="right")
-        slices = [self._postings[s:e] for s, e in zip(starts, ends, strict=True) if e > s]
-        if not slices:
-            return np.zeros(0, dtype=np.int32)
-        found = np.concatenate(slices)
-        # Keep the order in which keys found them (direct renderings first), without repeats.
-        _, first = np.unique(found, return_index=True)
-        return found[np.sort(first)]
+        # Keys come best first (direct renderings, then projections), and so do the positions.
+        return self._keys.lookup(wanted)
 
     def _field_weights(
-        self, query: PreparedRecord, candidates: npt.NDArray[np.int32]
+        self, query: PreparedRecord, fields: npt.NDArray[np.void]
     ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
         """Field multipliers and bonuses of many candidates at once, as `assess_fields` gives them."""
-        factor = np.ones(len(candidates), dtype=np.float64)
-        bonus = np.zeros(len(candidates), dtype=np.float64)
+        factor = np.ones(len(fields), dtype=np.float64)
+        bonus = np.zeros(len(fields), dtype=np.float64)
         if query.birth_date is not None:
-            outcome = self._date_outcomes(query.birth_date, candidates)
+            outcome = _date_outcomes(query.birth_date, fields)
             factor[outcome == _CONFLICT] *= BIRTH_DATE_CONFLICT
             factor[outcome == _CLOSE] *= BIRTH_DATE_CLOSE
             bonus[outcome == _SAME] += BIRTH_DATE_SAME_BONUS
             bonus[outcome == _COMPATIBLE] += BIRTH_DATE_COMPATIBLE_BONUS
         if query.gender is not None:
-            genders = self._gender[candidates]
+            genders = fields["gender"]
             code = _GENDER_CODES[query.gender]
             factor[(genders != 0) & (genders != code)] *= GENDER_CONFLICT
             bonus[genders == code] += GENDER_BONUS
         if query.nationality is not None:
-            codes = self._nationality[candidates]
+            codes = fields["nationality"]
             nationality = self._nationality_codes.get(query.nationality, -1)
             factor[(codes != 0) & (codes != nationality)] *= NATIONALITY_CONFLICT
             bonus[codes == nationality] += NATIONALITY_BONUS
         return factor, bonus
-
-    def _date_outcomes(self, birth: PartialDate, candidates: npt.NDArray[np.int32]) -> npt.NDArray[np.int8]:
-        """`compare_dates` of the query's birth date against many entries at once."""
-        years = self._birth_year[candidates].astype(np.int32)
-        months = self._birth_month[candidates].astype(np.int32)
-        days = self._birth_day[candidates].astype(np.int32)
-        months_fit = (months == 0) | (birth.month == 0) | (months == birth.month)
-        days_fit = (days == 0) | (birth.day == 0) | (days == birth.day)
-        year_slip = (np.abs(years - birth.year) == 1) & months_fit & days_fit
-        swapped = (
-            (years == birth.year)
-            & (days != 0)
-            & (birth.day != 0)
-            & (birth.day != birth.month)
-            & (months == birth.day)
-            & (days == birth.month)
-        )
-        same_parts = (months == birth.month) & (days == birth.day)
-        outcome = np.full(len(candidates), _COMPATIBLE, dtype=np.int8)
-        outcome[same_parts] = _SAME
-        outcome[~(months_fit & days_fit) | (years != birth.year)] = _CONFLICT
-        outcome[year_slip | swapped] = _CLOSE
-        outcome[years == 0] = _MISSING
-        return outcome
 
     def screen(self, query: PersonRecord, threshold: float = DEFAULT_THRESHOLD, limit: int = 10) -> list[Match]:
         """Watchlist entries scoring at least `threshold` against `query`, best first."""
@@ -343,19 +284,21 @@ class WatchlistIndex:
         if not prepared.names or limit < 1:
             return []
         candidates = self._candidates(prepared)
-        factor, bonus = self._field_weights(prepared, candidates)
+        fields = self._entries[candidates]
+        factor, bonus = self._field_weights(prepared, fields)
         with_document = prepared.document_number is not None
         # Fields alone can rule a candidate out before its name is compared.
         ceiling = factor * (1.0 + bonus)
         if with_document:
             ceiling += (1.0 - ceiling) * 0.5
         reachable = np.flatnonzero(ceiling >= threshold - _EPSILON)[:MAX_SCORED_CANDIDATES]
-        candidates, factor, bonus = candidates[reachable], factor[reachable], bonus[reachable]
+        candidates, fields = candidates[reachable], fields[reachable]
+        factor, bonus = factor[reachable], bonus[reachable]
         # Common names are shared by many entries, spelt alike: compare each spelling once.
-        distinct, group_of = np.unique(self._name_group[candidates], return_inverse=True)
+        distinct, group_of = np.unique(fields["name_group"], return_inverse=True)
         by_forms: dict[str, NameAgreement] = {}
         agreements = [
-            _entry_name_agreement(prepared.names, self._encoded_names[group], by_forms) for group in distinct.tolist()
+            _entry_name_agreement(prepared.names, self._names.raw(group), by_forms) for group in distinct.tolist()
         ]
         group_scores = np.fromiter((name.score for name in agreements), dtype=np.float64, count=len(agreements))
         name_scores = group_scores[group_of]
@@ -369,21 +312,21 @@ class WatchlistIndex:
         passing = np.flatnonzero(scores >= threshold - _EPSILON)
         if len(passing) > limit:
             # Best first, ties by id; keep near-ties of the last place for exact scoring below.
-            order = passing[np.lexsort((self._id_rank[candidates[passing]], -scores[passing]))]
+            order = passing[np.lexsort((fields["id_rank"][passing], -scores[passing]))]
             last = scores[order[limit - 1]]
             passing = order[scores[order] >= last - _TIE_MARGIN][: limit * 4]
         found: list[tuple[float, str, NameAgreement, FieldAssessment, PreparedRecord]] = []
         for i in passing.tolist():
-            entry = self._entry(int(candidates[i]), with_names=False)
-            fields = assess_fields(prepared, entry)
+            entry = self._entry(int(candidates[i]))
+            assessment = assess_fields(prepared, entry)
             name = agreements[int(group_of[i])]
-            score = combine(name.score, fields)
+            score = combine(name.score, assessment)
             if score >= threshold:
-                found.append((score, entry.id, name, fields, entry))
+                found.append((score, entry.id, name, assessment, entry))
         found.sort(key=lambda item: (-item[0], item[1]))
         return [
-            Match(id=entry_id, score=score, explanation=explain(name, fields, prepared, entry))
-            for score, entry_id, name, fields, entry in found[:limit]
+            Match(id=entry_id, score=score, explanation=explain(name, assessment, prepared, entry))
+            for score, entry_id, name, assessment, entry in found[:limit]
         ]
 
     def screen_many(
@@ -401,8 +344,10 @@ class WatchlistIndex:
         pool = _worker_pool(self, workers) if workers > 1 and len(queries) >= SMALL_BATCH else None
         if pool is None:
             return [self.screen(query, threshold, limit) for query in queries]
-        chunks = list(_chunks(queries, max(1, len(queries) // (workers * 8))))
-        results = pool.starmap(_screen_chunk, [(chunk, threshold, limit) for chunk in chunks])
+        # Many small chunks handed out one at a time: no worker is left with a long tail alone.
+        size = max(1, min(MAX_CHUNK, math.ceil(len(queries) / (workers * 8))))
+        chunks = [(chunk, threshold, limit) for chunk in _chunks(queries, size)]
+        results = pool.starmap(_screen_chunk, chunks, chunksize=1)
         return [matches for chunk in results for matches in chunk]
 
 
