@@ -56,6 +56,11 @@ _TIE_MARGIN = 2e-4
 _MISSING, _SAME, _COMPATIBLE, _CLOSE, _CONFLICT = range(5)
 _GENDER_CODES = {"M": 1, "F": 2}
 _GENDER_NAMES = {1: "M", 2: "F"}
+# Field multipliers and bonuses by date outcome, and by query gender then entry gender.
+_DATE_FACTOR = np.array([1.0, 1.0, 1.0, BIRTH_DATE_CLOSE, BIRTH_DATE_CONFLICT])
+_DATE_BONUS = np.array([0.0, BIRTH_DATE_SAME_BONUS, BIRTH_DATE_COMPATIBLE_BONUS, 0.0, 0.0])
+_GENDER_FACTOR = {1: np.array([1.0, 1.0, GENDER_CONFLICT]), 2: np.array([1.0, GENDER_CONFLICT, 1.0])}
+_GENDER_BONUS = {1: np.array([0.0, GENDER_BONUS, 0.0]), 2: np.array([0.0, 0.0, GENDER_BONUS])}
 _FIELD_SEPARATOR = "\x1f"
 _NAME_SEPARATOR = "\x1e"
 _CONTROL = dict.fromkeys(range(32), " ")
@@ -233,15 +238,13 @@ class WatchlistIndex:
         return self._ids.nbytes + self._names.nbytes + int(self._entries.nbytes) + self._keys.nbytes
 
     def _entry(self, position: int) -> PreparedRecord:
-        fields = self._entries[position]
-        year = int(fields["year"])
-        birth = PartialDate(year, int(fields["month"]), int(fields["day"])) if year else None
+        year, nationality, month, day, gender, _, _ = self._entries[position].item()
         return PreparedRecord(
             id=self._ids.text(position),
             names=(),
-            birth_date=birth,
-            gender=_GENDER_NAMES.get(int(fields["gender"])),
-            nationality=self._nationalities[int(fields["nationality"])] or None,
+            birth_date=PartialDate(year, month, day) if year else None,
+            gender=_GENDER_NAMES.get(gender),
+            nationality=self._nationalities[nationality] or None,
             document_number=self._documents.get(position),
         )
 
@@ -251,31 +254,35 @@ class WatchlistIndex:
             keys.extend(query_keys(forms))
         keys = list(dict.fromkeys(keys))
         wanted = np.fromiter((hash(key) for key in keys), dtype=np.int64, count=len(keys))
-        # Keys come best first (direct renderings, then projections), and so do the positions.
-        return self._keys.lookup(wanted)
+        candidates = self._keys.lookup(wanted)
+        if len(candidates) > MAX_SCORED_CANDIDATES:
+            # Only so many are scored: keys come best first (direct renderings, then
+            # projections), so keep the candidates in the order the keys found them.
+            candidates = self._keys.lookup_in_key_order(wanted)
+        return candidates
 
     def _field_weights(
         self, query: PreparedRecord, fields: npt.NDArray[np.void]
     ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
         """Field multipliers and bonuses of many candidates at once, as `assess_fields` gives them."""
-        factor = np.ones(len(fields), dtype=np.float64)
-        bonus = np.zeros(len(fields), dtype=np.float64)
         if query.birth_date is not None:
             outcome = _date_outcomes(query.birth_date, fields)
-            factor[outcome == _CONFLICT] *= BIRTH_DATE_CONFLICT
-            factor[outcome == _CLOSE] *= BIRTH_DATE_CLOSE
-            bonus[outcome == _SAME] += BIRTH_DATE_SAME_BONUS
-            bonus[outcome == _COMPATIBLE] += BIRTH_DATE_COMPATIBLE_BONUS
+            factor, bonus = _DATE_FACTOR[outcome], _DATE_BONUS[outcome]
+        else:
+            factor, bonus = np.ones(len(fields), dtype=np.float64), np.zeros(len(fields), dtype=np.float64)
         if query.gender is not None:
-            genders = fields["gender"]
             code = _GENDER_CODES[query.gender]
-            factor[(genders != 0) & (genders != code)] *= GENDER_CONFLICT
-            bonus[genders == code] += GENDER_BONUS
+            genders = fields["gender"]
+            factor *= _GENDER_FACTOR[code][genders]
+            bonus += _GENDER_BONUS[code][genders]
         if query.nationality is not None:
-            codes = fields["nationality"]
-            nationality = self._nationality_codes.get(query.nationality, -1)
-            factor[(codes != 0) & (codes != nationality)] *= NATIONALITY_CONFLICT
-            bonus[codes == nationality] += NATIONALITY_BONUS
+            code = self._nationality_codes.get(query.nationality, -1)
+            # Code 0 is "not recorded": neither agreement nor conflict.
+            recorded = np.arange(len(self._nationalities)) != 0
+            agrees = np.arange(len(self._nationalities)) == code
+            nationalities = fields["nationality"]
+            factor *= np.where(recorded & ~agrees, NATIONALITY_CONFLICT, 1.0)[nationalities]
+            bonus += np.where(agrees, NATIONALITY_BONUS, 0.0)[nationalities]
         return factor, bonus
 
     def screen(self, query: PersonRecord, threshold: float = DEFAULT_THRESHOLD, limit: int = 10) -> list[Match]:
@@ -348,7 +355,7 @@ class WatchlistIndex:
         size = max(1, min(MAX_CHUNK, math.ceil(len(queries) / (workers * 8))))
         chunks = [(chunk, threshold, limit) for chunk in _chunks(queries, size)]
         results = pool.starmap(_screen_chunk, chunks, chunksize=1)
-        return [matches for chunk in results for matches in chunk]
+        return [[Match(*match) for match in matches] for chunk in results for matches in chunk]
 
 
 _POOLS_LOCK = threading.Lock()
@@ -386,13 +393,24 @@ def _attach_index(reference: weakref.ref[WatchlistIndex]) -> None:
     gc.freeze()
 
 
-def _chunks(items: Sequence[PersonRecord], size: int) -> Iterator[list[PersonRecord]]:
+# Plain tuples cross the process boundary: a frozen dataclass costs far more to unpickle.
+_RecordRow = tuple[str, str, tuple[str, ...], str | None, str | None, str | None, str | None]
+_MatchRow = tuple[str, float, dict[str, object]]
+
+
+def _chunks(items: Sequence[PersonRecord], size: int) -> Iterator[list[_RecordRow]]:
     for start in range(0, len(items), size):
-        yield list(items[start : start + size])
+        yield [
+            (r.id, r.name, r.alt_names, r.birth_date, r.gender, r.nationality, r.document_number)
+            for r in items[start : start + size]
+        ]
 
 
-def _screen_chunk(chunk: list[PersonRecord], threshold: float, limit: int) -> list[list[Match]]:
+def _screen_chunk(chunk: list[_RecordRow], threshold: float, limit: int) -> list[list[_MatchRow]]:
     index = _WORKER_INDEX() if _WORKER_INDEX is not None else None
     if index is None:
         raise RuntimeError("screening worker has no index")
-    return [index.screen(query, threshold, limit) for query in chunk]
+    return [
+        [(match.id, match.score, match.explanation) for match in index.screen(PersonRecord(*row), threshold, limit)]
+        for row in chunk
+    ]

@@ -112,7 +112,17 @@ class KeyTable:
         return int(self._hashes.nbytes + self._offsets.nbytes + self._positions.nbytes)
 
     def lookup(self, wanted: npt.NDArray[np.int64]) -> npt.NDArray[np.int32]:
-        """Positions filed under any of the `wanted` hashes, each once, in the order of `wanted`."""
+        """Positions filed under any of the `wanted` hashes, each once, in position order."""
+        found = np.sort(self._gather(wanted))
+        return found[_first_of_runs(found)]
+
+    def lookup_in_key_order(self, wanted: npt.NDArray[np.int64]) -> npt.NDArray[np.int32]:
+        """As `lookup`, but in the order of the first of `wanted` that found each position."""
+        found = self._gather(wanted)
+        order = np.argsort(found, kind="stable")
+        return found[np.sort(order[_first_of_runs(found[order])])]
+
+    def _gather(self, wanted: npt.NDArray[np.int64]) -> npt.NDArray[np.int32]:
         if len(wanted) == 0 or len(self._hashes) == 0:
             return _NO_POSITIONS
         order = np.argsort(wanted, kind="stable")
@@ -125,8 +135,13 @@ class KeyTable:
         total = int(lengths.sum())
         if total == 0:
             return _NO_POSITIONS
-        # Gather all rows at once: each output slot reads its row's start plus its rank in the row.
+        # All rows at once: each output slot reads its row's start plus its rank in the row.
         shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-        found = self._positions[shift + np.arange(total, dtype=np.int64)]
-        _, first = np.unique(found, return_index=True)
-        return found[np.sort(first)]
+        return self._positions[shift + np.arange(total, dtype=np.int64)]
+
+
+def _first_of_runs(ordered: npt.NDArray[np.int32]) -> npt.NDArray[np.bool_]:
+    """Marks the first of each run of equal values in a sorted array."""
+    first = np.ones(len(ordered), dtype=np.bool_)
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    return first
