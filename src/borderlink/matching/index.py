@@ -9,7 +9,6 @@ import threading
 import weakref
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import replace
 from multiprocessing.pool import Pool
 
 import numpy as np
@@ -19,7 +18,6 @@ from borderlink.matching.columns import TextColumn, TextColumnBuilder
 from borderlink.matching.dates import PartialDate
 from borderlink.matching.keys import KeyTable, entry_keys, query_keys
 from borderlink.matching.models import Match, PersonRecord
-from borderlink.matching.render import NameForms
 from borderlink.matching.scoring import (
     BIRTH_DATE_CLOSE,
     BIRTH_DATE_COMPATIBLE_BONUS,
@@ -34,18 +32,16 @@ from borderlink.matching.scoring import (
     NameAgreement,
     PreparedRecord,
     assess_fields,
-    best_name_agreement,
     combine,
     explain,
     prepare,
 )
+from borderlink.matching.stored_names import NameSetsBuilder
 
 # Candidates whose names are compared per query at most, after fields have ruled others out.
 # Keys are visited best first, so the cap only bites on very common names with few fields given,
 # where the first thousands are namesakes the officer cannot tell apart anyway.
 MAX_SCORED_CANDIDATES = 2000
-# Readings kept per name and reading system; further polyphonic readings rank below anyway.
-STORED_READINGS = 4
 # Batches smaller than this are screened in the calling process.
 SMALL_BATCH = 16
 # Queries a worker takes at a time: small enough that the workers finish a batch together.
@@ -61,66 +57,16 @@ _DATE_FACTOR = np.array([1.0, 1.0, 1.0, BIRTH_DATE_CLOSE, BIRTH_DATE_CONFLICT])
 _DATE_BONUS = np.array([0.0, BIRTH_DATE_SAME_BONUS, BIRTH_DATE_COMPATIBLE_BONUS, 0.0, 0.0])
 _GENDER_FACTOR = {1: np.array([1.0, 1.0, GENDER_CONFLICT]), 2: np.array([1.0, GENDER_CONFLICT, 1.0])}
 _GENDER_BONUS = {1: np.array([0.0, GENDER_BONUS, 0.0]), 2: np.array([0.0, 0.0, GENDER_BONUS])}
-_FIELD_SEPARATOR = "\x1f"
-_NAME_SEPARATOR = "\x1e"
-_CONTROL = dict.fromkeys(range(32), " ")
 # The fields a query's candidates are filtered and ranked by, packed so that one cache line
 # read per candidate brings them all.
 ENTRY_FIELDS = np.dtype(
     {
-        "names": ["year", "nationality", "month", "day", "gender", "name_group", "id_rank"],
+        "names": ["year", "nationality", "month", "day", "gender", "name_set", "id_rank"],
         "formats": ["<i2", "<i2", "i1", "i1", "i1", "<i4", "<i4"],
         "offsets": [0, 2, 4, 5, 6, 8, 12],
         "itemsize": 16,
     }
 )
-
-
-def encode_forms(forms: NameForms) -> str:
-    return _FIELD_SEPARATOR.join(
-        (
-            forms.original.translate(_CONTROL),
-            forms.han,
-            "|".join(" ".join(sequence) for sequence in forms.pinyin[:STORED_READINGS]),
-            "|".join(" ".join(sequence) for sequence in forms.han_viet[:STORED_READINGS]),
-            " ".join(forms.latin),
-        )
-    )
-
-
-def decode_forms(encoded: str) -> NameForms:
-    original, han, pinyin, han_viet, latin = encoded.split(_FIELD_SEPARATOR)
-    return NameForms(
-        original=original,
-        han=han,
-        pinyin=tuple(tuple(part.split(" ")) for part in pinyin.split("|")) if pinyin else (),
-        han_viet=tuple(tuple(part.split(" ")) for part in han_viet.split("|")) if han_viet else (),
-        latin=tuple(latin.split(" ")) if latin else (),
-        from_characters=bool(han),
-    )
-
-
-def _entry_name_agreement(
-    query_names: tuple[NameForms, ...], encoded: bytes, by_forms: dict[str, NameAgreement]
-) -> NameAgreement:
-    """The best agreement of an entry's names, reusing comparisons of identical renderings.
-
-    The renderings, not the spelling as written, decide a comparison: NGUYEN VAN AN and
-    Nguyen Van An compare alike, so only the name shown in the explanation differs.
-    """
-    best = NameAgreement(0.0, "none", "", "", "", "")
-    text = encoded.decode("utf-8")
-    if not text:
-        return best
-    for part in text.split(_NAME_SEPARATOR):
-        original, _, renderings_text = part.partition(_FIELD_SEPARATOR)
-        agreement = by_forms.get(renderings_text)
-        if agreement is None:
-            agreement = best_name_agreement(query_names, (decode_forms(part),))
-            by_forms[renderings_text] = agreement
-        if agreement.score > best.score:
-            best = agreement if agreement.entry_name == original else replace(agreement, entry_name=original)
-    return best
 
 
 def _date_outcomes(birth: PartialDate, fields: npt.NDArray[np.void]) -> npt.NDArray[np.int8]:
@@ -157,15 +103,15 @@ class WatchlistIndex:
         "_entries",
         "_ids",
         "_keys",
-        "_names",
+        "_name_sets",
         "_nationalities",
         "_nationality_codes",
     )
 
     def __init__(self) -> None:
         self._ids = TextColumn()
-        # Distinct encoded name sets; entries point at theirs through their `name_group`.
-        self._names = TextColumn()
+        # Distinct name sets; entries point at theirs through their `name_set` field.
+        self._name_sets = NameSetsBuilder().finish()
         self._entries: npt.NDArray[np.void] = np.zeros(0, dtype=ENTRY_FIELDS)
         self._documents: dict[int, str] = {}
         self._nationalities: list[str] = [""]
@@ -176,21 +122,16 @@ class WatchlistIndex:
     def build(cls, records: Iterable[PersonRecord]) -> WatchlistIndex:
         index = cls()
         ids: list[str] = []
-        names = TextColumnBuilder()
+        name_sets = NameSetsBuilder()
         years, months, days = array("h"), array("b"), array("b")
         genders, nationalities = array("b"), array("h")
         key_hashes, postings = array("q"), array("i")
         nationality_codes: dict[str, int] = {"": 0}
-        groups: dict[bytes, int] = {}
-        name_group = array("i")
+        name_set = array("i")
         for position, record in enumerate(records):
             prepared = prepare(record)
             ids.append(record.id)
-            encoded = _NAME_SEPARATOR.join(encode_forms(forms) for forms in prepared.names).encode("utf-8")
-            group = groups.get(encoded)
-            if group is None:
-                group = groups[encoded] = names.append(encoded)
-            name_group.append(group)
+            name_set.append(name_sets.add(prepared.names))
             birth = prepared.birth_date
             years.append(birth.year if birth else 0)
             months.append(birth.month if birth else 0)
@@ -206,7 +147,6 @@ class WatchlistIndex:
             for key in keys:
                 key_hashes.append(hash(key))
                 postings.append(position)
-        del groups
         index._nationalities = list(nationality_codes)
         index._nationality_codes = nationality_codes
         entries = np.zeros(len(ids), dtype=ENTRY_FIELDS)
@@ -216,7 +156,7 @@ class WatchlistIndex:
             entries["day"] = np.frombuffer(days, dtype=np.int8)
             entries["gender"] = np.frombuffer(genders, dtype=np.int8)
             entries["nationality"] = np.frombuffer(nationalities, dtype=np.int16)
-            entries["name_group"] = np.frombuffer(name_group, dtype=np.int32)
+            entries["name_set"] = np.frombuffer(name_set, dtype=np.int32)
             # Rank of each id in sorted order, so that equal scores can be ordered by id in numpy.
             by_id = np.array(sorted(range(len(ids)), key=ids.__getitem__), dtype=np.int64)
             entries["id_rank"][by_id] = np.arange(len(ids), dtype=np.int32)
@@ -225,7 +165,7 @@ class WatchlistIndex:
         for entry_id in ids:
             id_column.append(entry_id)
         index._ids = id_column.finish()
-        index._names = names.finish()
+        index._name_sets = name_sets.finish()
         index._keys = KeyTable.build(key_hashes, postings)
         return index
 
@@ -235,7 +175,7 @@ class WatchlistIndex:
     @property
     def nbytes(self) -> int:
         """Bytes held in the index's arrays and buffers (documents and code lists aside)."""
-        return self._ids.nbytes + self._names.nbytes + int(self._entries.nbytes) + self._keys.nbytes
+        return self._ids.nbytes + self._name_sets.nbytes + int(self._entries.nbytes) + self._keys.nbytes
 
     def _entry(self, position: int) -> PreparedRecord:
         year, nationality, month, day, gender, _, _ = self._entries[position].item()
@@ -301,14 +241,10 @@ class WatchlistIndex:
         reachable = np.flatnonzero(ceiling >= threshold - _EPSILON)[:MAX_SCORED_CANDIDATES]
         candidates, fields = candidates[reachable], fields[reachable]
         factor, bonus = factor[reachable], bonus[reachable]
-        # Common names are shared by many entries, spelt alike: compare each spelling once.
-        distinct, group_of = np.unique(fields["name_group"], return_inverse=True)
-        by_forms: dict[str, NameAgreement] = {}
-        agreements = [
-            _entry_name_agreement(prepared.names, self._names.raw(group), by_forms) for group in distinct.tolist()
-        ]
-        group_scores = np.fromiter((name.score for name in agreements), dtype=np.float64, count=len(agreements))
-        name_scores = group_scores[group_of]
+        # Common names are shared by many entries, spelt alike: compare each name set once.
+        distinct, set_of = np.unique(fields["name_set"], return_inverse=True)
+        agreements = self._name_sets.compare(prepared.names, distinct.astype(np.int64))
+        name_scores = agreements.scores[set_of]
         scores = name_scores * factor * (1.0 + bonus)
         if with_document:
             for i, position in enumerate(candidates.tolist()):
@@ -318,15 +254,19 @@ class WatchlistIndex:
         scores = np.minimum(scores, 1.0)
         passing = np.flatnonzero(scores >= threshold - _EPSILON)
         if len(passing) > limit:
-            # Best first, ties by id; keep near-ties of the last place for exact scoring below.
+            # Best first, ties by id. Rounding may tie the last place with an entry scoring just
+            # below it and sorting before it by id, so those are scored exactly below too;
+            # entries tied with the last place exactly already sort after it.
             order = passing[np.lexsort((fields["id_rank"][passing], -scores[passing]))]
             last = scores[order[limit - 1]]
-            passing = order[scores[order] >= last - _TIE_MARGIN][: limit * 4]
+            below = order[limit:]
+            below = below[(scores[below] < last) & (scores[below] >= last - _TIE_MARGIN)]
+            passing = np.concatenate((order[:limit], below[: limit * 3]))
         found: list[tuple[float, str, NameAgreement, FieldAssessment, PreparedRecord]] = []
         for i in passing.tolist():
             entry = self._entry(int(candidates[i]))
             assessment = assess_fields(prepared, entry)
-            name = agreements[int(group_of[i])]
+            name = agreements.best(int(set_of[i]))
             score = combine(name.score, assessment)
             if score >= threshold:
                 found.append((score, entry.id, name, assessment, entry))

@@ -201,11 +201,12 @@ def sequence_similarity(left: Sequence[str], right: Sequence[str], similarity: S
     return _aggregate(matched + [UNMATCHED_SYLLABLE] * unmatched) * UNEQUAL_LENGTH
 
 
-def _written_with_diacritics(sequence: Sequence[str]) -> bool:
+@lru_cache(maxsize=100_000)
+def _written_with_diacritics(sequence: tuple[str, ...]) -> bool:
     return any(fold(syllable) != syllable for syllable in sequence)
 
 
-def _for_spelling(similarity: SyllableSimilarity, left: Sequence[str], right: Sequence[str]) -> SyllableSimilarity:
+def _for_spelling(similarity: SyllableSimilarity, left: tuple[str, ...], right: tuple[str, ...]) -> SyllableSimilarity:
     """Diacritics are evidence only where they were written: pick the comparison to match."""
     if similarity is han_viet_similarity:
         if _written_with_diacritics(left) and _written_with_diacritics(right):

@@ -101,9 +101,9 @@ def test_query_without_a_usable_name_finds_nothing(index: WatchlistIndex) -> Non
 
 
 def test_stored_name_forms_survive_encoding() -> None:
-    from borderlink.matching.index import decode_forms, encode_forms
     from borderlink.matching.render import name_forms
+    from borderlink.matching.stored_names import decode_renderings, encode_renderings
 
     for name in ("王晓红", "Nguyễn Văn An", "WANG<<XIAOHONG", "John Smith"):
         forms = name_forms(name)
-        assert decode_forms(encode_forms(forms)) == forms
+        assert decode_renderings(encode_renderings(forms), forms.original) == forms
