@@ -42,6 +42,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 DEFAULT_SCALE = 1_000_000
 SEED = 4_242
+# Each batch screens its own queries: the first right after the workers start, the second
+# once they have screened one batch (steady state); no query is screened twice.
 THROUGHPUT_QUERIES = 5_000
 LATENCY_QUERIES = 2_000
 BASELINE_QUERIES = 50
@@ -137,22 +139,23 @@ def _measure_library(records: list[PersonRecord], queries: list[PersonRecord],
     gc.collect()
     rss_after = _rss_mb()
     figures["index_rss_mb"] = rss_after - rss_before
+    figures["index_arrays_mb"] = index.nbytes / 2**20
     figures["process_rss_mb"] = rss_after
 
-    # One screen_many call over the whole batch, as a gate submits a manifest; a probe of
-    # 100 queries first sizes the batch so that a slow matcher stays within the time cap.
-    probe = queries[:100]
+    # One screen_many call per batch, as a gate submits a manifest; a probe of 100 queries
+    # starts the workers and sizes the batches so that a slow matcher stays within the cap.
+    probe, fresh = queries[:100], queries[100:]
     started = time.perf_counter()
     index.screen_many(probe, threshold=DEFAULT_THRESHOLD, limit=10, workers=WORKERS)
     probe_rate = len(probe) / max(time.perf_counter() - started, 1e-9)
-    batch_size = int(min(THROUGHPUT_QUERIES, len(queries),
-                         max(len(probe), probe_rate * THROUGHPUT_BUDGET_S)))
-    _progress(f"batch screening {batch_size:,} queries with workers={WORKERS}")
-    batch = queries[:batch_size]
-    started = time.perf_counter()
-    index.screen_many(batch, threshold=DEFAULT_THRESHOLD, limit=10, workers=WORKERS)
-    figures["batch_queries"] = len(batch)
-    figures["batch_checks_per_s"] = len(batch) / (time.perf_counter() - started)
+    batch_size = int(min(THROUGHPUT_QUERIES, len(fresh) // 2,
+                         max(len(probe), probe_rate * THROUGHPUT_BUDGET_S / 2)))
+    for label, batch in (("first", fresh[:batch_size]), ("steady", fresh[batch_size:2 * batch_size])):
+        _progress(f"batch screening {len(batch):,} queries with workers={WORKERS} ({label} batch)")
+        started = time.perf_counter()
+        index.screen_many(batch, threshold=DEFAULT_THRESHOLD, limit=10, workers=WORKERS)
+        figures[f"{label}_batch_checks_per_s"] = len(batch) / (time.perf_counter() - started)
+    figures["batch_queries"] = batch_size
 
     _progress(f"single checks: up to {LATENCY_QUERIES:,} queries one at a time")
     latencies = _timed_until(LATENCY_BUDGET_S, queries[:LATENCY_QUERIES],
@@ -165,7 +168,7 @@ def _measure_library(records: list[PersonRecord], queries: list[PersonRecord],
 def measure(size: int) -> dict[str, Any]:
     """Run in a fresh interpreter; returns the figures as a JSON-able dict."""
     # Small runs (tests) use fewer queries; the full run uses the documented counts.
-    query_count = min(max(THROUGHPUT_QUERIES, LATENCY_QUERIES), max(100, size // 10))
+    query_count = min(2 * THROUGHPUT_QUERIES + 100, max(200, size // 5))
     figures: dict[str, Any] = {"size": size, "workers": WORKERS, "query_count": query_count}
     _progress(f"generating {size:,} synthetic watchlist entries")
     records, queries = synthetic_watchlist(size, query_count)
@@ -205,16 +208,20 @@ def format_figures(f: dict[str, Any]) -> str:
         _row("index build time", f"{f['build_s']:.1f} s"),
         _row("index resident memory (RSS after - before)", f"{f['index_rss_mb']:.0f} MB",
              f"<= {MEMORY_GOAL_MB:.0f} MB", _verdict(f["index_rss_mb"] <= MEMORY_GOAL_MB)),
+        _row("index arrays and buffers (its own size)", f"{f['index_arrays_mb']:.0f} MB"),
         _row("process RSS after build (incl. input)", f"{f['process_rss_mb']:.0f} MB"),
-        _row(f"batch throughput ({f['batch_queries']:,} queries, workers={f['workers']})",
-             f"{f['batch_checks_per_s']:,.0f} checks/s", f">= {THROUGHPUT_GOAL:,.0f}/s",
-             _verdict(f["batch_checks_per_s"] >= THROUGHPUT_GOAL)),
+        _row(f"batch throughput, workers={f['workers']}, first {f['batch_queries']:,}",
+             f"{f['first_batch_checks_per_s']:,.0f} checks/s", f">= {THROUGHPUT_GOAL:,.0f}/s",
+             _verdict(f["first_batch_checks_per_s"] >= THROUGHPUT_GOAL)),
+        _row(f"batch throughput, workers={f['workers']}, next {f['batch_queries']:,}",
+             f"{f['steady_batch_checks_per_s']:,.0f} checks/s", f">= {THROUGHPUT_GOAL:,.0f}/s",
+             _verdict(f["steady_batch_checks_per_s"] >= THROUGHPUT_GOAL)),
         _row(f"single check p50 ({f['latency_queries']:,} queries)", f"{f['p50_ms']:.2f} ms"),
         _row(f"single check p99 ({f['latency_queries']:,} queries)", f"{f['p99_ms']:.2f} ms",
              f"<= {P99_GOAL_MS:.0f} ms", _verdict(f["p99_ms"] <= P99_GOAL_MS)),
     ]
     wanted = f["query_count"]
-    if (f["batch_queries"] < min(THROUGHPUT_QUERIES, wanted)
+    if (f["batch_queries"] < min(THROUGHPUT_QUERIES, (wanted - 100) // 2)
             or f["latency_queries"] < min(LATENCY_QUERIES, wanted)):
         lines.append("NOTE: a time cap stopped a measurement early; figures are over the "
                      "queries screened")
