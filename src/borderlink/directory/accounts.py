@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import re
 import secrets
 
@@ -160,6 +161,7 @@ def enable_totp(session: Session, actor: Principal) -> str:
     """Start a second factor; returns the secret to load into an authenticator app."""
     user = get_visible_user(session, actor, actor.user_id)
     user.totp_secret = pyotp.random_base32()
+    user.totp_last_step = None
     return user.totp_secret
 
 
@@ -191,8 +193,10 @@ def authenticate_password(
         ok = True
     except (VerificationError, InvalidHashError):
         ok = False
+    step: int | None = None
     if ok and user.totp_secret:
-        ok = bool(totp_code) and pyotp.TOTP(user.totp_secret).verify(totp_code or "", for_time=now, valid_window=1)
+        step = _accepted_totp_step(user.totp_secret, totp_code or "", now, after=user.totp_last_step)
+        ok = step is not None
     if not ok:
         user.failed_logins += 1
         if user.failed_logins >= max_failures:
@@ -202,9 +206,29 @@ def authenticate_password(
     if user.failed_logins or user.locked_until:
         user.failed_logins = 0
         user.locked_until = None
+    if step is not None:
+        user.totp_last_step = step
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     return user
+
+
+def _accepted_totp_step(secret: str, code: str, now: dt.datetime, *, after: int | None) -> int | None:
+    """The time step `code` belongs to, one step of clock drift either way allowed.
+
+    A step at or before the last one accepted is refused, so a code seen over a shoulder or
+    replayed from a captured login is worthless once used.
+    """
+    totp = pyotp.TOTP(secret)
+    code = "".join(code.split())
+    if not code.isdigit() or len(code) != totp.digits:
+        return None
+    for drift in (-1, 0, 1):
+        moment = now + dt.timedelta(seconds=drift * totp.interval)
+        step = totp.timecode(moment)
+        if (after is None or step > after) and hmac.compare_digest(totp.at(moment), code):
+            return step
+    return None
 
 
 def start_web_session(session: Session, user: User, *, now: dt.datetime, lifetime: dt.timedelta) -> str:

@@ -92,6 +92,8 @@ class User(Base):
     language: Mapped[str | None] = mapped_column(String(10), default=None)
     timezone: Mapped[str | None] = mapped_column(String(64), default=None)
     totp_secret: Mapped[str | None] = mapped_column(String(64), default=None)
+    # Time step of the last code accepted: a code is good for one login only.
+    totp_last_step: Mapped[int | None] = mapped_column(default=None)
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(default=None)
     is_active: Mapped[bool] = mapped_column(default=True)

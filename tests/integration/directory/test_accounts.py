@@ -151,6 +151,29 @@ def test_second_factor_is_required_once_enabled(node: Node, personas: dict[str, 
     assert fresh.get("/").status_code == 200
 
 
+def test_a_second_factor_code_is_good_for_one_login(
+    node: Node, personas: dict[str, Persona], login: Login
+) -> None:
+    page = login("mongcai.officer").post("/preferences/totp")
+    secret = re.search(r'<p class="secret">([A-Z2-7]+)</p>', page.text)
+    assert secret is not None
+    totp = pyotp.TOTP(secret.group(1))
+    clock = manual_clock(node)
+    code = totp.at(clock.now())
+    assert try_login(browser(node), "mongcai.officer", PASSWORD, code) == 303
+    # The same code again, even within its window and typed with a space, is refused.
+    assert try_login(browser(node), "mongcai.officer", PASSWORD, code) == 401
+    assert try_login(browser(node), "mongcai.officer", PASSWORD, f"{code[:3]} {code[3:]}") == 401
+    # So is the code of the step before, which the allowed clock drift would otherwise admit.
+    clock.advance(dt.timedelta(seconds=totp.interval))
+    assert try_login(browser(node), "mongcai.officer", PASSWORD, code) == 401
+    assert try_login(browser(node), "mongcai.officer", PASSWORD, totp.at(clock.now())) == 303
+    # A code one step ahead (a phone clock running fast) is still accepted.
+    ahead = totp.at(clock.now() + dt.timedelta(seconds=totp.interval))
+    assert try_login(browser(node), "mongcai.officer", PASSWORD, ahead) == 303
+    assert stored_user(node, personas["post_officer"].user_id).totp_last_step == totp.timecode(clock.now()) + 1
+
+
 def test_api_tokens_are_stored_only_as_hashes(
     node: Node, personas: dict[str, Persona], bearer: Callable[[str], dict[str, str]], app_client: TestClient
 ) -> None:
