@@ -16,7 +16,13 @@ import numpy.typing as npt
 
 from borderlink.matching.columns import TextColumn, TextColumnBuilder
 from borderlink.matching.dates import PartialDate
-from borderlink.matching.keys import KeyTable, entry_keys, query_keys
+from borderlink.matching.keys import (
+    KeyTable,
+    distinct_positions,
+    distinct_positions_in_order,
+    entry_keys,
+    query_keys,
+)
 from borderlink.matching.models import Match, PersonRecord
 from borderlink.matching.scoring import (
     BIRTH_DATE_CLOSE,
@@ -52,11 +58,9 @@ _TIE_MARGIN = 2e-4
 _MISSING, _SAME, _COMPATIBLE, _CLOSE, _CONFLICT = range(5)
 _GENDER_CODES = {"M": 1, "F": 2}
 _GENDER_NAMES = {1: "M", 2: "F"}
-# Field multipliers and bonuses by date outcome, and by query gender then entry gender.
+# Field multipliers and bonuses by date outcome.
 _DATE_FACTOR = np.array([1.0, 1.0, 1.0, BIRTH_DATE_CLOSE, BIRTH_DATE_CONFLICT])
 _DATE_BONUS = np.array([0.0, BIRTH_DATE_SAME_BONUS, BIRTH_DATE_COMPATIBLE_BONUS, 0.0, 0.0])
-_GENDER_FACTOR = {1: np.array([1.0, 1.0, GENDER_CONFLICT]), 2: np.array([1.0, GENDER_CONFLICT, 1.0])}
-_GENDER_BONUS = {1: np.array([0.0, GENDER_BONUS, 0.0]), 2: np.array([0.0, 0.0, GENDER_BONUS])}
 # The fields a query's candidates are filtered and ranked by, packed so that one cache line
 # read per candidate brings them all.
 ENTRY_FIELDS = np.dtype(
@@ -92,6 +96,18 @@ def _date_outcomes(birth: PartialDate, fields: npt.NDArray[np.void]) -> npt.NDAr
     outcome[year_slip | swapped] = _CLOSE
     outcome[years == 0] = _MISSING
     return outcome
+
+
+def _code_weights(
+    count: int, wanted: int, conflict: float, bonus: float
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Multiplier and bonus for each of `count` field codes against the query's code.
+
+    Code 0 is "not recorded": neither agreement nor conflict, as in `assess_fields`.
+    """
+    codes = np.arange(count)
+    agrees = codes == wanted
+    return np.where((codes != 0) & ~agrees, conflict, 1.0), np.where(agrees, bonus, 0.0)
 
 
 class WatchlistIndex:
@@ -194,11 +210,12 @@ class WatchlistIndex:
             keys.extend(query_keys(forms))
         keys = list(dict.fromkeys(keys))
         wanted = np.fromiter((hash(key) for key in keys), dtype=np.int64, count=len(keys))
-        candidates = self._keys.lookup(wanted)
+        filed = self._keys.filed(wanted)
+        candidates = distinct_positions(filed)
         if len(candidates) > MAX_SCORED_CANDIDATES:
             # Only so many are scored: keys come best first (direct renderings, then
             # projections), so keep the candidates in the order the keys found them.
-            candidates = self._keys.lookup_in_key_order(wanted)
+            candidates = distinct_positions_in_order(filed)
         return candidates
 
     def _field_weights(
@@ -211,18 +228,16 @@ class WatchlistIndex:
         else:
             factor, bonus = np.ones(len(fields), dtype=np.float64), np.zeros(len(fields), dtype=np.float64)
         if query.gender is not None:
-            code = _GENDER_CODES[query.gender]
-            genders = fields["gender"]
-            factor *= _GENDER_FACTOR[code][genders]
-            bonus += _GENDER_BONUS[code][genders]
+            gender = _GENDER_CODES[query.gender]
+            factors, bonuses = _code_weights(len(_GENDER_NAMES) + 1, gender, GENDER_CONFLICT, GENDER_BONUS)
+            factor *= factors[fields["gender"]]
+            bonus += bonuses[fields["gender"]]
         if query.nationality is not None:
-            code = self._nationality_codes.get(query.nationality, -1)
-            # Code 0 is "not recorded": neither agreement nor conflict.
-            recorded = np.arange(len(self._nationalities)) != 0
-            agrees = np.arange(len(self._nationalities)) == code
-            nationalities = fields["nationality"]
-            factor *= np.where(recorded & ~agrees, NATIONALITY_CONFLICT, 1.0)[nationalities]
-            bonus += np.where(agrees, NATIONALITY_BONUS, 0.0)[nationalities]
+            nationality = self._nationality_codes.get(query.nationality, -1)
+            count = len(self._nationalities)
+            factors, bonuses = _code_weights(count, nationality, NATIONALITY_CONFLICT, NATIONALITY_BONUS)
+            factor *= factors[fields["nationality"]]
+            bonus += bonuses[fields["nationality"]]
         return factor, bonus
 
     def screen(self, query: PersonRecord, threshold: float = DEFAULT_THRESHOLD, limit: int = 10) -> list[Match]:

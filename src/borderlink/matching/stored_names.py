@@ -89,17 +89,17 @@ class NameSets:
         named = counts > 0
         if len(names):
             set_scores[named] = np.maximum.reduceat(name_scores, firsts[named])
-        return SetAgreements(self, set_scores, names, firsts, counts, name_scores, agreements, rendering_of)
+        return SetAgreements(self._originals, set_scores, names, firsts, counts, name_scores, agreements, rendering_of)
 
 
 class SetAgreements:
     """The result of `NameSets.compare`: a score per set, and the agreement behind it on demand."""
 
-    __slots__ = ("_agreements", "_counts", "_firsts", "_name_scores", "_names", "_rendering_of", "_store", "scores")
+    __slots__ = ("_agreements", "_counts", "_firsts", "_name_scores", "_names", "_originals", "_rendering_of", "scores")
 
     def __init__(
         self,
-        store: NameSets,
+        originals: TextColumn,
         scores: npt.NDArray[np.float64],
         names: npt.NDArray[np.int64],
         firsts: npt.NDArray[np.int64],
@@ -108,7 +108,7 @@ class SetAgreements:
         agreements: list[NameAgreement],
         rendering_of: npt.NDArray[np.intp],
     ) -> None:
-        self._store = store
+        self._originals = originals
         self.scores = scores
         self._names = names
         self._firsts = firsts
@@ -126,7 +126,7 @@ class SetAgreements:
         agreement = self._agreements[int(self._rendering_of[row])]
         if agreement.score <= 0.0:
             return _NO_AGREEMENT
-        original = self._store._originals.text(int(self._names[row]))
+        original = self._originals.text(int(self._names[row]))
         return agreement if agreement.entry_name == original else replace(agreement, entry_name=original)
 
 
