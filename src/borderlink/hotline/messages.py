@@ -31,7 +31,6 @@ from borderlink.hotline.models import (
 )
 from borderlink.hotline.schemas import MAX_ATTACHMENT_BYTES
 from borderlink.safeguards.offences import allowed_offences
-from borderlink.safeguards.screening import screen
 
 
 def _when(value: str) -> dt.datetime:
@@ -63,7 +62,8 @@ def apply_request(session: Session, envelope: InboundEnvelope) -> None:
         raise Rejected(f"{recipient.code} is not a counterpart of {sender.code}")
     if body["offence_code"] not in allowed_offences():
         raise Rejected(f"offence code {body['offence_code']} is not on this node's allow-list")
-    flags = [{"ground": f.ground, "term": f.term} for f in screen([body["subject"], body["body"]])]
+    flags = service.screening_flags(body["subject"], body["body"], body.get("handling_note"),
+                                    list(body.get("references") or []))
     if flags and not body.get("release_note"):
         raise Rejected("the request appears to rest on political, religious, military or ethnic grounds "
                        "and no supervisor of the sending unit released it")

@@ -238,9 +238,7 @@ def create_request(session: Session, principal: Principal, data: RequestCreate, 
     require_allowed(data.offence_code)
     files = decode_attachments(data.attachments)
     references = [r.model_dump(exclude_none=True) for r in data.references]
-    texts = [data.subject, data.body, data.handling_note or ""]
-    texts += [str(r.get("description", "")) for r in references]
-    flags = [{"ground": f.ground, "term": f.term} for f in screen(texts)]
+    flags = screening_flags(data.subject, data.body, data.handling_note, references)
     request = HotlineRequest(
         id=new_id(), owner_party=principal.party, kind=data.kind, assistance_type=data.assistance_type,
         subject=data.subject.strip(), body=data.body, priority=data.priority, offence_code=data.offence_code,
@@ -380,6 +378,14 @@ def _step_shared_with_peer(session: Session, principal: Principal, request: Hotl
     send_event(session, request, event, ours, theirs)
     touch_inbox(session, request, now, except_unit=principal.unit_id)
     return request
+
+
+def screening_flags(subject: str, body: str, handling_note: str | None,
+                    references: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """The neutrality flags of a request, from every free text it carries; the sending and the
+    receiving node both call this, so neither reads less of the request than the other."""
+    texts = [subject, body, handling_note or "", *(str(r.get("description", "")) for r in references)]
+    return [{"ground": f.ground, "term": f.term} for f in screen(texts)]
 
 
 def reply(session: Session, principal: Principal, request_id: str, body: str, now: dt.datetime) -> HotlineReply:

@@ -20,6 +20,34 @@ class Flag:
     term: str
 
 
+@functools.cache
+def _latin_look_alikes() -> dict[int, str]:
+    """Letters of other scripts (and Latin variants) that Unicode's confusables table (UTS #39,
+    via the confusable_homoglyphs package) lists as looking like plain Latin letters, mapped to
+    those letters. Letters with marks are left alone: Vietnamese ơ, ư, đ carry meaning."""
+    raw = json.loads((resources.files("confusable_homoglyphs") / "confusables.json").read_text("utf-8"))
+    table: dict[int, str] = {}
+    for char, homoglyphs in raw.items():
+        if len(char) != 1 or char.isascii() or not unicodedata.category(char).startswith("L"):
+            continue
+        if unicodedata.normalize("NFD", char) != char or _has_cjk(char):
+            continue
+        latin = [h["c"] for h in homoglyphs if h["c"].isascii() and h["c"].isalpha()]
+        if latin:
+            table[ord(char)] = min(latin, key=len)
+    return table
+
+
+def canonical(text: str) -> str:
+    """What screening reads: compatibility forms unified (fullwidth and mathematical letters
+    become plain ones), invisible format characters (zero-width space, soft hyphen, joiners,
+    direction marks) removed, and look-alike letters of other scripts read as the Latin letters
+    they imitate, so a disguised word is read as the word it shows."""
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return unicodedata.normalize("NFC", text.translate(_latin_look_alikes()))
+
+
 def fold(text: str) -> str:
     """Lower-case, strip Vietnamese tone and vowel marks, keep đ distinct from d as 'd'."""
     text = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
@@ -54,7 +82,7 @@ def _patterns() -> list[tuple[str, str, bool, re.Pattern[str]]]:
 
 
 def screen(texts: Iterable[str]) -> list[Flag]:
-    joined = " \n ".join(t for t in texts if t)
+    joined = canonical(" \n ".join(t for t in texts if t))
     folded, exact = fold(joined), _exact(joined)
     seen: set[tuple[str, str]] = set()
     flags = []

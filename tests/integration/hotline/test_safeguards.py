@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 from tests.integration.hotline.conftest import Pair, token_headers
 from tests.integration.hotline.test_flow import URGENT, send
@@ -139,7 +140,15 @@ def test_a_commander_sees_the_units_below_on_request(pair: Pair, clients: dict[s
     assert outsider["items"] == []
 
 
-def test_the_receiving_node_refuses_flagged_text_that_no_supervisor_released(pair: Pair) -> None:
+@pytest.mark.parametrize(("subject", "body", "handling_note"), [
+    ("Biểu tình", "Nhóm biểu tình chính trị", None),
+    ("Xác minh", "Đối tượng là nhà hoạt động pol\u200bitical", None),  # zero-width space
+    ("Xác minh", "Đối tượng là một p\u043elitical activist", None),  # Cyrillic о
+    ("Xác minh", "Đối tượng cần xác minh", "\uff50\uff52\uff4f\uff54\uff45\uff53\uff54 organiser"),  # fullwidth
+])
+def test_the_receiving_node_refuses_flagged_text_that_no_supervisor_released(
+    pair: Pair, subject: str, body: str, handling_note: str | None
+) -> None:
     from sqlalchemy import select
 
     from borderlink.exchange.models import OutboxEnvelope
@@ -148,9 +157,9 @@ def test_the_receiving_node_refuses_flagged_text_that_no_supervisor_released(pai
         exchange.enqueue(session, kind="hotline.request", stream="hotline:bypass", sender_unit="VN-QN-MONGCAI",
                          recipient_unit="CN-GX-DONGXING", body={
                              "id": "01a20000-0000-7000-8000-000000000001", "kind": "information",
-                             "assistance_type": None, "subject": "Biểu tình", "body": "Nhóm biểu tình chính trị",
+                             "assistance_type": None, "subject": subject, "body": body,
                              "priority": "normal", "offence_code": "09051", "handling_code": "H0",
-                             "handling_note": None, "references": [], "author_name": "x",
+                             "handling_note": handling_note, "references": [], "author_name": "x",
                              "created_at": pair.clock.now().isoformat(), "deadline_seconds": 3600,
                              "deadline_at": None, "attachments": [], "release_note": None,
                              "sent_event": {"id": "01a20000-0000-7000-8000-000000000002", "kind": "sent",

@@ -4,7 +4,7 @@ import pytest
 
 from borderlink.errors import InvalidInput
 from borderlink.safeguards.offences import allowed_offences, require_allowed
-from borderlink.safeguards.screening import fold, screen
+from borderlink.safeguards.screening import canonical, fold, screen
 
 
 @pytest.mark.parametrize(
@@ -47,3 +47,28 @@ def test_allow_list_holds_the_ordinary_transnational_offences() -> None:
     assert require_allowed("06011").label("vi").startswith("Mua bán")
     with pytest.raises(InvalidInput, match="allow-list"):
         require_allowed("01011")
+
+
+@pytest.mark.parametrize(
+    ("text", "ground"),
+    [
+        ("Organiser of a pol\u200bitical protest", "political"),  # zero-width space
+        ("a pol\u00aditical matter", "political"),  # soft hyphen
+        ("a p\u043elitical matter", "political"),  # Cyrillic о
+        ("a \uff50\uff4f\uff4c\uff49\uff54\uff49\uff43\uff41\uff4c matter", "political"),  # fullwidth
+        ("an \u0430ctivist of the \u0441hur\u0441h", "religious"),  # Cyrillic а and с
+        ("the \U0001d5fa\U0001d5f6\U0001d5f9\U0001d5f6\U0001d601\U0001d5ee\U0001d5ff\U0001d606", "military"),
+        ("Đối tượng tổ chức bi\u200bểu tình", "political"),
+        ("Người này là tu sĩ ở chù\u0430", "religious"),  # Cyrillic а in a marked Vietnamese word
+        ("嫌疑人参与邪\u200d教活动", "religious"),  # zero-width joiner inside a Chinese term
+    ],
+)
+def test_disguised_terms_are_still_flagged(text: str, ground: str) -> None:
+    assert ground in {flag.ground for flag in screen([text])}
+
+
+def test_canonical_reads_disguised_letters_as_the_letters_they_show() -> None:
+    assert canonical("p\u043el\u200bi\u00adtical") == "political"
+    assert canonical("\uff30\u039f\u13de") == "POL"  # fullwidth P, Greek Ο, Cherokee Ꮮ
+    # Vietnamese letters with marks and Chinese characters are kept as they are.
+    assert canonical("Đặng Thị Hòa ơ ư 走私毒品") == "Đặng Thị Hòa ơ ư 走私毒品"
