@@ -51,7 +51,7 @@ SETTLE_SECONDS = 30.0  # how long to wait for stragglers after the last POST
 POST_TIMEOUT = 10.0  # seconds; a POST taking longer counts as failed
 MAX_FAILURES = 10  # stop sending once this many POSTs have failed
 REQUEST = {
-    "kind": "urgent_alert", "priority": "urgent", "offence_code": "06013", "handling_code": "H0",
+    "kind": "urgent_alert", "priority": "urgent", "offence_code": "06012", "handling_code": "H0",
     "recipient_unit_code": "CN-GX-DONGXING", "subject": "Heroin courier crossing at Móng Cái",
     "body": "Suspect carrying 2 kg heroin, heading to Dongxing by motorbike. 嫌疑人携带海洛因。",
     "references": [{"type": "vehicle", "plate": "14B1-234.56"}],

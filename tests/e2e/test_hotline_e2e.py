@@ -22,7 +22,7 @@ ESCALATION_DEADLINE = 4  # seconds allowed per tier in the escalation test
 DELIVERY_TIMEOUT = 10.0  # seconds; generous for a loaded machine, delivery normally takes well under 1 s
 
 REQUEST: dict[str, Any] = {
-    "kind": "urgent_alert", "priority": "urgent", "offence_code": "06013", "handling_code": "H0",
+    "kind": "urgent_alert", "priority": "urgent", "offence_code": "06012", "handling_code": "H0",
     "subject": "Heroin courier crossing at Móng Cái",
     "body": "Suspect carrying 2 kg heroin, heading to Dongxing by motorbike. 嫌疑人携带海洛因。",
     "recipient_unit_code": "CN-GX-DONGXING",

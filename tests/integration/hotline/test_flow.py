@@ -17,7 +17,7 @@ from borderlink.hotline.models import HotlineRequest
 URGENT = {
     "kind": "urgent_alert", "subject": "Heroin courier crossing at Móng Cái", "priority": "urgent",
     "body": "Suspect Nguyễn Văn Bình carrying 2 kg heroin, heading to Dongxing by motorbike.",
-    "offence_code": "06013", "handling_code": "H0", "recipient_unit_code": "CN-GX-DONGXING",
+    "offence_code": "06012", "handling_code": "H0", "recipient_unit_code": "CN-GX-DONGXING",
     "references": [{"type": "person", "name": "Nguyễn Văn Bình", "birth_date": "1988-04-12", "nationality": "VNM"},
                    {"type": "vehicle", "plate": "14B1-234.56"}],
 }

@@ -103,7 +103,7 @@ def test_handling_codes_are_enforced_by_the_receiving_node(pair: Pair, clients: 
 
 def test_inbox_filters_search_and_unread_counts(pair: Pair, clients: dict[str, TestClient]) -> None:
     urgent = send(pair, clients)
-    send(pair, clients, {**URGENT, "priority": "low", "offence_code": "07012", "kind": "information",
+    send(pair, clients, {**URGENT, "priority": "low", "offence_code": "07019", "kind": "information",
                          "subject": "Telecom fraud ring", "body": "Tổ lừa đảo qua mạng ở Đông Hưng", "references": []})
     pair.pump()
     headers = token_headers(pair, "CN", "dongxing.officer")
@@ -114,7 +114,7 @@ def test_inbox_filters_search_and_unread_counts(pair: Pair, clients: dict[str, T
         return [i["subject"] for i in response.json()["items"]]
 
     assert items("?priority=urgent") == [URGENT["subject"]]
-    assert items("?offence=07012") == ["Telecom fraud ring"]
+    assert items("?offence=07019") == ["Telecom fraud ring"]
     assert items("?q=lua%20dao") == ["Telecom fraud ring"]  # diacritics-insensitive
     assert items("?q=nguyen%20binh") == [URGENT["subject"]]  # finds the person reference
     assert items("?counterpart=VN-QN-MONGCAI") != []

@@ -42,9 +42,9 @@ def test_fold_removes_vietnamese_marks_and_d_stroke() -> None:
 
 def test_allow_list_holds_the_ordinary_transnational_offences() -> None:
     codes = allowed_offences()
-    for code in ("06011", "02041", "08051", "07012", "09031", "07041", "07023", "09051"):
+    for code in ("06012", "02041", "08051", "07019", "09031", "07041", "07023", "09051"):
         assert code in codes
-    assert require_allowed("06011").label("vi").startswith("Mua bán")
+    assert require_allowed("06012").label("vi").startswith("Mua bán")
     with pytest.raises(InvalidInput, match="allow-list"):
         require_allowed("01011")
 
@@ -72,3 +72,16 @@ def test_canonical_reads_disguised_letters_as_the_letters_they_show() -> None:
     assert canonical("\uff30\u039f\u13de") == "POL"  # fullwidth P, Greek Ο, Cherokee Ꮮ
     # Vietnamese letters with marks and Chinese characters are kept as they are.
     assert canonical("Đặng Thị Hòa ơ ư 走私毒品") == "Đặng Thị Hòa ơ ư 走私毒品"
+
+
+def test_the_allow_list_uses_codes_as_iccs_defines_them() -> None:
+    offences = allowed_offences()
+    # In ICCS 06011 is possession or use for personal consumption: not a transnational matter.
+    assert "06011" not in offences
+    assert offences["06012"].en.startswith("Unlawful trafficking, cultivation or production")
+    assert offences["08051"].en == "Smuggling of migrants"
+    assert offences["09061"].en == "Participation in a terrorist group"
+    assert offences["07023"].en == "Acts of forgery or counterfeiting of documents"
+    for offence in offences.values():
+        assert len(offence.code) == 5 and offence.code.isdigit()
+        assert offence.en and offence.vi and offence.zh
