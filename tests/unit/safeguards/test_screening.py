@@ -83,5 +83,6 @@ def test_the_allow_list_uses_codes_as_iccs_defines_them() -> None:
     assert offences["09061"].en == "Participation in a terrorist group"
     assert offences["07023"].en == "Acts of forgery or counterfeiting of documents"
     for offence in offences.values():
-        assert len(offence.code) == 5 and offence.code.isdigit()
-        assert offence.en and offence.vi and offence.zh
+        assert len(offence.code) == 5
+        assert offence.code.isdigit()
+        assert all((offence.en, offence.vi, offence.zh))
