@@ -18,6 +18,7 @@ from borderlink import domains, errors
 from borderlink.directory import api as directory_api
 from borderlink.directory import pages as directory_pages
 from borderlink.exchange import pages as exchange_pages
+from borderlink.gates import api as gates_api
 from borderlink.hotline import api as hotline_api
 from borderlink.hotline import pages as hotline_pages
 from borderlink.node import BackgroundTask, Node
@@ -102,6 +103,7 @@ def create_app(node: Node, *, run_background: bool = True) -> FastAPI:
     exchange_pages.install(app, node)
     app.include_router(hotline_pages.router)
     app.include_router(hotline_api.router, prefix="/api/v1")
+    app.include_router(gates_api.router, prefix="/api/v1")
     return app
 
 

@@ -10,6 +10,7 @@ from borderlink.audit import cli as audit_cli
 from borderlink.cli import node_commands
 from borderlink.directory import cli as directory_cli
 from borderlink.exchange import cli as exchange_cli
+from borderlink.gates import cli as gates_cli
 from borderlink.matching import cli as matching_cli
 
 app = typer.Typer(
@@ -25,6 +26,7 @@ directory_cli.register(app)
 audit_cli.register(app)
 matching_cli.register(app)
 exchange_cli.register(app)
+gates_cli.register(app)
 
 
 def run() -> None:

@@ -21,10 +21,13 @@ class Permission(enum.StrEnum):
     HOTLINE_ANSWER = "hotline.answer"
     HOTLINE_SUPERVISE = "hotline.supervise"
     HOTLINE_CONFIGURE = "hotline.configure"
+    GATES_CHECK = "gates.check"
 
 
 _EVERYONE = {Permission.DIRECTORY_READ, Permission.TOKENS_OWN}
 _HOTLINE_WORK = {Permission.HOTLINE_READ, Permission.HOTLINE_SEND, Permission.HOTLINE_ANSWER}
+# Checking travellers' documents at a gate: officers and the roles above them.
+_GATE_WORK = {Permission.GATES_CHECK}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(
@@ -39,11 +42,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         }
     ),
     Role.COMMANDER: frozenset(
-        _EVERYONE | _HOTLINE_WORK | {Permission.USERS_READ, Permission.HOTLINE_SUPERVISE}
+        _EVERYONE | _HOTLINE_WORK | _GATE_WORK | {Permission.USERS_READ, Permission.HOTLINE_SUPERVISE}
     ),
-    Role.OFFICER: frozenset(_EVERYONE | _HOTLINE_WORK),
+    Role.OFFICER: frozenset(_EVERYONE | _HOTLINE_WORK | _GATE_WORK),
     Role.ANALYST: frozenset(
-        _EVERYONE | _HOTLINE_WORK | {Permission.EXCHANGE_READ, Permission.AUDIT_READ}
+        _EVERYONE | _HOTLINE_WORK | _GATE_WORK | {Permission.EXCHANGE_READ, Permission.AUDIT_READ}
     ),
     Role.VIEWER: frozenset(_EVERYONE | {Permission.HOTLINE_READ}),
 }

@@ -16,6 +16,7 @@ import dataclasses
 import datetime as dt
 import enum
 import re
+from collections.abc import Iterable, Iterator
 
 FILLER = "<"
 _WEIGHTS = (7, 3, 1)
@@ -140,19 +141,21 @@ def normalise_lines(text: str) -> list[str]:
     return lines
 
 
-def split_blocks(text: str) -> list[str]:
-    """Zones separated by one or more blank (or whitespace-only) lines, in order."""
-    blocks: list[str] = []
+def iter_blocks(lines: Iterable[str]) -> Iterator[str]:
+    """Zones separated by one or more blank (or whitespace-only) lines, in order, as they come."""
     current: list[str] = []
-    for line in text.splitlines():
+    for line in lines:
         if line.strip():
-            current.append(line)
+            current.append(line.rstrip("\r\n"))
         elif current:
-            blocks.append("\n".join(current))
+            yield "\n".join(current)
             current = []
     if current:
-        blocks.append("\n".join(current))
-    return blocks
+        yield "\n".join(current)
+
+
+def split_blocks(text: str) -> list[str]:
+    return list(iter_blocks(text.splitlines()))
 
 
 def _layout_for(lines: list[str]) -> Layout | None:
