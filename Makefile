@@ -8,7 +8,7 @@ UV := $(if $(UV_SYSTEM),$(UV_SYSTEM),.tools/bin/uv)
 RUN := $(UV) run --frozen
 STAMP := .venv/.synced
 
-.PHONY: help install demo test test-unit test-integration test-e2e lint bench check-migrations clean
+.PHONY: help install demo test test-unit test-integration test-e2e test-browser browser-deps lint bench check-migrations clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -39,6 +39,24 @@ test-integration: $(STAMP) ## Run the integration tests only
 test-e2e: $(STAMP) ## Run the two-node end-to-end tests only
 	@$(RUN) pytest -q tests/e2e
 
+test-browser: $(STAMP) ## Run the real-browser journeys only (screenshots go to artifacts/screenshots/)
+	@$(RUN) pytest -q tests/browser
+
+# The browser tests drive Debian's Chromium (never a browser downloaded by a test tool) and need a
+# font with Chinese characters for readable screenshots of the zh_Hans pages.
+CHROMIUM ?= /usr/bin/chromium
+AS_ROOT := $(if $(filter 0,$(shell id -u)),,sudo)
+
+browser-deps: ## Install Debian's Chromium and a CJK font for the browser tests, if missing
+	@missing=""; \
+	[ -x "$(CHROMIUM)" ] || missing="$$missing chromium"; \
+	dpkg -s fonts-wqy-zenhei >/dev/null 2>&1 || missing="$$missing fonts-wqy-zenhei"; \
+	if [ -z "$$missing" ]; then echo "browser-deps: $(CHROMIUM) and its fonts are installed"; exit 0; fi; \
+	echo "browser-deps: installing$$missing from Debian's packages ..."; \
+	$(AS_ROOT) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	$(AS_ROOT) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing \
+	  >/dev/null && echo "browser-deps: installed$$missing"
+
 lint: $(STAMP) ## ruff and mypy --strict
 	@$(RUN) ruff check src tests bench
 	@$(RUN) mypy
@@ -57,4 +75,4 @@ bench: $(STAMP) ## Run the benchmarks and print their figures
 	@$(RUN) python -m bench.run_all
 
 clean: ## Remove the virtual environment, caches and demo data
-	rm -rf .venv .tools .demo .pytest_cache .mypy_cache .ruff_cache
+	rm -rf .venv .tools .demo .pytest_cache .mypy_cache .ruff_cache artifacts

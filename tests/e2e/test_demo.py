@@ -20,6 +20,7 @@ from borderlink.audit.service import derive_audit_key, verify
 from borderlink.config import load_settings
 from borderlink.directory.service import demo_accounts
 from borderlink.node import open_node
+from borderlink.web.deps import login_csrf_cookie, session_cookie
 
 pytestmark = pytest.mark.e2e
 
@@ -153,11 +154,11 @@ def login(node: NodeProcess, username: str, password: str) -> httpx.Client:
     client = httpx.Client(base_url=node.url, timeout=20, follow_redirects=False)
     form = client.get("/login")
     assert form.status_code == 200
-    token = client.cookies.get("bl_login_csrf")
+    token = client.cookies.get(login_csrf_cookie(node.party))
     assert token
     response = client.post("/login", data={"username": username, "password": password, "csrf_token": token})
     assert response.status_code == 303, response.text
-    assert client.cookies.get("bl_session")
+    assert client.cookies.get(session_cookie(node.party))
     return client
 
 
@@ -188,7 +189,7 @@ def test_wrong_password_is_refused_by_the_running_node(nodes: dict[str, NodeProc
             data={
                 "username": "mongcai.officer",
                 "password": "not-the-demo-password",
-                "csrf_token": client.cookies.get("bl_login_csrf") or "",
+                "csrf_token": client.cookies.get(login_csrf_cookie("VN")) or "",
             },
         )
         assert response.status_code == 401

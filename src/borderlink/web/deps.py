@@ -22,12 +22,23 @@ from borderlink.directory.permissions import Permission, Principal
 from borderlink.node import Node
 from borderlink.web.i18n import pick_language
 
-SESSION_COOKIE = "bl_session"
 LANGUAGE_COOKIE = "bl_lang"
 CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 PUBLIC_PATHS = frozenset({"/health", "/login", "/logout", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
+
+
+def session_cookie(party: str) -> str:
+    """The session cookie's name on a node of `party`. Browsers share cookies across the ports of
+    one host, so the two demo nodes (or two nodes behind one name) need names of their own to stay
+    logged in side by side."""
+    return f"bl_session_{party.lower()}"
+
+
+def login_csrf_cookie(party: str) -> str:
+    """The login form's CSRF cookie on a node of `party` (named per party, like the session)."""
+    return f"bl_login_csrf_{party.lower()}"
 
 
 class LoginRequired(Exception):
@@ -87,7 +98,7 @@ def resolve_principal(request: Request, session: Session) -> Principal | None:
             raise HTTPException(status_code=401, detail="invalid or revoked token",
                                 headers={"WWW-Authenticate": "Bearer"})
     else:
-        cookie = request.cookies.get(SESSION_COOKIE)
+        cookie = request.cookies.get(session_cookie(settings.party))
         web_session = accounts.resolve_web_session(session, cookie, moment) if cookie else None
         if web_session is not None:
             user = web_session.user

@@ -13,12 +13,19 @@ from borderlink.directory import accounts
 from borderlink.directory import service as directory
 from borderlink.directory.permissions import Permission, Principal
 from borderlink.errors import AuthenticationFailed, InvalidInput
-from borderlink.web.deps import LANGUAGE_COOKIE, SESSION_COOKIE, DbSession, get_node, public_page, require
+from borderlink.web.deps import (
+    LANGUAGE_COOKIE,
+    DbSession,
+    get_node,
+    login_csrf_cookie,
+    public_page,
+    require,
+    session_cookie,
+)
 from borderlink.web.i18n import LANGUAGES
 from borderlink.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-LOGIN_CSRF_COOKIE = "bl_login_csrf"
 
 
 def _safe_next(path: str | None) -> str:
@@ -34,8 +41,9 @@ def login_form(request: Request, next: str = "/") -> Response:
     token = secrets.token_urlsafe(24)
     request.state.csrf_token = token
     response = render(request, "web/login.html", {"next_path": _safe_next(next), "error": None, "username": ""})
-    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict",
-                        secure=get_node(request).settings.secure_cookies)
+    settings = get_node(request).settings
+    response.set_cookie(login_csrf_cookie(settings.party), token, httponly=True, samesite="strict",
+                        secure=settings.secure_cookies)
     if request.query_params.get("lang") in LANGUAGES:
         response.set_cookie(LANGUAGE_COOKIE, request.state.language, samesite="lax", max_age=365 * 86400)
     return response
@@ -54,7 +62,7 @@ def login(
     public_page(request)
     node = get_node(request)
     settings = node.settings
-    expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    expected = request.cookies.get(login_csrf_cookie(settings.party), "")
     if not expected or not secrets.compare_digest(expected, csrf_token):
         request.state.csrf_token = expected or secrets.token_urlsafe(24)
         return render(request, "web/login.html",
@@ -75,9 +83,9 @@ def login(
     token = accounts.start_web_session(session, user, now=node.clock.now(),
                                        lifetime=dt.timedelta(hours=settings.session_hours))
     response = RedirectResponse(_safe_next(next), status_code=303)
-    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax", secure=settings.secure_cookies,
-                        max_age=settings.session_hours * 3600)
-    response.delete_cookie(LOGIN_CSRF_COOKIE)
+    response.set_cookie(session_cookie(settings.party), token, httponly=True, samesite="lax",
+                        secure=settings.secure_cookies, max_age=settings.session_hours * 3600)
+    response.delete_cookie(login_csrf_cookie(settings.party))
     return response
 
 
@@ -85,11 +93,12 @@ def login(
 def logout(
     request: Request, session: DbSession, _: Annotated[Principal, Depends(require(Permission.DIRECTORY_READ))]
 ) -> Response:
-    cookie = request.cookies.get(SESSION_COOKIE)
+    name = session_cookie(get_node(request).settings.party)
+    cookie = request.cookies.get(name)
     if cookie:
         accounts.end_web_session(session, cookie)
     response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(SESSION_COOKIE)
+    response.delete_cookie(name)
     return response
 
 

@@ -22,6 +22,9 @@ from borderlink.config import write_node_config
 from borderlink.db import make_engine
 from borderlink.directory.models import Unit, User
 from borderlink.node import Node, open_node
+from borderlink.web.deps import login_csrf_cookie
+
+LOGIN_CSRF_COOKIE = login_csrf_cookie("VN")
 
 Login = Callable[..., TestClient]
 
@@ -190,7 +193,7 @@ def test_creating_a_user_through_the_api_is_audited_with_its_actor(
 
 def test_failed_login_is_audited_as_an_update(node: Node, personas: dict[str, Persona], app_client: TestClient) -> None:
     form = app_client.get("/login")
-    token = form.cookies.get("bl_login_csrf") or app_client.cookies.get("bl_login_csrf")
+    token = form.cookies.get(LOGIN_CSRF_COOKIE) or app_client.cookies.get(LOGIN_CSRF_COOKIE)
     response = app_client.post(
         "/login",
         data={"username": "mongcai.officer", "password": "wrong-password!", "csrf_token": token},

@@ -20,6 +20,10 @@ from borderlink.directory import accounts
 from borderlink.directory.models import ApiToken, User, WebSession
 from borderlink.errors import AuthenticationFailed
 from borderlink.node import Node
+from borderlink.web.deps import login_csrf_cookie, session_cookie
+
+LOGIN_CSRF_COOKIE = login_csrf_cookie("VN")
+SESSION_COOKIE = session_cookie("VN")
 
 Login = Callable[..., TestClient]
 
@@ -31,10 +35,10 @@ def browser(node: Node) -> TestClient:
 
 
 def try_login(client: TestClient, username: str, password: str, totp: str = "") -> int:
-    token = client.cookies.get("bl_login_csrf")
+    token = client.cookies.get(LOGIN_CSRF_COOKIE)
     if token is None:
         client.get("/login")
-        token = client.cookies.get("bl_login_csrf")
+        token = client.cookies.get(LOGIN_CSRF_COOKIE)
     response = client.post(
         "/login", data={"username": username, "password": password, "totp": totp, "csrf_token": token or ""}
     )
@@ -65,7 +69,7 @@ def test_passwords_are_stored_as_argon2id(node: Node, personas: dict[str, Person
 def test_right_password_logs_in_and_wrong_one_does_not(node: Node, personas: dict[str, Persona]) -> None:
     client = browser(node)
     assert try_login(client, "mongcai.officer", "not-the-password") == 401
-    assert client.cookies.get("bl_session") is None
+    assert client.cookies.get(SESSION_COOKIE) is None
     assert try_login(client, "MongCai.Officer", PASSWORD) == 303
     assert client.get("/").status_code == 200
 
@@ -73,11 +77,11 @@ def test_right_password_logs_in_and_wrong_one_does_not(node: Node, personas: dic
 def test_unknown_user_gets_the_same_answer_as_a_wrong_password(node: Node, personas: dict[str, Persona]) -> None:
     client = browser(node)
     first = client.post(
-        "/login", data={"username": "nobody", "password": "x" * 12, "csrf_token": client.cookies.get("bl_login_csrf")}
+        "/login", data={"username": "nobody", "password": "x" * 12, "csrf_token": client.cookies.get(LOGIN_CSRF_COOKIE)}
     )
     second = client.post(
         "/login",
-        data={"username": "mongcai.officer", "password": "x" * 12, "csrf_token": client.cookies.get("bl_login_csrf")},
+        data={"username": "mongcai.officer", "password": "x" * 12, "csrf_token": client.cookies.get(LOGIN_CSRF_COOKIE)},
     )
     assert first.status_code == second.status_code == 401
     message = re.compile(r'<div class="flash error">(.*?)</div>')
@@ -204,10 +208,10 @@ def test_token_listing_never_shows_the_secret_again(node: Node, personas: dict[s
 
 def test_browser_session_expires_and_logout_ends_it(node: Node, personas: dict[str, Persona], login: Login) -> None:
     client = login("mongcai.officer")
-    cookie = client.cookies.get("bl_session")
+    cookie = client.cookies.get(SESSION_COOKIE)
     assert client.post("/logout").status_code == 303
     replay = browser(node)
-    replay.cookies.set("bl_session", cookie or "")
+    replay.cookies.set(SESSION_COOKIE, cookie or "")
     assert replay.get("/").status_code == 303
 
     other = login("qn.commander")
@@ -221,7 +225,7 @@ def test_browser_session_expires_and_logout_ends_it(node: Node, personas: dict[s
 
 def test_session_cookie_stores_only_a_hash(node: Node, personas: dict[str, Persona], login: Login) -> None:
     client = login("mongcai.officer")
-    cookie = client.cookies.get("bl_session")
+    cookie = client.cookies.get(SESSION_COOKIE)
     assert cookie
     with node.transaction() as session:
         hashes = list(session.scalars(select(WebSession.token_hash)))

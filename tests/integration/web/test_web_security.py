@@ -14,7 +14,11 @@ from tests.integration.conftest import PASSWORD, Persona
 from borderlink.app import create_app
 from borderlink.directory.models import ApiToken
 from borderlink.node import Node
+from borderlink.web.deps import login_csrf_cookie, session_cookie
 from borderlink.web.security import CONTENT_SECURITY_POLICY
+
+LOGIN_CSRF_COOKIE = login_csrf_cookie("VN")
+SESSION_COOKIE = session_cookie("VN")
 
 Login = Callable[..., TestClient]
 Bearer = Callable[[str], dict[str, str]]
@@ -84,7 +88,7 @@ def _fresh_login_form(node: Node) -> tuple[TestClient, str]:
     client = TestClient(create_app(node, run_background=False), follow_redirects=False)
     page = client.get("/login")
     assert page.status_code == 200
-    token = client.cookies.get("bl_login_csrf")
+    token = client.cookies.get(LOGIN_CSRF_COOKIE)
     assert token
     assert f'value="{token}"' in page.text
     return client, token
@@ -96,7 +100,7 @@ def test_login_form_without_or_with_a_wrong_csrf_token_is_refused(node: Node, pe
     missing = client.post("/login", data=credentials)
     wrong = client.post("/login", data={**credentials, "csrf_token": token + "x"})
     assert missing.status_code == wrong.status_code == 400
-    assert client.cookies.get("bl_session") is None
+    assert client.cookies.get(SESSION_COOKIE) is None
     no_cookie = TestClient(create_app(node, run_background=False), follow_redirects=False)
     assert no_cookie.post("/login", data={**credentials, "csrf_token": token}).status_code == 400
     assert client.post("/login", data={**credentials, "csrf_token": token}).status_code == 303
@@ -110,19 +114,19 @@ def _set_cookie_headers(response: object, name: str) -> list[str]:
 def test_session_cookie_is_httponly_and_samesite(node: Node, personas: dict[str, Persona]) -> None:
     client, _token = _fresh_login_form(node)
     login_page = client.get("/login")
-    (csrf_cookie,) = _set_cookie_headers(login_page, "bl_login_csrf")
+    (csrf_cookie,) = _set_cookie_headers(login_page, LOGIN_CSRF_COOKIE)
     assert "HttpOnly" in csrf_cookie
     assert "samesite=strict" in csrf_cookie.lower()
     response = client.post(
         "/login",
-        data={"username": "mongcai.officer", "password": PASSWORD, "csrf_token": client.cookies.get("bl_login_csrf")},
+        data={"username": "mongcai.officer", "password": PASSWORD, "csrf_token": client.cookies.get(LOGIN_CSRF_COOKIE)},
     )
     assert response.status_code == 303
-    (session_cookie,) = _set_cookie_headers(response, "bl_session")
-    assert "HttpOnly" in session_cookie
-    assert "samesite=lax" in session_cookie.lower()
-    assert "Path=/" in session_cookie
-    assert "Secure" not in session_cookie
+    (session_header,) = _set_cookie_headers(response, SESSION_COOKIE)
+    assert "HttpOnly" in session_header
+    assert "samesite=lax" in session_header.lower()
+    assert "Path=/" in session_header
+    assert "Secure" not in session_header
 
 
 def test_secure_cookies_and_hsts_when_served_over_https(node: Node, personas: dict[str, Persona]) -> None:
@@ -134,12 +138,12 @@ def test_secure_cookies_and_hsts_when_served_over_https(node: Node, personas: di
     assert page.headers["strict-transport-security"].startswith("max-age=")
     response = client.post(
         "/login",
-        data={"username": "mongcai.officer", "password": PASSWORD, "csrf_token": client.cookies.get("bl_login_csrf")},
+        data={"username": "mongcai.officer", "password": PASSWORD, "csrf_token": client.cookies.get(LOGIN_CSRF_COOKIE)},
     )
     assert response.status_code == 303
-    (session_cookie,) = _set_cookie_headers(response, "bl_session")
-    assert "Secure" in session_cookie
-    assert "HttpOnly" in session_cookie
+    (session_header,) = _set_cookie_headers(response, SESSION_COOKIE)
+    assert "Secure" in session_header
+    assert "HttpOnly" in session_header
 
 
 @pytest.mark.parametrize("path", ["/login", "/health", "/static/style.css", "/api/v1/me", "/users", "/nowhere"])

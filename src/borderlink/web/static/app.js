@@ -1,4 +1,6 @@
-// Sends the page's CSRF token with every htmx request, and confirms dangerous actions.
+// Sends the page's CSRF token with every htmx request, confirms dangerous actions, and folds the
+// navigation behind a menu button on narrow screens (without script the menu simply stays open).
+document.documentElement.classList.add("js");
 document.addEventListener("htmx:configRequest", function (event) {
   var meta = document.querySelector('meta[name="csrf-token"]');
   if (meta) { event.detail.headers["X-CSRF-Token"] = meta.content; }
@@ -7,3 +9,21 @@ document.addEventListener("submit", function (event) {
   var message = event.target.getAttribute("data-confirm");
   if (message && !window.confirm(message)) { event.preventDefault(); }
 });
+(function () {
+  var toggle = document.querySelector(".nav-toggle");
+  var menu = toggle && document.getElementById(toggle.getAttribute("aria-controls"));
+  if (!toggle || !menu) { return; }
+  toggle.hidden = false;
+  toggle.addEventListener("click", function () {
+    var open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    menu.classList.toggle("open", open);
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && menu.classList.contains("open")) {
+      toggle.setAttribute("aria-expanded", "false");
+      menu.classList.remove("open");
+      toggle.focus();
+    }
+  });
+})();
