@@ -22,6 +22,7 @@ from borderlink.gates import api as gates_api
 from borderlink.hotline import api as hotline_api
 from borderlink.hotline import pages as hotline_pages
 from borderlink.node import BackgroundTask, Node
+from borderlink.shared import health as node_health
 from borderlink.web import pages as web_pages
 from borderlink.web.deps import LoginRequired
 from borderlink.web.security import SecurityHeadersMiddleware
@@ -93,10 +94,7 @@ def create_app(node: Node, *, run_background: bool = True) -> FastAPI:
     async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
         return JSONResponse({"detail": jsonable_errors(exc)}, status_code=422)
 
-    @app.get("/health", include_in_schema=True, tags=["node"])
-    def health() -> dict[str, str]:
-        return {"status": "ok", "node": node.party}
-
+    node_health.install(app, node)
     app.include_router(web_pages.router)
     app.include_router(directory_pages.router)
     app.include_router(directory_api.router, prefix="/api/v1")

@@ -16,6 +16,7 @@ from borderlink.app import create_app
 from borderlink.config import NodeSettings
 from borderlink.errors import InvalidInput
 from borderlink.node import Node, open_node
+from borderlink.shared.health import database_problem
 
 log = logging.getLogger("borderlink.server")
 
@@ -108,6 +109,10 @@ async def _serve_all(servers: list[uvicorn.Server]) -> None:
 def serve(settings: NodeSettings) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     node = prepare_node(settings)
+    problem = database_problem(node.engine, thorough=True)
+    if problem is not None:
+        node.engine.dispose()
+        raise InvalidInput(f"not serving: {problem}")
     servers = [web_server(node)]
     for factory in LISTENER_FACTORIES:
         listener = factory(node)

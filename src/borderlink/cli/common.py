@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn, ParamSpec, TypeVar
 
 import typer
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.exc import SQLAlchemyError
 
 from borderlink.config import load_settings
 from borderlink.errors import BorderLinkError
 from borderlink.node import Node, open_node
+from borderlink.shared.health import describe_database_error
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -39,9 +40,9 @@ def friendly_errors(func: Callable[P, R]) -> Callable[P, R]:
             return func(*args, **kwargs)
         except BorderLinkError as exc:
             fail(str(exc))
-        except (OperationalError, ProgrammingError) as exc:
-            reason = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
-            fail(f"database: {reason} (has 'borderlink db upgrade' been run?)")
+        except SQLAlchemyError as exc:
+            # A damaged or missing database is an operator's matter, not a programming error.
+            fail(f"database: {describe_database_error(exc)}")
         except OSError as exc:
             fail(f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc))
 

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 def test_health_answers_without_login(app_client: TestClient) -> None:
     response = app_client.get("/health")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "node": "VN"}
+    assert response.json() == {"status": "ok", "node": "VN", "database": "ok", "peers": []}
 
 
 def test_units_api_lists_both_sides_with_counterparts(
