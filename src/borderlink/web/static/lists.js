@@ -10,6 +10,8 @@
         return th.textContent.trim();
       });
       if (!headers.length) { return; }
+      // Two columns (a name and its value) fit a phone as they are: no cards for those.
+      if (headers.length <= 2) { table.classList.add("pairs"); return; }
       Array.prototype.forEach.call(table.querySelectorAll("tbody tr"), function (row) {
         var cells = row.children;
         if (cells.length !== headers.length) { return; }  // e.g. a "nothing here" row across all columns
