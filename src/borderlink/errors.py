@@ -1,27 +1,52 @@
-"""Errors the services raise; the web and CLI layers turn them into responses and messages."""
+"""Errors the services raise; the web and CLI layers turn them into responses and messages.
+
+An error's message is English text with `%(name)s` placeholders; it is also the message id that
+the catalogs translate, so a page shows it in the reader's language with the same parameters.
+`field` names the input the error concerns, so a form can show it beside that field.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 
 class BorderLinkError(Exception):
     """A failure the user can understand and act on."""
 
+    code = "error"
+
+    def __init__(self, message: str, /, *, field: str | None = None, **params: object) -> None:
+        self.message = message
+        self.field = field
+        self.params = params
+        super().__init__(self.text())
+
+    def text(self, translate: Callable[[str], str] | None = None) -> str:
+        """The message with its parameters filled in, translated by `translate` when given."""
+        template = translate(self.message) if translate else self.message
+        if not self.params:
+            return template
+        try:
+            return template % self.params
+        except (KeyError, ValueError, TypeError):  # a broken translation must not hide the error
+            return self.message % self.params
+
 
 class NotFound(BorderLinkError):
-    pass
+    code = "not_found"
 
 
 class Forbidden(BorderLinkError):
-    pass
+    code = "forbidden"
 
 
 class Conflict(BorderLinkError):
-    pass
+    code = "conflict"
 
 
 class InvalidInput(BorderLinkError):
-    pass
+    code = "invalid"
 
 
 class AuthenticationFailed(BorderLinkError):
-    pass
+    code = "unauthenticated"

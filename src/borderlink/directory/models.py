@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import Enum, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from borderlink.db import Base
 from borderlink.ids import new_id
+from borderlink.shared.codelists import enum_column
 
 
 class Tier(enum.StrEnum):
@@ -46,7 +47,7 @@ class Unit(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     code: Mapped[str] = mapped_column(String(80), unique=True)
     party_code: Mapped[str] = mapped_column(ForeignKey("parties.code"))
-    tier: Mapped[Tier] = mapped_column(Enum(Tier, native_enum=False, length=20))
+    tier: Mapped[Tier] = mapped_column(enum_column(Tier))
     name_vi: Mapped[str] = mapped_column(String(200))
     name_zh: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200))
@@ -88,7 +89,7 @@ class User(Base):
     display_name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(200))
     unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"))
-    role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=20))
+    role: Mapped[Role] = mapped_column(enum_column(Role))
     language: Mapped[str | None] = mapped_column(String(10), default=None)
     timezone: Mapped[str | None] = mapped_column(String(64), default=None)
     totp_secret: Mapped[str | None] = mapped_column(String(64), default=None)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from borderlink.db import Base
 from borderlink.ids import new_id
+from borderlink.shared.codelists import enum_column
 
 
 class RequestKind(enum.StrEnum):
@@ -63,24 +64,18 @@ DEFAULT_DEADLINES = {
 }
 
 
-def _enum(kind: type[enum.Enum]) -> Any:
-    from sqlalchemy import Enum
-
-    return Enum(kind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
-
-
 class HotlineRequest(Base):
     __tablename__ = "hotline_requests"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     owner_party: Mapped[str] = mapped_column(String(2))
-    kind: Mapped[RequestKind] = mapped_column(_enum(RequestKind))
-    assistance_type: Mapped[AssistanceType | None] = mapped_column(_enum(AssistanceType), default=None)
+    kind: Mapped[RequestKind] = mapped_column(enum_column(RequestKind))
+    assistance_type: Mapped[AssistanceType | None] = mapped_column(enum_column(AssistanceType), default=None)
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
-    priority: Mapped[Priority] = mapped_column(_enum(Priority))
+    priority: Mapped[Priority] = mapped_column(enum_column(Priority))
     offence_code: Mapped[str] = mapped_column(String(8))
-    handling_code: Mapped[HandlingCode] = mapped_column(_enum(HandlingCode))
+    handling_code: Mapped[HandlingCode] = mapped_column(enum_column(HandlingCode))
     handling_note: Mapped[str | None] = mapped_column(String(500), default=None)
     references: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     names_person: Mapped[bool] = mapped_column(default=False)
@@ -88,7 +83,7 @@ class HotlineRequest(Base):
     recipient_unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"))
     author_name: Mapped[str] = mapped_column(String(200))
     created_by_user_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"), default=None)
-    status: Mapped[Status] = mapped_column(_enum(Status))
+    status: Mapped[Status] = mapped_column(enum_column(Status))
     created_at: Mapped[dt.datetime]
     sent_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     delivered_at: Mapped[dt.datetime | None] = mapped_column(default=None)
@@ -177,5 +172,5 @@ class DeadlineSetting(Base):
 
     __tablename__ = "hotline_deadlines"
 
-    priority: Mapped[Priority] = mapped_column(_enum(Priority), primary_key=True)
+    priority: Mapped[Priority] = mapped_column(enum_column(Priority), primary_key=True)
     seconds: Mapped[int]

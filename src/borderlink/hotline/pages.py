@@ -14,7 +14,7 @@ from borderlink.directory import service as directory
 from borderlink.directory.permissions import Permission, Principal
 from borderlink.errors import BorderLinkError
 from borderlink.hotline import service
-from borderlink.hotline.models import AssistanceType, HandlingCode, Priority, RequestKind, Status
+from borderlink.hotline.models import Priority, Status
 from borderlink.hotline.schemas import AttachmentIn, RequestCreate
 from borderlink.hotline.views import InboxFilter, inbox, request_out
 from borderlink.safeguards.offences import allowed_offences
@@ -74,9 +74,7 @@ def new_request_form(request: Request, session: DbSession, principal: Sender) ->
 def _form(request: Request, session: DbSession, principal: Principal, error: str | None,
           status_code: int = 200) -> Response:
     return render(request, "hotline/new.html", {
-        "error": error, "kinds": [k.value for k in RequestKind], "assistance_types": [a.value for a in AssistanceType],
-        "priorities": [p.value for p in Priority], "handling_codes": [h.value for h in HandlingCode],
-        "offences": allowed_offences(), "counterparts": directory.counterparts_of(session, principal.unit_id),
+        "error": error, "counterparts": directory.counterparts_of(session, principal.unit_id),
     }, status_code=status_code)
 
 

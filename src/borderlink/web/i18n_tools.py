@@ -4,20 +4,19 @@
     python -m borderlink.web.i18n_tools check    # exit 1, listing every message left to translate
 
 Messages come from `_()` calls (and the other gettext-style markers) in the Python code and the
-templates, as mapped in babel.cfg. Two kinds of text reach `_()` through a variable and cannot be
-found that way, so they are listed here: the values of the code lists that templates translate
-(`_(user.role.value)`, `_(unit.tier.value)`) and the few messages a page handler passes to its
-template (`_(error)`). English is the source language: its catalog is filled with the source text.
+templates, as mapped in babel.cfg. The few messages a page handler passes to its template in a
+variable (`_(error)`) cannot be found that way, so they are listed here. Code lists (roles, tiers,
+statuses...) are not in the catalogs: their labels in every language live in each domain's
+data/codelists.json, and `check` verifies those too. English is the source language: its catalog
+is filled with the source text.
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
-import enum
 import importlib
 import importlib.metadata
-import inspect
 import io
 import re
 import sys
@@ -30,6 +29,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po, write_po
 
+from borderlink import domains
 from borderlink.web.i18n import LANGUAGE_NAMES, LANGUAGES
 
 SOURCE_LANGUAGE = "en"
@@ -38,36 +38,11 @@ TRANSLATIONS = Path("src/borderlink/web/translations")
 MAPPING = Path("babel.cfg")
 COMMENT_TAGS = ("NOTE:",)
 
-# Code lists whose values templates translate (`_(user.role.value)`, `_("handling " + code)`):
-# (module, an enumeration or a tuple of strings in it, message pattern, note for translators).
-CODE_LISTS: tuple[tuple[str, str, str, str], ...] = (
-    ("borderlink.directory.models", "Role", "{}", "Role of a user account."),
-    ("borderlink.directory.models", "Tier", "{}",
-     "Tier of a unit: central, provincial, or post (a border gate or border post)."),
-    ("borderlink.hotline.models", "RequestKind", "{}", "Kind of hotline request."),
-    ("borderlink.hotline.models", "AssistanceType", "{}", "Assistance asked for in a request."),
-    ("borderlink.hotline.models", "Priority", "{}", "Priority of a hotline request."),
-    ("borderlink.hotline.models", "Status", "{}",
-     "Status of a hotline request; also an event in its timeline."),
-    ("borderlink.hotline.models", "HandlingCode", "handling {}",
-     "What a handling code allows the recipient to do with the information."),
-    ("borderlink.exchange.envelope", "RECEIPT_STATUSES", "{}",
-     "Status of an envelope received from the other side's node."),
-    ("borderlink.safeguards.screening", "GROUNDS", "{}",
-     "Ground on which a text may be held back (political, religious, military, ethnic)."),
-)
-
 # Texts the code hands to a template in a variable, which the template translates: (text, note).
 INDIRECT_MESSAGES: tuple[tuple[str, str], ...] = (
     ("The form expired; please try again.", "Login page error."),
     ("The account is locked for a while after too many failed attempts.", "Login page error."),
     ("Wrong username, password or code.", "Login page error."),
-    ("released", "Hotline timeline event: a supervisor let a held request leave the node."),
-    ("escalated", "Hotline timeline event: the request went one tier up on both sides."),
-    ("shared", "Hotline timeline event: the request was shared with another unit of this node."),
-    ("person", "Kind of reference in a hotline request: a person."),
-    ("document", "Kind of reference in a hotline request: an identity or travel document."),
-    ("vehicle", "Kind of reference in a hotline request: a vehicle."),
 )
 
 _PLACEHOLDER = re.compile(r"%(?:\((\w+)\))?[-#0 +]*\d*(?:\.\d+)?([a-zA-Z%])")
@@ -120,22 +95,6 @@ def _literal_locations(root: Path, text: str) -> list[tuple[str, int]]:
     return found
 
 
-def _code_list_values(root: Path) -> Iterable[tuple[str, tuple[str, int], str]]:
-    for module_name, name, pattern, note in CODE_LISTS:
-        module = importlib.import_module(module_name)
-        codes = getattr(module, name)
-        if isinstance(codes, type) and issubclass(codes, enum.Enum):
-            values = [str(member.value) for member in codes]
-        elif isinstance(codes, tuple) and all(isinstance(code, str) for code in codes):
-            values = list(codes)
-        else:
-            raise TypeError(f"{module_name}.{name} is neither an enumeration nor a tuple of strings")
-        source = Path(inspect.getfile(module)).resolve()
-        where = source.relative_to(root).as_posix() if source.is_relative_to(root) else module_name
-        for value in values:
-            yield pattern.format(value), (where, 0), f"{note} Code list {module_name}.{name}."
-
-
 def extract(root: Path | None = None) -> Catalog:
     """Every message the code and templates use, as a template catalog (nothing written)."""
     root = root or default_root()
@@ -146,8 +105,6 @@ def extract(root: Path | None = None) -> Catalog:
         root, method_map, options_map, comment_tags=COMMENT_TAGS, strip_comment_tags=True,
     ):
         template.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
-    for value, location, note in _code_list_values(root):
-        template.add(value, None, [location], auto_comments=[note])
     for text, note in INDIRECT_MESSAGES:
         template.add(text, None, _literal_locations(root, text), auto_comments=[note])
     return template
@@ -219,6 +176,7 @@ def problems(root: Path | None = None, languages: Iterable[str] = LANGUAGES) -> 
     template = extract(root)
     found = [f"message no longer in the code, drop it from INDIRECT_MESSAGES: {m.id!r}"
              for m in template if m.id and not m.locations]
+    found += [problem for code_list in domains.code_lists().values() for problem in code_list.problems()]
     for language in languages:
         path = catalog_path(root, language)
         if not path.is_file():

@@ -9,6 +9,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, PrefixLoader, select_autoescape
 
+from borderlink.shared.codelists import CodeList
 from borderlink.web.i18n import LANGUAGE_NAMES, LANGUAGES, local_time, translator
 
 TEMPLATE_PACKAGES = ("web", "directory", "audit", "exchange", "hotline")
@@ -28,6 +29,12 @@ def environment() -> Environment:
     return env
 
 
+def _code_list(name: str) -> CodeList:
+    from borderlink import domains  # the domains' pages import this module
+
+    return domains.code_lists()[name]
+
+
 def render(
     request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200
 ) -> HTMLResponse:
@@ -45,6 +52,8 @@ def render(
         "node_party": node.settings.party,
         "node_name": getattr(node.settings, f"name_{'zh' if language == 'zh_Hans' else language}"),
         "localtime": lambda moment, fmt="medium": local_time(moment, zone, language, fmt),
+        "code_label": lambda list_name, value: _code_list(list_name).label(value, language),
+        "code_options": lambda list_name: _code_list(list_name).options(language),
     }
     values.update(context or {})
     html = environment().get_template(template).render(values)
