@@ -21,10 +21,11 @@ class Permission(enum.StrEnum):
     HOTLINE_ANSWER = "hotline.answer"
     HOTLINE_SUPERVISE = "hotline.supervise"
     HOTLINE_CONFIGURE = "hotline.configure"
+    GATES_READ = "gates.read"
     GATES_CHECK = "gates.check"
 
 
-_EVERYONE = {Permission.DIRECTORY_READ, Permission.TOKENS_OWN}
+_EVERYONE = {Permission.DIRECTORY_READ, Permission.TOKENS_OWN, Permission.GATES_READ}
 _HOTLINE_WORK = {Permission.HOTLINE_READ, Permission.HOTLINE_SEND, Permission.HOTLINE_ANSWER}
 # Checking travellers' documents at a gate: officers and the roles above them.
 _GATE_WORK = {Permission.GATES_CHECK}
