@@ -13,10 +13,11 @@ import functools
 import json
 from importlib import resources
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from borderlink.clock import known_zone
 from borderlink.directory import service as directory
 from borderlink.errors import InvalidInput
 
@@ -72,11 +73,7 @@ class Gate(BaseModel):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
-        return value
+        return known_zone(value)
 
     @model_validator(mode="after")
     def _distinct_codes(self) -> Gate:
