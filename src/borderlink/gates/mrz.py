@@ -16,7 +16,10 @@ import dataclasses
 import datetime as dt
 import enum
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
+
+from borderlink.gates import states
 
 FILLER = "<"
 _WEIGHTS = (7, 3, 1)
@@ -126,8 +129,13 @@ class MrzResult:
 
 
 def _clean_line(line: str) -> str:
-    # Only ASCII letters are folded: "ß".upper() would change the line's length.
-    return "".join(char.upper() if "a" <= char <= "z" else char for char in line if not char.isspace())
+    # Only ASCII letters are folded: "ß".upper() would change the line's length. Control characters
+    # are dropped: some readers frame what they type with STX/ETX.
+    return "".join(
+        char.upper() if "a" <= char <= "z" else char
+        for char in line
+        if not char.isspace() and unicodedata.category(char) != "Cc"
+    )
 
 
 def normalise_lines(text: str) -> list[str]:
@@ -215,6 +223,9 @@ class _Reader:
     def state(self, field: str, code: str) -> str | None:
         if not _STATE.match(code):
             self.error(field, f"{code!r} is not a state code (letters, then fillers)")
+            return None
+        if not states.is_known(code.rstrip(FILLER)):
+            self.error(field, f"{code!r} is not a state or organisation code of Doc 9303")
             return None
         return code.rstrip(FILLER)
 

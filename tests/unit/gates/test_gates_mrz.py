@@ -261,6 +261,22 @@ def test_state_codes_with_digits_are_refused() -> None:
     assert any(error.startswith("issuing_state:") for error in result.errors)
 
 
+@pytest.mark.parametrize("code", ["VNM", "CHN", "XXA", "XXB", "XXC", "XXX", "GBN", "UNO", "ANT"])
+def test_special_and_withdrawn_codes_are_known(code: str) -> None:
+    zone = TD3.replace("L898902C36UTO", f"L898902C36{code}")
+    result = parse(zone, today=TODAY)
+    assert result.valid, result.errors
+    assert result.nationality == code
+
+
+@pytest.mark.parametrize(("old", "new", "field"), [("P<UTO", "P<ZZZ", "issuing_state"),
+                                                   ("L898902C36UTO", "L898902C36QQ<", "nationality")])
+def test_unknown_state_codes_name_their_field(old: str, new: str, field: str) -> None:
+    result = parse(TD3.replace(old, new), today=TODAY)
+    assert not result.valid
+    assert [error.split(":")[0] for error in result.errors] == [field]
+
+
 def test_vietnamese_citizen_id_card_carries_the_twelve_digit_number_in_optional_data() -> None:
     card = compose(DocumentFields(MrzFormat.TD1, "ID", "VNM", "Nguyễn", "Văn An", "088012345", "VNM", "880314",
                                   "M", dt.date(2028, 3, 14), optional_data="001088012345<<2"))
@@ -277,6 +293,7 @@ def test_reader_input_lowercase_stray_spaces_and_line_endings() -> None:
     typed = " p<utoeriksson<<anna<maria<<<<<<<<<<<<<<<<<<<\r\nL898902C36 UTO7408122F1204159ZE184226B<<<<<10 \r\n"
     assert parse(typed, today=TODAY) == parse(TD3, today=TODAY)
     assert parse(TD3.replace("\n", "\r"), today=TODAY).valid
+    assert parse("\x02" + TD3.replace("\n", "\t") + "\x03\r\n", today=TODAY) == parse(TD3, today=TODAY)
 
 
 @pytest.mark.parametrize("zone", [TD1, TD2, TD3])
