@@ -34,6 +34,14 @@ _OVERFLOW_SCRIPT = """() => {
 }"""
 
 
+# Every visible form field has a label of its own (a placeholder is no label).
+_UNLABELLED_SCRIPT = """() => [...document.querySelectorAll("input, select, textarea")]
+  .filter((field) => field.type !== "hidden" && field.getClientRects().length > 0)
+  .filter((field) => field.labels.length === 0 && !field.getAttribute("aria-label")
+    && !field.getAttribute("aria-labelledby"))
+  .map((field) => field.outerHTML.slice(0, 120))"""
+
+
 def demo_password() -> str:
     return str(demo_accounts()["password"])
 
@@ -76,6 +84,8 @@ class Journey:
             f"{name}: {page.url} scrolls sideways at {PHONE['width']} px "
             f"(content {measured['scrollWidth']} px wide); sticking out: {measured['wide']}")
         page.screenshot(path=self.folder / f"{stem}.png", full_page=True)
+        unlabelled = page.evaluate(_UNLABELLED_SCRIPT)
+        assert unlabelled == [], f"{name}: {page.url} has form fields without a label: {unlabelled}"
         if axe:
             assert_accessible(page, name)
 

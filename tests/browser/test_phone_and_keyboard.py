@@ -99,6 +99,7 @@ def test_lists_answer_j_k_enter_and_slash(nodes: NodePair, journey: Callable[...
     page.goto(f"{nodes.vn.url}/hotline")
     rows = page.locator("#inbox-list tbody tr")
     expect(rows.nth(1)).to_be_visible()
+    expect(page.locator("#keys-hint")).to_be_visible()
     newest = rows.nth(0).locator("a").first.inner_text()
     older = rows.nth(1).locator("a").first.inner_text()
 

@@ -21,6 +21,7 @@
       });
     });
   }
+  var hint = document.getElementById("keys-hint");
   labelCells(document);
   new MutationObserver(function (changes) {
     changes.forEach(function (change) {
@@ -28,6 +29,7 @@
         if (node.nodeType === 1) { labelCells(node.tagName === "TABLE" ? node.parentNode : node); }
       });
     });
+    if (hint && hint.hidden && rows().length) { hint.hidden = false; }
   }).observe(document.body, { childList: true, subtree: true });
 
   function rows() {
@@ -41,6 +43,7 @@
   }
   var search = document.querySelector("main input[type=search]");
   if (search) { search.setAttribute("aria-keyshortcuts", "/"); }
+  if (hint && rows().length) { hint.hidden = false; }
   document.addEventListener("keydown", function (event) {
     if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) { return; }
     if (event.key === "/") {
