@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 from tests.browser.journey import Journey, log_in
 from tests.e2e.nodes import NodePair
 
+from borderlink.domains import code_lists
 from borderlink.web.i18n import translator
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
@@ -86,7 +87,7 @@ def test_request_from_mong_cai_reaches_dongxing_live_and_the_answer_comes_back(
 
     # Back at Móng Cái the open inbox shows the request answered, without a reload.
     vn_row = vn.locator("#inbox-list tr", has_text=subject)
-    expect(vn_row).to_contain_text(_("answered"), timeout=LIVE)
+    expect(vn_row).to_contain_text(code_lists()["hotline.status"].label("answered", language), timeout=LIVE)
     assert _not_reloaded(vn), "the VN inbox reloaded instead of updating in place"
     walk.step(vn, "vn-inbox-answered")
     vn_row.get_by_role("link", name=subject).click()
