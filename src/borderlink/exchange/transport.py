@@ -23,6 +23,7 @@ from borderlink.exchange import service as _service  # noqa: F401 - registers th
 from borderlink.exchange.context import bind, node_context
 from borderlink.node import Node
 from borderlink.server import GRACEFUL_SHUTDOWN_SECONDS, QuietServer
+from borderlink.shared.body_limit import BodyTooLarge, read_capped
 
 log = logging.getLogger("borderlink.exchange.transport")
 
@@ -92,12 +93,14 @@ def federation_app(node: Node) -> FastAPI:
 
     @app.post(ENVELOPES_PATH)
     async def receive(request: Request) -> Response:
-        declared = request.headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > limit:
-            refused = inbox.RequestRefused(413, "oversized", f"request of {declared} bytes exceeds {limit}")
+        try:
+            # Counted while it streams: a chunked body has no Content-Length to refuse up front.
+            raw = await read_capped(request, limit)
+        except BodyTooLarge as too_large:
+            refused = inbox.RequestRefused(413, "oversized", str(too_large.detail))
             await run_in_threadpool(inbox.record_request_refusal, node, refused)
-            return JSONResponse({"refused": refused.reason, "detail": refused.detail}, status_code=413)
-        raw = await request.body()
+            return JSONResponse({"refused": refused.reason, "detail": refused.detail}, status_code=413,
+                                headers={"Connection": "close"})
         try:
             result = await run_in_threadpool(inbox.handle_request, node, raw)
         except inbox.RequestRefused as refused:

@@ -13,6 +13,7 @@ from fastapi.responses import StreamingResponse
 from borderlink.directory.permissions import Permission, Principal
 from borderlink.hotline import live, service
 from borderlink.hotline.schemas import (
+    MAX_REQUEST_JSON_BYTES,
     DeadlinesUpdate,
     ForwardCreate,
     InboxOut,
@@ -22,6 +23,7 @@ from borderlink.hotline.schemas import (
     RequestOut,
 )
 from borderlink.hotline.views import InboxFilter, inbox, request_out
+from borderlink.shared.body_limit import max_body
 from borderlink.web.deps import DbSession, get_node, require
 
 router = APIRouter(prefix="/hotline", tags=["hotline"])
@@ -31,6 +33,7 @@ Answerer = Annotated[Principal, Depends(require(Permission.HOTLINE_ANSWER))]
 
 
 @router.post("/requests", response_model=RequestOut, status_code=201)
+@max_body(MAX_REQUEST_JSON_BYTES)
 def create_request(body: RequestCreate, request: Request, session: DbSession, principal: Sender) -> RequestOut:
     """Send a request to a counterpart unit. Text that may rest on political, religious, military or
     ethnic grounds is held for a supervisor of the sending unit (status `held`)."""

@@ -15,9 +15,10 @@ from borderlink.directory.permissions import Permission, Principal
 from borderlink.errors import BorderLinkError
 from borderlink.hotline import service
 from borderlink.hotline.models import Priority, Status
-from borderlink.hotline.schemas import AttachmentIn, RequestCreate
+from borderlink.hotline.schemas import MAX_REQUEST_FORM_BYTES, AttachmentIn, RequestCreate
 from borderlink.hotline.views import InboxFilter, inbox, request_out
 from borderlink.safeguards.offences import allowed_offences
+from borderlink.shared.body_limit import max_body
 from borderlink.web.deps import DbSession, get_node, require
 from borderlink.web.templating import render
 
@@ -79,6 +80,7 @@ def _form(request: Request, session: DbSession, principal: Principal, error: str
 
 
 @router.post("/new")
+@max_body(MAX_REQUEST_FORM_BYTES)
 def create_from_form(
     request: Request, session: DbSession, principal: Sender,
     kind: Annotated[str, Form()], subject: Annotated[str, Form()], body: Annotated[str, Form()],

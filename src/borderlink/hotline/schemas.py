@@ -11,6 +11,12 @@ from borderlink.hotline.models import AssistanceType, HandlingCode, Priority, Re
 
 MAX_ATTACHMENT_BYTES = 256 * 1024
 MAX_ATTACHMENTS = 3
+# Base64 takes 4 characters for every 3 bytes: the longest text that can hold one attachment.
+MAX_ATTACHMENT_BASE64_CHARS = 4 * ((MAX_ATTACHMENT_BYTES + 2) // 3)
+# A request's JSON: its attachments plus room for its texts (20,000 characters escaped as \uXXXX).
+MAX_REQUEST_JSON_BYTES = MAX_ATTACHMENTS * MAX_ATTACHMENT_BASE64_CHARS + 512 * 1024
+# The form of the pages: one attachment as sent (no base64) plus the texts.
+MAX_REQUEST_FORM_BYTES = MAX_ATTACHMENT_BYTES + 512 * 1024
 
 
 class Reference(BaseModel):
@@ -38,7 +44,7 @@ class Reference(BaseModel):
 class AttachmentIn(BaseModel):
     filename: str = Field(min_length=1, max_length=200)
     content_type: str = Field(default="application/octet-stream", max_length=100)
-    content_base64: str
+    content_base64: str = Field(max_length=MAX_ATTACHMENT_BASE64_CHARS)
 
     @field_validator("filename")
     @classmethod

@@ -1,0 +1,51 @@
+"""The web port's gate before any request body is read: who is asking must be known first.
+
+FastAPI reads and parses a body (spooling uploads to disk) before a route's dependencies run,
+so the login check of `require(...)` would come after an anonymous upload had been taken in.
+This gate runs in the body-limit middleware instead, on the headers alone."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.types import Receive, Scope, Send
+
+from borderlink.db import transaction
+from borderlink.directory import accounts
+from borderlink.node import Node
+from borderlink.shared.body_limit import Gate, send_json
+from borderlink.web.deps import PUBLIC_PATHS, session_cookie
+
+
+def _is_known_caller(node: Node, request: Request) -> bool:
+    moment = node.clock.now()
+    header = request.headers.get("authorization", "")
+    with transaction(node.session_factory) as session:
+        if header.lower().startswith("bearer "):
+            return accounts.resolve_token(session, header[7:].strip(), moment) is not None
+        cookie = request.cookies.get(session_cookie(node.settings.party))
+        return cookie is not None and accounts.resolve_web_session(session, cookie, moment) is not None
+
+
+def login_gate(node: Node) -> Gate:
+    async def gate(scope: Scope, receive: Receive, send: Send) -> bool:
+        path = scope["path"]
+        if path in PUBLIC_PATHS:
+            return False
+        request = Request(scope)
+        # Database work off the event loop, as in the routes' own dependencies.
+        if await run_in_threadpool(_is_known_caller, node, request):
+            return False
+        if path.startswith("/api/"):
+            await send_json(send, 401, {"detail": "authentication required"},
+                            {"WWW-Authenticate": "Bearer", "Connection": "close"})
+        else:
+            await send({"type": "http.response.start", "status": 303, "headers": [
+                (b"location", f"/login?next={quote(path)}".encode()), (b"content-length", b"0"),
+                (b"connection", b"close")]})
+            await send({"type": "http.response.body", "body": b""})
+        return True
+
+    return gate
