@@ -99,9 +99,12 @@ def assert_accessible(page: Page, name: str) -> None:
         for v in blocking)
 
 
-def log_in(page: Page, node: NodeProcess, username: str, language: str) -> None:
-    """Log in through the node's own login form, choosing the language there."""
+def log_in(page: Page, node: NodeProcess, username: str, language: str, journey: Journey | None = None) -> None:
+    """Log in through the node's own login form, choosing the language there (recorded as a step
+    of `journey` when given)."""
     page.goto(f"{node.url}/login?lang={language}")
+    if journey is not None:
+        journey.step(page, f"{node.party.lower()}-login")
     page.fill("#username", username)
     page.fill("#password", demo_password())
     page.locator("form[action='/login'] button[type=submit]").click()

@@ -38,7 +38,7 @@ def test_request_from_mong_cai_reaches_dongxing_live_and_the_answer_comes_back(
     walk = journey(locale=LOCALES[language])
     vn, cn = walk.new_page(), walk.new_page()
 
-    log_in(vn, nodes.vn, "mongcai.officer", language)
+    log_in(vn, nodes.vn, "mongcai.officer", language, walk)
     walk.step(vn, "vn-home")
     log_in(cn, nodes.cn, "dongxing.officer", language)
     walk.step(cn, "cn-home")
