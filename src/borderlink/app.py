@@ -24,6 +24,7 @@ from borderlink.hotline import pages as hotline_pages
 from borderlink.node import BackgroundTask, Node
 from borderlink.shared import health as node_health
 from borderlink.shared.body_limit import BodyLimitMiddleware
+from borderlink.shared.retry import RetryLostTransactions
 from borderlink.web import pages as web_pages
 from borderlink.web.body_gate import login_gate
 from borderlink.web.deps import LoginRequired
@@ -73,6 +74,7 @@ def create_app(node: Node, *, run_background: bool = True) -> FastAPI:
     # Inside the security headers, so a refusal of a body carries them too.
     app.add_middleware(BodyLimitMiddleware, gate=login_gate(node))
     app.add_middleware(SecurityHeadersMiddleware, https=node.settings.secure_cookies)
+    app.add_middleware(RetryLostTransactions, factory=node.session_factory)
     static_dir = resources.files("borderlink.web") / "static"
     app.mount("/static", StaticFiles(directory=str(static_dir)), name="static")
 

@@ -7,5 +7,6 @@ from borderlink.db import Base
 from borderlink.directory import models as directory_models
 from borderlink.exchange import models as exchange_models
 from borderlink.hotline import models as hotline_models
+from borderlink.shared import counters as shared_counters
 
-__all__ = ["Base", "audit_models", "directory_models", "exchange_models", "hotline_models"]
+__all__ = ["Base", "audit_models", "directory_models", "exchange_models", "hotline_models", "shared_counters"]

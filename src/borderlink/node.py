@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,8 +22,10 @@ from borderlink.audit.service import (
 from borderlink.clock import Clock, SystemClock
 from borderlink.config import NodeSettings
 from borderlink.db import make_engine, transaction
+from borderlink.shared.retry import retry_once
 
 BackgroundTask = Callable[["Node"], Awaitable[None]]
+T = TypeVar("T")
 
 
 @dataclasses.dataclass
@@ -41,6 +44,16 @@ class Node:
     def transaction(self, actor: Actor = SYSTEM) -> Iterator[Session]:
         with transaction(self.session_factory, **{ACTOR_INFO: actor}) as session:
             yield session
+
+    def run(self, work: Callable[[Session], T], actor: Actor = SYSTEM, what: str = "a transaction") -> T:
+        """`work(session)` in one transaction, run once more if it lost a deadlock (see
+        `shared.retry`); use it where the work can simply be done again."""
+
+        def attempt() -> T:
+            with self.transaction(actor) as session:
+                return work(session)
+
+        return retry_once(self.session_factory, what, attempt)
 
 
 def session_factory_for(engine: Engine, settings: NodeSettings, clock: Clock) -> sessionmaker[Session]:

@@ -1,8 +1,10 @@
 """Appending to and verifying the audit chain.
 
-Every flush that writes an audited model appends one entry per changed row, in the same
+Every flush that writes an audited model records one entry per changed row, in the same
 transaction, so a write and its audit record commit or fail together. Entries are chained with an
 HMAC keyed by the node's secret: someone with only database access cannot forge a consistent chain.
+The entries of a transaction are chained on at its commit (see `shared.commit_chains`): the chain's
+head row is locked only for that moment, so unrelated transactions do not queue behind each other.
 """
 
 from __future__ import annotations
@@ -17,13 +19,14 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from sqlalchemy import event, insert, inspect, select, update
-from sqlalchemy.orm import Session, SessionTransaction, UOWTransaction
+from sqlalchemy.orm import Session, UOWTransaction
 
 from borderlink.audit.models import AuditEntry, AuditHead
 from borderlink.clock import utc_now
+from borderlink.shared import commit_chains
 
 GENESIS = "0" * 64
-_HEAD_CACHE = "audit_head_in_transaction"
+CHAIN = "audit"
 AUDIT_KEY_INFO = "audit_key"
 ACTOR_INFO = "actor"
 CLOCK_INFO = "clock"
@@ -79,7 +82,7 @@ def entry_hash(key: bytes, fields: dict[str, Any]) -> str:
     return hmac.new(key, _entry_material(fields), hashlib.sha256).hexdigest()
 
 
-def _lock_head(session: Session) -> AuditHead:
+def _lock_head(session: Session) -> tuple[int, str]:
     # A no-op write first: it takes the row lock on PostgreSQL and the write lock on SQLite
     # before the tip is read, so two writers can never chain onto the same tip.
     connection = session.connection()
@@ -87,58 +90,52 @@ def _lock_head(session: Session) -> AuditHead:
     if result.rowcount == 0:
         connection.execute(insert(AuditHead).values(id=1, last_seq=0, last_hash=GENESIS))
     row = connection.execute(select(AuditHead.last_seq, AuditHead.last_hash).where(AuditHead.id == 1)).one()
-    return AuditHead(id=1, last_seq=row.last_seq, last_hash=row.last_hash)
+    return int(row.last_seq), str(row.last_hash)
 
 
 def append(session: Session, records: Iterable[dict[str, Any]]) -> int:
-    """Append entries (dicts with action, object_type, object_id, digests, detail)."""
-    pending = list(records)
-    if not pending:
-        return 0
+    """Record entries (dicts with action, object_type, object_id, digests, detail); they are chained
+    on when the transaction commits, with the actor and time of this moment."""
     key = session.info.get(AUDIT_KEY_INFO)
     if not isinstance(key, bytes):
         raise RuntimeError("session has no audit key; open it through the node's session factory")
     actor = session.info.get(ACTOR_INFO, SYSTEM)
     clock = session.info.get(CLOCK_INFO)
     now = clock.now() if clock is not None else utc_now()
-    cached = session.info.get(_HEAD_CACHE)
-    if cached is None:
-        head = _lock_head(session)
-        seq, prev = head.last_seq, head.last_hash
-    else:
-        # This transaction holds the chain's lock already; the tip is what it last wrote.
-        seq, prev = cached
+    pending = [{
+        "at": now,
+        "actor_user_id": actor.user_id,
+        "actor_unit_id": actor.unit_id,
+        "actor_label": actor.label,
+        "action": record["action"],
+        "object_type": record["object_type"],
+        "object_id": record["object_id"],
+        "before_digest": record.get("before_digest"),
+        "after_digest": record.get("after_digest"),
+        "detail": record.get("detail"),
+    } for record in records]
+    if pending:
+        commit_chains.collect(session, CHAIN, pending)
+    return len(pending)
+
+
+def pending_entries(session: Session) -> int:
+    """Entries recorded in this transaction and not yet chained on."""
+    return commit_chains.pending_count(session, CHAIN)
+
+
+def _chain_on(session: Session, pending: list[dict[str, Any]]) -> None:
+    key = session.info[AUDIT_KEY_INFO]
+    seq, prev = _lock_head(session)
     rows = []
-    for record in pending:
+    for fields in pending:
         seq += 1
-        fields = {
-            "seq": seq,
-            "at": now,
-            "actor_user_id": actor.user_id,
-            "actor_unit_id": actor.unit_id,
-            "actor_label": actor.label,
-            "action": record["action"],
-            "object_type": record["object_type"],
-            "object_id": record["object_id"],
-            "before_digest": record.get("before_digest"),
-            "after_digest": record.get("after_digest"),
-            "detail": record.get("detail"),
-            "prev_hash": prev,
-        }
+        fields = {**fields, "seq": seq, "prev_hash": prev}
         fields["entry_hash"] = prev = entry_hash(key, fields)
         rows.append(fields)
     connection = session.connection()
     connection.execute(insert(AuditEntry), rows)
     connection.execute(update(AuditHead).where(AuditHead.id == 1).values(last_seq=seq, last_hash=prev))
-    session.info[_HEAD_CACHE] = (seq, prev)
-    return len(rows)
-
-
-def _forget_head(session: Session, transaction: SessionTransaction) -> None:
-    # The end of the transaction or of a savepoint (which may have rolled entries back) means the
-    # tip must be read afresh; the internal sub-transaction of each flush does not.
-    if transaction.nested or transaction.parent is None:
-        session.info.pop(_HEAD_CACHE, None)
 
 
 def record_read(session: Session, object_type: str, object_id: str, detail: str | None = None) -> None:
@@ -214,8 +211,7 @@ def install_audit_hook() -> None:
     """Audit every ORM write made through any Session. Idempotent."""
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "after_flush", _after_flush)
-    if not event.contains(Session, "after_transaction_end", _forget_head):
-        event.listen(Session, "after_transaction_end", _forget_head)
+    commit_chains.register(commit_chains.Chain(commit_chains.AUDIT_RANK, CHAIN, _chain_on))
 
 
 def verify(session: Session, key: bytes) -> tuple[int, list[ChainProblem]]:

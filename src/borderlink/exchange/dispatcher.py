@@ -16,7 +16,7 @@ import datetime as dt
 import json
 import logging
 import random
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
@@ -29,6 +29,7 @@ from borderlink.exchange.limits import ExchangeLimits
 from borderlink.exchange.models import OutboxEnvelope, PeerLink, StoredReceipt
 from borderlink.exchange.transport import HttpsTransport, Transport, TransportError
 from borderlink.node import Node
+from borderlink.shared.retry import note_retry, retry_cause
 
 log = logging.getLogger("borderlink.exchange.dispatcher")
 RETRYABLE_REFUSALS = ("stream_gap:",)
@@ -84,6 +85,16 @@ def build_payload(sender: str, now: dt.datetime, rows: list[_Pending]) -> bytes:
     return head + b',"envelopes":[' + items + b"]}"
 
 
+@dataclasses.dataclass
+class _Round:
+    peer: keys.PeerIdentity
+    now: dt.datetime
+    rows: list[_Pending] = dataclasses.field(default_factory=list)
+    outcome: list[SignedReceipt] | str | None = None  # the peer's answer, once the batch was sent
+    anchor_due: bool = False
+    last_anchor_at: dt.datetime | None = None
+
+
 class Dispatcher:
     def __init__(self, node: Node, transport: Transport | None = None) -> None:
         self.node = node
@@ -110,44 +121,67 @@ class Dispatcher:
             self._transport.close()
 
     def cycle(self) -> CycleResult:
-        """One round: maybe anchor, then claim a batch, send it, record what came back."""
+        """One round: claim a batch, send it, record what came back; then an anchor if one is due."""
         peer = keys.load_peer(self.context.settings)
         if peer is None:
             return CycleResult(wait_seconds=1.0)
-        now = self.node.clock.now()
+        state = _Round(peer, self.node.clock.now())
+        try:
+            result = self._claim_round(state)
+        except Exception as exc:
+            cause = retry_cause(exc)
+            if cause is None:
+                raise
+            note_retry(self.node.session_factory, cause, "a dispatch round", exc)
+            # A batch already answered is recorded afresh rather than sent again.
+            result = self._claim_round(state) if state.outcome is None else self._record_apart(state)
+        if result is None:
+            state.outcome = self._send(peer, state.rows)
+            result = self._record_apart(state)
+        if state.anchor_due:
+            self.node.run(lambda session: self._anchor(session, state), what="making an anchor")
+        return result
+
+    def _claim_round(self, state: _Round) -> CycleResult | None:
+        """The round's first transaction; None when the claimed batch is still to be sent."""
         postgres = self.node.engine.dialect.name == "postgresql"
+        party = state.peer.party
         with self.node.transaction() as session:
-            wait = self._link_check(session, peer.party, now)
-            if wait is not None:
-                return CycleResult(wait_seconds=wait)
+            link = _read_link(session, party)
+            if link.retry_at is not None and link.retry_at > state.now:
+                return CycleResult(wait_seconds=float((link.retry_at - state.now).total_seconds()))
+            state.last_anchor_at = link.last_anchor_at
+            state.anchor_due = link.last_anchor_at is None or anchors.anchor_due(
+                link.last_anchor_at, state.now, self.limits.anchor_interval_seconds)
             # On PostgreSQL the claim's row locks are held until the receipts are recorded; a crash
             # drops the connection and the locks with it, so another process takes the batch over
             # at once. SQLite has one dispatcher per node and must not hold its write lock while the
             # batch is on the wire.
-            rows = self._claim(session, peer.party, now, lock=postgres)
-            if not rows:
+            state.rows = self._claim(session, party, state.now, lock=postgres)
+            if not state.rows:
                 return CycleResult()
-            if postgres:
-                return self._record(session, peer, rows, self._send(peer, rows))
-        outcome = self._send(peer, rows)
-        with self.node.transaction() as session:
-            return self._record(session, peer, rows, outcome)
+            if not postgres:
+                return None
+            state.outcome = self._send(state.peer, state.rows)
+            return self._record(session, state.peer, state.rows, state.outcome)
 
-    def _link_check(self, session: Session, party: str, now: dt.datetime) -> float | None:
-        """Seconds to wait while backing off, else None; makes an anchor when one is due."""
-        link = session.connection().execute(_READ_LINK, {"peer": party}).one_or_none()
-        if link is None:
-            insert_ignoring_conflicts(session, LINKS, {"party": party, "consecutive_failures": 0})
-            link = session.connection().execute(_READ_LINK, {"peer": party}).one()
-        if link.retry_at is not None and link.retry_at > now:
-            return float((link.retry_at - now).total_seconds())
-        # The first anchor comes one interval after the link is first used, then one per interval.
-        if link.last_anchor_at is None or anchors.anchor_due(
-                link.last_anchor_at, now, self.limits.anchor_interval_seconds):
-            if link.last_anchor_at is not None:
-                anchors.make_anchor(session)
-            session.execute(update(PeerLink).where(PeerLink.party == party).values(last_anchor_at=now))
-        return None
+    def _record_apart(self, state: _Round) -> CycleResult:
+        outcome = state.outcome
+        assert outcome is not None
+        return self.node.run(lambda session: self._record(session, state.peer, state.rows, outcome),
+                             what="recording a dispatch round")
+
+    def _anchor(self, session: Session, state: _Round) -> None:
+        """Sign the log head for the peer, in a transaction of its own (never with a batch on the
+        wire). The first anchor comes one interval after the link is first used, then one per
+        interval; the compare-and-set on `last_anchor_at` lets one process of several make it."""
+        party = state.peer.party
+        seen = LINKS.c.last_anchor_at.is_(None) if state.last_anchor_at is None else (
+            LINKS.c.last_anchor_at == state.last_anchor_at)
+        claimed = session.connection().execute(
+            update(LINKS).where(LINKS.c.party == party, seen).values(last_anchor_at=state.now)).rowcount
+        if claimed and state.last_anchor_at is not None:
+            anchors.make_anchor(session)
 
     def _claim(self, session: Session, party: str, now: dt.datetime, *, lock: bool) -> list[_Pending]:
         statement = _CLAIM_LOCKED if lock else _CLAIM
@@ -259,6 +293,14 @@ class Dispatcher:
             [{"envelope_id": row.id, "new_attempts": row.attempts + 1} for row in rows],
         )
         return CycleResult(sent=len(rows), wait_seconds=wait)
+
+
+def _read_link(session: Session, party: str) -> Any:
+    link = session.connection().execute(_READ_LINK, {"peer": party}).one_or_none()
+    if link is None:
+        insert_ignoring_conflicts(session, LINKS, {"party": party, "consecutive_failures": 0})
+        link = session.connection().execute(_READ_LINK, {"peer": party}).one()
+    return link
 
 
 def _link(session: Session, party: str) -> PeerLink:

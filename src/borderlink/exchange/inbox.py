@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import json
 import logging
 from collections import Counter
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from borderlink.audit.service import Actor
@@ -22,6 +23,7 @@ from borderlink.exchange import keys, messagelog
 from borderlink.exchange.canonical import canonical, sha256_hex
 from borderlink.exchange.context import ExchangeContext, insert_ignoring_conflicts, node_context
 from borderlink.exchange.envelope import (
+    MAX_STREAM,
     UUID_PATTERN,
     Envelope,
     Malformed,
@@ -36,6 +38,7 @@ from borderlink.exchange.envelope import (
 from borderlink.exchange.models import InboundStream, InboxEnvelope, PeerLink, RefusalCount
 from borderlink.exchange.registry import InboundEnvelope, Rejected, handler_for
 from borderlink.node import Node
+from borderlink.shared.retry import retry_once
 
 log = logging.getLogger("borderlink.exchange.inbox")
 
@@ -48,6 +51,9 @@ _SEEN = select(INBOX.c.id, INBOX.c.content_hash, INBOX.c.status, INBOX.c.reason)
     INBOX.c.id.in_(bindparam("ids", expanding=True)))
 _NEXT_SEQ = select(STREAMS.c.next_seq).where(
     STREAMS.c.sender_party == bindparam("peer"), STREAMS.c.stream == bindparam("stream_name"))
+# The keys come sorted; the locks are taken in that order, one after the other.
+_LOCK_STREAMS = text("SELECT count(pg_advisory_xact_lock(k)) FROM "
+                     "(SELECT k FROM unnest(CAST(:keys AS bigint[])) AS k ORDER BY k) AS ordered")
 _ANY_HELD = select(INBOX.c.id).where(
     INBOX.c.sender_party == bindparam("peer"), INBOX.c.stream == bindparam("stream_name"),
     INBOX.c.status == "held").limit(1)
@@ -108,12 +114,17 @@ def handle_request(node: Node, raw: bytes) -> dict[str, Any]:
         record_request_refusal(node, refused)
         raise
     local = keys.load_local(context.settings)
+
+    def attempt(careful: bool) -> dict[str, Any]:
+        return retry_once(node.session_factory, "an inbound batch",
+                          lambda: _process_batch(node, items, context, peer, local, now, careful=careful))
+
     try:
-        return _process_batch(node, items, context, peer, local, now, careful=False)
+        return attempt(False)
     except _HandlerRaised:
         # Rare: a handler refused or failed. The whole attempt was rolled back; doing it again with a
         # savepoint around each handler keeps everything else in the batch.
-        return _process_batch(node, items, context, peer, local, now, careful=True)
+        return attempt(True)
 
 
 def record_request_refusal(node: Node, refused: RequestRefused) -> None:
@@ -133,6 +144,7 @@ def _process_batch(node: Node, items: list[Any], context: ExchangeContext, peer:
     with node.transaction(peer_actor(peer.party)) as session:
         batch = _Batch(session, context, peer, now, careful=careful)
         _touch_peer(session, peer.party, now)
+        _lock_streams(batch, items)
         _prefetch_seen(batch, items)
         for item in items:
             _process_item(batch, item)
@@ -290,6 +302,27 @@ def _prefetch_seen(batch: _Batch, items: list[Any]) -> None:
         rows = batch.session.connection().execute(_SEEN, {"ids": ids[start:start + 500]})
         for row in rows:
             batch.seen[row.id] = (row.content_hash, row.status, row.reason)
+
+
+def _lock_streams(batch: _Batch, items: list[Any]) -> None:
+    """On PostgreSQL, take a transaction lock on every stream the batch names, in one sorted order,
+    before anything is read: two processes of this node receiving batches at once then apply each
+    stream strictly in turn (neither misses the other's held envelopes), and two batches naming
+    the same streams cannot take them in opposite orders. Advisory locks, so that an envelope
+    refused later leaves no row behind."""
+    if batch.session.get_bind().dialect.name != "postgresql":
+        return  # SQLite's transactions hold the write lock from their start
+    names = {fields.get("stream") for fields in (item.get("envelope") if isinstance(item, dict) else None
+                                                 for item in items) if isinstance(fields, dict)}
+    keys_ = sorted({_stream_lock_key(batch.peer.party, name) for name in names
+                    if isinstance(name, str) and 0 < len(name) <= MAX_STREAM})
+    if keys_:
+        batch.session.connection().execute(_LOCK_STREAMS, {"keys": keys_})
+
+
+def _stream_lock_key(party: str, stream: str) -> int:
+    digest = hashlib.blake2b(f"inbound-stream\n{party}\n{stream}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 def _stream(batch: _Batch, stream: str) -> _StreamState:

@@ -3,6 +3,8 @@
 Each line's hash covers the previous line's hash, so editing, inserting or deleting a line breaks
 every hash after it. The two nodes countersign each other's log head (see `anchors`), so a node
 cannot rewrite its own history and recompute the chain without the other side noticing.
+Lines are chained on when their transaction commits (see `shared.commit_chains`), so the head row
+is locked only for that moment.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from borderlink.exchange.canonical import sha256_hex
 from borderlink.exchange.context import insert_ignoring_conflicts
 from borderlink.exchange.envelope import format_time
 from borderlink.exchange.models import LogEntry, LogHead
+from borderlink.shared import commit_chains
 
 GENESIS = "0" * 64
+CHAIN = "message_log"
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -66,15 +70,19 @@ def _lock_head(session: Session) -> tuple[int, str]:
     return int(row.last_seq), str(row.last_hash)
 
 
-def append(session: Session, lines: Iterable[LogLine], at: dt.datetime) -> tuple[int, str]:
-    """Append lines in the caller's transaction; returns the new head (seq, hash)."""
-    pending = list(lines)
-    seq, prev = _lock_head(session)
-    if not pending:
-        return seq, prev
+def append(session: Session, lines: Iterable[LogLine], at: dt.datetime) -> int:
+    """Queue lines in the caller's transaction; they are chained on when it commits."""
     at = at.replace(microsecond=at.microsecond // 1000 * 1000)  # the precision format_time keeps
+    pending = [(line, at) for line in lines]
+    if pending:
+        commit_chains.collect(session, CHAIN, pending)
+    return len(pending)
+
+
+def _chain_on(session: Session, pending: list[tuple[LogLine, dt.datetime]]) -> None:
+    seq, prev = _lock_head(session)
     rows = []
-    for line in pending:
+    for line, at in pending:
         seq += 1
         fields: dict[str, Any] = {
             "seq": seq, "at": at, "direction": line.direction, "peer_party": line.peer_party,
@@ -86,7 +94,9 @@ def append(session: Session, lines: Iterable[LogLine], at: dt.datetime) -> tuple
     connection = session.connection()
     connection.execute(_INSERT_LINES, rows)
     connection.execute(_SET_HEAD, {"new_seq": seq, "new_hash": prev})
-    return seq, prev
+
+
+commit_chains.register(commit_chains.Chain(commit_chains.MESSAGE_LOG_RANK, CHAIN, _chain_on))
 
 
 def head(session: Session) -> tuple[int, str]:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from borderlink.exchange import service
 from borderlink.exchange.inbox import REFUSAL_REASONS
 from borderlink.exchange.models import OutboxEnvelope
+from borderlink.shared import counters
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
@@ -77,4 +78,27 @@ def render(session: Session, now: dt.datetime, party: str) -> str:
             "Envelopes or requests this node refused, by reason.",
             [(count, {"reason": reason}) for reason, count in sorted(refused.items())])
     _family(lines, "borderlink_exchange_info", "gauge", "This node's party.", [(1, {"party": party})])
+    _operation_counts(lines, session)
     return "\n".join(lines) + "\n"
+
+
+_OPERATION_FAMILIES = {
+    counters.TRANSACTION_RETRIES: ("borderlink_transaction_retries_total", "cause",
+                                   "Transactions that lost a deadlock or serialisation check and were run again."),
+    counters.JOB_ROW_FAILURES: ("borderlink_job_row_failures_total", "job",
+                                "Rows a background job failed on and skipped (the others still ran)."),
+    counters.JOB_RUN_FAILURES: ("borderlink_job_run_failures_total", "job",
+                                "Runs of a background job that failed as a whole."),
+}
+
+
+def _operation_counts(lines: list[str], session: Session) -> None:
+    by_name: dict[str, list[tuple[float, Any]]] = {name: [] for name in _OPERATION_FAMILIES}
+    for name, label, count in counters.all_counts(session):
+        if name in by_name:
+            by_name[name].append((count, {_OPERATION_FAMILIES[name][1]: label}))
+    by_name[counters.TRANSACTION_RETRIES] = [
+        (next((v for v, labels in by_name[counters.TRANSACTION_RETRIES] if labels["cause"] == cause), 0),
+         {"cause": cause}) for cause in ("deadlock", "serialization")]
+    for name, (family, _label, help_text) in _OPERATION_FAMILIES.items():
+        _family(lines, family, "counter", help_text, by_name[name])

@@ -89,5 +89,5 @@ async def escalation_loop(node: Node) -> None:
 
 
 def _run_once(node: Node) -> int:
-    with node.transaction() as session:
-        return run_escalations(session, node.party, node.clock.now())
+    return node.run(lambda session: run_escalations(session, node.party, node.clock.now()),
+                    what="an escalation pass")

@@ -17,7 +17,7 @@ from tests.integration.conftest import Persona
 
 from borderlink import migrate
 from borderlink.audit.models import AuditEntry, AuditHead
-from borderlink.audit.service import ChainProblem, derive_audit_key, record_read, verify
+from borderlink.audit.service import ChainProblem, derive_audit_key, pending_entries, record_read, verify
 from borderlink.config import write_node_config
 from borderlink.db import make_engine
 from borderlink.directory.models import Unit, User
@@ -225,6 +225,7 @@ def test_deleting_a_row_is_audited(node: Node, personas: dict[str, Persona]) -> 
 def test_reads_of_person_records_can_be_audited(node: Node) -> None:
     with node.transaction() as session:
         record_read(session, "persons", "p-1", detail="screening hit")
+    with node.transaction() as session:
         (entry,) = _entries(session, "persons", "p-1")
     assert entry.action == "read"
     assert check(node)[1] == []
@@ -239,7 +240,7 @@ def test_a_rolled_back_write_leaves_no_entry(node: Node) -> None:
             assert unit is not None
             unit.name_en = "Renamed"
             session.flush()
-            assert last_seq_in(session) > before
+            assert pending_entries(session) == 1  # chained on at commit, which never comes
             raise RuntimeError("abort")
 
     with pytest.raises(RuntimeError):
@@ -248,8 +249,23 @@ def test_a_rolled_back_write_leaves_no_entry(node: Node) -> None:
     assert check(node)[1] == []
 
 
-def last_seq_in(session: Session) -> int:
-    return session.scalar(select(AuditEntry.seq).order_by(AuditEntry.seq.desc()).limit(1)) or 0
+def test_a_rolled_back_savepoint_drops_its_entries_only(node: Node) -> None:
+    before = last_seq(node)
+    with node.transaction() as session:
+        kept = session.scalar(select(Unit).where(Unit.code == "VN-QN"))
+        dropped = session.scalar(select(Unit).where(Unit.code == "VN-LS"))
+        assert kept is not None
+        assert dropped is not None
+        kept.name_en = "Kept"
+        session.flush()
+        with pytest.raises(RuntimeError), session.begin_nested():
+            dropped.name_en = "Dropped"
+            session.flush()
+            raise RuntimeError("undo this part")
+    with node.transaction() as session:
+        entries = list(session.scalars(select(AuditEntry).where(AuditEntry.seq > before)))
+    assert [(e.object_id, e.detail) for e in entries] == [(kept.id, "name_en")]
+    assert check(node)[1] == []
 
 
 # Two writers on a real database file (and on PostgreSQL when configured), committing for real.

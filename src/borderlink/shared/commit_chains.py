@@ -1,0 +1,107 @@
+"""The node's hash chains (message log, audit chain) are appended at commit, in one lock order.
+
+Each chain has one head row that every appender must lock, so appends serialise. Taking a head when
+a transaction makes its first line would hold it through the rest of that transaction (handlers,
+flushes, for the dispatcher even the network round trip), and transactions that took the two heads
+in different orders deadlocked. Here lines are only collected while a transaction runs; just before
+it commits, the chains are appended in ascending `rank` (message log, then audit). A head is held
+for the insert and the commit alone, and no two transactions can wait on each other's heads.
+
+Lines collected inside a savepoint that rolls back are dropped with it, like the rows they record.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
+
+MESSAGE_LOG_RANK = 10
+AUDIT_RANK = 20
+
+_PENDING = "commit_chains_pending"
+_MARKS = "commit_chains_savepoints"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Chain:
+    rank: int
+    name: str
+    write: Callable[[Session, list[Any]], None]  # appends the collected items, in order
+
+
+_chains: dict[str, Chain] = {}
+
+
+def register(chain: Chain) -> None:
+    _chains[chain.name] = chain
+    install()
+
+
+def collect(session: Session, chain: str, items: list[Any]) -> None:
+    """Queue `items` for `chain`; they are written when the session's transaction commits."""
+    if chain not in _chains:
+        raise RuntimeError(f"no commit chain named {chain!r}")
+    pending: dict[str, list[Any]] = session.info.setdefault(_PENDING, {})
+    pending.setdefault(chain, []).extend(items)
+
+
+def pending_count(session: Session, chain: str) -> int:
+    pending: dict[str, list[Any]] = session.info.get(_PENDING) or {}
+    return len(pending.get(chain, ()))
+
+
+def write_now(session: Session) -> None:
+    """Append everything collected so far, in rank order (the heads stay locked until commit)."""
+    session.flush()  # the flush's own audit lines are collected here
+    pending: dict[str, list[Any]] = session.info.pop(_PENDING, None) or {}
+    for chain in sorted(_chains.values(), key=lambda c: c.rank):
+        items = pending.get(chain.name)
+        if items:
+            chain.write(session, items)
+
+
+def _before_commit(session: Session) -> None:
+    # Releasing a savepoint is not the end of the transaction; only the outermost commit appends.
+    if session.in_nested_transaction():
+        return
+    write_now(session)
+
+
+def _savepoint_started(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.nested:
+        pending: dict[str, list[Any]] = session.info.get(_PENDING) or {}
+        marks: dict[int, dict[str, int]] = session.info.setdefault(_MARKS, {})
+        marks[id(transaction)] = {name: len(items) for name, items in pending.items()}
+
+
+def _rolled_back(session: Session, previous: SessionTransaction) -> None:
+    if previous.nested:
+        mark = (session.info.get(_MARKS) or {}).pop(id(previous), None)
+        if mark is None:
+            return
+        pending: dict[str, list[Any]] = session.info.get(_PENDING) or {}
+        for name, items in pending.items():
+            del items[mark.get(name, 0):]
+    elif previous.parent is None:
+        session.info.pop(_PENDING, None)
+        session.info.pop(_MARKS, None)
+
+
+def _transaction_ended(session: Session, transaction: SessionTransaction) -> None:
+    # A savepoint's mark stays until the transaction ends: this event comes before the rollback
+    # event that needs it (and a later savepoint reusing the id replaces it at its start).
+    if transaction.parent is None and not transaction.nested:
+        session.info.pop(_PENDING, None)
+        session.info.pop(_MARKS, None)
+
+
+def install() -> None:
+    """Idempotent; every Session appends its collected lines at commit."""
+    for name, handler in (("before_commit", _before_commit), ("after_transaction_create", _savepoint_started),
+                          ("after_soft_rollback", _rolled_back), ("after_transaction_end", _transaction_ended)):
+        if not event.contains(Session, name, handler):
+            event.listen(Session, name, handler)

@@ -1,0 +1,167 @@
+"""One timeline for every shared object: typed event kinds, details stored as a message id and its
+parameters (never as English text), rendered in each viewer's own language.
+
+A domain declares its kinds once:
+
+    TIMELINE = Timeline("alerts.alert", kinds=(
+        EventKind("issued"),
+        EventKind("confirmed"),
+        EventKind("extended", N_("valid until %(until)s")),
+        EventKind("refused", N_("refused on %(grounds)s grounds"), translated_params=("grounds",)),
+    ))
+
+and records steps with `TIMELINE.record(session, alert.id, "extended", now, party, unit_code,
+TIMELINE.detail("extended", until="2027-01-31"))`. An event keeps its id across the border, so
+recording it twice (a repeated message) changes nothing. `render_detail(event, _)` shows the
+detail translated: "level 1: …" reaches a Chinese page in Chinese. Free text that people wrote
+(a supervisor's note) is kept as text and shown as written.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import JSON, Index, String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from borderlink.db import Base
+from borderlink.ids import new_id
+
+Translate = Callable[..., str]
+TEXT_PARAM = "text"  # the parameter of a detail that is free text, not a message
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext marker the message extractor looks for
+    """Marks an English message id for the catalogs; translated later, when shown."""
+    return message
+
+
+def _english(message: str, **values: object) -> str:
+    return message % values if values else message
+
+
+class TimelineEvent(Base):
+    """One step in the life of a shared object, identical on both sides (same id, same time)."""
+
+    __tablename__ = "timeline_events"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[str] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(40))
+    at: Mapped[dt.datetime]
+    party: Mapped[str] = mapped_column(String(2))
+    unit_code: Mapped[str | None] = mapped_column(String(80), default=None)
+    message: Mapped[str | None] = mapped_column(String(300), default=None)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    __table_args__ = (Index("ix_timeline_events_object", "object_type", "object_id", "at"),)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Detail:
+    """What an event says beyond its kind: a message id with parameters, or free text."""
+
+    message: str | None
+    params: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+    @classmethod
+    def text(cls, text: str) -> Detail:
+        """Words a person wrote (a name, a note): shown as written, in every language."""
+        return cls(None, {TEXT_PARAM: text})
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class EventKind:
+    """A kind of event; `message` is the detail's message id when the kind has one.
+
+    Parameters named in `translated_params` hold code-list values (a ground, a status), each
+    translated when shown; a list of them is shown joined."""
+
+    name: str
+    message: str | None = None
+    translated_params: tuple[str, ...] = ()
+
+
+def render_detail(event: TimelineEvent, translate: Translate = _english,
+                  kinds: Mapping[str, EventKind] | None = None) -> str | None:
+    """The detail of `event` in the language of `translate` (English by default)."""
+    params = dict(event.params or {})
+    if event.message is None:
+        text = params.get(TEXT_PARAM)
+        return None if text is None else str(text)
+    kind = (kinds or {}).get(event.kind)
+    for name in kind.translated_params if kind else ():
+        value = params.get(name)
+        values = value if isinstance(value, list) else [value]
+        params[name] = ", ".join(translate(str(v)) for v in values if v is not None)
+    try:
+        return translate(event.message, **params)
+    except (KeyError, TypeError, ValueError):  # parameters that do not fit the message
+        return event.message
+
+
+class Timeline:
+    """The timeline of one object type: its kinds, recording, listing and the wire form."""
+
+    def __init__(self, object_type: str, kinds: Iterable[EventKind]) -> None:
+        self.object_type = object_type
+        self.kinds = {kind.name: kind for kind in kinds}
+
+    def kind(self, name: str) -> EventKind:
+        try:
+            return self.kinds[name]
+        except KeyError:
+            raise ValueError(f"{self.object_type}: {name!r} is not one of its event kinds") from None
+
+    def detail(self, kind: str, **params: Any) -> Detail:
+        """The detail of a kind that has a message, with its parameters."""
+        message = self.kind(kind).message
+        if message is None:
+            raise ValueError(f"{self.object_type}: events {kind!r} carry no message")
+        return Detail(message, params)
+
+    def record(self, session: Session, object_id: str, kind: str, at: dt.datetime, party: str,
+               unit_code: str | None, detail: Detail | None = None,
+               event_id: str | None = None) -> TimelineEvent | None:
+        """Record a step once; None when an event with this id is already there."""
+        self.kind(kind)
+        event_id = event_id or new_id()
+        if session.get(TimelineEvent, event_id) is not None:
+            return None
+        event = TimelineEvent(id=event_id, object_type=self.object_type, object_id=object_id, kind=kind, at=at,
+                              party=party, unit_code=unit_code, message=detail.message if detail else None,
+                              params=dict(detail.params) if detail else {})
+        session.add(event)
+        return event
+
+    def events(self, session: Session, object_id: str) -> list[TimelineEvent]:
+        """The steps in the order they happened, whatever order they were recorded in."""
+        return list(session.scalars(
+            select(TimelineEvent)
+            .where(TimelineEvent.object_type == self.object_type, TimelineEvent.object_id == object_id)
+            .order_by(TimelineEvent.at, TimelineEvent.id)))
+
+    def render(self, event: TimelineEvent, translate: Translate = _english) -> str | None:
+        return render_detail(event, translate, self.kinds)
+
+    def payload(self, event: TimelineEvent) -> dict[str, Any]:
+        """The wire form: the detail in English for readers that do not translate, and its
+        message id and parameters for those that do."""
+        return {"id": event.id, "kind": event.kind, "at": event.at.isoformat(), "party": event.party,
+                "unit_code": event.unit_code, "detail": self.render(event), "message": event.message,
+                "params": dict(event.params or {})}
+
+    def detail_from_payload(self, kind: str, payload: Mapping[str, Any]) -> Detail | None:
+        """The detail of a received event. Only the message its kind declares is taken as a message
+        (a peer does not choose the texts this node formats); anything else is kept as text."""
+        message = payload.get("message")
+        params = payload.get("params")
+        declared = self.kinds[kind].message if kind in self.kinds else None
+        if message is not None and message == declared and isinstance(params, dict):
+            return Detail(declared, params)
+        text = payload.get("detail")
+        return None if text is None else Detail.text(str(text))
