@@ -258,10 +258,10 @@ def test_a_rolled_back_savepoint_drops_its_entries_only(node: Node) -> None:
         assert dropped is not None
         kept.name_en = "Kept"
         session.flush()
-        with pytest.raises(RuntimeError), session.begin_nested():
-            dropped.name_en = "Dropped"
-            session.flush()
-            raise RuntimeError("undo this part")
+        savepoint = session.begin_nested()
+        dropped.name_en = "Dropped"
+        session.flush()
+        savepoint.rollback()
     with node.transaction() as session:
         entries = list(session.scalars(select(AuditEntry).where(AuditEntry.seq > before)))
     assert [(e.object_id, e.detail) for e in entries] == [(kept.id, "name_en")]
