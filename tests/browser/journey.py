@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import BrowserContext, ConsoleMessage, Page
+from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Response
 from tests.e2e.nodes import NodeProcess
 
 from borderlink.directory.service import demo_accounts
@@ -54,13 +54,25 @@ class Journey:
         folder.mkdir(parents=True)
         self.steps = 0
         self.console_errors: list[str] = []
+        # An error page (404, 403) is itself reported as a resource that failed to load; that is the
+        # page under test, not a broken script, style or icon, so it is not a console error here.
+        self._error_documents: set[str] = set()
         context.on("page", self._watch)
 
     def _watch(self, page: Page) -> None:
         def on_console(message: ConsoleMessage) -> None:
-            if message.type == "error":
-                self.console_errors.append(f"{page.url}: {message.text}")
+            if message.type != "error":
+                return
+            if message.text.startswith("Failed to load resource") and message.location.get("url") in \
+                    self._error_documents:
+                return
+            self.console_errors.append(f"{page.url}: {message.text}")
 
+        def on_response(response: Response) -> None:
+            if response.request.resource_type == "document" and response.status >= 400:
+                self._error_documents.add(response.url)
+
+        page.on("response", on_response)
         page.on("console", on_console)
         page.on("pageerror", lambda error: self.console_errors.append(f"{page.url}: uncaught {error}"))
 
