@@ -22,6 +22,26 @@
     });
   }
   var hint = document.getElementById("keys-hint");
+  // The row link that has the focus: a live list redrawn under it gets the focus back on the same row.
+  var focusedRow = null;
+  document.addEventListener("focusin", function (event) {
+    var link = event.target.closest ? event.target.closest("main table tbody tr a[href]") : null;
+    focusedRow = link ? link.getAttribute("href") : null;
+  });
+  document.addEventListener("mousedown", function (event) {  // a click elsewhere lets go of the row
+    if (!(event.target.closest && event.target.closest("main table tbody tr a[href]"))) { focusedRow = null; }
+  });
+  function refocus() {
+    var active = document.activeElement;
+    if (!focusedRow || (active && active !== document.body)) { return; }
+    var again = rows().filter(function (row) {
+      return row.querySelector("a[href]").getAttribute("href") === focusedRow;
+    })[0];
+    if (again) {
+      again.classList.add("current");
+      again.querySelector("a[href]").focus();
+    }
+  }
   labelCells(document);
   new MutationObserver(function (changes) {
     changes.forEach(function (change) {
@@ -30,6 +50,7 @@
       });
     });
     if (hint && hint.hidden && rows().length) { hint.hidden = false; }
+    refocus();
   }).observe(document.body, { childList: true, subtree: true });
 
   function rows() {
