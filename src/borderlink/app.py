@@ -15,12 +15,6 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from borderlink import domains, errors
-from borderlink.directory import api as directory_api
-from borderlink.directory import pages as directory_pages
-from borderlink.exchange import pages as exchange_pages
-from borderlink.gates import api as gates_api
-from borderlink.hotline import api as hotline_api
-from borderlink.hotline import pages as hotline_pages
 from borderlink.node import BackgroundTask, Node
 from borderlink.shared import health as node_health
 from borderlink.shared.body_limit import BodyLimitMiddleware
@@ -102,12 +96,13 @@ def create_app(node: Node, *, run_background: bool = True) -> FastAPI:
 
     node_health.install(app, node)
     app.include_router(web_pages.router)
-    app.include_router(directory_pages.router)
-    app.include_router(directory_api.router, prefix="/api/v1")
-    exchange_pages.install(app, node)
-    app.include_router(hotline_pages.router)
-    app.include_router(hotline_api.router, prefix="/api/v1")
-    app.include_router(gates_api.router, prefix="/api/v1")
+    for domain in domains.DOMAINS:
+        for router in domain.page_routers:
+            app.include_router(router)
+        for router in domain.api_routers:
+            app.include_router(router, prefix="/api/v1")
+        if domain.install_app is not None:
+            domain.install_app(app, node)
     return app
 
 

@@ -45,12 +45,25 @@ def demo_nodes(base_port: int | None = None) -> tuple[DemoNode, ...]:
         for offset, spec in enumerate(DEMO_NODES)
     )
 
-# Steps that need both node directories at once (e.g. trusting each other's keys).
-PAIR_STEPS: list[Callable[[Path, Path], None]] = []
-# Steps that set up one node directory after it is created (e.g. making its keys).
-NODE_STEPS: list[Callable[[Path], None]] = []
-# Steps that add demo content to one node once its accounts exist.
-SEED_STEPS: list[Callable[[Path], None]] = []
+def node_steps() -> list[Callable[[Path], object]]:
+    """What the domains set up in a new node directory (e.g. its keys), as `borderlink init` does."""
+    from borderlink.cli.node_commands import init_steps
+
+    return init_steps()
+
+
+def pair_steps() -> list[Callable[[Path, Path], object]]:
+    """Steps that need both node directories at once (e.g. trusting each other's keys)."""
+    from borderlink import domains
+
+    return [step for domain in domains.DOMAINS for step in domain.demo_pair_steps]
+
+
+def seed_steps() -> list[Callable[[Path], object]]:
+    """Demo content the domains add to one node once its accounts exist."""
+    from borderlink import domains
+
+    return [domain.demo_seed for domain in domains.DOMAINS if domain.demo_seed is not None]
 
 
 def prepare_node_dir(root: Path, spec: DemoNode) -> Path:
@@ -59,7 +72,7 @@ def prepare_node_dir(root: Path, spec: DemoNode) -> Path:
         write_node_config(node_dir, spec.party, {
             "listen_port": spec.listen_port, "federation_port": spec.federation_port,
         })
-        for step in NODE_STEPS:
+        for step in node_steps():
             step(node_dir)
     settings = load_settings(node_dir)
     migrate.upgrade(settings.effective_database_url)
@@ -124,10 +137,10 @@ def run_demo(root: Path, serve: bool = True, base_port: int | None = None) -> in
         dataclasses.replace(spec, listen_port=settings.listen_port, federation_port=settings.federation_port)
         for spec, settings in zip(DEMO_NODES, (load_settings(node_dir) for node_dir in dirs), strict=True)
     )
-    for step in PAIR_STEPS:
+    for step in pair_steps():
         step(dirs[0], dirs[1])
     for node_dir in dirs:
-        for seed in SEED_STEPS:
+        for seed in seed_steps():
             seed(node_dir)
     print(f"demo nodes ready in {root}", flush=True)
     if not serve:

@@ -35,6 +35,8 @@ class Node:
     session_factory: sessionmaker[Session]
     clock: Clock
     background_tasks: list[BackgroundTask] = dataclasses.field(default_factory=list)
+    # Set once the domains have added their background work (see borderlink.domains.setup).
+    serving_set_up: bool = False
 
     @property
     def party(self) -> str:

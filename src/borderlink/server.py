@@ -8,7 +8,7 @@ import contextlib
 import logging
 import os
 import signal
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import uvicorn
 
@@ -19,13 +19,6 @@ from borderlink.node import Node, open_node
 from borderlink.shared.health import database_problem
 
 log = logging.getLogger("borderlink.server")
-
-# Domains that run listeners or background work of their own add themselves here.
-ListenerFactory = Callable[[Node], "uvicorn.Server | None"]
-NodeSetup = Callable[[Node], None]
-LISTENER_FACTORIES: list[ListenerFactory] = []
-NODE_SETUPS: list[NodeSetup] = []
-
 
 # Open live streams (server-sent events) never end by themselves; they are cut after this long.
 GRACEFUL_SHUTDOWN_SECONDS = 3
@@ -40,13 +33,25 @@ class QuietServer(uvicorn.Server):
 
 
 def prepare_node(settings: NodeSettings) -> Node:
+    """A node ready to serve: every domain's message handlers and background work (the
+    dispatcher among them) are installed, whoever calls this."""
     from borderlink import domains
 
     node = open_node(settings)
     domains.setup(node)
-    for setup in NODE_SETUPS:
-        setup(node)
     return node
+
+
+def listeners(node: Node) -> list[uvicorn.Server]:
+    """The node's web listener and those its domains run beside it (the federation listener)."""
+    from borderlink import domains
+
+    servers = [web_server(node)]
+    for factory in domains.listener_factories():
+        listener = factory(node)
+        if listener is not None:
+            servers.append(listener)
+    return servers
 
 
 def web_server(node: Node) -> uvicorn.Server:
@@ -113,11 +118,7 @@ def serve(settings: NodeSettings) -> None:
     if problem is not None:
         node.engine.dispose()
         raise InvalidInput(f"not serving: {problem}")
-    servers = [web_server(node)]
-    for factory in LISTENER_FACTORIES:
-        listener = factory(node)
-        if listener is not None:
-            servers.append(listener)
+    servers = listeners(node)
     _claim_pid_file(node)
     try:
         log.info("node %s serving on http://%s:%d", node.party, settings.listen_host, settings.listen_port)

@@ -6,12 +6,8 @@ import sys
 
 import typer
 
-from borderlink.audit import cli as audit_cli
+from borderlink import domains
 from borderlink.cli import node_commands
-from borderlink.directory import cli as directory_cli
-from borderlink.exchange import cli as exchange_cli
-from borderlink.gates import cli as gates_cli
-from borderlink.matching import cli as matching_cli
 
 app = typer.Typer(
     name="borderlink",
@@ -22,11 +18,9 @@ app = typer.Typer(
 )
 
 node_commands.register(app)
-directory_cli.register(app)
-audit_cli.register(app)
-matching_cli.register(app)
-exchange_cli.register(app)
-gates_cli.register(app)
+for domain in domains.DOMAINS:
+    if domain.cli is not None:
+        domain.cli(app)
 
 
 def run() -> None:

@@ -41,13 +41,16 @@ def init(
     node = node_from(node_dir)
     with node.transaction() as session:
         directory.load_reference_data(session, party)
-    for step in INIT_STEPS:
+    for step in init_steps():
         step(node_dir)
     typer.echo(f"initialised {party} node in {settings.node_dir}")
 
 
-# Domains that keep state in the node directory (keys, certificates) add their set-up here.
-INIT_STEPS: list[Callable[[Path], object]] = []
+def init_steps() -> list[Callable[[Path], object]]:
+    """Set-up of a new node directory by the domains that keep state there (keys, certificates)."""
+    from borderlink import domains
+
+    return [step for domain in domains.DOMAINS for step in domain.init_steps]
 
 
 @friendly_errors

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from borderlink.directory import accounts
 from borderlink.directory import service as directory
 from borderlink.directory.models import ApiToken, User
-from borderlink.directory.permissions import ROLE_PERMISSIONS, Permission, Principal
+from borderlink.directory.permissions import Permission, Principal, role_permissions
 from borderlink.directory.schemas import (
     PrincipalOut,
     TokenCreate,
@@ -66,7 +66,7 @@ def me(principal: Annotated[Principal, Depends(require(Permission.DIRECTORY_READ
     return PrincipalOut(
         user_id=principal.user_id, username=principal.username, display_name=principal.display_name,
         role=principal.role.value, unit_code=principal.unit_code, party=principal.party,
-        permissions=sorted(p.value for p in ROLE_PERMISSIONS[principal.role]),
+        permissions=sorted(role_permissions(principal.role)),
     )
 
 

@@ -21,16 +21,14 @@ class Permission(enum.StrEnum):
     HOTLINE_ANSWER = "hotline.answer"
     HOTLINE_SUPERVISE = "hotline.supervise"
     HOTLINE_CONFIGURE = "hotline.configure"
-    GATES_READ = "gates.read"
     GATES_CHECK = "gates.check"
 
 
-_EVERYONE = {Permission.DIRECTORY_READ, Permission.TOKENS_OWN, Permission.GATES_READ}
-_HOTLINE_WORK = {Permission.HOTLINE_READ, Permission.HOTLINE_SEND, Permission.HOTLINE_ANSWER}
-# Checking travellers' documents at a gate: officers and the roles above them.
-_GATE_WORK = {Permission.GATES_CHECK}
+_EVERYONE = {Permission.DIRECTORY_READ, Permission.TOKENS_OWN}
 
-ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+# The grants of the node's core (directory, audit, exchange). Each domain adds its own in its
+# descriptor (`Domain.permission_grants`); `role_permissions` merges them.
+ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.ADMIN: frozenset(
         _EVERYONE
         | {
@@ -39,18 +37,20 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.AUDIT_READ,
             Permission.EXCHANGE_READ,
             Permission.EXCHANGE_OPERATE,
-            Permission.HOTLINE_CONFIGURE,
         }
     ),
-    Role.COMMANDER: frozenset(
-        _EVERYONE | _HOTLINE_WORK | _GATE_WORK | {Permission.USERS_READ, Permission.HOTLINE_SUPERVISE}
-    ),
-    Role.OFFICER: frozenset(_EVERYONE | _HOTLINE_WORK | _GATE_WORK),
-    Role.ANALYST: frozenset(
-        _EVERYONE | _HOTLINE_WORK | _GATE_WORK | {Permission.EXCHANGE_READ, Permission.AUDIT_READ}
-    ),
-    Role.VIEWER: frozenset(_EVERYONE | {Permission.HOTLINE_READ}),
+    Role.COMMANDER: frozenset(_EVERYONE | {Permission.USERS_READ}),
+    Role.OFFICER: frozenset(_EVERYONE),
+    Role.ANALYST: frozenset(_EVERYONE | {Permission.EXCHANGE_READ, Permission.AUDIT_READ}),
+    Role.VIEWER: frozenset(_EVERYONE),
 }
+
+
+def role_permissions(role: Role) -> frozenset[str]:
+    """Everything `role` may do: the core grants and those of every domain."""
+    from borderlink import domains  # the domains build on this module
+
+    return ROLE_PERMISSIONS[role] | domains.permission_grants(role)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -70,8 +70,8 @@ class Principal:
     timezone: str
     via_token: bool = False
 
-    def can(self, permission: Permission) -> bool:
-        return permission in ROLE_PERMISSIONS[self.role]
+    def can(self, permission: str) -> bool:
+        return permission in role_permissions(self.role)
 
     def covers_unit(self, unit_id: str | None) -> bool:
         return unit_id is not None and unit_id in self.scope_unit_ids

@@ -136,9 +136,6 @@ def verify(node_dir: NodeDir, json_output: JsonFlag = False) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    from borderlink.exchange.setup import install
-
-    install()
     app.add_typer(keys_app, name="keys")
     app.add_typer(peer_app, name="peer")
     app.add_typer(exchange_app, name="exchange")

@@ -348,7 +348,7 @@ async def _wait(event: asyncio.Event, timeout: float) -> None:
 
 
 def install_on(node: Node) -> None:
-    """Run the dispatcher as one of the node's background tasks (a NODE_SETUPS hook)."""
+    """Run the dispatcher as one of the node's background tasks (the exchange descriptor's node set-up)."""
     from borderlink.exchange import checkpoint
 
     bind(node)

@@ -20,6 +20,7 @@ from borderlink.errors import NotFound
 from borderlink.exchange.registry import InboundEnvelope, Rejected, register_handler
 from borderlink.hotline import service
 from borderlink.hotline.models import (
+    LIFECYCLE,
     AssistanceType,
     Attachment,
     HandlingCode,
@@ -31,6 +32,14 @@ from borderlink.hotline.models import (
 )
 from borderlink.hotline.schemas import MAX_ATTACHMENT_BYTES
 from borderlink.safeguards.offences import allowed_offences
+from borderlink.shared.replicated import (
+    ScreeningRefused,
+    already_applied,
+    rejecting,
+    require_sender_is_owner,
+    side_of,
+    validate_contribution_text,
+)
 
 
 def _when(value: str) -> dt.datetime:
@@ -52,7 +61,7 @@ def _now(session: Session) -> dt.datetime:
 
 def apply_request(session: Session, envelope: InboundEnvelope) -> None:
     body: dict[str, Any] = envelope.body
-    if session.get(HotlineRequest, body["id"]) is not None:
+    if already_applied(session, HotlineRequest, body["id"]):
         return
     sender = _unit(session, envelope.sender_unit)
     recipient = _unit(session, envelope.recipient_unit)
@@ -105,6 +114,7 @@ def apply_request(session: Session, envelope: InboundEnvelope) -> None:
 def apply_event(session: Session, envelope: InboundEnvelope) -> None:
     request = _known_request(session, envelope.body["request_id"])
     event = envelope.body["event"]
+    LIFECYCLE.require_side(event["kind"], side_of(request, envelope.sender_party))
     added = service.add_event(session, request, event["kind"], _when(event["at"]), event["party"],
                               event.get("unit_code"), event.get("detail"), event_id=event["id"])
     if added is not None:
@@ -118,12 +128,17 @@ def apply_reply(session: Session, envelope: InboundEnvelope) -> None:
         unit = _unit(session, item["author_unit_code"])
         if unit.party_code != envelope.sender_party:
             raise Rejected("a reply must come from a unit of the sending node")
+        try:
+            validate_contribution_text([item["body"]], "the reply")
+        except ScreeningRefused as refused:
+            raise rejecting(refused) from refused
         session.add(HotlineReply(id=item["id"], request_id=request.id, author_party=envelope.sender_party,
                                  author_unit_id=unit.id, author_name=item["author_name"], body=item["body"],
                                  created_at=_when(item["created_at"])))
         request.search_text = request.search_text + " " + service.fold_for_search(item["body"])
     event = envelope.body.get("event")
     if event:
+        LIFECYCLE.require_side(event["kind"], side_of(request, envelope.sender_party))
         service.add_event(session, request, event["kind"], _when(event["at"]), event["party"],
                           event.get("unit_code"), event.get("detail"), event_id=event["id"])
     request.updated_at = max(request.updated_at, _now(session))
@@ -132,8 +147,7 @@ def apply_reply(session: Session, envelope: InboundEnvelope) -> None:
 
 def apply_escalation(session: Session, envelope: InboundEnvelope) -> None:
     request = _known_request(session, envelope.body["request_id"])
-    if request.owner_party != envelope.sender_party:
-        raise Rejected("only the owner of a request escalates it")
+    require_sender_is_owner(request, envelope, "request")
     level = int(envelope.body["level"])
     deadline = _when(envelope.body["deadline_at"])
     event = envelope.body["event"]

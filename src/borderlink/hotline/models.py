@@ -11,11 +11,16 @@ import enum
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, synonym
 
 from borderlink.db import Base
+from borderlink.directory.permissions import Permission
 from borderlink.ids import new_id
 from borderlink.shared.codelists import enum_column
+from borderlink.shared.lifecycle import INITIAL, Lifecycle, Transition
+from borderlink.shared.replicated import HandlingCode, ReplicatedObject, Side
+
+__all__ = ["HandlingCode"]  # the shared handling codes, under the name the hotline always used
 
 
 class RequestKind(enum.StrEnum):
@@ -39,13 +44,6 @@ class Priority(enum.StrEnum):
     LOW = "low"
 
 
-class HandlingCode(enum.StrEnum):
-    H0 = "H0"  # use for crime prevention only
-    H1 = "H1"  # not for court without consent
-    H2 = "H2"  # no onward sharing without consent
-    H3 = "H3"  # other restrictions, stated with the request
-
-
 class Status(enum.StrEnum):
     HELD = "held"
     WITHDRAWN = "withdrawn"
@@ -56,6 +54,25 @@ class Status(enum.StrEnum):
     CLOSED = "closed"
 
 
+OPEN_STATUSES = (Status.SENT, Status.DELIVERED, Status.ACKNOWLEDGED)
+_ACTIVE = (*OPEN_STATUSES, Status.ANSWERED)
+
+# Held and withdrawn requests never leave the owner node; the rest is shared by both sides, and
+# whichever order the two sides' events arrive in, the status is the one of highest precedence.
+LIFECYCLE = Lifecycle("request", precedence=[s.value for s in Status], transitions=(
+    Transition("held", (INITIAL,), Status.HELD, Side.OWNER, Permission.HOTLINE_SEND),
+    Transition("released", (Status.HELD,), None, Side.OWNER, Permission.HOTLINE_SUPERVISE),
+    Transition("withdrawn", (Status.HELD,), Status.WITHDRAWN, Side.OWNER, Permission.HOTLINE_SUPERVISE),
+    Transition("sent", (INITIAL, Status.HELD, Status.SENT), Status.SENT, Side.OWNER),
+    Transition("delivered", (Status.SENT,), Status.DELIVERED, Side.REPLICA),
+    Transition("acknowledged", (Status.SENT, Status.DELIVERED), Status.ACKNOWLEDGED, Side.REPLICA,
+               Permission.HOTLINE_ANSWER),
+    Transition("answered", _ACTIVE, Status.ANSWERED, Side.REPLICA, Permission.HOTLINE_ANSWER),
+    Transition("closed", _ACTIVE, Status.CLOSED, Side.OWNER, Permission.HOTLINE_ANSWER),
+    Transition("escalated", _ACTIVE, None, Side.OWNER),
+    Transition("shared", tuple(Status), None, None, Permission.HOTLINE_ANSWER),
+))
+
 DEFAULT_DEADLINES = {
     Priority.URGENT: dt.timedelta(hours=1),
     Priority.HIGH: dt.timedelta(hours=12),
@@ -64,27 +81,26 @@ DEFAULT_DEADLINES = {
 }
 
 
-class HotlineRequest(Base):
+class HotlineRequest(ReplicatedObject, Base):
+    """A request; the sending unit is its owner unit."""
+
     __tablename__ = "hotline_requests"
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    owner_party: Mapped[str] = mapped_column(String(2))
     kind: Mapped[RequestKind] = mapped_column(enum_column(RequestKind))
     assistance_type: Mapped[AssistanceType | None] = mapped_column(enum_column(AssistanceType), default=None)
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
     priority: Mapped[Priority] = mapped_column(enum_column(Priority))
     offence_code: Mapped[str] = mapped_column(String(8))
-    handling_code: Mapped[HandlingCode] = mapped_column(enum_column(HandlingCode))
     handling_note: Mapped[str | None] = mapped_column(String(500), default=None)
     references: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     names_person: Mapped[bool] = mapped_column(default=False)
     sender_unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"))
+    owner_unit_id: Mapped[str] = synonym("sender_unit_id")
     recipient_unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"))
     author_name: Mapped[str] = mapped_column(String(200))
     created_by_user_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"), default=None)
     status: Mapped[Status] = mapped_column(enum_column(Status))
-    created_at: Mapped[dt.datetime]
     sent_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     delivered_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     acknowledged_at: Mapped[dt.datetime | None] = mapped_column(default=None)
@@ -95,7 +111,6 @@ class HotlineRequest(Base):
     escalation_done: Mapped[bool] = mapped_column(default=False)  # the central tier holds it already
     screening_flags: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     search_text: Mapped[str] = mapped_column(Text, default="")
-    updated_at: Mapped[dt.datetime]
 
     sender_unit = relationship("Unit", foreign_keys=[sender_unit_id], lazy="joined")
     recipient_unit = relationship("Unit", foreign_keys=[recipient_unit_id], lazy="joined")

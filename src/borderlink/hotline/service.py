@@ -26,6 +26,8 @@ from borderlink.exchange import service as exchange
 from borderlink.hotline import live
 from borderlink.hotline.models import (
     DEFAULT_DEADLINES,
+    LIFECYCLE,
+    OPEN_STATUSES,
     Attachment,
     DeadlineSetting,
     HandlingCode,
@@ -40,9 +42,9 @@ from borderlink.hotline.schemas import MAX_ATTACHMENT_BYTES, AttachmentIn, Reque
 from borderlink.ids import new_id
 from borderlink.safeguards.offences import require_allowed
 from borderlink.safeguards.screening import screen
+from borderlink.shared.replicated import side_of, touch, validate_contribution_text
 
-STATUS_ORDER = [Status.SENT, Status.DELIVERED, Status.ACKNOWLEDGED, Status.ANSWERED, Status.CLOSED]
-OPEN_STATUSES = (Status.SENT, Status.DELIVERED, Status.ACKNOWLEDGED)
+__all__ = ["OPEN_STATUSES"]
 KIND_REQUEST = "hotline.request"
 KIND_EVENT = "hotline.event"
 KIND_REPLY = "hotline.reply"
@@ -169,21 +171,21 @@ def add_event(session: Session, request: HotlineRequest, kind: str, at: dt.datet
                          unit_code=unit_code, detail=detail)
     session.add(event)
     advance_status(request, kind, at)
-    request.updated_at = max(request.updated_at, at)
+    touch(request, at)
     return event
 
 
+_STEP_TIMES = {"sent": "sent_at", "delivered": "delivered_at", "acknowledged": "acknowledged_at",
+               "answered": "answered_at", "closed": "closed_at"}
+
+
 def advance_status(request: HotlineRequest, kind: str, at: dt.datetime) -> None:
-    """Statuses only move forward, whatever order the two sides' messages arrive in."""
-    fields = {"sent": "sent_at", "delivered": "delivered_at", "acknowledged": "acknowledged_at",
-              "answered": "answered_at", "closed": "closed_at"}
-    if kind not in fields:
-        return
-    if getattr(request, fields[kind]) is None:
-        setattr(request, fields[kind], at)
-    new_status = Status(kind)
-    if request.status in STATUS_ORDER and STATUS_ORDER.index(new_status) > STATUS_ORDER.index(request.status):
-        request.status = new_status
+    """Statuses only move forward (by the lifecycle's precedence), whatever order the two sides'
+    messages arrive in; each step's time is the first one seen."""
+    field = _STEP_TIMES.get(kind)
+    if field is not None and getattr(request, field) is None:
+        setattr(request, field, at)
+    request.status = Status(LIFECYCLE.advance(request.status, kind))
 
 
 def event_payload(event: HotlineEvent) -> dict[str, Any]:
@@ -326,19 +328,18 @@ def review_held(session: Session, principal: Principal, request_id: str, release
                 now: dt.datetime) -> HotlineRequest:
     """A supervisor of the sending unit lets a held request leave the node, or withdraws it."""
     request = visible_request(session, principal, request_id)
-    if not principal.can(Permission.HOTLINE_SUPERVISE) or not principal.covers_unit(request.sender_unit_id):
-        raise Forbidden("only a supervisor of the sending unit reviews a held request")
-    if request.status != Status.HELD:
-        raise InvalidInput("this request is not held")
+    label = "released" if release else "withdrawn"
+    refusal = "only a supervisor of the sending unit reviews a held request"
+    if not principal.covers_unit(request.sender_unit_id):
+        raise Forbidden(refusal)
+    LIFECYCLE.require(request.status, label, side=side_of(request, principal.party), can=principal.can,
+                      no_permission=refusal, wrong_side=refusal, wrong_state="this request is not held")
     if not note.strip():
         raise InvalidInput("say why you release or withdraw it")
     sender = directory.get_unit(session, request.sender_unit_id)
-    label = "released" if release else "withdrawn"
     add_event(session, request, label, now, request.owner_party, sender.code, f"{principal.label}: {note.strip()}")
     if release:
         _send(session, request, now, sender, directory.get_unit(session, request.recipient_unit_id))
-    else:
-        request.status = Status.WITHDRAWN
     touch_inbox(session, request, now, except_unit=principal.unit_id)
     return request
 
@@ -359,12 +360,10 @@ def _peer_unit_code(session: Session, request: HotlineRequest, local_party: str)
 
 def acknowledge(session: Session, principal: Principal, request_id: str, now: dt.datetime) -> HotlineRequest:
     request = visible_request(session, principal, request_id)
-    if not principal.can(Permission.HOTLINE_ANSWER):
-        raise Forbidden("your role may not acknowledge requests")
-    if request.owner_party == principal.party:
-        raise InvalidInput("the receiving side acknowledges a request, not the sender")
-    if request.status not in (Status.DELIVERED, Status.SENT):
-        raise InvalidInput(f"the request is already {request.status.value}")
+    LIFECYCLE.require(request.status, "acknowledged", side=side_of(request, principal.party), can=principal.can,
+                      no_permission="your role may not acknowledge requests",
+                      wrong_side="the receiving side acknowledges a request, not the sender",
+                      wrong_state=f"the request is already {request.status.value}")
     return _step_shared_with_peer(session, principal, request, "acknowledged", now)
 
 
@@ -394,10 +393,7 @@ def reply(session: Session, principal: Principal, request_id: str, body: str, no
         raise Forbidden("your role may not reply to requests")
     if request.status in (Status.CLOSED, Status.HELD, Status.WITHDRAWN):
         raise InvalidInput(f"a {request.status.value} request takes no replies")
-    texts = screen([body])
-    if texts:
-        grounds = ", ".join(sorted({f.ground for f in texts}))
-        raise InvalidInput(f"the reply mentions possible {grounds} grounds; keep to the criminal matter")
+    validate_contribution_text([body], "the reply")
     unit = _local_side_unit(session, principal, request)
     answer = HotlineReply(id=new_id(), request_id=request.id, author_party=principal.party,
                           author_unit_id=unit.id, author_name=principal.display_name, body=body, created_at=now)
@@ -422,12 +418,10 @@ def reply(session: Session, principal: Principal, request_id: str, body: str, no
 
 def close(session: Session, principal: Principal, request_id: str, now: dt.datetime) -> HotlineRequest:
     request = visible_request(session, principal, request_id)
-    if not principal.can(Permission.HOTLINE_ANSWER):
-        raise Forbidden("your role may not close requests")
-    if request.owner_party != principal.party:
-        raise InvalidInput("only the sending side closes a request")
-    if request.status in (Status.CLOSED, Status.HELD, Status.WITHDRAWN):
-        raise InvalidInput(f"the request is {request.status.value}")
+    LIFECYCLE.require(request.status, "closed", side=side_of(request, principal.party), can=principal.can,
+                      no_permission="your role may not close requests",
+                      wrong_side="only the sending side closes a request",
+                      wrong_state=f"the request is {request.status.value}")
     return _step_shared_with_peer(session, principal, request, "closed", now)
 
 

@@ -1,0 +1,1 @@
+"""The layer every domain builds on: replicated objects, lifecycles, timelines, domain descriptors."""

@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from borderlink.audit.service import ACTOR_INFO, Actor
 from borderlink.db import transaction
 from borderlink.directory import accounts
-from borderlink.directory.permissions import Permission, Principal
+from borderlink.directory.permissions import Principal
 from borderlink.node import Node
 from borderlink.web.i18n import pick_language
 
@@ -127,7 +127,7 @@ async def _check_csrf(request: Request, principal: Principal) -> None:
         raise HTTPException(status_code=403, detail="missing or wrong CSRF token; reload the page")
 
 
-def require(permission: Permission) -> Callable[..., Any]:
+def require(permission: str) -> Callable[..., Any]:
     """Dependency: an authenticated principal holding `permission` (else 401/redirect, or 403)."""
 
     async def dependency(request: Request, session: DbSession) -> Principal:
@@ -145,7 +145,7 @@ def require(permission: Permission) -> Callable[..., Any]:
         request.state.timezone = principal.timezone
         await _check_csrf(request, principal)
         if not principal.can(permission):
-            raise HTTPException(status_code=403, detail=f"your role may not do this ({permission.value})")
+            raise HTTPException(status_code=403, detail=f"your role may not do this ({permission})")
         return principal
 
     dependency.required_permission = permission  # type: ignore[attr-defined]

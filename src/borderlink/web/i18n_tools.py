@@ -45,6 +45,12 @@ INDIRECT_MESSAGES: tuple[tuple[str, str], ...] = (
     ("Wrong username, password or code.", "Login page error."),
 )
 
+
+def all_indirect_messages() -> list[tuple[str, str]]:
+    """The core's indirect messages, each domain's and the domains' navigation labels."""
+    return [*INDIRECT_MESSAGES, *domains.indirect_messages()]
+
+
 _PLACEHOLDER = re.compile(r"%(?:\((\w+)\))?[-#0 +]*\d*(?:\.\d+)?([a-zA-Z%])")
 _UNSTABLE_HEADERS = re.compile(rb'^"(?:POT-Creation-Date|PO-Revision-Date): .*\\n"\n', re.MULTILINE)
 

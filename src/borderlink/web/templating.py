@@ -12,20 +12,19 @@ from jinja2 import Environment, PackageLoader, PrefixLoader, select_autoescape
 from borderlink.shared.codelists import CodeList
 from borderlink.web.i18n import LANGUAGE_NAMES, LANGUAGES, local_time, translator
 
-TEMPLATE_PACKAGES = ("web", "directory", "audit", "exchange", "hotline")
-
 
 @functools.cache
 def environment() -> Environment:
-    loaders = {}
-    for name in TEMPLATE_PACKAGES:
-        try:
-            loaders[name] = PackageLoader(f"borderlink.{name}", "templates")
-        except (ValueError, ModuleNotFoundError):
-            continue
+    """Templates are named "<domain>/<file>.html", from each domain's templates folder."""
+    from borderlink import domains  # the domains' pages build on this module
+
+    loaders = {"web": PackageLoader("borderlink.web", "templates")}
+    for package in domains.template_packages():
+        loaders[package.rsplit(".", 1)[-1]] = PackageLoader(package, "templates")
     env = Environment(loader=PrefixLoader(loaders), autoescape=select_autoescape(default=True))
     env.globals["LANGUAGES"] = LANGUAGES
     env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
+    env.globals["navigation"] = domains.navigation
     return env
 
 

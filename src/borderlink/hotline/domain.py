@@ -1,0 +1,34 @@
+"""The hotline as a domain: requests between counterpart units, their replies and escalation."""
+
+from __future__ import annotations
+
+from borderlink.directory.models import Role
+from borderlink.directory.permissions import Permission
+from borderlink.hotline import api, codes, escalation, messages, models, pages, service
+from borderlink.shared.descriptor import Domain, NavEntry
+
+_WORK = frozenset({Permission.HOTLINE_READ, Permission.HOTLINE_SEND, Permission.HOTLINE_ANSWER})
+
+DOMAIN = Domain(
+    name="hotline",
+    models=(models,),
+    api_routers=(api.router,),
+    page_routers=(pages.router,),
+    message_handlers={
+        service.KIND_REQUEST: messages.apply_request,
+        service.KIND_EVENT: messages.apply_event,
+        service.KIND_REPLY: messages.apply_reply,
+        service.KIND_ESCALATION: messages.apply_escalation,
+    },
+    background_tasks=(escalation.escalation_loop,),
+    templates=True,
+    code_lists=codes.CODE_LISTS,
+    permission_grants={
+        Role.ADMIN: frozenset({Permission.HOTLINE_CONFIGURE}),
+        Role.COMMANDER: _WORK | {Permission.HOTLINE_SUPERVISE},
+        Role.OFFICER: _WORK,
+        Role.ANALYST: _WORK,
+        Role.VIEWER: frozenset({Permission.HOTLINE_READ}),
+    },
+    navigation=(NavEntry("Hotline", "/hotline", permission=Permission.HOTLINE_READ, order=10),),
+)

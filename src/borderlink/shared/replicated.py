@@ -1,0 +1,171 @@
+"""Objects owned by one node and replicated to the other.
+
+The side that creates a shared object owns it: it mints the global id (UUIDv7), and only it changes
+the core fields. The other side holds a replica and adds its own *contributions* (replies,
+acknowledgements, confirmations, hit reports), which travel back as messages the owner applies.
+
+A domain model mixes in `ReplicatedObject`; its service and its message handlers use the helpers:
+
+    class Alert(ReplicatedObject, Base):
+        __tablename__ = "alerts"
+        title: Mapped[str] = mapped_column(String(300))
+
+    # service, before changing a core field on this node:
+    require_owner(alert, principal.party, "only the issuing side amends an alert")
+    record_change(alert, now)
+
+    # message handler, before applying a core change sent by the peer:
+    require_sender_is_owner(alert, envelope)
+    if not is_newer(alert, body.version): return      # a copy already applied
+
+    # both sides, on a contribution's text (before sending it and before applying it):
+    validate_contribution_text([reply.body], "the reply")
+
+Applying a message twice changes nothing: handlers look their rows up by the global id first
+(`already_applied`), and versions only move forward (`is_newer`, `accept_version`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from borderlink.errors import InvalidInput
+from borderlink.exchange.registry import InboundEnvelope, Rejected
+from borderlink.ids import new_id
+from borderlink.safeguards.screening import screen
+from borderlink.shared.codelists import enum_column
+
+
+class HandlingCode(enum.StrEnum):
+    """What the receiving side may do with shared information (the same four codes for every object)."""
+
+    H0 = "H0"  # use for crime prevention only
+    H1 = "H1"  # not for court without consent
+    H2 = "H2"  # no onward sharing without consent
+    H3 = "H3"  # other restrictions, stated with the object
+
+
+class Side(enum.StrEnum):
+    """Which side of a shared object a party stands on."""
+
+    OWNER = "owner"
+    REPLICA = "replica"
+
+
+class ReplicatedObject:
+    """Columns every shared object has: global id, owner, handling code, times and version.
+
+    `version` counts the owner's changes to the core fields; a replica keeps the highest version it
+    has applied, so a late or repeated copy of an older change is ignored.
+    """
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    owner_party: Mapped[str] = mapped_column(String(2))
+    handling_code: Mapped[HandlingCode] = mapped_column(enum_column(HandlingCode))
+    created_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    owner_unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"))
+
+
+class Owned(Protocol):
+    """What the helpers need of an object: the mixin's columns (also satisfied by test doubles)."""
+
+    id: str
+    owner_party: str
+    version: int
+    updated_at: dt.datetime
+
+
+def side_of(obj: Owned, party: str) -> Side:
+    return Side.OWNER if obj.owner_party == party else Side.REPLICA
+
+
+def is_owner(obj: Owned, party: str) -> bool:
+    return obj.owner_party == party
+
+
+def require_owner(obj: Owned, local_party: str, message: str) -> None:
+    """Service side: only the owner node changes core fields. Call it before changing them."""
+    if obj.owner_party != local_party:
+        raise InvalidInput(message)
+
+
+def require_replica(obj: Owned, local_party: str, message: str) -> None:
+    """Service side: a step only the receiving (replica) side takes, such as acknowledging."""
+    if obj.owner_party == local_party:
+        raise InvalidInput(message)
+
+
+def require_sender_is_owner(obj: Owned, envelope: InboundEnvelope, what: str = "object") -> None:
+    """Message side: a change to core fields is applied only when the owner node sent it."""
+    if envelope.sender_party != obj.owner_party:
+        raise Rejected(f"only the owner of the {what} may change it; {envelope.sender_party} is not")
+
+
+def require_sender_on(obj: Owned, envelope: InboundEnvelope, side: Side, step: str) -> None:
+    """Message side: the step is one that only the owner, or only the replica side, takes."""
+    sender_side = side_of(obj, envelope.sender_party)
+    if sender_side is not side:
+        raise Rejected(f"{step} is taken by the {side.value} side, and {envelope.sender_party} is the "
+                       f"{sender_side.value}")
+
+
+def record_change(obj: Owned, now: dt.datetime) -> None:
+    """The owner changed core fields: the next copy it sends carries a higher version."""
+    obj.version = (obj.version or 1) + 1
+    obj.updated_at = max(obj.updated_at, now) if obj.updated_at else now
+
+
+def is_newer(obj: Owned, incoming_version: int) -> bool:
+    """Whether a copy of the owner's state is newer than what this replica holds."""
+    return incoming_version > (obj.version or 0)
+
+
+def accept_version(obj: Owned, incoming_version: int) -> bool:
+    """Take a newer version number from the owner; returns False (and changes nothing) otherwise."""
+    if not is_newer(obj, incoming_version):
+        return False
+    obj.version = incoming_version
+    return True
+
+
+def already_applied(session: Session, model: type[Any], object_id: str) -> bool:
+    """Idempotent apply: a row with this global id exists, so the message was applied before."""
+    return session.get(model, object_id) is not None
+
+
+def touch(obj: Owned, at: dt.datetime) -> None:
+    """Something happened on the object (on either side); its activity time only moves forward."""
+    obj.updated_at = max(obj.updated_at, at) if obj.updated_at else at
+
+
+class ScreeningRefused(InvalidInput):
+    """Text that may rest on political, religious, military or ethnic grounds."""
+
+    def __init__(self, what: str, grounds: list[str]) -> None:
+        super().__init__(f"{what} mentions possible {', '.join(grounds)} grounds; keep to the criminal matter")
+        self.grounds = grounds
+
+
+def flagged_grounds(texts: Iterable[str]) -> list[str]:
+    return sorted({flag.ground for flag in screen(list(texts))})
+
+
+def validate_contribution_text(texts: Iterable[str], what: str) -> None:
+    """The one check a contribution's text passes, on the side that writes it (raises
+    ScreeningRefused, shown to the user) and on the side that applies it (see `rejecting`)."""
+    grounds = flagged_grounds(texts)
+    if grounds:
+        raise ScreeningRefused(what, grounds)
+
+
+def rejecting(error: InvalidInput) -> Rejected:
+    """A validation failure met while applying a peer's message, as the refusal sent back."""
+    return Rejected(str(error))
