@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+from collections.abc import Iterator, Mapping
 
 from borderlink.directory.models import Role, Tier
 
@@ -27,8 +28,8 @@ class Permission(enum.StrEnum):
 _EVERYONE = {Permission.DIRECTORY_READ, Permission.TOKENS_OWN}
 
 # The grants of the node's core (directory, audit, exchange). Each domain adds its own in its
-# descriptor (`Domain.permission_grants`); `role_permissions` merges them.
-ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
+# descriptor (`Domain.permission_grants`); `role_permissions` and ROLE_PERMISSIONS merge them.
+CORE_ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.ADMIN: frozenset(
         _EVERYONE
         | {
@@ -50,7 +51,23 @@ def role_permissions(role: Role) -> frozenset[str]:
     """Everything `role` may do: the core grants and those of every domain."""
     from borderlink import domains  # the domains build on this module
 
-    return ROLE_PERMISSIONS[role] | domains.permission_grants(role)
+    return CORE_ROLE_PERMISSIONS[role] | domains.permission_grants(role)
+
+
+class _AllGrants(Mapping[Role, frozenset[str]]):
+    """Every role's permissions, the domains' included, read when asked (after the domains load)."""
+
+    def __getitem__(self, role: Role) -> frozenset[str]:
+        return role_permissions(role)
+
+    def __iter__(self) -> Iterator[Role]:
+        return iter(CORE_ROLE_PERMISSIONS)
+
+    def __len__(self) -> int:
+        return len(CORE_ROLE_PERMISSIONS)
+
+
+ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = _AllGrants()
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
