@@ -143,7 +143,9 @@ def test_both_nodes_answer_health_on_the_ports_from_the_environment(nodes: dict[
     for party, node in nodes.items():
         response = httpx.get(f"{node.url}/health", timeout=10)
         assert response.status_code == 200
-        assert response.json() == {"status": "ok", "node": party}
+        body = response.json()
+        assert (body["status"], body["node"], body["database"]) == ("ok", party, "ok")
+        assert [peer["party"] for peer in body["peers"]] == [other for other in nodes if other != party]
         assert "x-frame-options" in response.headers
         configured = re.search(r"listen_port = (\d+)", (node.node_dir / "node.toml").read_text())
         assert configured is not None
