@@ -5,10 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from typing import Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def known_zone(name: str) -> str:
+    """`name` itself if it is an IANA time zone of this system, else ValueError (for validators)."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {name!r}") from exc
+    return name
 
 
 class Clock(Protocol):

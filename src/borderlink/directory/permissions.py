@@ -22,6 +22,7 @@ class Permission(enum.StrEnum):
     HOTLINE_ANSWER = "hotline.answer"
     HOTLINE_SUPERVISE = "hotline.supervise"
     HOTLINE_CONFIGURE = "hotline.configure"
+    GATES_READ = "gates.read"
     GATES_CHECK = "gates.check"
 
 

@@ -1,4 +1,4 @@
-"""Gate JSON API: read a travel document's machine-readable zone."""
+"""Gate JSON API: the border gates with lanes and hours; read a travel document's machine-readable zone."""
 
 from __future__ import annotations
 
@@ -6,15 +6,25 @@ import datetime as dt
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 
 from borderlink.directory.permissions import Permission, Principal
-from borderlink.gates import mrz
-from borderlink.gates.schemas import MrzParseOut, MrzParseRequest
-from borderlink.web.deps import get_node, require
+from borderlink.gates import mrz, service
+from borderlink.gates.schemas import GateOut, MrzParseOut, MrzParseRequest
+from borderlink.web.deps import DbSession, get_node, require
 
 router = APIRouter(prefix="/gates", tags=["gates"])
 Checker = Annotated[Principal, Depends(require(Permission.GATES_CHECK))]
+Reader = Annotated[Principal, Depends(require(Permission.GATES_READ))]
+
+
+@router.get("", response_model=list[GateOut])
+def list_gates(request: Request, session: DbSession, _: Reader,
+               party: Annotated[str | None, Query(pattern="^(VN|CN|vn|cn)$")] = None) -> list[GateOut]:
+    """Border gates of both parties (or one), each with the gate it faces, its lanes, and its
+    opening hours in its own time zone with whether each is open now."""
+    now = get_node(request).clock.now()
+    return [GateOut.of(view) for view in service.list_gates(session, now, party)]
 
 
 def _local_today(moment: dt.datetime, timezone: str) -> dt.date:
