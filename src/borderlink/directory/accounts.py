@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import hmac
@@ -157,12 +158,77 @@ def set_preferences(session: Session, actor: Principal, language: str | None, ti
     return user
 
 
-def enable_totp(session: Session, actor: Principal) -> str:
-    """Start a second factor; returns the secret to load into an authenticator app."""
+def _password_matches(password_hash: str, password: str) -> bool:
+    try:
+        return bool(_hasher.verify(password_hash, password))
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class LoginPolicy:
+    """How many wrong passwords (or codes) lock an account, and for how long."""
+
+    max_failures: int
+    lockout: dt.timedelta
+
+
+def _confirm_owner(user: User, password: str, totp_code: str | None, now: dt.datetime, policy: LoginPolicy,
+                   *, with_code: bool = True) -> None:
+    """The person at the keyboard proves again that they own the account: its password and, while
+    a second factor is on, a current code from it (a code not used before). Wrong answers count
+    towards the lockout as at login, so a stolen session cannot be used to guess the password."""
+    if user.locked_until is not None and user.locked_until > now:
+        raise AuthenticationFailed("wrong password or code")
+    ok = _password_matches(user.password_hash, password)
+    step = None
+    if ok and with_code and user.totp_secret:
+        step = _accepted_totp_step(user.totp_secret, totp_code or "", now, after=user.totp_last_step)
+        ok = step is not None
+    if not ok:
+        user.failed_logins += 1
+        if user.failed_logins >= policy.max_failures:
+            user.locked_until = now + policy.lockout
+            user.failed_logins = 0
+        raise AuthenticationFailed("wrong password or code")
+    user.failed_logins = 0
+    if step is not None:
+        user.totp_last_step = step
+
+
+def enable_totp(session: Session, actor: Principal, password: str, totp_code: str | None,
+                now: dt.datetime, policy: LoginPolicy) -> str:
+    """Start (or replace) a second factor; returns the secret to load into an authenticator app.
+    A stolen session alone cannot move the second factor to an attacker's phone."""
     user = get_visible_user(session, actor, actor.user_id)
+    _confirm_owner(user, password, totp_code, now, policy)
     user.totp_secret = pyotp.random_base32()
     user.totp_last_step = None
     return user.totp_secret
+
+
+def disable_totp(session: Session, actor: Principal, password: str, totp_code: str | None,
+                 now: dt.datetime, policy: LoginPolicy) -> None:
+    user = get_visible_user(session, actor, actor.user_id)
+    if not user.totp_secret:
+        raise InvalidInput("no second factor is enabled for this account")
+    _confirm_owner(user, password, totp_code, now, policy)
+    user.totp_secret = None
+    user.totp_last_step = None
+
+
+def change_password(session: Session, actor: Principal, current: str, new: str, *,
+                    keep_session: str | None, now: dt.datetime, policy: LoginPolicy) -> None:
+    """Set a new password (argon2id) after checking the current one; every other web session of the
+    user ends, so whoever else was logged in with the old password is logged out."""
+    user = get_visible_user(session, actor, actor.user_id)
+    hashed = hash_password(new)  # a new password too short is refused before the current one is tried
+    _confirm_owner(user, current, None, now, policy, with_code=False)
+    user.password_hash = hashed
+    kept = _token_digest(keep_session) if keep_session else None
+    for web_session in session.scalars(select(WebSession).where(WebSession.user_id == user.id)):
+        if web_session.token_hash != kept:
+            session.delete(web_session)
 
 
 def totp_uri(secret: str, username: str, issuer: str) -> str:
@@ -181,18 +247,12 @@ def authenticate_password(
 ) -> User:
     """Check a login. Failures count towards a lockout; the message never says which part failed."""
     user = session.scalar(select(User).where(User.username == username.strip().lower()))
-    if user is None:
-        _hasher.verify(_DUMMY_HASH, "not-a-real-password")  # same cost whether or not the user exists
+    if user is None or not user.is_active or (user.locked_until is not None and user.locked_until > now):
+        # An unknown name, a disabled and a locked account answer as a wrong password does, after
+        # the same argon2 work, so neither the answer nor its timing tells which names exist.
+        _password_matches(_DUMMY_HASH, password)
         raise AuthenticationFailed("wrong username, password or code")
-    if not user.is_active:
-        raise AuthenticationFailed("this account is disabled")
-    if user.locked_until is not None and user.locked_until > now:
-        raise AuthenticationFailed("too many failed attempts; the account is locked for a while")
-    try:
-        _hasher.verify(user.password_hash, password)
-        ok = True
-    except (VerificationError, InvalidHashError):
-        ok = False
+    ok = _password_matches(user.password_hash, password)
     step: int | None = None
     if ok and user.totp_secret:
         step = _accepted_totp_step(user.totp_secret, totp_code or "", now, after=user.totp_last_step)

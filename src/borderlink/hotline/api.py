@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
 
 from borderlink.directory.permissions import Permission, Principal
 from borderlink.hotline import live, service
@@ -24,6 +25,7 @@ from borderlink.hotline.schemas import (
 )
 from borderlink.hotline.views import InboxFilter, inbox, request_out
 from borderlink.shared.body_limit import max_body
+from borderlink.web.body_gate import is_known_caller
 from borderlink.web.deps import DbSession, get_node, require
 
 router = APIRouter(prefix="/hotline", tags=["hotline"])
@@ -123,15 +125,29 @@ def get_inbox(
 
 
 @router.get("/inbox/stream", response_class=StreamingResponse)
-async def inbox_stream(principal: Reader, include_below: bool = False) -> StreamingResponse:
+async def inbox_stream(request: Request, principal: Reader, include_below: bool = False) -> StreamingResponse:
     """Server-sent events: one `request` event each time a request in your unit's inbox changes
-    (with `include_below`, also in the inboxes of the units below yours)."""
-    return StreamingResponse(event_stream(principal, include_below), media_type="text/event-stream",
+    (with `include_below`, also in the inboxes of the units below yours). The stream ends when the
+    token or session it was opened with is revoked or ended, or its user deactivated."""
+    return StreamingResponse(event_stream(principal, include_below, still_allowed=caller_check(request)),
+                             media_type="text/event-stream",
                              headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
 
 
-async def event_stream(principal: Principal, include_below: bool = False,
-                       keepalive: float = 15.0) -> AsyncIterator[str]:
+StillAllowed = Callable[[], Awaitable[bool]]
+
+
+def caller_check(request: Request) -> StillAllowed:
+    node = get_node(request)
+
+    async def still_allowed() -> bool:
+        return await run_in_threadpool(is_known_caller, node, request)
+
+    return still_allowed
+
+
+async def event_stream(principal: Principal, include_below: bool = False, keepalive: float = 15.0,
+                       still_allowed: StillAllowed | None = None) -> AsyncIterator[str]:
     units = principal.scope_unit_ids if include_below else {principal.unit_id}
     subscription = live.broadcaster.subscribe(units)
     try:
@@ -140,6 +156,12 @@ async def event_stream(principal: Principal, include_below: bool = False,
             try:
                 request_id = await asyncio.wait_for(subscription.queue.get(), timeout=keepalive)
             except TimeoutError:
+                request_id = None
+            # Checked at every event and keep-alive: a stream must not outlive the right to read it.
+            if still_allowed is not None and not await still_allowed():
+                yield "event: end\ndata: {}\n\n"
+                return
+            if request_id is None:
                 yield ": keep-alive\n\n"
                 continue
             yield f"event: request\ndata: {json.dumps({'request_id': request_id})}\n\n"

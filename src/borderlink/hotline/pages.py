@@ -205,11 +205,12 @@ def deadlines_save(request: Request, session: DbSession,
 
 
 @router.get("/stream")
-async def page_stream(principal: Reader, below: str | None = None) -> Response:
+async def page_stream(request: Request, principal: Reader, below: str | None = None) -> Response:
     """The live stream for the inbox page (same events as the API stream)."""
     from fastapi.responses import StreamingResponse
 
-    from borderlink.hotline.api import event_stream
+    from borderlink.hotline.api import caller_check, event_stream
 
-    return StreamingResponse(event_stream(principal, below == "1"), media_type="text/event-stream",
+    return StreamingResponse(event_stream(principal, below == "1", still_allowed=caller_check(request)),
+                             media_type="text/event-stream",
                              headers={"Cache-Control": "no-store"})

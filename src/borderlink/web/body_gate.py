@@ -19,7 +19,8 @@ from borderlink.shared.body_limit import Gate, send_json
 from borderlink.web.deps import PUBLIC_PATHS, session_cookie
 
 
-def _is_known_caller(node: Node, request: Request) -> bool:
+def is_known_caller(node: Node, request: Request) -> bool:
+    """Whether the request's token or session cookie still stands for an active user."""
     moment = node.clock.now()
     header = request.headers.get("authorization", "")
     with transaction(node.session_factory) as session:
@@ -36,7 +37,7 @@ def login_gate(node: Node) -> Gate:
             return False
         request = Request(scope)
         # Database work off the event loop, as in the routes' own dependencies.
-        if await run_in_threadpool(_is_known_caller, node, request):
+        if await run_in_threadpool(is_known_caller, node, request):
             return False
         if path.startswith("/api/"):
             await send_json(send, 401, {"detail": "authentication required"},

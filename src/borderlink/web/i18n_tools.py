@@ -41,7 +41,12 @@ COMMENT_TAGS = ("NOTE:",)
 # Texts the code hands to a template in a variable, which the template translates: (text, note).
 INDIRECT_MESSAGES: tuple[tuple[str, str], ...] = (
     ("The form expired; please try again.", "Login page error."),
-    ("The account is locked for a while after too many failed attempts.", "Login page error."),
+    ("Wrong password or code.", "Preferences page error: the password or the second-factor code was wrong."),
+    ("No second factor is enabled.", "Preferences page error."),
+    ("The new passwords differ.", "Password change page error: the two entries of the new password differ."),
+    ("Wrong password.", "Password change page error: the current password was wrong."),
+    ("The new password needs at least %(count)d characters.", "Password change page error."),
+    ("Your password was changed; your other sessions were ended.", "Password change page: success."),
     ("Wrong username, password or code.", "Login page error."),
 )
 

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from borderlink.directory import accounts
 from borderlink.directory import service as directory
@@ -73,11 +74,11 @@ def login(
             session, username, password, totp or None, now=node.clock.now(),
             max_failures=settings.max_failed_logins, lockout=dt.timedelta(minutes=settings.lockout_minutes),
         )
-    except AuthenticationFailed as exc:
+    except AuthenticationFailed:
         # The failure count must survive the error page, so this transaction still commits.
         request.state.csrf_token = expected
-        message = "The account is locked for a while after too many failed attempts." if "locked" in str(exc) \
-            else "Wrong username, password or code."
+        # A locked, disabled or unknown account gets this same answer: it must not tell them apart.
+        message = "Wrong username, password or code."
         return render(request, "web/login.html",
                       {"next_path": _safe_next(next), "error": message, "username": username}, status_code=401)
     token = accounts.start_web_session(session, user, now=node.clock.now(),
@@ -140,13 +141,75 @@ def save_preferences(
     return response
 
 
+def _login_policy(request: Request) -> accounts.LoginPolicy:
+    settings = get_node(request).settings
+    return accounts.LoginPolicy(settings.max_failed_logins, dt.timedelta(minutes=settings.lockout_minutes))
+
+
+def _preferences_page(request: Request, session: Session, principal: Principal, message: str,
+                      status_code: int) -> Response:
+    user = accounts.get_visible_user(session, principal, principal.user_id)
+    return render(request, "web/preferences.html", {"user": user, "message": message, "totp_secret": None},
+                  status_code=status_code)
+
+
 @router.post("/preferences/totp")
 def start_totp(
     request: Request, session: DbSession,
     principal: Annotated[Principal, Depends(require(Permission.TOKENS_OWN))],
+    password: Annotated[str, Form()] = "", totp: Annotated[str, Form()] = "",
 ) -> Response:
-    secret = accounts.enable_totp(session, principal)
+    try:
+        secret = accounts.enable_totp(session, principal, password, totp or None, get_node(request).clock.now(),
+                                      _login_policy(request))
+    except AuthenticationFailed:
+        return _preferences_page(request, session, principal, "Wrong password or code.", 401)
     user = accounts.get_visible_user(session, principal, principal.user_id)
     uri = accounts.totp_uri(secret, principal.username, f"BorderLink {principal.party}")
     return render(request, "web/preferences.html",
                   {"user": user, "message": None, "totp_secret": secret, "totp_uri": uri})
+
+
+@router.post("/preferences/totp/off")
+def stop_totp(
+    request: Request, session: DbSession,
+    principal: Annotated[Principal, Depends(require(Permission.TOKENS_OWN))],
+    password: Annotated[str, Form()] = "", totp: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        accounts.disable_totp(session, principal, password, totp or None, get_node(request).clock.now(),
+                              _login_policy(request))
+    except AuthenticationFailed:
+        return _preferences_page(request, session, principal, "Wrong password or code.", 401)
+    except InvalidInput:
+        return _preferences_page(request, session, principal, "No second factor is enabled.", 422)
+    return RedirectResponse("/preferences", status_code=303)
+
+
+@router.get("/preferences/password")
+def password_form(
+    request: Request, _principal: Annotated[Principal, Depends(require(Permission.TOKENS_OWN))],
+) -> Response:
+    return render(request, "web/password.html", {"message": None})
+
+
+@router.post("/preferences/password")
+def change_password(
+    request: Request, session: DbSession,
+    principal: Annotated[Principal, Depends(require(Permission.TOKENS_OWN))],
+    current_password: Annotated[str, Form()], new_password: Annotated[str, Form()],
+    repeat_password: Annotated[str, Form()],
+) -> Response:
+    if new_password != repeat_password:
+        return render(request, "web/password.html", {"message": "The new passwords differ."}, status_code=422)
+    own_session = request.cookies.get(session_cookie(get_node(request).settings.party))
+    try:
+        accounts.change_password(session, principal, current_password, new_password, keep_session=own_session,
+                                 now=get_node(request).clock.now(), policy=_login_policy(request))
+    except AuthenticationFailed:
+        return render(request, "web/password.html", {"message": "Wrong password."}, status_code=401)
+    except InvalidInput:
+        return render(request, "web/password.html", {
+            "message": "The new password needs at least %(count)d characters."}, status_code=422)
+    return render(request, "web/password.html", {
+        "message": None, "done": "Your password was changed; your other sessions were ended."})

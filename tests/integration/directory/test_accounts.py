@@ -135,7 +135,7 @@ def test_locked_account_shows_locked_in_the_api(
 
 def test_second_factor_is_required_once_enabled(node: Node, personas: dict[str, Persona], login: Login) -> None:
     client = login("mongcai.officer")
-    page = client.post("/preferences/totp")
+    page = client.post("/preferences/totp", data={"password": PASSWORD})
     assert page.status_code == 200
     secret = re.search(r'<p class="secret">([A-Z2-7]+)</p>', page.text)
     assert secret is not None
@@ -158,7 +158,7 @@ def test_second_factor_is_required_once_enabled(node: Node, personas: dict[str, 
 def test_a_second_factor_code_is_good_for_one_login(
     node: Node, personas: dict[str, Persona], login: Login
 ) -> None:
-    page = login("mongcai.officer").post("/preferences/totp")
+    page = login("mongcai.officer").post("/preferences/totp", data={"password": PASSWORD})
     secret = re.search(r'<p class="secret">([A-Z2-7]+)</p>', page.text)
     assert secret is not None
     totp = pyotp.TOTP(secret.group(1))
