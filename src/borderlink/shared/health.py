@@ -14,9 +14,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from alembic.script import ScriptDirectory
-from fastapi import FastAPI
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DatabaseError, IntegrityError
 
 from borderlink.node import Node
 
@@ -135,7 +136,19 @@ def report(node: Node) -> tuple[int, dict[str, Any]]:
     ]}
 
 
+async def _database_unavailable(request: Request, exc: Exception) -> Response:
+    """A request that met a database which cannot be used answers 503 with a plain reason, not a
+    bare 500; a constraint violation is a fault of the request or the code and is not this."""
+    if isinstance(exc, IntegrityError):
+        raise exc
+    log.error("%s %s: %s", request.method, request.url.path, describe_database_error(exc))
+    return JSONResponse({"detail": "the node's database cannot be used at the moment; try again later"},
+                        status_code=503, headers={"Retry-After": "30"})
+
+
 def install(app: FastAPI, node: Node) -> None:
+    app.add_exception_handler(DatabaseError, _database_unavailable)
+
     @app.get("/health", include_in_schema=True, tags=["node"])
     def health() -> JSONResponse:
         """The node's state: 200 when it can work, 503 while its database cannot be used."""

@@ -65,6 +65,15 @@ def test_health_of_a_damaged_database_is_503(damaged_node: Path) -> None:
     node.engine.dispose()
 
 
+def test_requests_on_a_damaged_database_answer_503_not_500(damaged_node: Path) -> None:
+    node = open_node(load_settings(damaged_node))
+    with TestClient(create_app(node, run_background=False), raise_server_exceptions=False) as client:
+        response = client.get("/api/v1/units", headers={"Authorization": "Bearer blk_anything"})
+    node.engine.dispose()
+    assert response.status_code == 503
+    assert "database cannot be used" in response.json()["detail"]
+
+
 @pytest.fixture(params=BACKENDS)
 def own_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, Callable[[], None]]]:
     """A migrated database of this test alone, and how to make it go away (file gone, database
