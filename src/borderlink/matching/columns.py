@@ -8,6 +8,7 @@ worker. Kept in one buffer each, they are shared for as long as the workers live
 from __future__ import annotations
 
 from array import array
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import numpy.typing as npt
@@ -37,6 +38,18 @@ class TextColumn:
     def nbytes(self) -> int:
         return len(self._data) + int(self._offsets.nbytes)
 
+    def arrays(self, prefix: str) -> dict[str, npt.NDArray[np.generic]]:
+        return {f"{prefix}.data": np.frombuffer(self._data, dtype=np.uint8), f"{prefix}.offsets": self._offsets}
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, npt.NDArray[np.generic]], prefix: str) -> TextColumn:
+        # The text is copied out: slicing bytes is what `raw` relies on, and text is a small part.
+        data = np.asarray(arrays[f"{prefix}.data"], dtype=np.uint8).tobytes()
+        offsets = np.asarray(arrays[f"{prefix}.offsets"], dtype=np.int64)
+        if len(offsets) == 0 or int(offsets[-1]) != len(data) or int(offsets[0]) != 0:
+            raise ValueError(f"text column {prefix!r} does not fit its offsets")
+        return cls(data, offsets)
+
 
 class TextColumnBuilder:
     """Appends strings, then hands over an immutable `TextColumn`."""
@@ -49,6 +62,13 @@ class TextColumnBuilder:
 
     def __len__(self) -> int:
         return len(self._offsets) - 1
+
+    @classmethod
+    def of(cls, values: Iterable[str]) -> TextColumn:
+        builder = cls()
+        for value in values:
+            builder.append(value)
+        return builder.finish()
 
     def append(self, value: str | bytes) -> int:
         """Adds `value` and returns its row."""

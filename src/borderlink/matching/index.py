@@ -8,7 +8,7 @@ import multiprocessing
 import threading
 import weakref
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from multiprocessing.pool import Pool
 
 import numpy as np
@@ -22,6 +22,7 @@ from borderlink.matching.keys import (
     distinct_positions_in_order,
     entry_keys,
     query_keys,
+    stable_key_hash,
 )
 from borderlink.matching.models import Match, PersonRecord
 from borderlink.matching.scoring import (
@@ -42,7 +43,7 @@ from borderlink.matching.scoring import (
     explain,
     prepare,
 )
-from borderlink.matching.stored_names import NameSetsBuilder
+from borderlink.matching.stored_names import NameSets, NameSetsBuilder
 
 # Candidates whose names are compared per query at most, after fields have ruled others out.
 # Keys are visited best first, so the cap only bites on very common names with few fields given,
@@ -118,6 +119,7 @@ class WatchlistIndex:
         "_documents",
         "_entries",
         "_ids",
+        "_key_hash",
         "_keys",
         "_name_sets",
         "_nationalities",
@@ -133,10 +135,15 @@ class WatchlistIndex:
         self._nationalities: list[str] = [""]
         self._nationality_codes: dict[str, int] = {"": 0}
         self._keys = KeyTable.build(array("q"), array("i"))
+        self._key_hash: Callable[[str], int] = hash
 
     @classmethod
-    def build(cls, records: Iterable[PersonRecord]) -> WatchlistIndex:
+    def build(cls, records: Iterable[PersonRecord], stable_keys: bool = False) -> WatchlistIndex:
+        """Index `records`; with `stable_keys` the key hashes are the same in every process,
+        so the index can be saved with `parts` and loaded in another (at some build cost)."""
         index = cls()
+        key_hash = stable_key_hash if stable_keys else hash
+        index._key_hash = key_hash
         ids: list[str] = []
         name_sets = NameSetsBuilder()
         years, months, days = array("h"), array("b"), array("b")
@@ -161,7 +168,7 @@ class WatchlistIndex:
             for forms in prepared.names:
                 keys |= entry_keys(forms)
             for key in keys:
-                key_hashes.append(hash(key))
+                key_hashes.append(key_hash(key))
                 postings.append(position)
         index._nationalities = list(nationality_codes)
         index._nationality_codes = nationality_codes
@@ -189,6 +196,47 @@ class WatchlistIndex:
         return len(self._ids)
 
     @property
+    def has_stable_keys(self) -> bool:
+        return self._key_hash is stable_key_hash
+
+    def parts(self) -> tuple[dict[str, npt.NDArray[np.generic]], dict[str, object]]:
+        """The index as named arrays and a JSON-able description, for `from_parts` elsewhere."""
+        if not self.has_stable_keys:
+            raise ValueError("only an index built with stable_keys can be rebuilt from its parts")
+        arrays: dict[str, npt.NDArray[np.generic]] = {
+            "entries": self._entries,
+            "document_positions": np.fromiter(self._documents, dtype=np.int64, count=len(self._documents)),
+        }
+        arrays.update(self._ids.arrays("ids"))
+        arrays.update(self._name_sets.arrays("name_sets"))
+        arrays.update(TextColumnBuilder.of(self._documents.values()).arrays("documents"))
+        arrays.update(self._keys.arrays("keys"))
+        return arrays, {"nationalities": list(self._nationalities)}
+
+    @classmethod
+    def from_parts(
+        cls, arrays: Mapping[str, npt.NDArray[np.generic]], description: Mapping[str, object]
+    ) -> WatchlistIndex:
+        """The index `parts` described; arrays are used as they are (memory-mapped ones stay so)."""
+        index = cls()
+        index._key_hash = stable_key_hash
+        index._entries = np.asarray(arrays["entries"]).view(ENTRY_FIELDS)
+        index._ids = TextColumn.from_arrays(arrays, "ids")
+        index._name_sets = NameSets.from_arrays(arrays, "name_sets")
+        documents = TextColumn.from_arrays(arrays, "documents")
+        positions = np.asarray(arrays["document_positions"], dtype=np.int64).tolist()
+        index._documents = {position: documents.text(row) for row, position in enumerate(positions)}
+        nationalities = description.get("nationalities")
+        if not isinstance(nationalities, list) or not all(isinstance(code, str) for code in nationalities):
+            raise ValueError("the index description has no nationality list")
+        index._nationalities = list(nationalities)
+        index._nationality_codes = {code: number for number, code in enumerate(nationalities)}
+        index._keys = KeyTable.from_arrays(arrays, "keys")
+        if len(index._entries) != len(index._ids):
+            raise ValueError("the index parts disagree on the number of entries")
+        return index
+
+    @property
     def nbytes(self) -> int:
         """Bytes held in the index's arrays and buffers (documents and code lists aside)."""
         return self._ids.nbytes + self._name_sets.nbytes + int(self._entries.nbytes) + self._keys.nbytes
@@ -209,7 +257,8 @@ class WatchlistIndex:
         for forms in query.names:
             keys.extend(query_keys(forms))
         keys = list(dict.fromkeys(keys))
-        wanted = np.fromiter((hash(key) for key in keys), dtype=np.int64, count=len(keys))
+        key_hash = self._key_hash
+        wanted = np.fromiter((key_hash(key) for key in keys), dtype=np.int64, count=len(keys))
         filed = self._keys.filed(wanted)
         candidates = distinct_positions(filed)
         if len(candidates) > MAX_SCORED_CANDIDATES:
@@ -240,12 +289,23 @@ class WatchlistIndex:
             bonus += bonuses[fields["nationality"]]
         return factor, bonus
 
-    def screen(self, query: PersonRecord, threshold: float = DEFAULT_THRESHOLD, limit: int = 10) -> list[Match]:
-        """Watchlist entries scoring at least `threshold` against `query`, best first."""
+    def screen(
+        self,
+        query: PersonRecord,
+        threshold: float = DEFAULT_THRESHOLD,
+        limit: int = 10,
+        excluded: npt.NDArray[np.bool_] | None = None,
+    ) -> list[Match]:
+        """Watchlist entries scoring at least `threshold` against `query`, best first.
+
+        `excluded`, one flag per entry position, leaves out entries withdrawn since the build.
+        """
         prepared = prepare(query)
         if not prepared.names or limit < 1:
             return []
         candidates = self._candidates(prepared)
+        if excluded is not None and len(candidates):
+            candidates = candidates[~excluded[candidates]]
         fields = self._entries[candidates]
         factor, bonus = self._field_weights(prepared, fields)
         with_document = prepared.document_number is not None

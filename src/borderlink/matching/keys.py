@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 import numpy as np
@@ -71,6 +72,12 @@ def query_keys(forms: NameForms) -> list[str]:
 _NO_POSITIONS: npt.NDArray[np.int32] = np.zeros(0, dtype=np.int32)
 
 
+def stable_key_hash(key: str) -> int:
+    """A 64-bit key hash that, unlike `hash`, is the same in every process (for saved indexes)."""
+    digest = hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=True)
+
+
 class KeyTable:
     """Entry positions filed under each key hash, as compressed rows: one row per distinct key.
 
@@ -102,6 +109,22 @@ class KeyTable:
         row_starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1]))) if len(ordered) else order
         offsets = np.append(row_starts, len(ordered)).astype(np.int64)
         return cls(ordered[row_starts].copy(), offsets, filed[order].astype(np.int32))
+
+    def arrays(self, prefix: str) -> dict[str, npt.NDArray[np.generic]]:
+        return {
+            f"{prefix}.hashes": self._hashes,
+            f"{prefix}.offsets": self._offsets,
+            f"{prefix}.positions": self._positions,
+        }
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, npt.NDArray[np.generic]], prefix: str) -> KeyTable:
+        hashes = np.asarray(arrays[f"{prefix}.hashes"], dtype=np.int64)
+        offsets = np.asarray(arrays[f"{prefix}.offsets"], dtype=np.int64)
+        positions = np.asarray(arrays[f"{prefix}.positions"], dtype=np.int32)
+        if len(offsets) != len(hashes) + 1 or (len(offsets) and int(offsets[-1]) != len(positions)):
+            raise ValueError("key table arrays do not fit together")
+        return cls(hashes, offsets, positions)
 
     @property
     def key_count(self) -> int:

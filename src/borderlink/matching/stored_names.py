@@ -8,6 +8,7 @@ rendering among its candidates once; the spelling as written only shows in the e
 from __future__ import annotations
 
 from array import array
+from collections.abc import Mapping
 from dataclasses import replace
 
 import numpy as np
@@ -72,6 +73,29 @@ class NameSets:
     def nbytes(self) -> int:
         arrays = int(self._set_offsets.nbytes + self._name_rendering.nbytes)
         return arrays + self._originals.nbytes + self._renderings.nbytes
+
+    def arrays(self, prefix: str) -> dict[str, npt.NDArray[np.generic]]:
+        arrays: dict[str, npt.NDArray[np.generic]] = {
+            f"{prefix}.set_offsets": self._set_offsets,
+            f"{prefix}.name_rendering": self._name_rendering,
+        }
+        arrays.update(self._originals.arrays(f"{prefix}.originals"))
+        arrays.update(self._renderings.arrays(f"{prefix}.renderings"))
+        return arrays
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, npt.NDArray[np.generic]], prefix: str) -> NameSets:
+        set_offsets = np.asarray(arrays[f"{prefix}.set_offsets"], dtype=np.int64)
+        name_rendering = np.asarray(arrays[f"{prefix}.name_rendering"], dtype=np.int32)
+        originals = TextColumn.from_arrays(arrays, f"{prefix}.originals")
+        renderings = TextColumn.from_arrays(arrays, f"{prefix}.renderings")
+        if (
+            len(set_offsets) == 0
+            or int(set_offsets[-1]) != len(name_rendering)
+            or len(originals) != len(name_rendering)
+        ):
+            raise ValueError("name set arrays do not fit together")
+        return cls(set_offsets, name_rendering, originals, renderings)
 
     def compare(self, query_names: tuple[NameForms, ...], sets: npt.NDArray[np.int64]) -> SetAgreements:
         """How well each of the distinct `sets` agrees with the query's names."""

@@ -1,0 +1,1 @@
+"""Shared alerts: wanted, missing and victim persons, travel documents and vehicles."""
