@@ -311,10 +311,9 @@ class ScreeningIndex:
             replay = self._merge_log or []
             self._merge_log = None
             # The source's entries date from `token` or later; changes applied since the merge
-            # began are replayed on top (applying a change twice leaves the same state).
-            merged = _applied(_fresh_state(base, token), replay, None)
-            current = self._state.token
-            self._state = _State(merged.base, merged.dead_alerts, merged.dead_persons, merged.delta, current or token)
+            # began are replayed on top, and following resumes from `token`: applying a change
+            # twice leaves the same state, and a token the source had lost is replaced.
+            self._state = _applied(_fresh_state(base, token), replay, token)
         if self._snapshot_path is not None:
             try:
                 base.save(self._snapshot_path, token)

@@ -198,3 +198,19 @@ def test_missing_snapshot_built_and_saved(source: InMemoryAlertSource, tmp_path:
     index = ScreeningIndex.open(source, path)
     assert path.exists()
     assert len(index) == 2
+
+
+def test_following_past_a_lost_token_rebuilds() -> None:
+    source = InMemoryAlertSource([WANG], keep_changes=2)
+    index = ScreeningIndex.build(source)
+    for number in range(4):
+        source.put(AlertEntry(f"X-{number}", vehicles=(AlertVehicle(f"66A{number}"),)))
+    with pytest.raises(StaleToken):
+        index.refresh()
+    merge = index.merge_in_background()
+    assert merge is not None
+    merge.join()
+    source.put(AlertEntry("X-9", vehicles=(AlertVehicle("66A9"),)))
+    assert index.refresh() == 1
+    assert _ids(index, ScreeningQuery(plate="66A3")) == {("X-3", "vehicle")}
+    assert _ids(index, ScreeningQuery(plate="66A9")) == {("X-9", "vehicle")}
