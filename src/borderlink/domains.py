@@ -38,8 +38,10 @@ DOMAINS: tuple[Domain, ...] = tuple(_load(name) for name in DOMAIN_MODULES)
 def register_message_handlers() -> None:
     """Idempotent: every process that applies inbound envelopes needs these."""
     for domain in DOMAINS:
-        for kind, handler in domain.message_handlers.items():
-            registry.register_handler(kind, handler)
+        for contract, handler in domain.message_handlers.items():
+            registry.register_handler(contract, handler)
+        for contract, hook in domain.refusal_hooks.items():
+            registry.on_refused(contract, hook)
 
 
 def setup(node: Node) -> None:

@@ -17,13 +17,15 @@ from sqlalchemy.orm import Session
 from borderlink.exchange import keys, messagelog
 from borderlink.exchange.canonical import canonical
 from borderlink.exchange.context import context_of, now_of
+from borderlink.exchange.contracts import AnchorMessage, CountersignMessage
 from borderlink.exchange.envelope import sign_bytes, signature_valid
 from borderlink.exchange.models import Anchor
 from borderlink.exchange.outbox import enqueue
 from borderlink.exchange.registry import InboundEnvelope, Rejected, register_handler
+from borderlink.shared.contracts import to_wire
 
-ANCHOR_KIND = "exchange.anchor"
-COUNTERSIGN_KIND = "exchange.countersign"
+ANCHOR_KIND = AnchorMessage.message_kind
+COUNTERSIGN_KIND = CountersignMessage.message_kind
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -51,7 +53,7 @@ def make_anchor(session: Session) -> str | None:
         return None
     local = keys.load_local(context.settings)
     signature = sign_bytes(local.signing_key, statement(context.party, log_seq, log_hash))
-    body = {"log_seq": log_seq, "log_hash": log_hash, "signature": signature}
+    body = to_wire(AnchorMessage(log_seq=log_seq, log_hash=log_hash, signature=signature))
     envelope_id = enqueue(session, kind=ANCHOR_KIND, body=body, sender_unit=None, recipient_unit=None,
                           stream=ANCHOR_KIND)
     session.execute(insert(Anchor).values(
@@ -61,23 +63,11 @@ def make_anchor(session: Session) -> str | None:
     return envelope_id
 
 
-def _anchor_fields(envelope: InboundEnvelope) -> tuple[int, str, str]:
-    body = envelope.body
-    log_seq, log_hash, signature = body.get("log_seq"), body.get("log_hash"), body.get("signature")
-    if not isinstance(log_seq, int) or isinstance(log_seq, bool) or log_seq < 1:
-        raise Rejected("anchor log_seq must be a positive integer")
-    if not isinstance(log_hash, str) or len(log_hash) != 64:
-        raise Rejected("anchor log_hash must be a SHA-256 hex digest")
-    if not isinstance(signature, str):
-        raise Rejected("anchor signature missing")
-    return log_seq, log_hash, signature
-
-
-def handle_anchor(session: Session, envelope: InboundEnvelope) -> None:
+def handle_anchor(session: Session, envelope: InboundEnvelope[AnchorMessage]) -> None:
     """The peer's log head: check its signature, keep it, and countersign it back."""
     context = context_of(session)
     peer = keys.require_peer(context.settings)
-    log_seq, log_hash, signature = _anchor_fields(envelope)
+    log_seq, log_hash, signature = envelope.body.log_seq, envelope.body.log_hash, envelope.body.signature
     signed = statement(envelope.sender_party, log_seq, log_hash)
     if not signature_valid(peer.public_key, signed, signature):
         raise Rejected("anchor signature does not verify with the peer's key")
@@ -90,22 +80,22 @@ def handle_anchor(session: Session, envelope: InboundEnvelope) -> None:
         countersigned_at=now,
     ))
     enqueue(session, kind=COUNTERSIGN_KIND, sender_unit=None, recipient_unit=None, stream=COUNTERSIGN_KIND,
-            body={"anchor_id": envelope.id, "log_seq": log_seq, "log_hash": log_hash,
-                  "countersignature": countersignature})
+            body=to_wire(CountersignMessage(anchor_id=envelope.id, log_seq=log_seq, log_hash=log_hash,
+                                            countersignature=countersignature)))
 
 
-def handle_countersign(session: Session, envelope: InboundEnvelope) -> None:
+def handle_countersign(session: Session, envelope: InboundEnvelope[CountersignMessage]) -> None:
     """The peer's countersignature of one of our anchors."""
     context = context_of(session)
     peer = keys.require_peer(context.settings)
     body = envelope.body
-    anchor = session.get(Anchor, body.get("anchor_id")) if isinstance(body.get("anchor_id"), str) else None
+    anchor = session.get(Anchor, body.anchor_id)
     if anchor is None or anchor.party != context.party:
         raise Rejected("countersignature for an anchor this node did not make")
-    if body.get("log_seq") != anchor.log_seq or body.get("log_hash") != anchor.log_hash:
+    if body.log_seq != anchor.log_seq or body.log_hash != anchor.log_hash:
         raise Rejected("countersignature names a different log head than the anchor")
-    countersignature = body.get("countersignature")
-    if not isinstance(countersignature, str) or not signature_valid(
+    countersignature = body.countersignature
+    if not signature_valid(
             peer.public_key, statement(context.party, anchor.log_seq, anchor.log_hash), countersignature):
         raise Rejected("countersignature does not verify with the peer's key")
     session.execute(update(Anchor).where(Anchor.envelope_id == anchor.envelope_id).values(
@@ -150,5 +140,5 @@ def anchor_due(last_anchor_at: dt.datetime | None, now: dt.datetime, interval_se
     return last_anchor_at is None or (now - last_anchor_at).total_seconds() >= interval_seconds
 
 
-register_handler(ANCHOR_KIND, handle_anchor)
-register_handler(COUNTERSIGN_KIND, handle_countersign)
+register_handler(AnchorMessage, handle_anchor)
+register_handler(CountersignMessage, handle_countersign)

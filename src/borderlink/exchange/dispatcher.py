@@ -27,6 +27,7 @@ from borderlink.exchange.context import add_waker, bind, insert_ignoring_conflic
 from borderlink.exchange.envelope import Malformed, SignedReceipt, format_time, parse_wire_receipt, signature_valid
 from borderlink.exchange.limits import ExchangeLimits
 from borderlink.exchange.models import OutboxEnvelope, PeerLink, StoredReceipt
+from borderlink.exchange.refusals import show_refusals
 from borderlink.exchange.transport import HttpsTransport, Transport, TransportError
 from borderlink.node import Node
 from borderlink.shared.retry import note_retry, retry_cause
@@ -234,6 +235,10 @@ class Dispatcher:
                 continue
             good[receipt.envelope_id] = signed
         self._store_receipts(session, peer.party, good, now)
+        refused = [(by_id[envelope_id].content, signed.receipt.reason or "") for envelope_id, signed in good.items()
+                   if signed.receipt.status == "rejected"]
+        if refused:
+            show_refusals(session, refused)
         missing = [row for row in rows if row.id not in good]
         self._reschedule(session, missing, "no valid receipt in the peer's answer", now)
         session.connection().execute(_LINK_OK, {"peer": peer.party, "now": now})

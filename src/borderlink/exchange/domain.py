@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from borderlink.exchange import anchors, cli, codes, models, pages, setup, testtraffic
+from borderlink.exchange.contracts import AnchorMessage, CountersignMessage, EchoMessage
 from borderlink.shared.descriptor import Domain, NavEntry
 
 if TYPE_CHECKING:
@@ -31,9 +32,9 @@ DOMAIN = Domain(
     models=(models,),
     install_app=pages.install,
     message_handlers={
-        anchors.ANCHOR_KIND: anchors.handle_anchor,
-        anchors.COUNTERSIGN_KIND: anchors.handle_countersign,
-        testtraffic.ECHO_KIND: testtraffic.handle_echo,
+        AnchorMessage: anchors.handle_anchor,
+        CountersignMessage: anchors.handle_countersign,
+        EchoMessage: testtraffic.handle_echo,
     },
     node_setup=_run_dispatcher,
     listeners=(_federation_listener,),

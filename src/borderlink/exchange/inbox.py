@@ -38,6 +38,7 @@ from borderlink.exchange.envelope import (
 from borderlink.exchange.models import InboundStream, InboxEnvelope, PeerLink, RefusalCount
 from borderlink.exchange.registry import InboundEnvelope, Rejected, handler_for
 from borderlink.node import Node
+from borderlink.shared.contracts import CONTRACTS, ContractViolation, MessageBody
 from borderlink.shared.retry import retry_once
 
 log = logging.getLogger("borderlink.exchange.inbox")
@@ -63,7 +64,7 @@ _SET_NEXT_SEQ = update(STREAMS).where(
 _TOUCH_PEER = update(LINKS).where(LINKS.c.party == bindparam("peer")).values(last_contact_at=bindparam("now"))
 REFUSAL_REASONS = (
     "malformed", "oversized", "unknown_key", "bad_signature", "wrong_recipient", "clock_skew",
-    "unknown_kind", "replay", "stream_gap", "handler_rejected",
+    "unknown_kind", "replay", "stream_gap", "invalid_body", "handler_rejected",
 )
 
 
@@ -367,12 +368,12 @@ def _flush_rows(batch: _Batch) -> None:
         batch.rows = []
 
 
-def _inbound(envelope: Envelope) -> InboundEnvelope:
+def _inbound(envelope: Envelope, body: MessageBody) -> InboundEnvelope[MessageBody]:
     return InboundEnvelope(
         id=envelope.id, kind=envelope.kind, sender_party=envelope.sender_party,
         recipient_party=envelope.recipient_party, sender_unit=envelope.sender_unit,
         recipient_unit=envelope.recipient_unit, handling_code=envelope.handling_code,
-        created_at=envelope.created_at, stream=envelope.stream, seq=envelope.seq, body=envelope.body,
+        created_at=envelope.created_at, stream=envelope.stream, seq=envelope.seq, body=body,
     )
 
 
@@ -381,17 +382,26 @@ def _run_handler(batch: _Batch, envelope: Envelope) -> tuple[str, str | None] | 
     handler = handler_for(envelope.kind)
     if handler is None:
         return "rejected", f"unknown_kind: no handler for kind {envelope.kind!r}"
+    try:
+        # The body is checked against its kind's contract before any handler sees it.
+        inbound = _inbound(envelope, CONTRACTS.parse(envelope.kind, envelope.body))
+    except ContractViolation as violation:
+        log.warning("envelope %s (%s) from %s has an invalid body: %s", envelope.id, envelope.kind,
+                    envelope.sender_party, violation.reason)
+        batch.refusals["invalid_body"] += 1
+        batch.last_refusal["invalid_body"] = f"{envelope.id}: {violation.reason}"
+        return "rejected", f"invalid_body: {violation.reason}"[:500]
     if not batch.careful:
         # Savepoints cost more than the handlers themselves; without them, any exception undoes
         # the whole batch, which is then processed again carefully.
         try:
-            handler(batch.session, _inbound(envelope))
+            handler(batch.session, inbound)
         except Exception as exc:
             raise _HandlerRaised from exc
         return "applied", None
     try:
         with batch.session.begin_nested():
-            handler(batch.session, _inbound(envelope))
+            handler(batch.session, inbound)
     except Rejected as verdict:
         log.warning("handler rejected envelope %s (%s) from %s: %s", envelope.id, envelope.kind,
                     envelope.sender_party, verdict.reason)

@@ -1,6 +1,8 @@
-"""Handlers that domains register for the envelope kinds they receive.
+"""Handlers that domains register for the envelope kinds they receive, with each kind's contract.
 
-A domain registers at import time: `register_handler("hotline.request", handle_request)`. The
+A domain registers a handler together with the body model it accepts:
+`register_handler(RequestMessage, apply_request)`. The inbox parses and validates the body against
+that model before the handler runs, so a handler only ever sees a valid, normalised body. The
 handler runs inside the inbox transaction, so what it writes commits together with the record that
 the envelope was applied, or not at all.
 """
@@ -11,15 +13,18 @@ import dataclasses
 import datetime as dt
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Generic, TypeVar, cast
 
 from sqlalchemy.orm import Session
 
 from borderlink.exchange.envelope import validate_kind
+from borderlink.shared.contracts import CONTRACTS, MessageBody
+
+BodyT = TypeVar("BodyT", bound=MessageBody)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class InboundEnvelope:
+class InboundEnvelope(Generic[BodyT]):
     id: str
     kind: str
     sender_party: str
@@ -30,7 +35,7 @@ class InboundEnvelope:
     created_at: dt.datetime
     stream: str
     seq: int
-    body: dict[str, Any]
+    body: BodyT
 
 
 class Rejected(Exception):
@@ -41,24 +46,40 @@ class Rejected(Exception):
         self.reason = reason
 
 
-Handler = Callable[[Session, InboundEnvelope], None]
+Handler = Callable[[Session, InboundEnvelope[Any]], None]
+RefusalHook = Callable[[Session, str, MessageBody, str], None]
+"""Called when the peer rejects one of our envelopes: (session, envelope id, parsed body, reason)."""
 
 _handlers: dict[str, Handler] = {}
+_refusal_hooks: dict[str, RefusalHook] = {}
 _lock = threading.Lock()
 
 
-def register_handler(kind: str, handler: Handler) -> None:
-    """Route inbound envelopes of `kind` to `handler`. Registering the same handler twice is fine."""
-    validate_kind(kind)
+def register_handler(contract: type[BodyT], handler: Callable[[Session, InboundEnvelope[BodyT]], None]) -> None:
+    """Route inbound envelopes of the contract's kind to `handler`. Registering the same pair twice
+    is fine; the kind must not already have a different handler."""
+    kind = validate_kind(contract.message_kind)
     with _lock:
         existing = _handlers.get(kind)
         if existing is not None and existing is not handler:
             raise ValueError(f"a different handler is already registered for {kind!r}")
-        _handlers[kind] = handler
+        CONTRACTS.register(contract)
+        _handlers[kind] = cast(Handler, handler)
+
+
+def on_refused(contract: type[BodyT], hook: Callable[[Session, str, BodyT, str], None]) -> None:
+    """Let the domain that sent an envelope of this kind react when the peer rejects it."""
+    with _lock:
+        CONTRACTS.register(contract)
+        _refusal_hooks[contract.message_kind] = cast(RefusalHook, hook)
 
 
 def handler_for(kind: str) -> Handler | None:
     return _handlers.get(kind)
+
+
+def refusal_hook_for(kind: str) -> RefusalHook | None:
+    return _refusal_hooks.get(kind)
 
 
 def registered_kinds() -> list[str]:

@@ -10,11 +10,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from borderlink.exchange.context import now_of
+from borderlink.exchange.contracts import EchoMessage
 from borderlink.exchange.models import InboxEnvelope, TestEcho
 from borderlink.exchange.outbox import Outgoing, enqueue_many
 from borderlink.exchange.registry import InboundEnvelope, register_handler
 
-ECHO_KIND = "test.echo"
+ECHO_KIND = EchoMessage.message_kind
 
 
 ECHOES = cast(Table, TestEcho.__table__)
@@ -31,7 +32,7 @@ _COUNT_APPLICATION = {
 }
 
 
-def handle_echo(session: Session, envelope: InboundEnvelope) -> None:
+def handle_echo(session: Session, envelope: InboundEnvelope[EchoMessage]) -> None:
     statement = _COUNT_APPLICATION[session.get_bind().dialect.name]
     session.connection().execute(statement, {"envelope_id": envelope.id, "now": now_of(session)})
 
@@ -58,4 +59,4 @@ def received_counts(session: Session, kind: str) -> dict[str, int]:
     return {"distinct": int(applied or 0), "duplicates_applied": 0}
 
 
-register_handler(ECHO_KIND, handle_echo)
+register_handler(EchoMessage, handle_echo)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from borderlink.directory.models import Role
 from borderlink.directory.permissions import Permission
-from borderlink.hotline import api, codes, escalation, messages, models, pages, service
+from borderlink.hotline import api, codes, escalation, messages, models, pages, refusals
+from borderlink.hotline.contracts import EscalationMessage, EventMessage, ReplyMessage, RequestMessage
 from borderlink.shared.descriptor import Domain, NavEntry
 
 _WORK = frozenset({Permission.HOTLINE_READ, Permission.HOTLINE_SEND, Permission.HOTLINE_ANSWER})
@@ -15,11 +16,13 @@ DOMAIN = Domain(
     api_routers=(api.router,),
     page_routers=(pages.router,),
     message_handlers={
-        service.KIND_REQUEST: messages.apply_request,
-        service.KIND_EVENT: messages.apply_event,
-        service.KIND_REPLY: messages.apply_reply,
-        service.KIND_ESCALATION: messages.apply_escalation,
+        RequestMessage: messages.apply_request,
+        EventMessage: messages.apply_event,
+        ReplyMessage: messages.apply_reply,
+        EscalationMessage: messages.apply_escalation,
     },
+    refusal_hooks=dict.fromkeys((RequestMessage, EventMessage, ReplyMessage, EscalationMessage),
+                                refusals.show_refusal),
     background_tasks=(escalation.escalation_loop,),
     templates=True,
     code_lists=codes.CODE_LISTS,

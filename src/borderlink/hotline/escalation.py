@@ -18,8 +18,10 @@ from borderlink.directory import service as directory
 from borderlink.directory.models import Unit
 from borderlink.exchange import service as exchange
 from borderlink.hotline import service
+from borderlink.hotline.contracts import EscalationMessage
 from borderlink.hotline.models import HotlineRequest, InboxEntry
 from borderlink.node import Node
+from borderlink.shared.contracts import to_wire
 
 log = logging.getLogger("borderlink.hotline.escalation")
 
@@ -66,11 +68,13 @@ def run_escalations(session: Session, local_party: str, now: dt.datetime) -> int
         for entry in session.scalars(select(InboxEntry).where(InboxEntry.request_id == request.id)):
             if entry.reason in ("sent", "received"):
                 entry.deadline_at = deadline
-        exchange.enqueue(session, kind=service.KIND_ESCALATION, body={
-            "request_id": request.id, "level": level, "deadline_at": deadline.isoformat(),
-            "recipient_side_unit": theirs.code if theirs else None, "event": service.event_payload(event),
-        }, sender_unit=sender.code, recipient_unit=recipient.code, handling_code=request.handling_code.value,
-            stream=service.stream_of(request.id))
+        message = EscalationMessage(request_id=request.id, level=level, deadline_at=deadline,
+                                    recipient_side_unit=theirs.code if theirs else None,
+                                    event=service.event_payload(event))
+        exchange.enqueue(session, kind=EscalationMessage.message_kind, body=to_wire(message),
+                         sender_unit=sender.code, recipient_unit=recipient.code,
+                         handling_code=request.handling_code.value,
+                         stream=service.stream_of(request.id))
         service.touch_inbox(session, request, now, except_unit=None)
         moved += 1
     return moved

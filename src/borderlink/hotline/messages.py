@@ -1,50 +1,43 @@
 """Applying what the other side sends: requests, timeline events, replies and escalations.
 
-Each handler runs inside the exchange's inbox transaction; refusing raises Rejected, which the
-exchange reports back in its receipt without applying anything.
+Each handler runs inside the exchange's inbox transaction and receives a body already checked
+against its contract (contracts.py). Refusing raises Rejected, which the exchange reports back in
+its receipt without applying anything. Every handler first checks that the sender may produce this
+message for this request: the owner alone creates, closes and escalates a request; the receiving
+side alone delivers, acknowledges and answers it, and always in the name of one of its own units.
 """
 
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import hashlib
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from borderlink.directory import service as directory
 from borderlink.directory.models import Unit
-from borderlink.errors import NotFound
-from borderlink.exchange.registry import InboundEnvelope, Rejected, register_handler
+from borderlink.errors import InvalidInput, NotFound
+from borderlink.exchange.registry import InboundEnvelope, Rejected
 from borderlink.hotline import service
-from borderlink.hotline.models import (
-    LIFECYCLE,
-    AssistanceType,
-    Attachment,
-    HandlingCode,
-    HotlineReply,
-    HotlineRequest,
-    Priority,
-    RequestKind,
-    Status,
+from borderlink.hotline.contracts import (
+    MAX_ATTACHMENT_BYTES,
+    EscalationMessage,
+    EventMessage,
+    ReplyMessage,
+    RequestMessage,
+    TimelineEvent,
 )
-from borderlink.hotline.schemas import MAX_ATTACHMENT_BYTES
-from borderlink.safeguards.offences import allowed_offences
+from borderlink.hotline.models import LIFECYCLE, HotlineReply, HotlineRequest, Status
+from borderlink.safeguards.offences import require_allowed
 from borderlink.shared.replicated import (
     ScreeningRefused,
+    Side,
     already_applied,
     rejecting,
     require_sender_is_owner,
-    side_of,
     validate_contribution_text,
 )
-
-
-def _when(value: str) -> dt.datetime:
-    moment = dt.datetime.fromisoformat(value)
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _unit(session: Session, code: str | None) -> Unit:
@@ -54,14 +47,18 @@ def _unit(session: Session, code: str | None) -> Unit:
         raise Rejected(f"unknown unit {code!r}") from exc
 
 
-def _now(session: Session) -> dt.datetime:
-    clock = session.info.get("clock")
-    return clock.now() if clock is not None else dt.datetime.now(dt.UTC)
+def _check_step(session: Session, owner_party: str, sender_party: str, event: TimelineEvent) -> None:
+    """The sending node may take this step on a request owned by `owner_party`, in its own name."""
+    LIFECYCLE.require_side(event.kind, Side.OWNER if owner_party == sender_party else Side.REPLICA)
+    if event.party != sender_party:
+        raise Rejected(f"a step from {sender_party} cannot be recorded in the name of {event.party}")
+    if event.unit_code is not None and _unit(session, event.unit_code).party_code != sender_party:
+        raise Rejected(f"{event.unit_code} is not a unit of the sending node")
 
 
-def apply_request(session: Session, envelope: InboundEnvelope) -> None:
-    body: dict[str, Any] = envelope.body
-    if already_applied(session, HotlineRequest, body["id"]):
+def apply_request(session: Session, envelope: InboundEnvelope[RequestMessage]) -> None:
+    body = envelope.body
+    if already_applied(session, HotlineRequest, body.id):
         return
     sender = _unit(session, envelope.sender_unit)
     recipient = _unit(session, envelope.recipient_unit)
@@ -69,99 +66,104 @@ def apply_request(session: Session, envelope: InboundEnvelope) -> None:
         raise Rejected("the sending and receiving units do not belong to the two nodes")
     if recipient.id not in {u.id for u in directory.counterparts_of(session, sender.id)}:
         raise Rejected(f"{recipient.code} is not a counterpart of {sender.code}")
-    if body["offence_code"] not in allowed_offences():
-        raise Rejected(f"offence code {body['offence_code']} is not on this node's allow-list")
-    flags = service.screening_flags(body["subject"], body["body"], body.get("handling_note"),
-                                    list(body.get("references") or []))
-    if flags and not body.get("release_note"):
+    if body.sent_event.kind != "sent":
+        raise Rejected("a new request carries its 'sent' step")
+    _check_step(session, envelope.sender_party, envelope.sender_party, body.sent_event)
+    try:
+        require_allowed(body.offence_code)
+    except InvalidInput as exc:
+        raise Rejected(f"offence code {body.offence_code} is not on this node's allow-list") from exc
+    references = [r.model_dump(exclude_none=True) for r in body.references]
+    flags = service.screening_flags(body.subject, body.body, body.handling_note, references)
+    if flags and not body.release_note:
         raise Rejected("the request appears to rest on political, religious, military or ethnic grounds "
                        "and no supervisor of the sending unit released it")
-    now = _now(session)
-    deadline = now + dt.timedelta(seconds=int(body["deadline_seconds"]))
-    references = list(body.get("references") or [])
-    request = HotlineRequest(
-        id=body["id"], owner_party=envelope.sender_party, kind=RequestKind(body["kind"]),
-        assistance_type=AssistanceType(body["assistance_type"]) if body.get("assistance_type") else None,
-        subject=body["subject"], body=body["body"], priority=Priority(body["priority"]),
-        offence_code=body["offence_code"], handling_code=HandlingCode(body["handling_code"]),
-        handling_note=body.get("handling_note"), references=references,
-        names_person=any(r.get("type") == "person" for r in references), sender_unit_id=sender.id,
-        recipient_unit_id=recipient.id, author_name=body["author_name"], status=Status.SENT,
-        created_at=_when(body["created_at"]), deadline_at=deadline, updated_at=now,
-        search_text=service.fold_for_search(" ".join(
-            [body["subject"], body["body"], *[str(v) for r in references for v in r.values()]])),
-        screening_flags=flags,
-    )
-    session.add(request)
-    session.flush()  # attachments and events refer to the request row
-    for item in body.get("attachments") or []:
-        content = base64.b64decode(item["content_base64"])
-        if len(content) > MAX_ATTACHMENT_BYTES or hashlib.sha256(content).hexdigest() != item["sha256"]:
-            raise Rejected(f"attachment {item['filename']} is too large or does not match its hash")
-        session.add(Attachment(id=item["id"], request_id=request.id, filename=item["filename"],
-                               content_type=item["content_type"], size=len(content), sha256=item["sha256"],
-                               data=content))
-    session.flush()
-    sent = body["sent_event"]
-    service.add_event(session, request, "sent", _when(sent["at"]), sent["party"], sent["unit_code"],
-                      sent.get("detail"), event_id=sent["id"])
-    delivered = service.add_event(session, request, "delivered", now, envelope.recipient_party, recipient.code)
-    assert delivered is not None
-    service.put_in_inbox(session, request, recipient.id, "received", now, deadline)
-    service.send_event(session, request, delivered, recipient.code, sender.code)
+    for item in body.attachments:
+        try:
+            content = base64.b64decode(item.content_base64, validate=True)
+        except ValueError as exc:
+            raise Rejected(f"attachment {item.filename} is not valid base64") from exc
+        if len(content) > MAX_ATTACHMENT_BYTES or hashlib.sha256(content).hexdigest() != item.sha256:
+            raise Rejected(f"attachment {item.filename} is too large or does not match its hash")
+    service.receive_request(session, body, sender, recipient, envelope.sender_party, flags)
 
 
-def apply_event(session: Session, envelope: InboundEnvelope) -> None:
-    request = _known_request(session, envelope.body["request_id"])
-    event = envelope.body["event"]
-    LIFECYCLE.require_side(event["kind"], side_of(request, envelope.sender_party))
-    added = service.add_event(session, request, event["kind"], _when(event["at"]), event["party"],
-                              event.get("unit_code"), event.get("detail"), event_id=event["id"])
+def apply_event(session: Session, envelope: InboundEnvelope[EventMessage]) -> None:
+    request = _known_request(session, envelope.body.request_id)
+    event = envelope.body.event
+    if event.kind not in ("delivered", "acknowledged", "closed"):
+        raise Rejected(f"a {event.kind!r} step does not travel as a hotline.event")
+    _check_step(session, request.owner_party, envelope.sender_party, event)
+    added = service.add_event(session, request, event.kind, event.at, event.party, event.unit_code,
+                              event.detail, event_id=event.id)
     if added is not None:
-        service.touch_inbox(session, request, _now(session), except_unit=None)
+        service.touch_inbox(session, request, service.now_of_session(session), except_unit=None)
 
 
-def apply_reply(session: Session, envelope: InboundEnvelope) -> None:
-    request = _known_request(session, envelope.body["request_id"])
-    item = envelope.body["reply"]
-    if session.get(HotlineReply, item["id"]) is None:
-        unit = _unit(session, item["author_unit_code"])
+def apply_reply(session: Session, envelope: InboundEnvelope[ReplyMessage]) -> None:
+    request = _known_request(session, envelope.body.request_id)
+    item = envelope.body.reply
+    event = envelope.body.event
+    if item.author_party != envelope.sender_party:
+        raise Rejected("a reply must come from the sending node")
+    if event is not None:
+        if event.kind != "answered":
+            raise Rejected(f"a reply carries an 'answered' step, not {event.kind!r}")
+        _check_step(session, request.owner_party, envelope.sender_party, event)
+    if request.status in (Status.HELD, Status.WITHDRAWN):
+        raise Rejected(f"request {request.id} takes no replies")
+    now = service.now_of_session(session)
+    if session.get(HotlineReply, item.id) is None:
+        unit = _unit(session, item.author_unit_code)
         if unit.party_code != envelope.sender_party:
             raise Rejected("a reply must come from a unit of the sending node")
         try:
-            validate_contribution_text([item["body"]], "the reply")
+            validate_contribution_text([item.body], "the reply")
         except ScreeningRefused as refused:
             raise rejecting(refused) from refused
-        session.add(HotlineReply(id=item["id"], request_id=request.id, author_party=envelope.sender_party,
-                                 author_unit_id=unit.id, author_name=item["author_name"], body=item["body"],
-                                 created_at=_when(item["created_at"])))
-        request.search_text = request.search_text + " " + service.fold_for_search(item["body"])
-    event = envelope.body.get("event")
-    if event:
-        LIFECYCLE.require_side(event["kind"], side_of(request, envelope.sender_party))
-        service.add_event(session, request, event["kind"], _when(event["at"]), event["party"],
-                          event.get("unit_code"), event.get("detail"), event_id=event["id"])
-    request.updated_at = max(request.updated_at, _now(session))
-    service.touch_inbox(session, request, _now(session), except_unit=None)
+        session.add(HotlineReply(id=item.id, request_id=request.id, author_party=envelope.sender_party,
+                                 author_unit_id=unit.id, author_name=item.author_name, body=item.body,
+                                 created_at=item.created_at))
+        request.search_text = request.search_text + " " + service.fold_for_search(item.body)
+    if event is not None:
+        service.add_event(session, request, event.kind, event.at, event.party, event.unit_code, event.detail,
+                          event_id=event.id)
+    request.updated_at = max(request.updated_at, now)
+    service.touch_inbox(session, request, now, except_unit=None)
 
 
-def apply_escalation(session: Session, envelope: InboundEnvelope) -> None:
-    request = _known_request(session, envelope.body["request_id"])
+def _in_chain_above(session: Session, unit: Unit, start_id: str) -> bool:
+    current = directory.get_unit(session, start_id)
+    while current.parent_id is not None:
+        current = directory.get_unit(session, current.parent_id)
+        if current.id == unit.id:
+            return True
+    return False
+
+
+def apply_escalation(session: Session, envelope: InboundEnvelope[EscalationMessage]) -> None:
+    request = _known_request(session, envelope.body.request_id)
+    body = envelope.body
     require_sender_is_owner(request, envelope, "request")
-    level = int(envelope.body["level"])
-    deadline = _when(envelope.body["deadline_at"])
-    event = envelope.body["event"]
-    service.add_event(session, request, "escalated", _when(event["at"]), event["party"],
-                      event.get("unit_code"), event.get("detail"), event_id=event["id"])
-    if level > request.escalation_level:
-        request.escalation_level = level
-        request.deadline_at = deadline
-    unit_code = envelope.body.get("recipient_side_unit")
-    if unit_code:
-        unit = _unit(session, unit_code)
-        if unit.party_code == envelope.recipient_party:
-            service.put_in_inbox(session, request, unit.id, "escalated", _now(session), deadline)
-    service.touch_inbox(session, request, _now(session), except_unit=None)
+    if body.event.kind != "escalated":
+        raise Rejected(f"an escalation carries an 'escalated' step, not {body.event.kind!r}")
+    _check_step(session, request.owner_party, envelope.sender_party, body.event)
+    target = None
+    if body.recipient_side_unit:
+        target = _unit(session, body.recipient_side_unit)
+        # Only a unit up the chain of this side's own unit on the request may be given it.
+        if target.party_code != envelope.recipient_party or not _in_chain_above(
+                session, target, request.recipient_unit_id):
+            raise Rejected(f"{target.code} is not above {request.id}'s receiving unit on this node")
+    now = service.now_of_session(session)
+    service.add_event(session, request, "escalated", body.event.at, body.event.party, body.event.unit_code,
+                      body.event.detail, event_id=body.event.id)
+    if body.level > request.escalation_level:
+        request.escalation_level = body.level
+        request.deadline_at = body.deadline_at
+    if target is not None:
+        service.put_in_inbox(session, request, target.id, "escalated", now, body.deadline_at)
+    service.touch_inbox(session, request, now, except_unit=None)
 
 
 def _known_request(session: Session, request_id: str) -> HotlineRequest:
@@ -169,10 +171,3 @@ def _known_request(session: Session, request_id: str) -> HotlineRequest:
     if request is None:
         raise Rejected(f"unknown request {request_id}")
     return request
-
-
-def register() -> None:
-    register_handler(service.KIND_REQUEST, apply_request)
-    register_handler(service.KIND_EVENT, apply_event)
-    register_handler(service.KIND_REPLY, apply_reply)
-    register_handler(service.KIND_ESCALATION, apply_escalation)

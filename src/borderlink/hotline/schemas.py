@@ -3,42 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from borderlink.hotline.contracts import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, OffenceCode, Reference, UnitCode
 from borderlink.hotline.models import AssistanceType, HandlingCode, Priority, RequestKind
+from borderlink.shared.contracts import Text
 
-MAX_ATTACHMENT_BYTES = 256 * 1024
-MAX_ATTACHMENTS = 3
+__all__ = ["MAX_ATTACHMENTS", "MAX_ATTACHMENT_BYTES", "Reference"]
+
 # Base64 takes 4 characters for every 3 bytes: the longest text that can hold one attachment.
 MAX_ATTACHMENT_BASE64_CHARS = 4 * ((MAX_ATTACHMENT_BYTES + 2) // 3)
 # A request's JSON: its attachments plus room for its texts (20,000 characters escaped as \uXXXX).
 MAX_REQUEST_JSON_BYTES = MAX_ATTACHMENTS * MAX_ATTACHMENT_BASE64_CHARS + 512 * 1024
 # The form of the pages: one attachment as sent (no base64) plus the texts.
 MAX_REQUEST_FORM_BYTES = MAX_ATTACHMENT_BYTES + 512 * 1024
-
-
-class Reference(BaseModel):
-    """A person, document or vehicle the request is about."""
-
-    type: Literal["person", "document", "vehicle"]
-    name: str | None = Field(default=None, max_length=200)
-    birth_date: str | None = Field(default=None, max_length=20)
-    nationality: str | None = Field(default=None, max_length=3)
-    gender: Literal["M", "F"] | None = None
-    document_type: str | None = Field(default=None, max_length=40)
-    document_number: str | None = Field(default=None, max_length=40)
-    plate: str | None = Field(default=None, max_length=20)
-    description: str | None = Field(default=None, max_length=500)
-
-    @model_validator(mode="after")
-    def _has_identifier(self) -> Reference:
-        needed = {"person": self.name, "document": self.document_number, "vehicle": self.plate}[self.type]
-        if not needed:
-            field = {"person": "name", "document": "document_number", "vehicle": "plate"}[self.type]
-            raise ValueError(f"a {self.type} reference needs a {field}")
-        return self
 
 
 class AttachmentIn(BaseModel):
@@ -57,14 +37,14 @@ class AttachmentIn(BaseModel):
 class RequestCreate(BaseModel):
     kind: RequestKind
     assistance_type: AssistanceType | None = None
-    subject: str = Field(min_length=3, max_length=300)
-    body: str = Field(min_length=1, max_length=20_000)
+    subject: Annotated[Text, Field(min_length=3, max_length=300)]
+    body: Annotated[Text, Field(max_length=20_000)]
     priority: Priority = Priority.NORMAL
-    offence_code: str = Field(min_length=5, max_length=8)
+    offence_code: OffenceCode
     handling_code: HandlingCode = HandlingCode.H0
-    handling_note: str | None = Field(default=None, max_length=500)
-    recipient_unit_code: str | None = Field(default=None, description="A counterpart of your unit; "
-                                            "may be left out when your unit has exactly one.")
+    handling_note: Annotated[Text, Field(max_length=500)] | None = None
+    recipient_unit_code: UnitCode | None = Field(default=None, description="A counterpart of your unit; "
+                                                 "may be left out when your unit has exactly one.")
     references: list[Reference] = Field(default_factory=list, max_length=20)
     attachments: list[AttachmentIn] = Field(default_factory=list, max_length=MAX_ATTACHMENTS)
 

@@ -24,6 +24,12 @@ from borderlink.directory.permissions import Permission, Principal
 from borderlink.errors import Forbidden, InvalidInput, NotFound
 from borderlink.exchange import service as exchange
 from borderlink.hotline import live
+from borderlink.hotline.contracts import (
+    EventMessage,
+    ReplyMessage,
+    RequestMessage,
+    TimelineEvent,
+)
 from borderlink.hotline.models import (
     DEFAULT_DEADLINES,
     LIFECYCLE,
@@ -42,13 +48,18 @@ from borderlink.hotline.schemas import MAX_ATTACHMENT_BYTES, AttachmentIn, Reque
 from borderlink.ids import new_id
 from borderlink.safeguards.offences import require_allowed
 from borderlink.safeguards.screening import screen
+from borderlink.shared.contracts import to_wire
 from borderlink.shared.replicated import side_of, touch, validate_contribution_text
 
 __all__ = ["OPEN_STATUSES"]
-KIND_REQUEST = "hotline.request"
-KIND_EVENT = "hotline.event"
-KIND_REPLY = "hotline.reply"
-KIND_ESCALATION = "hotline.escalation"
+KIND_REQUEST = RequestMessage.message_kind
+KIND_EVENT = EventMessage.message_kind
+KIND_REPLY = ReplyMessage.message_kind
+
+
+def now_of_session(session: Session) -> dt.datetime:
+    clock = session.info.get("clock")
+    return clock.now() if clock is not None else dt.datetime.now(dt.UTC)
 
 
 def fold_for_search(text: str) -> str:
@@ -139,7 +150,8 @@ def put_in_inbox(session: Session, request: HotlineRequest, unit_id: str, reason
                            updated_at=now, deadline_at=deadline, read_at=None if unread else now)
         session.add(entry)
     else:
-        entry.reason = reason if reason == "escalated" else entry.reason
+        # Escalation and a refusal by the other side are news that outweigh why a unit held it before.
+        entry.reason = reason if reason in ("escalated", "refused") else entry.reason
         entry.deadline_at = deadline or entry.deadline_at
         entry.updated_at = now
         if unread:
@@ -188,14 +200,15 @@ def advance_status(request: HotlineRequest, kind: str, at: dt.datetime) -> None:
     request.status = Status(LIFECYCLE.advance(request.status, kind))
 
 
-def event_payload(event: HotlineEvent) -> dict[str, Any]:
-    return {"id": event.id, "kind": event.kind, "at": event.at.isoformat(), "party": event.party,
-            "unit_code": event.unit_code, "detail": event.detail}
+def event_payload(event: HotlineEvent) -> TimelineEvent:
+    return TimelineEvent.from_fields({"id": event.id, "kind": event.kind, "at": event.at, "party": event.party,
+                                      "unit_code": event.unit_code, "detail": event.detail})
 
 
 def send_event(session: Session, request: HotlineRequest, event: HotlineEvent, sender_unit: str,
                recipient_unit: str) -> None:
-    exchange.enqueue(session, kind=KIND_EVENT, body={"request_id": request.id, "event": event_payload(event)},
+    message = EventMessage(request_id=request.id, event=event_payload(event))
+    exchange.enqueue(session, kind=KIND_EVENT, body=to_wire(message),
                      sender_unit=sender_unit, recipient_unit=recipient_unit,
                      handling_code=request.handling_code.value, stream=stream_of(request.id))
 
@@ -243,7 +256,7 @@ def create_request(session: Session, principal: Principal, data: RequestCreate, 
     flags = screening_flags(data.subject, data.body, data.handling_note, references)
     request = HotlineRequest(
         id=new_id(), owner_party=principal.party, kind=data.kind, assistance_type=data.assistance_type,
-        subject=data.subject.strip(), body=data.body, priority=data.priority, offence_code=data.offence_code,
+        subject=data.subject, body=data.body, priority=data.priority, offence_code=data.offence_code,
         handling_code=data.handling_code, handling_note=data.handling_note, references=references,
         names_person=any(r["type"] == "person" for r in references), sender_unit_id=sender.id,
         recipient_unit_id=recipient.id, author_name=principal.display_name,
@@ -277,13 +290,13 @@ def _send(session: Session, request: HotlineRequest, now: dt.datetime, sender: U
         InboxEntry.request_id == request.id, InboxEntry.unit_id == sender.id))
     if entry is not None:
         entry.deadline_at = request.deadline_at
-    exchange.enqueue(session, kind=KIND_REQUEST, body=request_payload(session, request, sent),
+    exchange.enqueue(session, kind=KIND_REQUEST, body=to_wire(request_payload(session, request, sent)),
                      sender_unit=sender.code, recipient_unit=recipient.code,
                      handling_code=request.handling_code.value, stream=stream_of(request.id))
 
 
-def request_payload(session: Session, request: HotlineRequest, sent: HotlineEvent) -> dict[str, Any]:
-    return {
+def request_payload(session: Session, request: HotlineRequest, sent: HotlineEvent) -> RequestMessage:
+    return RequestMessage.from_fields({
         "id": request.id,
         "kind": request.kind.value,
         "assistance_type": request.assistance_type.value if request.assistance_type else None,
@@ -305,7 +318,41 @@ def request_payload(session: Session, request: HotlineRequest, sent: HotlineEven
              "content_base64": base64.b64encode(a.data).decode("ascii")}
             for a in attachments(session, request.id)
         ],
-    }
+    })
+
+
+def receive_request(session: Session, body: RequestMessage, sender: Unit, recipient: Unit, owner_party: str,
+                    flags: list[dict[str, str]]) -> HotlineRequest:
+    """Store a request the owner sent (its checks passed) and put it in the recipient unit's inbox."""
+    now = now_of_session(session)
+    deadline = now + dt.timedelta(seconds=body.deadline_seconds)
+    references = [r.model_dump(exclude_none=True) for r in body.references]
+    request = HotlineRequest(
+        id=body.id, owner_party=owner_party, kind=body.kind, assistance_type=body.assistance_type,
+        subject=body.subject, body=body.body, priority=body.priority, offence_code=body.offence_code,
+        handling_code=body.handling_code, handling_note=body.handling_note, references=references,
+        names_person=any(r["type"] == "person" for r in references), sender_unit_id=sender.id,
+        recipient_unit_id=recipient.id, author_name=body.author_name, status=Status.SENT,
+        created_at=body.created_at, deadline_at=deadline, updated_at=now,
+        search_text=fold_for_search(" ".join(
+            [body.subject, body.body, *[str(v) for r in references for v in r.values()]])),
+        screening_flags=flags,
+    )
+    session.add(request)
+    session.flush()  # attachments and events refer to the request row
+    for item in body.attachments:
+        content = base64.b64decode(item.content_base64)
+        session.add(Attachment(id=item.id, request_id=request.id, filename=item.filename,
+                               content_type=item.content_type, size=len(content), sha256=item.sha256,
+                               data=content))
+    session.flush()
+    sent = body.sent_event
+    add_event(session, request, "sent", sent.at, sent.party, sent.unit_code, sent.detail, event_id=sent.id)
+    delivered = add_event(session, request, "delivered", now, recipient.party_code, recipient.code)
+    assert delivered is not None
+    put_in_inbox(session, request, recipient.id, "received", now, deadline)
+    send_event(session, request, delivered, recipient.code, sender.code)
+    return request
 
 
 def _release_note(session: Session, request: HotlineRequest) -> str | None:
@@ -404,13 +451,15 @@ def reply(session: Session, principal: Principal, request_id: str, body: str, no
     event = None
     if answering_side and request.answered_at is None:
         event = add_event(session, request, "answered", now, principal.party, unit.code, principal.display_name)
-    exchange.enqueue(session, kind=KIND_REPLY, body={
+    message = ReplyMessage.from_fields({
         "request_id": request.id,
         "reply": {"id": answer.id, "author_party": answer.author_party, "author_unit_code": unit.code,
-                  "author_name": answer.author_name, "body": answer.body, "created_at": now.isoformat()},
+                  "author_name": answer.author_name, "body": answer.body, "created_at": now},
         "event": event_payload(event) if event else None,
-    }, sender_unit=ours, recipient_unit=theirs, handling_code=request.handling_code.value,
-        stream=stream_of(request.id))
+    })
+    exchange.enqueue(session, kind=KIND_REPLY, body=to_wire(message), sender_unit=ours, recipient_unit=theirs,
+                     handling_code=request.handling_code.value,
+                     stream=stream_of(request.id))
     request.updated_at = now
     touch_inbox(session, request, now, except_unit=principal.unit_id)
     return answer

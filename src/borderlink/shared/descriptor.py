@@ -9,7 +9,7 @@ A domain folder holds `domain.py`:
         models=(models,),
         api_routers=(api.router,),
         page_routers=(pages.router,),
-        message_handlers={"alerts.notice": messages.apply_notice},
+        message_handlers={messages.NoticeMessage: messages.apply_notice},
         background_tasks=(expiry.expiry_loop,),
         code_lists=codes.CODE_LISTS,
         permission_grants={Role.OFFICER: {"alerts.read"}, Role.COMMANDER: {"alerts.read", "alerts.issue"}},
@@ -35,9 +35,10 @@ if TYPE_CHECKING:  # the descriptor names these types only; importing them here 
     from fastapi import APIRouter, FastAPI
 
     from borderlink.directory.models import Role
-    from borderlink.exchange.registry import Handler
+    from borderlink.exchange.registry import Handler, RefusalHook
     from borderlink.node import Node
     from borderlink.shared.codelists import CodeList
+    from borderlink.shared.contracts import MessageBody
 
 BackgroundTask = Callable[["Node"], Awaitable[None]]
 ListenerFactory = Callable[["Node"], "uvicorn.Server | None"]
@@ -67,8 +68,10 @@ class Domain:
     page_routers: tuple[APIRouter, ...] = ()
     # Extra set-up of the web app that needs the node (binding sessions, mounting sub-apps).
     install_app: Callable[[FastAPI, Node], None] | None = None
-    # Envelope kind -> the handler applying it inside the inbox transaction.
-    message_handlers: Mapping[str, Handler] = dataclasses.field(default_factory=dict)
+    # Message contract (its kind and body model, shared/contracts.py) -> the handler applying it
+    # inside the inbox transaction, and -> what to do when the peer rejects one we sent.
+    message_handlers: Mapping[type[MessageBody], Handler] = dataclasses.field(default_factory=dict)
+    refusal_hooks: Mapping[type[MessageBody], RefusalHook] = dataclasses.field(default_factory=dict)
     # Long-running work of a serving node, and other set-up that serving needs.
     background_tasks: tuple[BackgroundTask, ...] = ()
     node_setup: Callable[[Node], None] | None = None

@@ -103,13 +103,13 @@ def require_replica(obj: Owned, local_party: str, message: str) -> None:
         raise InvalidInput(message)
 
 
-def require_sender_is_owner(obj: Owned, envelope: InboundEnvelope, what: str = "object") -> None:
+def require_sender_is_owner(obj: Owned, envelope: InboundEnvelope[Any], what: str = "object") -> None:
     """Message side: a change to core fields is applied only when the owner node sent it."""
     if envelope.sender_party != obj.owner_party:
         raise Rejected(f"only the owner of the {what} may change it; {envelope.sender_party} is not")
 
 
-def require_sender_on(obj: Owned, envelope: InboundEnvelope, side: Side, step: str) -> None:
+def require_sender_on(obj: Owned, envelope: InboundEnvelope[Any], side: Side, step: str) -> None:
     """Message side: the step is one that only the owner, or only the replica side, takes."""
     sender_side = side_of(obj, envelope.sender_party)
     if sender_side is not side:

@@ -16,16 +16,23 @@ from borderlink.exchange import anchors, keys, messagelog, service, testtraffic
 from borderlink.exchange.envelope import signature_valid
 from borderlink.exchange.models import InboxEnvelope, LogEntry, OutboxEnvelope, StoredReceipt
 from borderlink.exchange.registry import InboundEnvelope, Rejected, register_handler
+from borderlink.shared.contracts import MessageBody
 
 applied_order: list[tuple[str, int]] = []
 failures_left = {"count": 0}
 
 
-def _record(session: Session, envelope: InboundEnvelope) -> None:
+class OrderMessage(MessageBody, kind="test.order", version=1):
+    n: int = 0
+    reject: bool = False
+    explode: bool = False
+
+
+def _record(session: Session, envelope: InboundEnvelope[OrderMessage]) -> None:
     """Note what was applied once it commits (an inbox batch may be rolled back and redone)."""
-    if envelope.body.get("reject"):
+    if envelope.body.reject:
         raise Rejected("not acceptable here")
-    if envelope.body.get("explode") and failures_left["count"] > 0:
+    if envelope.body.explode and failures_left["count"] > 0:
         failures_left["count"] -= 1
         raise RuntimeError("a handler bug")
     pending = session.info.setdefault("applied_order", [])
@@ -35,7 +42,7 @@ def _record(session: Session, envelope: InboundEnvelope) -> None:
     pending.append((envelope.stream, envelope.seq))
 
 
-register_handler("test.order", _record)
+register_handler(OrderMessage, _record)
 
 
 def count(node: Any, model: Any, *where: Any) -> int:

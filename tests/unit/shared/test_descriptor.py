@@ -28,8 +28,8 @@ def test_a_domain_s_grants_reach_the_roles_only_through_its_descriptor() -> None
 def test_message_handlers_are_registered_from_the_descriptors() -> None:
     domains.register_message_handlers()
     for domain in domains.DOMAINS:
-        for kind, handler in domain.message_handlers.items():
-            assert registry.handler_for(kind) is handler
+        for contract, handler in domain.message_handlers.items():
+            assert registry.handler_for(contract.message_kind) is handler
 
 
 def test_navigation_is_ordered_and_every_label_is_offered_for_translation() -> None:

@@ -1,0 +1,122 @@
+"""The hotline's message contracts: what a request, a timeline event, a reply and an escalation look
+like on the wire, and the checks both nodes make on a request's content.
+
+The sending side builds these models and the receiving side parses them, so both agree on shape,
+limits and normalisation.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, StringConstraints, model_validator
+
+from borderlink.hotline.models import AssistanceType, HandlingCode, Priority, RequestKind
+from borderlink.shared.contracts import Code, ContractPart, MessageBody, Party, Text, Timestamp, Uuid
+
+MAX_ATTACHMENT_BYTES = 256 * 1024
+MAX_ATTACHMENTS = 3
+OffenceCode = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, min_length=5, max_length=8)]
+"""An ICCS code, stored as normalised here: " 06011 " is "06011"."""
+UnitCode = Annotated[Code, Field(max_length=80)]
+Name = Annotated[Text, Field(max_length=200)]
+# Timeline steps that cross the border (which side may take each: models.LIFECYCLE).
+EventKind = Literal["sent", "delivered", "acknowledged", "answered", "closed", "escalated"]
+
+
+class Reference(BaseModel):
+    """A person, document or vehicle the request is about."""
+
+    type: Literal["person", "document", "vehicle"]
+    name: str | None = Field(default=None, max_length=200)
+    birth_date: str | None = Field(default=None, max_length=20)
+    nationality: str | None = Field(default=None, max_length=3)
+    gender: Literal["M", "F"] | None = None
+    document_type: str | None = Field(default=None, max_length=40)
+    document_number: str | None = Field(default=None, max_length=40)
+    plate: str | None = Field(default=None, max_length=20)
+    description: str | None = Field(default=None, max_length=500)
+
+    @model_validator(mode="after")
+    def _has_identifier(self) -> Reference:
+        needed = {"person": self.name, "document": self.document_number, "vehicle": self.plate}[self.type]
+        if not needed:
+            field = {"person": "name", "document": "document_number", "vehicle": "plate"}[self.type]
+            raise ValueError(f"a {self.type} reference needs a {field}")
+        return self
+
+
+class TimelineEvent(ContractPart):
+    """One step of a request's timeline; its id makes applying it twice harmless."""
+
+    id: Uuid
+    kind: EventKind
+    at: Timestamp
+    party: Party = Field(description="the node that took the step")
+    unit_code: UnitCode | None = Field(default=None, description="the unit of that node that took it")
+    detail: Annotated[str, Field(max_length=2000)] | None = None
+
+
+class AttachmentPart(ContractPart):
+    id: Uuid
+    filename: Annotated[Text, Field(max_length=200)]
+    content_type: Annotated[str, Field(max_length=100)]
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    content_base64: Annotated[str, Field(max_length=(MAX_ATTACHMENT_BYTES + 2) // 3 * 4)]
+
+
+class RequestMessage(MessageBody, kind="hotline.request", version=1):
+    """A new request, sent by its owner to the counterpart unit."""
+
+    id: Uuid
+    kind: RequestKind
+    assistance_type: AssistanceType | None = None
+    subject: Annotated[Text, Field(min_length=3, max_length=300)]
+    body: Annotated[Text, Field(max_length=20_000)]
+    priority: Priority
+    offence_code: OffenceCode
+    handling_code: HandlingCode
+    handling_note: Annotated[Text, Field(max_length=500)] | None = None
+    references: list[Reference] = Field(default_factory=list, max_length=20)
+    author_name: Name
+    created_at: Timestamp
+    deadline_seconds: int = Field(ge=1, le=90 * 86400)
+    deadline_at: Timestamp | None = None
+    sent_event: TimelineEvent
+    release_note: Annotated[str, Field(max_length=2000)] | None = None
+    attachments: list[AttachmentPart] = Field(default_factory=list, max_length=MAX_ATTACHMENTS)
+
+
+class EventMessage(MessageBody, kind="hotline.event", version=1):
+    """A timeline step taken on one side (delivered, acknowledged, closed)."""
+
+    request_id: Uuid
+    event: TimelineEvent
+
+
+class ReplyPart(ContractPart):
+    id: Uuid
+    author_party: Party
+    author_unit_code: UnitCode
+    author_name: Name
+    body: Annotated[Text, Field(max_length=20_000)]
+    created_at: Timestamp
+
+
+class ReplyMessage(MessageBody, kind="hotline.reply", version=1):
+    """A reply from either side; the receiving side's first one also carries its "answered" step."""
+
+    request_id: Uuid
+    reply: ReplyPart
+    event: TimelineEvent | None = None
+
+
+class EscalationMessage(MessageBody, kind="hotline.escalation", version=1):
+    """The owner moved an overdue request one tier up on both sides."""
+
+    request_id: Uuid
+    level: int = Field(ge=1, le=20)
+    deadline_at: Timestamp
+    recipient_side_unit: UnitCode | None = Field(
+        default=None, description="the receiving side's unit one tier up, which now holds the request too")
+    event: TimelineEvent
