@@ -386,11 +386,7 @@ def _run_handler(batch: _Batch, envelope: Envelope) -> tuple[str, str | None] | 
         # The body is checked against its kind's contract before any handler sees it.
         inbound = _inbound(envelope, CONTRACTS.parse(envelope.kind, envelope.body))
     except ContractViolation as violation:
-        log.warning("envelope %s (%s) from %s has an invalid body: %s", envelope.id, envelope.kind,
-                    envelope.sender_party, violation.reason)
-        batch.refusals["invalid_body"] += 1
-        batch.last_refusal["invalid_body"] = f"{envelope.id}: {violation.reason}"
-        return "rejected", f"invalid_body: {violation.reason}"[:500]
+        return _refused_on_content(batch, envelope, "invalid_body", violation.reason)
     if not batch.careful:
         # Savepoints cost more than the handlers themselves; without them, any exception undoes
         # the whole batch, which is then processed again carefully.
@@ -403,16 +399,21 @@ def _run_handler(batch: _Batch, envelope: Envelope) -> tuple[str, str | None] | 
         with batch.session.begin_nested():
             handler(batch.session, inbound)
     except Rejected as verdict:
-        log.warning("handler rejected envelope %s (%s) from %s: %s", envelope.id, envelope.kind,
-                    envelope.sender_party, verdict.reason)
-        batch.refusals["handler_rejected"] += 1
-        batch.last_refusal["handler_rejected"] = f"{envelope.id}: {verdict.reason}"
-        return "rejected", f"handler_rejected: {verdict.reason}"[:500]
+        return _refused_on_content(batch, envelope, "handler_rejected", verdict.reason)
     except Exception:
         # Not the sender's fault: no receipt, so it is sent again later; the stream waits for it.
         log.exception("handler for %s failed on envelope %s; it will be retried", envelope.kind, envelope.id)
         return None
     return "applied", None
+
+
+def _refused_on_content(batch: _Batch, envelope: Envelope, code: str, reason: str) -> tuple[str, str]:
+    """An envelope in its turn whose body (or its handler's verdict) refuses it: final, counted."""
+    log.warning("refused envelope %s (%s) from %s: %s (%s)", envelope.id, envelope.kind, envelope.sender_party,
+                code, reason)
+    batch.refusals[code] += 1
+    batch.last_refusal[code] = f"{envelope.id}: {reason}"
+    return "rejected", f"{code}: {reason}"[:500]
 
 
 def _apply_and_drain(batch: _Batch, wire: WireEnvelope, state: _StreamState) -> None:
