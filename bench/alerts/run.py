@@ -200,7 +200,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         changes_file = Path(scratch) / "changes.pickle"
         changes_file.write_bytes(pickle.dumps(changes))
         _progress("restarting: a fresh interpreter opens the snapshot")
-        probe = ScreeningQuery(plate=f"77C-{updates // 3 - 1:05d}")
+        # A person and a plate: the first check reads the loaded persons index too.
+        probe = ScreeningQuery(names=(query_records[0].name,), plate=f"77C-{updates // 3 - 1:05d}")
         restart_s, child_report = _restart(snapshot, token, changes_file, probe)
         load_after_restart = _load()
         snapshot_mb = snapshot.stat().st_size / 2**20

@@ -80,6 +80,7 @@ class ScreeningBase:
         documents: HashTable,
         document_states: npt.NDArray[np.int64],
         plates: HashTable,
+        alerts_by_hash: HashTable | None = None,
     ) -> None:
         self.persons = persons
         self.alert_ids = alert_ids
@@ -87,8 +88,10 @@ class ScreeningBase:
         self.documents = documents
         self.document_states = document_states
         self.plates = plates
-        hashes = array("q", (text_hash(alert_ids.text(row)) for row in range(len(alert_ids))))
-        self.alerts_by_hash = HashTable.build(hashes, array("i", range(len(alert_ids))))
+        if alerts_by_hash is None:
+            hashes = array("q", (text_hash(alert_ids.text(row)) for row in range(len(alert_ids))))
+            alerts_by_hash = HashTable.build(hashes, array("i", range(len(alert_ids))))
+        self.alerts_by_hash = alerts_by_hash
 
     @classmethod
     def build(cls, entries: Iterable[AlertEntry]) -> ScreeningBase:
@@ -170,6 +173,9 @@ class ScreeningBase:
         arrays["documents.states"] = self.document_states
         arrays["plates.hashes"] = self.plates.hashes
         arrays["plates.alerts"] = self.plates.values
+        # Saved so that a restart does not hash every alert id again.
+        arrays["alerts.hashes"] = self.alerts_by_hash.hashes
+        arrays["alerts.rows"] = self.alerts_by_hash.values
         write_arrays(path, SNAPSHOT_KIND, SNAPSHOT_VERSION, arrays, {"token": token, "persons": person_description})
 
     @classmethod
@@ -192,6 +198,7 @@ class ScreeningBase:
             ),
             np.asarray(arrays["documents.states"], dtype=np.int64),
             HashTable(np.asarray(arrays["plates.hashes"], np.int64), np.asarray(arrays["plates.alerts"], np.int32)),
+            HashTable(np.asarray(arrays["alerts.hashes"], np.int64), np.asarray(arrays["alerts.rows"], np.int32)),
         )
         if len(base.person_offsets) != len(base) + 1 or int(base.person_offsets[-1]) != len(persons):
             raise ValueError(f"{path}: persons and alerts disagree")

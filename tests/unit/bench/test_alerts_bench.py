@@ -24,4 +24,4 @@ def test_alerts_benchmark_small_run(capsys: pytest.CaptureFixture[str]) -> None:
     ):
         assert label in out
     # The restarted process answered its first check from the snapshot and found the alert.
-    assert "with 1 hit(s)" in out
+    assert "the updated plate among them" in out
