@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from borderlink.alerts import screening_base
 from borderlink.alerts.screening_entries import (
     AlertChange,
     AlertDocument,
@@ -214,3 +215,45 @@ def test_following_past_a_lost_token_rebuilds() -> None:
     assert index.refresh() == 1
     assert _ids(index, ScreeningQuery(plate="66A3")) == {("X-3", "vehicle")}
     assert _ids(index, ScreeningQuery(plate="66A9")) == {("X-9", "vehicle")}
+
+
+def test_snapshot_of_another_format_version_rebuilt(
+    source: InMemoryAlertSource, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "screening.idx"
+    ScreeningIndex.build(source, path)
+    source.remove("VN-1")
+    monkeypatch.setattr(screening_base, "SNAPSHOT_VERSION", screening_base.SNAPSHOT_VERSION + 1)
+    index = ScreeningIndex.open(source, path)
+    assert len(index) == 1
+    # Rebuilt under the new version, the snapshot now loads as it is.
+    assert screening_base.ScreeningBase.load(path)[0].alert_row("CN-1") is not None
+
+
+def test_checks_keep_answering_while_a_merge_swaps_the_base(source: InMemoryAlertSource) -> None:
+    index = ScreeningIndex.build(source, merge_threshold=1_000_000)
+    for number in range(30):
+        source.put(AlertEntry(f"M-{number}", vehicles=(AlertVehicle(f"43A{number:03d}"),)))
+    index.refresh()
+    stop = threading.Event()
+    failures: list[str] = []
+
+    def checker() -> None:
+        while not stop.is_set():
+            for plate, alert_id in (("43A007", "M-7"), ("京A12345", "CN-1")):
+                if {hit.alert_id for hit in index.check(ScreeningQuery(plate=plate))} != {alert_id}:
+                    failures.append(plate)
+
+    threads = [threading.Thread(target=checker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    try:
+        merge = index.merge_in_background()
+        assert merge is not None
+        merge.join()
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    assert failures == []
+    assert index.delta_size == 0
