@@ -116,7 +116,7 @@ def extract(root: Path | None = None) -> Catalog:
         root, method_map, options_map, comment_tags=COMMENT_TAGS, strip_comment_tags=True,
     ):
         template.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
-    for text, note in INDIRECT_MESSAGES:
+    for text, note in all_indirect_messages():
         template.add(text, None, _literal_locations(root, text), auto_comments=[note])
     return template
 

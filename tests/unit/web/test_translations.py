@@ -78,3 +78,12 @@ def test_login_page_renders_in_the_viewers_language(language: str, title: str, e
     assert f"<h1>{title}</h1>" in html
     assert error in html
     assert "Log in" not in html
+
+
+@pytest.mark.parametrize("language", ["vi", "zh_Hans"])
+def test_every_navigation_label_is_extracted_and_translated(language: str) -> None:
+    extracted = {message.id for message in i18n_tools.extract()}
+    gettext = translator(language)
+    for entry in domains.navigation():
+        assert entry.label in extracted, entry.label
+        assert gettext(entry.label) != entry.label, (language, entry.label)
