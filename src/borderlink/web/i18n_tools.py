@@ -45,7 +45,7 @@ INDIRECT_MESSAGES: tuple[tuple[str, str], ...] = (
     ("No second factor is enabled.", "Preferences page error."),
     ("The new passwords differ.", "Password change page error: the two entries of the new password differ."),
     ("Wrong password.", "Password change page error: the current password was wrong."),
-    ("The new password needs at least %(count)d characters.", "Password change page error."),
+    ("The new password needs at least %(count)s characters.", "Password change page error."),
     ("Your password was changed; your other sessions were ended.", "Password change page: success."),
     ("Wrong username, password or code.", "Login page error."),
 )

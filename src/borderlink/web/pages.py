@@ -186,11 +186,18 @@ def stop_totp(
     return RedirectResponse("/preferences", status_code=303)
 
 
+def _password_page(request: Request, *, message: str | None = None, done: str | None = None,
+                   status_code: int = 200) -> Response:
+    return render(request, "web/password.html", {"message": message, "done": done,
+                                                 "min_length": accounts.MIN_PASSWORD_LENGTH},
+                  status_code=status_code)
+
+
 @router.get("/preferences/password")
 def password_form(
     request: Request, _principal: Annotated[Principal, Depends(require(Permission.TOKENS_OWN))],
 ) -> Response:
-    return render(request, "web/password.html", {"message": None})
+    return _password_page(request)
 
 
 @router.post("/preferences/password")
@@ -201,15 +208,14 @@ def change_password(
     repeat_password: Annotated[str, Form()],
 ) -> Response:
     if new_password != repeat_password:
-        return render(request, "web/password.html", {"message": "The new passwords differ."}, status_code=422)
+        return _password_page(request, message="The new passwords differ.", status_code=422)
     own_session = request.cookies.get(session_cookie(get_node(request).settings.party))
     try:
         accounts.change_password(session, principal, current_password, new_password, keep_session=own_session,
                                  now=get_node(request).clock.now(), policy=_login_policy(request))
     except AuthenticationFailed:
-        return render(request, "web/password.html", {"message": "Wrong password."}, status_code=401)
+        return _password_page(request, message="Wrong password.", status_code=401)
     except InvalidInput:
-        return render(request, "web/password.html", {
-            "message": "The new password needs at least %(count)d characters."}, status_code=422)
-    return render(request, "web/password.html", {
-        "message": None, "done": "Your password was changed; your other sessions were ended."})
+        return _password_page(request, message="The new password needs at least %(count)s characters.",
+                              status_code=422)
+    return _password_page(request, done="Your password was changed; your other sessions were ended.")
