@@ -11,12 +11,16 @@ import typer
 from borderlink.cli.common import NodeDir, echo_json, friendly_errors, node_from
 from borderlink.config import load_settings
 from borderlink.errors import InvalidInput
-from borderlink.exchange import anchors, keys, messagelog, service, testtraffic
+from borderlink.exchange import anchors, inbox, keys, messagelog, service, testtraffic
 from borderlink.exchange.context import bind
+from borderlink.node import Node
 
 keys_app = typer.Typer(help="This node's signing and TLS keys.", no_args_is_help=True)
 peer_app = typer.Typer(help="The peer node this node trusts.", no_args_is_help=True)
 exchange_app = typer.Typer(help="The federation exchange: test traffic, status, verification.",
+                           no_args_is_help=True)
+
+protocol_app = typer.Typer(help="The federation protocol, for those who write the other side's node.",
                            no_args_is_help=True)
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -135,10 +139,83 @@ def verify(node_dir: NodeDir, json_output: JsonFlag = False) -> None:
         raise typer.Exit(1)
 
 
+@exchange_app.command("dead-letters")
+@friendly_errors
+def dead_letters(node_dir: NodeDir, json_output: JsonFlag = False) -> None:
+    """Received envelopes whose handler kept failing, waiting for an operator."""
+    with _bound(node_dir).transaction() as session:
+        letters = service.dead_letters(session, limit=10_000)
+    if json_output:
+        echo_json([{"id": letter.envelope_id, "sender": letter.sender_party, "kind": letter.kind,
+                    "stream": letter.stream, "seq": letter.seq, "attempts": letter.attempts, "error": letter.error,
+                    "received_at": letter.received_at.isoformat()} for letter in letters])
+        return
+    if not letters:
+        typer.echo("no dead letters")
+    for letter in letters:
+        typer.echo(f"{letter.envelope_id} {letter.kind} {letter.stream}#{letter.seq} "
+                   f"attempts={letter.attempts} error={letter.error}")
+
+
+@exchange_app.command("retry")
+@friendly_errors
+def retry(node_dir: NodeDir, envelope_id: Annotated[str, typer.Argument(help="A dead letter's id.")]) -> None:
+    """Apply a dead-lettered envelope again; on success its stream moves on."""
+    status, reason = _resolve(_bound(node_dir), envelope_id, None)
+    if status == "dead_letter":
+        typer.echo(f"{envelope_id} failed again: {reason}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{envelope_id} {status}" + (f": {reason}" if reason else ""))
+
+
+@exchange_app.command("reject")
+@friendly_errors
+def reject(
+    node_dir: NodeDir, envelope_id: Annotated[str, typer.Argument(help="A dead letter's id.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why it is rejected (kept with the envelope).")],
+) -> None:
+    """Reject a dead-lettered envelope for good; its stream moves on without it."""
+    if not reason.strip():
+        raise InvalidInput("say why the envelope is rejected")
+    status, _ = _resolve(_bound(node_dir), envelope_id, reason.strip())
+    typer.echo(f"{envelope_id} {status}")
+
+
+def _bound(node_dir: Path) -> Node:
+    node = node_from(node_dir)
+    bind(node)
+    return node
+
+
+def _resolve(node: Node, envelope_id: str, reject_reason: str | None) -> tuple[str, str | None]:
+    from borderlink import domains
+
+    domains.register_message_handlers()
+    try:
+        return inbox.resolve_dead_letter(node, envelope_id, reject_reason=reject_reason)
+    except inbox.NotDeadLettered as exc:
+        raise InvalidInput(str(exc)) from exc
+
+
+@protocol_app.command("schemas")
+@friendly_errors
+def protocol_schemas(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the schema files into.")],
+) -> None:
+    """Write the JSON Schemas of the envelope, the receipt and every message kind (docs/protocol.md)."""
+    from borderlink import domains
+    from borderlink.exchange import protocol
+
+    domains.register_message_handlers()
+    written = protocol.write_schemas(out)
+    typer.echo(f"wrote {len(written)} schemas to {out}")
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(keys_app, name="keys")
     app.add_typer(peer_app, name="peer")
     app.add_typer(exchange_app, name="exchange")
+    app.add_typer(protocol_app, name="protocol")
 
 
 

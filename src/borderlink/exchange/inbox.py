@@ -35,7 +35,7 @@ from borderlink.exchange.envelope import (
     sign_receipt,
     signature_valid,
 )
-from borderlink.exchange.models import InboundStream, InboxEnvelope, PeerLink, RefusalCount
+from borderlink.exchange.models import HandlerFailure, InboundStream, InboxEnvelope, PeerLink, RefusalCount
 from borderlink.exchange.registry import InboundEnvelope, Rejected, handler_for
 from borderlink.node import Node
 from borderlink.shared.contracts import CONTRACTS, ContractViolation, MessageBody
@@ -292,7 +292,8 @@ def _answer_if_seen(batch: _Batch, item: Any, wire: WireEnvelope) -> bool:
     if content_hash != wire.content_hash:
         _refuse(batch, item, "replay", "an envelope with this id but different content was already received", wire)
         return True
-    answer = {"applied": "duplicate", "held": "held", "rejected": "rejected"}[status]
+    # A dead-lettered envelope is kept here for an operator: to the sender it is held.
+    answer = {"applied": "duplicate", "held": "held", "rejected": "rejected", "dead_letter": "held"}[status]
     batch.receipts.append(Receipt(envelope.id, wire.content_hash, answer, reason, batch.context.party, batch.now))
     return True
 
@@ -377,8 +378,10 @@ def _inbound(envelope: Envelope, body: MessageBody) -> InboundEnvelope[MessageBo
     )
 
 
-def _run_handler(batch: _Batch, envelope: Envelope) -> tuple[str, str | None] | None:
-    """Apply one envelope: (status, reason), or None if the handler failed."""
+def _run_handler(batch: _Batch, envelope: Envelope, *, final: bool = False) -> tuple[str, str | None] | None:
+    """Apply one envelope: (status, reason), or None if the handler failed and the sender should
+    try again. After the last allowed attempt (or at once when `final`: nobody would send it
+    again) a failure dead-letters it: ("dead_letter", error)."""
     handler = handler_for(envelope.kind)
     if handler is None:
         return "rejected", f"unknown_kind: no handler for kind {envelope.kind!r}"
@@ -400,9 +403,15 @@ def _run_handler(batch: _Batch, envelope: Envelope) -> tuple[str, str | None] | 
             handler(batch.session, inbound)
     except Rejected as verdict:
         return _refused_on_content(batch, envelope, "handler_rejected", verdict.reason)
-    except Exception:
+    except Exception as exc:
+        attempts = _count_failure(batch, envelope, exc)
+        if final or attempts >= batch.context.limits.max_handler_attempts:
+            log.exception("handler for %s failed on envelope %s (attempt %d); dead-lettered for an operator",
+                          envelope.kind, envelope.id, attempts)
+            return "dead_letter", f"{type(exc).__name__}: {exc}"[:500]
         # Not the sender's fault: no receipt, so it is sent again later; the stream waits for it.
-        log.exception("handler for %s failed on envelope %s; it will be retried", envelope.kind, envelope.id)
+        log.exception("handler for %s failed on envelope %s (attempt %d); it will be retried", envelope.kind,
+                      envelope.id, attempts)
         return None
     return "applied", None
 
@@ -416,12 +425,32 @@ def _refused_on_content(batch: _Batch, envelope: Envelope, code: str, reason: st
     return "rejected", f"{code}: {reason}"[:500]
 
 
+def _count_failure(batch: _Batch, envelope: Envelope, exc: Exception) -> int:
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    failure = batch.session.get(HandlerFailure, envelope.id)
+    if failure is None:
+        failure = HandlerFailure(envelope_id=envelope.id, sender_party=envelope.sender_party, kind=envelope.kind,
+                                 stream=envelope.stream, seq=envelope.seq, attempts=0, last_error=error,
+                                 first_failed_at=batch.now, last_failed_at=batch.now)
+        batch.session.add(failure)
+    failure.attempts += 1
+    failure.last_error = error
+    failure.last_failed_at = batch.now
+    batch.session.flush()
+    return failure.attempts
+
+
 def _apply_and_drain(batch: _Batch, wire: WireEnvelope, state: _StreamState) -> None:
     outcome = _run_handler(batch, wire.envelope)
     if outcome is None:
         return
     status, reason = outcome
     _store(batch, wire, status, reason)
+    if status == "dead_letter":
+        # Its stream waits for the operator (later envelopes are held); the sender stops resending.
+        batch.receipts.append(Receipt(wire.envelope.id, wire.content_hash, "held", f"dead_letter: {reason}"[:500],
+                                      batch.context.party, batch.now))
+        return
     state.next_seq += 1
     state.touched = True
     batch.receipts.append(Receipt(wire.envelope.id, wire.content_hash, status, reason, batch.context.party,
@@ -442,10 +471,15 @@ def _apply_held(batch: _Batch, stream: str, state: _StreamState) -> bool:
             InboxEnvelope.status == "held").limit(1)) is not None
         return False
     envelope = envelope_from_fields(json.loads(row.content))
-    outcome = _run_handler(batch, envelope)
-    if outcome is None:
-        return False
+    # The sender already holds a receipt for a held envelope and will not send it again: a failure
+    # here dead-letters it at once.
+    outcome = _run_handler(batch, envelope, final=True)
+    assert outcome is not None
     row.status, row.reason = outcome
+    if row.status == "dead_letter":
+        batch.session.flush()
+        batch.seen[row.id] = (row.content_hash, row.status, row.reason)
+        return False
     row.applied_at = batch.now if row.status == "applied" else None
     batch.session.flush()
     batch.seen[row.id] = (row.content_hash, row.status, row.reason)
@@ -463,3 +497,40 @@ def _save_streams(batch: _Batch) -> None:
         if batch.session.connection().execute(_SET_NEXT_SEQ, values).rowcount == 0:
             insert_ignoring_conflicts(batch.session, STREAMS,
                                       {"sender_party": party, "stream": stream, "next_seq": state.next_seq})
+
+
+class NotDeadLettered(Exception):
+    pass
+
+
+def resolve_dead_letter(node: Node, envelope_id: str, *, reject_reason: str | None = None) -> tuple[str, str | None]:
+    """An operator's decision on a dead-lettered envelope: apply it again (`reject_reason` None) or
+    reject it. Either way, once it is settled its stream moves on and the envelopes held behind it
+    are applied. Returns the envelope's status and reason afterwards (still `dead_letter` if the
+    handler failed again)."""
+    context = node_context(node)
+    peer = keys.require_peer(context.settings)
+    with node.transaction(peer_actor(peer.party)) as session:
+        row = session.get(InboxEnvelope, envelope_id, with_for_update=True)
+        if row is None or row.status != "dead_letter":
+            raise NotDeadLettered(f"no dead-lettered envelope {envelope_id}")
+        batch = _Batch(session, context, peer, node.clock.now(), careful=True)
+        state = _stream(batch, row.stream)
+        if reject_reason is not None:
+            row.status, row.reason = "rejected", f"rejected by an operator: {reject_reason}"[:500]
+        else:
+            outcome = _run_handler(batch, envelope_from_fields(json.loads(row.content)), final=True)
+            assert outcome is not None
+            row.status, row.reason = outcome
+        if row.status == "dead_letter":
+            return row.status, row.reason
+        row.applied_at = batch.now if row.status == "applied" else None
+        session.flush()
+        state.next_seq = max(state.next_seq, row.seq + 1)
+        state.touched = True
+        while state.has_held and _apply_held(batch, row.stream, state):
+            pass
+        _save_streams(batch)
+        for reason, count in batch.refusals.items():
+            count_refusal(session, reason, batch.last_refusal.get(reason), batch.now, count)
+        return row.status, row.reason

@@ -19,6 +19,7 @@ class ExchangeLimits:
     backoff_max_seconds: float = 5.0
     request_timeout_seconds: float = 15.0
     anchor_interval_seconds: float = 60.0
+    max_handler_attempts: int = 5  # deliveries of an envelope whose handler keeps failing, then dead-lettered
 
 
 def _env_number(name: str, default: float) -> float:

@@ -74,6 +74,9 @@ def render(session: Session, now: dt.datetime, party: str) -> str:
     _family(lines, "borderlink_exchange_held", "gauge",
             "Received envelopes waiting for an earlier one on their stream.",
             [(data["inbox"].get("held", 0), None)])
+    _family(lines, "borderlink_exchange_dead_letters", "gauge",
+            "Received envelopes whose handler kept failing, waiting for an operator.",
+            [(data["inbox"].get("dead_letter", 0), None)])
     _family(lines, "borderlink_exchange_refused_total", "counter",
             "Envelopes or requests this node refused, by reason.",
             [(count, {"reason": reason}) for reason, count in sorted(refused.items())])

@@ -89,7 +89,7 @@ class InboxEnvelope(Base):
     content: Mapped[str] = mapped_column(Text)
     key_id: Mapped[str] = mapped_column(String(16))
     signature: Mapped[str] = mapped_column(String(100))
-    status: Mapped[str] = mapped_column(String(12))  # held, applied, rejected
+    status: Mapped[str] = mapped_column(String(12))  # held, applied, rejected, dead_letter
     reason: Mapped[str | None] = mapped_column(Text, default=None)
     received_at: Mapped[dt.datetime]
     applied_at: Mapped[dt.datetime | None] = mapped_column(default=None)
@@ -98,6 +98,27 @@ class InboxEnvelope(Base):
         UniqueConstraint("sender_party", "stream", "seq", name="uq_exchange_inbox_stream_seq"),
         Index("ix_exchange_inbox_status_kind", "status", "kind"),
     )
+
+
+class HandlerFailure(Base):
+    """A received envelope whose handler raised an unexpected error: how often, and the last error.
+
+    After `max_handler_attempts` the envelope is dead-lettered (its inbox row says `dead_letter`)
+    and waits for an operator to retry or reject it; its stream waits behind it, others flow on.
+    """
+
+    __tablename__ = "exchange_handler_failures"
+    __audit__ = False
+
+    envelope_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    sender_party: Mapped[str] = mapped_column(String(2))
+    kind: Mapped[str] = mapped_column(String(80))
+    stream: Mapped[str] = mapped_column(String(200))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str] = mapped_column(Text)
+    first_failed_at: Mapped[dt.datetime]
+    last_failed_at: Mapped[dt.datetime]
 
 
 class InboundStream(Base):

@@ -5,6 +5,7 @@ Other domains use `enqueue` to send, and `borderlink.exchange.registry.register_
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 from borderlink.exchange import anchors, testtraffic
 from borderlink.exchange.context import bind
 from borderlink.exchange.models import (
+    HandlerFailure,
     InboxEnvelope,
     OutboxEnvelope,
     PeerLink,
@@ -21,7 +23,8 @@ from borderlink.exchange.models import (
 )
 from borderlink.exchange.outbox import enqueue
 
-__all__ = ["anchors", "bind", "enqueue", "outbox_status", "overview", "received_counts", "testtraffic"]
+__all__ = ["anchors", "bind", "dead_letters", "enqueue", "outbox_status", "overview", "received_counts",
+           "testtraffic"]
 
 received_counts = testtraffic.received_counts
 
@@ -46,6 +49,29 @@ def outbox_status(session: Session, kind: str | None = None) -> dict[str, int]:
     }
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class DeadLetter:
+    envelope_id: str
+    sender_party: str
+    kind: str
+    stream: str
+    seq: int
+    attempts: int
+    error: str
+    received_at: dt.datetime
+
+
+def dead_letters(session: Session, limit: int = 200) -> list[DeadLetter]:
+    """Received envelopes whose handler kept failing, oldest first, with their last error."""
+    rows = session.execute(
+        select(InboxEnvelope, HandlerFailure.attempts, HandlerFailure.last_error)
+        .outerjoin(HandlerFailure, HandlerFailure.envelope_id == InboxEnvelope.id)
+        .where(InboxEnvelope.status == "dead_letter").order_by(InboxEnvelope.received_at).limit(limit))
+    return [DeadLetter(row.id, row.sender_party, row.kind, row.stream, row.seq, int(attempts or 0),
+                       error or row.reason or "", row.received_at)
+            for row, attempts, error in rows]
+
+
 def overview(session: Session, now: dt.datetime) -> dict[str, Any]:
     """Everything the operations page and the metrics show."""
     status = outbox_status(session)
@@ -63,4 +89,5 @@ def overview(session: Session, now: dt.datetime) -> dict[str, Any]:
         "inbox": {key: int(value) for key, value in inbox.items()},
         "links": links,
         "refusals": refusals,
+        "dead_letters": dead_letters(session),
     }

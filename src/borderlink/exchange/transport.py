@@ -115,8 +115,9 @@ def federation_app(node: Node) -> FastAPI:
     return app
 
 
-def federation_listener(node: Node) -> uvicorn.Server | None:
-    """The mutual-TLS listener, or None (with a warning) before keys and peer are set up."""
+def federation_listener(node: Node, port: int | None = None) -> uvicorn.Server | None:
+    """The mutual-TLS listener (on the configured port unless `port` is given), or None (with a
+    warning) before keys and peer are set up."""
     settings = node.settings
     if not keys.keys_exist(settings.node_dir):
         log.warning("no keys yet: the federation listener is off (run 'borderlink keys init')")
@@ -129,7 +130,7 @@ def federation_listener(node: Node) -> uvicorn.Server | None:
     config = uvicorn.Config(
         federation_app(node),
         host=settings.federation_host,
-        port=settings.federation_port,
+        port=settings.federation_port if port is None else port,
         log_level="warning",
         lifespan="off",
         proxy_headers=False,
@@ -141,5 +142,5 @@ def federation_listener(node: Node) -> uvicorn.Server | None:
         ssl_ca_certs=str(peer.tls_cert_path),
     )
     log.info("federation listener for peer %s on https://%s:%d", peer.party, settings.federation_host,
-             settings.federation_port)
+             config.port)
     return QuietServer(config)

@@ -44,3 +44,23 @@ def test_exchange_page_for_admins_and_analysts_only(
     assert 'id="pending">0<' in page.text
     assert login("central.analyst").get("/exchange").status_code == 200
     assert login("mongcai.officer").get("/exchange").status_code == 403
+
+
+def test_dead_letters_are_listed_with_their_error_and_counted(
+        node: Node, personas: dict[str, object], login: Callable[[str], TestClient],
+        bearer: Callable[[str], dict[str, str]], app_client: TestClient) -> None:
+    from borderlink.exchange.models import HandlerFailure, InboxEnvelope
+    from borderlink.ids import new_id
+
+    envelope_id, now = new_id(), node.clock.now()
+    with node.transaction() as session:
+        session.add(InboxEnvelope(id=envelope_id, sender_party="CN", stream="hotline:x", seq=1, kind="hotline.reply",
+                                  content_hash="0" * 64, content="{}", key_id="k", signature="s",
+                                  status="dead_letter", reason="KeyError: 'x'", received_at=now))
+        session.add(HandlerFailure(envelope_id=envelope_id, sender_party="CN", kind="hotline.reply",
+                                   stream="hotline:x", seq=1, attempts=5, last_error="KeyError: 'x'",
+                                   first_failed_at=now, last_failed_at=now))
+    page = login("node.admin").get("/exchange")
+    assert envelope_id in page.text
+    assert "KeyError: &#39;x&#39;" in page.text
+    assert "borderlink_exchange_dead_letters 1" in app_client.get("/metrics", headers=bearer("node.admin")).text
