@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import event
 
 from borderlink.node import Node
+from borderlink.shared import jobs
 
 log = logging.getLogger("borderlink.exchange.checkpoint")
 INTERVAL_SECONDS = 1.0
@@ -40,12 +41,12 @@ async def run(node: Node) -> None:
     database = node.engine.url.database
     if not database:
         return
-    while True:
-        await asyncio.sleep(INTERVAL_SECONDS)
-        try:
-            await asyncio.to_thread(_checkpoint, database)
-        except Exception:
-            log.exception("WAL checkpoint failed; trying again shortly")
+
+    def one_pass(_node: Node) -> None:
+        _checkpoint(database)
+
+    await asyncio.sleep(INTERVAL_SECONDS)
+    await jobs.run_periodically(node, jobs.Job("WAL checkpoint", one_pass, INTERVAL_SECONDS))
 
 
 def install_on(node: Node) -> None:

@@ -7,7 +7,6 @@ State lives in the database, so escalation resumes where it stood after a restar
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 
@@ -21,6 +20,7 @@ from borderlink.hotline import service
 from borderlink.hotline.contracts import EscalationMessage
 from borderlink.hotline.models import HotlineRequest, InboxEntry
 from borderlink.node import Node
+from borderlink.shared import jobs
 from borderlink.shared.contracts import to_wire
 
 log = logging.getLogger("borderlink.hotline.escalation")
@@ -35,61 +35,70 @@ def _ancestor(session: Session, unit: Unit, levels: int) -> Unit | None:
     return current
 
 
+JOB_NAME = "hotline escalation"
+
+
 def run_escalations(session: Session, local_party: str, now: dt.datetime) -> int:
-    """Escalate every overdue request this node owns by one tier; returns how many moved."""
-    overdue = session.scalars(
+    """Escalate every overdue request this node owns by one tier; returns how many moved. Requests
+    are claimed (another process running this job skips them) and each is escalated on its own:
+    one that fails is skipped and counted, and the others still move."""
+    overdue = session.scalars(jobs.claim(session,
         select(HotlineRequest)
         .where(HotlineRequest.owner_party == local_party)
         .where(HotlineRequest.status.in_(service.OPEN_STATUSES))
         .where(HotlineRequest.deadline_at <= now)
         .where(HotlineRequest.escalation_done.is_(False))
         .order_by(HotlineRequest.deadline_at)
-        .limit(200)
-    )
-    moved = 0
-    for request in overdue:
-        sender = directory.get_unit(session, request.sender_unit_id)
-        recipient = directory.get_unit(session, request.recipient_unit_id)
-        level = request.escalation_level + 1
-        ours, theirs = _ancestor(session, sender, level), _ancestor(session, recipient, level)
-        if ours is None and theirs is None:
-            # Already at the central tier: it stays overdue in every inbox that holds it.
-            request.escalation_done = True
-            continue
-        deadline = now + service.deadline_for(session, request.priority)
-        request.escalation_level = level
-        request.deadline_at = deadline
-        names = " / ".join(u.code for u in (ours, theirs) if u is not None)
-        event = service.add_event(session, request, "escalated", now, local_party,
-                                  ours.code if ours else None, f"level {level}: {names}")
-        assert event is not None
-        if ours is not None:
-            service.put_in_inbox(session, request, ours.id, "escalated", now, deadline)
-        for entry in session.scalars(select(InboxEntry).where(InboxEntry.request_id == request.id)):
-            if entry.reason in ("sent", "received"):
-                entry.deadline_at = deadline
-        message = EscalationMessage(request_id=request.id, level=level, deadline_at=deadline,
-                                    recipient_side_unit=theirs.code if theirs else None,
-                                    event=service.event_payload(event))
-        exchange.enqueue(session, kind=EscalationMessage.message_kind, body=to_wire(message),
-                         sender_unit=sender.code, recipient_unit=recipient.code,
-                         handling_code=request.handling_code.value,
-                         stream=service.stream_of(request.id))
-        service.touch_inbox(session, request, now, except_unit=None)
-        moved += 1
-    return moved
+        .limit(200), of=HotlineRequest,
+    )).unique().all()
+    return jobs.each_row(session, JOB_NAME, overdue, lambda s, request: _escalate(s, request, local_party, now),
+                         describe=lambda request: f"request {request.id}").done
+
+
+def _escalate(session: Session, request: HotlineRequest, local_party: str, now: dt.datetime) -> bool:
+    sender = directory.get_unit(session, request.sender_unit_id)
+    recipient = directory.get_unit(session, request.recipient_unit_id)
+    level = request.escalation_level + 1
+    ours, theirs = _ancestor(session, sender, level), _ancestor(session, recipient, level)
+    if ours is None and theirs is None:
+        # Already at the central tier: it stays overdue in every inbox that holds it.
+        request.escalation_done = True
+        return False
+    deadline = now + service.deadline_for(session, request.priority)
+    request.escalation_level = level
+    request.deadline_at = deadline
+    names = " / ".join(u.code for u in (ours, theirs) if u is not None)
+    event = service.add_event(session, request, "escalated", now, local_party,
+                              ours.code if ours else None, f"level {level}: {names}")
+    assert event is not None
+    if ours is not None:
+        service.put_in_inbox(session, request, ours.id, "escalated", now, deadline)
+    for entry in session.scalars(select(InboxEntry).where(InboxEntry.request_id == request.id)):
+        if entry.reason in ("sent", "received"):
+            entry.deadline_at = deadline
+    message = EscalationMessage(request_id=request.id, level=level, deadline_at=deadline,
+                                recipient_side_unit=theirs.code if theirs else None,
+                                event=service.event_payload(event))
+    exchange.enqueue(session, kind=EscalationMessage.message_kind, body=to_wire(message),
+                     sender_unit=sender.code, recipient_unit=recipient.code,
+                     handling_code=request.handling_code.value,
+                     stream=service.stream_of(request.id))
+    service.touch_inbox(session, request, now, except_unit=None)
+    return True
+
+
+def escalation_job(node: Node) -> jobs.Job:
+    return jobs.Job(JOB_NAME, _pass, node.settings.hotline_escalation_interval_seconds)
 
 
 async def escalation_loop(node: Node) -> None:
-    interval = node.settings.hotline_escalation_interval_seconds
-    while True:
-        try:
-            moved = await asyncio.to_thread(_run_once, node)
-            if moved:
-                log.info("escalated %d overdue hotline requests", moved)
-        except Exception:  # a bad pass must not end escalation for good
-            log.exception("escalation pass failed; retrying")
-        await asyncio.sleep(interval)
+    await jobs.run_periodically(node, escalation_job(node))
+
+
+def _pass(node: Node) -> None:
+    moved = _run_once(node)
+    if moved:
+        log.info("escalated %d overdue hotline requests", moved)
 
 
 def _run_once(node: Node) -> int:

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 from tests.integration.hotline.conftest import Pair, token_headers
-from tests.integration.hotline.test_flow import send
+from tests.integration.hotline.test_flow import URGENT, send
 
+from borderlink.hotline import service
 from borderlink.hotline.escalation import run_escalations
+from borderlink.hotline.models import Priority
+from borderlink.shared import counters
 
 
 def escalate(pair: Pair) -> int:
@@ -99,3 +104,32 @@ def test_escalations_made_while_the_peer_was_offline_arrive_in_order(
     assert [e["kind"] for e in cn_view["timeline"]] == ["sent", "escalated", "escalated", "delivered"]
     assert created["id"] in inbox_ids(pair, clients, "CN", "gx.commander")
     assert created["id"] in inbox_ids(pair, clients, "CN", "nia.analyst")
+
+
+def test_a_request_that_cannot_escalate_is_skipped_counted_and_the_others_still_escalate(
+    pair: Pair, clients: dict[str, TestClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = send(pair, clients)  # urgent
+    fine = send(pair, clients, body={**URGENT, "priority": "normal", "subject": "Routine check"})
+    pair.clock.advance(dt.timedelta(days=4))  # both are overdue
+    real_deadline_for = service.deadline_for
+
+    def deadline_for(session: Session, priority: Priority) -> dt.timedelta:
+        # A setting no date can hold: the urgent request's next deadline cannot be computed.
+        if priority == Priority.URGENT:
+            raise OverflowError("date value out of range")
+        return real_deadline_for(session, priority)
+
+    monkeypatch.setattr(service, "deadline_for", deadline_for)
+    assert escalate(pair) == 1
+    assert escalate(pair) == 0  # the broken one fails again, alone
+    levels = {}
+    for created in (broken, fine):
+        view = clients["VN"].get(f"/api/v1/hotline/requests/{created['id']}",
+                                 headers=token_headers(pair, "VN", "mongcai.officer")).json()
+        levels[created["id"]] = view["escalation_level"]
+    assert levels == {broken["id"]: 0, fine["id"]: 1}
+    with pair.vn.transaction() as session:
+        assert ("job_row_failures", "hotline escalation", 2) in counters.all_counts(session)
+    metrics = clients["VN"].get("/metrics", headers=token_headers(pair, "VN", "vn.admin"))
+    assert 'borderlink_job_row_failures_total{job="hotline escalation"} 2' in metrics.text
