@@ -22,8 +22,10 @@ from borderlink.clock import utc_now
 from borderlink.config import NodeSettings
 from borderlink.errors import InvalidInput
 from borderlink.exchange.limits import ExchangeLimits, load_limits
+from borderlink.shared.notify import notify_on_commit
 
 CONTEXT_INFO = "exchange_context"
+OUTBOX_CHANNEL = "borderlink_outbox"  # notified when envelopes are committed to the outbox
 _WAKE_FLAG = "exchange_wake_registered"
 
 
@@ -93,10 +95,13 @@ def _wake_all(_session: Session) -> None:
 
 
 def wake_after_commit(session: Session) -> None:
+    """Wake this process's dispatchers once the transaction commits, and on PostgreSQL those of
+    every other process of the node too (see `shared.notify`)."""
     if session.info.get(_WAKE_FLAG):
         return
     session.info[_WAKE_FLAG] = True
     event.listen(session, "after_commit", _wake_all, once=True)
+    notify_on_commit(session, OUTBOX_CHANNEL)
 
 
 def insert_ignoring_conflicts(session: Session, table: Any, values: dict[str, Any]) -> None:

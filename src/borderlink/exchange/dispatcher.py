@@ -1,16 +1,16 @@
 """The dispatcher: sends pending outbox envelopes to the peer in batches and stores its receipts.
 
-It runs as a background task of `borderlink serve`. All of its state is in the database (pending
-rows, attempts, the link's backoff), so it carries on where it stopped after any restart. It wakes
-at once when this process enqueues and polls briefly for envelopes other processes (the CLI, other
-app processes) have committed. On PostgreSQL, batches are claimed with FOR UPDATE SKIP LOCKED so
-several processes can share one database; on SQLite one dispatcher runs per node.
+It runs as a background job of `borderlink serve` (see `shared.jobs`). All of its state is in the
+database (pending rows, attempts, the link's backoff), so it carries on where it stopped after any
+restart. It wakes at once when an envelope is committed: by this process directly, by any other
+process of the node through PostgreSQL's LISTEN/NOTIFY; idle, it looks once a second (for the CLI's
+envelopes on SQLite). On PostgreSQL, batches are claimed with FOR UPDATE SKIP LOCKED so several
+processes can share one database; on SQLite one dispatcher runs per node.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -23,13 +23,15 @@ from sqlalchemy.orm import Session
 
 from borderlink.exchange import anchors, keys, messagelog
 from borderlink.exchange.canonical import sha256_hex
-from borderlink.exchange.context import add_waker, bind, insert_ignoring_conflicts, remove_waker
+from borderlink.exchange.context import OUTBOX_CHANNEL, add_waker, bind, insert_ignoring_conflicts, remove_waker
 from borderlink.exchange.envelope import Malformed, SignedReceipt, format_time, parse_wire_receipt, signature_valid
 from borderlink.exchange.limits import ExchangeLimits
 from borderlink.exchange.models import OutboxEnvelope, PeerLink, StoredReceipt
 from borderlink.exchange.refusals import show_refusals
 from borderlink.exchange.transport import HttpsTransport, Transport, TransportError
 from borderlink.node import Node
+from borderlink.shared import jobs
+from borderlink.shared.notify import Listener
 from borderlink.shared.retry import note_retry, retry_cause
 
 log = logging.getLogger("borderlink.exchange.dispatcher")
@@ -318,7 +320,9 @@ def _link(session: Session, party: str) -> PeerLink:
 
 
 async def run(node: Node, transport: Transport | None = None) -> None:
-    """The background task: loop until cancelled."""
+    """The background task: loop until cancelled. It runs a round at once when an envelope is
+    committed (in this process directly; from other processes through PostgreSQL's NOTIFY), back
+    to back while there is work, and otherwise looks once per `idle_poll_seconds`."""
     dispatcher = Dispatcher(node, transport)
     loop = asyncio.get_running_loop()
     wake = asyncio.Event()
@@ -326,30 +330,26 @@ async def run(node: Node, transport: Transport | None = None) -> None:
     def waker() -> None:
         loop.call_soon_threadsafe(wake.set)
 
+    def one_round(_node: Node) -> float | None:
+        result = dispatcher.cycle()
+        if result.wait_seconds is not None:
+            return result.wait_seconds
+        return 0.0 if result.sent else None
+
     add_waker(waker)
+    listener = (Listener(node.engine, OUTBOX_CHANNEL, waker).start()
+                if node.engine.dialect.name == "postgresql" else None)
     # One line per POST from the HTTP client would drown the node's log; failures are logged here.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     log.info("dispatcher started for node %s", node.party)
     try:
-        while True:
-            wake.clear()
-            try:
-                result = await asyncio.to_thread(dispatcher.cycle)
-            except Exception:
-                log.exception("dispatcher cycle failed; retrying shortly")
-                result = CycleResult(wait_seconds=1.0)
-            if result.wait_seconds is not None:
-                await asyncio.sleep(result.wait_seconds)
-            elif result.sent == 0:
-                await _wait(wake, dispatcher.limits.idle_poll_seconds)
+        await jobs.run_periodically(node, jobs.Job("dispatcher", one_round, dispatcher.limits.idle_poll_seconds,
+                                                   wake))
     finally:
         remove_waker(waker)
+        if listener is not None:
+            await asyncio.to_thread(listener.stop)
         dispatcher.close()
-
-
-async def _wait(event: asyncio.Event, timeout: float) -> None:
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(event.wait(), timeout)
 
 
 def install_on(node: Node) -> None:

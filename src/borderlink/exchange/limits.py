@@ -14,7 +14,9 @@ class ExchangeLimits:
     max_batch: int = 500  # envelopes per POST
     max_clock_skew_seconds: float = 300.0
     stream_window: int = 1000  # how far ahead of the next expected seq an envelope may be held
-    idle_poll_seconds: float = 0.02  # how often the dispatcher looks for other processes' envelopes
+    # How often an idle dispatcher looks for envelopes it was not woken for: committed by another
+    # process on SQLite (on PostgreSQL those wake it too), or due again after a backoff.
+    idle_poll_seconds: float = 1.0
     backoff_base_seconds: float = 0.25
     backoff_max_seconds: float = 5.0
     request_timeout_seconds: float = 15.0
