@@ -36,8 +36,10 @@ def prepare_node(settings: NodeSettings) -> Node:
     """A node ready to serve: every domain's message handlers and background work (the
     dispatcher among them) are installed, whoever calls this."""
     from borderlink import domains
+    from borderlink.shared import static_cache
 
     node = open_node(settings)
+    static_cache.enable()
     domains.setup(node)
     return node
 

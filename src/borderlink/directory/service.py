@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from borderlink.directory.models import Counterpart, Party, Tier, Unit
 from borderlink.errors import InvalidInput, NotFound
+from borderlink.shared.static_cache import StaticCache
 
 
 def reference_data() -> dict[str, Any]:
@@ -123,11 +124,19 @@ def counterpart_map(session: Session) -> dict[str, list[str]]:
     return dict(result)
 
 
-def descendant_ids(session: Session, unit_id: str) -> frozenset[str]:
-    """The unit itself and every unit below it."""
+def _unit_tree(session: Session) -> dict[str | None, list[str]]:
     children: dict[str | None, list[str]] = defaultdict(list)
     for uid, parent in session.execute(select(Unit.id, Unit.parent_id)):
         children[parent].append(uid)
+    return dict(children)
+
+
+_UNIT_TREE = StaticCache("unit tree", (Unit,), _unit_tree)
+
+
+def descendant_ids(session: Session, unit_id: str) -> frozenset[str]:
+    """The unit itself and every unit below it."""
+    children = _UNIT_TREE.get(session)
     found = {unit_id}
     frontier = [unit_id]
     while frontier:

@@ -50,6 +50,7 @@ from borderlink.safeguards.offences import require_allowed
 from borderlink.safeguards.screening import screen
 from borderlink.shared.contracts import to_wire
 from borderlink.shared.replicated import side_of, touch, validate_contribution_text
+from borderlink.shared.static_cache import StaticCache
 
 __all__ = ["OPEN_STATUSES"]
 KIND_REQUEST = RequestMessage.message_kind
@@ -71,9 +72,16 @@ def stream_of(request_id: str) -> str:
     return f"hotline:{request_id}"
 
 
+def _deadline_settings(session: Session) -> dict[Priority, int]:
+    return {setting.priority: setting.seconds for setting in session.scalars(select(DeadlineSetting))}
+
+
+_DEADLINE_SETTINGS = StaticCache("hotline deadlines", (DeadlineSetting,), _deadline_settings)
+
+
 def deadline_for(session: Session, priority: Priority) -> dt.timedelta:
-    setting = session.get(DeadlineSetting, priority)
-    return dt.timedelta(seconds=setting.seconds) if setting else DEFAULT_DEADLINES[priority]
+    seconds = _DEADLINE_SETTINGS.get(session).get(priority)
+    return dt.timedelta(seconds=seconds) if seconds is not None else DEFAULT_DEADLINES[priority]
 
 
 def deadlines(session: Session) -> dict[Priority, dt.timedelta]:

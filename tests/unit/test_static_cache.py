@@ -1,0 +1,63 @@
+"""The per-process cache of reference data: kept for its time, dropped by a local write's commit,
+and off unless a serving node turns it on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import String, create_engine, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from borderlink.shared import static_cache
+
+
+class _Base(DeclarativeBase):
+    pass
+
+
+class _Setting(_Base):
+    __tablename__ = "settings"
+    name: Mapped[str] = mapped_column(String(20), primary_key=True)
+    value: Mapped[str] = mapped_column(String(20))
+
+
+@pytest.fixture
+def engine() -> Iterator[Engine]:
+    made = create_engine("sqlite://")
+    _Base.metadata.create_all(made)
+    with Session(made) as session, session.begin():
+        session.add(_Setting(name="a", value="1"))
+    static_cache.enable()
+    yield made
+    static_cache.enable(False)
+    made.dispose()
+
+
+def test_values_are_kept_and_a_local_write_drops_them_at_commit(engine: Engine) -> None:
+    loads: list[int] = []
+
+    def load(session: Session) -> dict[str, str]:
+        loads.append(1)
+        return {s.name: s.value for s in session.scalars(select(_Setting))}
+
+    cache = static_cache.StaticCache("test settings", (_Setting,), load, ttl_seconds=60)
+    with Session(engine) as session:
+        assert cache.get(session) == {"a": "1"}
+        assert cache.get(session) == {"a": "1"}
+    assert len(loads) == 1
+    with Session(engine) as session, session.begin():
+        setting = session.get(_Setting, "a")
+        assert setting is not None
+        setting.value = "2"
+        session.flush()
+        assert cache.get(session) == {"a": "2"}  # the writing transaction reads its own change
+    with Session(engine) as session:
+        assert cache.get(session) == {"a": "2"}
+    static_cache.enable(False)
+    with Session(engine) as session:
+        before = len(loads)
+        cache.get(session)
+        cache.get(session)
+        assert len(loads) == before + 2  # off: loaded every time
