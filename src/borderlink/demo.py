@@ -29,6 +29,7 @@ class DemoNode:
     folder: str
     listen_port: int
     federation_port: int
+    database_url: str = ""  # empty: the node directory's own SQLite file
 
 
 DEMO_NODES = (DemoNode("VN", "vn", 8701, 8711), DemoNode("CN", "cn", 8702, 8712))
@@ -71,6 +72,7 @@ def prepare_node_dir(root: Path, spec: DemoNode) -> Path:
     if not (node_dir / CONFIG_FILE).exists():
         write_node_config(node_dir, spec.party, {
             "listen_port": spec.listen_port, "federation_port": spec.federation_port,
+            **({"database_url": spec.database_url} if spec.database_url else {}),
         })
         for step in node_steps():
             step(node_dir)

@@ -1,4 +1,8 @@
-"""Fixtures for end-to-end tests: two real node processes on loopback ports (see nodes.py)."""
+"""Fixtures for end-to-end tests: two real node processes on loopback ports (see nodes.py).
+
+Every test that takes `e2e_database_url` (directly or through `node_pair_factory`) runs twice:
+on SQLite, and on PostgreSQL when BORDERLINK_TEST_DATABASE_URL is set, each node then in a
+database of its own made beside that one for the run and dropped after it."""
 
 from __future__ import annotations
 
@@ -6,11 +10,26 @@ import contextlib
 from collections.abc import Iterator, Mapping
 
 import pytest
+from tests.conftest import postgres_url
 from tests.e2e.nodes import NodePair, PairFactory, running_pair
+
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def e2e_database_url(request: pytest.FixtureRequest) -> str | None:
+    """None for SQLite nodes; the PostgreSQL server's base URL otherwise."""
+    if request.param == "sqlite":
+        return None
+    url = postgres_url()
+    if url is None:
+        pytest.skip("PostgreSQL tests are off (set BORDERLINK_TEST_DATABASE_URL)")
+    return url
 
 
 @pytest.fixture(scope="module")
-def node_pair_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PairFactory]:
+def node_pair_factory(tmp_path_factory: pytest.TempPathFactory, e2e_database_url: str | None
+                      ) -> Iterator[PairFactory]:
     """`make(env={...})` sets up and starts a VN and a CN demo node on free ports, with the given
     extra environment (e.g. BORDERLINK_HOTLINE_ESCALATION_INTERVAL_SECONDS); every pair made is
     stopped when the test module ends, pass or fail. A failing test's node logs are kept in the
@@ -18,6 +37,6 @@ def node_pair_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair
     with contextlib.ExitStack() as stack:
 
         def make(env: Mapping[str, str] | None = None, name: str = "pair") -> NodePair:
-            return stack.enter_context(running_pair(tmp_path_factory.mktemp(name), env))
+            return stack.enter_context(running_pair(tmp_path_factory.mktemp(name), env, e2e_database_url))
 
         yield make

@@ -185,6 +185,26 @@ class NodeProcess:
 class NodePair:
     vn: NodeProcess
     cn: NodeProcess
+    database_url: str | None = None  # the PostgreSQL server's base URL, when not on SQLite
+    databases: dict[str, str] = dataclasses.field(default_factory=dict)  # party -> its database URL
+
+    def second_process(self, party: str) -> NodeProcess:
+        """Another `serve` process of the same node (its directory copied: same keys, secret and
+        database) on ports of its own, as a second machine behind a load balancer would run it.
+        Only useful on PostgreSQL, where several processes share one database."""
+        import shutil
+
+        first = self[party]
+        copy = first.node_dir.with_name(f"{first.node_dir.name}-2")
+        shutil.copytree(first.node_dir, copy, ignore=shutil.ignore_patterns("node.log", "node.pid"))
+        listen_port, federation_port = free_port(), free_port()
+        env = {**first.env, "BORDERLINK_LISTEN_PORT": str(listen_port),
+               "BORDERLINK_FEDERATION_PORT": str(federation_port)}
+        return NodeProcess(party, copy, listen_port, federation_port, dict(first.tokens), env)
+
+    def drop_databases(self) -> None:
+        if self.database_url and self.databases:
+            drop_databases(self.database_url, self.databases)
 
     def __getitem__(self, party: str) -> NodeProcess:
         return self.vn if party == "VN" else self.cn
@@ -206,50 +226,106 @@ class NodePair:
             node.stop()
 
 
-def _demo_node_dir(root: Path, party: str, listen_port: int, federation_port: int) -> Path:
+def _demo_node_dir(root: Path, party: str, listen_port: int, federation_port: int, database_url: str) -> Path:
     from borderlink.demo import DemoNode, prepare_node_dir
 
-    return prepare_node_dir(root, DemoNode(party, party.lower(), listen_port, federation_port))
+    return prepare_node_dir(root, DemoNode(party, party.lower(), listen_port, federation_port, database_url))
 
 
-def _bare_node_dir(root: Path, party: str, listen_port: int, federation_port: int) -> Path:
+def _bare_node_dir(root: Path, party: str, listen_port: int, federation_port: int, database_url: str) -> Path:
     from borderlink import migrate
     from borderlink.config import write_node_config
 
-    settings = write_node_config(root / party.lower(), party,
-                                 {"listen_port": listen_port, "federation_port": federation_port})
+    settings = write_node_config(root / party.lower(), party, {
+        "listen_port": listen_port, "federation_port": federation_port,
+        **({"database_url": database_url} if database_url else {})})
     migrate.upgrade(settings.effective_database_url)
     return settings.node_dir
 
 
-def create_pair(root: Path, env: Mapping[str, str] | None = None, *, demo: bool = True) -> NodePair:
+def database_name_for(base_url: str, root: Path, party: str) -> str:
+    """A database name of this run's own for one node: the base URL's database name, the node
+    root's folder name and the party (PostgreSQL names are at most 63 bytes)."""
+    from sqlalchemy.engine import make_url
+
+    base = make_url(base_url).database or "borderlink"
+    tag = "".join(ch if ch.isalnum() else "_" for ch in root.name.lower())[-24:]
+    return f"{base}_{tag}_{os.getpid()}_{party.lower()}"[-63:]
+
+
+def create_databases(base_url: str, root: Path) -> dict[str, str]:
+    """An empty PostgreSQL database per party, next to `base_url`'s (dropped first if left over);
+    returns their URLs. `drop_databases` removes them."""
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    from borderlink.db import make_engine, normalise_url
+
+    admin = make_engine(base_url, isolation_level="AUTOCOMMIT")
+    urls = {}
+    try:
+        with admin.connect() as connection:
+            for party in PARTIES:
+                name = database_name_for(base_url, root, party)
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+                urls[party] = make_url(normalise_url(base_url)).set(database=name).render_as_string(
+                    hide_password=False)
+    finally:
+        admin.dispose()
+    return urls
+
+
+def drop_databases(base_url: str, urls: Mapping[str, str]) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    from borderlink.db import make_engine
+
+    admin = make_engine(base_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            for url in urls.values():
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+def create_pair(root: Path, env: Mapping[str, str] | None = None, *, demo: bool = True,
+                database_url: str | None = None) -> NodePair:
     """Set up the two nodes under `root` on free ports, keyed and trusting each other (not yet
     running): the demo nodes with their API tokens, or with `demo=False` bare nodes without
-    reference data or accounts. `env` is added to each node's environment when it starts."""
+    reference data or accounts. `env` is added to each node's environment when it starts. With
+    `database_url` (PostgreSQL) each node gets a new database of its own beside that one, named
+    after `root` (see `create_databases`; `NodePair.databases` lists them)."""
     from borderlink.exchange.setup import peer_each_other
 
     prepare = _demo_node_dir if demo else _bare_node_dir
     ports = {party: (free_port(), free_port()) for party in PARTIES}
+    databases = create_databases(database_url, root) if database_url else {}
     with _cheap_password_hashing():
-        dirs = {party: prepare(root, party, *ports[party]) for party in PARTIES}
+        dirs = {party: prepare(root, party, *ports[party], databases.get(party, "")) for party in PARTIES}
         # Each node's exported identity carries its federation URL, so peering comes after the
         # ports are chosen.
         peer_each_other(dirs["VN"], dirs["CN"])
     made = {party: NodeProcess(party, dirs[party], *ports[party], _tokens(dirs[party]) if demo else {},
                                dict(env or {}))
             for party in PARTIES}
-    return NodePair(made["VN"], made["CN"])
+    return NodePair(made["VN"], made["CN"], database_url, databases)
 
 
 @contextlib.contextmanager
-def running_pair(root: Path, env: Mapping[str, str] | None = None) -> Iterator[NodePair]:
-    """Both nodes serving; both stopped at the end of the block, even on failure."""
-    pair = create_pair(root, env)
+def running_pair(root: Path, env: Mapping[str, str] | None = None,
+                 database_url: str | None = None) -> Iterator[NodePair]:
+    """Both nodes serving (on SQLite, or each on a database of its own beside `database_url`);
+    both stopped, and their databases dropped, at the end of the block, even on failure."""
+    pair = create_pair(root, env, database_url=database_url)
     try:
         pair.start()
         yield pair
     finally:
         pair.stop()
+        pair.drop_databases()
 
 
 # --- server-sent events ----------------------------------------------------------------------
