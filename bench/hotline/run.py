@@ -1,25 +1,28 @@
 """Hotline benchmark: how long from Móng Cái pressing send to the request showing up live in
-Dongxing's inbox, across two real node processes and the federation exchange (mutual TLS).
+Dongxing's inbox, across two real node processes and the federation exchange (mutual TLS), on
+SQLite and on PostgreSQL side by side, at stepped rates.
 
-Two demo nodes are set up in a temporary directory on free loopback ports and started with
-`borderlink serve`. Requests are POSTed to the VN API as mongcai.officer at a steady rate; a
-thread follows the CN inbox stream (server-sent events) as dongxing.officer. A request's latency
-is from the start of its POST on VN to the arrival of its `request` event on the CN stream.
-The split into stages uses the nodes' own timestamps (same machine, same clock): the request's
-`sent_at` on VN and the time it was put in Dongxing's inbox on CN.
+Per database, two demo nodes are set up in a temporary directory on free loopback ports and
+started with `borderlink serve`. At each rate, requests are POSTed to the VN API as
+mongcai.officer on a fixed schedule; a thread follows the CN inbox stream (server-sent events) as
+dongxing.officer. A request's latency is from the start of its POST on VN to the arrival of its
+`request` event on the CN stream. The split into stages uses the nodes' own timestamps (same
+machine, same clock): the request's `sent_at` on VN and the time it was put in Dongxing's inbox.
 
-The default rate, 10 requests/s (36,000 an hour), is far above what the border hotline carries;
-each request writes on both nodes and sends messages both ways. A node on SQLite on this 2-core
-machine saturates at about 15 requests/s, beyond which queueing dominates the latency.
-
-Goal: p99 <= 200 ms. A miss is reported (MISS), not an error; the run fails (exit 1) only when
-requests were refused or never arrived.
+The saturation rate is the highest rate held with p99 <= 200 ms and no failed or lost request;
+stepping stops after the first rate that is not held. Deadlocks are the PostgreSQL server's own
+count for the two nodes' databases over the run; retries are the nodes' `/metrics` count of
+transactions run again after a deadlock or serialisation failure (none may reach a user).
 
 Environment overrides:
-  BORDERLINK_BENCH_HOTLINE_REQUESTS  requests to send (default 500)
-  BORDERLINK_BENCH_HOTLINE_RATE      requests per second (default 10)
-  BORDERLINK_BENCH_HOTLINE_DIR       keep the node directories and logs here (default: a
-                                     temporary directory, removed afterwards)
+  BORDERLINK_BENCH_DATABASE_URL       PostgreSQL server to make the nodes' databases on
+                                      (default postgresql://postgres@127.0.0.1:5432/test; each
+                                      node gets a new database beside it, dropped afterwards)
+  BORDERLINK_BENCH_HOTLINE_DATABASES  which to run: "sqlite,postgresql" (default)
+  BORDERLINK_BENCH_HOTLINE_RATES      requests per second, in steps (default 10,25,50,75,100,150)
+  BORDERLINK_BENCH_HOTLINE_SECONDS    how long each step sends (default 10; at least 50 requests)
+  BORDERLINK_BENCH_HOTLINE_DIR        keep the node directories and logs here (default: a
+                                      temporary directory, removed afterwards)
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ if str(PROJECT_ROOT) not in sys.path:  # `python bench/hotline/run.py`
 
 from tests.e2e.nodes import NodePair, SseReader, running_pair  # noqa: E402
 
+DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/test"
 GOAL_P99_MS = 200.0
 WARM_UP = 5  # requests sent and awaited first, not counted (first TLS connection, first queries)
 SETTLE_SECONDS = 30.0  # how long to wait for stragglers after the last POST
@@ -172,7 +176,21 @@ def stage_line(name: str, values_s: Sequence[float]) -> str:
             f"max {max(ms, default=math.nan):7.1f} ms")
 
 
-def run(pair: NodePair, count: int, rate: float) -> int:
+@dataclasses.dataclass
+class Step:
+    rate: float
+    sent: int = 0
+    failed: int = 0
+    missing: int = 0
+    p50_ms: float = math.nan
+    p99_ms: float = math.nan
+
+    @property
+    def held(self) -> bool:
+        return self.failed == 0 and self.missing == 0 and self.sent > 0 and self.p99_ms <= GOAL_P99_MS
+
+
+def warm_up(pair: NodePair) -> bool:
     stream_url = f"{pair.cn.url}/api/v1/hotline/inbox/stream"
     with SseReader(stream_url, pair.cn.headers("dongxing.officer")) as stream, \
             pair.vn.client("mongcai.officer", timeout=POST_TIMEOUT) as client:
@@ -181,8 +199,15 @@ def run(pair: NodePair, count: int, rate: float) -> int:
             sample = post(client, Sample(-1, time.perf_counter()), f"Warm-up {index}")
             if sample.request_id is None:
                 progress(f"warm-up request refused: {sample.error}")
-                return 1
+                return False
             stream.wait_for_request(sample.request_id, timeout=SETTLE_SECONDS)
+    return True
+
+
+def run(pair: NodePair, count: int, rate: float) -> Step:
+    stream_url = f"{pair.cn.url}/api/v1/hotline/inbox/stream"
+    with SseReader(stream_url, pair.cn.headers("dongxing.officer")) as stream, \
+            pair.vn.client("mongcai.officer", timeout=POST_TIMEOUT) as client:
         progress(f"sending {count} requests at {rate:g}/s")
         began = time.perf_counter()
         samples = send_all(client, count, rate)
@@ -195,6 +220,7 @@ def run(pair: NodePair, count: int, rate: float) -> int:
         seen_wall = dict(stream.first_seen_wall)
         stream_error = stream.error
     inbox = inbox_times(pair)
+    step = Step(rate, sent=len(samples))
 
     failed = [s for s in samples if s.request_id is None]
     received = [s for s in samples if s.request_id in seen]
@@ -207,6 +233,7 @@ def run(pair: NodePair, count: int, rate: float) -> int:
         p50, p99, worst = (1000 * percentile(latencies, 50), 1000 * percentile(latencies, 99),
                            1000 * max(latencies))
         verdict = "PASS" if p99 <= GOAL_P99_MS else "MISS"
+        step.p50_ms, step.p99_ms = p50, p99
         print(f"  end-to-end latency: p50 {p50:.1f} ms   p99 {p99:.1f} ms   max {worst:.1f} ms")
         print(f"  goal p99 <= {GOAL_P99_MS:.0f} ms: {verdict}")
         staged = [s for s in received if s.request_id in inbox and s.sent_at is not None]
@@ -227,29 +254,125 @@ def run(pair: NodePair, count: int, rate: float) -> int:
     if missing:
         print(f"  {len(missing)} requests never announced on the stream, e.g. {missing[:3]}; "
               f"stream error: {stream_error!r}")
-    return 0 if len(samples) == count and not failed and not missing else 1
+    step.failed = len(failed) + (count - len(samples))
+    step.missing = len(missing)
+    return step
+
+
+@dataclasses.dataclass
+class Run:
+    database: str
+    steps: list[Step] = dataclasses.field(default_factory=list)
+    deadlocks: int | None = None  # None: not measurable (SQLite has no lock cycles to detect)
+    retries: int = 0
+    error: str | None = None
+
+    @property
+    def saturation(self) -> float | None:
+        held = [step.rate for step in self.steps if step.held]
+        return max(held) if held else None
+
+
+def pg_deadlocks(urls: dict[str, str]) -> int:
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    from borderlink.db import make_engine
+
+    total = 0
+    for url in urls.values():
+        engine = make_engine(url)
+        try:
+            with engine.connect() as connection:
+                total += int(connection.execute(text("SELECT deadlocks FROM pg_stat_database WHERE datname = :n"),
+                                                {"n": make_url(url).database}).scalar_one())
+        finally:
+            engine.dispose()
+    return total
+
+
+def retries_counted(pair: NodePair) -> int:
+    total = 0
+    for node in pair.nodes:
+        with node.client("admin", timeout=30) as client:
+            text = client.get("/metrics").text
+        for line in text.splitlines():
+            if line.startswith("borderlink_transaction_retries_total"):
+                total += int(float(line.rsplit(" ", 1)[1]))
+    return total
+
+
+def measure(database: str, root: Path, rates: list[float], seconds: float) -> Run:
+    result = Run(database)
+    url = None
+    if database == "postgresql":
+        url = os.environ.get("BORDERLINK_BENCH_DATABASE_URL") or DEFAULT_DATABASE_URL
+    progress(f"{database}: setting up the VN and CN nodes in {root}")
+    started = time.perf_counter()
+    with running_pair(root, database_url=url) as pair:
+        progress(f"{database}: both nodes serving after {time.perf_counter() - started:.0f} s "
+                 f"(VN {pair.vn.url}, CN {pair.cn.url})")
+        try:
+            if not warm_up(pair):
+                result.error = "warm-up refused"
+                return result
+            before = pg_deadlocks(pair.databases) if url else None
+            for rate in rates:
+                print(f"--- {database}, {rate:g} requests/s")
+                step = run(pair, max(50, int(rate * seconds)), rate)
+                result.steps.append(step)
+                if not step.held:
+                    break  # past saturation: higher rates only queue more
+            if before is not None:
+                result.deadlocks = pg_deadlocks(pair.databases) - before
+            result.retries = retries_counted(pair)
+        except Exception as exc:
+            result.error = f"{type(exc).__name__}: {exc}"
+            for node in pair.nodes:
+                progress(f"{node.party} node log (last lines):\n{node.log_tail(15)}")
+    return result
+
+
+def _cell(step: Step | None) -> str:
+    if step is None:
+        return "-"
+    text = f"{step.p50_ms:,.0f} / {step.p99_ms:,.0f} ms"
+    if step.failed or step.missing:
+        text += f" ({step.failed} failed, {step.missing} lost)"
+    return text + ("" if step.held else " *")
+
+
+def report(runs: list[Run], rates: list[float]) -> None:
+    print()
+    print("hotline end-to-end latency (POST on VN -> event on CN's inbox stream), p50 / p99")
+    print(f"  {'rate':>8}  " + "  ".join(f"{run.database:<34}" for run in runs))
+    for rate in rates:
+        cells = [_cell(next((s for s in run.steps if s.rate == rate), None)) for run in runs]
+        if all(cell == "-" for cell in cells):
+            continue
+        print(f"  {rate:>6g}/s  " + "  ".join(f"{cell:<34}" for cell in cells))
+    print(f"  (* not held: p99 > {GOAL_P99_MS:.0f} ms, or requests failed or lost)")
+    for run in runs:
+        saturation = run.saturation
+        print(f"  {run.database}: saturation {'none' if saturation is None else f'{saturation:g} requests/s'}"
+              f" (highest rate held with p99 <= {GOAL_P99_MS:.0f} ms)   deadlocks "
+              f"{'n/a' if run.deadlocks is None else run.deadlocks}   retries {run.retries}"
+              + (f"   error: {run.error}" if run.error else ""))
+    if hasattr(os, "getloadavg"):
+        print("  machine load average (1, 5, 15 min): " + ", ".join(f"{v:.1f}" for v in os.getloadavg()))
 
 
 def main() -> int:
-    count = int(os.environ.get("BORDERLINK_BENCH_HOTLINE_REQUESTS", "500"))
-    rate = float(os.environ.get("BORDERLINK_BENCH_HOTLINE_RATE", "10"))
+    rates = [float(v) for v in os.environ.get("BORDERLINK_BENCH_HOTLINE_RATES", "10,25,50,75,100,150").split(",")]
+    seconds = float(os.environ.get("BORDERLINK_BENCH_HOTLINE_SECONDS", "10"))
+    databases = os.environ.get("BORDERLINK_BENCH_HOTLINE_DATABASES", "sqlite,postgresql").split(",")
+    runs = []
     with node_root() as root:
-        progress(f"setting up the VN and CN nodes in {root}")
-        started = time.perf_counter()
-        with running_pair(root) as pair:
-            progress(f"both nodes serving after {time.perf_counter() - started:.0f} s "
-                     f"(VN {pair.vn.url}, CN {pair.cn.url})")
-            try:
-                status = run(pair, count, rate)
-            except Exception:
-                for node in pair.nodes:
-                    progress(f"{node.party} node log (last lines):\n{node.log_tail(15)}")
-                raise
-            if status != 0:
-                for node in pair.nodes:
-                    progress(f"{node.party} node log (last lines):\n{node.log_tail(15)}")
-        progress("nodes stopped")
-    return status
+        for database in databases:
+            runs.append(measure(database.strip(), root / database.strip(), rates, seconds))
+    report(runs, rates)
+    broken = [run for run in runs if run.error or not run.steps or run.steps[0].failed or run.steps[0].missing]
+    return 1 if broken else 0
 
 
 if __name__ == "__main__":
