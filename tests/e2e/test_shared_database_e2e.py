@@ -5,6 +5,7 @@ happens on either database."""
 from __future__ import annotations
 
 import concurrent.futures
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,6 +21,7 @@ from borderlink.db import make_engine
 pytestmark = pytest.mark.e2e
 REQUESTS = 40
 DEADLINE_SECONDS = 3
+STATIC_CACHE_TTL = 5.0  # the default of shared.static_cache.StaticCache
 
 
 @pytest.fixture(scope="module")
@@ -82,6 +84,9 @@ def test_two_processes_escalate_each_overdue_request_exactly_once(shared: tuple[
     before = {party: _deadlocks(url) for party, url in pair.databases.items()}
     for node in pair.nodes:
         set_deadline(node, "high", DEADLINE_SECONDS)
+    # The other process reads the settings from its cache, which it refreshes after at most
+    # static_cache's time to live.
+    time.sleep(STATIC_CACHE_TTL + 1)
     ids = _post_many([pair.vn, second], 12, priority="high", kind="information")
 
     def all_at_the_top() -> list[dict[str, Any]] | None:
