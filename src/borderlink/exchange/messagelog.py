@@ -114,9 +114,16 @@ def hash_at(session: Session, seq: int) -> str | None:
 
 
 def verify_chain(session: Session) -> tuple[int, list[LogProblem]]:
-    """Walk the log; report each line that was edited, inserted or deleted, by its number."""
+    """Walk the log; report each line that was edited, inserted or deleted, by its number.
+
+    A running node keeps appending meanwhile, and on PostgreSQL each statement sees what was
+    committed when it began: the head is read before the lines (every line up to it must be
+    there and end in it) and again after them (lines past the first head must have been chained
+    on since, not inserted beside the chain)."""
     problems: list[LogProblem] = []
+    start_seq, start_hash = head(session)
     expected_seq, prev, count = 1, GENESIS, 0
+    hash_at_start = GENESIS if start_seq == 0 else None
     columns = list(LogEntry.__table__.columns)
     for row in session.execute(select(*columns).order_by(LogEntry.seq)).yield_per(5000):
         count += 1
@@ -128,11 +135,22 @@ def verify_chain(session: Session) -> tuple[int, list[LogProblem]]:
         elif fields["prev_hash"] != prev:
             problems.append(LogProblem(fields["seq"], f"line {fields['seq']} does not follow the line before it"))
         prev = fields["entry_hash"]
+        if fields["seq"] == start_seq:
+            hash_at_start = prev
         expected_seq = fields["seq"] + 1
-    last_seq, last_hash = head(session)
-    if last_seq != expected_seq - 1:
-        problems.append(LogProblem(last_seq, f"the recorded head is line {last_seq} but the log ends at "
-                                             f"line {expected_seq - 1}"))
-    elif last_hash != prev:
-        problems.append(LogProblem(last_seq, "the log's last line does not match the recorded head"))
+    last_line = expected_seq - 1
+    if last_line > start_seq:
+        end_seq, end_hash = head(session)
+        if hash_at_start != start_hash:
+            problems.append(LogProblem(start_seq, f"line {start_seq} does not match the recorded head"))
+        if end_seq < last_line:
+            problems.append(LogProblem(end_seq, f"the recorded head is line {end_seq} but the log ends at "
+                                                f"line {last_line}"))
+        elif end_seq == last_line and end_hash != prev:
+            problems.append(LogProblem(end_seq, "the log's last line does not match the recorded head"))
+    elif last_line < start_seq:
+        problems.append(LogProblem(start_seq, f"the recorded head is line {start_seq} but the log ends at "
+                                              f"line {last_line}"))
+    elif hash_at_start != start_hash:
+        problems.append(LogProblem(start_seq, "the log's last line does not match the recorded head"))
     return count, problems
