@@ -66,7 +66,7 @@ def me(principal: Annotated[Principal, Depends(require(Permission.DIRECTORY_READ
     return PrincipalOut(
         user_id=principal.user_id, username=principal.username, display_name=principal.display_name,
         role=principal.role.value, unit_code=principal.unit_code, party=principal.party,
-        permissions=sorted(role_permissions(principal.role)),
+        permissions=sorted(p for p in role_permissions(principal.role) if principal.can(p)),
     )
 
 

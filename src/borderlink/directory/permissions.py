@@ -70,6 +70,12 @@ class _AllGrants(Mapping[Role, frozenset[str]]):
 
 ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = _AllGrants()
 
+# Settings and operations of the whole node, not of a unit's subtree: only the central tier's
+# accounts hold them, whatever their role grants (a provincial admin manages its own users only).
+NODE_WIDE: frozenset[str] = frozenset({
+    Permission.EXCHANGE_READ, Permission.EXCHANGE_OPERATE, Permission.HOTLINE_CONFIGURE,
+})
+
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Principal:
@@ -89,6 +95,8 @@ class Principal:
     via_token: bool = False
 
     def can(self, permission: str) -> bool:
+        if permission in NODE_WIDE and self.unit_tier != Tier.CENTRAL:
+            return False
         return permission in role_permissions(self.role)
 
     def covers_unit(self, unit_id: str | None) -> bool:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from borderlink.directory.models import Role, Tier
-from borderlink.directory.permissions import ROLE_PERMISSIONS, Permission, Principal
+from borderlink.directory.permissions import NODE_WIDE, ROLE_PERMISSIONS, Permission, Principal
 
 
-def principal(role: Role, scope: frozenset[str] = frozenset({"unit-a"})) -> Principal:
+def principal(role: Role, scope: frozenset[str] = frozenset({"unit-a"}), tier: Tier = Tier.CENTRAL) -> Principal:
     return Principal(
         user_id="u1",
         username="someone",
@@ -16,7 +16,7 @@ def principal(role: Role, scope: frozenset[str] = frozenset({"unit-a"})) -> Prin
         role=role,
         unit_id="unit-a",
         unit_code="VN-QN",
-        unit_tier=Tier.PROVINCIAL,
+        unit_tier=tier,
         party="VN",
         scope_unit_ids=scope,
         language="vi",
@@ -93,3 +93,12 @@ def test_scope_covers_only_listed_units() -> None:
     assert not someone.covers_unit("unit-c")
     assert not someone.covers_unit(None)
     assert someone.label == "someone@VN-QN"
+
+
+@pytest.mark.parametrize("tier", [Tier.PROVINCIAL, Tier.POST])
+def test_node_wide_permissions_stay_with_the_central_tier(tier: Tier) -> None:
+    admin = principal(Role.ADMIN, tier=tier)
+    assert not any(admin.can(permission) for permission in NODE_WIDE)
+    assert not principal(Role.ANALYST, tier=tier).can(Permission.EXCHANGE_READ)
+    assert admin.can(Permission.USERS_MANAGE)
+    assert {Permission.HOTLINE_CONFIGURE, Permission.EXCHANGE_READ, Permission.EXCHANGE_OPERATE} <= NODE_WIDE
