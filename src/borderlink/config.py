@@ -59,7 +59,9 @@ class NodeSettings(BaseSettings):
     public_federation_url: str = ""
     timezone: str = "UTC"
     default_language: Language = "en"
-    secure_cookies: bool = False
+    secure_cookies: bool = False  # secure cookies and HSTS even when a request does not say HTTPS
+    # Addresses of the TLS reverse proxies whose X-Forwarded-Proto/-For the node believes.
+    trusted_proxies: list[str] = Field(default_factory=list)
     max_failed_logins: int = 5
     lockout_minutes: int = 15
     session_hours: int = 12

@@ -7,7 +7,18 @@ the catalogs translate, so a page shows it in the reader's language with the sam
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+
+
+def fill(message: str, params: Mapping[str, object], translate: Callable[[str], str] | None = None) -> str:
+    """A message id, translated by `translate` when given, with its parameters filled in."""
+    template = translate(message) if translate else message
+    if not params:
+        return template
+    try:
+        return template % params
+    except (KeyError, ValueError, TypeError):  # a broken translation must not hide the error
+        return message % params
 
 
 class BorderLinkError(Exception):
@@ -23,13 +34,7 @@ class BorderLinkError(Exception):
 
     def text(self, translate: Callable[[str], str] | None = None) -> str:
         """The message with its parameters filled in, translated by `translate` when given."""
-        template = translate(self.message) if translate else self.message
-        if not self.params:
-            return template
-        try:
-            return template % self.params
-        except (KeyError, ValueError, TypeError):  # a broken translation must not hide the error
-            return self.message % self.params
+        return fill(self.message, self.params, translate)
 
 
 class NotFound(BorderLinkError):

@@ -29,7 +29,8 @@ TOKEN_PREFIX = "blk_"  # noqa: S105 - the visible prefix of every token
 
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
+        raise InvalidInput("The password must have at least %(length)s characters.", field="password",
+                           length=MIN_PASSWORD_LENGTH)
     return _hasher.hash(password)
 
 
@@ -79,21 +80,22 @@ def create_user(
     """Create an account. With an acting principal, the new unit must lie within their scope."""
     username = username.strip().lower()
     if not USERNAME_PATTERN.match(username):
-        raise InvalidInput("username: 2-63 characters, lower-case letters, digits, '.', '_' or '-'")
+        raise InvalidInput("username: 2-63 characters, lower-case letters, digits, '.', '_' or '-'", field="username")
     try:
         role_value = Role(role)
     except ValueError as exc:
-        raise InvalidInput(f"role must be one of {', '.join(r.value for r in Role)}") from exc
+        raise InvalidInput("The role must be one of %(roles)s.", field="role",
+                           roles=", ".join(r.value for r in Role)) from exc
     unit = directory.get_unit_by_code(session, unit_code)
     if unit.party_code != directory.local_party(session).code:
-        raise InvalidInput("accounts can only be made for this node's own units")
+        raise InvalidInput("accounts can only be made for this node's own units", field="unit_code")
     if actor is not None:
         if not actor.can(Permission.USERS_MANAGE):
             raise Forbidden("you may not manage accounts")
         if not actor.covers_unit(unit.id):
-            raise NotFound(f"no unit with code {unit_code!r}")
+            raise NotFound("There is no unit with code '%(code)s'.", field="unit_code", code=unit_code)
     if session.scalar(select(User.id).where(User.username == username)):
-        raise Conflict(f"username {username!r} is taken")
+        raise Conflict("The username %(username)s is taken.", field="username", username=username)
     user = User(
         username=username,
         display_name=(display_name or username).strip(),
@@ -145,12 +147,12 @@ def set_preferences(session: Session, actor: Principal, language: str | None, ti
     user = get_visible_user(session, actor, actor.user_id)
     # Check everything before changing anything: a refused form must not be half saved.
     if language is not None and language not in ("vi", "zh_Hans", "en"):
-        raise InvalidInput("language must be vi, zh_Hans or en")
+        raise InvalidInput("language must be vi, zh_Hans or en", field="language")
     if timezone is not None:
         try:
             ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise InvalidInput(f"unknown time zone {timezone!r}") from exc
+            raise InvalidInput("%(zone)s is not a known time zone.", field="timezone", zone=timezone) from exc
     if language is not None:
         user.language = language
     if timezone is not None:
@@ -322,7 +324,7 @@ def create_token(session: Session, user: User, name: str, now: dt.datetime) -> t
     """Issue an API token. The plain token is returned once and never stored."""
     name = name.strip()
     if not name or len(name) > 120:
-        raise InvalidInput("token name: 1-120 characters")
+        raise InvalidInput("token name: 1-120 characters", field="name")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user_id=user.id, name=name, prefix=secret[:10], token_hash=_token_digest(secret), created_at=now

@@ -6,13 +6,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
 
 from borderlink.directory import accounts
 from borderlink.directory import service as directory
 from borderlink.directory.models import Role
 from borderlink.directory.permissions import Permission, Principal
-from borderlink.errors import BorderLinkError, Forbidden, NotFound
+from borderlink.directory.schemas import TokenCreate, UserCreate
+from borderlink.errors import BorderLinkError
+from borderlink.shared.forms import input_limits
 from borderlink.web.deps import DbSession, get_node, require
+from borderlink.web.errors import problems_of, shown_errors, status_for
 from borderlink.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -44,33 +48,35 @@ def users_page(
     return _users(request, session, principal)
 
 
-def _users(request: Request, session: DbSession, principal: Principal, message: str | None = None,
-           status_code: int = 200) -> Response:
+def _users(request: Request, session: DbSession, principal: Principal, values: dict[str, str] | None = None,
+           shown: dict[str, str] | None = None, status_code: int = 200) -> Response:
     users = accounts.visible_users(session, principal)
     units = [u for u in directory.list_units(session, principal.party) if principal.covers_unit(u.id)]
     return render(request, "directory/users.html",
-                  {"users": users, "units": units, "roles": [r.value for r in Role], "message": message},
-                  status_code=status_code)
+                  {"users": users, "units": units, "roles": [r.value for r in Role], "values": values or {},
+                   "errors": shown or {}, "limits": input_limits(UserCreate)}, status_code=status_code)
 
 
 @router.post("/users")
 def create_user_form(
     request: Request, session: DbSession,
     principal: Annotated[Principal, Depends(require(Permission.USERS_MANAGE))],
-    username: Annotated[str, Form()],
-    display_name: Annotated[str, Form()],
-    unit_code: Annotated[str, Form()],
-    role: Annotated[str, Form()],
-    password: Annotated[str, Form()],
+    username: Annotated[str, Form()] = "",
+    display_name: Annotated[str, Form()] = "",
+    unit_code: Annotated[str, Form()] = "",
+    role: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
 ) -> Response:
+    values = {"username": username, "display_name": display_name, "unit_code": unit_code, "role": role}
     try:
+        data = UserCreate.model_validate({**values, "password": password, "display_name": display_name or None})
         with session.begin_nested():
-            accounts.create_user(session, username=username, password=password, unit_code=unit_code, role=role,
-                                 display_name=display_name, now=get_node(request).clock.now(), actor=principal)
-    except BorderLinkError as exc:
+            accounts.create_user(session, username=data.username, password=data.password, unit_code=data.unit_code,
+                                 role=data.role, display_name=data.display_name or data.username,
+                                 now=get_node(request).clock.now(), actor=principal)
+    except (ValidationError, BorderLinkError) as exc:
         # A unit outside the admin's scope answers exactly like one that does not exist.
-        status = 404 if isinstance(exc, NotFound) else 403 if isinstance(exc, Forbidden) else 422
-        return _users(request, session, principal, message=str(exc), status_code=status)
+        return _users(request, session, principal, values, shown_errors(request, problems_of(exc)), status_for(exc))
     return RedirectResponse("/users", status_code=303)
 
 
@@ -90,19 +96,28 @@ def tokens_page(
     principal: Annotated[Principal, Depends(require(Permission.TOKENS_OWN))],
 ) -> Response:
     return render(request, "directory/tokens.html",
-                  {"tokens": accounts.tokens_of(session, principal), "new_secret": None})
+                  {"tokens": accounts.tokens_of(session, principal), "new_secret": None, "values": {},
+                   "errors": {}, "limits": input_limits(TokenCreate)})
 
 
 @router.post("/tokens")
 def create_token_form(
     request: Request, session: DbSession,
     principal: Annotated[Principal, Depends(require(Permission.TOKENS_OWN))],
-    name: Annotated[str, Form()],
+    name: Annotated[str, Form()] = "",
 ) -> Response:
     user = accounts.get_visible_user(session, principal, principal.user_id)
-    _, secret = accounts.create_token(session, user, name, get_node(request).clock.now())
+    try:
+        data = TokenCreate.model_validate({"name": name})
+        _, secret = accounts.create_token(session, user, data.name, get_node(request).clock.now())
+    except (ValidationError, BorderLinkError) as exc:
+        return render(request, "directory/tokens.html", {
+            "tokens": accounts.tokens_of(session, principal), "new_secret": None, "values": {"name": name},
+            "errors": shown_errors(request, problems_of(exc)), "limits": input_limits(TokenCreate),
+        }, status_code=status_for(exc))
     return render(request, "directory/tokens.html",
-                  {"tokens": accounts.tokens_of(session, principal), "new_secret": secret}, status_code=201)
+                  {"tokens": accounts.tokens_of(session, principal), "new_secret": secret, "values": {},
+                   "errors": {}, "limits": input_limits(TokenCreate)}, status_code=201)
 
 
 @router.post("/tokens/{token_id}/revoke")

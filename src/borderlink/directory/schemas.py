@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 
 class UnitOut(BaseModel):
@@ -34,17 +35,22 @@ class UserOut(BaseModel):
     locked: bool
 
 
+def _text(min_length: int, max_length: int) -> StringConstraints:
+    """Text without its surrounding spaces, refused when nothing else is left."""
+    return StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length)
+
+
 class UserCreate(BaseModel):
-    username: str = Field(min_length=2, max_length=63)
+    username: Annotated[str, _text(2, 63)]
     password: str = Field(min_length=12, max_length=256)
-    unit_code: str
-    role: str
-    display_name: str | None = Field(default=None, max_length=200)
+    unit_code: Annotated[str, _text(1, 80)]
+    role: Annotated[str, _text(1, 20)]
+    display_name: Annotated[str, _text(1, 200)] | None = None
     language: str | None = None
 
 
 class TokenCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=120)
+    name: Annotated[str, _text(1, 120)]
 
 
 class TokenOut(BaseModel):

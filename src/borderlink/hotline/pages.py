@@ -6,20 +6,24 @@ import base64
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile as StarletteUploadFile
 
 from borderlink.directory import service as directory
 from borderlink.directory.permissions import Permission, Principal
-from borderlink.errors import BorderLinkError
+from borderlink.errors import BorderLinkError, NotFound
 from borderlink.hotline import service
-from borderlink.hotline.models import Priority, Status
-from borderlink.hotline.schemas import MAX_REQUEST_FORM_BYTES, AttachmentIn, RequestCreate
+from borderlink.hotline.models import HotlineRequest, Priority, Status
+from borderlink.hotline.schemas import MAX_REQUEST_FORM_BYTES, DeadlinesForm, Reference, ReplyCreate, RequestCreate
 from borderlink.hotline.views import InboxFilter, inbox, request_out
 from borderlink.safeguards.offences import allowed_offences
 from borderlink.shared.body_limit import max_body
+from borderlink.shared.forms import input_limits
 from borderlink.web.deps import DbSession, get_node, require
+from borderlink.web.errors import problems_of, shown_errors, status_for
 from borderlink.web.templating import render
 
 router = APIRouter(prefix="/hotline", include_in_schema=False)
@@ -69,109 +73,145 @@ def inbox_list(request: Request, session: DbSession, principal: Reader, filters:
 
 @router.get("/new")
 def new_request_form(request: Request, session: DbSession, principal: Sender) -> Response:
-    return _form(request, session, principal, None)
+    return _form(request, session, principal, {"priority": "normal"}, {})
 
 
-def _form(request: Request, session: DbSession, principal: Principal, error: str | None,
-          status_code: int = 200) -> Response:
+NEW_REQUEST_INPUTS = ("kind", "assistance_type", "subject", "body", "priority", "offence_code", "handling_code",
+                      "handling_note", "recipient_unit_code", "person_name", "person_birth_date", "document_number",
+                      "vehicle_plate")
+_REFERENCE_INPUTS = {"name": "person_name", "birth_date": "person_birth_date", "document_number": "document_number",
+                     "plate": "vehicle_plate"}
+
+
+def _form(request: Request, session: DbSession, principal: Principal, values: dict[str, str],
+          shown: dict[str, str], status_code: int = 200) -> Response:
+    limits = {**input_limits(RequestCreate),
+              **{name: input_limits(Reference).get(field, {}) for field, name in _REFERENCE_INPUTS.items()}}
     return render(request, "hotline/new.html", {
-        "error": error, "counterparts": directory.counterparts_of(session, principal.unit_id),
+        "values": values, "errors": shown, "limits": limits,
+        "counterparts": directory.counterparts_of(session, principal.unit_id),
     }, status_code=status_code)
+
+
+def _references(values: dict[str, str]) -> tuple[list[dict[str, str]], list[str]]:
+    """The references typed in the form, and for each the input that names it."""
+    references: list[dict[str, str]] = []
+    inputs: list[str] = []
+    if values["person_name"].strip():
+        birth = values["person_birth_date"].strip()
+        references.append({"type": "person", "name": values["person_name"], **({"birth_date": birth} if birth else {})})
+        inputs.append("person_name")
+    if values["document_number"].strip():
+        references.append({"type": "document", "document_number": values["document_number"]})
+        inputs.append("document_number")
+    if values["vehicle_plate"].strip():
+        references.append({"type": "vehicle", "plate": values["vehicle_plate"]})
+        inputs.append("vehicle_plate")
+    return references, inputs
 
 
 @router.post("/new")
 @max_body(MAX_REQUEST_FORM_BYTES)
-def create_from_form(
-    request: Request, session: DbSession, principal: Sender,
-    kind: Annotated[str, Form()], subject: Annotated[str, Form()], body: Annotated[str, Form()],
-    priority: Annotated[str, Form()], offence_code: Annotated[str, Form()], handling_code: Annotated[str, Form()],
-    recipient_unit_code: Annotated[str, Form()] = "", assistance_type: Annotated[str, Form()] = "",
-    handling_note: Annotated[str, Form()] = "", person_name: Annotated[str, Form()] = "",
-    person_birth_date: Annotated[str, Form()] = "", document_number: Annotated[str, Form()] = "",
-    vehicle_plate: Annotated[str, Form()] = "", attachment: UploadFile | None = None,
-) -> Response:
-    references: list[dict[str, str]] = []
-    if person_name.strip():
-        references.append({"type": "person", "name": person_name.strip(),
-                           **({"birth_date": person_birth_date.strip()} if person_birth_date.strip() else {})})
-    if document_number.strip():
-        references.append({"type": "document", "document_number": document_number.strip()})
-    if vehicle_plate.strip():
-        references.append({"type": "vehicle", "plate": vehicle_plate.strip()})
+async def create_from_form(request: Request, session: DbSession, principal: Sender) -> Response:
+    form = await request.form()
+    values = {name: str(form.get(name) or "") for name in NEW_REQUEST_INPUTS}
+    attachment = form.get("attachment")
     files = []
-    if attachment is not None and attachment.filename:
-        content = attachment.file.read()
-        files.append(AttachmentIn(filename=attachment.filename, content_type=attachment.content_type or
-                                  "application/octet-stream", content_base64=base64.b64encode(content).decode()))
-    try:
+    if isinstance(attachment, StarletteUploadFile) and attachment.filename:
+        content = await attachment.read()
+        files.append({"filename": attachment.filename, "content_type": attachment.content_type or
+                      "application/octet-stream", "content_base64": base64.b64encode(content).decode()})
+    references, reference_inputs = _references(values)
+
+    def rename(field: str) -> str:
+        parts = field.split(".")
+        if parts[0] == "references" and len(parts) > 1 and parts[1].isdigit():
+            by_type = reference_inputs[int(parts[1])]
+            return _REFERENCE_INPUTS.get(parts[2], by_type) if len(parts) > 2 else by_type
+        return "attachment" if parts[0] == "attachments" else parts[0]
+
+    def create() -> HotlineRequest:
         data = RequestCreate.model_validate({
-            "kind": kind, "assistance_type": assistance_type or None, "subject": subject, "body": body,
-            "priority": priority, "offence_code": offence_code, "handling_code": handling_code,
-            "handling_note": handling_note or None, "recipient_unit_code": recipient_unit_code or None,
+            **{name: values[name] or None for name in ("assistance_type", "handling_note", "recipient_unit_code")},
+            **{name: values[name] for name in ("kind", "subject", "body", "priority", "offence_code", "handling_code")},
             "references": references, "attachments": files,
         })
         with session.begin_nested():
-            created = service.create_request(session, principal, data, get_node(request).clock.now())
-    except ValidationError as exc:
-        message = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
-        return _form(request, session, principal, message, status_code=422)
-    except BorderLinkError as exc:
-        return _form(request, session, principal, str(exc), status_code=422)
+            return service.create_request(session, principal, data, get_node(request).clock.now())
+
+    try:
+        created = await run_in_threadpool(create)
+    except (ValidationError, BorderLinkError) as exc:
+        shown = shown_errors(request, problems_of(exc), rename)
+        return await run_in_threadpool(_form, request, session, principal, values, shown, status_for(exc))
     return RedirectResponse(f"/hotline/requests/{created.id}", status_code=303)
 
 
 @router.get("/requests/{request_id}")
 def request_page(request_id: str, request: Request, session: DbSession, principal: Reader) -> Response:
+    return _request_page(request, session, principal, request_id)
+
+
+def _request_page(request: Request, session: DbSession, principal: Principal, request_id: str,
+                  values: dict[str, str] | None = None, shown: dict[str, str] | None = None,
+                  status_code: int = 200) -> Response:
     now = get_node(request).clock.now()
     found = service.read_request(session, principal, request_id, now)
     return render(request, "hotline/request.html", {
         "item": request_out(session, found, now), "is_owner": found.owner_party == principal.party,
         "local_units": directory.list_units(session, principal.party),
-        "error": request.query_params.get("error"),
-    })
+        "values": values or {}, "errors": shown or {}, "limits": {"body": input_limits(ReplyCreate)["body"]},
+    }, status_code=status_code)
 
 
-def _back(request_id: str, error: str | None = None) -> Response:
-    from urllib.parse import quote
-
-    suffix = f"?error={quote(error)}" if error else ""
-    return RedirectResponse(f"/hotline/requests/{request_id}{suffix}", status_code=303)
+def _back(request_id: str) -> Response:
+    return RedirectResponse(f"/hotline/requests/{request_id}", status_code=303)
 
 
 @router.post("/requests/{request_id}/acknowledge")
 def acknowledge_form(request_id: str, request: Request, session: DbSession, principal: Answerer) -> Response:
-    service.acknowledge(session, principal, request_id, get_node(request).clock.now())
-    return _back(request_id)
+    return _act_then_back(request, session, principal, request_id, {},
+                          lambda: service.acknowledge(session, principal, request_id, get_node(request).clock.now()))
 
 
-def _act_then_back(session: DbSession, request_id: str, action: Callable[[], object]) -> Response:
-    """Run one action on a request; a refusal is shown on the request's page, not as an error page."""
+def _act_then_back(request: Request, session: DbSession, principal: Principal, request_id: str,
+                   values: dict[str, str], action: Callable[[], object]) -> Response:
+    """Run one action on a request; a refusal is shown on the request's page beside the input it
+    concerns, with what was typed kept."""
     try:
         with session.begin_nested():
             action()
-    except BorderLinkError as exc:
-        return _back(request_id, str(exc))
+    except (ValidationError, BorderLinkError) as exc:
+        if isinstance(exc, NotFound):
+            raise
+        shown = shown_errors(request, problems_of(exc))
+        return _request_page(request, session, principal, request_id, values, shown, status_for(exc))
     return _back(request_id)
 
 
 @router.post("/requests/{request_id}/reply")
 def reply_form(request_id: str, request: Request, session: DbSession, principal: Answerer,
-               body: Annotated[str, Form()]) -> Response:
+               body: Annotated[str, Form()] = "") -> Response:
     now = get_node(request).clock.now()
-    return _act_then_back(session, request_id, lambda: service.reply(session, principal, request_id, body, now))
+
+    def send() -> object:
+        text = ReplyCreate.model_validate({"body": body}).body
+        return service.reply(session, principal, request_id, text, now)
+
+    return _act_then_back(request, session, principal, request_id, {"body": body}, send)
 
 
 @router.post("/requests/{request_id}/close")
 def close_form(request_id: str, request: Request, session: DbSession, principal: Answerer) -> Response:
-    service.close(session, principal, request_id, get_node(request).clock.now())
-    return _back(request_id)
+    return _act_then_back(request, session, principal, request_id, {},
+                          lambda: service.close(session, principal, request_id, get_node(request).clock.now()))
 
 
 @router.post("/requests/{request_id}/forward")
 def forward_form(request_id: str, request: Request, session: DbSession, principal: Answerer,
-                 unit_code: Annotated[str, Form()]) -> Response:
+                 unit_code: Annotated[str, Form()] = "") -> Response:
     now = get_node(request).clock.now()
-    return _act_then_back(session, request_id,
+    return _act_then_back(request, session, principal, request_id, {"unit_code": unit_code},
                           lambda: service.forward(session, principal, request_id, unit_code, now))
 
 
@@ -187,20 +227,32 @@ def review_form(request_id: str, request: Request, session: DbSession, principal
     return RedirectResponse("/hotline/held", status_code=303)
 
 
+Configurer = Annotated[Principal, Depends(require(Permission.HOTLINE_CONFIGURE))]
+
+
 @router.get("/deadlines")
-def deadlines_page(request: Request, session: DbSession,
-                   principal: Annotated[Principal, Depends(require(Permission.HOTLINE_CONFIGURE))]) -> Response:
-    return render(request, "hotline/deadlines.html", {"deadlines": service.deadlines(session)})
+def deadlines_page(request: Request, session: DbSession, principal: Configurer) -> Response:
+    minutes = {p.value: str(int(d.total_seconds() // 60)) for p, d in service.deadlines(session).items()}
+    return _deadlines(request, minutes, {})
+
+
+def _deadlines(request: Request, values: dict[str, str], shown: dict[str, str], status_code: int = 200) -> Response:
+    return render(request, "hotline/deadlines.html", {
+        "priorities": list(Priority), "values": values, "errors": shown, "limits": input_limits(DeadlinesForm),
+    }, status_code=status_code)
 
 
 @router.post("/deadlines")
-def deadlines_save(request: Request, session: DbSession,
-                   principal: Annotated[Principal, Depends(require(Permission.HOTLINE_CONFIGURE))],
-                   urgent: Annotated[int, Form(ge=1)], high: Annotated[int, Form(ge=1)],
-                   normal: Annotated[int, Form(ge=1)], low: Annotated[int, Form(ge=1)]) -> Response:
-    """Deadlines are entered in minutes on the page."""
-    service.set_deadlines(session, principal, {"urgent": urgent * 60, "high": high * 60,
-                                               "normal": normal * 60, "low": low * 60})
+async def deadlines_save(request: Request, session: DbSession, principal: Configurer) -> Response:
+    """Deadlines are entered in minutes on the page, bounded as the API bounds them."""
+    form = await request.form()
+    values = {p.value: str(form.get(p.value) or "").strip() for p in Priority}
+    try:
+        minutes = DeadlinesForm.model_validate(values)
+        seconds: dict[str, int | None] = {name: value * 60 for name, value in minutes.model_dump().items()}
+        await run_in_threadpool(service.set_deadlines, session, principal, seconds)
+    except (ValidationError, BorderLinkError) as exc:
+        return _deadlines(request, values, shown_errors(request, problems_of(exc)), status_for(exc))
     return RedirectResponse("/hotline/deadlines", status_code=303)
 
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 from borderlink.hotline.contracts import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, OffenceCode, Reference, UnitCode
 from borderlink.hotline.models import AssistanceType, HandlingCode, Priority, RequestKind
 from borderlink.shared.contracts import Text
+from borderlink.shared.forms import rule_error
 
 __all__ = ["MAX_ATTACHMENTS", "MAX_ATTACHMENT_BYTES", "Reference"]
 
@@ -51,20 +52,20 @@ class RequestCreate(BaseModel):
     @model_validator(mode="after")
     def _assistance_type_matches_kind(self) -> RequestCreate:
         if self.kind == RequestKind.ASSISTANCE and self.assistance_type is None:
-            raise ValueError("an assistance request needs an assistance_type")
+            raise rule_error("An assistance request needs an assistance type.", field="assistance_type")
         if self.kind != RequestKind.ASSISTANCE and self.assistance_type is not None:
-            raise ValueError("assistance_type is only for assistance requests")
+            raise rule_error("An assistance type is only for assistance requests.", field="assistance_type")
         if self.handling_code == HandlingCode.H3 and not self.handling_note:
-            raise ValueError("handling code H3 needs a handling_note stating the restriction")
+            raise rule_error("Handling code H3 needs a note stating the restriction.", field="handling_note")
         return self
 
 
 class ReplyCreate(BaseModel):
-    body: str = Field(min_length=1, max_length=20_000)
+    body: Annotated[Text, Field(max_length=20_000)]
 
 
 class ForwardCreate(BaseModel):
-    unit_code: str
+    unit_code: UnitCode
 
 
 class EventOut(BaseModel):
@@ -148,8 +149,20 @@ class InboxOut(BaseModel):
     items: list[InboxItemOut]
 
 
+MAX_DEADLINE_SECONDS = 90 * 86400  # one bound for the API, the page and the service
+
+
 class DeadlinesUpdate(BaseModel):
-    urgent: int | None = Field(default=None, ge=1, le=90 * 86400, description="seconds")
-    high: int | None = Field(default=None, ge=1, le=90 * 86400)
-    normal: int | None = Field(default=None, ge=1, le=90 * 86400)
-    low: int | None = Field(default=None, ge=1, le=90 * 86400)
+    urgent: int | None = Field(default=None, ge=1, le=MAX_DEADLINE_SECONDS, description="seconds")
+    high: int | None = Field(default=None, ge=1, le=MAX_DEADLINE_SECONDS)
+    normal: int | None = Field(default=None, ge=1, le=MAX_DEADLINE_SECONDS)
+    low: int | None = Field(default=None, ge=1, le=MAX_DEADLINE_SECONDS)
+
+
+class DeadlinesForm(BaseModel):
+    """The deadlines page: the same bound, in minutes."""
+
+    urgent: int = Field(ge=1, le=MAX_DEADLINE_SECONDS // 60)
+    high: int = Field(ge=1, le=MAX_DEADLINE_SECONDS // 60)
+    normal: int = Field(ge=1, le=MAX_DEADLINE_SECONDS // 60)
+    low: int = Field(ge=1, le=MAX_DEADLINE_SECONDS // 60)

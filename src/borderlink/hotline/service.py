@@ -44,11 +44,12 @@ from borderlink.hotline.models import (
     Priority,
     Status,
 )
-from borderlink.hotline.schemas import MAX_ATTACHMENT_BYTES, AttachmentIn, RequestCreate
+from borderlink.hotline.schemas import MAX_ATTACHMENT_BYTES, MAX_DEADLINE_SECONDS, AttachmentIn, RequestCreate
 from borderlink.ids import new_id
 from borderlink.safeguards.offences import require_allowed
 from borderlink.safeguards.screening import screen
 from borderlink.shared.contracts import to_wire
+from borderlink.shared.forms import N_
 from borderlink.shared.replicated import side_of, touch, validate_contribution_text
 from borderlink.shared.static_cache import StaticCache
 
@@ -90,10 +91,13 @@ def deadlines(session: Session) -> dict[Priority, dt.timedelta]:
 
 def set_deadlines(session: Session, principal: Principal, seconds: dict[str, int | None]) -> None:
     if not principal.can(Permission.HOTLINE_CONFIGURE):
-        raise Forbidden("only a node administrator sets response deadlines")
+        raise Forbidden("Only the central node administrator sets response deadlines.")
     for name, value in seconds.items():
         if value is None:
             continue
+        if not 1 <= value <= MAX_DEADLINE_SECONDS:
+            raise InvalidInput("A deadline is between 1 second and %(days)s days.", field=name,
+                               days=MAX_DEADLINE_SECONDS // 86400)
         priority = Priority(name)
         setting = session.get(DeadlineSetting, priority)
         if setting is None:
@@ -108,7 +112,7 @@ def visible_request(session: Session, principal: Principal, request_id: str) -> 
     """A request in one of the principal's units' inboxes; anything else does not exist for them."""
     request = session.get(HotlineRequest, request_id)
     if request is None or not principal.can(Permission.HOTLINE_READ) or not _in_scope(session, principal, request):
-        raise NotFound("no such request")
+        raise NotFound("There is no such request, or you may not see it.")
     return request
 
 
@@ -230,14 +234,17 @@ def route(session: Session, sender: Unit, recipient_code: str | None) -> Unit:
         if len(counterparts) == 1:
             return counterparts[0]
         if not counterparts:
-            raise InvalidInput(f"{sender.code} has no counterpart unit across the border")
+            raise InvalidInput("%(unit)s has no counterpart unit across the border.", field="recipient_unit_code",
+                               unit=sender.code)
         codes = ", ".join(u.code for u in counterparts)
-        raise InvalidInput(f"{sender.code} has several counterparts; choose one of {codes}")
+        raise InvalidInput("%(unit)s has several counterparts; choose one of %(choices)s.", field="recipient_unit_code",
+                           unit=sender.code, choices=codes)
     for unit in counterparts:
         if unit.code == recipient_code:
             return unit
-    raise InvalidInput(f"{recipient_code} is not a counterpart of {sender.code}; the hotline only "
-                       "connects counterpart units at the same tier")
+    raise InvalidInput("%(recipient)s is not a counterpart of %(unit)s; the hotline only connects counterpart "
+                       "units at the same tier.", field="recipient_unit_code", recipient=recipient_code,
+                       unit=sender.code)
 
 
 def decode_attachments(items: list[AttachmentIn]) -> list[tuple[AttachmentIn, bytes]]:
@@ -246,16 +253,18 @@ def decode_attachments(items: list[AttachmentIn]) -> list[tuple[AttachmentIn, by
         try:
             data = base64.b64decode(item.content_base64, validate=True)
         except (binascii.Error, ValueError) as exc:
-            raise InvalidInput(f"attachment {item.filename}: not valid base64") from exc
+            raise InvalidInput("Attachment %(name)s is not valid base64.", field="attachments",
+                               name=item.filename) from exc
         if len(data) > MAX_ATTACHMENT_BYTES:
-            raise InvalidInput(f"attachment {item.filename}: larger than {MAX_ATTACHMENT_BYTES // 1024} KiB")
+            raise InvalidInput("Attachment %(name)s is larger than %(limit)s KiB.", field="attachments",
+                               name=item.filename, limit=MAX_ATTACHMENT_BYTES // 1024)
         decoded.append((item, data))
     return decoded
 
 
 def create_request(session: Session, principal: Principal, data: RequestCreate, now: dt.datetime) -> HotlineRequest:
     if not principal.can(Permission.HOTLINE_SEND):
-        raise Forbidden("your role may not send hotline requests")
+        raise Forbidden("Your role may not send hotline requests.")
     sender = directory.get_unit(session, principal.unit_id)
     recipient = route(session, sender, data.recipient_unit_code)
     require_allowed(data.offence_code)
@@ -373,7 +382,7 @@ def _release_note(session: Session, request: HotlineRequest) -> str | None:
 
 def held_requests(session: Session, principal: Principal) -> list[HotlineRequest]:
     if not principal.can(Permission.HOTLINE_SUPERVISE):
-        raise Forbidden("only a supervisor reviews held requests")
+        raise Forbidden("Only a supervisor reviews held requests.")
     rows = session.scalars(select(HotlineRequest).where(HotlineRequest.status == Status.HELD)
                            .order_by(HotlineRequest.created_at))
     return [r for r in rows if principal.covers_unit(r.sender_unit_id)]
@@ -384,13 +393,13 @@ def review_held(session: Session, principal: Principal, request_id: str, release
     """A supervisor of the sending unit lets a held request leave the node, or withdraws it."""
     request = visible_request(session, principal, request_id)
     label = "released" if release else "withdrawn"
-    refusal = "only a supervisor of the sending unit reviews a held request"
+    refusal = N_("Only a supervisor of the sending unit reviews a held request.")
     if not principal.covers_unit(request.sender_unit_id):
         raise Forbidden(refusal)
     LIFECYCLE.require(request.status, label, side=side_of(request, principal.party), can=principal.can,
-                      no_permission=refusal, wrong_side=refusal, wrong_state="this request is not held")
+                      no_permission=refusal, wrong_side=refusal, wrong_state=N_("This request is not held."))
     if not note.strip():
-        raise InvalidInput("say why you release or withdraw it")
+        raise InvalidInput("Say why you release or withdraw it.", field="note")
     sender = directory.get_unit(session, request.sender_unit_id)
     add_event(session, request, label, now, request.owner_party, sender.code, f"{principal.label}: {note.strip()}")
     if release:
@@ -416,9 +425,9 @@ def _peer_unit_code(session: Session, request: HotlineRequest, local_party: str)
 def acknowledge(session: Session, principal: Principal, request_id: str, now: dt.datetime) -> HotlineRequest:
     request = visible_request(session, principal, request_id)
     LIFECYCLE.require(request.status, "acknowledged", side=side_of(request, principal.party), can=principal.can,
-                      no_permission="your role may not acknowledge requests",
-                      wrong_side="the receiving side acknowledges a request, not the sender",
-                      wrong_state=f"the request is already {request.status.value}")
+                      no_permission=N_("Your role may not acknowledge requests."),
+                      wrong_side=N_("The receiving side acknowledges a request, not the sender."),
+                      wrong_state=N_("This request was acknowledged already or is no longer open."))
     return _step_shared_with_peer(session, principal, request, "acknowledged", now)
 
 
@@ -445,9 +454,9 @@ def screening_flags(subject: str, body: str, handling_note: str | None,
 def reply(session: Session, principal: Principal, request_id: str, body: str, now: dt.datetime) -> HotlineReply:
     request = visible_request(session, principal, request_id)
     if not principal.can(Permission.HOTLINE_ANSWER):
-        raise Forbidden("your role may not reply to requests")
+        raise Forbidden("Your role may not reply to requests.")
     if request.status in (Status.CLOSED, Status.HELD, Status.WITHDRAWN):
-        raise InvalidInput(f"a {request.status.value} request takes no replies")
+        raise InvalidInput("This request is not open and takes no replies.", field="body")
     validate_contribution_text([body], "the reply")
     unit = _local_side_unit(session, principal, request)
     answer = HotlineReply(id=new_id(), request_id=request.id, author_party=principal.party,
@@ -476,9 +485,9 @@ def reply(session: Session, principal: Principal, request_id: str, body: str, no
 def close(session: Session, principal: Principal, request_id: str, now: dt.datetime) -> HotlineRequest:
     request = visible_request(session, principal, request_id)
     LIFECYCLE.require(request.status, "closed", side=side_of(request, principal.party), can=principal.can,
-                      no_permission="your role may not close requests",
-                      wrong_side="only the sending side closes a request",
-                      wrong_state=f"the request is {request.status.value}")
+                      no_permission=N_("Your role may not close requests."),
+                      wrong_side=N_("Only the sending side closes a request."),
+                      wrong_state=N_("This request is not open."))
     return _step_shared_with_peer(session, principal, request, "closed", now)
 
 
@@ -488,13 +497,13 @@ def forward(session: Session, principal: Principal, request_id: str, unit_code: 
     """Share a received request with another unit of this node, if its handling code allows."""
     request = visible_request(session, principal, request_id)
     if not principal.can(Permission.HOTLINE_ANSWER):
-        raise Forbidden("your role may not share requests")
+        raise Forbidden("Your role may not share requests.")
     target = directory.get_unit_by_code(session, unit_code)
     if target.party_code != principal.party:
-        raise InvalidInput("requests are shared onward only inside this node")
+        raise InvalidInput("Requests are shared onward only inside this node.", field="unit_code")
     if request.owner_party != principal.party and request.handling_code in (HandlingCode.H2, HandlingCode.H3):
-        raise Forbidden(f"handling code {request.handling_code.value}: no onward sharing without the "
-                        "sending side's consent")
+        raise Forbidden("Handling code %(code)s: no onward sharing without the sending side's consent.",
+                        field="unit_code", code=request.handling_code.value)
     put_in_inbox(session, request, target.id, "shared", now, request.deadline_at)
     add_event(session, request, "shared", now, principal.party, target.code, principal.label)
     entry = session.scalar(select(InboxEntry).where(
@@ -505,9 +514,9 @@ def forward(session: Session, principal: Principal, request_id: str, unit_code: 
 
 def check_export(request: HotlineRequest, local_party: str, purpose: str) -> None:
     if purpose not in ("prevention", "investigation", "court"):
-        raise InvalidInput("purpose must be prevention, investigation or court")
+        raise InvalidInput("The purpose must be prevention, investigation or court.", field="purpose")
     if request.owner_party == local_party:
         return
     if purpose == "court" and request.handling_code in (HandlingCode.H1, HandlingCode.H3):
-        raise Forbidden(f"handling code {request.handling_code.value}: not for court without the "
-                        "sending side's consent")
+        raise Forbidden("Handling code %(code)s: not for court without the sending side's consent.",
+                        code=request.handling_code.value)

@@ -32,7 +32,6 @@ def allowed_offences() -> dict[str, Offence]:
 def require_allowed(code: str) -> Offence:
     offence = allowed_offences().get(code.strip())
     if offence is None:
-        raise InvalidInput(
-            f"offence code {code!r} is not on the allow-list of ordinary transnational crime"
-        )
+        raise InvalidInput("Offence code %(code)s is not on the allow-list of ordinary transnational crime.",
+                           field="offence_code", code=code)
     return offence

@@ -11,7 +11,7 @@ import secrets
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -19,6 +19,7 @@ from borderlink.audit.service import ACTOR_INFO, Actor
 from borderlink.db import transaction
 from borderlink.directory import accounts
 from borderlink.directory.permissions import Principal
+from borderlink.errors import AuthenticationFailed, Forbidden
 from borderlink.node import Node
 from borderlink.web.i18n import pick_language
 
@@ -54,6 +55,11 @@ def get_node(request: Request) -> Node:
     return node
 
 
+def cookies_secure(request: Request) -> bool:
+    """Cookies are marked Secure whenever the node is reached over HTTPS (or always, by setting)."""
+    return get_node(request).settings.secure_cookies or request.url.scheme == "https"
+
+
 def now(request: Request) -> dt.datetime:
     return get_node(request).clock.now()
 
@@ -72,7 +78,7 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path == "/metrics"
 
 
-def _language_for(request: Request, principal: Principal | None) -> str:
+def language_for(request: Request, principal: Principal | None) -> str:
     node = get_node(request)
     return pick_language(
         request.query_params.get("lang"),
@@ -95,8 +101,7 @@ def resolve_principal(request: Request, session: Session) -> Principal | None:
         user = accounts.resolve_token(session, header[7:].strip(), moment)
         via_token = True
         if user is None:
-            raise HTTPException(status_code=401, detail="invalid or revoked token",
-                                headers={"WWW-Authenticate": "Bearer"})
+            raise AuthenticationFailed("The API token is not valid or was revoked.")
     else:
         cookie = request.cookies.get(session_cookie(settings.party))
         web_session = accounts.resolve_web_session(session, cookie, moment) if cookie else None
@@ -124,7 +129,7 @@ async def _check_csrf(request: Request, principal: Principal) -> None:
             value = form.get(CSRF_FIELD)
             supplied = value if isinstance(value, str) else None
     if not expected or not supplied or not secrets.compare_digest(expected, supplied):
-        raise HTTPException(status_code=403, detail="missing or wrong CSRF token; reload the page")
+        raise Forbidden("The form expired or came from another page; reload the page and try again.")
 
 
 def require(permission: str) -> Callable[..., Any]:
@@ -136,16 +141,15 @@ def require(permission: str) -> Callable[..., Any]:
         principal = await run_in_threadpool(resolve_principal, request, session)
         if principal is None:
             if _is_api(request):
-                raise HTTPException(status_code=401, detail="authentication required",
-                                    headers={"WWW-Authenticate": "Bearer"})
+                raise AuthenticationFailed("Log in or give a valid API token first.")
             raise LoginRequired(request.url.path)
         session.info[ACTOR_INFO] = Actor(principal.user_id, principal.unit_id, principal.label)
         request.state.principal = principal
-        request.state.language = _language_for(request, principal)
+        request.state.language = language_for(request, principal)
         request.state.timezone = principal.timezone
         await _check_csrf(request, principal)
         if not principal.can(permission):
-            raise HTTPException(status_code=403, detail=f"your role may not do this ({permission})")
+            raise Forbidden("Your role may not do this (%(permission)s).", permission=str(permission))
         return principal
 
     dependency.required_permission = permission  # type: ignore[attr-defined]
@@ -154,5 +158,5 @@ def require(permission: str) -> Callable[..., Any]:
 
 def public_page(request: Request) -> None:
     """For the few pages open without login: set the language and zone to show them in."""
-    request.state.language = _language_for(request, None)
+    request.state.language = language_for(request, None)
     request.state.timezone = get_node(request).settings.timezone

@@ -3,8 +3,9 @@
     python -m borderlink.web.i18n_tools extract  # messages.pot, then the vi, zh_Hans, en catalogs
     python -m borderlink.web.i18n_tools check    # exit 1, listing every message left to translate
 
-Messages come from `_()` calls (and the other gettext-style markers) in the Python code and the
-templates, as mapped in babel.cfg. The few messages a page handler passes to its template in a
+Messages come from `_()` calls (and the other gettext-style markers, `N_()` for a text kept in a
+table), from the messages of the errors services raise, in the Python code and the templates, as
+mapped in babel.cfg. The few messages a page handler passes to its template in a
 variable (`_(error)`) cannot be found that way, so they are listed here. Code lists (roles, tiers,
 statuses...) are not in the catalogs: their labels in every language live in each domain's
 data/codelists.json, and `check` verifies those too. English is the source language: its catalog
@@ -25,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po, write_po
 
@@ -37,6 +38,13 @@ PROJECT = "BorderLink"
 TRANSLATIONS = Path("src/borderlink/web/translations")
 MAPPING = Path("babel.cfg")
 COMMENT_TAGS = ("NOTE:",)
+# The gettext markers, and the errors a service raises: their first argument is a message id that
+# pages and API answers show translated (see borderlink.errors), so it is extracted like `_()`.
+KEYWORDS = {
+    **DEFAULT_KEYWORDS,
+    **dict.fromkeys(("BorderLinkError", "NotFound", "Forbidden", "Conflict", "InvalidInput",
+                     "AuthenticationFailed", "rule_error")),
+}
 
 # Texts the code hands to a template in a variable, which the template translates: (text, note).
 INDIRECT_MESSAGES: tuple[tuple[str, str], ...] = (
@@ -113,8 +121,10 @@ def extract(root: Path | None = None) -> Catalog:
         method_map, options_map = parse_mapping_cfg(handle, str(MAPPING))  # type: ignore[no-untyped-call]
     template = _new_catalog()
     for filename, lineno, message, comments, context in extract_from_dir(
-        root, method_map, options_map, comment_tags=COMMENT_TAGS, strip_comment_tags=True,
+        root, method_map, options_map, keywords=KEYWORDS, comment_tags=COMMENT_TAGS, strip_comment_tags=True,
     ):
+        if isinstance(message, str) and not any(ch.isalpha() for ch in message):
+            continue  # a separator an error message is joined with, not a text to translate
         template.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     for text, note in all_indirect_messages():
         template.add(text, None, _literal_locations(root, text), auto_comments=[note])

@@ -17,13 +17,14 @@ from borderlink.errors import AuthenticationFailed, InvalidInput
 from borderlink.web.deps import (
     LANGUAGE_COOKIE,
     DbSession,
+    cookies_secure,
     get_node,
     login_csrf_cookie,
     public_page,
     require,
     session_cookie,
 )
-from borderlink.web.i18n import LANGUAGES
+from borderlink.web.i18n import LANGUAGES, translator
 from borderlink.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -44,9 +45,10 @@ def login_form(request: Request, next: str = "/") -> Response:
     response = render(request, "web/login.html", {"next_path": _safe_next(next), "error": None, "username": ""})
     settings = get_node(request).settings
     response.set_cookie(login_csrf_cookie(settings.party), token, httponly=True, samesite="strict",
-                        secure=settings.secure_cookies)
+                        secure=cookies_secure(request))
     if request.query_params.get("lang") in LANGUAGES:
-        response.set_cookie(LANGUAGE_COOKIE, request.state.language, samesite="lax", max_age=365 * 86400)
+        response.set_cookie(LANGUAGE_COOKIE, request.state.language, samesite="lax", max_age=365 * 86400,
+                            secure=cookies_secure(request))
     return response
 
 
@@ -85,7 +87,7 @@ def login(
                                        lifetime=dt.timedelta(hours=settings.session_hours))
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(session_cookie(settings.party), token, httponly=True, samesite="lax",
-                        secure=settings.secure_cookies, max_age=settings.session_hours * 3600)
+                        secure=cookies_secure(request), max_age=settings.session_hours * 3600)
     response.delete_cookie(login_csrf_cookie(settings.party))
     return response
 
@@ -134,10 +136,12 @@ def save_preferences(
         accounts.set_preferences(session, principal, language, timezone.strip())
     except InvalidInput as exc:
         user = accounts.get_visible_user(session, principal, principal.user_id)
-        return render(request, "web/preferences.html", {"user": user, "message": str(exc), "totp_secret": None},
+        message = exc.text(translator(request.state.language))
+        return render(request, "web/preferences.html", {"user": user, "message": message, "totp_secret": None},
                       status_code=422)
     response = RedirectResponse("/preferences", status_code=303)
-    response.set_cookie(LANGUAGE_COOKIE, language, samesite="lax", max_age=365 * 86400)
+    response.set_cookie(LANGUAGE_COOKIE, language, samesite="lax", max_age=365 * 86400,
+                        secure=cookies_secure(request))
     return response
 
 

@@ -1,4 +1,9 @@
-"""Security headers on every response (plain ASGI, so streamed responses pass straight through)."""
+"""Security headers on every response (plain ASGI, so streamed responses pass straight through).
+
+Pages and API answers carry personal data or secrets, so none is stored by a browser or a proxy
+cache (only the static files are). HSTS is sent whenever the node is reached over HTTPS, directly or
+through a trusted TLS reverse proxy (see `trusted_proxies`), or always with `secure_cookies`.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +24,9 @@ _HEADERS = {
 }
 
 
+STATIC_PREFIX = "/static/"
+
+
 class SecurityHeadersMiddleware:
     def __init__(self, app: ASGIApp, *, https: bool) -> None:
         self.app = app
@@ -35,8 +43,10 @@ class SecurityHeadersMiddleware:
                 for name, value in _HEADERS.items():
                     if name not in headers:
                         headers[name] = value
-                if self.https:
+                if self.https or scope.get("scheme") == "https":
                     headers["Strict-Transport-Security"] = "max-age=31536000"
+                if "Cache-Control" not in headers and not str(scope.get("path", "")).startswith(STATIC_PREFIX):
+                    headers["Cache-Control"] = "no-store"
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

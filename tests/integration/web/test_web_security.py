@@ -186,3 +186,43 @@ def test_html_error_pages_do_not_echo_markup(personas: dict[str, Persona], login
     )
     assert response.status_code == 404
     assert "<script>alert(1)" not in response.text
+
+
+def test_secure_cookies_and_hsts_by_default_over_https(node: Node, personas: dict[str, Persona]) -> None:
+    assert node.settings.secure_cookies is False
+    client = TestClient(create_app(node, run_background=False), base_url="https://testserver", follow_redirects=False)
+    page = client.get("/login")
+    assert page.headers["strict-transport-security"].startswith("max-age=")
+    (csrf_cookie,) = _set_cookie_headers(page, LOGIN_CSRF_COOKIE)
+    assert "Secure" in csrf_cookie
+    response = client.post(
+        "/login",
+        data={"username": "mongcai.officer", "password": PASSWORD, "csrf_token": client.cookies.get(LOGIN_CSRF_COOKIE)},
+    )
+    (session_header,) = _set_cookie_headers(response, SESSION_COOKIE)
+    assert "Secure" in session_header
+
+
+@pytest.mark.parametrize(("proxy", "secure"), [("testclient", True), ("10.9.9.9", False)])
+def test_forwarded_https_is_believed_only_from_a_trusted_proxy(node: Node, proxy: str, secure: bool) -> None:
+    behind = dataclasses.replace(node, settings=node.settings.model_copy(update={"trusted_proxies": [proxy]}))
+    client = TestClient(create_app(behind, run_background=False), follow_redirects=False)
+    page = client.get("/login", headers={"X-Forwarded-Proto": "https"})
+    assert ("strict-transport-security" in page.headers) is secure
+    (csrf_cookie,) = _set_cookie_headers(page, LOGIN_CSRF_COOKIE)
+    assert ("Secure" in csrf_cookie) is secure
+
+
+@pytest.mark.parametrize("path", ["/login", "/api/v1/me", "/users", "/hotline", "/tokens"])
+def test_pages_and_api_answers_are_not_stored(personas: dict[str, Persona], login: Login, path: str) -> None:
+    response = login("node.admin").get(path)
+    assert response.headers["cache-control"] == "no-store"
+
+
+def test_static_files_may_be_cached(app_client: TestClient) -> None:
+    assert "no-store" not in app_client.get("/static/style.css").headers.get("cache-control", "")
+
+
+def test_api_docs_page_is_off_but_the_openapi_document_is_served(app_client: TestClient) -> None:
+    assert app_client.get("/docs").status_code == 404
+    assert app_client.get("/openapi.json").json()["openapi"].startswith("3.")
