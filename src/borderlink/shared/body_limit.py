@@ -44,6 +44,7 @@ class BodyTooLarge(HTTPException):
         said = f"of {size} bytes " if size is not None else ""
         super().__init__(413, f"the request body {said}is larger than this route accepts ({limit} bytes)",
                          headers={"Connection": "close"})
+        self.limit = limit
 
 
 def route_limit(scope: Scope, default: int) -> int:

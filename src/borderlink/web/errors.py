@@ -105,6 +105,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         code, problem = _bare(exc.status_code)
+        limit = getattr(exc, "limit", None)
+        if exc.status_code == 413 and isinstance(limit, int):
+            message = N_("The request body is larger than this route accepts (%(limit)s bytes).")
+            problem = FieldError(None, code, message, {"limit": limit})
         return respond(request, exc.status_code, code, [problem], dict(exc.headers or {}) or None)
 
     @app.exception_handler(RequestValidationError)

@@ -85,7 +85,7 @@ def test_the_directory_decides_the_recipient(pair: Pair, clients: dict[str, Test
                                  json={**URGENT, "recipient_unit_code": None})
     assert several.status_code == 422
     assert several.json()["field"] == "recipient_unit_code"
-    assert "CN-GX-DONGXING" in several.json()["detail"]  # the choices are named
+    assert "VN-QN" in several.json()["detail"]  # the choices are named
 
 
 def test_receiving_node_rejects_a_request_between_non_counterparts(pair: Pair) -> None:
