@@ -21,6 +21,13 @@ NOT_ALLOWED = {"vi": "không nằm trong danh mục tội phạm xuyên quốc g
 LANGUAGES = ["vi", "zh_Hans", "en"]
 
 
+def _refused_form(login: Login, language: str, **changes: str) -> str:
+    """The new-request form sent with `changes` by a post officer: the page it answers, refused."""
+    response = login("mongcai.officer").post(f"/hotline/new?lang={language}", data=_request_form(**changes))
+    assert response.status_code == 422
+    return html.unescape(response.text)
+
+
 def _request_form(**changes: str) -> dict[str, str]:
     return {"kind": "information", "subject": "Kiểm tra hộ chiếu E7654321", "body": "Đề nghị xác minh.",
             "priority": "high", "offence_code": "07023", "handling_code": "H1",
@@ -32,10 +39,7 @@ def _request_form(**changes: str) -> dict[str, str]:
 def test_a_form_error_keeps_the_input_and_is_shown_in_each_language(
     personas: dict[str, Persona], login: Login, language: str
 ) -> None:
-    client = login("mongcai.officer")
-    response = client.post(f"/hotline/new?lang={language}", data=_request_form(body="   \n  "))
-    assert response.status_code == 422
-    page = html.unescape(response.text)
+    page = _refused_form(login, language, body="   \n  ")
     assert f'<p class="field-error" id="body-error" role="alert">{BLANK[language]}</p>' in page
     assert 'aria-describedby="body-error"' in page
     assert 'value="Kiểm tra hộ chiếu E7654321"' in page
@@ -50,19 +54,14 @@ def test_a_form_error_keeps_the_input_and_is_shown_in_each_language(
 def test_a_service_refusal_is_shown_beside_its_field(
     personas: dict[str, Persona], login: Login, language: str
 ) -> None:
-    client = login("mongcai.officer")
-    response = client.post(f"/hotline/new?lang={language}", data=_request_form(offence_code="99999"))
-    assert response.status_code == 422
-    page = html.unescape(response.text)
+    page = _refused_form(login, language, offence_code="99999")
     assert 'id="offence_code-error"' in page
     assert NOT_ALLOWED[language] in page
     assert 'value="Kiểm tra hộ chiếu E7654321"' in page
 
 
 def test_a_rule_across_fields_is_shown_beside_the_field_it_names(personas: dict[str, Persona], login: Login) -> None:
-    response = login("mongcai.officer").post("/hotline/new?lang=vi", data=_request_form(kind="assistance"))
-    assert response.status_code == 422
-    beside = html.unescape(response.text).split('id="assistance_type-error"')[1]
+    beside = _refused_form(login, "vi", kind="assistance").split('id="assistance_type-error"')[1]
     assert "Yêu cầu hỗ trợ cần ghi rõ loại hỗ trợ." in beside
 
 
