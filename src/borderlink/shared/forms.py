@@ -129,7 +129,9 @@ def input_limits(model: type[BaseModel]) -> dict[str, dict[str, int]]:
             for attribute, html in _ATTRIBUTES:
                 value = getattr(item, attribute, None)
                 if isinstance(value, int) and not isinstance(value, bool):
-                    found.setdefault(html, value)
+                    # Every constraint on a field holds, so the tightest of each kind is the bound.
+                    tighter = min if html in ("maxlength", "max") else max
+                    found[html] = tighter(found.get(html, value), value)
         if found:
             limits[name] = {html: found[html] for _, html in _ATTRIBUTES if html in found}
     return limits
