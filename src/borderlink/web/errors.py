@@ -15,7 +15,6 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -117,19 +116,17 @@ def install(app: FastAPI) -> None:
         return respond(request, 422, "invalid", problems)
 
 
-def _has_body(route: APIRoute) -> bool:
-    return route.body_field is not None
-
-
-def _declared_statuses(route: APIRoute) -> list[int]:
-    """The error statuses a route can answer with, from what it takes and who may call it."""
-    guarded = any(getattr(d.call, "required_permission", None) for d in route.dependant.dependencies)
+def _declared_statuses(path: str, operation: dict[str, Any]) -> list[int]:
+    """The error statuses an operation can answer with, from what it takes and who may call it."""
+    params = {p.get("in") for p in operation.get("parameters", [])}
+    guarded = path.startswith("/api/")
+    body = "requestBody" in operation
     statuses = [401, 403] if guarded else []
-    if route.dependant.path_params:
+    if "path" in params:
         statuses.append(404)
-    if _has_body(route):
+    if body:
         statuses.append(413)
-    if route.dependant.path_params or route.dependant.query_params or _has_body(route) or guarded:
+    if params or body or guarded:
         statuses.append(422)
     return statuses
 
@@ -151,16 +148,10 @@ def document_errors(app: FastAPI) -> None:
         components[ErrorOut.__name__] = error_schema
         components.pop("HTTPValidationError", None)
         components.pop("ValidationError", None)
-        for route in app.routes:
-            if not isinstance(route, APIRoute) or not route.include_in_schema:
-                continue
-            operations = schema["paths"].get(route.path_format, {})
-            for method in route.methods or ():
-                operation = operations.get(method.lower())
-                if operation is None:
-                    continue
+        for path, operations in schema["paths"].items():
+            for operation in operations.values():
                 responses = operation.setdefault("responses", {})
-                statuses = set(_declared_statuses(route)) | ({422} if "422" in responses else set())
+                statuses = set(_declared_statuses(path, operation)) | ({422} if "422" in responses else set())
                 for status in sorted(statuses):
                     _code, message = _STATUS_MESSAGES.get(status, _GENERIC)
                     responses[str(status)] = {"description": message,

@@ -136,3 +136,14 @@ def test_a_browser_gets_translated_error_pages_never_json(
     assert invalid.headers["content-type"].startswith("text/html")
     assert client.get("/api/v1/hotline/requests/no-such-request", headers=HTML).headers[
         "content-type"].startswith("application/json")
+
+
+def test_the_openapi_document_declares_the_error_answers(app_client: TestClient) -> None:
+    paths = app_client.get("/openapi.json").json()["paths"]
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+    read = paths["/api/v1/hotline/requests/{request_id}"]["get"]["responses"]
+    assert {"401", "403", "404", "422"} <= set(read)
+    create = paths["/api/v1/hotline/requests"]["post"]["responses"]
+    assert {"401", "403", "413", "422"} <= set(create)
+    assert create["422"]["content"] == error
+    assert "401" not in paths["/health"]["get"]["responses"]
