@@ -22,6 +22,10 @@ def upgrade(url: str, connection: Connection | None = None, revision: str = "hea
     command.upgrade(alembic_config(url, connection), revision)
 
 
+def downgrade(url: str, revision: str, connection: Connection | None = None) -> None:
+    command.downgrade(alembic_config(url, connection), revision)
+
+
 def check(url: str) -> None:
     """Raise if the models and the migrations disagree (after upgrading the database)."""
     command.upgrade(alembic_config(url), "heads")

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from importlib import resources
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from borderlink.directory.models import Counterpart, Party, Tier, Unit
@@ -122,6 +122,18 @@ def counterpart_map(session: Session) -> dict[str, list[str]]:
         result[pair.unit_a_id].append(pair.unit_b_id)
         result[pair.unit_b_id].append(pair.unit_a_id)
     return dict(result)
+
+
+def counterpart_codes(session: Session, unit_ids: Iterable[str]) -> list[str]:
+    """Codes of the units facing any of these units across the border, sorted, from one query."""
+    ids = list(unit_ids)
+    if not ids:
+        return []
+    facing = or_(
+        and_(Counterpart.unit_a_id.in_(ids), Counterpart.unit_b_id == Unit.id),
+        and_(Counterpart.unit_b_id.in_(ids), Counterpart.unit_a_id == Unit.id),
+    )
+    return list(session.scalars(select(Unit.code).join(Counterpart, facing).distinct().order_by(Unit.code)))
 
 
 def _unit_tree(session: Session) -> dict[str | None, list[str]]:

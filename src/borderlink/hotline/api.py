@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -12,7 +11,8 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from borderlink.directory.permissions import Permission, Principal
-from borderlink.hotline import live, service
+from borderlink.hotline import service
+from borderlink.hotline.models import OBJECT_TYPE
 from borderlink.hotline.schemas import (
     MAX_REQUEST_JSON_BYTES,
     DeadlinesUpdate,
@@ -24,7 +24,9 @@ from borderlink.hotline.schemas import (
     RequestOut,
 )
 from borderlink.hotline.views import InboxFilter, inbox, request_out
+from borderlink.shared import live
 from borderlink.shared.body_limit import max_body
+from borderlink.shared.workfeed import ObjectRef
 from borderlink.web.body_gate import is_known_caller
 from borderlink.web.deps import DbSession, get_node, require
 
@@ -117,10 +119,14 @@ def get_inbox(
     q: str | None = Query(default=None, max_length=200), unread: bool | None = None,
     include_below: bool = Query(default=False, description="Also the inboxes of the units below yours."),
     limit: int = Query(default=200, ge=1, le=1000),
+    cursor: str | None = Query(default=None, max_length=500,
+                               description="`next_cursor` (or `prev_cursor`) of the page before."),
 ) -> InboxOut:
-    """Requests in your unit's inbox (addressed, sent, escalated or shared to it), newest first."""
+    """Requests in your unit's inbox (addressed, sent, escalated or shared to it), newest first,
+    `limit` at a time: pass the answer's `next_cursor` as `cursor` for the next page."""
     filters = InboxFilter(status=status, priority=priority, overdue=overdue, offence=offence,
-                          counterpart=counterpart, q=q, unread=unread, include_below=include_below, limit=limit)
+                          counterpart=counterpart, q=q, unread=unread, include_below=include_below, limit=limit,
+                          cursor=cursor)
     return inbox(session, principal, filters, get_node(request).clock.now())
 
 
@@ -134,10 +140,7 @@ async def inbox_stream(request: Request, principal: Reader, include_below: bool 
                              headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
 
 
-StillAllowed = Callable[[], Awaitable[bool]]
-
-
-def caller_check(request: Request) -> StillAllowed:
+def caller_check(request: Request) -> live.StillAllowed:
     node = get_node(request)
 
     async def still_allowed() -> bool:
@@ -146,27 +149,36 @@ def caller_check(request: Request) -> StillAllowed:
     return still_allowed
 
 
-async def event_stream(principal: Principal, include_below: bool = False, keepalive: float = 15.0,
-                       still_allowed: StillAllowed | None = None) -> AsyncIterator[str]:
+def event_stream(principal: Principal, include_below: bool = False, keepalive: float = 15.0,
+                 still_allowed: live.StillAllowed | None = None) -> AsyncIterator[str]:
+    """One `request` event each time a request in the units' work feeds changes."""
     units = principal.scope_unit_ids if include_below else {principal.unit_id}
-    subscription = live.broadcaster.subscribe(units)
-    try:
-        yield ": connected\n\n"
-        while True:
-            try:
-                request_id = await asyncio.wait_for(subscription.queue.get(), timeout=keepalive)
-            except TimeoutError:
-                request_id = None
-            # Checked at every event and keep-alive: a stream must not outlive the right to read it.
-            if still_allowed is not None and not await still_allowed():
-                yield "event: end\ndata: {}\n\n"
-                return
-            if request_id is None:
-                yield ": keep-alive\n\n"
-                continue
-            yield f"event: request\ndata: {json.dumps({'request_id': request_id})}\n\n"
-    finally:
-        live.broadcaster.unsubscribe(subscription)
+    return live.sse_events([live.unit_topic(u) for u in units], _request_event, keepalive=keepalive,
+                           still_allowed=still_allowed)
+
+
+def request_event_stream(request_id: str, keepalive: float = 15.0,
+                         still_allowed: live.StillAllowed | None = None) -> AsyncIterator[str]:
+    """One `request` event each time this request changes (a reply, a step of its timeline)."""
+    return live.sse_events([live.object_topic(OBJECT_TYPE, request_id)], _request_event, keepalive=keepalive,
+                           still_allowed=still_allowed)
+
+
+def _request_event(message: str) -> str | None:
+    changed = ObjectRef.parse(message)
+    if changed.object_type != OBJECT_TYPE:
+        return None  # another domain's item in the same unit's feed
+    return live.sse_frame("request", json.dumps({"request_id": changed.object_id}))
+
+
+@router.get("/requests/{request_id}/stream", response_class=StreamingResponse)
+def request_stream(request_id: str, request: Request, session: DbSession, principal: Reader) -> StreamingResponse:
+    """Server-sent events: one `request` event each time this request changes, whichever side
+    changed it (404 for a request you may not see). It ends as the inbox stream does."""
+    service.visible_request(session, principal, request_id)
+    return StreamingResponse(request_event_stream(request_id, still_allowed=caller_check(request)),
+                             media_type="text/event-stream",
+                             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
 
 
 @router.get("/deadlines")

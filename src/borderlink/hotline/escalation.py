@@ -14,25 +14,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from borderlink.directory import service as directory
-from borderlink.directory.models import Unit
 from borderlink.exchange import service as exchange
 from borderlink.hotline import service
 from borderlink.hotline.contracts import EscalationMessage
-from borderlink.hotline.models import HotlineRequest, InboxEntry
+from borderlink.hotline.models import HotlineRequest
 from borderlink.node import Node
-from borderlink.shared import jobs
+from borderlink.shared import jobs, workfeed
 from borderlink.shared.contracts import to_wire
+from borderlink.shared.workfeed import Reason
 
 log = logging.getLogger("borderlink.hotline.escalation")
-
-
-def _ancestor(session: Session, unit: Unit, levels: int) -> Unit | None:
-    current: Unit | None = unit
-    for _ in range(levels):
-        if current is None or current.parent_id is None:
-            return None
-        current = directory.get_unit(session, current.parent_id)
-    return current
 
 
 JOB_NAME = "hotline escalation"
@@ -59,23 +50,22 @@ def _escalate(session: Session, request: HotlineRequest, local_party: str, now: 
     sender = directory.get_unit(session, request.sender_unit_id)
     recipient = directory.get_unit(session, request.recipient_unit_id)
     level = request.escalation_level + 1
-    ours, theirs = _ancestor(session, sender, level), _ancestor(session, recipient, level)
-    if ours is None and theirs is None:
+    targets = workfeed.escalation_targets(session, sender.id, recipient.id, level)
+    ours, theirs = targets.ours, targets.theirs
+    if targets.exhausted:
         # Already at the central tier: it stays overdue in every inbox that holds it.
         request.escalation_done = True
         return False
     deadline = now + service.deadline_for(session, request.priority)
     request.escalation_level = level
     request.deadline_at = deadline
-    names = " / ".join(u.code for u in (ours, theirs) if u is not None)
+    names = " / ".join(targets.codes)
     event = service.add_event(session, request, "escalated", now, local_party,
                               ours.code if ours else None, f"level {level}: {names}")
     assert event is not None
     if ours is not None:
         service.put_in_inbox(session, request, ours.id, "escalated", now, deadline)
-    for entry in session.scalars(select(InboxEntry).where(InboxEntry.request_id == request.id)):
-        if entry.reason in ("sent", "received"):
-            entry.deadline_at = deadline
+    workfeed.set_deadline(session, service.feed_ref(request.id), deadline, reasons=(Reason.SENT, Reason.RECEIVED))
     message = EscalationMessage(request_id=request.id, level=level, deadline_at=deadline,
                                 recipient_side_unit=theirs.code if theirs else None,
                                 event=service.event_payload(event))

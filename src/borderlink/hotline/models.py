@@ -1,4 +1,6 @@
-"""Hotline requests between counterpart units, their replies, timeline, inbox entries and deadlines.
+"""Hotline requests between counterpart units, their replies, timeline and deadlines.
+
+A request sits in units' inboxes through the shared work feed (object type `OBJECT_TYPE`).
 
 Every node holds a row for each request it sent (as owner) or received (as replica); the owner
 alone changes the core fields, the other side's contributions arrive as messages.
@@ -10,7 +12,7 @@ import datetime as dt
 import enum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, synonym
 
 from borderlink.db import Base
@@ -21,6 +23,8 @@ from borderlink.shared.lifecycle import INITIAL, Lifecycle, Transition
 from borderlink.shared.replicated import HandlingCode, ReplicatedObject, Side
 
 __all__ = ["HandlingCode"]  # the shared handling codes, under the name the hotline always used
+
+OBJECT_TYPE = "hotline.request"  # how requests are named in the work feed and on live streams
 
 
 class RequestKind(enum.StrEnum):
@@ -146,28 +150,6 @@ class HotlineEvent(Base):
     party: Mapped[str] = mapped_column(String(2))
     unit_code: Mapped[str | None] = mapped_column(String(80), default=None)
     detail: Mapped[str | None] = mapped_column(Text, default=None)
-
-
-class InboxEntry(Base):
-    """A request in one unit's inbox: addressed to it, sent by it, or escalated to it."""
-
-    __tablename__ = "hotline_inbox"
-
-    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
-    unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"))
-    request_id: Mapped[str] = mapped_column(ForeignKey("hotline_requests.id"))
-    reason: Mapped[str] = mapped_column(String(20))
-    deadline_at: Mapped[dt.datetime | None] = mapped_column(default=None)
-    created_at: Mapped[dt.datetime]
-    updated_at: Mapped[dt.datetime]
-    read_at: Mapped[dt.datetime | None] = mapped_column(default=None)
-
-    request: Mapped[HotlineRequest] = relationship(lazy="joined")
-
-    __table_args__ = (
-        UniqueConstraint("unit_id", "request_id", name="uq_hotline_inbox_unit_request"),
-        Index("ix_hotline_inbox_unit_updated", "unit_id", "updated_at"),
-    )
 
 
 class Attachment(Base):

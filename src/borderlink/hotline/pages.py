@@ -5,9 +5,10 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile as StarletteUploadFile
@@ -16,6 +17,7 @@ from borderlink.directory import service as directory
 from borderlink.directory.permissions import Permission, Principal
 from borderlink.errors import BorderLinkError, NotFound
 from borderlink.hotline import service
+from borderlink.hotline.api import caller_check, event_stream, request_event_stream
 from borderlink.hotline.models import HotlineRequest, Priority, Status
 from borderlink.hotline.schemas import MAX_REQUEST_FORM_BYTES, DeadlinesForm, Reference, ReplyCreate, RequestCreate
 from borderlink.hotline.views import InboxFilter, inbox, request_out
@@ -35,29 +37,39 @@ Supervisor = Annotated[Principal, Depends(require(Permission.HOTLINE_SUPERVISE))
 
 def page_filters(status: str | None = None, priority: str | None = None, overdue: str | None = None,
                  offence: str | None = None, counterpart: str | None = None, q: str | None = None,
-                 below: str | None = None) -> InboxFilter:
+                 below: str | None = None, cursor: str | None = None) -> InboxFilter:
     """The inbox filters from the page's query string; unknown values are ignored."""
     return InboxFilter(
         status=status if status in {s.value for s in Status} else None,
         priority=priority if priority in {p.value for p in Priority} else None,
         overdue=True if overdue == "1" else None, offence=offence or None,
         counterpart=counterpart or None, q=q or None, include_below=below == "1",
+        limit=PAGE_SIZE, cursor=cursor or None,
     )
 
 
 PageFilters = Annotated[InboxFilter, Depends(page_filters)]
+PAGE_SIZE = 50
 
 
 def _inbox_context(
     request: Request, session: DbSession, principal: Principal, filters: InboxFilter
 ) -> dict[str, object]:
     now = get_node(request).clock.now()
-    pairs = directory.counterpart_map(session)
-    codes = {u.id: u.code for u in directory.list_units(session)}
-    return {"inbox": inbox(session, principal, filters, now), "filters": filters,
+    listed = inbox(session, principal, filters, now)
+    return {"inbox": listed, "filters": filters,
             "offences": allowed_offences(), "statuses": [s.value for s in Status],
             "priorities": [p.value for p in Priority],
-            "counterparts": sorted({codes[c] for u in principal.scope_unit_ids for c in pairs.get(u, [])})}
+            "counterparts": directory.counterpart_codes(session, principal.scope_unit_ids),
+            "next_link": _page_link(request, listed.next_cursor), "prev_link": _page_link(request, listed.prev_cursor)}
+
+
+def _page_link(request: Request, cursor: str | None) -> str | None:
+    """The inbox page's own address with the same filters, at another page."""
+    if cursor is None:
+        return None
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "cursor"]
+    return "/hotline?" + urlencode([*params, ("cursor", cursor)])
 
 
 @router.get("")
@@ -259,10 +271,15 @@ async def deadlines_save(request: Request, session: DbSession, principal: Config
 @router.get("/stream")
 async def page_stream(request: Request, principal: Reader, below: str | None = None) -> Response:
     """The live stream for the inbox page (same events as the API stream)."""
-    from fastapi.responses import StreamingResponse
-
-    from borderlink.hotline.api import caller_check, event_stream
-
     return StreamingResponse(event_stream(principal, below == "1", still_allowed=caller_check(request)),
+                             media_type="text/event-stream",
+                             headers={"Cache-Control": "no-store"})
+
+
+@router.get("/requests/{request_id}/stream")
+def request_page_stream(request_id: str, request: Request, session: DbSession, principal: Reader) -> Response:
+    """The live stream for an open request page: a `request` event at each change of it."""
+    service.visible_request(session, principal, request_id)
+    return StreamingResponse(request_event_stream(request_id, still_allowed=caller_check(request)),
                              media_type="text/event-stream",
                              headers={"Cache-Control": "no-store"})

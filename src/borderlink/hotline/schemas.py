@@ -147,6 +147,8 @@ class InboxItemOut(BaseModel):
 class InboxOut(BaseModel):
     unread: int
     items: list[InboxItemOut]
+    next_cursor: str | None = Field(default=None, description="Pass as `cursor` for the next page; null on the last.")
+    prev_cursor: str | None = Field(default=None, description="Pass as `cursor` for the page before.")
 
 
 MAX_DEADLINE_SECONDS = 90 * 86400  # one bound for the API, the page and the service

@@ -16,14 +16,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from borderlink.audit import service as audit
-from borderlink.db import on_commit
 from borderlink.directory import service as directory
 from borderlink.directory.models import Unit
 from borderlink.directory.permissions import Permission, Principal
-from borderlink.errors import Forbidden, InvalidInput, NotFound
+from borderlink.errors import Forbidden, InvalidInput
 from borderlink.exchange import service as exchange
-from borderlink.hotline import live
 from borderlink.hotline.contracts import (
     EventMessage,
     ReplyMessage,
@@ -33,6 +30,7 @@ from borderlink.hotline.contracts import (
 from borderlink.hotline.models import (
     DEFAULT_DEADLINES,
     LIFECYCLE,
+    OBJECT_TYPE,
     OPEN_STATUSES,
     Attachment,
     DeadlineSetting,
@@ -40,7 +38,6 @@ from borderlink.hotline.models import (
     HotlineEvent,
     HotlineReply,
     HotlineRequest,
-    InboxEntry,
     Priority,
     Status,
 )
@@ -48,10 +45,12 @@ from borderlink.hotline.schemas import MAX_ATTACHMENT_BYTES, MAX_DEADLINE_SECOND
 from borderlink.ids import new_id
 from borderlink.safeguards.offences import require_allowed
 from borderlink.safeguards.screening import screen
+from borderlink.shared import scoping, workfeed
 from borderlink.shared.contracts import to_wire
 from borderlink.shared.forms import N_
 from borderlink.shared.replicated import side_of, touch, validate_contribution_text
 from borderlink.shared.static_cache import StaticCache
+from borderlink.shared.workfeed import FeedEntry, ObjectRef, Reason
 
 __all__ = ["OPEN_STATUSES"]
 KIND_REQUEST = RequestMessage.message_kind
@@ -108,28 +107,22 @@ def set_deadlines(session: Session, principal: Principal, seconds: dict[str, int
 
 # --- visibility -----------------------------------------------------------------------------
 
+def feed_ref(request_id: str) -> ObjectRef:
+    return ObjectRef(OBJECT_TYPE, request_id)
+
+
 def visible_request(session: Session, principal: Principal, request_id: str) -> HotlineRequest:
-    """A request in one of the principal's units' inboxes; anything else does not exist for them."""
-    request = session.get(HotlineRequest, request_id)
-    if request is None or not principal.can(Permission.HOTLINE_READ) or not _in_scope(session, principal, request):
-        raise NotFound("There is no such request, or you may not see it.")
-    return request
-
-
-def _in_scope(session: Session, principal: Principal, request: HotlineRequest) -> bool:
-    units = select(InboxEntry.unit_id).where(InboxEntry.request_id == request.id)
-    return any(principal.covers_unit(unit_id) for unit_id in session.scalars(units))
+    """A request in one of the principal's units' inboxes; anything else does not exist for them.
+    A request naming a person is audited as read."""
+    return scoping.get_visible(session, principal, HotlineRequest, OBJECT_TYPE, request_id,
+                               permission=Permission.HOTLINE_READ, names_person=lambda r: r.names_person,
+                               not_found="There is no such request, or you may not see it.")
 
 
 def read_request(session: Session, principal: Principal, request_id: str, now: dt.datetime) -> HotlineRequest:
-    """Open a request: marks it read for the reader's unit; a read naming a person is audited."""
+    """Open a request: marks it read for the reader's unit."""
     request = visible_request(session, principal, request_id)
-    entry = session.scalar(select(InboxEntry).where(
-        InboxEntry.request_id == request.id, InboxEntry.unit_id == principal.unit_id))
-    if entry is not None and entry.read_at is None:
-        entry.read_at = now
-    if request.names_person:
-        audit.record_read(session, "hotline_requests", request.id, detail=f"read by {principal.label}")
+    workfeed.mark_read(session, feed_ref(request.id), principal.unit_id, now)
     return request
 
 
@@ -154,35 +147,15 @@ def is_overdue(request: HotlineRequest, now: dt.datetime) -> bool:
 # --- inbox entries and timeline --------------------------------------------------------------
 
 def put_in_inbox(session: Session, request: HotlineRequest, unit_id: str, reason: str, now: dt.datetime,
-                 deadline: dt.datetime | None, *, unread: bool = True) -> None:
-    entry = session.scalar(select(InboxEntry).where(
-        InboxEntry.request_id == request.id, InboxEntry.unit_id == unit_id))
-    if entry is None:
-        entry = InboxEntry(unit_id=unit_id, request_id=request.id, reason=reason, created_at=now,
-                           updated_at=now, deadline_at=deadline, read_at=None if unread else now)
-        session.add(entry)
-    else:
-        # Escalation and a refusal by the other side are news that outweigh why a unit held it before.
-        entry.reason = reason if reason in ("escalated", "refused") else entry.reason
-        entry.deadline_at = deadline or entry.deadline_at
-        entry.updated_at = now
-        if unread:
-            entry.read_at = None
-    notify_units(session, request.id, [unit_id])
+                 deadline: dt.datetime | None, *, unread: bool = True) -> FeedEntry:
+    """Put the request in a unit's work feed (or bring its entry up to date)."""
+    return workfeed.put(session, feed_ref(request.id), unit_id, Reason(reason), now, deadline=deadline,
+                        urgent=request.priority == Priority.URGENT, unread=unread)
 
 
 def touch_inbox(session: Session, request: HotlineRequest, now: dt.datetime, *, except_unit: str | None) -> None:
     """Something happened on a request: every unit holding it sees it as new again."""
-    entries = list(session.scalars(select(InboxEntry).where(InboxEntry.request_id == request.id)))
-    for entry in entries:
-        entry.updated_at = now
-        if entry.unit_id != except_unit:
-            entry.read_at = None
-    notify_units(session, request.id, [e.unit_id for e in entries])
-
-
-def notify_units(session: Session, request_id: str, unit_ids: list[str]) -> None:
-    on_commit(session, lambda: live.broadcaster.publish(unit_ids, request_id))
+    workfeed.touch(session, feed_ref(request.id), now, except_unit=except_unit)
 
 
 def add_event(session: Session, request: HotlineRequest, kind: str, at: dt.datetime, party: str,
@@ -303,10 +276,7 @@ def _send(session: Session, request: HotlineRequest, now: dt.datetime, sender: U
     request.deadline_at = now + deadline_for(session, request.priority)
     sent = add_event(session, request, "sent", now, request.owner_party, sender.code)
     assert sent is not None
-    entry = session.scalar(select(InboxEntry).where(
-        InboxEntry.request_id == request.id, InboxEntry.unit_id == sender.id))
-    if entry is not None:
-        entry.deadline_at = request.deadline_at
+    workfeed.set_deadline(session, feed_ref(request.id), request.deadline_at, unit_id=sender.id)
     exchange.enqueue(session, kind=KIND_REQUEST, body=to_wire(request_payload(session, request, sent)),
                      sender_unit=sender.code, recipient_unit=recipient.code,
                      handling_code=request.handling_code.value, stream=stream_of(request.id))
@@ -383,9 +353,9 @@ def _release_note(session: Session, request: HotlineRequest) -> str | None:
 def held_requests(session: Session, principal: Principal) -> list[HotlineRequest]:
     if not principal.can(Permission.HOTLINE_SUPERVISE):
         raise Forbidden("Only a supervisor reviews held requests.")
-    rows = session.scalars(select(HotlineRequest).where(HotlineRequest.status == Status.HELD)
-                           .order_by(HotlineRequest.created_at))
-    return [r for r in rows if principal.covers_unit(r.sender_unit_id)]
+    return list(session.scalars(select(HotlineRequest).where(
+        HotlineRequest.status == Status.HELD, HotlineRequest.sender_unit_id.in_(principal.scope_unit_ids))
+        .order_by(HotlineRequest.created_at)))
 
 
 def review_held(session: Session, principal: Principal, request_id: str, release: bool, note: str,
@@ -493,7 +463,7 @@ def close(session: Session, principal: Principal, request_id: str, now: dt.datet
 
 # --- handling codes, enforced where the information was received -----------------------------
 
-def forward(session: Session, principal: Principal, request_id: str, unit_code: str, now: dt.datetime) -> InboxEntry:
+def forward(session: Session, principal: Principal, request_id: str, unit_code: str, now: dt.datetime) -> FeedEntry:
     """Share a received request with another unit of this node, if its handling code allows."""
     request = visible_request(session, principal, request_id)
     if not principal.can(Permission.HOTLINE_ANSWER):
@@ -504,11 +474,8 @@ def forward(session: Session, principal: Principal, request_id: str, unit_code: 
     if request.owner_party != principal.party and request.handling_code in (HandlingCode.H2, HandlingCode.H3):
         raise Forbidden("Handling code %(code)s: no onward sharing without the sending side's consent.",
                         field="unit_code", code=request.handling_code.value)
-    put_in_inbox(session, request, target.id, "shared", now, request.deadline_at)
+    entry = put_in_inbox(session, request, target.id, "shared", now, request.deadline_at)
     add_event(session, request, "shared", now, principal.party, target.code, principal.label)
-    entry = session.scalar(select(InboxEntry).where(
-        InboxEntry.request_id == request.id, InboxEntry.unit_id == target.id))
-    assert entry is not None
     return entry
 
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 
 from borderlink.directory.models import Unit
 from borderlink.directory.permissions import Principal
 from borderlink.hotline import service
-from borderlink.hotline.models import HotlineRequest, InboxEntry, Priority, Status
+from borderlink.hotline.models import OBJECT_TYPE, HotlineReply, HotlineRequest, Priority, Status
 from borderlink.hotline.schemas import (
     AttachmentOut,
     EventOut,
@@ -20,17 +22,23 @@ from borderlink.hotline.schemas import (
     ReplyOut,
     RequestOut,
 )
+from borderlink.shared import paging, scoping, workfeed
+from borderlink.shared.workfeed import FeedEntry
+
+INBOX_SORT = paging.SortKey(workfeed.keyset_columns())
 
 
 def request_out(session: Session, request: HotlineRequest, now: dt.datetime) -> RequestOut:
-    units = {u.id: u.code for u in session.scalars(select(Unit))}
+    replies = session.execute(
+        select(HotlineReply, Unit.code).join(Unit, Unit.id == HotlineReply.author_unit_id)
+        .where(HotlineReply.request_id == request.id).order_by(HotlineReply.created_at))
     return RequestOut(
         id=request.id, owner_party=request.owner_party, kind=request.kind.value,
         assistance_type=request.assistance_type.value if request.assistance_type else None,
         subject=request.subject, body=request.body, priority=request.priority.value,
         offence_code=request.offence_code, handling_code=request.handling_code.value,
         handling_note=request.handling_note, references=request.references,
-        sender_unit_code=units[request.sender_unit_id], recipient_unit_code=units[request.recipient_unit_id],
+        sender_unit_code=request.sender_unit.code, recipient_unit_code=request.recipient_unit.code,
         author_name=request.author_name, status=request.status.value, created_at=request.created_at,
         sent_at=request.sent_at, delivered_at=request.delivered_at, acknowledged_at=request.acknowledged_at,
         answered_at=request.answered_at, closed_at=request.closed_at, deadline_at=request.deadline_at,
@@ -38,9 +46,9 @@ def request_out(session: Session, request: HotlineRequest, now: dt.datetime) -> 
         screening_flags=request.screening_flags,
         timeline=[EventOut(id=e.id, kind=e.kind, at=e.at, party=e.party, unit_code=e.unit_code, detail=e.detail)
                   for e in service.timeline(session, request.id)],
-        replies=[ReplyOut(id=r.id, author_party=r.author_party, author_unit_code=units[r.author_unit_id],
+        replies=[ReplyOut(id=r.id, author_party=r.author_party, author_unit_code=code,
                           author_name=r.author_name, body=r.body, created_at=r.created_at)
-                 for r in service.replies(session, request.id)],
+                 for r, code in replies],
         attachments=[AttachmentOut(id=a.id, filename=a.filename, content_type=a.content_type, size=a.size,
                                    sha256=a.sha256) for a in service.attachments(session, request.id)],
     )
@@ -57,48 +65,61 @@ class InboxFilter:
     unread: bool | None = None
     include_below: bool = False
     limit: int = 200
+    cursor: str | None = None
 
 
-def inbox(session: Session, principal: Principal, filters: InboxFilter, now: dt.datetime) -> InboxOut:
-    """Requests in the principal's own unit's inbox (or, when asked, in the inboxes of the units
-    below it too), newest activity first, one row per request."""
-    units_shown = principal.scope_unit_ids if filters.include_below else {principal.unit_id}
-    query = (select(InboxEntry).join(InboxEntry.request)
-             .where(InboxEntry.unit_id.in_(units_shown))
-             .order_by(InboxEntry.updated_at.desc()))
+def _filtered(session: Session, principal: Principal, filters: InboxFilter, units: frozenset[str],
+              now: dt.datetime) -> Select[Any]:
+    """The feed's hotline entries for the units, one per request, with the filters in SQL."""
+    query = (workfeed.latest_entries(OBJECT_TYPE, units)
+             .join(HotlineRequest, HotlineRequest.id == FeedEntry.object_id))
     if filters.status:
         query = query.where(HotlineRequest.status == Status(filters.status))
     if filters.priority:
         query = query.where(HotlineRequest.priority == Priority(filters.priority))
     if filters.offence:
-        query = query.where(HotlineRequest.offence_code.startswith(filters.offence.strip()))
+        query = query.where(HotlineRequest.offence_code.startswith(filters.offence.strip(), autoescape=True))
     if filters.q:
         for word in service.fold_for_search(filters.q).split():
             query = query.where(HotlineRequest.search_text.contains(word, autoescape=True))
-    units = {u.id: u for u in session.scalars(select(Unit))}
-    grouped: dict[str, list[InboxEntry]] = {}
-    for entry in session.scalars(query):
-        grouped.setdefault(entry.request_id, []).append(entry)
+    if filters.counterpart:
+        facing = session.scalar(select(Unit.id).where(Unit.code == filters.counterpart))
+        # The counterpart is the other side's unit of the pair: the recipient of what we sent,
+        # the sender of what we received.
+        query = query.where(or_(
+            and_(HotlineRequest.owner_party == principal.party, HotlineRequest.recipient_unit_id == facing),
+            and_(HotlineRequest.owner_party != principal.party, HotlineRequest.sender_unit_id == facing)))
+    if filters.overdue is not None:
+        overdue = and_(HotlineRequest.status.in_(service.OPEN_STATUSES), HotlineRequest.deadline_at.is_not(None),
+                       HotlineRequest.deadline_at <= now)
+        query = query.where(overdue if filters.overdue else ~overdue)
+    if filters.unread is not None:
+        unread = workfeed.unread_in_units(OBJECT_TYPE, units)
+        query = query.where(unread if filters.unread else ~unread)
+    return query
+
+
+def inbox(session: Session, principal: Principal, filters: InboxFilter, now: dt.datetime) -> InboxOut:
+    """Requests in the principal's own unit's inbox (or, when asked, in the inboxes of the units
+    below it too), newest activity first, one row per request, one page at a time."""
+    units = scoping.scope_units(principal, include_below=filters.include_below)
+    query = _filtered(session, principal, filters, units, now)
+    unread_count = workfeed.count_unread(session, query, OBJECT_TYPE, units)
+    page = paging.fetch_page(session, query.add_columns(HotlineRequest), INBOX_SORT, filters.limit, filters.cursor,
+                             key_of=lambda row: (row[0].updated_at, row[0].id))
+    held = workfeed.entries_for(session, OBJECT_TYPE, [entry.object_id for entry, _ in page.items], units)
     items = []
-    for entries in grouped.values():
-        request = entries[0].request
-        sender, recipient = units[request.sender_unit_id], units[request.recipient_unit_id]
+    for entry, request in page.items:
+        entries = held.get(entry.object_id, [entry])
+        sender, recipient = request.sender_unit, request.recipient_unit
         counterpart = recipient if sender.party_code == principal.party else sender
-        overdue = service.is_overdue(request, now)
-        unread = any(e.read_at is None for e in entries)
-        if filters.counterpart and counterpart.code != filters.counterpart:
-            continue
-        if filters.overdue is not None and overdue != filters.overdue:
-            continue
-        if filters.unread is not None and unread != filters.unread:
-            continue
         items.append(InboxItemOut(
             request_id=request.id, subject=request.subject, kind=request.kind.value,
             priority=request.priority.value, status=request.status.value, offence_code=request.offence_code,
             owner_party=request.owner_party, sender_unit_code=sender.code, recipient_unit_code=recipient.code,
-            counterpart_unit_code=counterpart.code, deadline_at=request.deadline_at, overdue=overdue,
-            unread=unread, escalation_level=request.escalation_level,
-            reasons=sorted({e.reason for e in entries}), updated_at=max(e.updated_at for e in entries),
+            counterpart_unit_code=counterpart.code, deadline_at=request.deadline_at,
+            overdue=service.is_overdue(request, now), unread=any(e.unread for e in entries),
+            escalation_level=request.escalation_level, reasons=sorted({e.reason for e in entries}),
+            updated_at=entry.updated_at,
         ))
-    unread_count = sum(1 for item in items if item.unread)
-    return InboxOut(unread=unread_count, items=items[: filters.limit])
+    return InboxOut(unread=unread_count, items=items, next_cursor=page.next_cursor, prev_cursor=page.prev_cursor)

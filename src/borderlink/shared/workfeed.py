@@ -1,0 +1,262 @@
+"""The unit's work feed: one inbox per unit across every object type.
+
+An entry says that an object (a hotline request today; alerts, hits, handovers and due commitments
+as their domains arrive) concerns a unit, why (`Reason`), by when (`deadline_at`), whether it is
+urgent and whether that unit has seen its latest change. A domain never keeps an inbox table of
+its own: it calls `put` when an object reaches a unit, `touch` when something happens on it, and
+lists a unit's feed with `latest_entries`, joining its own table on `FeedEntry.object_id`.
+
+Escalation goes one tier up on both sides through the directory (`escalation_targets`); the domain
+decides when an object is overdue, this module decides who is next.
+
+Every change is pushed live after commit on the unit's topic and on the object's topic.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+from collections.abc import Collection, Iterable
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, exists, func, select, tuple_
+from sqlalchemy.orm import Mapped, Session, aliased, mapped_column
+from sqlalchemy.sql import ColumnElement, Select
+
+from borderlink.db import Base
+from borderlink.directory import service as directory
+from borderlink.directory.models import Unit
+from borderlink.shared import live
+
+
+class Reason(enum.StrEnum):
+    """Why an object is in a unit's feed."""
+
+    RECEIVED = "received"  # addressed to the unit from across the border
+    SENT = "sent"  # the unit sent it
+    ESCALATED = "escalated"  # not handled in time below; the unit one tier up holds it too
+    SHARED = "shared"  # a unit of the same node passed it on
+    FORWARDED = "forwarded"  # sent on to another unit for action
+    REFUSED = "refused"  # the other side refused it; the sender must look at it
+    DUE = "due"  # something the unit committed to falls due
+
+
+# A later reason replaces an earlier one only when it asks for more attention.
+_OVERRIDING = frozenset({Reason.ESCALATED, Reason.REFUSED})
+
+
+@dataclasses.dataclass(frozen=True)
+class ObjectRef:
+    """An object anywhere in BorderLink: its type (``"<domain>.<kind>"``) and global id."""
+
+    object_type: str
+    object_id: str
+
+    @property
+    def key(self) -> str:
+        """The text published on live streams for this object."""
+        return f"{self.object_type}:{self.object_id}"
+
+    @classmethod
+    def parse(cls, key: str) -> ObjectRef:
+        object_type, _, object_id = key.rpartition(":")
+        return cls(object_type, object_id)
+
+
+class FeedEntry(Base):
+    """One object in one unit's feed."""
+
+    __tablename__ = "work_feed"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"))
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[str] = mapped_column(String(36))
+    reason: Mapped[str] = mapped_column(String(20))
+    urgent: Mapped[bool] = mapped_column(default=False)
+    deadline_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    created_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
+    read_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+    __table_args__ = (
+        UniqueConstraint("unit_id", "object_type", "object_id", name="uq_work_feed_unit_object"),
+        Index("ix_work_feed_unit_updated", "unit_id", "updated_at", "id"),
+        Index("ix_work_feed_object", "object_type", "object_id"),
+    )
+
+    @property
+    def ref(self) -> ObjectRef:
+        return ObjectRef(self.object_type, self.object_id)
+
+    @property
+    def unread(self) -> bool:
+        return self.read_at is None
+
+
+# --- writing --------------------------------------------------------------------------------
+
+def entry_of(session: Session, ref: ObjectRef, unit_id: str) -> FeedEntry | None:
+    return session.scalar(select(FeedEntry).where(
+        FeedEntry.object_type == ref.object_type, FeedEntry.object_id == ref.object_id,
+        FeedEntry.unit_id == unit_id))
+
+
+def entries_of(session: Session, ref: ObjectRef) -> list[FeedEntry]:
+    """Every unit's entry for the object, on this node."""
+    return list(session.scalars(select(FeedEntry).where(
+        FeedEntry.object_type == ref.object_type, FeedEntry.object_id == ref.object_id).order_by(FeedEntry.id)))
+
+
+def put(session: Session, ref: ObjectRef, unit_id: str, reason: Reason, now: dt.datetime, *,
+        deadline: dt.datetime | None = None, urgent: bool = False, unread: bool = True) -> FeedEntry:
+    """Put the object in the unit's feed, or bring its entry up to date if it is there already."""
+    entry = entry_of(session, ref, unit_id)
+    if entry is None:
+        entry = FeedEntry(unit_id=unit_id, object_type=ref.object_type, object_id=ref.object_id,
+                          reason=reason.value, urgent=urgent, deadline_at=deadline, created_at=now,
+                          updated_at=now, read_at=None if unread else now)
+        session.add(entry)
+    else:
+        if reason in _OVERRIDING:
+            entry.reason = reason.value
+        entry.deadline_at = deadline or entry.deadline_at
+        entry.urgent = entry.urgent or urgent
+        entry.updated_at = now
+        if unread:
+            entry.read_at = None
+    _publish(session, ref, [unit_id])
+    return entry
+
+
+def touch(session: Session, ref: ObjectRef, now: dt.datetime, *, except_unit: str | None = None) -> list[FeedEntry]:
+    """Something happened on the object: it moves to the top of every feed holding it and is
+    unread again, except for the unit whose member did it."""
+    entries = entries_of(session, ref)
+    for entry in entries:
+        entry.updated_at = now
+        if entry.unit_id != except_unit:
+            entry.read_at = None
+    _publish(session, ref, [e.unit_id for e in entries])
+    return entries
+
+
+def set_deadline(session: Session, ref: ObjectRef, deadline: dt.datetime | None, *,
+                 reasons: Collection[Reason] | None = None, unit_id: str | None = None) -> None:
+    """A new deadline for the object's entries (only those held for `reasons`, or one unit's)."""
+    for entry in entries_of(session, ref):
+        if reasons is not None and entry.reason not in {r.value for r in reasons}:
+            continue
+        if unit_id is not None and entry.unit_id != unit_id:
+            continue
+        entry.deadline_at = deadline
+
+
+def mark_read(session: Session, ref: ObjectRef, unit_id: str, now: dt.datetime) -> None:
+    entry = entry_of(session, ref, unit_id)
+    if entry is not None and entry.read_at is None:
+        entry.read_at = now
+
+
+def notify(session: Session, ref: ObjectRef, unit_ids: Iterable[str] = ()) -> None:
+    """Push a change of the object live without touching any feed entry."""
+    _publish(session, ref, list(unit_ids))
+
+
+def _publish(session: Session, ref: ObjectRef, unit_ids: list[str]) -> None:
+    topics = [live.unit_topic(u) for u in unit_ids] + [live.object_topic(ref.object_type, ref.object_id)]
+    live.publish_after_commit(session, topics, ref.key)
+
+
+# --- reading --------------------------------------------------------------------------------
+
+def held_by_units(object_type: str, object_id: ColumnElement[str], unit_ids: Collection[str]) -> ColumnElement[bool]:
+    """SQL: the object is in the feed of one of the units (for scoping an object's own table)."""
+    return exists().where(FeedEntry.object_type == object_type, FeedEntry.object_id == object_id,
+                          FeedEntry.unit_id.in_(unit_ids))
+
+
+def latest_entries(object_type: str, unit_ids: Collection[str]) -> Select[Any]:
+    """One entry per object of the type in the units' feeds: the one changed last, so an object
+    held by two of the units shows once. Sort and page on (updated_at, id) and join the object's
+    table on `FeedEntry.object_id`."""
+    query = select(FeedEntry).where(FeedEntry.object_type == object_type, FeedEntry.unit_id.in_(unit_ids))
+    if len(unit_ids) > 1:
+        later = aliased(FeedEntry)
+        query = query.where(~exists().where(
+            later.object_type == FeedEntry.object_type, later.object_id == FeedEntry.object_id,
+            later.unit_id.in_(unit_ids),
+            tuple_(later.updated_at, later.id) > tuple_(FeedEntry.updated_at, FeedEntry.id)))
+    return query
+
+
+def unread_in_units(object_type: str, unit_ids: Collection[str]) -> ColumnElement[bool]:
+    """SQL, for use beside `latest_entries`: some unit's entry for this object is unread."""
+    if len(unit_ids) == 1:
+        return FeedEntry.read_at.is_(None)
+    other = aliased(FeedEntry)
+    return exists().where(other.object_type == object_type, other.object_id == FeedEntry.object_id,
+                          other.unit_id.in_(unit_ids), other.read_at.is_(None))
+
+
+def count_unread(session: Session, query: Select[Any], object_type: str,
+                 unit_ids: Collection[str]) -> int:
+    """How many objects of a `latest_entries` query (with its filters) are unread."""
+    counted = query.where(unread_in_units(object_type, unit_ids)).with_only_columns(func.count()).order_by(None)
+    return int(session.scalar(counted) or 0)
+
+
+def entries_for(session: Session, object_type: str, object_ids: Collection[str],
+                unit_ids: Collection[str]) -> dict[str, list[FeedEntry]]:
+    """The units' entries for a page of objects, grouped by object id (reasons, unread state)."""
+    if not object_ids:
+        return {}
+    rows = session.scalars(select(FeedEntry).where(
+        FeedEntry.object_type == object_type, FeedEntry.object_id.in_(object_ids),
+        FeedEntry.unit_id.in_(unit_ids)).order_by(FeedEntry.id))
+    grouped: dict[str, list[FeedEntry]] = {}
+    for row in rows:
+        grouped.setdefault(row.object_id, []).append(row)
+    return grouped
+
+
+# --- escalation one tier up on both sides ------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class EscalationTargets:
+    """Who holds an object next at `level`: our side's unit and the other side's, or None where
+    that side has no tier left."""
+
+    level: int
+    ours: Unit | None
+    theirs: Unit | None
+
+    @property
+    def exhausted(self) -> bool:
+        return self.ours is None and self.theirs is None
+
+    @property
+    def codes(self) -> list[str]:
+        return [u.code for u in (self.ours, self.theirs) if u is not None]
+
+
+def ancestor(session: Session, unit_id: str, levels: int) -> Unit | None:
+    """The unit `levels` tiers above, through the directory's parents; None past the top."""
+    current: Unit | None = directory.get_unit(session, unit_id)
+    for _ in range(levels):
+        if current is None or current.parent_id is None:
+            return None
+        current = directory.get_unit(session, current.parent_id)
+    return current
+
+
+def escalation_targets(session: Session, our_unit_id: str, their_unit_id: str, level: int) -> EscalationTargets:
+    """The units `level` tiers above each side's original unit of a cross-border object."""
+    return EscalationTargets(level, ancestor(session, our_unit_id, level), ancestor(session, their_unit_id, level))
+
+
+def keyset_columns() -> tuple[ColumnElement[dt.datetime], ColumnElement[int]]:
+    """The sort key of a feed listing: last change, then entry id to break ties."""
+    return FeedEntry.updated_at, FeedEntry.id  # type: ignore[return-value]
+

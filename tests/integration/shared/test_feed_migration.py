@@ -1,0 +1,83 @@
+"""Upgrading moves every hotline inbox entry into the work feed, unread state and deadline kept."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from tests.conftest import postgres_url
+from tests.integration.conftest import BACKENDS
+
+from borderlink import migrate
+from borderlink.db import make_engine, normalise_url
+
+PARTIES = """INSERT INTO parties (code, name_vi, name_zh, name_en, is_local)
+VALUES ('VN', 'a', 'b', 'c', true), ('CN', 'a', 'b', 'c', false)"""
+UNITS = """INSERT INTO units (id, code, party_code, tier, name_vi, name_zh, name_en, is_active)
+VALUES ('u-post', 'VN-X-POST', 'VN', 'post', 'a', 'b', 'c', true),
+       ('u-prov', 'VN-X', 'VN', 'provincial', 'a', 'b', 'c', true),
+       ('u-cn', 'CN-X-POST', 'CN', 'post', 'a', 'b', 'c', true)"""
+REQUEST = """INSERT INTO hotline_requests (id, owner_party, kind, subject, body, priority, offence_code, handling_code,
+  "references", names_person, sender_unit_id, recipient_unit_id, author_name, status, created_at, escalation_level,
+  escalation_done, screening_flags, search_text, updated_at)
+VALUES (:id, 'VN', 'information', 's', 'b', :priority, '07023', 'H0', '[]', false, 'u-post', 'u-cn', 'a', 'sent',
+  '2026-11-02 03:00:00', 0, false, '[]', '', '2026-11-02 03:00:00')"""
+INBOX = """INSERT INTO hotline_inbox (unit_id, request_id, reason, deadline_at, created_at, updated_at, read_at)
+VALUES (:unit, :request, :reason, :deadline, '2026-11-02 03:00:00', :updated, :read)"""
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'migration.db'}"
+        return
+    base = postgres_url()
+    if base is None:
+        pytest.skip("PostgreSQL tests are off (set BORDERLINK_TEST_DATABASE_URL)")
+    name = f"borderlink_feed_migration_{os.getpid()}"
+    admin = make_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(normalise_url(base)).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def test_inbox_entries_become_feed_entries_and_come_back_on_downgrade(database_url: str) -> None:
+    migrate.upgrade(database_url, revision="0007")
+    engine = make_engine(database_url)
+    with engine.begin() as conn:
+        conn.execute(text(PARTIES))
+        conn.execute(text(UNITS))
+        conn.execute(text(REQUEST), [{"id": "r-urgent", "priority": "urgent"},
+                                     {"id": "r-normal", "priority": "normal"}])
+        conn.execute(text(INBOX), [
+            {"unit": "u-post", "request": "r-urgent", "reason": "sent", "deadline": "2026-11-02 04:00:00",
+             "updated": "2026-11-02 03:05:00", "read": "2026-11-02 03:01:00"},
+            {"unit": "u-prov", "request": "r-urgent", "reason": "escalated", "deadline": None,
+             "updated": "2026-11-02 03:06:00", "read": None},
+            {"unit": "u-post", "request": "r-normal", "reason": "shared", "deadline": None,
+             "updated": "2026-11-02 03:07:00", "read": None},
+        ])
+    migrate.upgrade(database_url)
+    with engine.connect() as conn:
+        rows = conn.execute(text(
+            "SELECT unit_id, object_type, object_id, reason, urgent, deadline_at IS NOT NULL, read_at IS NULL "
+            "FROM work_feed ORDER BY id")).all()
+    assert [tuple(r) for r in rows] == [
+        ("u-post", "hotline.request", "r-urgent", "sent", True, True, False),
+        ("u-prov", "hotline.request", "r-urgent", "escalated", True, False, True),
+        ("u-post", "hotline.request", "r-normal", "shared", False, False, True),
+    ]
+    migrate.downgrade(database_url, "0007")
+    with engine.connect() as conn:
+        back = conn.execute(text("SELECT unit_id, request_id, reason FROM hotline_inbox ORDER BY id")).all()
+    assert [tuple(r) for r in back] == [("u-post", "r-urgent", "sent"), ("u-prov", "r-urgent", "escalated"),
+                                        ("u-post", "r-normal", "shared")]
+    engine.dispose()
