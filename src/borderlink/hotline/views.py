@@ -68,11 +68,10 @@ class InboxFilter:
     cursor: str | None = None
 
 
-def _filtered(session: Session, principal: Principal, filters: InboxFilter, units: frozenset[str],
-              now: dt.datetime) -> Select[Any]:
-    """The feed's hotline entries for the units, one per request, with the filters in SQL."""
-    query = (workfeed.latest_entries(OBJECT_TYPE, units)
-             .join(HotlineRequest, HotlineRequest.id == FeedEntry.object_id))
+def _request_filters(session: Session, principal: Principal, filters: InboxFilter, now: dt.datetime,
+                     query: Select[Any]) -> Select[Any]:
+    """Join the requests to feed entries and narrow them by the filters, in SQL."""
+    query = query.join(HotlineRequest, HotlineRequest.id == FeedEntry.object_id)
     if filters.status:
         query = query.where(HotlineRequest.status == Status(filters.status))
     if filters.priority:
@@ -93,18 +92,29 @@ def _filtered(session: Session, principal: Principal, filters: InboxFilter, unit
         overdue = and_(HotlineRequest.status.in_(service.OPEN_STATUSES), HotlineRequest.deadline_at.is_not(None),
                        HotlineRequest.deadline_at <= now)
         query = query.where(overdue if filters.overdue else ~overdue)
-    if filters.unread is not None:
-        unread = workfeed.unread_in_units(OBJECT_TYPE, units)
-        query = query.where(unread if filters.unread else ~unread)
     return query
+
+
+def _has_request_filters(filters: InboxFilter) -> bool:
+    return any((filters.status, filters.priority, filters.offence, filters.q, filters.counterpart,
+                filters.overdue is not None))
 
 
 def inbox(session: Session, principal: Principal, filters: InboxFilter, now: dt.datetime) -> InboxOut:
     """Requests in the principal's own unit's inbox (or, when asked, in the inboxes of the units
     below it too), newest activity first, one row per request, one page at a time."""
     units = scoping.scope_units(principal, include_below=filters.include_below)
-    query = _filtered(session, principal, filters, units, now)
-    unread_count = workfeed.count_unread(session, query, OBJECT_TYPE, units)
+    query = _request_filters(session, principal, filters, now, workfeed.latest_entries(OBJECT_TYPE, units))
+    if filters.unread is not None:
+        unread = workfeed.unread_in_units(OBJECT_TYPE, units)
+        query = query.where(unread if filters.unread else ~unread)
+    if filters.unread is False:
+        unread_count = 0
+    else:
+        unread_count = workfeed.count_unread(
+            session, OBJECT_TYPE, units,
+            restrict=(lambda q: _request_filters(session, principal, filters, now, q))
+            if _has_request_filters(filters) else None)
     page = paging.fetch_page(session, query.add_columns(HotlineRequest), INBOX_SORT, filters.limit, filters.cursor,
                              key_of=lambda row: (row[0].updated_at, row[0].id))
     held = workfeed.entries_for(session, OBJECT_TYPE, [entry.object_id for entry, _ in page.items], units)

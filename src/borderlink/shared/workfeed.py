@@ -17,17 +17,17 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, exists, func, select, tuple_
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, distinct, exists, func, select, text, tuple_
 from sqlalchemy.orm import Mapped, Session, aliased, mapped_column
 from sqlalchemy.sql import ColumnElement, Select
 
 from borderlink.db import Base
 from borderlink.directory import service as directory
 from borderlink.directory.models import Unit
-from borderlink.shared import live
+from borderlink.shared import live, paging
 
 
 class Reason(enum.StrEnum):
@@ -84,6 +84,11 @@ class FeedEntry(Base):
         UniqueConstraint("unit_id", "object_type", "object_id", name="uq_work_feed_unit_object"),
         Index("ix_work_feed_unit_updated", "unit_id", "updated_at", "id"),
         Index("ix_work_feed_object", "object_type", "object_id"),
+        # Lists over several units walk this one in order instead of sorting all their entries.
+        Index("ix_work_feed_type_updated", "object_type", "updated_at", "id"),
+        # Unread entries are few beside the read ones; counting them must not read the rest.
+        Index("ix_work_feed_unread", "unit_id", "object_type", "object_id", postgresql_where=text("read_at IS NULL"),
+              sqlite_where=text("read_at IS NULL")),
     )
 
     @property
@@ -177,11 +182,13 @@ def held_by_units(object_type: str, object_id: ColumnElement[str], unit_ids: Col
                           FeedEntry.unit_id.in_(unit_ids))
 
 
-def latest_entries(object_type: str, unit_ids: Collection[str]) -> Select[Any]:
-    """One entry per object of the type in the units' feeds: the one changed last, so an object
-    held by two of the units shows once. Sort and page on (updated_at, id) and join the object's
-    table on `FeedEntry.object_id`."""
-    query = select(FeedEntry).where(FeedEntry.object_type == object_type, FeedEntry.unit_id.in_(unit_ids))
+def latest_entries(object_type: str | None, unit_ids: Collection[str]) -> Select[Any]:
+    """One entry per object (of the type, or of every type with None) in the units' feeds: the
+    one changed last, so an object held by two of the units shows once. Sort and page on
+    `keyset_columns()` and join the object's table on `FeedEntry.object_id`."""
+    query = select(FeedEntry).where(FeedEntry.unit_id.in_(unit_ids))
+    if object_type is not None:
+        query = query.where(FeedEntry.object_type == object_type)
     if len(unit_ids) > 1:
         later = aliased(FeedEntry)
         query = query.where(~exists().where(
@@ -191,20 +198,44 @@ def latest_entries(object_type: str, unit_ids: Collection[str]) -> Select[Any]:
     return query
 
 
-def unread_in_units(object_type: str, unit_ids: Collection[str]) -> ColumnElement[bool]:
+def unread_in_units(object_type: str | None, unit_ids: Collection[str]) -> ColumnElement[bool]:
     """SQL, for use beside `latest_entries`: some unit's entry for this object is unread."""
     if len(unit_ids) == 1:
         return FeedEntry.read_at.is_(None)
     other = aliased(FeedEntry)
-    return exists().where(other.object_type == object_type, other.object_id == FeedEntry.object_id,
+    return exists().where(other.object_type == FeedEntry.object_type, other.object_id == FeedEntry.object_id,
                           other.unit_id.in_(unit_ids), other.read_at.is_(None))
 
 
-def count_unread(session: Session, query: Select[Any], object_type: str,
-                 unit_ids: Collection[str]) -> int:
-    """How many objects of a `latest_entries` query (with its filters) are unread."""
-    counted = query.where(unread_in_units(object_type, unit_ids)).with_only_columns(func.count()).order_by(None)
-    return int(session.scalar(counted) or 0)
+def count_unread(session: Session, object_type: str | None, unit_ids: Collection[str], *,
+                 restrict: Callable[[Select[Any]], Select[Any]] | None = None) -> int:
+    """How many objects in the units' feeds have an unread entry. `restrict` narrows the count as
+    the listing is narrowed (a domain joins its table on `FeedEntry.object_id` and filters); the
+    count starts from the unread entries alone, which a partial index holds."""
+    per_object = func.count() if len(unit_ids) == 1 else func.count(distinct(FeedEntry.object_id))
+    query = select(per_object).select_from(FeedEntry).where(
+        FeedEntry.unit_id.in_(unit_ids), FeedEntry.read_at.is_(None))
+    if object_type is not None:
+        query = query.where(FeedEntry.object_type == object_type)
+    if restrict is not None:
+        query = restrict(query)
+    return int(session.scalar(query) or 0)
+
+
+def feed_page(session: Session, unit_ids: Collection[str], *, limit: int, cursor: str | None = None,
+              object_type: str | None = None, unread: bool | None = None, urgent: bool | None = None,
+              due_before: dt.datetime | None = None) -> paging.Page[FeedEntry]:
+    """The units' feed across object types, newest change first, one entry per object, a page
+    at a time: what a unit has to look at, whatever domain it comes from."""
+    query = latest_entries(object_type, unit_ids)
+    if unread is not None:
+        condition = unread_in_units(object_type, unit_ids)
+        query = query.where(condition if unread else ~condition)
+    if urgent is not None:
+        query = query.where(FeedEntry.urgent.is_(urgent))
+    if due_before is not None:
+        query = query.where(FeedEntry.deadline_at.is_not(None), FeedEntry.deadline_at <= due_before)
+    return paging.fetch_page(session, query, FEED_SORT, limit, cursor)
 
 
 def entries_for(session: Session, object_type: str, object_ids: Collection[str],
@@ -259,4 +290,7 @@ def escalation_targets(session: Session, our_unit_id: str, their_unit_id: str, l
 def keyset_columns() -> tuple[ColumnElement[dt.datetime], ColumnElement[int]]:
     """The sort key of a feed listing: last change, then entry id to break ties."""
     return FeedEntry.updated_at, FeedEntry.id  # type: ignore[return-value]
+
+
+FEED_SORT = paging.SortKey(keyset_columns())
 

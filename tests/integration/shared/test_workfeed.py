@@ -10,7 +10,7 @@ from tests.integration.conftest import START
 
 from borderlink.directory import service as directory
 from borderlink.shared import paging, workfeed
-from borderlink.shared.workfeed import ObjectRef, Reason
+from borderlink.shared.workfeed import FeedEntry, ObjectRef, Reason
 
 TYPE = "test.item"
 OTHER_TYPE = "test.other"
@@ -64,8 +64,10 @@ def test_a_listing_over_several_units_shows_each_object_once_newest_first(sessio
     rows = list(session.scalars(query.order_by(*[c.desc() for c in workfeed.keyset_columns()])))
     assert [r.object_id for r in rows] == ["item-4", "item-3", "item-2", "item-1", "item-0"]
     assert rows[0].unit_id == province  # the entry changed last stands for the object
-    assert workfeed.count_unread(session, query, TYPE, units) == 4
-    assert workfeed.count_unread(session, workfeed.latest_entries(TYPE, {province}), TYPE, {province}) == 0
+    assert workfeed.count_unread(session, TYPE, units) == 4
+    assert workfeed.count_unread(session, TYPE, {province}) == 0
+    assert workfeed.count_unread(session, None, {post}) == 5  # every type
+    assert workfeed.count_unread(session, TYPE, units, restrict=lambda q: q.where(FeedEntry.object_id != "item-4")) == 3
     grouped = workfeed.entries_for(session, TYPE, ["item-4"], units)
     assert sorted(e.reason for e in grouped["item-4"]) == ["escalated", "received"]
 
@@ -108,3 +110,31 @@ def test_escalation_goes_one_tier_up_on_both_sides_until_the_top(session: Sessio
     assert not second.exhausted
     assert workfeed.escalation_targets(session, ours, theirs, 3).exhausted
     assert workfeed.ancestor(session, ours, 0) is not None
+
+
+def test_the_feed_across_object_types_filters_by_unread_urgent_and_due(session: Session) -> None:
+    post, province = _unit(session, "VN-QN-MONGCAI"), _unit(session, "VN-QN")
+    due = START + dt.timedelta(hours=2)
+    workfeed.put(session, ObjectRef(TYPE, "a"), post, Reason.RECEIVED, START, urgent=True, deadline=due)
+    workfeed.put(session, ObjectRef(OTHER_TYPE, "a"), post, Reason.DUE, START + dt.timedelta(minutes=1),
+                 deadline=START + dt.timedelta(days=2))
+    workfeed.put(session, ObjectRef(OTHER_TYPE, "b"), province, Reason.FORWARDED, START + dt.timedelta(minutes=2),
+                 unread=False)
+    workfeed.put(session, ObjectRef(OTHER_TYPE, "b"), post, Reason.RECEIVED, START + dt.timedelta(minutes=3),
+                 unread=False)
+    session.flush()
+    units = {post, province}
+
+    def keys(page: paging.Page[workfeed.FeedEntry]) -> list[tuple[str, str]]:
+        return [(e.object_type, e.object_id) for e in page.items]
+
+    everything = workfeed.feed_page(session, units, limit=10)
+    assert keys(everything) == [(OTHER_TYPE, "b"), (OTHER_TYPE, "a"), (TYPE, "a")]
+    assert keys(workfeed.feed_page(session, units, limit=10, unread=True)) == [(OTHER_TYPE, "a"), (TYPE, "a")]
+    assert keys(workfeed.feed_page(session, units, limit=10, urgent=True)) == [(TYPE, "a")]
+    assert keys(workfeed.feed_page(session, units, limit=10, due_before=START + dt.timedelta(days=1))) == [(TYPE, "a")]
+    assert keys(workfeed.feed_page(session, units, limit=10, object_type=OTHER_TYPE)) == [
+        (OTHER_TYPE, "b"), (OTHER_TYPE, "a")]
+    first = workfeed.feed_page(session, units, limit=2)
+    rest = workfeed.feed_page(session, units, limit=2, cursor=first.next_cursor)
+    assert keys(first) + keys(rest) == keys(everything)

@@ -39,6 +39,9 @@ def upgrade() -> None:
     with op.batch_alter_table('work_feed', schema=None) as batch_op:
         batch_op.create_index('ix_work_feed_unit_updated', ['unit_id', 'updated_at', 'id'], unique=False)
         batch_op.create_index('ix_work_feed_object', ['object_type', 'object_id'], unique=False)
+        batch_op.create_index('ix_work_feed_type_updated', ['object_type', 'updated_at', 'id'], unique=False)
+        batch_op.create_index('ix_work_feed_unread', ['unit_id', 'object_type', 'object_id'], unique=False,
+                              postgresql_where=sa.text('read_at IS NULL'), sqlite_where=sa.text('read_at IS NULL'))
     # Every existing inbox entry becomes a feed entry, with its unread state and deadline.
     op.execute(sa.text(
         "INSERT INTO work_feed (unit_id, object_type, object_id, reason, urgent, deadline_at, created_at, "
@@ -73,6 +76,8 @@ def downgrade() -> None:
         "SELECT unit_id, object_id, reason, deadline_at, created_at, updated_at, read_at FROM work_feed "
         "WHERE object_type = :kind ORDER BY id").bindparams(kind=REQUEST_TYPE))
     with op.batch_alter_table('work_feed', schema=None) as batch_op:
+        batch_op.drop_index('ix_work_feed_unread')
+        batch_op.drop_index('ix_work_feed_type_updated')
         batch_op.drop_index('ix_work_feed_object')
         batch_op.drop_index('ix_work_feed_unit_updated')
     op.drop_table('work_feed')
