@@ -3,42 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
-from tests.conftest import postgres_url
-from tests.integration.conftest import BACKENDS
 
 from borderlink import migrate
-from borderlink.db import make_engine, normalise_url
+from borderlink.db import make_engine
 from borderlink.safeguards.offences import allowed_offences
 
 # offence codes stored before the allow-list followed ICCS -> what they are now
 OLD_TO_NEW = {"06011": "06012", "06012": "06012", "06013": "06012", "07012": "07019", "08041": "08044",
               "08052": "08059", "09062": "09069", "02041": "02041", "07041": "07041"}
-
-
-@pytest.fixture(params=BACKENDS)
-def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'iccs.db'}"
-        return
-    base = postgres_url()
-    if base is None:
-        pytest.skip("PostgreSQL tests are off (set BORDERLINK_TEST_DATABASE_URL)")
-    name = f"borderlink_iccs_{os.getpid()}"
-    admin = make_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(normalise_url(base)).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def _store_requests_at_revision_0004(url: str) -> None:

@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
-from tests.conftest import postgres_url
-from tests.integration.conftest import BACKENDS
 
 from borderlink import migrate
-from borderlink.db import make_engine, normalise_url
+from borderlink.db import make_engine
 
 PARTIES = """INSERT INTO parties (code, name_vi, name_zh, name_en, is_local)
 VALUES ('VN', 'a', 'b', 'c', true), ('CN', 'a', 'b', 'c', false)"""
@@ -30,26 +22,8 @@ INBOX = """INSERT INTO hotline_inbox (unit_id, request_id, reason, deadline_at, 
 VALUES (:unit, :request, :reason, :deadline, '2026-11-02 03:00:00', :updated, :read)"""
 
 
-@pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'migration.db'}"
-        return
-    base = postgres_url()
-    if base is None:
-        pytest.skip("PostgreSQL tests are off (set BORDERLINK_TEST_DATABASE_URL)")
-    name = f"borderlink_feed_migration_{os.getpid()}"
-    admin = make_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(normalise_url(base)).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
-def test_inbox_entries_become_feed_entries_and_come_back_on_downgrade(database_url: str) -> None:
+def test_inbox_entries_become_feed_entries_and_come_back_on_downgrade(empty_database: str) -> None:
+    database_url = empty_database
     migrate.upgrade(database_url, revision="0007")
     engine = make_engine(database_url)
     with engine.begin() as conn:
