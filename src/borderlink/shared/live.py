@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable
 
 from sqlalchemy.orm import Session
 
@@ -80,7 +80,7 @@ def publish_after_commit(session: Session, topics: Iterable[str], message: str) 
 
 async def sse_events(topics: Iterable[str], render: Callable[[str], str | None], *,
                      keepalive: float = 15.0, hub: Broadcaster | None = None,
-                     still_allowed: StillAllowed | None = None) -> AsyncIterator[str]:
+                     still_allowed: StillAllowed | None = None) -> AsyncGenerator[str, None]:
     """A server-sent-events body: one frame per published message that `render` turns into an
     event (None skips it), and a comment line every `keepalive` seconds so proxies keep it open.
     With `still_allowed`, the caller's right is checked again at every event and keep-alive: a

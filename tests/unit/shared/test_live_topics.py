@@ -61,3 +61,26 @@ def test_the_event_stream_keeps_the_connection_alive_when_nothing_happens() -> N
 def test_object_references_round_trip_through_their_key() -> None:
     ref = ObjectRef("alerts.notice", "0190c1d2-aaaa-7bbb-8ccc-123456789abc")
     assert ObjectRef.parse(ref.key) == ref
+
+
+def test_the_event_stream_ends_once_the_caller_may_no_longer_read_it() -> None:
+    async def scenario() -> tuple[list[str], bool]:
+        allowed = [True]
+
+        async def still_allowed() -> bool:
+            return allowed[0]
+
+        stream = live.sse_events(["t"], lambda m: m, keepalive=0.01, hub=live.Broadcaster(),
+                                 still_allowed=still_allowed)
+        frames = [await stream.__anext__(), await stream.__anext__()]
+        allowed[0] = False
+        frames.append(await stream.__anext__())
+        try:
+            await stream.__anext__()
+        except StopAsyncIteration:
+            return frames, True
+        return frames, False
+
+    frames, ended = asyncio.run(scenario())
+    assert frames == [": connected\n\n", ": keep-alive\n\n", "event: end\ndata: {}\n\n"]
+    assert ended
