@@ -15,9 +15,10 @@ from tests.integration.hotline.test_flow import URGENT, send
 from borderlink.exchange import service as exchange
 from borderlink.exchange.models import StoredReceipt
 from borderlink.hotline import messages
-from borderlink.hotline.models import HotlineEvent, HotlineRequest, InboxEntry
+from borderlink.hotline.models import OBJECT_TYPE, HotlineEvent, HotlineRequest
 from borderlink.hotline.service import stream_of
 from borderlink.ids import new_id
+from borderlink.shared.workfeed import FeedEntry
 
 CN_POST, VN_POST = "CN-GX-DONGXING", "VN-QN-MONGCAI"
 
@@ -86,7 +87,8 @@ def test_an_escalation_cannot_hand_a_request_to_an_unrelated_local_post(
     assert receipt.status == "rejected"
     assert "VN-LC-LAOCAI is not above" in (receipt.reason or "")
     with pair.vn.transaction() as session:
-        holders = set(session.scalars(select(InboxEntry.unit_id).where(InboxEntry.request_id == request_id)))
+        holders = set(session.scalars(select(FeedEntry.unit_id).where(
+            FeedEntry.object_type == OBJECT_TYPE, FeedEntry.object_id == request_id)))
     assert len(holders) == 1
     outsider = clients["VN"].get(f"/api/v1/hotline/requests/{request_id}",
                                  headers=token_headers(pair, "VN", "laocai.officer"))
@@ -183,7 +185,8 @@ def test_a_refusal_by_the_peer_shows_on_the_request_and_in_the_senders_feed(
         request = session.get(HotlineRequest, created["id"])
         assert request is not None
         assert request.escalation_done
-        entry = session.scalar(select(InboxEntry).where(InboxEntry.request_id == created["id"]))
+        entry = session.scalar(select(FeedEntry).where(
+            FeedEntry.object_type == OBJECT_TYPE, FeedEntry.object_id == created["id"]))
         assert entry is not None
         assert entry.reason == "refused"
     page = browser(pair, "VN", "mongcai.officer").get(f"/hotline/requests/{created['id']}")
