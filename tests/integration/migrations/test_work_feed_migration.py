@@ -24,7 +24,7 @@ VALUES (:unit, :request, :reason, :deadline, '2026-11-02 03:00:00', :updated, :r
 
 def test_inbox_entries_become_feed_entries_and_come_back_on_downgrade(empty_database: str) -> None:
     database_url = empty_database
-    migrate.upgrade(database_url, revision="0008")
+    migrate.upgrade(database_url, revision="0009")
     engine = make_engine(database_url)
     with engine.begin() as conn:
         conn.execute(text(PARTIES))
@@ -49,7 +49,7 @@ def test_inbox_entries_become_feed_entries_and_come_back_on_downgrade(empty_data
         ("u-prov", "hotline.request", "r-urgent", "escalated", True, False, True),
         ("u-post", "hotline.request", "r-normal", "shared", False, False, True),
     ]
-    migrate.downgrade(database_url, "0008")
+    migrate.downgrade(database_url, "0009")
     with engine.connect() as conn:
         back = conn.execute(text("SELECT unit_id, request_id, reason FROM hotline_inbox ORDER BY id")).all()
     assert [tuple(r) for r in back] == [("u-post", "r-urgent", "sent"), ("u-prov", "r-urgent", "escalated"),

@@ -1,7 +1,7 @@
 """shared: one work feed per unit across object types, taking over the hotline inbox
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-01 22:00:00.000000
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import borderlink.db
 
-revision = '0009'
-down_revision = '0008'
+revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
