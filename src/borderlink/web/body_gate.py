@@ -40,7 +40,10 @@ def login_gate(node: Node) -> Gate:
         if await run_in_threadpool(is_known_caller, node, request):
             return False
         if path.startswith("/api/"):
-            await send_json(send, 401, {"detail": "authentication required"},
+            # The API's one error shape (web/errors.py ErrorOut), here before any route runs.
+            message = "Log in or give a valid API token first."
+            problem = {"code": "unauthenticated", "detail": message, "field": None}
+            await send_json(send, 401, {**problem, "errors": [problem]},
                             {"WWW-Authenticate": "Bearer", "Connection": "close"})
         else:
             await send({"type": "http.response.start", "status": 303, "headers": [
