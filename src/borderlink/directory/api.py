@@ -85,7 +85,7 @@ def get_user(
     return user_view(accounts.get_visible_user(session, principal, user_id))
 
 
-@router.post("/users", response_model=UserOut, status_code=201)
+@router.post("/users", response_model=UserOut, status_code=201, responses={409: {"description": "username taken"}})
 def create_user(
     body: UserCreate, request: Request, session: DbSession,
     principal: Annotated[Principal, Depends(require(Permission.USERS_MANAGE))],

@@ -151,7 +151,9 @@ def document_errors(app: FastAPI) -> None:
         for path, operations in schema["paths"].items():
             for operation in operations.values():
                 responses = operation.setdefault("responses", {})
-                statuses = set(_declared_statuses(path, operation)) | ({422} if "422" in responses else set())
+                # A route names the answers its own rules give (e.g. 409 for a taken name) in `responses`.
+                own = {int(status) for status in responses if status.isdigit() and int(status) in _STATUS_MESSAGES}
+                statuses = set(_declared_statuses(path, operation)) | own
                 for status in sorted(statuses):
                     _code, message = _STATUS_MESSAGES.get(status, _GENERIC)
                     responses[str(status)] = {"description": message,

@@ -147,3 +147,8 @@ def test_the_openapi_document_declares_the_error_answers(app_client: TestClient)
     assert {"401", "403", "413", "422"} <= set(create)
     assert create["422"]["content"] == error
     assert "401" not in paths["/health"]["get"]["responses"]
+
+
+def test_a_route_that_refuses_a_taken_name_declares_409_in_the_error_shape(app_client: TestClient) -> None:
+    users = app_client.get("/openapi.json").json()["paths"]["/api/v1/users"]["post"]["responses"]
+    assert users["409"]["content"] == {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
