@@ -7,7 +7,7 @@ limits and normalisation.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
@@ -55,6 +55,9 @@ class TimelineEvent(ContractPart):
     party: Party = Field(description="the node that took the step")
     unit_code: UnitCode | None = Field(default=None, description="the unit of that node that took it")
     detail: Annotated[str, Field(max_length=2000)] | None = None
+    message: Annotated[str, Field(max_length=300)] | None = Field(
+        default=None, description="the detail's message id, translated by the reader; `detail` is its English text")
+    params: dict[str, Any] = Field(default_factory=dict, description="the parameters of `message`")
 
 
 class AttachmentPart(ContractPart):

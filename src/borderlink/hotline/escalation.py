@@ -17,6 +17,7 @@ from borderlink.directory import service as directory
 from borderlink.exchange import service as exchange
 from borderlink.hotline import service
 from borderlink.hotline.contracts import EscalationMessage
+from borderlink.hotline.models import TIMELINE as REQUEST_TIMELINE
 from borderlink.hotline.models import HotlineRequest
 from borderlink.node import Node
 from borderlink.shared import jobs, workfeed
@@ -61,7 +62,8 @@ def _escalate(session: Session, request: HotlineRequest, local_party: str, now: 
     request.deadline_at = deadline
     names = " / ".join(targets.codes)
     event = service.add_event(session, request, "escalated", now, local_party,
-                              ours.code if ours else None, f"level {level}: {names}")
+                              ours.code if ours else None,
+                              REQUEST_TIMELINE.detail("escalated", level=level, units=names))
     assert event is not None
     if ours is not None:
         service.put_in_inbox(session, request, ours.id, "escalated", now, deadline)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import hashlib
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from borderlink.directory import service as directory
@@ -29,11 +28,13 @@ from borderlink.hotline.contracts import (
     TimelineEvent,
 )
 from borderlink.hotline.models import LIFECYCLE, HotlineReply, HotlineRequest, Status
+from borderlink.hotline.models import TIMELINE as REQUEST_TIMELINE
 from borderlink.safeguards.offences import require_allowed
 from borderlink.shared.replicated import (
     ScreeningRefused,
     Side,
     already_applied,
+    known,
     rejecting,
     require_sender_is_owner,
     validate_contribution_text,
@@ -89,19 +90,19 @@ def apply_request(session: Session, envelope: InboundEnvelope[RequestMessage]) -
 
 
 def apply_event(session: Session, envelope: InboundEnvelope[EventMessage]) -> None:
-    request = _known_request(session, envelope.body.request_id)
+    request = known(session, HotlineRequest, envelope.body.request_id, "request")
     event = envelope.body.event
     if event.kind not in ("delivered", "acknowledged", "closed"):
         raise Rejected(f"a {event.kind!r} step does not travel as a hotline.event")
     _check_step(session, request.owner_party, envelope.sender_party, event)
     added = service.add_event(session, request, event.kind, event.at, event.party, event.unit_code,
-                              event.detail, event_id=event.id)
+                              REQUEST_TIMELINE.detail_from_payload(event.kind, event.model_dump()), event_id=event.id)
     if added is not None:
         service.touch_inbox(session, request, service.now_of_session(session), except_unit=None)
 
 
 def apply_reply(session: Session, envelope: InboundEnvelope[ReplyMessage]) -> None:
-    request = _known_request(session, envelope.body.request_id)
+    request = known(session, HotlineRequest, envelope.body.request_id, "request")
     item = envelope.body.reply
     event = envelope.body.event
     if item.author_party != envelope.sender_party:
@@ -126,7 +127,8 @@ def apply_reply(session: Session, envelope: InboundEnvelope[ReplyMessage]) -> No
                                  created_at=item.created_at))
         request.search_text = request.search_text + " " + service.fold_for_search(item.body)
     if event is not None:
-        service.add_event(session, request, event.kind, event.at, event.party, event.unit_code, event.detail,
+        service.add_event(session, request, event.kind, event.at, event.party, event.unit_code,
+                          REQUEST_TIMELINE.detail_from_payload(event.kind, event.model_dump()),
                           event_id=event.id)
     request.updated_at = max(request.updated_at, now)
     service.touch_inbox(session, request, now, except_unit=None)
@@ -142,7 +144,7 @@ def _in_chain_above(session: Session, unit: Unit, start_id: str) -> bool:
 
 
 def apply_escalation(session: Session, envelope: InboundEnvelope[EscalationMessage]) -> None:
-    request = _known_request(session, envelope.body.request_id)
+    request = known(session, HotlineRequest, envelope.body.request_id, "request")
     body = envelope.body
     require_sender_is_owner(request, envelope, "request")
     if body.event.kind != "escalated":
@@ -157,17 +159,11 @@ def apply_escalation(session: Session, envelope: InboundEnvelope[EscalationMessa
             raise Rejected(f"{target.code} is not above {request.id}'s receiving unit on this node")
     now = service.now_of_session(session)
     service.add_event(session, request, "escalated", body.event.at, body.event.party, body.event.unit_code,
-                      body.event.detail, event_id=body.event.id)
+                      REQUEST_TIMELINE.detail_from_payload("escalated", body.event.model_dump()),
+                      event_id=body.event.id)
     if body.level > request.escalation_level:
         request.escalation_level = body.level
         request.deadline_at = body.deadline_at
     if target is not None:
         service.put_in_inbox(session, request, target.id, "escalated", now, body.deadline_at)
     service.touch_inbox(session, request, now, except_unit=None)
-
-
-def _known_request(session: Session, request_id: str) -> HotlineRequest:
-    request = session.scalar(select(HotlineRequest).where(HotlineRequest.id == request_id))
-    if request is None:
-        raise Rejected(f"unknown request {request_id}")
-    return request

@@ -21,6 +21,7 @@ from borderlink.ids import new_id
 from borderlink.shared.codelists import enum_column
 from borderlink.shared.lifecycle import INITIAL, Lifecycle, Transition
 from borderlink.shared.replicated import HandlingCode, ReplicatedObject, Side
+from borderlink.shared.timeline import N_, EventKind, Timeline
 
 __all__ = ["HandlingCode"]  # the shared handling codes, under the name the hotline always used
 
@@ -76,6 +77,15 @@ LIFECYCLE = Lifecycle("request", precedence=[s.value for s in Status], transitio
     Transition("escalated", _ACTIVE, None, Side.OWNER),
     Transition("shared", tuple(Status), None, None, Permission.HOTLINE_ANSWER),
 ))
+
+# Every step of the lifecycle is a kind of timeline event; two of them carry a detail of their own.
+TIMELINE = Timeline("hotline.request", kinds=[
+    EventKind("held", N_("held for a supervisor: possible %(grounds)s grounds"),
+              coded_params={"grounds": "safeguards.ground"}),
+    EventKind("escalated", N_("level %(level)s: %(units)s")),
+    *(EventKind(event) for event in LIFECYCLE.events if event not in ("held", "escalated")),
+    EventKind("refused_by_peer"),  # the other node refused a message about the request (its words)
+])
 
 DEFAULT_DEADLINES = {
     Priority.URGENT: dt.timedelta(hours=1),
@@ -136,20 +146,6 @@ class HotlineReply(Base):
     author_name: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime]
-
-
-class HotlineEvent(Base):
-    """One step of a request's timeline, identical on both sides (same id, same time)."""
-
-    __tablename__ = "hotline_events"
-
-    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    request_id: Mapped[str] = mapped_column(ForeignKey("hotline_requests.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(30))
-    at: Mapped[dt.datetime]
-    party: Mapped[str] = mapped_column(String(2))
-    unit_code: Mapped[str | None] = mapped_column(String(80), default=None)
-    detail: Mapped[str | None] = mapped_column(Text, default=None)
 
 
 class Attachment(Base):

@@ -170,7 +170,8 @@ def _request_page(request: Request, session: DbSession, principal: Principal, re
     now = get_node(request).clock.now()
     found = service.read_request(session, principal, request_id, now)
     return render(request, "hotline/request.html", {
-        "item": request_out(session, found, now), "is_owner": found.owner_party == principal.party,
+        "item": request_out(session, found, now, getattr(request.state, "language", "en")),
+        "is_owner": found.owner_party == principal.party,
         "local_units": directory.list_units(session, principal.party),
         "values": values or {}, "errors": shown or {}, "limits": {"body": input_limits(ReplyCreate)["body"]},
     }, status_code=status_code)

@@ -18,6 +18,7 @@ from borderlink.hotline import service
 from borderlink.hotline.contracts import RequestMessage
 from borderlink.hotline.models import HotlineRequest
 from borderlink.shared.contracts import MessageBody
+from borderlink.shared.timeline import Detail
 
 log = logging.getLogger("borderlink.hotline.refusals")
 REFUSED_BY_PEER = "refused_by_peer"  # timeline step; shown as "refused by the other side"
@@ -42,7 +43,7 @@ def show_refusal(session: Session, envelope_id: str, body: MessageBody, reason: 
     peer_party = next(party for party in PARTIES if party != local_party)
     # This side's unit on the request: the sending unit if we own it, else the receiving one.
     unit_id = request.sender_unit_id if request.owner_party == local_party else request.recipient_unit_id
-    service.add_event(session, request, REFUSED_BY_PEER, now, peer_party, None, reason[:MAX_REASON])
+    service.add_event(session, request, REFUSED_BY_PEER, now, peer_party, None, Detail.text(reason[:MAX_REASON]))
     if isinstance(body, RequestMessage):
         # The request never reached the other side: escalating it there is pointless.
         request.escalation_done = True

@@ -74,7 +74,9 @@ class EventOut(BaseModel):
     at: dt.datetime
     party: str
     unit_code: str | None
-    detail: str | None
+    detail: str | None = Field(description="The detail in English (on pages: in the viewer's language).")
+    message: str | None = Field(default=None, description="The detail's message id, for translation.")
+    params: dict[str, Any] = Field(default_factory=dict, description="The parameters of `message`.")
 
 
 class ReplyOut(BaseModel):

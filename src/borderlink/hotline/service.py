@@ -35,12 +35,12 @@ from borderlink.hotline.models import (
     Attachment,
     DeadlineSetting,
     HandlingCode,
-    HotlineEvent,
     HotlineReply,
     HotlineRequest,
     Priority,
     Status,
 )
+from borderlink.hotline.models import TIMELINE as REQUEST_TIMELINE
 from borderlink.hotline.schemas import MAX_ATTACHMENT_BYTES, MAX_DEADLINE_SECONDS, AttachmentIn, RequestCreate
 from borderlink.ids import new_id
 from borderlink.safeguards.offences import require_allowed
@@ -50,6 +50,8 @@ from borderlink.shared.contracts import to_wire
 from borderlink.shared.forms import N_
 from borderlink.shared.replicated import side_of, touch, validate_contribution_text
 from borderlink.shared.static_cache import StaticCache
+from borderlink.shared.timeline import Detail
+from borderlink.shared.timeline import TimelineEvent as TimelineRow
 from borderlink.shared.workfeed import FeedEntry, ObjectRef, Reason
 
 __all__ = ["OPEN_STATUSES"]
@@ -126,9 +128,8 @@ def read_request(session: Session, principal: Principal, request_id: str, now: d
     return request
 
 
-def timeline(session: Session, request_id: str) -> list[HotlineEvent]:
-    return list(session.scalars(
-        select(HotlineEvent).where(HotlineEvent.request_id == request_id).order_by(HotlineEvent.at, HotlineEvent.id)))
+def timeline(session: Session, request_id: str) -> list[TimelineRow]:
+    return REQUEST_TIMELINE.events(session, request_id)
 
 
 def replies(session: Session, request_id: str) -> list[HotlineReply]:
@@ -159,14 +160,12 @@ def touch_inbox(session: Session, request: HotlineRequest, now: dt.datetime, *, 
 
 
 def add_event(session: Session, request: HotlineRequest, kind: str, at: dt.datetime, party: str,
-              unit_code: str | None, detail: str | None = None, event_id: str | None = None) -> HotlineEvent | None:
+              unit_code: str | None, detail: Detail | None = None,
+              event_id: str | None = None) -> TimelineRow | None:
     """Record a timeline step once (events carry their id across the border)."""
-    event_id = event_id or new_id()
-    if session.get(HotlineEvent, event_id) is not None:
+    event = REQUEST_TIMELINE.record(session, request.id, kind, at, party, unit_code, detail, event_id)
+    if event is None:
         return None
-    event = HotlineEvent(id=event_id, request_id=request.id, kind=kind, at=at, party=party,
-                         unit_code=unit_code, detail=detail)
-    session.add(event)
     advance_status(request, kind, at)
     touch(request, at)
     return event
@@ -185,12 +184,11 @@ def advance_status(request: HotlineRequest, kind: str, at: dt.datetime) -> None:
     request.status = Status(LIFECYCLE.advance(request.status, kind))
 
 
-def event_payload(event: HotlineEvent) -> TimelineEvent:
-    return TimelineEvent.from_fields({"id": event.id, "kind": event.kind, "at": event.at, "party": event.party,
-                                      "unit_code": event.unit_code, "detail": event.detail})
+def event_payload(event: TimelineRow) -> TimelineEvent:
+    return TimelineEvent.from_fields(REQUEST_TIMELINE.payload(event))
 
 
-def send_event(session: Session, request: HotlineRequest, event: HotlineEvent, sender_unit: str,
+def send_event(session: Session, request: HotlineRequest, event: TimelineRow, sender_unit: str,
                recipient_unit: str) -> None:
     message = EventMessage(request_id=request.id, event=event_payload(event))
     exchange.enqueue(session, kind=KIND_EVENT, body=to_wire(message),
@@ -263,9 +261,9 @@ def create_request(session: Session, principal: Principal, data: RequestCreate, 
     session.flush()
     put_in_inbox(session, request, sender.id, "sent", now, None, unread=False)
     if flags:
-        grounds = ", ".join(sorted({f["ground"] for f in flags}))
+        grounds = sorted({f["ground"] for f in flags})
         add_event(session, request, "held", now, principal.party, sender.code,
-                  f"held for a supervisor: possible {grounds} grounds")
+                  REQUEST_TIMELINE.detail("held", grounds=grounds))
     else:
         _send(session, request, now, sender, recipient)
     return request
@@ -282,7 +280,7 @@ def _send(session: Session, request: HotlineRequest, now: dt.datetime, sender: U
                      handling_code=request.handling_code.value, stream=stream_of(request.id))
 
 
-def request_payload(session: Session, request: HotlineRequest, sent: HotlineEvent) -> RequestMessage:
+def request_payload(session: Session, request: HotlineRequest, sent: TimelineRow) -> RequestMessage:
     return RequestMessage.from_fields({
         "id": request.id,
         "kind": request.kind.value,
@@ -334,7 +332,8 @@ def receive_request(session: Session, body: RequestMessage, sender: Unit, recipi
                                data=content))
     session.flush()
     sent = body.sent_event
-    add_event(session, request, "sent", sent.at, sent.party, sent.unit_code, sent.detail, event_id=sent.id)
+    add_event(session, request, "sent", sent.at, sent.party, sent.unit_code,
+              REQUEST_TIMELINE.detail_from_payload("sent", sent.model_dump()), event_id=sent.id)
     delivered = add_event(session, request, "delivered", now, recipient.party_code, recipient.code)
     assert delivered is not None
     put_in_inbox(session, request, recipient.id, "received", now, deadline)
@@ -347,7 +346,7 @@ def _release_note(session: Session, request: HotlineRequest) -> str | None:
     if not request.screening_flags:
         return None
     released = [e for e in timeline(session, request.id) if e.kind == "released"]
-    return released[-1].detail if released else None
+    return REQUEST_TIMELINE.render(released[-1]) if released else None
 
 
 def held_requests(session: Session, principal: Principal) -> list[HotlineRequest]:
@@ -371,7 +370,8 @@ def review_held(session: Session, principal: Principal, request_id: str, release
     if not note.strip():
         raise InvalidInput("Say why you release or withdraw it.", field="note")
     sender = directory.get_unit(session, request.sender_unit_id)
-    add_event(session, request, label, now, request.owner_party, sender.code, f"{principal.label}: {note.strip()}")
+    add_event(session, request, label, now, request.owner_party, sender.code,
+              Detail.text(f"{principal.label}: {note.strip()}"))
     if release:
         _send(session, request, now, sender, directory.get_unit(session, request.recipient_unit_id))
     touch_inbox(session, request, now, except_unit=principal.unit_id)
@@ -405,7 +405,7 @@ def _step_shared_with_peer(session: Session, principal: Principal, request: Hotl
                            now: dt.datetime) -> HotlineRequest:
     """Record a life-cycle step taken on this side and tell the other side, in one transaction."""
     unit = _local_side_unit(session, principal, request)
-    event = add_event(session, request, kind, now, principal.party, unit.code, principal.display_name)
+    event = add_event(session, request, kind, now, principal.party, unit.code, Detail.text(principal.display_name))
     assert event is not None
     ours, theirs = _peer_unit_code(session, request, principal.party)
     send_event(session, request, event, ours, theirs)
@@ -437,7 +437,8 @@ def reply(session: Session, principal: Principal, request_id: str, body: str, no
     answering_side = request.owner_party != principal.party
     event = None
     if answering_side and request.answered_at is None:
-        event = add_event(session, request, "answered", now, principal.party, unit.code, principal.display_name)
+        event = add_event(session, request, "answered", now, principal.party, unit.code,
+                          Detail.text(principal.display_name))
     message = ReplyMessage.from_fields({
         "request_id": request.id,
         "reply": {"id": answer.id, "author_party": answer.author_party, "author_unit_code": unit.code,
@@ -475,7 +476,7 @@ def forward(session: Session, principal: Principal, request_id: str, unit_code: 
         raise Forbidden("Handling code %(code)s: no onward sharing without the sending side's consent.",
                         field="unit_code", code=request.handling_code.value)
     entry = put_in_inbox(session, request, target.id, "shared", now, request.deadline_at)
-    add_event(session, request, "shared", now, principal.party, target.code, principal.label)
+    add_event(session, request, "shared", now, principal.party, target.code, Detail.text(principal.label))
     return entry
 
 

@@ -14,6 +14,7 @@ from borderlink.directory.models import Unit
 from borderlink.directory.permissions import Principal
 from borderlink.hotline import service
 from borderlink.hotline.models import OBJECT_TYPE, HotlineReply, HotlineRequest, Priority, Status
+from borderlink.hotline.models import TIMELINE as REQUEST_TIMELINE
 from borderlink.hotline.schemas import (
     AttachmentOut,
     EventOut,
@@ -28,7 +29,10 @@ from borderlink.shared.workfeed import FeedEntry
 INBOX_SORT = paging.SortKey(workfeed.keyset_columns())
 
 
-def request_out(session: Session, request: HotlineRequest, now: dt.datetime) -> RequestOut:
+def request_out(session: Session, request: HotlineRequest, now: dt.datetime,
+                language: str | None = None) -> RequestOut:
+    """The request as the API shows it; timeline details in English unless a `language` is given
+    (pages give the viewer's)."""
     replies = session.execute(
         select(HotlineReply, Unit.code).join(Unit, Unit.id == HotlineReply.author_unit_id)
         .where(HotlineReply.request_id == request.id).order_by(HotlineReply.created_at))
@@ -44,7 +48,8 @@ def request_out(session: Session, request: HotlineRequest, now: dt.datetime) -> 
         answered_at=request.answered_at, closed_at=request.closed_at, deadline_at=request.deadline_at,
         overdue=service.is_overdue(request, now), escalation_level=request.escalation_level,
         screening_flags=request.screening_flags,
-        timeline=[EventOut(id=e.id, kind=e.kind, at=e.at, party=e.party, unit_code=e.unit_code, detail=e.detail)
+        timeline=[EventOut(id=e.id, kind=e.kind, at=e.at, party=e.party, unit_code=e.unit_code,
+                           detail=REQUEST_TIMELINE.render(e, language), message=e.message, params=e.params or {})
                   for e in service.timeline(session, request.id)],
         replies=[ReplyOut(id=r.id, author_party=r.author_party, author_unit_code=code,
                           author_name=r.author_name, body=r.body, created_at=r.created_at)

@@ -30,7 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Iterable
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -40,6 +40,8 @@ from borderlink.exchange.registry import InboundEnvelope, Rejected
 from borderlink.ids import new_id
 from borderlink.safeguards.screening import screen
 from borderlink.shared.codelists import enum_column
+
+T = TypeVar("T")
 
 
 class HandlingCode(enum.StrEnum):
@@ -139,6 +141,20 @@ def accept_version(obj: Owned, incoming_version: int) -> bool:
 def already_applied(session: Session, model: type[Any], object_id: str) -> bool:
     """Idempotent apply: a row with this global id exists, so the message was applied before."""
     return session.get(model, object_id) is not None
+
+
+def known(session: Session, model: type[T], object_id: str, what: str) -> T:
+    """Message side: the object a contribution or change refers to, which this node must hold."""
+    found = session.get(model, object_id)
+    if found is None:
+        raise Rejected(f"unknown {what} {object_id}")
+    return found
+
+
+def received_time(value: str) -> dt.datetime:
+    """A time from a peer's message (ISO 8601); one without a zone is taken as UTC."""
+    moment = dt.datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def touch(obj: Owned, at: dt.datetime) -> None:

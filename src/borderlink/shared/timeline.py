@@ -7,13 +7,13 @@ A domain declares its kinds once:
         EventKind("issued"),
         EventKind("confirmed"),
         EventKind("extended", N_("valid until %(until)s")),
-        EventKind("refused", N_("refused on %(grounds)s grounds"), translated_params=("grounds",)),
+        EventKind("refused", N_("refused on %(grounds)s grounds"), coded_params={"grounds": "safeguards.ground"}),
     ))
 
 and records steps with `TIMELINE.record(session, alert.id, "extended", now, party, unit_code,
 TIMELINE.detail("extended", until="2027-01-31"))`. An event keeps its id across the border, so
-recording it twice (a repeated message) changes nothing. `render_detail(event, _)` shows the
-detail translated: "level 1: …" reaches a Chinese page in Chinese. Free text that people wrote
+recording it twice (a repeated message) changes nothing. `TIMELINE.render(event, language)` shows
+the detail translated: "level 1: …" reaches a Chinese page in Chinese. Free text that people wrote
 (a supervisor's note) is kept as text and shown as written.
 """
 
@@ -31,6 +31,7 @@ from borderlink.db import Base
 from borderlink.ids import new_id
 
 Translate = Callable[..., str]
+CodeLabel = Callable[[str, str], str]  # (code list name, value) -> label in the viewer's language
 TEXT_PARAM = "text"  # the parameter of a detail that is free text, not a message
 
 
@@ -78,26 +79,30 @@ class Detail:
 class EventKind:
     """A kind of event; `message` is the detail's message id when the kind has one.
 
-    Parameters named in `translated_params` hold code-list values (a ground, a status), each
-    translated when shown; a list of them is shown joined."""
+    `coded_params` names the parameters that hold codes of a code list (a ground, a status), by
+    that list's name: each code is shown by its label; a list of codes is shown joined."""
 
     name: str
     message: str | None = None
-    translated_params: tuple[str, ...] = ()
+    coded_params: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
 
-def render_detail(event: TimelineEvent, translate: Translate = _english,
+def _code_value(_list_name: str, value: str) -> str:
+    return value
+
+
+def render_detail(event: TimelineEvent, translate: Translate = _english, code_label: CodeLabel = _code_value,
                   kinds: Mapping[str, EventKind] | None = None) -> str | None:
-    """The detail of `event` in the language of `translate` (English by default)."""
+    """The detail of `event` in the language of `translate` (English source text by default)."""
     params = dict(event.params or {})
     if event.message is None:
         text = params.get(TEXT_PARAM)
         return None if text is None else str(text)
     kind = (kinds or {}).get(event.kind)
-    for name in kind.translated_params if kind else ():
+    for name, list_name in (kind.coded_params.items() if kind else ()):
         value = params.get(name)
         values = value if isinstance(value, list) else [value]
-        params[name] = ", ".join(translate(str(v)) for v in values if v is not None)
+        params[name] = ", ".join(code_label(list_name, str(v)) for v in values if v is not None)
     try:
         return translate(event.message, **params)
     except (KeyError, TypeError, ValueError):  # parameters that do not fit the message
@@ -145,8 +150,19 @@ class Timeline:
             .where(TimelineEvent.object_type == self.object_type, TimelineEvent.object_id == object_id)
             .order_by(TimelineEvent.at, TimelineEvent.id)))
 
-    def render(self, event: TimelineEvent, translate: Translate = _english) -> str | None:
-        return render_detail(event, translate, self.kinds)
+    def render(self, event: TimelineEvent, language: str | None = None) -> str | None:
+        """The detail in `language`; without one, the English source text (the API's form)."""
+        if language is None:
+            return render_detail(event, kinds=self.kinds)
+        from borderlink import domains  # the domains build on this module
+        from borderlink.web.i18n import translator
+
+        lists = domains.code_lists()
+
+        def label(list_name: str, value: str) -> str:
+            return lists[list_name].label(value, language) if list_name in lists else value
+
+        return render_detail(event, translator(language), label, self.kinds)
 
     def payload(self, event: TimelineEvent) -> dict[str, Any]:
         """The wire form: the detail in English for readers that do not translate, and its

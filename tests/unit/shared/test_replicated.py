@@ -92,3 +92,10 @@ def test_a_contribution_is_screened_the_same_way_on_both_sides() -> None:
         validate_contribution_text(["Nhóm biểu tình chính trị"], "the reply")
     assert refused.value.grounds == ["political"]
     assert "the reply mentions possible political grounds" in rejecting(refused.value).reason
+
+
+def test_a_peer_s_time_without_a_zone_is_utc() -> None:
+    from borderlink.shared.replicated import received_time
+
+    assert received_time("2026-03-01T08:00:00") == T0
+    assert received_time("2026-03-01T15:00:00+07:00") == T0
