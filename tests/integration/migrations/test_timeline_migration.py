@@ -5,19 +5,16 @@ and a downgrade moves them back."""
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, make_url, text
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
-from tests.conftest import postgres_url
 
 from borderlink import migrate
-from borderlink.db import make_engine, normalise_url
+from borderlink.db import make_engine
 
-BEFORE, AFTER = "0009", "0010"
+BEFORE, AFTER = "0010", "0011"
 AT = "2026-03-01 08:00:00+00:00"
 OLD_EVENTS = (
     ("e1", "held", "held for a supervisor: possible political, religious grounds"),
@@ -27,30 +24,11 @@ OLD_EVENTS = (
 )
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, Engine]]:
-    """An empty database of its own (the migration test moves the schema up and down)."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'old.db'}"
-        engine = make_engine(url)
-        yield url, engine
-        engine.dispose()
-        return
-    base = postgres_url()
-    if base is None:
-        pytest.skip("PostgreSQL tests are off (set BORDERLINK_TEST_DATABASE_URL)")
-    name = f"borderlink_timeline_migration_{os.getpid()}"
-    admin = make_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(normalise_url(base)).set(database=name).render_as_string(hide_password=False)
-    engine = make_engine(url)
-    yield url, engine
+@pytest.fixture
+def database(empty_database: str) -> Iterator[tuple[str, Engine]]:
+    engine = make_engine(empty_database)
+    yield empty_database, engine
     engine.dispose()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def _seed_old_events(engine: Engine) -> None:

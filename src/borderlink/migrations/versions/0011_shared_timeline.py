@@ -3,8 +3,8 @@
 Details were stored as English text; they become a message id with parameters where the text was
 made by the node (escalation levels, screening holds) and stay as written where a person wrote it.
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-01 22:40:00.000000
 """
 
@@ -18,8 +18,8 @@ from alembic import op
 
 from borderlink.db import UTCDateTime
 
-revision = '0010'
-down_revision = '0009'
+revision = '0011'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
