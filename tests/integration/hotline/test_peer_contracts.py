@@ -15,9 +15,10 @@ from tests.integration.hotline.test_flow import URGENT, send
 from borderlink.exchange import service as exchange
 from borderlink.exchange.models import StoredReceipt
 from borderlink.hotline import messages
-from borderlink.hotline.models import OBJECT_TYPE, HotlineEvent, HotlineRequest
+from borderlink.hotline.models import OBJECT_TYPE, HotlineRequest
 from borderlink.hotline.service import stream_of
 from borderlink.ids import new_id
+from borderlink.shared.timeline import TimelineEvent
 from borderlink.shared.workfeed import FeedEntry
 
 CN_POST, VN_POST = "CN-GX-DONGXING", "VN-QN-MONGCAI"
@@ -45,7 +46,7 @@ def vn_request(pair: Pair, request_id: str) -> tuple[str, list[str]]:
     with pair.vn.transaction() as session:
         request = session.get(HotlineRequest, request_id)
         assert request is not None
-        kinds = list(session.scalars(select(HotlineEvent.kind).where(HotlineEvent.request_id == request_id)))
+        kinds = list(session.scalars(select(TimelineEvent.kind).where(TimelineEvent.object_id == request_id)))
         return request.status.value, kinds
 
 
