@@ -25,3 +25,9 @@ def node_dir_factory(tmp_path: Path) -> object:
         return write_node_config(tmp_path / f"node-{party.lower()}-{next(counter)}", party, dict(overrides))
 
     return make
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The browser tests run last: Playwright's synchronous driver keeps an event loop running in the
+    main thread until the session ends, and `asyncio.run` in any later test would meet it."""
+    items.sort(key=lambda item: item.nodeid.startswith("tests/browser/"))

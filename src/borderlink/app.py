@@ -54,6 +54,7 @@ def create_app(node: Node, *, run_background: bool = True) -> FastAPI:
     )
     app.state.node = node
     # Inside the security headers, so a refusal of a body carries them too.
+    app.add_middleware(web_errors.NulRefusal)
     app.add_middleware(BodyLimitMiddleware, gate=login_gate(node))
     app.add_middleware(SecurityHeadersMiddleware, https=node.settings.secure_cookies)
     app.add_middleware(RetryLostTransactions, factory=node.session_factory)

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import unquote_plus
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from borderlink import errors
 from borderlink.shared.forms import N_, FieldError, field_error, field_errors
@@ -184,3 +186,24 @@ def problems_of(exc: ValidationError | errors.BorderLinkError) -> list[FieldErro
 
 def status_for(exc: ValidationError | errors.BorderLinkError) -> int:
     return status_of(exc) if isinstance(exc, errors.BorderLinkError) else 422
+
+
+class NulRefusal:
+    """Refuses a request whose path or query carries the NUL character, in the one error shape.
+    No text the node keeps may hold it (PostgreSQL refuses it outright), so it is turned away at the
+    edge rather than deep in a query."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and _carries_nul(scope):
+            code, problem = _bare(422)
+            await respond(Request(scope, receive), 422, code, [problem])(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def _carries_nul(scope: Scope) -> bool:
+    query = unquote_plus(bytes(scope.get("query_string", b"")).decode("latin-1"))
+    return "\x00" in query or "\x00" in str(scope.get("path", ""))

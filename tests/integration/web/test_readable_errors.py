@@ -152,3 +152,9 @@ def test_the_openapi_document_declares_the_error_answers(app_client: TestClient)
 def test_a_route_that_refuses_a_taken_name_declares_409_in_the_error_shape(app_client: TestClient) -> None:
     users = app_client.get("/openapi.json").json()["paths"]["/api/v1/users"]["post"]["responses"]
     assert users["409"]["content"] == {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+
+
+def test_a_nul_character_in_the_query_is_refused_in_the_error_shape(app_client: TestClient) -> None:
+    answer = app_client.get("/api/v1/hotline/inbox?q=a%00b")
+    assert answer.status_code == 422
+    assert answer.json()["code"] == "invalid"
