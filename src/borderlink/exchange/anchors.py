@@ -21,7 +21,7 @@ from borderlink.exchange.contracts import AnchorMessage, CountersignMessage
 from borderlink.exchange.envelope import sign_bytes, signature_valid
 from borderlink.exchange.models import Anchor
 from borderlink.exchange.outbox import enqueue
-from borderlink.exchange.registry import InboundEnvelope, Rejected, register_handler
+from borderlink.exchange.registry import InboundEnvelope, Rejected
 from borderlink.shared.contracts import to_wire
 
 ANCHOR_KIND = AnchorMessage.message_kind
@@ -138,7 +138,3 @@ def verify_anchors(session: Session) -> tuple[int, int, list[AnchorProblem]]:
 
 def anchor_due(last_anchor_at: dt.datetime | None, now: dt.datetime, interval_seconds: float) -> bool:
     return last_anchor_at is None or (now - last_anchor_at).total_seconds() >= interval_seconds
-
-
-register_handler(AnchorMessage, handle_anchor)
-register_handler(CountersignMessage, handle_countersign)

@@ -13,7 +13,7 @@ from borderlink.exchange.context import now_of
 from borderlink.exchange.contracts import EchoMessage
 from borderlink.exchange.models import InboxEnvelope, TestEcho
 from borderlink.exchange.outbox import Outgoing, enqueue_many
-from borderlink.exchange.registry import InboundEnvelope, register_handler
+from borderlink.exchange.registry import InboundEnvelope
 
 ECHO_KIND = EchoMessage.message_kind
 
@@ -57,6 +57,3 @@ def received_counts(session: Session, kind: str) -> dict[str, int]:
     # Other kinds' handlers do not count their own runs; the inbox applies each id at most once
     # (its primary key), so re-applications cannot be observed beyond that guarantee.
     return {"distinct": int(applied or 0), "duplicates_applied": 0}
-
-
-register_handler(EchoMessage, handle_echo)
