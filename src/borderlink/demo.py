@@ -21,6 +21,7 @@ from borderlink.directory import accounts
 from borderlink.directory import service as directory
 from borderlink.directory.models import User
 from borderlink.node import open_node
+from borderlink.shared.demo_seed import run_seeds
 
 
 @dataclasses.dataclass(frozen=True)
@@ -60,11 +61,18 @@ def pair_steps() -> list[Callable[[Path, Path], object]]:
     return [step for domain in domains.DOMAINS for step in domain.demo_pair_steps]
 
 
-def seed_steps() -> list[Callable[[Path], object]]:
-    """Demo content the domains add to one node once its accounts exist."""
+def seed_node(node_dir: Path) -> list[str]:
+    """The demo content of every domain (its descriptor's demo seed) on one node, once; returns
+    the domains seeded now."""
     from borderlink import domains
 
-    return [domain.demo_seed for domain in domains.DOMAINS if domain.demo_seed is not None]
+    node = open_node(load_settings(node_dir))
+    domains.setup(node)  # set up as a serving node is (e.g. bound to its exchange); nothing runs yet
+    try:
+        return run_seeds(node, node_dir, ((domain.name, domain.demo_seed) for domain in domains.DOMAINS
+                                          if domain.demo_seed is not None))
+    finally:
+        node.engine.dispose()
 
 
 def prepare_node_dir(root: Path, spec: DemoNode) -> Path:
@@ -142,8 +150,7 @@ def run_demo(root: Path, serve: bool = True, base_port: int | None = None) -> in
     for step in pair_steps():
         step(dirs[0], dirs[1])
     for node_dir in dirs:
-        for seed in seed_steps():
-            seed(node_dir)
+        seed_node(node_dir)
     print(f"demo nodes ready in {root}", flush=True)
     if not serve:
         return 0

@@ -183,6 +183,23 @@ def test_demo_user_logs_in_and_reads_the_directory_in_three_languages(
         client.close()
 
 
+def test_each_demo_officer_finds_the_requests_their_post_sent_in_its_hotline_inbox(
+    nodes: dict[str, NodeProcess],
+) -> None:
+    """The domains' demo seeds ran once per node (seeding twice added nothing, above); the hotline's
+    requests wait in the outbox for the counterpart, whose federation port these runs moved."""
+    password = str(demo_accounts()["password"])
+    sent_by = {"VN": "Xe tải nghi chở ma túy hướng về cửa khẩu Bắc Luân", "CN": "查找一名疑似被拐卖妇女"}
+    for party, subject in sent_by.items():
+        client = login(nodes[party], LOGINS[party], password)
+        try:
+            page = client.get("/hotline")
+            assert page.status_code == 200
+            assert page.text.count(subject) == 1, party
+        finally:
+            client.close()
+
+
 def test_wrong_password_is_refused_by_the_running_node(nodes: dict[str, NodeProcess]) -> None:
     with httpx.Client(base_url=nodes["VN"].url, timeout=20) as client:
         client.get("/login")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from borderlink.directory.models import Role
 from borderlink.directory.permissions import Permission
-from borderlink.hotline import api, codes, escalation, messages, models, pages, refusals
+from borderlink.hotline import api, codes, demo, escalation, messages, models, pages, refusals
 from borderlink.hotline.contracts import EscalationMessage, EventMessage, ReplyMessage, RequestMessage
 from borderlink.shared.descriptor import Domain, NavEntry
 
@@ -34,4 +34,5 @@ DOMAIN = Domain(
         Role.VIEWER: frozenset({Permission.HOTLINE_READ}),
     },
     navigation=(NavEntry("Hotline", "/hotline", permission=Permission.HOTLINE_READ, order=10),),
+    demo_seed=demo.seed_demo,
 )

@@ -15,7 +15,7 @@ A domain folder holds `domain.py`:
         permission_grants={Role.OFFICER: {"alerts.read"}, Role.COMMANDER: {"alerts.read", "alerts.issue"}},
         navigation=(NavEntry("Alerts", "/alerts", permission="alerts.read", order=20),),
         cli=cli.register,
-        demo_seed=seed.seed_demo,
+        demo_seed=demo.seed_demo,  # see shared/demo_seed.py
     )
 
 and `domains.py` gets one line: `from borderlink.alerts.domain import DOMAIN as alerts`.
@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # the descriptor names these types only; importing them here 
     from borderlink.node import Node
     from borderlink.shared.codelists import CodeList
     from borderlink.shared.contracts import MessageBody
+    from borderlink.shared.demo_seed import DemoSeed
 
 BackgroundTask = Callable[["Node"], Awaitable[None]]
 ListenerFactory = Callable[["Node"], "uvicorn.Server | None"]
@@ -88,11 +89,12 @@ class Domain:
     navigation: tuple[NavEntry, ...] = ()
     # Adds the domain's sub-commands to the `borderlink` command.
     cli: Callable[[typer.Typer], None] | None = None
-    # Steps on a new node directory (`borderlink init`, demo), on the two demo directories together,
-    # and demo content for one node directory once its accounts exist.
+    # Steps on a new node directory (`borderlink init`, demo) and on the two demo directories together.
     init_steps: tuple[Callable[[Path], Any], ...] = ()
     demo_pair_steps: tuple[Callable[[Path, Path], Any], ...] = ()
-    demo_seed: Callable[[Path], Any] | None = None
+    # Demo content for one node once its accounts exist, run once per node in one transaction
+    # (see shared/demo_seed.py).
+    demo_seed: Callable[[DemoSeed], Any] | None = None
 
     @property
     def template_package(self) -> str | None:
