@@ -24,6 +24,8 @@ class Permission(enum.StrEnum):
     HOTLINE_CONFIGURE = "hotline.configure"
     GATES_READ = "gates.read"
     GATES_CHECK = "gates.check"
+    GATES_CONFIRM = "gates.confirm"
+    GATES_CONFIGURE = "gates.configure"
 
 
 _EVERYONE = {Permission.DIRECTORY_READ, Permission.TOKENS_OWN}

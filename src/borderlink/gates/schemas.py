@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints, model_validator
 
+from borderlink.gates.models import Direction, DocumentType, Outcome, Purpose
 from borderlink.gates.mrz import MrzResult
 from borderlink.gates.service import GateView
+from borderlink.shared.contracts import Text
+from borderlink.shared.forms import rule_error
 
 # A zone is at most 3 × 30 or 2 × 44 characters; room is left for spaces and line endings a reader adds.
 MRZ_MAX_CHARS = 400
@@ -83,3 +86,173 @@ class GateOut(BaseModel):
                    for hours in gate.hours],
         )
 
+
+
+# --- crossings and their checks -------------------------------------------------------------
+
+BirthDate = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
+StateCode = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z<]{1,3}$")]
+PersonName = Annotated[Text, Field(max_length=200)]
+
+
+class PersonIn(BaseModel):
+    """A traveller typed by the officer: names in any script (王晓红, Vương Hiểu Hồng, WANG XIAOHONG)."""
+
+    names: list[PersonName] = Field(default_factory=list, max_length=5)
+    surname: PersonName | None = None
+    given_names: PersonName | None = None
+    birth_date: BirthDate | None = Field(default=None, description="YYYY-MM-DD, or YYYY-MM / YYYY when partly known.")
+    sex: Literal["M", "F", "X"] | None = None
+    nationality: StateCode | None = None
+
+
+class DocumentIn(BaseModel):
+    type: DocumentType = DocumentType.PASSPORT
+    number: Annotated[Text, Field(max_length=40)]
+    issuing_state: StateCode | None = None
+    expiry: dt.date | None = None
+
+
+class CrossingCreate(BaseModel):
+    direction: Direction
+    mrz: str | None = Field(default=None, max_length=MRZ_MAX_CHARS,
+                            description="The zone's lines joined with a newline; fills person and document.")
+    person: PersonIn | None = None
+    document: DocumentIn | None = None
+    purpose: Purpose | None = None
+    vehicle_plate: Annotated[Text, Field(max_length=20)] | None = None
+    border_pass: Annotated[Text, Field(max_length=40)] | None = None
+    lane: Annotated[Text, Field(max_length=20)] | None = Field(default=None, description="A lane of the gate.")
+    gate_unit_code: Annotated[Text, Field(max_length=80)] | None = Field(
+        default=None, description="The gate; by default the caller's own unit.")
+    crossed_at: dt.datetime | None = Field(default=None, description="When; by default now. Never in the future.")
+
+    @model_validator(mode="after")
+    def _someone_crosses(self) -> CrossingCreate:
+        if not (self.mrz and self.mrz.strip()) and self.person is None and self.document is None:
+            raise rule_error("Give the machine-readable zone, or the person or their document.", field="mrz")
+        if self.person is not None and not self.person.names and not self.person.surname and not self.mrz:
+            raise rule_error("Give the person's name.", field="person.names")
+        return self
+
+
+class CrossingBatch(BaseModel):
+    """Crossings from an e-gate, recorded and checked one by one in one request."""
+
+    crossings: list[CrossingCreate] = Field(min_length=1, max_length=100)
+
+
+class HitSummaryOut(BaseModel):
+    id: str
+    alert_id: str
+    score: float
+    action: str = Field(description="What to do: arrest, protect, discreet_check, seize_document, seize_vehicle.")
+    explanation: str = Field(description="Why it matched, in the caller's language.")
+    subject: Literal["person", "document", "vehicle"]
+    alert_kind: str
+    status: str
+    details: dict[str, Any] = Field(default_factory=dict, description="What agreed and what conflicted.")
+
+
+class CheckOut(BaseModel):
+    result: Literal["clear", "hit"]
+    hits: list[HitSummaryOut]
+    instruction: str = Field(description="What the officer does now, in the caller's language.")
+
+
+class CrossingOut(BaseModel):
+    id: str
+    gate_unit_code: str
+    direction: Direction
+    crossed_at: dt.datetime
+    lane: str | None
+    officer_name: str
+    names: list[str]
+    surname: str | None
+    given_names: str | None
+    birth_date: str | None
+    sex: str | None
+    nationality: str | None
+    document_type: str | None
+    document_number: str | None
+    issuing_state: str | None
+    document_expiry: str | None
+    document_expired: bool
+    mrz_format: str | None
+    purpose: str | None
+    vehicle_plate: str | None
+    border_pass: str | None
+    check: CheckOut
+
+
+class CrossingBatchOut(BaseModel):
+    crossings: list[CrossingOut]
+
+
+class CrossingListOut(BaseModel):
+    items: list[CrossingOut]
+    next_cursor: str | None
+
+
+# --- hits ---------------------------------------------------------------------------------------
+
+class HitAnswerIn(BaseModel):
+    note: Annotated[Text, Field(max_length=2000)] | None = None
+
+
+class HitOutcomeIn(BaseModel):
+    outcome: Outcome
+    note: Annotated[Text, Field(max_length=2000)] | None = None
+
+
+class HitEventOut(BaseModel):
+    id: str
+    kind: str
+    at: dt.datetime
+    party: str
+    unit_code: str | None
+    detail: str | None
+
+
+class HitOut(BaseModel):
+    id: str
+    status: Literal["pending", "confirmed", "rejected"]
+    alert_id: str
+    alert_party: str
+    alert_unit_code: str
+    alert_kind: str
+    action: str
+    subject: Literal["person", "document", "vehicle"]
+    score: float
+    explanation: str
+    details: dict[str, Any]
+    gate_party: str
+    gate_unit_code: str
+    crossing_id: str | None = Field(description="The crossing, on the gate's node only.")
+    crossing: dict[str, Any]
+    deadline_at: dt.datetime | None
+    escalation_level: int
+    answer_note: str | None
+    answered_at: dt.datetime | None
+    answered_by: str | None
+    outcome: str | None
+    outcome_note: str | None
+    outcome_at: dt.datetime | None
+    created_at: dt.datetime
+    timeline: list[HitEventOut]
+
+
+class HitListOut(BaseModel):
+    items: list[HitOut]
+    next_cursor: str | None
+
+
+class HitDeadlinesIn(BaseModel):
+    urgent_minutes: int | None = Field(default=None, ge=1, le=7 * 24 * 60,
+                                       description="Wanted, missing and victim alerts.")
+    other_minutes: int | None = Field(default=None, ge=1, le=30 * 24 * 60)
+
+
+class HitDeadlinesOut(BaseModel):
+    urgent_minutes: int
+    other_minutes: int

@@ -1,0 +1,226 @@
+"""Recording a crossing at a gate and checking it against every active alert, in one transaction.
+
+The person comes from the machine-readable zone or is typed (names in any script); the document,
+the vehicle plate and the border pass are taken as given. The check asks the live screening index
+about the person, the document and the plate at once; each match becomes a hit (hits.py) that the
+alert's owning unit confirms or rejects, unless that unit already said of this traveller that it is
+not the person.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import unicodedata
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from borderlink.alerts.screening_entries import (
+    ScreeningQuery,
+    normalise_document_number,
+    normalise_state,
+)
+from borderlink.directory import service as directory
+from borderlink.directory.models import Unit
+from borderlink.directory.permissions import Permission, Principal
+from borderlink.errors import Forbidden, InvalidInput, NotFound
+from borderlink.gates import hits as hit_service
+from borderlink.gates import mrz
+from borderlink.gates.alert_screen import alert_screen
+from borderlink.gates.models import CheckResult, Crossing, DocumentType, Hit
+from borderlink.gates.reference import Gate, reference_gates
+from borderlink.gates.schemas import CrossingCreate
+from borderlink.ids import new_id
+from borderlink.shared import paging
+
+# A crossing time the officer gives may lag (an e-gate's queue) but is never ahead of the node.
+MAX_CLOCK_LEAD = dt.timedelta(minutes=5)
+_MRZ_DOCUMENT_TYPES = {"P": DocumentType.PASSPORT, "I": DocumentType.ID_CARD, "A": DocumentType.ID_CARD,
+                       "C": DocumentType.ID_CARD, "V": DocumentType.VISA}
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Recorded:
+    crossing: Crossing
+    hits: list[Hit]
+
+
+def gate_of(session: Session, principal: Principal, unit_code: str | None) -> tuple[Unit, Gate]:
+    """The gate a crossing is recorded at: the caller's unit, or a gate below it on this node."""
+    gates = {gate.unit: gate for gate in reference_gates()}
+    try:
+        unit = directory.get_unit_by_code(session, unit_code.strip().upper()) if unit_code else \
+            directory.get_unit(session, principal.unit_id)
+    except NotFound as exc:
+        raise InvalidInput("There is no gate %(code)s.", field="gate_unit_code", code=unit_code or "") from exc
+    gate = gates.get(unit.code)
+    if gate is None:
+        raise InvalidInput("%(code)s is not a border gate; give the gate the crossing is recorded at.",
+                           field="gate_unit_code", code=unit.code)
+    if unit.party_code != principal.party or not principal.covers_unit(unit.id):
+        raise Forbidden("You record crossings only at your own gate or the gates below your unit.",
+                        field="gate_unit_code")
+    return unit, gate
+
+
+def fold_name(name: str) -> str:
+    text = unicodedata.normalize("NFKD", name.replace("đ", "d").replace("Đ", "D")).upper()
+    return " ".join("".join(ch for ch in text if not unicodedata.combining(ch)).split())
+
+
+def traveller_key(names: list[str], birth_date: str | None, nationality: str | None,
+                  document_number: str | None, issuing_state: str | None) -> str:
+    """Who crosses, as one key: the document when there is one, else the first name and birth
+    date. Entries and exits are matched on it, and a rejected hit is remembered under it."""
+    number = normalise_document_number(document_number or "")
+    if number:
+        identity = f"D|{normalise_state(issuing_state)}|{number}"
+    else:
+        identity = f"P|{fold_name(names[0]) if names else ''}|{birth_date or ''}|{nationality or ''}"
+    return hashlib.sha256(identity.encode("utf-8")).hexdigest()
+
+
+def _from_mrz(text: str, today: dt.date) -> mrz.MrzResult:
+    result = mrz.parse(text, today=today)
+    if not result.valid:
+        problems = "; ".join(result.errors) or ", ".join(name for name, ok in result.checks.items() if not ok)
+        raise InvalidInput("The machine-readable zone does not read: %(problems)s.", field="mrz", problems=problems)
+    return result
+
+
+def record(session: Session, principal: Principal, data: CrossingCreate, now: dt.datetime) -> Recorded:
+    """Record the crossing and check it; hits are reported to the alerts' owners at once."""
+    if not principal.can(Permission.GATES_CHECK):
+        raise Forbidden("Your role may not record crossings.")
+    unit, gate = gate_of(session, principal, data.gate_unit_code)
+    crossed_at = data.crossed_at.astimezone(dt.UTC) if data.crossed_at and data.crossed_at.tzinfo else \
+        (data.crossed_at.replace(tzinfo=dt.UTC) if data.crossed_at else now)
+    if crossed_at > now + MAX_CLOCK_LEAD:
+        raise InvalidInput("A crossing cannot be recorded in the future.", field="crossed_at")
+    lane = _lane(gate, data.lane, data.direction.value)
+    person, document = data.person, data.document
+    names = list(person.names) if person else []
+    surname = person.surname if person else None
+    given = person.given_names if person else None
+    birth = person.birth_date if person else None
+    sex: str | None = person.sex if person else None
+    nationality = person.nationality if person else None
+    doc_type = document.type if document else None
+    number = document.number if document else None
+    state = document.issuing_state if document else None
+    expiry = document.expiry.isoformat() if document and document.expiry else None
+    expired = bool(document and document.expiry and document.expiry < crossed_at.date())
+    mrz_format = None
+    if data.mrz and data.mrz.strip():
+        read = _from_mrz(data.mrz, crossed_at.astimezone(ZoneInfo(gate.timezone)).date())
+        surname, given = read.surname, read.given_names or None
+        latin = " ".join(part for part in (read.surname, read.given_names) if part)
+        names = [latin, *(name for name in names if fold_name(name) != fold_name(latin))]
+        birth, sex = read.birth_date or birth, read.sex or sex
+        nationality = read.nationality or nationality
+        doc_type = _MRZ_DOCUMENT_TYPES.get((read.document_code or "P")[0], DocumentType.OTHER)
+        number, state = read.document_number, read.issuing_state
+        expiry = read.expiry_date.isoformat() if read.expiry_date else None
+        expired = bool(read.expired)
+        mrz_format = read.format.value if read.format else None
+    elif surname and not names:
+        names = [" ".join(part for part in (surname, given) if part)]
+    plate = data.vehicle_plate.strip().upper() if data.vehicle_plate else None
+    crossing = Crossing(
+        id=new_id(), gate_unit_id=unit.id, direction=data.direction, crossed_at=crossed_at, lane_code=lane,
+        officer_user_id=principal.user_id, officer_name=principal.display_name, surname=surname,
+        given_names=given, names=names, birth_date=birth, sex=sex, nationality=nationality,
+        document_type=doc_type, document_number=number, issuing_state=state, document_expiry=expiry,
+        document_expired=expired, mrz_format=mrz_format, purpose=data.purpose, vehicle_plate=plate,
+        border_pass=data.border_pass, traveller_key=traveller_key(names, birth, nationality, number, state),
+        check_result=CheckResult.CLEAR, created_at=now,
+    )
+    session.add(crossing)
+    session.flush()
+    found = check(session, crossing, unit, now)
+    crossing.check_result = CheckResult.HIT if found else CheckResult.CLEAR
+    return Recorded(crossing, found)
+
+
+def _lane(gate: Gate, code: str | None, direction: str) -> str | None:
+    if not code:
+        return None
+    wanted = code.strip().upper()
+    for lane in gate.lanes:
+        if lane.code == wanted:
+            if lane.direction.value not in ("both", direction):
+                raise InvalidInput("Lane %(lane)s is for %(direction)s only.", field="lane", lane=wanted,
+                                   direction=lane.direction.value)
+            return wanted
+    raise InvalidInput("%(gate)s has no lane %(lane)s; its lanes are %(lanes)s.", field="lane", gate=gate.unit,
+                       lane=wanted, lanes=", ".join(lane.code for lane in gate.lanes))
+
+
+def query_of(crossing: Crossing) -> ScreeningQuery:
+    return ScreeningQuery(
+        names=tuple(crossing.names), birth_date=crossing.birth_date,
+        gender=crossing.sex if crossing.sex in ("M", "F") else None, nationality=crossing.nationality,
+        document_number=crossing.document_number, document_state=crossing.issuing_state,
+        plate=crossing.vehicle_plate,
+    )
+
+
+def check(session: Session, crossing: Crossing, gate_unit: Unit, now: dt.datetime) -> list[Hit]:
+    """The person, the document and the plate against the live screening index; a match the
+    alert's owner rejected for this traveller before is not raised again."""
+    screen = alert_screen(session)
+    matches = screen.check(session, query_of(crossing))
+    if not matches:
+        return []
+    facts = screen.facts(session, {m.alert_id for m in matches})
+    rejected = hit_service.rejected_alerts(session, crossing.traveller_key, {m.alert_id for m in matches})
+    found: list[Hit] = []
+    seen: set[str] = set()
+    for match in matches:
+        fact = facts.get(match.alert_id)
+        # One hit per alert: the person and their document matching the same alert are one finding.
+        if fact is None or match.alert_id in rejected or match.alert_id in seen:
+            continue
+        seen.add(match.alert_id)
+        found.append(hit_service.report(session, crossing, gate_unit, match, fact, now))
+    return found
+
+
+def crossing_hits(session: Session, crossing_ids: list[str]) -> dict[str, list[Hit]]:
+    grouped: dict[str, list[Hit]] = {}
+    if not crossing_ids:
+        return grouped
+    for hit in session.scalars(select(Hit).where(Hit.crossing_id.in_(crossing_ids)).order_by(Hit.created_at)):
+        grouped.setdefault(hit.crossing_id or "", []).append(hit)
+    return grouped
+
+
+def visible_crossing(session: Session, principal: Principal, crossing_id: str) -> Crossing:
+    """A crossing at the caller's gate or a gate below their unit; others do not exist for them."""
+    if not principal.can(Permission.GATES_READ):
+        raise NotFound("There is no such crossing, or you may not see it.")
+    found = session.scalar(select(Crossing).where(
+        Crossing.id == crossing_id, Crossing.gate_unit_id.in_(principal.scope_unit_ids)))
+    if found is None:
+        raise NotFound("There is no such crossing, or you may not see it.")
+    return found
+
+
+CROSSING_SORT = paging.SortKey((Crossing.crossed_at, Crossing.id))  # type: ignore[arg-type]
+
+
+def list_crossings(session: Session, principal: Principal, *, limit: int, cursor: str | None = None,
+                   gate_unit_code: str | None = None, result: str | None = None,
+                   direction: str | None = None) -> paging.Page[Crossing]:
+    """Crossings at the gates the caller covers, newest first; scoped in SQL."""
+    query = select(Crossing).where(Crossing.gate_unit_id.in_(principal.scope_unit_ids))
+    if gate_unit_code:
+        query = query.where(Crossing.gate_unit_id == directory.get_unit_by_code(session, gate_unit_code).id)
+    if result:
+        query = query.where(Crossing.check_result == result)
+    if direction:
+        query = query.where(Crossing.direction == direction)
+    return paging.fetch_page(session, query, CROSSING_SORT, limit, cursor)

@@ -1,0 +1,341 @@
+"""Hits: a crossing's match on an alert, answered by the unit that owns the alert.
+
+The gate's node owns the hit. A hit on an alert of the other node is reported there at once (a
+`gates.hit_report` message); a hit on one of this node's alerts goes straight to the owning unit's
+work feed. Either way the owning unit holds it as urgent with a deadline (1 hour for wanted,
+missing and victim alerts, 12 hours otherwise; the node administrator may change both), confirms
+("it is the person") or rejects ("not the person"), and the answer returns to the gate, which
+records what it did. A rejection is remembered: the same traveller is not flagged again for that
+alert. Every step is on the hit's timeline on both nodes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from borderlink.alerts.screening_entries import ScreeningHit
+from borderlink.directory import service as directory
+from borderlink.directory.models import Unit
+from borderlink.directory.permissions import Permission, Principal
+from borderlink.errors import Forbidden, InvalidInput
+from borderlink.exchange import service as exchange
+from borderlink.exchange.context import context_of
+from borderlink.gates.alert_screen import AlertFacts
+from borderlink.gates.contracts import (
+    CrossingPart,
+    HitAnswerMessage,
+    HitEvent,
+    HitOutcomeMessage,
+    HitReportMessage,
+)
+from borderlink.gates.models import (
+    DEFAULT_OTHER_DEADLINE,
+    DEFAULT_URGENT_DEADLINE,
+    HIT_LIFECYCLE,
+    HIT_TIMELINE,
+    HIT_TYPE,
+    URGENT_ALERT_KINDS,
+    Crossing,
+    GateSetting,
+    Hit,
+    HitStatus,
+    Outcome,
+    Subject,
+)
+from borderlink.shared import scoping, workfeed
+from borderlink.shared.contracts import to_wire
+from borderlink.shared.forms import N_
+from borderlink.shared.replicated import HandlingCode, Side, touch, validate_contribution_text
+from borderlink.shared.static_cache import StaticCache
+from borderlink.shared.timeline import Detail, TimelineEvent
+from borderlink.shared.workfeed import ObjectRef, Reason
+
+URGENT_DEADLINE_SETTING = "hit_deadline_urgent"
+OTHER_DEADLINE_SETTING = "hit_deadline_other"
+# A victim is protected, never arrested: these outcomes are refused on a victim alert's hit.
+_NOT_FOR_VICTIMS = frozenset({Outcome.HELD})
+
+
+def feed_ref(hit_id: str) -> ObjectRef:
+    return ObjectRef(HIT_TYPE, hit_id)
+
+
+def stream_of(hit_id: str) -> str:
+    return f"gates.hit:{hit_id}"
+
+
+def local_party(session: Session) -> str:
+    return context_of(session).party
+
+
+# --- settings ---------------------------------------------------------------------------------
+
+def _settings(session: Session) -> dict[str, int]:
+    return {row.name: row.seconds for row in session.scalars(select(GateSetting))}
+
+
+_SETTINGS = StaticCache("gate settings", (GateSetting,), _settings)
+
+
+def deadlines(session: Session) -> tuple[dt.timedelta, dt.timedelta]:
+    """(wanted, missing and victim alerts; every other alert)."""
+    stored = _SETTINGS.get(session)
+    urgent = stored.get(URGENT_DEADLINE_SETTING)
+    other = stored.get(OTHER_DEADLINE_SETTING)
+    return (dt.timedelta(seconds=urgent) if urgent else DEFAULT_URGENT_DEADLINE,
+            dt.timedelta(seconds=other) if other else DEFAULT_OTHER_DEADLINE)
+
+
+def deadline_for(session: Session, alert_kind: str) -> dt.timedelta:
+    urgent, other = deadlines(session)
+    return urgent if alert_kind in URGENT_ALERT_KINDS else other
+
+
+def set_deadlines(session: Session, principal: Principal, urgent_minutes: int | None,
+                  other_minutes: int | None) -> None:
+    if not principal.can(Permission.GATES_CONFIGURE):
+        raise Forbidden("Only the node administrator sets the deadlines for answering hits.")
+    for name, minutes in ((URGENT_DEADLINE_SETTING, urgent_minutes), (OTHER_DEADLINE_SETTING, other_minutes)):
+        if minutes is None:
+            continue
+        row = session.get(GateSetting, name)
+        if row is None:
+            session.add(GateSetting(name=name, seconds=minutes * 60))
+        else:
+            row.seconds = minutes * 60
+
+
+# --- timeline ---------------------------------------------------------------------------------
+
+def add_event(session: Session, hit: Hit, kind: str, at: dt.datetime, party: str, unit_code: str | None,
+              detail: Detail | None = None, event_id: str | None = None) -> TimelineEvent | None:
+    event = HIT_TIMELINE.record(session, hit.id, kind, at, party, unit_code, detail, event_id)
+    if event is None:
+        return None
+    hit.status = HitStatus(HIT_LIFECYCLE.advance(hit.status, kind))
+    touch(hit, at)
+    return event
+
+
+def event_payload(event: TimelineEvent) -> HitEvent:
+    return HitEvent.from_fields(HIT_TIMELINE.payload(event))
+
+
+def timeline(session: Session, hit_id: str) -> list[TimelineEvent]:
+    return HIT_TIMELINE.events(session, hit_id)
+
+
+# --- reporting ----------------------------------------------------------------------------------
+
+def rejected_alerts(session: Session, key: str, alert_ids: Collection[str]) -> set[str]:
+    """Of `alert_ids`, those whose owner said of this traveller before that it is not the person."""
+    if not alert_ids:
+        return set()
+    return set(session.scalars(select(Hit.alert_id).where(
+        Hit.traveller_key == key, Hit.alert_id.in_(alert_ids), Hit.status == HitStatus.REJECTED)))
+
+
+def crossing_part(crossing: Crossing, gate_unit: Unit) -> dict[str, Any]:
+    return {
+        "direction": crossing.direction.value, "crossed_at": crossing.crossed_at.isoformat(),
+        "gate_unit_code": gate_unit.code, "lane_code": crossing.lane_code, "names": crossing.names[:10],
+        "birth_date": crossing.birth_date, "sex": crossing.sex, "nationality": crossing.nationality,
+        "document_type": crossing.document_type.value if crossing.document_type else None,
+        "document_number": crossing.document_number, "issuing_state": crossing.issuing_state,
+        "document_expiry": crossing.document_expiry,
+        "purpose": crossing.purpose.value if crossing.purpose else None, "vehicle_plate": crossing.vehicle_plate,
+    }
+
+
+def report(session: Session, crossing: Crossing, gate_unit: Unit, match: ScreeningHit, facts: AlertFacts,
+           now: dt.datetime) -> Hit:
+    """A new hit of this node's gate: in the gate's feed, and at once with the alert's owning unit
+    (here, or on the other node through a hit report)."""
+    party = gate_unit.party_code
+    alert_unit = directory.get_unit_by_code(session, facts.unit_code)
+    details = CrossingPart.from_fields(crossing_part(crossing, gate_unit)).model_dump(mode="json")
+    hit = Hit(
+        owner_party=party, owner_unit_id=gate_unit.id, handling_code=_handling(facts.handling_code),
+        created_at=now, updated_at=now, crossing_id=crossing.id, gate_unit_id=gate_unit.id,
+        alert_id=facts.alert_id, alert_party=facts.party, alert_unit_id=alert_unit.id, alert_kind=facts.kind,
+        action=facts.action, subject=Subject(match.subject), score=round(float(match.score), 4),
+        explanation=dict(match.explanation), crossing=details, traveller_key=crossing.traveller_key,
+        status=HitStatus.PENDING, deadline_at=now + deadline_for(session, facts.kind),
+    )
+    session.add(hit)
+    session.flush()
+    reported = add_event(session, hit, "reported", now, party, gate_unit.code, HIT_TIMELINE.detail(
+        "reported", subject=hit.subject.value, gate=gate_unit.code, score=f"{hit.score:.2f}"))
+    assert reported is not None
+    workfeed.put(session, feed_ref(hit.id), gate_unit.id, Reason.SENT, now, deadline=hit.deadline_at,
+                 urgent=True, unread=False)
+    if facts.party == party:
+        workfeed.put(session, feed_ref(hit.id), alert_unit.id, Reason.RECEIVED, now, deadline=hit.deadline_at,
+                     urgent=True)
+    else:
+        message = HitReportMessage.from_fields({
+            "id": hit.id, "alert_id": hit.alert_id, "alert_unit_code": alert_unit.code,
+            "subject": hit.subject.value, "score": hit.score, "explanation": hit.explanation,
+            "action": hit.action, "alert_kind": hit.alert_kind, "traveller_key": hit.traveller_key,
+            "crossing": details, "event": event_payload(reported),
+        })
+        exchange.enqueue(session, kind=HitReportMessage.message_kind, body=to_wire(message),
+                         sender_unit=gate_unit.code, recipient_unit=alert_unit.code,
+                         handling_code=hit.handling_code.value, stream=stream_of(hit.id))
+    return hit
+
+
+def _handling(code: str) -> HandlingCode:
+    try:
+        return HandlingCode(code)
+    except ValueError:
+        return HandlingCode.H0
+
+
+def receive_report(session: Session, body: HitReportMessage, gate_unit: Unit, alert_unit: Unit,
+                   sender_party: str, facts: AlertFacts, now: dt.datetime) -> Hit:
+    """Store the other node's report of a hit on one of our alerts, for the owning unit to answer."""
+    deadline = now + deadline_for(session, facts.kind)
+    hit = Hit(
+        id=body.id, owner_party=sender_party, owner_unit_id=gate_unit.id, handling_code=_handling(facts.handling_code),
+        created_at=body.event.at, updated_at=now, crossing_id=None, gate_unit_id=gate_unit.id,
+        alert_id=body.alert_id, alert_party=facts.party, alert_unit_id=alert_unit.id, alert_kind=facts.kind,
+        action=facts.action, subject=body.subject, score=body.score, explanation=dict(body.explanation),
+        crossing=body.crossing.model_dump(mode="json"), traveller_key=body.traveller_key,
+        status=HitStatus.PENDING, deadline_at=deadline,
+    )
+    session.add(hit)
+    session.flush()
+    add_event(session, hit, "reported", body.event.at, body.event.party, body.event.unit_code,
+              HIT_TIMELINE.detail_from_payload("reported", body.event.model_dump()), event_id=body.event.id)
+    workfeed.put(session, feed_ref(hit.id), alert_unit.id, Reason.RECEIVED, now, deadline=deadline, urgent=True)
+    return hit
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+_NOT_FOUND = N_("There is no such hit, or you may not see it.")
+
+
+def visible_hit(session: Session, principal: Principal, hit_id: str) -> Hit:
+    """A hit in the feed of one of the caller's units (its gate, the alert's owning unit, or a
+    unit above either); a hit names a person, so reading it is audited."""
+    return scoping.get_visible(session, principal, Hit, HIT_TYPE, hit_id, permission=Permission.GATES_READ,
+                               names_person=lambda hit: hit.subject is not Subject.VEHICLE, not_found=_NOT_FOUND)
+
+
+def read_hit(session: Session, principal: Principal, hit_id: str, now: dt.datetime) -> Hit:
+    hit = visible_hit(session, principal, hit_id)
+    workfeed.mark_read(session, feed_ref(hit.id), principal.unit_id, now)
+    return hit
+
+
+def list_hits(session: Session, principal: Principal, *, alert_id: str | None = None,
+              status: str | None = None, limit: int = 50) -> list[Hit]:
+    """Hits in the feeds of the caller's units, newest first; scoped in SQL."""
+    if not principal.can(Permission.GATES_READ):
+        return []
+    query = select(Hit).where(scoping.visible_clause(HIT_TYPE, Hit.id, principal.scope_unit_ids))  # type: ignore[arg-type]
+    if alert_id:
+        query = query.where(Hit.alert_id == alert_id)
+    if status:
+        query = query.where(Hit.status == status)
+    return list(session.scalars(query.order_by(Hit.created_at.desc(), Hit.id.desc()).limit(limit)))
+
+
+# --- answering (the alert's owner) --------------------------------------------------------------
+
+def answer(session: Session, principal: Principal, hit_id: str, confirmed: bool, note: str | None,
+           now: dt.datetime) -> Hit:
+    """The alert's owning unit (or one above it) says whether it is the person."""
+    hit = visible_hit(session, principal, hit_id)
+    kind = "confirmed" if confirmed else "rejected"
+    refusal = N_("Only the unit that owns the alert, or a unit above it, answers a hit.")
+    if hit.alert_party != principal.party or not principal.covers_unit(hit.alert_unit_id):
+        raise Forbidden(refusal)
+    HIT_LIFECYCLE.require(hit.status, kind, side=Side.OWNER, can=principal.can,
+                          no_permission=N_("Your role may not answer hits."),
+                          wrong_state=N_("This hit was answered already."))
+    if note:
+        validate_contribution_text([note], "the note")
+    unit = directory.get_unit(session, principal.unit_id)
+    event = add_event(session, hit, kind, now, principal.party, unit.code,
+                      Detail.text(f"{principal.display_name}: {note}" if note else principal.display_name))
+    assert event is not None
+    _take_answer(hit, note, now, unit.code)
+    if hit.owner_party != principal.party:
+        gate = directory.get_unit(session, hit.gate_unit_id)
+        message = HitAnswerMessage.from_fields({"hit_id": hit.id, "note": note, "event": event_payload(event)})
+        exchange.enqueue(session, kind=HitAnswerMessage.message_kind, body=to_wire(message),
+                         sender_unit=unit.code, recipient_unit=gate.code, handling_code=hit.handling_code.value,
+                         stream=stream_of(hit.id))
+    workfeed.touch(session, feed_ref(hit.id), now, except_unit=principal.unit_id)
+    return hit
+
+
+def _take_answer(hit: Hit, note: str | None, at: dt.datetime, unit_code: str | None) -> None:
+    if hit.answered_at is None:
+        hit.answered_at = at
+        hit.answer_note = note
+        hit.answered_by = unit_code
+
+
+def apply_answer(session: Session, hit: Hit, body: HitAnswerMessage, now: dt.datetime) -> None:
+    event = body.event
+    added = add_event(session, hit, event.kind, event.at, event.party, event.unit_code,
+                      HIT_TIMELINE.detail_from_payload(event.kind, event.model_dump()), event_id=event.id)
+    if added is not None:
+        _take_answer(hit, body.note, event.at, event.unit_code)
+        workfeed.touch(session, feed_ref(hit.id), now)
+
+
+# --- the gate's outcome -------------------------------------------------------------------------
+
+def record_outcome(session: Session, principal: Principal, hit_id: str, outcome: Outcome, note: str | None,
+                   now: dt.datetime) -> Hit:
+    """The gate records what it did; a victim is protected, never held."""
+    hit = visible_hit(session, principal, hit_id)
+    if hit.owner_party != principal.party or not principal.covers_unit(hit.gate_unit_id):
+        raise Forbidden(N_("Only the gate that found the hit, or a unit above it, records its outcome."))
+    HIT_LIFECYCLE.require(hit.status, "outcome", side=Side.OWNER, can=principal.can,
+                          no_permission=N_("Your role may not record the outcome of a hit."))
+    if hit.outcome is not None:
+        raise InvalidInput("The outcome of this hit is recorded already.", field="outcome")
+    if hit.alert_kind == "victim" and outcome in _NOT_FOR_VICTIMS:
+        raise InvalidInput("A victim is protected, never held: record protected instead.", field="outcome")
+    if note:
+        validate_contribution_text([note], "the note")
+    unit = directory.get_unit(session, principal.unit_id)
+    event = add_event(session, hit, "outcome", now, principal.party, unit.code,
+                      HIT_TIMELINE.detail("outcome", outcome=outcome.value))
+    assert event is not None
+    _take_outcome(hit, outcome, note, now)
+    if hit.alert_party != principal.party:
+        alert_unit = directory.get_unit(session, hit.alert_unit_id)
+        message = HitOutcomeMessage.from_fields({"hit_id": hit.id, "outcome": outcome.value, "note": note,
+                                                 "event": event_payload(event)})
+        exchange.enqueue(session, kind=HitOutcomeMessage.message_kind, body=to_wire(message),
+                         sender_unit=directory.get_unit(session, hit.gate_unit_id).code,
+                         recipient_unit=alert_unit.code, handling_code=hit.handling_code.value,
+                         stream=stream_of(hit.id))
+    workfeed.touch(session, feed_ref(hit.id), now, except_unit=principal.unit_id)
+    return hit
+
+
+def _take_outcome(hit: Hit, outcome: Outcome, note: str | None, at: dt.datetime) -> None:
+    if hit.outcome is None:
+        hit.outcome, hit.outcome_note, hit.outcome_at = outcome, note, at
+
+
+def apply_outcome(session: Session, hit: Hit, body: HitOutcomeMessage, now: dt.datetime) -> None:
+    event = body.event
+    added = add_event(session, hit, "outcome", event.at, event.party, event.unit_code,
+                      HIT_TIMELINE.detail_from_payload("outcome", event.model_dump()), event_id=event.id)
+    if added is not None:
+        _take_outcome(hit, body.outcome, body.note, event.at)
+        workfeed.touch(session, feed_ref(hit.id), now)

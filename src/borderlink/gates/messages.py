@@ -1,0 +1,126 @@
+"""Applying what the other node sends about hits: reports, answers, outcomes and escalations.
+
+Each handler runs inside the exchange's inbox transaction with a body already checked against its
+contract (contracts.py), and first checks that the sender may say this about this hit: only the
+gate's node reports a hit and records its outcome, and only the node that owns the alert answers
+or escalates it, always in the name of one of its own units.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from borderlink.directory import service as directory
+from borderlink.directory.models import Unit
+from borderlink.errors import NotFound
+from borderlink.exchange.context import now_of
+from borderlink.exchange.registry import InboundEnvelope, Rejected
+from borderlink.gates import hits
+from borderlink.gates.alert_screen import NoAlertScreen, alert_screen
+from borderlink.gates.contracts import (
+    HitAnswerMessage,
+    HitEscalationMessage,
+    HitEvent,
+    HitOutcomeMessage,
+    HitReportMessage,
+)
+from borderlink.gates.models import HIT_LIFECYCLE, HIT_TIMELINE, Hit, HitStatus
+from borderlink.gates.reference import reference_gates
+from borderlink.shared import workfeed
+from borderlink.shared.replicated import (
+    ScreeningRefused,
+    Side,
+    already_applied,
+    known,
+    rejecting,
+    validate_contribution_text,
+)
+
+
+def _unit(session: Session, code: str | None) -> Unit:
+    try:
+        return directory.get_unit_by_code(session, code or "")
+    except NotFound as exc:
+        raise Rejected(f"unknown unit {code!r}") from exc
+
+
+def _check_event(session: Session, event: HitEvent, sender_party: str, expected: str) -> None:
+    if event.kind != expected:
+        raise Rejected(f"this message carries a {expected!r} step, not {event.kind!r}")
+    if event.party != sender_party:
+        raise Rejected(f"a step from {sender_party} cannot be recorded in the name of {event.party}")
+    if event.unit_code is not None and _unit(session, event.unit_code).party_code != sender_party:
+        raise Rejected(f"{event.unit_code} is not a unit of the sending node")
+
+
+def _note(note: str | None) -> None:
+    if note:
+        try:
+            validate_contribution_text([note], "the note")
+        except ScreeningRefused as refused:
+            raise rejecting(refused) from refused
+
+
+def apply_report(session: Session, envelope: InboundEnvelope[HitReportMessage]) -> None:
+    body = envelope.body
+    if already_applied(session, Hit, body.id):
+        return
+    gate = _unit(session, body.crossing.gate_unit_code)
+    if gate.party_code != envelope.sender_party or gate.code not in {g.unit for g in reference_gates()}:
+        raise Rejected(f"{gate.code} is not a border gate of the sending node")
+    if envelope.sender_unit != gate.code:
+        raise Rejected("a hit is reported by the gate that found it")
+    _check_event(session, body.event, envelope.sender_party, "reported")
+    try:
+        facts = alert_screen(session).facts(session, [body.alert_id]).get(body.alert_id)
+    except NoAlertScreen as exc:
+        raise Rejected("this node cannot look up its alerts now") from exc
+    if facts is None or facts.party != envelope.recipient_party:
+        raise Rejected(f"alert {body.alert_id} is not an alert of this node")
+    alert_unit = _unit(session, facts.unit_code)
+    hits.receive_report(session, body, gate, alert_unit, envelope.sender_party, facts, now_of(session))
+
+
+
+def apply_answer(session: Session, envelope: InboundEnvelope[HitAnswerMessage]) -> None:
+    hit = known(session, Hit, envelope.body.hit_id, "hit")
+    if envelope.sender_party != hit.alert_party or hit.owner_party == hit.alert_party:
+        raise Rejected("only the node that owns the alert answers its hits")
+    event = envelope.body.event
+    if event.kind not in ("confirmed", "rejected"):
+        raise Rejected(f"an answer is 'confirmed' or 'rejected', not {event.kind!r}")
+    _check_event(session, event, envelope.sender_party, event.kind)
+    _note(envelope.body.note)
+    answered = {e.kind for e in HIT_TIMELINE.events(session, hit.id)} & {"confirmed", "rejected"}
+    if answered and event.kind not in answered:
+        raise Rejected(f"hit {hit.id} was answered {answered.pop()} already")
+    if hit.status is not HitStatus.PENDING and not answered:
+        raise Rejected(f"hit {hit.id} is {hit.status.value}")
+    hits.apply_answer(session, hit, envelope.body, now_of(session))
+
+
+def apply_outcome(session: Session, envelope: InboundEnvelope[HitOutcomeMessage]) -> None:
+    hit = known(session, Hit, envelope.body.hit_id, "hit")
+    if envelope.sender_party != hit.owner_party or hit.owner_party == hit.alert_party:
+        raise Rejected("only the gate's node records the outcome of a hit")
+    _check_event(session, envelope.body.event, envelope.sender_party, "outcome")
+    HIT_LIFECYCLE.require_side("outcome", Side.OWNER)
+    _note(envelope.body.note)
+    if hit.alert_kind == "victim" and envelope.body.outcome.value == "held":
+        raise Rejected("a victim is protected, never held")
+    hits.apply_outcome(session, hit, envelope.body, now_of(session))
+
+
+def apply_escalation(session: Session, envelope: InboundEnvelope[HitEscalationMessage]) -> None:
+    hit = known(session, Hit, envelope.body.hit_id, "hit")
+    if envelope.sender_party != hit.alert_party or hit.owner_party == hit.alert_party:
+        raise Rejected("only the node that owns the alert escalates its hits")
+    event = envelope.body.event
+    _check_event(session, event, envelope.sender_party, "escalated")
+    now = now_of(session)
+    added = hits.add_event(session, hit, "escalated", event.at, event.party, event.unit_code,
+                           HIT_TIMELINE.detail_from_payload("escalated", event.model_dump()), event_id=event.id)
+    if added is not None and envelope.body.level > hit.escalation_level:
+        hit.escalation_level = envelope.body.level
+    workfeed.touch(session, hits.feed_ref(hit.id), now)
+

@@ -1,0 +1,103 @@
+"""What the API and the pages show of crossings and hits, in the viewer's language: the check's
+green or red result, why it matched, and what the officer does now."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from borderlink import domains
+from borderlink.directory import service as directory
+from borderlink.gates import hits as hit_service
+from borderlink.gates.models import HIT_TIMELINE, Crossing, Hit
+from borderlink.gates.schemas import CheckOut, CrossingOut, HitEventOut, HitOut, HitSummaryOut
+from borderlink.shared.timeline import N_
+from borderlink.web.i18n import translator
+
+CLEAR_INSTRUCTION = N_("Clear: no alert matches. Let the traveller pass.")
+HIT_INSTRUCTION = N_("Hit: do not let the traveller pass yet. %(action)s The alert's owner is asked to confirm.")
+PERSON_EXPLANATION = N_("Name %(query)s agrees with %(entry)s (score %(score)s); birth date: %(birth)s; "
+                        "nationality: %(nationality)s.")
+DOCUMENT_EXPLANATION = N_("Document %(number)s (%(state)s) is listed in the alert.")
+VEHICLE_EXPLANATION = N_("Vehicle plate %(plate)s is listed in the alert.")
+FIELD_RESULTS = {
+    "same": N_("same"), "agree": N_("same"), "close": N_("close"), "compatible": N_("compatible"),
+    "conflict": N_("differs"), "missing": N_("not known"), "unknown": N_("not known"),
+}
+INDIRECT_MESSAGES = tuple((message, "Gate check.") for message in (
+    CLEAR_INSTRUCTION, HIT_INSTRUCTION, PERSON_EXPLANATION, DOCUMENT_EXPLANATION, VEHICLE_EXPLANATION,
+    *FIELD_RESULTS.values()))
+
+
+def _label(list_name: str, value: str, language: str) -> str:
+    lists = domains.code_lists()
+    return lists[list_name].label(value, language) if list_name in lists else value
+
+
+def _result(details: Mapping[str, Any], name: str, language: str) -> str:
+    part = details.get(name)
+    value = str(part.get("result")) if isinstance(part, dict) else "missing"
+    return translator(language)(FIELD_RESULTS.get(value, value))
+
+
+def explanation(hit: Hit, language: str = "en") -> str:
+    """Why the crossing matched the alert, in one sentence of the viewer's language."""
+    gettext = translator(language)
+    details = hit.explanation or {}
+    if hit.subject.value == "person":
+        name = details.get("name") if isinstance(details.get("name"), dict) else {}
+        assert isinstance(name, dict)
+        return gettext(PERSON_EXPLANATION, query=name.get("query_name") or "?", entry=name.get("entry_name") or "?",
+                       score=f"{hit.score:.2f}", birth=_result(details, "birth_date", language),
+                       nationality=_result(details, "nationality", language))
+    if hit.subject.value == "document":
+        return gettext(DOCUMENT_EXPLANATION, number=details.get("document_number") or "?",
+                       state=details.get("issuing_state") or "?")
+    return gettext(VEHICLE_EXPLANATION, plate=details.get("plate") or "?")
+
+
+def check_out(crossing: Crossing, found: list[Hit], language: str = "en") -> CheckOut:
+    gettext = translator(language)
+    summaries = [HitSummaryOut(id=hit.id, alert_id=hit.alert_id, score=hit.score, action=hit.action,
+                               explanation=explanation(hit, language), subject=hit.subject.value,
+                               alert_kind=hit.alert_kind, status=hit.status.value, details=hit.explanation)
+                 for hit in found]
+    if not found:
+        return CheckOut(result="clear", hits=[], instruction=gettext(CLEAR_INSTRUCTION))
+    action = _label("gates.action", found[0].action, language)
+    return CheckOut(result="hit", hits=summaries, instruction=gettext(HIT_INSTRUCTION, action=action + "."))
+
+
+def crossing_out(session: Session, crossing: Crossing, found: list[Hit], language: str = "en") -> CrossingOut:
+    gate = directory.get_unit(session, crossing.gate_unit_id)
+    return CrossingOut(
+        id=crossing.id, gate_unit_code=gate.code, direction=crossing.direction, crossed_at=crossing.crossed_at,
+        lane=crossing.lane_code, officer_name=crossing.officer_name, names=list(crossing.names),
+        surname=crossing.surname, given_names=crossing.given_names, birth_date=crossing.birth_date,
+        sex=crossing.sex, nationality=crossing.nationality,
+        document_type=crossing.document_type.value if crossing.document_type else None,
+        document_number=crossing.document_number, issuing_state=crossing.issuing_state,
+        document_expiry=crossing.document_expiry, document_expired=crossing.document_expired,
+        mrz_format=crossing.mrz_format, purpose=crossing.purpose.value if crossing.purpose else None,
+        vehicle_plate=crossing.vehicle_plate, border_pass=crossing.border_pass,
+        check=check_out(crossing, found, language),
+    )
+
+
+def hit_out(session: Session, hit: Hit, language: str | None = None) -> HitOut:
+    gate = directory.get_unit(session, hit.gate_unit_id)
+    alert_unit = directory.get_unit(session, hit.alert_unit_id)
+    events = [HitEventOut(id=e.id, kind=e.kind, at=e.at, party=e.party, unit_code=e.unit_code,
+                          detail=HIT_TIMELINE.render(e, language)) for e in hit_service.timeline(session, hit.id)]
+    return HitOut(
+        id=hit.id, status=hit.status.value, alert_id=hit.alert_id, alert_party=hit.alert_party,
+        alert_unit_code=alert_unit.code, alert_kind=hit.alert_kind, action=hit.action, subject=hit.subject.value,
+        score=hit.score, explanation=explanation(hit, language or "en"), details=hit.explanation,
+        gate_party=hit.owner_party, gate_unit_code=gate.code, crossing_id=hit.crossing_id, crossing=hit.crossing,
+        deadline_at=hit.deadline_at, escalation_level=hit.escalation_level, answer_note=hit.answer_note,
+        answered_at=hit.answered_at, answered_by=hit.answered_by,
+        outcome=hit.outcome.value if hit.outcome else None, outcome_note=hit.outcome_note,
+        outcome_at=hit.outcome_at, created_at=hit.created_at, timeline=events,
+    )
