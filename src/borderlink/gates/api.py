@@ -35,6 +35,8 @@ Checker = Annotated[Principal, Depends(require(Permission.GATES_CHECK))]
 Reader = Annotated[Principal, Depends(require(Permission.GATES_READ))]
 Confirmer = Annotated[Principal, Depends(require(Permission.GATES_CONFIRM))]
 Configurer = Annotated[Principal, Depends(require(Permission.GATES_CONFIGURE))]
+# A crossing is only recorded once it can be checked: without the alerts' screening it is refused.
+_UNSCREENED: dict[int | str, dict[str, object]] = {409: {"description": "alerts cannot be screened now"}}
 
 
 def _language(request: Request) -> str:
@@ -63,7 +65,7 @@ def parse_mrz(body: MrzParseRequest, request: Request, principal: Checker) -> Mr
     return MrzParseOut.of(mrz.parse(body.mrz, today=today))
 
 
-@router.post("/crossings", response_model=CrossingOut, status_code=201)
+@router.post("/crossings", response_model=CrossingOut, status_code=201, responses=_UNSCREENED)
 def create_crossing(body: CrossingCreate, request: Request, session: DbSession, principal: Checker) -> CrossingOut:
     """Record a crossing at the caller's gate and check it at once: the person against the live
     screening index, the document against document alerts, the plate against vehicle alerts.
@@ -73,7 +75,7 @@ def create_crossing(body: CrossingCreate, request: Request, session: DbSession, 
     return views.crossing_out(session, recorded.crossing, recorded.hits, _language(request))
 
 
-@router.post("/crossings/batch", response_model=CrossingBatchOut, status_code=201)
+@router.post("/crossings/batch", response_model=CrossingBatchOut, status_code=201, responses=_UNSCREENED)
 def create_crossings(body: CrossingBatch, request: Request, session: DbSession,
                      principal: Checker) -> CrossingBatchOut:
     """Several crossings from an e-gate, each recorded and checked as by `POST /gates/crossings`;

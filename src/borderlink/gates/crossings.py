@@ -218,7 +218,7 @@ def list_crossings(session: Session, principal: Principal, *, limit: int, cursor
     """Crossings at the gates the caller covers, newest first; scoped in SQL."""
     query = select(Crossing).where(Crossing.gate_unit_id.in_(principal.scope_unit_ids))
     if gate_unit_code:
-        query = query.where(Crossing.gate_unit_id == directory.get_unit_by_code(session, gate_unit_code).id)
+        query = query.where(Crossing.gate_unit_id.in_(select(Unit.id).where(Unit.code == gate_unit_code.upper())))
     if result:
         query = query.where(Crossing.check_result == result)
     if direction:
