@@ -19,6 +19,7 @@ DOMAIN_MODULES: tuple[str, ...] = (
     "borderlink.audit.domain",
     "borderlink.exchange.domain",
     "borderlink.matching.domain",
+    "borderlink.web.attachments",
     "borderlink.hotline.domain",
     "borderlink.gates.domain",
     "borderlink.safeguards.domain",

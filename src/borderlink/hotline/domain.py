@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from borderlink.directory.models import Role
 from borderlink.directory.permissions import Permission
-from borderlink.hotline import api, codes, demo, escalation, messages, models, pages, refusals
+from borderlink.hotline import api, codes, demo, escalation, feed, messages, models, pages, refusals
 from borderlink.hotline.contracts import EscalationMessage, EventMessage, ReplyMessage, RequestMessage
+from borderlink.shared.attachments import Attachable
 from borderlink.shared.descriptor import Domain, NavEntry
+from borderlink.shared.feedkinds import FeedKind
+from borderlink.shared.forms import N_
 
 _WORK = frozenset({Permission.HOTLINE_READ, Permission.HOTLINE_SEND, Permission.HOTLINE_ANSWER})
 
@@ -35,4 +38,8 @@ DOMAIN = Domain(
     },
     navigation=(NavEntry("Hotline", "/hotline", permission=Permission.HOTLINE_READ, order=10),),
     demo_seed=demo.seed_demo,
+    feed_kinds=(FeedKind(models.OBJECT_TYPE, N_("Hotline request"), cards=feed.request_cards,
+                         open_clause=feed.request_is_open, permission=Permission.HOTLINE_READ, order=10),),
+    # A request's files travel with it across the border; none are added afterwards.
+    attachables=(Attachable(models.OBJECT_TYPE, open_object=feed.attachment_access),),
 )

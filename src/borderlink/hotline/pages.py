@@ -127,12 +127,12 @@ def _references(values: dict[str, str]) -> tuple[list[dict[str, str]], list[str]
 async def create_from_form(request: Request, session: DbSession, principal: Sender) -> Response:
     form = await request.form()
     values = {name: str(form.get(name) or "") for name in NEW_REQUEST_INPUTS}
-    attachment = form.get("attachment")
     files = []
-    if isinstance(attachment, StarletteUploadFile) and attachment.filename:
-        content = await attachment.read()
-        files.append({"filename": attachment.filename, "content_type": attachment.content_type or
-                      "application/octet-stream", "content_base64": base64.b64encode(content).decode()})
+    for attachment in form.getlist("attachment"):
+        if isinstance(attachment, StarletteUploadFile) and attachment.filename:
+            content = await attachment.read()
+            files.append({"filename": attachment.filename, "content_type": attachment.content_type or
+                          "application/octet-stream", "content_base64": base64.b64encode(content).decode()})
     references, reference_inputs = _references(values)
 
     def rename(field: str) -> str:
@@ -171,6 +171,7 @@ def _request_page(request: Request, session: DbSession, principal: Principal, re
     found = service.read_request(session, principal, request_id, now)
     return render(request, "hotline/request.html", {
         "item": request_out(session, found, now, getattr(request.state, "language", "en")),
+        "files": service.attachments(session, found.id),
         "is_owner": found.owner_party == principal.party,
         "local_units": directory.list_units(session, principal.party),
         "values": values or {}, "errors": shown or {}, "limits": {"body": input_limits(ReplyCreate)["body"]},

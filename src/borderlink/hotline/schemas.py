@@ -18,8 +18,8 @@ __all__ = ["MAX_ATTACHMENTS", "MAX_ATTACHMENT_BYTES", "Reference"]
 MAX_ATTACHMENT_BASE64_CHARS = 4 * ((MAX_ATTACHMENT_BYTES + 2) // 3)
 # A request's JSON: its attachments plus room for its texts (20,000 characters escaped as \uXXXX).
 MAX_REQUEST_JSON_BYTES = MAX_ATTACHMENTS * MAX_ATTACHMENT_BASE64_CHARS + 512 * 1024
-# The form of the pages: one attachment as sent (no base64) plus the texts.
-MAX_REQUEST_FORM_BYTES = MAX_ATTACHMENT_BYTES + 512 * 1024
+# The form of the pages: its attachments as sent (no base64) plus the texts.
+MAX_REQUEST_FORM_BYTES = MAX_ATTACHMENTS * MAX_ATTACHMENT_BYTES + 512 * 1024
 
 
 class AttachmentIn(BaseModel):

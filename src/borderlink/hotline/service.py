@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-import hashlib
 import unicodedata
 from typing import Any
 
@@ -32,7 +31,6 @@ from borderlink.hotline.models import (
     LIFECYCLE,
     OBJECT_TYPE,
     OPEN_STATUSES,
-    Attachment,
     DeadlineSetting,
     HandlingCode,
     HotlineReply,
@@ -45,7 +43,9 @@ from borderlink.hotline.schemas import MAX_ATTACHMENT_BYTES, MAX_DEADLINE_SECOND
 from borderlink.ids import new_id
 from borderlink.safeguards.offences import require_allowed
 from borderlink.safeguards.screening import screen
+from borderlink.shared import attachments as shared_attachments
 from borderlink.shared import scoping, workfeed
+from borderlink.shared.attachments import StoredFile
 from borderlink.shared.contracts import to_wire
 from borderlink.shared.forms import N_
 from borderlink.shared.replicated import side_of, touch, validate_contribution_text
@@ -137,8 +137,8 @@ def replies(session: Session, request_id: str) -> list[HotlineReply]:
         select(HotlineReply).where(HotlineReply.request_id == request_id).order_by(HotlineReply.created_at)))
 
 
-def attachments(session: Session, request_id: str) -> list[Attachment]:
-    return list(session.scalars(select(Attachment).where(Attachment.request_id == request_id)))
+def attachments(session: Session, request_id: str) -> list[StoredFile]:
+    return shared_attachments.files_of(session, feed_ref(request_id))
 
 
 def is_overdue(request: HotlineRequest, now: dt.datetime) -> bool:
@@ -256,8 +256,9 @@ def create_request(session: Session, principal: Principal, data: RequestCreate, 
     session.add(request)
     session.flush()  # attachments and events refer to the request row
     for item, content in files:
-        session.add(Attachment(request_id=request.id, filename=item.filename, content_type=item.content_type,
-                               size=len(content), sha256=hashlib.sha256(content).hexdigest(), data=content))
+        shared_attachments.add(session, feed_ref(request.id), item.filename, item.content_type, content, now,
+                               names_person=request.names_person, added_by=principal.label,
+                               max_bytes=MAX_ATTACHMENT_BYTES)
     session.flush()
     put_in_inbox(session, request, sender.id, "sent", now, None, unread=False)
     if flags:
@@ -326,10 +327,9 @@ def receive_request(session: Session, body: RequestMessage, sender: Unit, recipi
     session.add(request)
     session.flush()  # attachments and events refer to the request row
     for item in body.attachments:
-        content = base64.b64decode(item.content_base64)
-        session.add(Attachment(id=item.id, request_id=request.id, filename=item.filename,
-                               content_type=item.content_type, size=len(content), sha256=item.sha256,
-                               data=content))
+        shared_attachments.add(session, feed_ref(request.id), item.filename, item.content_type,
+                               base64.b64decode(item.content_base64), now, names_person=request.names_person,
+                               file_id=item.id, max_bytes=MAX_ATTACHMENT_BYTES)
     session.flush()
     sent = body.sent_event
     add_event(session, request, "sent", sent.at, sent.party, sent.unit_code,

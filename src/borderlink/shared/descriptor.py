@@ -37,9 +37,11 @@ if TYPE_CHECKING:  # the descriptor names these types only; importing them here 
     from borderlink.directory.models import Role
     from borderlink.exchange.registry import Handler, RefusalHook
     from borderlink.node import Node
+    from borderlink.shared.attachments import Attachable
     from borderlink.shared.codelists import CodeList
     from borderlink.shared.contracts import MessageBody
     from borderlink.shared.demo_seed import DemoSeed
+    from borderlink.shared.feedkinds import FeedKind
 
 BackgroundTask = Callable[["Node"], Awaitable[None]]
 ListenerFactory = Callable[["Node"], "uvicorn.Server | None"]
@@ -95,6 +97,11 @@ class Domain:
     # Demo content for one node once its accounts exist, run once per node in one transaction
     # (see shared/demo_seed.py).
     demo_seed: Callable[[DemoSeed], Any] | None = None
+    # How each object type the domain puts in units' work feeds is shown on the home page
+    # (title, link, kind label; see shared/feedkinds.py).
+    feed_kinds: tuple[FeedKind, ...] = ()
+    # Object types that carry files, and who may see and add them (see shared/attachments.py).
+    attachables: tuple[Attachable, ...] = ()
 
     @property
     def template_package(self) -> str | None:

@@ -27,3 +27,10 @@ document.addEventListener("submit", function (event) {
     }
   });
 })();
+// A PDF preview loads only when its panel is opened: a page listing several files stays light.
+document.addEventListener("toggle", function (event) {
+  var panel = event.target;
+  if (!panel.classList || !panel.classList.contains("pdf-preview") || !panel.open) { return; }
+  var frame = panel.querySelector("iframe[data-src]");
+  if (frame && !frame.getAttribute("src")) { frame.setAttribute("src", frame.getAttribute("data-src")); }
+}, true);
