@@ -23,6 +23,7 @@ DOMAIN_MODULES: tuple[str, ...] = (
     "borderlink.hotline.domain",
     "borderlink.gates.domain",
     "borderlink.safeguards.domain",
+    "borderlink.cases.domain",
 )
 
 

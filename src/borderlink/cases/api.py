@@ -1,0 +1,193 @@
+"""Cases JSON API: open and list joint cases, read one, and work on it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+
+from borderlink.cases import operations, persons, service
+from borderlink.cases.models import Perm
+from borderlink.cases.schemas import (
+    AgreementExtension,
+    AssetCreate,
+    AssetUpdate,
+    CaseCreate,
+    CaseListOut,
+    CaseOut,
+    CustodyCreate,
+    EvidenceCreate,
+    GroupCreate,
+    LinkCreate,
+    NoteCreate,
+    OperationCreate,
+    PersonCreate,
+    StatusChange,
+    TaskCreate,
+    UnitAdd,
+)
+from borderlink.cases.views import CSV_PARTS, CaseFilter, case_csv, case_out, list_cases
+from borderlink.directory.permissions import Principal
+from borderlink.web.deps import DbSession, get_node, require
+
+router = APIRouter(prefix="/cases", tags=["cases"])
+Reader = Annotated[Principal, Depends(require(Perm.READ))]
+Contributor = Annotated[Principal, Depends(require(Perm.CONTRIBUTE))]
+Manager = Annotated[Principal, Depends(require(Perm.MANAGE))]
+
+
+def _now(request: Request) -> dt.datetime:
+    return get_node(request).clock.now()
+
+
+def _out(session: DbSession, principal: Principal, case_id: str) -> CaseOut:
+    session.flush()
+    return case_out(session, principal, service.visible_case(session, principal, case_id))
+
+
+@router.get("", response_model=CaseListOut)
+def get_cases(session: DbSession, principal: Reader,
+              status: str | None = Query(default=None, pattern="^(open|active|suspended|closed)$"),
+              case_type: str | None = Query(default=None, max_length=40),
+              offence: str | None = Query(default=None, max_length=8),
+              q: str | None = Query(default=None, max_length=200),
+              limit: int = Query(default=50, ge=1, le=1000),
+              cursor: str | None = Query(default=None, max_length=500)) -> CaseListOut:
+    """Cases held by your unit and the units below it, latest change first, a page at a time."""
+    return list_cases(session, principal, CaseFilter(status, case_type, offence, q, limit, cursor))
+
+
+@router.post("", response_model=CaseOut, status_code=201)
+def create_case(body: CaseCreate, request: Request, session: DbSession, principal: Manager) -> CaseOut:
+    """Open a joint case; the other side's units named on it receive it."""
+    created = service.create_case(session, principal, body, _now(request))
+    return _out(session, principal, created.id)
+
+
+@router.get("/immigration-figures")
+def immigration_figures(session: DbSession, principal: Reader, since: dt.datetime | None = None,
+                        until: dt.datetime | None = None) -> dict[str, Any]:
+    """Illegal-immigration cases and the people in them, counted from the groups recorded."""
+    figures = operations.immigration_figures(session, principal, since, until)
+    return {"cases": figures.cases, "people": figures.people, "minors": figures.minors, "groups": figures.groups,
+            "text": figures.text}
+
+
+@router.get("/{case_id}", response_model=CaseOut)
+def get_case(case_id: str, request: Request, session: DbSession, principal: Reader) -> CaseOut:
+    return case_out(session, principal, service.read_case(session, principal, case_id, _now(request)))
+
+
+@router.post("/{case_id}/status", response_model=CaseOut)
+def change_status(case_id: str, body: StatusChange, request: Request, session: DbSession,
+                  principal: Manager) -> CaseOut:
+    service.change_status(session, principal, case_id, body.status, body.reason, _now(request))
+    return _out(session, principal, case_id)
+
+
+@router.post("/{case_id}/units", response_model=CaseOut)
+def add_unit(case_id: str, body: UnitAdd, request: Request, session: DbSession, principal: Manager) -> CaseOut:
+    service.add_unit(session, principal, case_id, body.unit_code, _now(request))
+    return _out(session, principal, case_id)
+
+
+@router.post("/{case_id}/agreement/extensions", response_model=CaseOut)
+def extend_agreement(case_id: str, body: AgreementExtension, request: Request, session: DbSession,
+                     principal: Manager) -> CaseOut:
+    service.extend_agreement(session, principal, case_id, body, _now(request))
+    return _out(session, principal, case_id)
+
+
+@router.post("/{case_id}/notes", response_model=CaseOut, status_code=201)
+def add_note(case_id: str, body: NoteCreate, request: Request, session: DbSession, principal: Contributor) -> CaseOut:
+    """An internal note (the default) stays on this node; a shared one reaches the other side."""
+    service.add_note(session, principal, case_id, body, _now(request))
+    return _out(session, principal, case_id)
+
+
+@router.post("/{case_id}/persons", response_model=CaseOut, status_code=201)
+def add_person(case_id: str, body: PersonCreate, request: Request, session: DbSession,
+               principal: Contributor) -> CaseOut:
+    """A person in a role; an informant never leaves this node, a victim is protected."""
+    persons.add_person(session, principal, case_id, body, _now(request))
+    return _out(session, principal, case_id)
+
+
+@router.post("/{case_id}/links", response_model=CaseOut, status_code=201)
+def add_link(case_id: str, body: LinkCreate, request: Request, session: DbSession, principal: Contributor) -> CaseOut:
+    persons.add_link(session, principal, case_id, body, _now(request))
+    return _out(session, principal, case_id)
+
+
+@router.post("/{case_id}/operations", response_model=CaseOut, status_code=201)
+def add_operation(case_id: str, body: OperationCreate, request: Request, session: DbSession,
+                  principal: Contributor) -> CaseOut:
+    operations.add_operation(session, principal, case_id, body, _now(request))
+    return _out(session, principal, case_id)
+
+
+@router.post("/{case_id}/tasks", response_model=CaseOut, status_code=201)
+def add_task(case_id: str, body: TaskCreate, request: Request, session: DbSession, principal: Contributor) -> CaseOut:
+    """A task for a unit of either side on the case, in that unit's work feed until done."""
+    operations.add_task(session, principal, case_id, body, _now(request))
+    return _out(session, principal, case_id)
+
+
+@router.post("/{case_id}/tasks/{task_id}/done", response_model=CaseOut)
+def complete_task(case_id: str, task_id: str, request: Request, session: DbSession,
+                  principal: Contributor) -> CaseOut:
+    operations.complete_task(session, principal, case_id, task_id, _now(request))
+    return _out(session, principal, case_id)
+
+
+@router.post("/{case_id}/evidence", response_model=CaseOut, status_code=201)
+def add_evidence(case_id: str, body: EvidenceCreate, request: Request, session: DbSession,
+                 principal: Contributor) -> CaseOut:
+    operations.add_evidence(session, principal, case_id, body, _now(request))
+    return _out(session, principal, case_id)
+
+
+@router.post("/{case_id}/evidence/{evidence_id}/custody", response_model=CaseOut)
+def pass_custody(case_id: str, evidence_id: str, body: CustodyCreate, request: Request, session: DbSession,
+                 principal: Contributor) -> CaseOut:
+    operations.pass_custody(session, principal, case_id, evidence_id, body, _now(request))
+    return _out(session, principal, case_id)
+
+
+@router.post("/{case_id}/assets", response_model=CaseOut, status_code=201)
+def add_asset(case_id: str, body: AssetCreate, request: Request, session: DbSession, principal: Contributor) -> CaseOut:
+    operations.add_asset(session, principal, case_id, body, _now(request))
+    return _out(session, principal, case_id)
+
+
+@router.post("/{case_id}/assets/{asset_id}", response_model=CaseOut)
+def update_asset(case_id: str, asset_id: str, body: AssetUpdate, request: Request, session: DbSession,
+                 principal: Contributor) -> CaseOut:
+    operations.update_asset(session, principal, case_id, asset_id, body, _now(request))
+    return _out(session, principal, case_id)
+
+
+@router.post("/{case_id}/immigration-groups", response_model=CaseOut, status_code=201)
+def add_group(case_id: str, body: GroupCreate, request: Request, session: DbSession,
+              principal: Contributor) -> CaseOut:
+    operations.add_group(session, principal, case_id, body, _now(request))
+    return _out(session, principal, case_id)
+
+
+@router.get("/{case_id}/export.csv", response_class=Response)
+def export_csv(case_id: str, request: Request, session: DbSession, principal: Reader,
+               part: str = Query(pattern="^(persons|seizures|assets)$")) -> Response:
+    """The case's persons, seizures or assets as CSV."""
+    case = service.read_case(session, principal, case_id, _now(request))
+    assert part in CSV_PARTS
+    return Response(case_csv(session, principal, case, part), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="case-{case.id}-{part}.csv"'})
+
+
+@router.get("/{case_id}/persons.ftm.json")
+def export_ftm(case_id: str, request: Request, session: DbSession, principal: Reader) -> list[dict[str, Any]]:
+    """The case's persons as FollowTheMoney `Person` entities."""
+    case = service.read_case(session, principal, case_id, _now(request))
+    return persons.ftm_entities(session, case.id, case.case_type.value, principal)

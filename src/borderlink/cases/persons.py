@@ -1,0 +1,205 @@
+"""Persons on a case and their roles, links to alerts, hotline requests and hits, and the
+protection of victims.
+
+A victim is protected: never counted as an offender, never the subject of a wanted alert, and
+shown only to those who need to know (`Perm.PROTECTED`); to anyone else the record reads
+"protected person". An informant never leaves this node and is shown only on the same terms.
+Names are kept as written and shown in every rendering (characters, Pinyin, Hán-Việt).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from borderlink.cases import service
+from borderlink.cases.models import OFFENDER_ROLES, TIMELINE, CaseLink, CasePerson, LinkType, Perm, PersonRole
+from borderlink.cases.schemas import LinkCreate, PersonCreate
+from borderlink.directory.permissions import Principal
+from borderlink.errors import InvalidInput
+from borderlink.ids import new_id
+from borderlink.matching import DEFAULT_THRESHOLD, PersonRecord, renderings, score_records
+from borderlink.shared.replicated import validate_contribution_text
+from borderlink.shared.timeline import N_
+
+PROTECTED_ROLES = frozenset({PersonRole.VICTIM, PersonRole.INFORMANT})
+PROTECTED_LABEL = N_("protected person")
+
+
+def name_line(name: str, other_names: list[str] | tuple[str, ...] = ()) -> str:
+    """A name in every rendering, "王晓红 · wang xiao hong · Vương Hiểu Hồng": as written, its other
+    spellings, then the Pinyin and Hán-Việt readings not already written."""
+    shown: list[str] = []
+
+    def add(text: str) -> None:
+        if text and text.casefold() not in {s.casefold() for s in shown}:
+            shown.append(text)
+
+    for written in (name, *other_names):
+        add(written)
+    for written in (name, *other_names):
+        forms = renderings(written)
+        for reading in (forms["pinyin"][:1] + forms["han_viet"][:1]):
+            if not any(reading.casefold() == s.casefold() for s in shown):
+                add(reading.title() if reading.islower() else reading)
+    return " · ".join(shown)
+
+
+def _record(person: CasePerson | PersonCreate, record_id: str = "query") -> PersonRecord:
+    return PersonRecord(id=record_id, name=person.name, alt_names=tuple(person.other_names),
+                        birth_date=person.birth_date, gender=person.gender, nationality=person.nationality,
+                        document_number=person.document_number)
+
+
+def protected_matches(session: Session, name: str, other_names: tuple[str, ...] = (), birth_date: str | None = None,
+                      gender: str | None = None, nationality: str | None = None,
+                      document_number: str | None = None) -> list[CasePerson]:
+    """Victims on this node's cases whom the person may be, across scripts (for gates and alerts:
+    a hit on one of them goes to protection, and a wanted alert on one of them is refused)."""
+    query = PersonRecord(id="query", name=name, alt_names=other_names, birth_date=birth_date, gender=gender,
+                         nationality=nationality, document_number=document_number)
+    victims = session.scalars(select(CasePerson).where(CasePerson.role == PersonRole.VICTIM))
+    return [v for v in victims if score_records(query, _record(v, v.id)).score >= DEFAULT_THRESHOLD]
+
+
+def is_protected(session: Session, name: str, other_names: tuple[str, ...] = (), birth_date: str | None = None,
+                 gender: str | None = None, nationality: str | None = None) -> bool:
+    """Whether the person is protected: a victim on a case here, or the subject of an active
+    victim alert (the alerts domain decides that one)."""
+    if protected_matches(session, name, other_names, birth_date, gender, nationality):
+        return True
+    return _alerts_protect(session, name, other_names, birth_date, gender, nationality)
+
+
+def _alerts_protect(session: Session, name: str, other_names: tuple[str, ...], birth_date: str | None,
+                    gender: str | None, nationality: str | None) -> bool:
+    try:
+        from borderlink.alerts import service as alerts  # type: ignore[attr-defined, unused-ignore]
+    except ImportError:  # a node without the alerts domain has no victim alerts
+        return False
+    check = getattr(alerts, "is_protected_person", None)
+    if check is None:
+        return False
+    return bool(check(session, name=name, other_names=other_names, birth_date=birth_date, gender=gender,
+                      nationality=nationality))
+
+
+def add_person(session: Session, principal: Principal, case_id: str, data: PersonCreate,
+               now: dt.datetime) -> CasePerson:
+    case = service.visible_case(session, principal, case_id)
+    service.require_work(principal)
+    if data.role in PROTECTED_ROLES and not principal.can(Perm.PROTECTED):
+        raise InvalidInput("Your role may not record victims or informants.", field="role")
+    if data.role in OFFENDER_ROLES and is_protected(session, data.name, tuple(data.other_names), data.birth_date,
+                                                    data.gender, data.nationality):
+        raise InvalidInput("%(name)s is a protected victim and is never recorded as an offender.", field="role",
+                           name=data.name)
+    if data.role != PersonRole.INFORMANT:
+        validate_contribution_text([data.description], "the description")
+    unit = service.acting_unit(session, principal)
+    person = CasePerson(id=new_id(), case_id=case.id, party=principal.party, unit_code=unit.code,
+                        author_name=principal.display_name, created_at=now, role=data.role, name=data.name,
+                        other_names=list(data.other_names), birth_date=data.birth_date,
+                        nationality=data.nationality, gender=data.gender, document_number=data.document_number,
+                        description=data.description)
+    session.add(person)
+    session.flush()
+    case.search_text = case.search_text + " " + service.fold_for_search(" ".join([data.name, *data.other_names]))
+    if data.role == PersonRole.INFORMANT:  # stays here: no shared step, nothing sent
+        service.place_in_feeds(session, case, principal.party, now, except_unit=principal.unit_id)
+        return person
+    event = service.record(session, case, "person_added", now, principal.party, unit.code,
+                           TIMELINE.detail("person_added", role=data.role.value))
+    service.changed(session, principal, case, now, event, person=person)
+    return person
+
+
+def add_link(session: Session, principal: Principal, case_id: str, data: LinkCreate, now: dt.datetime) -> CaseLink:
+    case = service.visible_case(session, principal, case_id)
+    service.require_work(principal)
+    person = None
+    if data.person_id is not None:
+        person = session.get(CasePerson, data.person_id)
+        if person is None or person.case_id != case.id:
+            raise InvalidInput("That person is not on this case.", field="person_id")
+    label = data.label or _link_label(session, principal, data.link_type, data.target_id)
+    validate_contribution_text([label], "the link")
+    unit = service.acting_unit(session, principal)
+    link = CaseLink(id=new_id(), case_id=case.id, party=principal.party, unit_code=unit.code,
+                    author_name=principal.display_name, created_at=now, link_type=data.link_type,
+                    target_id=data.target_id, label=label, person_id=data.person_id)
+    session.add(link)
+    session.flush()
+    if person is not None and person.role == PersonRole.INFORMANT:
+        service.place_in_feeds(session, case, principal.party, now, except_unit=principal.unit_id)
+        return link
+    event = service.record(session, case, "linked", now, principal.party, unit.code,
+                           TIMELINE.detail("linked", link_type=data.link_type.value, label=label))
+    service.changed(session, principal, case, now, event, link=link)
+    return link
+
+
+def _link_label(session: Session, principal: Principal, link_type: LinkType, target_id: str) -> str:
+    """What the linked object is called, read through its own domain (which also checks that the
+    principal may see it)."""
+    if link_type == LinkType.HOTLINE_REQUEST:
+        from borderlink.hotline import service as hotline
+
+        return hotline.visible_request(session, principal, target_id).subject
+    return target_id
+
+
+def persons(session: Session, case_id: str) -> list[CasePerson]:
+    return list(session.scalars(select(CasePerson).where(CasePerson.case_id == case_id)
+                                .order_by(CasePerson.created_at, CasePerson.id)))
+
+
+def links(session: Session, case_id: str) -> list[CaseLink]:
+    return list(session.scalars(select(CaseLink).where(CaseLink.case_id == case_id)
+                                .order_by(CaseLink.created_at, CaseLink.id)))
+
+
+def person_out(person: CasePerson, principal: Principal, translate: Any = None) -> dict[str, Any]:
+    """A person as a reader may see them: a protected one's identity only with `Perm.PROTECTED`."""
+    base: dict[str, Any] = {"id": person.id, "role": person.role.value, "party": person.party,
+                            "unit_code": person.unit_code, "created_at": person.created_at,
+                            "protected": person.role in PROTECTED_ROLES,
+                            "offender": person.role in OFFENDER_ROLES}
+    if person.role in PROTECTED_ROLES and not principal.can(Perm.PROTECTED):
+        label = translate(PROTECTED_LABEL) if translate else PROTECTED_LABEL
+        return {**base, "name": label, "display_name": label, "other_names": [], "birth_date": None,
+                "nationality": None, "gender": None, "document_number": None, "description": ""}
+    return {**base, "name": person.name, "display_name": name_line(person.name, person.other_names),
+            "other_names": list(person.other_names), "birth_date": person.birth_date,
+            "nationality": person.nationality, "gender": person.gender,
+            "document_number": person.document_number, "description": person.description}
+
+
+# FollowTheMoney's topic for an offender, by the type of case.
+FTM_TOPICS = {"drug_trafficking": "crime.traffick.drug", "trafficking_persons": "crime.traffick.human",
+              "migrant_smuggling": "crime.traffick", "telecom_fraud": "crime.fraud", "economic_crime": "crime.fraud",
+              "high_tech_crime": "crime.cyber", "money_laundering": "crime.fin"}
+
+
+def ftm_entities(session: Session, case_id: str, case_type: str, principal: Principal) -> list[dict[str, Any]]:
+    """The case's persons as FollowTheMoney `Person` entities (protected ones only for those who
+    may see them); offenders carry the case's topics."""
+    found = []
+    for person in persons(session, case_id):
+        if person.role in PROTECTED_ROLES and not principal.can(Perm.PROTECTED):
+            continue
+        properties: dict[str, list[str]] = {"name": [person.name]}
+        if person.other_names:
+            properties["alias"] = list(person.other_names)
+        for field, value in (("birthDate", person.birth_date), ("nationality", person.nationality),
+                             ("gender", {"M": "male", "F": "female"}.get(person.gender or "")),
+                             ("idNumber", person.document_number), ("notes", person.description)):
+            if value:
+                properties[field] = [value]
+        if person.role in OFFENDER_ROLES:
+            properties["topics"] = [FTM_TOPICS.get(case_type, "crime")]
+        found.append({"id": person.id, "schema": "Person", "properties": properties})
+    return found
