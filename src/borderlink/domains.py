@@ -24,6 +24,7 @@ DOMAIN_MODULES: tuple[str, ...] = (
     "borderlink.gates.domain",
     "borderlink.safeguards.domain",
     "borderlink.cases.domain",
+    "borderlink.alerts.domain",
 )
 
 

@@ -26,6 +26,11 @@ class Permission(enum.StrEnum):
     GATES_CHECK = "gates.check"
     GATES_CONFIRM = "gates.confirm"
     GATES_CONFIGURE = "gates.configure"
+    ALERTS_READ = "alerts.read"
+    ALERTS_SCREEN = "alerts.screen"
+    ALERTS_ISSUE = "alerts.issue"
+    ALERTS_REVIEW = "alerts.review"
+    ALERTS_CONFIGURE = "alerts.configure"
 
 
 _EVERYONE = {Permission.DIRECTORY_READ, Permission.TOKENS_OWN}
@@ -76,6 +81,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[str]] = _AllGrants()
 # accounts hold them, whatever their role grants (a provincial admin manages its own users only).
 NODE_WIDE: frozenset[str] = frozenset({
     Permission.EXCHANGE_READ, Permission.EXCHANGE_OPERATE, Permission.HOTLINE_CONFIGURE,
+    Permission.ALERTS_REVIEW, Permission.ALERTS_CONFIGURE,
 })
 
 

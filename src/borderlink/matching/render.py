@@ -12,7 +12,7 @@ from borderlink.matching.normalise import (
     parse_name,
     vietnamese_shaped,
 )
-from borderlink.matching.readings import han_pinyin, han_viet, segment_pinyin
+from borderlink.matching.readings import han_pinyin, han_viet, segment_pinyin, split_surname
 from borderlink.matching.tables import han_viet_readings
 
 # Regional spellings of one Sino-Vietnamese family name (northern / southern).
@@ -124,3 +124,24 @@ def renderings(name: str) -> dict[str, list[str]]:
         "han_viet": [" ".join(sequence) for sequence in forms.han_viet],
         "latin": latin,
     }
+
+
+def display_renderings(name: str) -> list[str]:
+    """A name as readers on both sides know it, each form once: as written, then for a name in
+    Chinese characters its Pinyin with tone marks (family name apart, given name joined) and its
+    Sino-Vietnamese reading: 王晓红 · Wáng Xiǎohóng · Vương Hiểu Hồng."""
+    from pypinyin import Style, pinyin  # only names in characters need it
+
+    shown = [name.strip()]
+    forms = name_forms(name)
+    if forms.han:
+        family, given = split_surname(forms.han)
+        marked = ["".join(reading[0] for reading in pinyin(part, style=Style.TONE, errors="ignore"))
+                  for part in (family, given) if part]
+        readings = [" ".join(part.capitalize() for part in marked if part)]
+        if forms.han_viet:
+            readings.append(" ".join(syllable.capitalize() for syllable in forms.han_viet[0]))
+        for text in (forms.han, *readings):
+            if text and text not in shown:
+                shown.append(text)
+    return shown

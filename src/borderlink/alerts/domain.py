@@ -1,0 +1,58 @@
+"""Alerts as a domain: shared notices on persons, documents and vehicles, and the live screening index."""
+
+from __future__ import annotations
+
+import asyncio
+
+from borderlink.alerts import api, codes, demo, expiry, live_index, messages, models
+from borderlink.alerts.contracts import AlertFlagged, AlertPublished, AlertPurged, AlertUpdated, AlertWithdrawn
+from borderlink.directory.models import Role
+from borderlink.directory.permissions import Permission
+from borderlink.node import Node
+from borderlink.shared.descriptor import Domain
+
+_READ = frozenset({Permission.ALERTS_READ})
+_CHECK = _READ | {Permission.ALERTS_SCREEN}
+_ISSUE = _CHECK | {Permission.ALERTS_ISSUE}
+
+
+def _serve_index(node: Node) -> None:
+    live_index.register_serving(node.engine, node.party, node.session_factory, node.settings.node_dir)
+
+
+async def _open_index(node: Node) -> None:
+    """Open (or build) the screening index as the node starts, so the first check need not wait."""
+    screening = live_index.registered(node.engine)
+    if screening is None:
+        screening = live_index.register_serving(node.engine, node.party, node.session_factory,
+                                                node.settings.node_dir)
+    try:
+        await asyncio.to_thread(screening.follow)
+        await asyncio.Event().wait()  # keep following until the node stops
+    finally:
+        screening.close()
+
+
+DOMAIN = Domain(
+    name="alerts",
+    models=(models,),
+    api_routers=(api.router,),
+    message_handlers={
+        AlertPublished: messages.apply_published,
+        AlertUpdated: messages.apply_updated,
+        AlertWithdrawn: messages.apply_withdrawn,
+        AlertPurged: messages.apply_purged,
+        AlertFlagged: messages.apply_flagged,
+    },
+    background_tasks=(expiry.validity_loop, _open_index),
+    node_setup=_serve_index,
+    code_lists=codes.CODE_LISTS,
+    permission_grants={
+        Role.ADMIN: frozenset({Permission.ALERTS_READ, Permission.ALERTS_CONFIGURE}),
+        Role.COMMANDER: _ISSUE,
+        Role.OFFICER: _CHECK,
+        Role.ANALYST: _ISSUE | {Permission.ALERTS_REVIEW},
+        Role.VIEWER: _READ,
+    },
+    demo_seed=demo.seed_demo,
+)

@@ -1,0 +1,78 @@
+"""Who sees which alert, decided in SQL.
+
+On the issuing node an alert is seen by every holder of `alerts.read` once it is published; a
+draft or an alert under review only by the issuing unit's chain (its unit and the units above
+it cover it) and by the central reviewers. On the receiving node a replica is seen only by the
+units its distribution names: every unit (`all`), the provincial and central units
+(`provincial_and_central`), or the listed border gates and the units above them (`units`). A
+replica the owner hid during an operation is seen by no one on the receiving node.
+
+Anything else does not exist for the reader: a single alert answers 404 exactly as an unknown id.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, exists, false, or_, select, true
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement
+
+from borderlink.alerts.models import PUBLISHED, Alert, AlertRecipient, Distribution, Status
+from borderlink.directory.models import Tier, Unit
+from borderlink.directory.permissions import Permission, Principal
+from borderlink.errors import NotFound
+from borderlink.shared import scoping
+from borderlink.shared.forms import N_
+from borderlink.shared.workfeed import ObjectRef
+
+NOT_FOUND = N_("There is no such alert, or you may not see it.")
+
+
+def own_side_clause(principal: Principal) -> ColumnElement[bool]:
+    published = Alert.status.in_([s.value for s in PUBLISHED])
+    issuing_chain = Alert.owner_unit_id.in_(principal.scope_unit_ids)
+    reviewing = (Alert.status == Status.UNDER_REVIEW) if principal.can(Permission.ALERTS_REVIEW) else false()
+    return and_(Alert.owner_party == principal.party, or_(published, issuing_chain, reviewing))
+
+
+def replica_clause(principal: Principal) -> ColumnElement[bool]:
+    senior = principal.unit_tier in (Tier.CENTRAL, Tier.PROVINCIAL)
+    listed = exists(
+        select(AlertRecipient.alert_id)
+        .join(Unit, Unit.code == AlertRecipient.unit_code)
+        .where(AlertRecipient.alert_id == Alert.id, Unit.id.in_(principal.scope_unit_ids)))
+    return and_(
+        Alert.owner_party != principal.party,
+        Alert.hidden.is_(False),
+        or_(Alert.distribution == Distribution.ALL,
+            and_(Alert.distribution == Distribution.PROVINCIAL_AND_CENTRAL, true() if senior else false()),
+            and_(Alert.distribution == Distribution.UNITS, listed)),
+    )
+
+
+def visible_clause(principal: Principal) -> ColumnElement[bool]:
+    if not principal.can(Permission.ALERTS_READ):
+        return false()
+    return or_(own_side_clause(principal), replica_clause(principal))
+
+
+def visible_alert(session: Session, principal: Principal, alert_id: str, *, audit: bool = True) -> Alert:
+    """The alert if the principal may read it, else NotFound; a person alert is audited as read."""
+    found = session.scalar(select(Alert).where(Alert.id == alert_id, visible_clause(principal)))
+    if found is None:
+        raise NotFound(NOT_FOUND)
+    if audit and found.names_person:
+        scoping.record_person_read(session, principal, "alerts.alert", found.id)
+    return found
+
+
+def visible_ids(session: Session, principal: Principal, alert_ids: list[str]) -> dict[str, Alert]:
+    """The alerts among `alert_ids` the principal may read (for screening hits)."""
+    if not alert_ids:
+        return {}
+    rows = session.scalars(select(Alert).where(Alert.id.in_(alert_ids), visible_clause(principal)))
+    return {alert.id: alert for alert in rows}
+
+
+def alert_ref(alert_id: str) -> ObjectRef:
+    """How other domains refer to an alert (work feed, links from cases and hits)."""
+    return ObjectRef("alerts.alert", alert_id)

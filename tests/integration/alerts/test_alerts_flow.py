@@ -1,0 +1,87 @@
+"""The alert's way across the border: issued on one node, seen and screened on the other, flagged,
+withdrawn, expired and purged on both."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi.testclient import TestClient
+from tests.integration.alerts.conftest import headers
+from tests.integration.hotline.conftest import Pair
+
+from borderlink.alerts import expiry
+
+WANTED: dict[str, Any] = {
+    "kind": "wanted",
+    "person": {"names": ["王晓红"], "birth_date": "1988-03-14", "gender": "F", "nationality": "CHN"},
+    "offence_code": "06012",
+    "legal_basis": {"reference": "桂公逮字〔2026〕7号", "authority": "广西壮族自治区公安厅", "date": "2026-10-01"},
+    "handling_code": "H1",
+}
+
+
+def issue(clients: dict[str, TestClient], pair: Pair, body: dict[str, Any], party: str = "CN",
+          user: str = "nia.analyst") -> dict[str, Any]:
+    response = clients[party].post("/api/v1/alerts", json=body, headers=headers(pair, party, user))
+    assert response.status_code == 201, response.text
+    created: dict[str, Any] = response.json()
+    return created
+
+
+def check(clients: dict[str, TestClient], pair: Pair, body: dict[str, Any], party: str = "VN",
+          user: str = "mongcai.officer") -> list[dict[str, Any]]:
+    response = clients[party].post("/api/v1/screening/check", json=body, headers=headers(pair, party, user))
+    assert response.status_code == 200, response.text
+    matches: list[dict[str, Any]] = response.json()["matches"]
+    return matches
+
+
+def test_wanted_alert_reaches_the_other_side_and_is_found_in_every_script(
+        pair: Pair, clients: dict[str, TestClient]) -> None:
+    created = issue(clients, pair, WANTED)
+    assert created["status"] == "active"
+    pair.pump()
+    vn = headers(pair, "VN", "mongcai.officer")
+    replica = clients["VN"].get(f"/api/v1/alerts/{created['id']}", headers=vn)
+    assert replica.status_code == 200, replica.text
+    assert replica.json()["side"] == "replica"
+    assert replica.json()["person"]["renderings"] == ["王晓红", "Wáng Xiǎohóng", "Vương Hiểu Hồng"]
+    for query in ({"name": "Vương Hiểu Hồng", "birth_date": "1988"}, {"name": "WANG XIAOHONG"}):
+        found = check(clients, pair, query)
+        assert [m["alert_id"] for m in found] == [created["id"]], query
+    listed = clients["VN"].get("/api/v1/alerts", params={"side": "replica", "kind": "wanted"}, headers=vn).json()
+    assert [item["id"] for item in listed["items"]] == [created["id"]]
+
+    withdrawn = clients["CN"].post(f"/api/v1/alerts/{created['id']}/withdraw", json={"note": "arrest cancelled"},
+                                   headers=headers(pair, "CN", "nia.analyst"))
+    assert withdrawn.status_code == 200, withdrawn.text
+    pair.pump()
+    assert check(clients, pair, {"name": "WANG XIAOHONG"}) == []
+    assert clients["VN"].get(f"/api/v1/alerts/{created['id']}", headers=vn).json()["status"] == "withdrawn"
+
+
+def test_alert_expires_and_is_purged_on_both_nodes(pair: Pair, clients: dict[str, TestClient]) -> None:
+    body = dict(WANTED, expires_at=(pair.clock.now() + dt.timedelta(days=10)).isoformat())
+    created = issue(clients, pair, body)
+    pair.pump()
+    pair.clock.advance(dt.timedelta(days=11))
+    for party in ("CN", "VN"):
+        with pair.node(party).transaction() as session:
+            done = expiry.run_validity(session, party, pair.clock.now())
+            assert done["expired"] == 1
+    pair.pump()
+    assert check(clients, pair, {"name": "王晓红"}) == []
+    pair.clock.advance(dt.timedelta(days=31))
+    for party in ("CN", "VN"):
+        with pair.node(party).transaction() as session:
+            expiry.run_validity(session, party, pair.clock.now())
+    pair.pump()
+    for party, user in (("CN", "nia.analyst"), ("VN", "bgc.analyst")):
+        tomb = clients[party].get(f"/api/v1/alerts/{created['id']}", headers=headers(pair, party, user)).json()
+        assert tomb["purged"] is True
+        assert tomb["person"] is None
+        assert tomb["legal_basis"] is None
+        assert tomb["status"] == "expired"
+        assert tomb["kind"] == "wanted"
+        assert tomb["offence_code"] == "06012"
