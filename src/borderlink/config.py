@@ -66,6 +66,7 @@ class NodeSettings(BaseSettings):
     lockout_minutes: int = 15
     session_hours: int = 12
     hotline_escalation_interval_seconds: float = Field(default=5.0, gt=0)
+    commitments_due_interval_seconds: float = Field(default=300.0, gt=0)
 
     @field_validator("timezone")
     @classmethod

@@ -25,6 +25,7 @@ DOMAIN_MODULES: tuple[str, ...] = (
     "borderlink.safeguards.domain",
     "borderlink.cases.domain",
     "borderlink.alerts.domain",
+    "borderlink.engagements.domain",
 )
 
 

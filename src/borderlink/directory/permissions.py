@@ -31,6 +31,9 @@ class Permission(enum.StrEnum):
     ALERTS_ISSUE = "alerts.issue"
     ALERTS_REVIEW = "alerts.review"
     ALERTS_CONFIGURE = "alerts.configure"
+    ENGAGEMENTS_READ = "engagements.read"
+    ENGAGEMENTS_PLAN = "engagements.plan"
+    PATROLS_RUN = "patrols.run"
 
 
 _EVERYONE = {Permission.DIRECTORY_READ, Permission.TOKENS_OWN}

@@ -43,7 +43,7 @@ class Reason(enum.StrEnum):
 
 
 # A later reason replaces an earlier one only when it asks for more attention.
-_OVERRIDING = frozenset({Reason.ESCALATED, Reason.REFUSED})
+_OVERRIDING = frozenset({Reason.ESCALATED, Reason.REFUSED, Reason.DUE})
 
 
 @dataclasses.dataclass(frozen=True)

@@ -1,0 +1,124 @@
+"""What every part of the domain needs: who sees an object, routing to the counterpart unit,
+sending a copy or a step across, and times in both sides' zones."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Protocol, TypeVar
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.sql import ColumnElement
+
+from borderlink.config import PARTY_DEFAULTS
+from borderlink.directory import service as directory
+from borderlink.directory.models import Unit
+from borderlink.directory.permissions import Permission, Principal
+from borderlink.errors import InvalidInput
+from borderlink.exchange import service as exchange
+from borderlink.shared import scoping, workfeed
+from borderlink.shared.contracts import MessageBody, to_wire
+from borderlink.shared.timeline import Timeline
+from borderlink.shared.timeline import TimelineEvent as TimelineRow
+from borderlink.shared.workfeed import ObjectRef, Reason
+
+T = TypeVar("T")
+PARTIES = ("VN", "CN")
+PARTY_ZONES = {party: str(PARTY_DEFAULTS[party]["timezone"]) for party in PARTIES}
+
+
+class Shared(Protocol):
+    """The columns of an object shared between one unit on each side."""
+
+    id: str
+    owner_party: str
+    owner_unit_id: str
+    counterpart_unit_id: str
+    version: int
+
+
+def now_of(session: Session) -> dt.datetime:
+    clock = session.info.get("clock")
+    return clock.now() if clock is not None else dt.datetime.now(dt.UTC)
+
+
+def other_party(party: str) -> str:
+    return "CN" if party == "VN" else "VN"
+
+
+def local_times(starts_at: dt.datetime, ends_at: dt.datetime) -> dict[str, dict[str, Any]]:
+    """A time window in each side's zone (Viet Nam UTC+7, China UTC+8)."""
+    return {party: {"zone": zone, "starts_at": starts_at.astimezone(ZoneInfo(zone)),
+                    "ends_at": ends_at.astimezone(ZoneInfo(zone))} for party, zone in PARTY_ZONES.items()}
+
+
+def counterpart(session: Session, unit: Unit, code: str | None, field: str = "counterpart_unit_code") -> Unit:
+    """The unit across the border the object is shared with: a counterpart of `unit`."""
+    counterparts = directory.counterparts_of(session, unit.id)
+    if code is None:
+        if len(counterparts) == 1:
+            return counterparts[0]
+        if not counterparts:
+            raise InvalidInput("%(unit)s has no counterpart unit across the border.", field=field, unit=unit.code)
+        raise InvalidInput("%(unit)s has several counterparts; choose one of %(choices)s.", field=field,
+                           unit=unit.code, choices=", ".join(u.code for u in counterparts))
+    for found in counterparts:
+        if found.code == code:
+            return found
+    raise InvalidInput("%(recipient)s is not a counterpart of %(unit)s.", field=field, recipient=code, unit=unit.code)
+
+
+def unit_by_code(session: Session, code: str, field: str) -> Unit:
+    try:
+        return directory.get_unit_by_code(session, code)
+    except Exception as exc:  # NotFound, shown beside the input
+        raise InvalidInput("There is no unit %(code)s.", field=field, code=code) from exc
+
+
+def local_unit_of(session: Session, obj: Shared, party: str) -> Unit:
+    """This side's unit on a shared object."""
+    return directory.get_unit(session, obj.owner_unit_id if obj.owner_party == party else obj.counterpart_unit_id)
+
+
+def unit_pair(session: Session, obj: Shared, party: str) -> tuple[str, str]:
+    """(this side's unit code, the other side's) on a shared object."""
+    owner = directory.get_unit(session, obj.owner_unit_id).code
+    other = directory.get_unit(session, obj.counterpart_unit_id).code
+    return (owner, other) if obj.owner_party == party else (other, owner)
+
+
+def visible(session: Session, principal: Principal, model: type[T], object_type: str, object_id: str,
+            permission: Permission = Permission.ENGAGEMENTS_READ) -> T:
+    """The object if it is in a feed the principal reads; otherwise it does not exist for them."""
+    return scoping.get_visible(session, principal, model, object_type, object_id, permission=permission,
+                               not_found="There is no such record, or you may not see it.")
+
+
+def visible_to(principal: Principal, object_type: str, id_column: InstrumentedAttribute[str]) -> ColumnElement[bool]:
+    """SQL: the row's object is in a feed the principal reads."""
+    return scoping.visible_clause(object_type, id_column.expression, principal.scope_unit_ids)
+
+
+def share_locally(session: Session, object_type: str, obj: Shared, party: str, now: dt.datetime, *,
+                  unread: bool) -> None:
+    """Put the object in the feed of this side's unit on it."""
+    unit = local_unit_of(session, obj, party)
+    reason = Reason.SENT if obj.owner_party == party else Reason.RECEIVED
+    workfeed.put(session, ObjectRef(object_type, obj.id), unit.id, reason, now, unread=unread)
+
+
+def send(session: Session, obj: Shared, party: str, message: MessageBody, handling_code: str,
+         stream_name: str) -> None:
+    """Queue a message about the object for the other side's unit on it, in this transaction."""
+    ours, theirs = unit_pair(session, obj, party)
+    exchange.enqueue(session, kind=message.message_kind, body=to_wire(message), sender_unit=ours,
+                     recipient_unit=theirs, handling_code=handling_code, stream=stream_name)
+
+
+def event_payload(timeline: Timeline, event: TimelineRow) -> dict[str, Any]:
+    return timeline.payload(event)
+
+
+def events_out(timeline: Timeline, session: Session, object_id: str, language: str | None) -> list[dict[str, Any]]:
+    return [{"id": e.id, "kind": e.kind, "at": e.at, "party": e.party, "unit_code": e.unit_code,
+             "detail": timeline.render(e, language)} for e in timeline.events(session, object_id)]
