@@ -17,27 +17,30 @@ from __future__ import annotations
 import csv
 import dataclasses
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+
+import pycountry
 
 from borderlink.matching.records import looks_like_csv
 
 # Separators between several values in one CSV cell (aliases, nationalities, warning flags).
 VALUE_SEPARATOR = "|"
-_SEPARATORS = ("|", ";")
+_SEPARATORS = ("|", ";", "\n")
 FTM_NAME_PROPERTIES = ("name", "alias", "previousName")
 FTM_TEXT_PROPERTIES = ("notes", "summary", "description")
 # Grounds an alert may not rest on (INTERPOL's Art. 3): read, never imported.
 FTM_LEFT_OUT = ("religion", "political", "ethnicity")
-_FTM_GENDERS = {"male": "male", "female": "female", "other": "other", "m": "male", "f": "female"}
+# Genders as alerts store them (F, M, X) from FollowTheMoney's words and the usual letters.
+_GENDERS = {"female": "F", "f": "F", "male": "M", "m": "M", "other": "X", "x": "X", "unknown": "X"}
 
 # The CSV columns, in the order an export writes them. `name` (or a document or plate column)
 # is what a header needs at least.
 CSV_COLUMNS = (
     "id", "kind", "name", "aliases", "birth_date", "gender", "nationality", "description", "warnings",
     "document_type", "document_number", "document_state", "document_expiry", "plate", "vin", "make", "colour",
-    "offence_code", "action", "handling_code", "legal_basis_reference", "legal_basis_authority",
-    "legal_basis_date", "expires_at",
+    "offence_code", "action", "handling_code", "handling_note", "legal_basis_reference", "legal_basis_authority",
+    "legal_basis_date", "distribution", "source_evaluation", "information_evaluation", "expires_at",
 )
 _SUBJECT_COLUMNS = ("name", "document_number", "plate")
 
@@ -47,7 +50,7 @@ class SourceDocument:
     number: str
     type: str = "passport"
     issuing_state: str | None = None
-    expiry: str | None = None
+    expires_on: str | None = None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -77,7 +80,12 @@ class SourceRecord:
     offence_code: str | None = None
     action: str | None = None
     handling_code: str | None = None
+    handling_note: str | None = None
     legal_basis: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    # `all`, `provincial_and_central`, or border-gate unit codes.
+    distribution: tuple[str, ...] = ()
+    source_evaluation: str | None = None
+    information_evaluation: str | None = None
     expires_at: str | None = None
     # What the file gave that was not taken over, for the report.
     left_out: tuple[str, ...] = ()
@@ -91,6 +99,35 @@ class BadLine:
 
 class _Unreadable(ValueError):
     """A record that holds no usable subject."""
+
+
+def gender_code(value: str | None) -> str | None:
+    """F, M or X from FollowTheMoney's `female`/`male`/`other` or the letters; anything else as given
+    (the alert schema then names it as not one of the offered values)."""
+    if value is None or not value.strip():
+        return None
+    return _GENDERS.get(value.strip().lower(), value.strip())
+
+
+def state_code(value: str) -> str:
+    """An ISO 3166 alpha-3 code (as alerts and travel documents use) from alpha-2 (as FollowTheMoney
+    uses: `cn`) or alpha-3; anything else as given, upper-case, for the schema to judge."""
+    text = value.strip().upper()
+    if len(text) == 2:
+        country = pycountry.countries.get(alpha_2=text)
+        if country is not None:
+            return str(country.alpha_3)
+    return text
+
+
+def alpha_2(code: str) -> str | None:
+    """FollowTheMoney's lower-case alpha-2 country code for an alpha-3 code, if it has one."""
+    country = pycountry.countries.get(alpha_3=code.upper()) if len(code) == 3 else None
+    return str(country.alpha_2).lower() if country is not None else None
+
+
+def _states(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(state_code(value) for value in values))
 
 
 def file_format(path: Path) -> str:
@@ -155,16 +192,16 @@ def ftm_record(data: object, line: int) -> SourceRecord:
     if not names:
         raise _Unreadable("the Person has no name")
     genders = _ftm_values(properties, "gender")
-    gender = _FTM_GENDERS.get(genders[0].lower(), genders[0]) if genders else None
-    nationalities = [v.upper() for prop in ("nationality", "citizenship") for v in _ftm_values(properties, prop)]
+    nationalities = _states(v for prop in ("nationality", "citizenship") for v in _ftm_values(properties, prop))
     documents = [SourceDocument(number=n, type="passport") for n in _ftm_values(properties, "passportNumber")]
-    documents += [SourceDocument(number=n, type="id_card") for n in _ftm_values(properties, "idNumber")]
+    documents += [SourceDocument(number=n, type="identity_card") for n in _ftm_values(properties, "idNumber")]
     text = [v for prop in FTM_TEXT_PROPERTIES for v in _ftm_values(properties, prop)]
     births = _ftm_values(properties, "birthDate")
     return SourceRecord(
         line=line, source_id=str(identifier) if isinstance(identifier, str | int) and identifier != "" else None,
-        names=tuple(names), birth_date=births[0] if births else None, gender=gender,
-        nationalities=tuple(dict.fromkeys(nationalities)), description="\n".join(dict.fromkeys(text)) or None,
+        names=tuple(names), birth_date=births[0] if births else None,
+        gender=gender_code(genders[0]) if genders else None, nationalities=nationalities,
+        description="\n".join(dict.fromkeys(text)) or None,
         documents=tuple(dict.fromkeys(documents)),
         left_out=tuple(prop for prop in FTM_LEFT_OUT if _ftm_values(properties, prop)),
     )
@@ -210,26 +247,28 @@ def _csv_records(path: Path) -> Iterator[SourceRecord | BadLine]:
             start = reader.line_num + 1
 
 
-def csv_record(row: Mapping[str, str | None], line: int) -> SourceRecord:
-    """One CSV row as a record: names in `name` and `aliases`, one document and one vehicle."""
+def csv_record(row: Mapping[str, str | None], line: int, *, require_subject: bool = True) -> SourceRecord:
+    """One CSV row as a record: names in `name` and `aliases`, one document and one vehicle. A row
+    of a file must name a subject; the alert form leaves that to the alert schema to say."""
     names = tuple(dict.fromkeys([*_several(row, "name"), *_several(row, "aliases")]))
     number = _cell(row, "document_number")
     documents = (SourceDocument(number=number, type=_cell(row, "document_type") or "passport",
-                                issuing_state=(_cell(row, "document_state") or "").upper() or None,
-                                expiry=_cell(row, "document_expiry")),) if number else ()
+                                issuing_state=state_code(_cell(row, "document_state") or "") or None,
+                                expires_on=_cell(row, "document_expiry")),) if number else ()
     vehicle = SourceVehicle(plate=_cell(row, "plate"), vin=_cell(row, "vin"), make=_cell(row, "make"),
                             colour=_cell(row, "colour"))
     vehicles = (vehicle,) if vehicle.plate or vehicle.vin else ()
-    if not (names or documents or vehicles):
+    if require_subject and not (names or documents or vehicles):
         raise _Unreadable("the row names no person, document or vehicle")
     basis = {key: value for key in ("reference", "authority", "date")
              if (value := _cell(row, f"legal_basis_{key}")) is not None}
     return SourceRecord(
         line=line, source_id=_cell(row, "id"), names=names, birth_date=_cell(row, "birth_date"),
-        gender=(_cell(row, "gender") or "").lower() or None,
-        nationalities=tuple(v.upper() for v in _several(row, "nationality")),
+        gender=gender_code(_cell(row, "gender")), nationalities=_states(_several(row, "nationality")),
         description=_cell(row, "description"), warnings=_several(row, "warnings"),
         documents=documents, vehicles=vehicles, kind=_cell(row, "kind"), offence_code=_cell(row, "offence_code"),
-        action=_cell(row, "action"), handling_code=_cell(row, "handling_code"), legal_basis=basis,
-        expires_at=_cell(row, "expires_at"),
+        action=_cell(row, "action"), handling_code=(_cell(row, "handling_code") or "").upper() or None,
+        handling_note=_cell(row, "handling_note"), legal_basis=basis, distribution=_several(row, "distribution"),
+        source_evaluation=(_cell(row, "source_evaluation") or "").upper() or None,
+        information_evaluation=_cell(row, "information_evaluation"), expires_at=_cell(row, "expires_at"),
     )

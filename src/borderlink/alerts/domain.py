@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
-from borderlink.alerts import api, codes, demo, expiry, live_index, messages, models
+from borderlink.alerts import api, cli, codes, demo, expiry, live_index, messages, models, pages
 from borderlink.alerts.contracts import AlertFlagged, AlertPublished, AlertPurged, AlertUpdated, AlertWithdrawn
 from borderlink.directory.models import Role
 from borderlink.directory.permissions import Permission
 from borderlink.node import Node
-from borderlink.shared.descriptor import Domain
+from borderlink.shared.descriptor import Domain, NavEntry
 
 _READ = frozenset({Permission.ALERTS_READ})
 _CHECK = _READ | {Permission.ALERTS_SCREEN}
@@ -37,6 +37,11 @@ DOMAIN = Domain(
     name="alerts",
     models=(models,),
     api_routers=(api.router,),
+    page_routers=(pages.router, pages.screening_router),
+    templates=True,
+    cli=cli.register,
+    navigation=(NavEntry("Alerts", "/alerts", permission=Permission.ALERTS_READ, order=20),
+                NavEntry("Check a person", "/screening/check", permission=Permission.ALERTS_SCREEN, order=21)),
     message_handlers={
         AlertPublished: messages.apply_published,
         AlertUpdated: messages.apply_updated,

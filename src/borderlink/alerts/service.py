@@ -198,7 +198,8 @@ def create_alert(session: Session, principal: Principal, data: AlertIn, now: dt.
         description=data.description, handling_note=data.handling_note,
         source_evaluation=data.source_evaluation, information_evaluation=data.information_evaluation,
         distribution=distribution, expires_at=expires_at, author_name=principal.display_name,
-        created_by_user_id=principal.user_id, linked_alert_ids=[data.link_to] if data.link_to else [],
+        # An import at the shell acts for its unit without a user account of its own.
+        created_by_user_id=principal.user_id or None, linked_alert_ids=[data.link_to] if data.link_to else [],
     )
     _check_person_safeguards(session, principal, alert, data.link_to)
     alert.screening_flags = screening_flags(alert)

@@ -35,7 +35,7 @@ def test_a_person_entity_gives_names_in_every_script_and_its_fields(tmp_path: Pa
     assert record.source_id == "ftm-wang"
     # weakAlias is not a name matching relies on; religion is a ground an alert may not rest on.
     assert record.names == ("王晓红", "Wang Xiaohong", "Vương Hiểu Hồng")
-    assert (record.birth_date, record.gender, record.nationalities) == ("1988-03-14", "female", ("CN",))
+    assert (record.birth_date, record.gender, record.nationalities) == ("1988-03-14", "F", ("CHN",))
     assert record.documents == (SourceDocument(number="E12345678", type="passport"),)
     assert record.description == "Crossed at Dongxing in 2025."
     assert record.left_out == ("religion",)
@@ -72,7 +72,7 @@ def test_csv_rows_carry_a_document_a_vehicle_and_alert_fields(tmp_path: Path) ->
     assert first.line == 2
     assert second.line == 3
     assert first.names == ("王晓红", "Wang Xiaohong", "Vương Hiểu Hồng")
-    assert (first.gender, first.nationalities, first.offence_code) == ("f", ("CN",), "06012")
+    assert (first.gender, first.nationalities, first.offence_code) == ("F", ("CHN",), "06012")
     assert first.documents == (SourceDocument(number="E123", type="passport", issuing_state="CHN"),)
     assert first.legal_basis == {"reference": "QD-17/2026"}
     assert first.warnings == ("armed", "violent")
