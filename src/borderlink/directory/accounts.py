@@ -38,6 +38,11 @@ def _token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def token_digest(token: str) -> str:
+    """What is stored of an API token or a session cookie: its SHA-256, never the token itself."""
+    return _token_digest(token)
+
+
 def principal_for(
     session: Session, user: User, *, via_token: bool = False, default_timezone: str = "UTC"
 ) -> Principal:

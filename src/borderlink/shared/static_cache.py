@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, UOWTransaction
 
 T = TypeVar("T")
 _DIRTY = "static_caches_written"
-_caches: list[StaticCache[Any]] = []
+_caches: list[StaticCache[Any] | KeyedCache[Any]] = []
 _enabled = False
 
 
@@ -54,6 +54,57 @@ class StaticCache(Generic[T]):
 
     def clear(self) -> None:
         with self._lock:
+            self._values.clear()
+
+
+class KeyedCache(Generic[T]):
+    """Values worked out one key at a time (a verified API token, say), kept per database for
+    `ttl_seconds` and dropped, all of them, once a transaction of this process that writes one of
+    `models` commits. Unlike `StaticCache`, a value is looked up without a session: a hit costs no
+    transaction at all. `engine_key` is `str(engine.url)` of the node's engine."""
+
+    def __init__(self, name: str, models: tuple[type[Any], ...], ttl_seconds: float = 2.0,
+                 max_entries: int = 10_000) -> None:
+        self.name = name
+        self.models = models
+        self.ttl_seconds = ttl_seconds
+        self.max_entries = max_entries
+        self._lock = threading.Lock()
+        self._values: dict[tuple[str, str], tuple[float, T]] = {}
+        self._generation = 0
+        _caches.append(self)
+        _install()
+
+    def generation(self) -> int:
+        """Take this before reading what is to be kept, and give it to `put`."""
+        return self._generation
+
+    def get(self, engine_key: str, key: str) -> T | None:
+        if not _enabled:
+            return None
+        with self._lock:
+            held = self._values.get((engine_key, key))
+        if held is None or time.monotonic() - held[0] >= self.ttl_seconds:
+            return None
+        return held[1]
+
+    def put(self, session: Session, key: str, value: T, generation: int) -> None:
+        """Keep `value`, read after `generation()` returned `generation`: not if the cache was
+        dropped since (a revocation committed meanwhile may not be in what was read), nor if this
+        very transaction wrote one of the models (its commit is to drop the cache)."""
+        if not _enabled or id(self) in (session.info.get(_DIRTY) or ()):
+            return
+        entry = (str(session.get_bind().engine.url), key)
+        with self._lock:
+            if generation != self._generation:
+                return
+            if len(self._values) >= self.max_entries:
+                self._values.clear()
+            self._values[entry] = (time.monotonic(), value)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._generation += 1
             self._values.clear()
 
 

@@ -12,22 +12,15 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 
-from borderlink.db import transaction
-from borderlink.directory import accounts
 from borderlink.node import Node
 from borderlink.shared.body_limit import Gate, send_json
-from borderlink.web.deps import PUBLIC_PATHS, session_cookie
+from borderlink.web.deps import PUBLIC_PATHS, known_caller
 
 
 def is_known_caller(node: Node, request: Request) -> bool:
-    """Whether the request's token or session cookie still stands for an active user."""
-    moment = node.clock.now()
-    header = request.headers.get("authorization", "")
-    with transaction(node.session_factory) as session:
-        if header.lower().startswith("bearer "):
-            return accounts.resolve_token(session, header[7:].strip(), moment) is not None
-        cookie = request.cookies.get(session_cookie(node.settings.party))
-        return cookie is not None and accounts.resolve_web_session(session, cookie, moment) is not None
+    """Whether the request's token or session cookie still stands for an active user (a caller
+    verified a moment ago is not looked up again; see `deps.known_caller`)."""
+    return known_caller(node, request) is not None
 
 
 def login_gate(node: Node) -> Gate:

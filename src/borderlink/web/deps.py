@@ -6,6 +6,7 @@ walks the routes to keep it that way.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import secrets
 from collections.abc import Callable, Iterator
@@ -18,9 +19,11 @@ from starlette.concurrency import run_in_threadpool
 from borderlink.audit.service import ACTOR_INFO, Actor
 from borderlink.db import transaction
 from borderlink.directory import accounts
+from borderlink.directory.models import ApiToken, Counterpart, Unit, User, WebSession
 from borderlink.directory.permissions import Principal
 from borderlink.errors import AuthenticationFailed, Forbidden
 from borderlink.node import Node
+from borderlink.shared.static_cache import KeyedCache
 from borderlink.web.i18n import pick_language
 
 LANGUAGE_COOKIE = "bl_lang"
@@ -89,32 +92,80 @@ def language_for(request: Request, principal: Principal | None) -> str:
     )
 
 
-def resolve_principal(request: Request, session: Session) -> Principal | None:
-    node = get_node(request)
-    moment = node.clock.now()
-    settings = node.settings
+@dataclasses.dataclass(frozen=True, slots=True)
+class KnownCaller:
+    """Who an API token or a session cookie stands for, as last read from the database."""
+
+    principal: Principal
+    csrf_token: str  # of the web session; empty for a token
+    expires_at: dt.datetime | None  # the web session's end; None for a token
+
+
+# Every request used to look its caller up twice (the body gate, then the route's dependency) and
+# every live-stream event once more: a token or session row, its user and unit, the unit tree.
+# A verified caller is kept for two seconds. A commit of this process that revokes a token, ends a
+# session, deactivates a user or changes a unit drops every entry at once; another process
+# sharing the database sees such a change within those two seconds.
+_CALLERS: KeyedCache[KnownCaller] = KeyedCache(
+    "verified callers", (ApiToken, User, WebSession, Unit, Counterpart), ttl_seconds=2.0)
+
+
+def _credential(request: Request, party: str) -> tuple[str, str] | None:
+    """('token', secret) from a bearer header, ('session', cookie) from the session cookie."""
     header = request.headers.get("authorization", "")
-    user = None
-    via_token = False
-    csrf_token = ""
     if header.lower().startswith("bearer "):
-        user = accounts.resolve_token(session, header[7:].strip(), moment)
-        via_token = True
-        if user is None:
-            raise AuthenticationFailed("The API token is not valid or was revoked.")
-    else:
-        cookie = request.cookies.get(session_cookie(settings.party))
-        web_session = accounts.resolve_web_session(session, cookie, moment) if cookie else None
-        if web_session is not None:
-            user = web_session.user
-            csrf_token = web_session.csrf_token
-    if user is None:
+        return "token", header[7:].strip()
+    cookie = request.cookies.get(session_cookie(party))
+    return ("session", cookie) if cookie else None
+
+
+def known_caller(node: Node, request: Request, session: Session | None = None) -> KnownCaller | None:
+    """The caller of `request` while their token or session stands for an active user, else None.
+    Looked up in `session`, or in a transaction of its own when none is given and the caller was
+    not verified in the last moments."""
+    credential = _credential(request, node.settings.party)
+    if credential is None:
         return None
-    principal = accounts.principal_for(
-        session, user, via_token=via_token, default_timezone=settings.timezone
-    )
-    request.state.csrf_token = csrf_token
-    return principal
+    kind, secret = credential
+    key = f"{kind}:{accounts.token_digest(secret)}"
+    moment = node.clock.now()
+    held = _CALLERS.get(str(node.engine.url), key)
+    if held is not None and (held.expires_at is None or held.expires_at > moment):
+        return held
+    generation = _CALLERS.generation()
+    if session is None:
+        with transaction(node.session_factory) as own:
+            return _look_up(node, own, kind, secret, key, moment, generation)
+    return _look_up(node, session, kind, secret, key, moment, generation)
+
+
+def _look_up(node: Node, session: Session, kind: str, secret: str, key: str, moment: dt.datetime,
+             generation: int) -> KnownCaller | None:
+    timezone = node.settings.timezone
+    found = None
+    if kind == "token":
+        user = accounts.resolve_token(session, secret, moment)
+        if user is not None:
+            found = KnownCaller(accounts.principal_for(session, user, via_token=True, default_timezone=timezone),
+                                "", None)
+    else:
+        web_session = accounts.resolve_web_session(session, secret, moment)
+        if web_session is not None:
+            found = KnownCaller(accounts.principal_for(session, web_session.user, default_timezone=timezone),
+                                web_session.csrf_token, web_session.expires_at)
+    if found is not None:
+        _CALLERS.put(session, key, found, generation)
+    return found
+
+
+def resolve_principal(request: Request, session: Session) -> Principal | None:
+    caller = known_caller(get_node(request), request, session)
+    if caller is None:
+        if request.headers.get("authorization", "").lower().startswith("bearer "):
+            raise AuthenticationFailed("The API token is not valid or was revoked.")
+        return None
+    request.state.csrf_token = caller.csrf_token
+    return caller.principal
 
 
 async def _check_csrf(request: Request, principal: Principal) -> None:
