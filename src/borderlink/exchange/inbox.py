@@ -16,6 +16,7 @@ from collections import Counter
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, insert, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from borderlink.audit.service import Actor
@@ -58,9 +59,22 @@ _LOCK_STREAMS = text("SELECT count(pg_advisory_xact_lock(k)) FROM "
 _ANY_HELD = select(INBOX.c.id).where(
     INBOX.c.sender_party == bindparam("peer"), INBOX.c.stream == bindparam("stream_name"),
     INBOX.c.status == "held").limit(1)
-_SET_NEXT_SEQ = update(STREAMS).where(
-    STREAMS.c.sender_party == bindparam("peer"), STREAMS.c.stream == bindparam("stream_name")
-).values(next_seq=bindparam("new_next_seq"))
+# A batch's streams are read in two statements, whatever their number (most hotline streams
+# are new: one per request), and written back in one.
+_NEXT_SEQS = select(STREAMS.c.stream, STREAMS.c.next_seq).where(
+    STREAMS.c.sender_party == bindparam("peer"), STREAMS.c.stream.in_(bindparam("names", expanding=True)))
+_HELD_IN = select(INBOX.c.stream).where(
+    INBOX.c.sender_party == bindparam("peer"), INBOX.c.stream.in_(bindparam("names", expanding=True)),
+    INBOX.c.status == "held").distinct()
+
+
+def _save_statement(dialect: Any) -> Any:
+    statement = dialect.insert(STREAMS)
+    return statement.on_conflict_do_update(index_elements=[STREAMS.c.sender_party, STREAMS.c.stream],
+                                           set_={"next_seq": statement.excluded.next_seq})
+
+
+_SAVE_STREAMS = {"postgresql": _save_statement(postgresql), "sqlite": _save_statement(sqlite)}
 _TOUCH_PEER = update(LINKS).where(LINKS.c.party == bindparam("peer")).values(last_contact_at=bindparam("now"))
 REFUSAL_REASONS = (
     "malformed", "oversized", "unknown_key", "bad_signature", "wrong_recipient", "clock_skew",
@@ -145,8 +159,10 @@ def _process_batch(node: Node, items: list[Any], context: ExchangeContext, peer:
     with node.transaction(peer_actor(peer.party)) as session:
         batch = _Batch(session, context, peer, now, careful=careful)
         _touch_peer(session, peer.party, now)
-        _lock_streams(batch, items)
+        names = _stream_names(items)
+        _lock_streams(batch, names)
         _prefetch_seen(batch, items)
+        _prefetch_streams(batch, names)
         for item in items:
             _process_item(batch, item)
         _flush_rows(batch)
@@ -306,7 +322,14 @@ def _prefetch_seen(batch: _Batch, items: list[Any]) -> None:
             batch.seen[row.id] = (row.content_hash, row.status, row.reason)
 
 
-def _lock_streams(batch: _Batch, items: list[Any]) -> None:
+def _stream_names(items: list[Any]) -> list[str]:
+    """The well-formed stream names the batch's envelopes claim, sorted (checked properly later)."""
+    names = {fields.get("stream") for fields in (item.get("envelope") if isinstance(item, dict) else None
+                                                 for item in items) if isinstance(fields, dict)}
+    return sorted(name for name in names if isinstance(name, str) and 0 < len(name) <= MAX_STREAM)
+
+
+def _lock_streams(batch: _Batch, names: list[str]) -> None:
     """On PostgreSQL, take a transaction lock on every stream the batch names, in one sorted order,
     before anything is read: two processes of this node receiving batches at once then apply each
     stream strictly in turn (neither misses the other's held envelopes), and two batches naming
@@ -314,12 +337,21 @@ def _lock_streams(batch: _Batch, items: list[Any]) -> None:
     refused later leaves no row behind."""
     if batch.session.get_bind().dialect.name != "postgresql":
         return  # SQLite's transactions hold the write lock from their start
-    names = {fields.get("stream") for fields in (item.get("envelope") if isinstance(item, dict) else None
-                                                 for item in items) if isinstance(fields, dict)}
-    keys_ = sorted({_stream_lock_key(batch.peer.party, name) for name in names
-                    if isinstance(name, str) and 0 < len(name) <= MAX_STREAM})
+    keys_ = sorted({_stream_lock_key(batch.peer.party, name) for name in names})
     if keys_:
         batch.session.connection().execute(_LOCK_STREAMS, {"keys": keys_})
+
+
+def _prefetch_streams(batch: _Batch, names: list[str]) -> None:
+    """Where each of the batch's streams stands, read once for all of them (after their locks)."""
+    connection = batch.session.connection()
+    party = batch.peer.party
+    for start in range(0, len(names), 500):
+        chunk = names[start:start + 500]
+        next_seqs = dict(connection.execute(_NEXT_SEQS, {"peer": party, "names": chunk}).tuples().all())
+        held = set(connection.execute(_HELD_IN, {"peer": party, "names": chunk}).scalars())
+        for name in chunk:
+            batch.streams[name] = _StreamState(int(next_seqs.get(name) or 1), name in held)
 
 
 def _stream_lock_key(party: str, stream: str) -> int:
@@ -490,13 +522,15 @@ def _apply_held(batch: _Batch, stream: str, state: _StreamState) -> bool:
 
 def _save_streams(batch: _Batch) -> None:
     party = batch.peer.party
-    for stream, state in batch.streams.items():
-        if not state.touched:
-            continue
-        values = {"peer": party, "stream_name": stream, "new_next_seq": state.next_seq}
-        if batch.session.connection().execute(_SET_NEXT_SEQ, values).rowcount == 0:
-            insert_ignoring_conflicts(batch.session, STREAMS,
-                                      {"sender_party": party, "stream": stream, "next_seq": state.next_seq})
+    rows = [{"sender_party": party, "stream": stream, "next_seq": state.next_seq}
+            for stream, state in batch.streams.items() if state.touched]
+    if not rows:
+        return
+    connection = batch.session.connection()
+    statement = _SAVE_STREAMS.get(connection.dialect.name)
+    if statement is None:
+        raise RuntimeError(f"unsupported database {connection.dialect.name}")
+    connection.execute(statement, rows)
 
 
 class NotDeadLettered(Exception):
