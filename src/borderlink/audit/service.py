@@ -16,9 +16,9 @@ import hashlib
 import hmac
 import json
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import event, insert, inspect, select, update
+from sqlalchemy import Table, event, insert, inspect, select, update
 from sqlalchemy.orm import Session, UOWTransaction
 
 from borderlink.audit.models import AuditEntry, AuditHead
@@ -82,14 +82,18 @@ def entry_hash(key: bytes, fields: dict[str, Any]) -> str:
     return hmac.new(key, _entry_material(fields), hashlib.sha256).hexdigest()
 
 
+# A no-op write that returns the tip: it takes the row lock on PostgreSQL and the write lock on
+# SQLite before the tip is read, so two writers can never chain onto the same tip.
+_LOCK_HEAD = (update(AuditHead).where(AuditHead.id == 1).values(last_seq=AuditHead.last_seq)
+              .returning(AuditHead.last_seq, AuditHead.last_hash))
+
+
 def _lock_head(session: Session) -> tuple[int, str]:
-    # A no-op write first: it takes the row lock on PostgreSQL and the write lock on SQLite
-    # before the tip is read, so two writers can never chain onto the same tip.
     connection = session.connection()
-    result = connection.execute(update(AuditHead).where(AuditHead.id == 1).values(last_seq=AuditHead.last_seq))
-    if result.rowcount == 0:
+    row = connection.execute(_LOCK_HEAD).one_or_none()
+    if row is None:
         connection.execute(insert(AuditHead).values(id=1, last_seq=0, last_hash=GENESIS))
-    row = connection.execute(select(AuditHead.last_seq, AuditHead.last_hash).where(AuditHead.id == 1)).one()
+        return 0, GENESIS
     return int(row.last_seq), str(row.last_hash)
 
 
@@ -133,9 +137,8 @@ def _chain_on(session: Session, pending: list[dict[str, Any]]) -> None:
         fields = {**fields, "seq": seq, "prev_hash": prev}
         fields["entry_hash"] = prev = entry_hash(key, fields)
         rows.append(fields)
-    connection = session.connection()
-    connection.execute(insert(AuditEntry), rows)
-    connection.execute(update(AuditHead).where(AuditHead.id == 1).values(last_seq=seq, last_hash=prev))
+    commit_chains.insert_lines(session, cast(Table, AuditEntry.__table__), rows,
+                               update(AuditHead).where(AuditHead.id == 1).values(last_seq=seq, last_hash=prev))
 
 
 def record_read(session: Session, object_type: str, object_id: str, detail: str | None = None) -> None:
