@@ -167,3 +167,15 @@ def test_importing_yourself_or_garbage_is_refused(tmp_path: Path) -> None:
         keys.import_peer(vn, {"format": keys.IDENTITY_FORMAT, "party": "CN"})
     with pytest.raises(InvalidInput):
         keys.import_peer(vn, {**identity, "party": "CN", "signing_public_key": "AAAA"})
+
+
+@pytest.mark.parametrize("body", [
+    {"text": "Xin chào 你好", "n": 1.5, "list": [1, 2, 3]},
+    {},
+    {"a": None, "zz": {"nested": ["é", 10**15]}, "Body": "upper case sorts first"},
+])
+def test_a_body_canonicalised_once_is_spliced_into_exactly_the_canonical_envelope(body: dict[str, Any]) -> None:
+    made = envelope(body=body, sender_unit=None)
+    assert made.canonical_bytes(canonical(body)) == made.canonical_bytes() == canonical(made.fields())
+    key = Ed25519PrivateKey.generate()
+    assert sign_envelope(made, key, "k1", canonical(body)).content == sign_envelope(made, key, "k1").content
