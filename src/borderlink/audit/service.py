@@ -152,16 +152,28 @@ def _is_audited(instance: object) -> bool:
 
 def _column_values(instance: object, *, before: bool) -> dict[str, Any]:
     state = inspect(instance)
+    # Only attributes changed in this flush carry a history worth building (it is costly, and a
+    # flush audits every row it writes); every other attribute reads the same before and after.
+    changed = state.committed_state if before else ()
     values: dict[str, Any] = {}
     for attr in state.mapper.column_attrs:
-        history = state.attrs[attr.key].history
-        if before and history.deleted:
-            values[attr.key] = history.deleted[0]
-        elif before and history.added:
-            continue
-        else:
-            values[attr.key] = getattr(instance, attr.key)
+        key = attr.key
+        if key in changed:
+            history = state.attrs[key].history
+            if history.deleted:
+                values[key] = history.deleted[0]
+                continue
+            if history.added:
+                continue
+        values[key] = getattr(instance, key)
     return values
+
+
+def _changed_columns(instance: object) -> str:
+    state = inspect(instance)
+    columns = {attr.key for attr in state.mapper.column_attrs}
+    return ",".join(sorted(key for key in state.committed_state
+                           if key in columns and state.attrs[key].history.has_changes()))
 
 
 def _object_id(instance: object) -> str:
@@ -189,10 +201,7 @@ def _changes(session: Session) -> Iterator[dict[str, Any]]:
                 "object_id": _object_id(instance),
                 "before_digest": state_digest(_column_values(instance, before=True)),
                 "after_digest": state_digest(_column_values(instance, before=False)),
-                "detail": ",".join(sorted(
-                    a.key for a in inspect(instance).mapper.column_attrs
-                    if inspect(instance).attrs[a.key].history.has_changes()
-                )),
+                "detail": _changed_columns(instance),
             }
     for instance in session.deleted:
         if _is_audited(instance):
