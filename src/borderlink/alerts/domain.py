@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from borderlink.alerts import api, cli, codes, demo, expiry, live_index, messages, models, pages
+from borderlink.alerts import api, cli, codes, demo, expiry, gate_screen, live_index, messages, models, pages
 from borderlink.alerts.contracts import AlertFlagged, AlertPublished, AlertPurged, AlertUpdated, AlertWithdrawn
 from borderlink.directory.models import Role
 from borderlink.directory.permissions import Permission
@@ -18,6 +18,7 @@ _ISSUE = _CHECK | {Permission.ALERTS_ISSUE}
 
 def _serve_index(node: Node) -> None:
     live_index.register_serving(node.engine, node.party, node.session_factory, node.settings.node_dir)
+    gate_screen.install()
 
 
 async def _open_index(node: Node) -> None:

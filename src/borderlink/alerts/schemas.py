@@ -94,7 +94,7 @@ class AlertIn(BaseModel):
     @classmethod
     def _some_units(cls, value: DistributionIn) -> DistributionIn:
         if isinstance(value, list) and not value:
-            raise rule_error("List at least one border-gate unit, or choose all units.", field="distribution")
+            raise rule_error("List at least one border-gate unit, or choose all units.")
         return value
 
     @model_validator(mode="after")

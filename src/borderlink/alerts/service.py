@@ -57,7 +57,7 @@ from borderlink.shared.replicated import HandlingCode, record_change, require_ow
 from borderlink.shared.timeline import Detail, TimelineEvent
 from borderlink.shared.workfeed import Reason
 
-__all__ = ["ProtectedPerson", "SamePersonAlert", "alert_ref", "is_protected", "screen"]
+__all__ = ["ProtectedPerson", "SamePersonAlert", "alert_ref", "is_protected", "screen"]  # for other domains
 MAX_VALIDITY = dt.timedelta(days=20 * 366)
 NOT_OWNER = N_("Only the issuing side changes an alert.")
 
@@ -114,6 +114,14 @@ def flags_of(session: Session, alert_id: str) -> list[AlertFlag]:
 
 def _step(session: Session, principal: Principal, alert: Alert, event: str, **messages: str) -> None:
     LIFECYCLE.require(alert.status, event, side=side_of(alert, principal.party), can=principal.can, **messages)
+
+
+def is_protected_person(session: Session, *, name: str, other_names: tuple[str, ...] = (),
+                        birth_date: str | None = None, gender: str | None = None,
+                        nationality: str | None = None) -> bool:
+    """Cases ask this before recording a person as an offender: the subject of an active victim alert
+    (of either side, matched across scripts) is protected."""
+    return is_protected(session, (name, *other_names), birth_date, gender, nationality)
 
 
 # --- issuing ----------------------------------------------------------------------------------
