@@ -108,7 +108,8 @@ def test_the_owner_unit_is_told_four_months_before_expiry_and_extending_needs_a_
     until = (pair.clock.now() + dt.timedelta(days=365)).isoformat()
     short = clients["CN"].post(f"/api/v1/alerts/{created['id']}/extend", json={"expires_at": until, "review": "ok"},
                                headers=nia)
-    assert short.status_code == 422 and short.json()["field"] == "review"
+    assert short.status_code == 422
+    assert short.json()["field"] == "review"
     extended = clients["CN"].post(f"/api/v1/alerts/{created['id']}/extend", headers=nia,
                                   json={"expires_at": until, "review": "Still at large; sighted in Dongxing in May."})
     assert extended.status_code == 200, extended.text
