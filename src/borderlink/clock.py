@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import threading
+from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -48,3 +50,35 @@ class ManualClock:
     def set(self, moment: dt.datetime) -> None:
         with self._lock:
             self._now = moment
+
+
+CLOCK_OFFSET_ENV = "BORDERLINK_CLOCK_OFFSET_FILE"
+
+
+class FileOffsetClock:
+    """The system time moved by the number of seconds written in a file, read again when the file
+    changes: end-to-end tests move a serving node's time (expiry, purges) from outside."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._lock = threading.Lock()
+        self._stamp: float | None = None
+        self._offset = dt.timedelta()
+
+    def now(self) -> dt.datetime:
+        with self._lock:
+            try:
+                stamp = self._path.stat().st_mtime
+                if stamp != self._stamp:
+                    self._offset = dt.timedelta(seconds=float(self._path.read_text().strip() or 0))
+                    self._stamp = stamp
+            except (OSError, ValueError):
+                self._offset = dt.timedelta()
+            return utc_now() + self._offset
+
+
+def clock_from_environment() -> Clock:
+    """The clock of a serving node: the system's, or a `FileOffsetClock` when the environment
+    variable BORDERLINK_CLOCK_OFFSET_FILE names a file."""
+    path = os.environ.get(CLOCK_OFFSET_ENV)
+    return FileOffsetClock(Path(path)) if path else SystemClock()

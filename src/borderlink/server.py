@@ -13,6 +13,7 @@ from collections.abc import Iterator
 import uvicorn
 
 from borderlink.app import create_app
+from borderlink.clock import clock_from_environment
 from borderlink.config import NodeSettings
 from borderlink.errors import InvalidInput
 from borderlink.node import Node, open_node
@@ -38,7 +39,7 @@ def prepare_node(settings: NodeSettings) -> Node:
     from borderlink import domains
     from borderlink.shared import static_cache
 
-    node = open_node(settings)
+    node = open_node(settings, clock=clock_from_environment())
     static_cache.enable()
     domains.setup(node)
     return node

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from borderlink.alerts import service
-from borderlink.alerts.models import AlertKind, Status
+from borderlink.alerts.models import Alert, AlertKind, Status
 from borderlink.alerts.protection import ProtectedPerson
 from borderlink.alerts.schemas import (
     AlertIn,
@@ -32,7 +32,7 @@ from borderlink.directory.permissions import Permission, Principal
 from borderlink.shared.body_limit import max_body
 from borderlink.shared.forms import FieldError
 from borderlink.web import errors as web_errors
-from borderlink.web.deps import DbSession, get_node, require
+from borderlink.web.deps import DbSession, get_node, language_for, require
 
 router = APIRouter(tags=["alerts"])
 Reader = Annotated[Principal, Depends(require(Permission.ALERTS_READ))]
@@ -40,6 +40,10 @@ Issuer = Annotated[Principal, Depends(require(Permission.ALERTS_ISSUE))]
 Reviewer = Annotated[Principal, Depends(require(Permission.ALERTS_REVIEW))]
 Screener = Annotated[Principal, Depends(require(Permission.ALERTS_SCREEN))]
 MAX_ALERT_JSON_BYTES = 256 * 1024
+
+
+def _out(request: Request, session: DbSession, alert: Alert, principal: Principal) -> AlertOut:
+    return alert_out(session, alert, principal, language_for(request, principal))
 
 
 def _refusal(request: Request, refused: ProtectedPerson) -> Response:
@@ -61,7 +65,7 @@ def create_alert(body: AlertIn, request: Request, session: DbSession, principal:
     except ProtectedPerson as refused:
         return _refusal(request, refused)
     session.flush()
-    return CreatedOut(id=alert.id, status=alert.status.value, alert=alert_out(session, alert, principal))
+    return CreatedOut(id=alert.id, status=alert.status.value, alert=_out(request, session, alert, principal))
 
 
 @router.get("/alerts", response_model=AlertPageOut)
@@ -81,16 +85,18 @@ def list_alerts(
     within = expiring_within_days if expiring_within_days is not None else (120 if expiring_soon else None)
     filters = service.AlertFilter(kind=kind, status=status, side=side, offence=offence,
                                   expiring_within_days=within, flagged=flagged, limit=limit, cursor=cursor)
+    language = language_for(request, principal)
     page = service.list_alerts(session, principal, filters, get_node(request).clock.now())
     flagged_now = service.flagged_ids(session, [a.id for a in page.items])
-    items: list[AlertSummaryOut] = [summary_out(session, a, principal, a.id in flagged_now) for a in page.items]
+    items = [summary_out(session, a, principal, a.id in flagged_now, language) for a in page.items]
     return AlertPageOut(items=items, next_cursor=page.next_cursor, prev_cursor=page.prev_cursor)
 
 
 @router.get("/alerts/review-queue", response_model=list[AlertSummaryOut])
-def review_queue(session: DbSession, principal: Reviewer) -> list[AlertSummaryOut]:
+def review_queue(request: Request, session: DbSession, principal: Reviewer) -> list[AlertSummaryOut]:
     """Alerts whose text neutrality screening flagged, waiting for a central reviewer."""
-    return [summary_out(session, a, principal, False) for a in service.review_queue(session, principal)]
+    language = language_for(request, principal)
+    return [summary_out(session, a, principal, False, language) for a in service.review_queue(session, principal)]
 
 
 @router.get("/alerts/validity")
@@ -109,9 +115,9 @@ def put_validity(body: ValidityIn, session: DbSession,
 
 
 @router.get("/alerts/{alert_id}", response_model=AlertOut)
-def get_alert(alert_id: str, session: DbSession, principal: Reader) -> AlertOut:
+def get_alert(alert_id: str, request: Request, session: DbSession, principal: Reader) -> AlertOut:
     """One alert; the other side's alert answers here under the same id (404 if not distributed to you)."""
-    return alert_out(session, service.get_alert(session, principal, alert_id), principal)
+    return _out(request, session, service.get_alert(session, principal, alert_id), principal)
 
 
 @router.patch("/alerts/{alert_id}", response_model=AlertOut, responses={409: {"model": web_errors.ErrorOut}})
@@ -123,7 +129,7 @@ def update_alert(alert_id: str, body: AlertUpdate, request: Request, session: Db
         alert = service.update(session, principal, alert_id, body, get_node(request).clock.now())
     except ProtectedPerson as refused:
         return _refusal(request, refused)
-    return alert_out(session, alert, principal)
+    return _out(request, session, alert, principal)
 
 
 @router.post("/alerts/{alert_id}/submit", response_model=AlertOut, responses={409: {"model": web_errors.ErrorOut}})
@@ -133,7 +139,7 @@ def submit(alert_id: str, request: Request, session: DbSession, principal: Issue
         alert = service.submit(session, principal, alert_id, get_node(request).clock.now())
     except ProtectedPerson as refused:
         return _refusal(request, refused)
-    return alert_out(session, alert, principal)
+    return _out(request, session, alert, principal)
 
 
 @router.post("/alerts/{alert_id}/withdraw", response_model=AlertOut)
@@ -141,7 +147,7 @@ def withdraw(alert_id: str, body: WithdrawIn, request: Request, session: DbSessi
     """End an alert: withdrawn, or `fulfilled` when its action was taken. It leaves every screening index."""
     alert = service.withdraw(session, principal, alert_id, body.note, get_node(request).clock.now(),
                              fulfilled=body.fulfilled)
-    return alert_out(session, alert, principal)
+    return _out(request, session, alert, principal)
 
 
 @router.post("/alerts/{alert_id}/flag", response_model=AlertOut)
@@ -149,7 +155,7 @@ def flag(alert_id: str, body: FlagIn, request: Request, session: DbSession, prin
     """The receiving side will not take the alert's action on its territory, and why (a provincial or
     central unit); the owner sees the flag."""
     service.flag(session, principal, alert_id, body.reason, get_node(request).clock.now(), lifted=body.lifted)
-    return alert_out(session, service.get_alert(session, principal, alert_id), principal)
+    return _out(request, session, service.get_alert(session, principal, alert_id), principal)
 
 
 @router.post("/alerts/{alert_id}/review", response_model=AlertOut)
@@ -157,23 +163,23 @@ def review(alert_id: str, body: ReviewIn, request: Request, session: DbSession, 
     """A central reviewer approves an alert held by neutrality screening, or refuses it."""
     alert = service.review(session, principal, alert_id, body.decision == "approve", body.note,
                            get_node(request).clock.now())
-    return alert_out(session, alert, principal)
+    return _out(request, session, alert, principal)
 
 
 @router.post("/alerts/{alert_id}/extend", response_model=AlertOut)
 def extend(alert_id: str, body: ExtendIn, request: Request, session: DbSession, principal: Issuer) -> AlertOut:
     """Extend an active alert's validity; the review (why it is still needed) is recorded."""
     alert = service.extend(session, principal, alert_id, body.expires_at, body.review, get_node(request).clock.now())
-    return alert_out(session, alert, principal)
+    return _out(request, session, alert, principal)
 
 
 @router.get("/alerts/{alert_id}/export", response_model=AlertOut)
-def export(alert_id: str, session: DbSession, principal: Reader,
+def export(alert_id: str, request: Request, session: DbSession, principal: Reader,
            purpose: Annotated[str, Query(pattern="^(prevention|investigation|court|onward)$")]) -> AlertOut:
     """The alert for a stated purpose: the other side's H1/H3 alerts are not for court, H2/H3 not passed on."""
     alert = service.get_alert(session, principal, alert_id)
     service.check_use(alert, principal.party, purpose)
-    return alert_out(session, alert, principal)
+    return _out(request, session, alert, principal)
 
 
 @router.post("/screening/check", response_model=ScreeningOut)
@@ -188,4 +194,4 @@ def screening_check(body: ScreeningCheckIn, request: Request, session: DbSession
                            document_number=body.document_number, document_state=body.document_state,
                            plate=body.plate)
     matches = screen(session, principal, query, now, limit=body.limit)
-    return ScreeningOut(checked_at=now, matches=[match_out(m, principal) for m in matches])
+    return ScreeningOut(checked_at=now, matches=[match_out(m, language_for(request, principal)) for m in matches])

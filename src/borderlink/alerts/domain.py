@@ -17,7 +17,8 @@ _ISSUE = _CHECK | {Permission.ALERTS_ISSUE}
 
 
 def _serve_index(node: Node) -> None:
-    live_index.register_serving(node.engine, node.party, node.session_factory, node.settings.node_dir)
+    live_index.register_serving(node.engine, node.party, node.settings.effective_database_url,
+                                node.session_factory, node.settings.node_dir)
     gate_screen.install()
 
 
@@ -25,8 +26,8 @@ async def _open_index(node: Node) -> None:
     """Open (or build) the screening index as the node starts, so the first check need not wait."""
     screening = live_index.registered(node.engine)
     if screening is None:
-        screening = live_index.register_serving(node.engine, node.party, node.session_factory,
-                                                node.settings.node_dir)
+        screening = live_index.register_serving(node.engine, node.party, node.settings.effective_database_url,
+                                                node.session_factory, node.settings.node_dir)
     try:
         await asyncio.to_thread(screening.follow)
         await asyncio.Event().wait()  # keep following until the node stops

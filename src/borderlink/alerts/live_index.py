@@ -23,8 +23,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import create_engine, event, or_, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from borderlink.alerts.models import Alert, AlertIndexChange, Status
 from borderlink.alerts.screening_entries import (
@@ -37,6 +37,7 @@ from borderlink.alerts.screening_entries import (
     StaleToken,
 )
 from borderlink.alerts.screening_index import ScreeningIndex
+from borderlink.db import normalise_url
 from borderlink.ids import new_id
 
 logger = logging.getLogger(__name__)
@@ -202,14 +203,33 @@ _BY_BIND: weakref.WeakKeyDictionary[Any, NodeScreening] = weakref.WeakKeyDiction
 _REGISTRY_LOCK = threading.Lock()
 
 
-def register_serving(bind: Any, local_party: str, session_factory: Callable[[], Session],
+def _reader_factory(database_url: str, session_factory: Callable[[], Session]) -> Callable[[], Session]:
+    """Sessions for the index's own reads. On SQLite a connection of its own that only reads and
+    takes no write lock (the node's transactions begin IMMEDIATE): in WAL mode it never waits for
+    a writer, and a writer never waits for it."""
+    url = normalise_url(database_url)
+    if not url.startswith("sqlite"):
+        return session_factory
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _read_only(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA query_only=ON")
+        cursor.close()
+
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def register_serving(bind: Any, local_party: str, database_url: str, session_factory: Callable[[], Session],
                      node_dir: Path) -> NodeScreening:
     """The index of a serving node: it follows the change log on its own sessions, and keeps a
     snapshot in the node directory."""
+    readers = _reader_factory(database_url, session_factory)
 
     @contextlib.contextmanager
     def open_session() -> Iterator[Session]:
-        session = session_factory()
+        session = readers()
         try:
             yield session
         finally:

@@ -46,8 +46,7 @@ def title_of(alert: Alert) -> str:
     return alert.id
 
 
-def alert_out(session: Session, alert: Alert, principal: Principal) -> AlertOut:
-    language = principal.language
+def alert_out(session: Session, alert: Alert, principal: Principal, language: str) -> AlertOut:
     person = None
     if alert.person:
         names = alert.names
@@ -81,19 +80,20 @@ def alert_out(session: Session, alert: Alert, principal: Principal) -> AlertOut:
     )
 
 
-def summary_out(session: Session, alert: Alert, principal: Principal, flagged: bool) -> AlertSummaryOut:
+def summary_out(session: Session, alert: Alert, principal: Principal, flagged: bool,
+                language: str) -> AlertSummaryOut:
     return AlertSummaryOut(
         id=alert.id, side="owner" if alert.owner_party == principal.party else "replica",
         owner_party=alert.owner_party, owner_unit_code=directory.get_unit(session, alert.owner_unit_id).code,
         kind=alert.kind.value, status=alert.status.value, hidden=alert.hidden, action=alert.action.value,
         offence_code=alert.offence_code, title=title_of(alert), expires_at=alert.expires_at,
-        updated_at=alert.updated_at, flagged=flagged, labels=labels(alert, principal.language))
+        updated_at=alert.updated_at, flagged=flagged, labels=labels(alert, language))
 
 
-def match_out(match: ScreeningMatch, principal: Principal) -> MatchOut:
+def match_out(match: ScreeningMatch, language: str) -> MatchOut:
     alert, hit = match.alert, match.hit
     return MatchOut(alert_id=alert.id, subject=hit.subject, score=hit.score, kind=alert.kind.value,
                     action=alert.action.value, owner_party=alert.owner_party, title=title_of(alert),
                     warning_flags=list(alert.warning_flags or []),
-                    explanation=match.explanation(translator(principal.language)),
-                    details=dict(hit.explanation), labels=labels(alert, principal.language))
+                    explanation=match.explanation(translator(language)),
+                    details=dict(hit.explanation), labels=labels(alert, language))

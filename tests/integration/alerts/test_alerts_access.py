@@ -42,7 +42,8 @@ def test_a_hidden_alert_leaves_the_other_side_until_shown_again(pair: Pair, clie
     pair.pump()
     nia = headers(pair, "CN", "nia.analyst")
     hidden = clients["CN"].patch(f"/api/v1/alerts/{created['id']}", json={"hidden": True}, headers=nia)
-    assert hidden.status_code == 200 and hidden.json()["hidden"] is True, hidden.text
+    assert hidden.status_code == 200, hidden.text
+    assert hidden.json()["hidden"] is True
     pair.pump()
     assert status(clients, pair, created["id"], "mongcai.officer") == 404
     assert check(clients, pair, {"name": "王晓红"}) == []
