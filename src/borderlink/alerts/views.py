@@ -46,7 +46,8 @@ def title_of(alert: Alert) -> str:
     return alert.id
 
 
-def alert_out(session: Session, alert: Alert, principal: Principal, language: str) -> AlertOut:
+def alert_out(session: Session, alert: Alert, principal: Principal, language: str | None = None) -> AlertOut:
+    language = language or principal.language or "en"
     person = None
     if alert.person:
         names = alert.names
@@ -81,7 +82,8 @@ def alert_out(session: Session, alert: Alert, principal: Principal, language: st
 
 
 def summary_out(session: Session, alert: Alert, principal: Principal, flagged: bool,
-                language: str) -> AlertSummaryOut:
+                language: str | None = None) -> AlertSummaryOut:
+    language = language or principal.language or "en"
     return AlertSummaryOut(
         id=alert.id, side="owner" if alert.owner_party == principal.party else "replica",
         owner_party=alert.owner_party, owner_unit_code=directory.get_unit(session, alert.owner_unit_id).code,
@@ -90,7 +92,9 @@ def summary_out(session: Session, alert: Alert, principal: Principal, flagged: b
         updated_at=alert.updated_at, flagged=flagged, labels=labels(alert, language))
 
 
-def match_out(match: ScreeningMatch, language: str) -> MatchOut:
+def match_out(match: ScreeningMatch, viewer: Principal | str) -> MatchOut:
+    """`viewer`: the language to explain in, or the principal whose language it is."""
+    language = viewer if isinstance(viewer, str) else viewer.language or "en"
     alert, hit = match.alert, match.hit
     return MatchOut(alert_id=alert.id, subject=hit.subject, score=hit.score, kind=alert.kind.value,
                     action=alert.action.value, owner_party=alert.owner_party, title=title_of(alert),
