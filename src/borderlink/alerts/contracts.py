@@ -9,7 +9,7 @@ the issuing node did (allow-list, legal basis, neutrality screening) before it s
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
@@ -24,7 +24,15 @@ from borderlink.alerts.models import (
     Status,
     WarningFlag,
 )
-from borderlink.shared.contracts import Code, ContractPart, MessageBody, Party, Text, Timestamp, Uuid
+from borderlink.shared.contracts import (
+    ContractPart,
+    MessageBody,
+    Text,
+    TimelineStep,
+    Timestamp,
+    UnitCode,
+    Uuid,
+)
 from borderlink.shared.replicated import HandlingCode
 
 BIRTH_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
@@ -32,7 +40,6 @@ BirthDate = Annotated[str, StringConstraints(strip_whitespace=True, pattern=BIRT
 """A birth date, as much of it as is known: 1988, 1988-03 or 1988-03-14."""
 OffenceCode = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, min_length=5, max_length=8)]
 StateCode = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Z<]{1,3}$")]
-UnitCode = Annotated[Code, Field(max_length=80)]
 PersonName = Annotated[Text, Field(max_length=200)]
 MAX_NAMES = 20
 MAX_ITEMS = 20
@@ -66,17 +73,8 @@ class LegalBasisPart(ContractPart):
     date: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
 
 
-class EventPart(ContractPart):
+class EventPart(TimelineStep):
     """One step of an alert's timeline; its id makes applying it twice harmless."""
-
-    id: Uuid
-    kind: Annotated[str, Field(max_length=40)]
-    at: Timestamp
-    party: Party
-    unit_code: UnitCode | None = None
-    detail: Annotated[str, Field(max_length=2000)] | None = None
-    message: Annotated[str, Field(max_length=300)] | None = None
-    params: dict[str, Any] = Field(default_factory=dict)
 
 
 class AlertContent(ContractPart):

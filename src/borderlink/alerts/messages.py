@@ -40,11 +40,11 @@ from borderlink.alerts.models import (
 from borderlink.alerts.visibility import alert_ref
 from borderlink.directory import service as directory
 from borderlink.directory.models import Tier, Unit
-from borderlink.errors import InvalidInput, NotFound
+from borderlink.errors import InvalidInput
 from borderlink.exchange.registry import InboundEnvelope, Rejected
 from borderlink.safeguards.offences import require_allowed
 from borderlink.shared import workfeed
-from borderlink.shared.replicated import Side, accept_version, known, require_sender_is_owner
+from borderlink.shared.replicated import Side, accept_version, known, named_unit, require_sender_is_owner
 from borderlink.shared.workfeed import Reason
 
 PURGE_DELAY = dt.timedelta(days=DEFAULT_PURGE_AFTER_DAYS)
@@ -52,12 +52,6 @@ PURGE_DELAY = dt.timedelta(days=DEFAULT_PURGE_AFTER_DAYS)
 _STATUS_EVENTS = {Status.ACTIVE: "activated", Status.FULFILLED: "fulfilled", Status.WITHDRAWN: "withdrawn",
                   Status.EXPIRED: "expired", Status.DRAFT: "drafted", Status.UNDER_REVIEW: "submitted"}
 
-
-def _unit(session: Session, code: str | None) -> Unit:
-    try:
-        return directory.get_unit_by_code(session, code or "")
-    except NotFound as exc:
-        raise Rejected(f"unknown unit {code!r}") from exc
 
 
 def _check_event(session: Session, alert_owner: str, sender_party: str, event: EventPart) -> None:
@@ -67,7 +61,7 @@ def _check_event(session: Session, alert_owner: str, sender_party: str, event: E
         LIFECYCLE.require_side(event.kind, Side.OWNER if alert_owner == sender_party else Side.REPLICA)
     if event.party != sender_party:
         raise Rejected(f"a step from {sender_party} cannot be recorded in the name of {event.party}")
-    if event.unit_code is not None and _unit(session, event.unit_code).party_code != sender_party:
+    if event.unit_code is not None and named_unit(session, event.unit_code).party_code != sender_party:
         raise Rejected(f"{event.unit_code} is not a unit of the sending node")
 
 
@@ -77,7 +71,7 @@ def _record(session: Session, alert: Alert, event: EventPart) -> None:
 
 
 def _check_content(session: Session, content: AlertContent, sender_party: str) -> Unit:
-    owner = _unit(session, content.owner_unit_code)
+    owner = named_unit(session, content.owner_unit_code)
     if owner.party_code != sender_party:
         raise Rejected(f"{content.owner_unit_code} is not a unit of the sending node")
     if content.status not in PUBLISHED:
@@ -89,7 +83,7 @@ def _check_content(session: Session, content: AlertContent, sender_party: str) -
     if content.kind == AlertKind.WANTED and content.legal_basis is None:
         raise Rejected("a wanted alert needs its legal basis")
     for code in content.distribution_units:
-        unit = _unit(session, code)
+        unit = named_unit(session, code)
         if unit.party_code == sender_party or unit.tier != Tier.POST:
             raise Rejected(f"{code} is not a border-gate unit of the receiving node")
     if content.distribution == Distribution.UNITS and not content.distribution_units:
@@ -242,7 +236,7 @@ def apply_flagged(session: Session, envelope: InboundEnvelope[AlertFlagged]) -> 
     if body.event.kind not in ("flagged", "unflagged") or (body.event.kind == "unflagged") != body.lifted:
         raise Rejected(f"a flag carries a 'flagged' or 'unflagged' step, not {body.event.kind!r}")
     _check_event(session, alert.owner_party, envelope.sender_party, body.event)
-    if _unit(session, body.unit_code).party_code != envelope.sender_party:
+    if named_unit(session, body.unit_code).party_code != envelope.sender_party:
         raise Rejected(f"{body.unit_code} is not a unit of the sending node")
     now = service.now_of_session(session)
     item = session.get(AlertFlag, body.flag_id)

@@ -16,7 +16,6 @@ from borderlink.alerts.contracts import (
     OffenceCode,
     PersonName,
     StateCode,
-    UnitCode,
     VehiclePart,
 )
 from borderlink.alerts.models import (
@@ -28,7 +27,7 @@ from borderlink.alerts.models import (
     SourceEvaluation,
     WarningFlag,
 )
-from borderlink.shared.contracts import Text, Timestamp, Uuid
+from borderlink.shared.contracts import Text, Timestamp, UnitCode, Uuid
 from borderlink.shared.forms import rule_error
 from borderlink.shared.replicated import HandlingCode
 

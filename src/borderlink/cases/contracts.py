@@ -8,9 +8,9 @@ of these shapes, and the receiving node refuses a person whose role is not one t
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
 from borderlink.cases.handover_models import HandoverKind
 from borderlink.cases.models import (
@@ -24,10 +24,18 @@ from borderlink.cases.models import (
     SeizureType,
     TaskStatus,
 )
-from borderlink.shared.contracts import Code, ContractPart, MessageBody, Party, Text, Timestamp, Uuid
+from borderlink.shared.contracts import (
+    ContractPart,
+    MessageBody,
+    Party,
+    Text,
+    TimelineStep,
+    Timestamp,
+    UnitCode,
+    Uuid,
+)
 from borderlink.shared.replicated import HandlingCode
 
-UnitCode = Annotated[Code, Field(max_length=80)]
 Name = Annotated[Text, Field(max_length=200)]
 Short = Annotated[Text, Field(max_length=300)]
 OffenceCode = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, min_length=5, max_length=8)]
@@ -42,17 +50,8 @@ CaseEventKind = Literal["opened", "activated", "suspended", "closed", "unit_adde
 HandoverEventKind = Literal["proposed", "countered", "accepted", "confirmed", "cancelled"]
 
 
-class EventPart(ContractPart):
+class EventPart(TimelineStep):
     """One timeline step; its id makes applying it twice harmless."""
-
-    id: Uuid
-    kind: str = Field(max_length=40)
-    at: Timestamp
-    party: Party
-    unit_code: UnitCode | None = None
-    detail: Annotated[str, Field(max_length=2000)] | None = None
-    message: Annotated[str, Field(max_length=300)] | None = None
-    params: dict[str, Any] = Field(default_factory=dict)
 
 
 class CaseEvent(EventPart):
@@ -212,6 +211,11 @@ class CaseMessage(MessageBody, kind="cases.case", version=1):
 class ContributionMessage(MessageBody, kind="cases.contribution", version=1):
     """What the other side added to a case it holds a replica of: one item and its timeline step.
     The owner applies it and shares the case again, so both sides hold the same."""
+
+    # The schema states what `_one_item` checks, so that another implementation learns it from there.
+    model_config = ConfigDict(json_schema_extra={"oneOf": [
+        {"required": ["custody", "custody_evidence_id"]} if item == "custody" else {"required": [item]}
+        for item in ("note", "person", "link", "operation", "task", "evidence", "custody", "asset", "group")]})
 
     case_id: Uuid
     event: CaseEvent

@@ -25,26 +25,18 @@ from borderlink.cases.contracts import (
     Recorded,
 )
 from borderlink.cases.models import Asset, CaseStatus, CaseTask, CaseUnit, EvidenceItem, JointCase
-from borderlink.directory import service as directory
-from borderlink.directory.models import Unit
-from borderlink.errors import InvalidInput, NotFound
+from borderlink.errors import InvalidInput
 from borderlink.exchange.registry import InboundEnvelope, Rejected
 from borderlink.safeguards.offences import require_allowed
 from borderlink.shared.replicated import (
     ScreeningRefused,
     accept_version,
     known,
+    named_unit,
     rejecting,
     require_sender_is_owner,
     validate_contribution_text,
 )
-
-
-def _unit(session: Session, code: str | None) -> Unit:
-    try:
-        return directory.get_unit_by_code(session, code or "")
-    except NotFound as exc:
-        raise Rejected(f"unknown unit {code!r}") from exc
 
 
 def _screen(texts: list[str], what: str) -> None:
@@ -55,7 +47,7 @@ def _screen(texts: list[str], what: str) -> None:
 
 
 def _own_unit(session: Session, part: Recorded, sender_party: str) -> None:
-    if part.party != sender_party or _unit(session, part.unit_code).party_code != sender_party:
+    if part.party != sender_party or named_unit(session, part.unit_code).party_code != sender_party:
         raise Rejected(f"{part.id} is not recorded in the name of a unit of {sender_party}")
 
 
@@ -67,10 +59,10 @@ def apply_case(session: Session, envelope: InboundEnvelope[CaseMessage]) -> None
         require_sender_is_owner(case, envelope, "case")
         if not accept_version(case, body.version):
             return  # a copy of an older state
-    lead = _unit(session, body.lead_unit_code)
+    lead = named_unit(session, body.lead_unit_code)
     if lead.party_code != envelope.sender_party:
         raise Rejected("the lead unit of a case belongs to the side that owns it")
-    units = {part.unit_code: _unit(session, part.unit_code) for part in body.units}
+    units = {part.unit_code: named_unit(session, part.unit_code) for part in body.units}
     if not any(unit.party_code == envelope.recipient_party for unit in units.values()):
         raise Rejected("the case names no unit of this side")
     for code in body.offence_codes:
@@ -80,7 +72,7 @@ def apply_case(session: Session, envelope: InboundEnvelope[CaseMessage]) -> None
             raise Rejected(f"offence code {code} is not on this node's allow-list") from exc
     _screen([body.title, body.summary, body.legal_basis, *(n.body for n in body.notes)], "the case")
     for event in body.events:
-        if event.unit_code and _unit(session, event.unit_code).party_code != event.party:
+        if event.unit_code and named_unit(session, event.unit_code).party_code != event.party:
             raise Rejected(f"step {event.id} names a unit of another side")
     core = {"title": body.title, "case_type": body.case_type, "offence_codes": list(body.offence_codes),
             "summary": body.summary, "lead_unit_id": lead.id, "status": body.status,
@@ -144,7 +136,7 @@ def apply_contribution(session: Session, envelope: InboundEnvelope[ContributionM
     if case.status == CaseStatus.CLOSED:
         raise Rejected(f"case {case.id} is closed")
     event = body.event
-    if event.party != sender or (event.unit_code and _unit(session, event.unit_code).party_code != sender):
+    if event.party != sender or (event.unit_code and named_unit(session, event.unit_code).party_code != sender):
         raise Rejected(f"a step from {sender} cannot be recorded in the name of another side")
     expected = {"note": "note", "person": "person_added", "link": "linked", "operation": "operation",
                 "evidence": "evidence", "custody": "custody", "asset": "asset", "group": "group_intercepted"}
@@ -213,7 +205,7 @@ def _apply_task(session: Session, case: JointCase, body: ContributionMessage, se
             raise Rejected(f"{part.assigned_unit_code} is not on the case")
     else:
         _check_kind(body.event.kind, "task_done")
-        if _unit(session, existing.assigned_unit_code).party_code != sender:
+        if named_unit(session, existing.assigned_unit_code).party_code != sender:
             raise Rejected("only the unit a task is assigned to marks it done")
     sync.store_task(session, case.id, part, case.owner_party, now)
 

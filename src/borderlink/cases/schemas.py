@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from borderlink.cases.contracts import Country, Decimal, Name, OffenceCode, Sha256, Short, UnitCode
+from borderlink.cases.contracts import Country, Decimal, Name, OffenceCode, Sha256, Short
 from borderlink.cases.handover_models import HandoverKind
 from borderlink.cases.models import (
     AssetStatus,
@@ -20,7 +20,7 @@ from borderlink.cases.models import (
     QuantityUnit,
     SeizureType,
 )
-from borderlink.shared.contracts import Text
+from borderlink.shared.contracts import Text, UnitCode
 from borderlink.shared.forms import rule_error
 from borderlink.shared.replicated import HandlingCode
 

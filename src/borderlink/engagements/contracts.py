@@ -9,16 +9,24 @@ they record. The API's input schemas use the same field types, so both agree on 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
 from borderlink.directory.models import Tier
 from borderlink.engagements.models import AgreementKind, AgreementStatus, EngagementKind, IncidentKind
-from borderlink.shared.contracts import Code, ContractPart, MessageBody, Party, Text, Timestamp, Uuid
+from borderlink.shared.contracts import (
+    ContractPart,
+    MessageBody,
+    Party,
+    Text,
+    TimelineStep,
+    Timestamp,
+    UnitCode,
+    Uuid,
+)
 from borderlink.shared.replicated import HandlingCode
 
-UnitCode = Annotated[Code, Field(max_length=80)]
 Name = Annotated[Text, Field(max_length=200)]
 ShortText = Annotated[Text, Field(max_length=300)]
 LongText = Annotated[Text, Field(max_length=20_000)]
@@ -30,17 +38,8 @@ Language = Literal["vi", "zh", "en"]
 ObjectKind = Literal["engagement", "agreement", "commitment", "patrol"]
 
 
-class StepEvent(ContractPart):
+class StepEvent(TimelineStep):
     """One timeline step of a shared object; its id makes applying it twice harmless."""
-
-    id: Uuid
-    kind: Annotated[str, Field(min_length=1, max_length=40)]
-    at: Timestamp
-    party: Party = Field(description="the node that took the step")
-    unit_code: UnitCode | None = None
-    detail: Annotated[str, Field(max_length=2000)] | None = None
-    message: Annotated[str, Field(max_length=300)] | None = None
-    params: dict[str, Any] = Field(default_factory=dict)
 
 
 class Official(ContractPart):

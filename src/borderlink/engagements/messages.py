@@ -42,7 +42,7 @@ from borderlink.engagements.models import (
     Engagement,
     Patrol,
 )
-from borderlink.errors import InvalidInput, NotFound
+from borderlink.errors import InvalidInput
 from borderlink.exchange.registry import Handler, InboundEnvelope, Rejected
 from borderlink.shared import workfeed
 from borderlink.shared.contracts import MessageBody
@@ -51,6 +51,7 @@ from borderlink.shared.replicated import (
     ScreeningRefused,
     Side,
     known,
+    named_unit,
     rejecting,
     require_sender_is_owner,
     validate_contribution_text,
@@ -58,18 +59,11 @@ from borderlink.shared.replicated import (
 from borderlink.shared.workfeed import ObjectRef
 
 
-def _unit(session: Session, code: str | None) -> Unit:
-    try:
-        return directory.get_unit_by_code(session, code or "")
-    except NotFound as exc:
-        raise Rejected(f"unknown unit {code!r}") from exc
-
-
 def _owner_pair(session: Session, envelope: InboundEnvelope[Any], owner_code: str,
                 other_code: str) -> tuple[Unit, Unit]:
     """The owner's unit (on the sending node) and its counterpart (on ours) named by a copy."""
-    owner = _unit(session, owner_code)
-    other = _unit(session, other_code)
+    owner = named_unit(session, owner_code)
+    other = named_unit(session, other_code)
     if owner.party_code != envelope.sender_party or other.party_code != envelope.recipient_party:
         raise Rejected("the units of the copy do not belong to the two nodes")
     if other.id not in {u.id for u in directory.counterparts_of(session, owner.id)}:
@@ -91,7 +85,7 @@ def _check_step(session: Session, lifecycle: Lifecycle, obj: Shared, envelope: I
     if event.unit_code is not None:
         ours = {directory.get_unit(session, obj.owner_unit_id).code,
                 directory.get_unit(session, obj.counterpart_unit_id).code}
-        unit = _unit(session, event.unit_code)
+        unit = named_unit(session, event.unit_code)
         if unit.party_code != envelope.sender_party or unit.code not in ours:
             raise Rejected(f"{event.unit_code} is not the sending side's unit on {obj.id}")
 
@@ -166,7 +160,7 @@ def apply_commitment(session: Session, envelope: InboundEnvelope[CommitmentMessa
         source = known(session, Agreement, body.agreement_id, "agreement")
     if source is None or source.owner_party != envelope.sender_party:
         raise Rejected("a commitment comes from the side that holds its engagement or agreement")
-    responsible = _unit(session, body.responsible_unit_code)
+    responsible = named_unit(session, body.responsible_unit_code)
     if responsible.party_code != body.responsible_party:
         raise Rejected(f"{responsible.code} is not a unit of {body.responsible_party}")
     _screen([body.text], "the commitment")

@@ -17,10 +17,9 @@ from borderlink.engagements.contracts import (
     SeriesCode,
     ShortText,
     Signatory,
-    UnitCode,
 )
 from borderlink.engagements.models import AgreementKind, AgreementStatus, EngagementKind, IncidentKind
-from borderlink.shared.contracts import Party, Text
+from borderlink.shared.contracts import Party, Text, UnitCode
 from borderlink.shared.forms import rule_error
 from borderlink.shared.replicated import HandlingCode
 

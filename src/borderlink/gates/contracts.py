@@ -8,24 +8,24 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from borderlink.gates.models import Direction, DocumentType, Outcome, Purpose, Subject
-from borderlink.shared.contracts import Code, ContractPart, MessageBody, Party, Text, Timestamp, Uuid
+from borderlink.shared.contracts import (
+    ContractPart,
+    MessageBody,
+    Text,
+    TimelineStep,
+    Timestamp,
+    UnitCode,
+    Uuid,
+)
 
-UnitCode = Annotated[Code, Field(max_length=80)]
 Note = Annotated[Text, Field(max_length=2000)]
 HitEventKind = Literal["reported", "confirmed", "rejected", "escalated", "outcome"]
 
 
-class HitEvent(ContractPart):
+class HitEvent(TimelineStep):
     """One step of a hit's timeline; its id makes applying it twice harmless."""
 
-    id: Uuid
     kind: HitEventKind
-    at: Timestamp
-    party: Party = Field(description="the node that took the step")
-    unit_code: UnitCode | None = None
-    detail: Annotated[str, Field(max_length=2000)] | None = None
-    message: Annotated[str, Field(max_length=300)] | None = None
-    params: dict[str, Any] = Field(default_factory=dict)
 
 
 class CrossingPart(ContractPart):

@@ -10,9 +10,6 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from borderlink.directory import service as directory
-from borderlink.directory.models import Unit
-from borderlink.errors import NotFound
 from borderlink.exchange.context import now_of
 from borderlink.exchange.registry import InboundEnvelope, Rejected
 from borderlink.gates import hits
@@ -32,16 +29,10 @@ from borderlink.shared.replicated import (
     Side,
     already_applied,
     known,
+    named_unit,
     rejecting,
     validate_contribution_text,
 )
-
-
-def _unit(session: Session, code: str | None) -> Unit:
-    try:
-        return directory.get_unit_by_code(session, code or "")
-    except NotFound as exc:
-        raise Rejected(f"unknown unit {code!r}") from exc
 
 
 def _check_event(session: Session, event: HitEvent, sender_party: str, expected: str) -> None:
@@ -49,7 +40,7 @@ def _check_event(session: Session, event: HitEvent, sender_party: str, expected:
         raise Rejected(f"this message carries a {expected!r} step, not {event.kind!r}")
     if event.party != sender_party:
         raise Rejected(f"a step from {sender_party} cannot be recorded in the name of {event.party}")
-    if event.unit_code is not None and _unit(session, event.unit_code).party_code != sender_party:
+    if event.unit_code is not None and named_unit(session, event.unit_code).party_code != sender_party:
         raise Rejected(f"{event.unit_code} is not a unit of the sending node")
 
 
@@ -65,7 +56,7 @@ def apply_report(session: Session, envelope: InboundEnvelope[HitReportMessage]) 
     body = envelope.body
     if already_applied(session, Hit, body.id):
         return
-    gate = _unit(session, body.crossing.gate_unit_code)
+    gate = named_unit(session, body.crossing.gate_unit_code)
     if gate.party_code != envelope.sender_party or gate.code not in {g.unit for g in reference_gates()}:
         raise Rejected(f"{gate.code} is not a border gate of the sending node")
     if envelope.sender_unit != gate.code:
@@ -77,7 +68,7 @@ def apply_report(session: Session, envelope: InboundEnvelope[HitReportMessage]) 
         raise Rejected("this node cannot look up its alerts now") from exc
     if facts is None or facts.party != envelope.recipient_party:
         raise Rejected(f"alert {body.alert_id} is not an alert of this node")
-    alert_unit = _unit(session, facts.unit_code)
+    alert_unit = named_unit(session, facts.unit_code)
     hits.receive_report(session, body, gate, alert_unit, envelope.sender_party, facts, now_of(session))
 
 

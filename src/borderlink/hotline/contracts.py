@@ -7,18 +7,26 @@ limits and normalisation.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from borderlink.hotline.models import AssistanceType, HandlingCode, Priority, RequestKind
-from borderlink.shared.contracts import Code, ContractPart, MessageBody, Party, Text, Timestamp, Uuid
+from borderlink.shared.contracts import (
+    ContractPart,
+    MessageBody,
+    Party,
+    Text,
+    TimelineStep,
+    Timestamp,
+    UnitCode,
+    Uuid,
+)
 
 MAX_ATTACHMENT_BYTES = 256 * 1024
 MAX_ATTACHMENTS = 3
 OffenceCode = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, min_length=5, max_length=8)]
 """An ICCS code, stored as normalised here: " 06011 " is "06011"."""
-UnitCode = Annotated[Code, Field(max_length=80)]
 Name = Annotated[Text, Field(max_length=200)]
 # Timeline steps that cross the border (which side may take each: models.LIFECYCLE).
 EventKind = Literal["sent", "delivered", "acknowledged", "answered", "closed", "escalated"]
@@ -46,18 +54,10 @@ class Reference(BaseModel):
         return self
 
 
-class TimelineEvent(ContractPart):
+class TimelineEvent(TimelineStep):
     """One step of a request's timeline; its id makes applying it twice harmless."""
 
-    id: Uuid
     kind: EventKind
-    at: Timestamp
-    party: Party = Field(description="the node that took the step")
-    unit_code: UnitCode | None = Field(default=None, description="the unit of that node that took it")
-    detail: Annotated[str, Field(max_length=2000)] | None = None
-    message: Annotated[str, Field(max_length=300)] | None = Field(
-        default=None, description="the detail's message id, translated by the reader; `detail` is its English text")
-    params: dict[str, Any] = Field(default_factory=dict, description="the parameters of `message`")
 
 
 class AttachmentPart(ContractPart):

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from borderlink.directory import service as directory
 from borderlink.directory.models import Unit
-from borderlink.errors import InvalidInput, NotFound
+from borderlink.errors import InvalidInput
 from borderlink.exchange.registry import InboundEnvelope, Rejected
 from borderlink.hotline import service
 from borderlink.hotline.contracts import (
@@ -35,17 +35,11 @@ from borderlink.shared.replicated import (
     Side,
     already_applied,
     known,
+    named_unit,
     rejecting,
     require_sender_is_owner,
     validate_contribution_text,
 )
-
-
-def _unit(session: Session, code: str | None) -> Unit:
-    try:
-        return directory.get_unit_by_code(session, code or "")
-    except NotFound as exc:
-        raise Rejected(f"unknown unit {code!r}") from exc
 
 
 def _check_step(session: Session, owner_party: str, sender_party: str, event: TimelineEvent) -> None:
@@ -53,7 +47,7 @@ def _check_step(session: Session, owner_party: str, sender_party: str, event: Ti
     LIFECYCLE.require_side(event.kind, Side.OWNER if owner_party == sender_party else Side.REPLICA)
     if event.party != sender_party:
         raise Rejected(f"a step from {sender_party} cannot be recorded in the name of {event.party}")
-    if event.unit_code is not None and _unit(session, event.unit_code).party_code != sender_party:
+    if event.unit_code is not None and named_unit(session, event.unit_code).party_code != sender_party:
         raise Rejected(f"{event.unit_code} is not a unit of the sending node")
 
 
@@ -61,8 +55,8 @@ def apply_request(session: Session, envelope: InboundEnvelope[RequestMessage]) -
     body = envelope.body
     if already_applied(session, HotlineRequest, body.id):
         return
-    sender = _unit(session, envelope.sender_unit)
-    recipient = _unit(session, envelope.recipient_unit)
+    sender = named_unit(session, envelope.sender_unit)
+    recipient = named_unit(session, envelope.recipient_unit)
     if sender.party_code != envelope.sender_party or recipient.party_code != envelope.recipient_party:
         raise Rejected("the sending and receiving units do not belong to the two nodes")
     if recipient.id not in {u.id for u in directory.counterparts_of(session, sender.id)}:
@@ -115,7 +109,7 @@ def apply_reply(session: Session, envelope: InboundEnvelope[ReplyMessage]) -> No
         raise Rejected(f"request {request.id} takes no replies")
     now = service.now_of_session(session)
     if session.get(HotlineReply, item.id) is None:
-        unit = _unit(session, item.author_unit_code)
+        unit = named_unit(session, item.author_unit_code)
         if unit.party_code != envelope.sender_party:
             raise Rejected("a reply must come from a unit of the sending node")
         try:
@@ -152,7 +146,7 @@ def apply_escalation(session: Session, envelope: InboundEnvelope[EscalationMessa
     _check_step(session, request.owner_party, envelope.sender_party, body.event)
     target = None
     if body.recipient_side_unit:
-        target = _unit(session, body.recipient_side_unit)
+        target = named_unit(session, body.recipient_side_unit)
         # Only a unit up the chain of this side's own unit on the request may be given it.
         if target.party_code != envelope.recipient_party or not _in_chain_above(
                 session, target, request.recipient_unit_id):

@@ -7,9 +7,9 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from borderlink.hotline.contracts import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, OffenceCode, Reference, UnitCode
+from borderlink.hotline.contracts import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, OffenceCode, Reference
 from borderlink.hotline.models import AssistanceType, HandlingCode, Priority, RequestKind
-from borderlink.shared.contracts import Text
+from borderlink.shared.contracts import Text, UnitCode
 from borderlink.shared.forms import rule_error
 
 __all__ = ["MAX_ATTACHMENTS", "MAX_ATTACHMENT_BYTES", "Reference"]

@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterator
 from typing import Annotated, Any, ClassVar, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 from pydantic_core import to_jsonable_python
 
 UUID_REGEX = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
@@ -66,6 +66,25 @@ class ContractPart(BaseModel):
     def from_fields(cls, fields: dict[str, Any]) -> Self:
         """Build from plain values (enums, datetimes, nested dicts) exactly as the receiver parses."""
         return cls.model_validate_json(json.dumps(to_jsonable_python(fields)))
+
+
+UnitCode = Annotated[Code, Field(max_length=80)]
+"""A unit of the directory, by its code."""
+
+
+class TimelineStep(ContractPart):
+    """One step of a shared object's timeline; its id makes applying it twice harmless. A domain
+    narrows `kind` to its own event kinds."""
+
+    id: Uuid
+    kind: Annotated[str, Field(min_length=1, max_length=40)]
+    at: Timestamp
+    party: Party = Field(description="the node that took the step")
+    unit_code: UnitCode | None = Field(default=None, description="the unit of that node that took it")
+    detail: Annotated[str, Field(max_length=2000)] | None = None
+    message: Annotated[str, Field(max_length=300)] | None = Field(
+        default=None, description="the detail's message id, translated by the reader; `detail` is its English text")
+    params: dict[str, Any] = Field(default_factory=dict, description="the parameters of `message`")
 
 
 class MessageBody(ContractPart):

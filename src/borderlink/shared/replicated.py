@@ -35,7 +35,9 @@ from typing import Any, Protocol, TypeVar
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from borderlink.errors import InvalidInput
+from borderlink.directory import service as directory
+from borderlink.directory.models import Unit
+from borderlink.errors import InvalidInput, NotFound
 from borderlink.exchange.registry import InboundEnvelope, Rejected
 from borderlink.ids import new_id
 from borderlink.safeguards.screening import screen
@@ -149,6 +151,14 @@ def known(session: Session, model: type[T], object_id: str, what: str) -> T:
     if found is None:
         raise Rejected(f"unknown {what} {object_id}")
     return found
+
+
+def named_unit(session: Session, code: str | None) -> Unit:
+    """Message side: the unit a peer's message names, which this node's directory must hold."""
+    try:
+        return directory.get_unit_by_code(session, code or "")
+    except NotFound as exc:
+        raise Rejected(f"unknown unit {code!r}") from exc
 
 
 def received_time(value: str) -> dt.datetime:
