@@ -9,6 +9,7 @@ from borderlink.alerts.contracts import AlertFlagged, AlertPublished, AlertPurge
 from borderlink.directory.models import Role
 from borderlink.directory.permissions import Permission
 from borderlink.node import Node
+from borderlink.shared.attachments import Attachable
 from borderlink.shared.descriptor import Domain, NavEntry
 
 _READ = frozenset({Permission.ALERTS_READ})
@@ -42,6 +43,8 @@ DOMAIN = Domain(
     page_routers=(pages.router, pages.screening_router),
     templates=True,
     cli=cli.register,
+    attachables=(Attachable(models.OBJECT_TYPE, open_object=pages.photo_access, add_permission=Permission.ALERTS_ISSUE,
+                            on_added=pages.photo_added),),
     navigation=(NavEntry("Alerts", "/alerts", permission=Permission.ALERTS_READ, order=20),
                 NavEntry("Check a person", "/screening/check", permission=Permission.ALERTS_SCREEN, order=21)),
     message_handlers={

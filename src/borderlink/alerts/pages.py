@@ -23,7 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from borderlink.alerts import service
 from borderlink.alerts.bulk_input import Defaults, alert_input, input_name, parsed
 from borderlink.alerts.bulk_read import CSV_COLUMNS, VALUE_SEPARATOR, csv_record
-from borderlink.alerts.models import EXPIRY_NOTICE, Alert, AlertKind, Status
+from borderlink.alerts.models import EXPIRY_NOTICE, OBJECT_TYPE, Alert, AlertKind, Status
 from borderlink.alerts.protection import ProtectedPerson, SamePersonAlert
 from borderlink.alerts.schemas import (
     AlertIn,
@@ -41,8 +41,11 @@ from borderlink.alerts.views import alert_out, match_out, summary_out, title_of
 from borderlink.directory import service as directory
 from borderlink.directory.models import Tier
 from borderlink.directory.permissions import Permission, Principal
-from borderlink.errors import BorderLinkError, NotFound
+from borderlink.errors import BorderLinkError, Forbidden, NotFound
+from borderlink.shared import attachments
+from borderlink.shared.attachments import StoredFile
 from borderlink.shared.forms import N_, input_limits
+from borderlink.shared.workfeed import ObjectRef
 from borderlink.web.deps import DbSession, get_node, require
 from borderlink.web.errors import problems_of, shown_errors, status_for
 from borderlink.web.i18n import translator
@@ -71,6 +74,7 @@ DONE = {
     "rejected": N_("The alert was rejected."),
     "hidden": N_("The alert is hidden from the other side."),
     "shown": N_("The other side sees the alert again."),
+    "attached": N_("The file was attached."),
 }
 FORM_INPUTS = (*tuple(c for c in CSV_COLUMNS if c != "id"), "distribution_units", "draft", "link_to")
 
@@ -185,6 +189,18 @@ def _hits(session: Session, principal: Principal, alert_id: str) -> list[dict[st
             for hit in hits.list_hits(session, principal, alert_id=alert_id, limit=HITS_SHOWN)]
 
 
+def photo_access(session: Session, principal: Principal, alert_id: str) -> bool:
+    """An alert's photos are seen with the alert; they bear the person's data when it does."""
+    return service.get_alert(session, principal, alert_id).names_person
+
+
+def photo_added(session: Session, principal: Principal, stored: StoredFile) -> None:
+    """Only those who may change the alert add its photos (the shared route lets issuers through)."""
+    alert = service.get_alert(session, principal, stored.object_id)
+    if not _may_change(principal, alert) or alert.status not in (Status.DRAFT, Status.UNDER_REVIEW, Status.ACTIVE):
+        raise Forbidden("Only the issuing side adds photos to its alert.")
+
+
 def _alert_page(request: Request, session: Session, principal: Principal, alert_id: str, *,
                 values: dict[str, str] | None = None, shown: dict[str, str] | None = None,
                 status_code: int = 200) -> Response:
@@ -196,6 +212,7 @@ def _alert_page(request: Request, session: Session, principal: Principal, alert_
         "done": translator(viewer.language)(DONE[done]) if done in DONE else None,
         "unit_name": _unit_names(session, viewer.language), "values": values or {}, "errors": shown or {},
         "limits": {**input_limits(FlagIn), **input_limits(ReviewIn)}, "hits": _hits(session, principal, alert.id),
+        "files": attachments.files_of(session, ObjectRef(OBJECT_TYPE, alert.id)),
     }, status_code=status_code)
 
 

@@ -195,3 +195,26 @@ def test_the_check_page_finds_the_alert_across_scripts_and_is_audited(
     with issuer.transaction() as session:
         checks = session.scalars(select(AuditEntry.detail).where(AuditEntry.action == "screen")).all()
     assert sum(1 for detail in checks if detail and "Vương Hiểu Hồng" in detail) == 1
+
+
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+
+
+def test_the_issuing_side_adds_a_photo_that_the_alert_shows(issuer: Node, login: Callable[..., TestClient]) -> None:
+    analyst = login("central.analyst")
+    alert_id = _issue(analyst)
+    added = analyst.post(f"/attachments/alerts.alert/{alert_id}", data={"next": f"/alerts/{alert_id}"},
+                         files={"file": ("wang.png", PNG, "image/png")})
+    assert added.status_code == 303, added.text
+    assert added.headers["location"] == f"/alerts/{alert_id}?done=attached"
+    page = analyst.get(added.headers["location"])
+    assert "The file was attached." in page.text
+    photo = re.search(r'<img class="thumb" src="/attachments/([0-9a-f-]+)" alt="Photo: 王晓红">', page.text)
+    assert photo, "the photo is shown with the person"
+    # An issuer who may not change the alert adds nothing to it.
+    provincial = login("qn.commander")
+    refused = provincial.post(f"/attachments/alerts.alert/{alert_id}", data={"next": f"/alerts/{alert_id}"},
+                              files={"file": ("other.png", PNG, "image/png")})
+    assert refused.status_code == 403
+    assert analyst.get(f"/alerts/{alert_id}").text.count('alt="Photo: 王晓红"') == 1
