@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from borderlink.alerts import api, cli, codes, demo, expiry, gate_screen, live_index, messages, models, pages
+from borderlink.alerts import api, cli, codes, demo, expiry, gate_screen, live_index, messages, models, pages, refusals
 from borderlink.alerts.contracts import AlertFlagged, AlertPublished, AlertPurged, AlertUpdated, AlertWithdrawn
 from borderlink.directory.models import Role
 from borderlink.directory.permissions import Permission
@@ -54,6 +54,8 @@ DOMAIN = Domain(
         AlertPurged: messages.apply_purged,
         AlertFlagged: messages.apply_flagged,
     },
+    refusal_hooks=dict.fromkeys((AlertPublished, AlertUpdated, AlertWithdrawn, AlertPurged, AlertFlagged),
+                                refusals.show_refusal),
     background_tasks=(expiry.validity_loop, _open_index),
     node_setup=_serve_index,
     code_lists=codes.CODE_LISTS,
