@@ -108,6 +108,16 @@ def month_view(session: Session, principal: Principal, year: int, month: int, la
     return Month(year, month, principal.timezone, weeks, items_between(session, principal, start, end, language))
 
 
+def weekday_names(language: str) -> list[str]:
+    """Monday to Sunday, abbreviated in the reader's language."""
+    from babel.dates import get_day_names
+
+    from borderlink.web.i18n import babel_locale
+
+    names = get_day_names("abbreviated", locale=babel_locale(language))
+    return [str(names[day]) for day in range(7)]
+
+
 def ical(items: Sequence[CalendarItem], base_url: str, patrol_word: str, now: dt.datetime) -> bytes:
     """An iCalendar file of the items; times are written in UTC, which every reader converts."""
     cal = icalendar.Calendar()

@@ -1,0 +1,391 @@
+"""Engagement pages: the list of engagements and patrols, each one's page with what can be done on
+it first, the forms to plan an engagement or propose a patrol, a commitment's page and the calendar.
+
+Every action posts a form, runs the same service function as the API and comes back to the
+object's page; a refusal is shown on that page beside the input it concerns, with what was typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+
+from borderlink.directory import service as directory
+from borderlink.directory.permissions import Permission, Principal
+from borderlink.engagements import calendar, patrols, records
+from borderlink.engagements import forms as form_input
+from borderlink.engagements import service as engagements
+from borderlink.engagements.schemas import (
+    AgreementCreate,
+    CommitmentCreate,
+    EngagementCreate,
+    EngagementUpdate,
+    PatrolAdjustIn,
+    PatrolAnswerIn,
+    PatrolCreate,
+    PatrolReportIn,
+)
+from borderlink.engagements.views import commitment_out, engagement_out, patrol_out
+from borderlink.errors import BorderLinkError, NotFound
+from borderlink.shared.forms import input_limits
+from borderlink.web.deps import DbSession, get_node, require
+from borderlink.web.errors import problems_of, shown_errors, status_for
+from borderlink.web.i18n import translator
+from borderlink.web.templating import render
+
+router = APIRouter(prefix="/engagements", include_in_schema=False)
+Reader = Annotated[Principal, Depends(require(Permission.ENGAGEMENTS_READ))]
+Planner = Annotated[Principal, Depends(require(Permission.ENGAGEMENTS_PLAN))]
+Patroller = Annotated[Principal, Depends(require(Permission.PATROLS_RUN))]
+Shown = dict[str, str]
+
+ENGAGEMENT_INPUTS = ("kind", "series", "number", "title", "topic", "starts_at", "ends_at", "place", "host_party",
+                     "counterpart_unit_code", "vn_size", "vn_officials", "cn_size", "cn_officials", "agenda")
+PATROL_INPUTS = ("counterpart_unit_code", "starts_at", "ends_at", "marker_from", "marker_to", "route", "participants")
+
+
+def _now(request: Request) -> dt.datetime:
+    return get_node(request).clock.now()
+
+
+def _language(request: Request) -> str:
+    return str(getattr(request.state, "language", "en"))
+
+
+async def _form(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {name: str(value) for name, value in form.items() if isinstance(value, str)}
+
+
+def _attempt(request: Request, action: Callable[[], Any], rename: Callable[[str], str] | None = None
+             ) -> tuple[Any, Shown, int]:
+    """Run one action in a savepoint; a refusal comes back as the form's shown errors."""
+    try:
+        return action(), {}, 200
+    except (ValidationError, BorderLinkError) as exc:
+        if isinstance(exc, NotFound):
+            raise
+        return None, shown_errors(request, problems_of(exc), rename), status_for(exc)
+
+
+def _in_savepoint(session: DbSession, work: Callable[[], Any]) -> Callable[[], Any]:
+    def run() -> Any:
+        with session.begin_nested():
+            return work()
+
+    return run
+
+
+def _field(name: str) -> str:
+    """The page input that carries a schema field."""
+    head = name.split(".")[0]
+    return {"delegations": "vn_size", "minutes": "minutes_text", "participants": "participants",
+            "incidents": "incident_kind"}.get(head, head)
+
+
+# --- the list and the calendar ----------------------------------------------------------------
+
+@router.get("")
+def index(request: Request, session: DbSession, principal: Reader) -> Response:
+    now = _now(request)
+    language = _language(request)
+    upcoming = engagements.list_engagements(session, principal, limit=50,
+                                            starts_from=now - dt.timedelta(days=1)).items
+    past = engagements.list_engagements(session, principal, limit=200, starts_before=now).items[-20:]
+    listed = patrols.list_patrols(session, principal, limit=100, starts_from=now - dt.timedelta(days=30)).items
+    return render(request, "engagements/index.html", {
+        "upcoming": upcoming, "past": list(reversed(past)), "patrols": listed,
+        "title_of": lambda e: engagements.title_of(e, language), "sector": patrols.sector,
+        "due": records.due_in_feed(session, principal)})
+
+
+@router.get("/calendar")
+def month_page(request: Request, session: DbSession, principal: Reader, month: str | None = None) -> Response:
+    language = _language(request)
+    try:
+        year, number = calendar.parse_month(month, principal.timezone, _now(request))
+    except BorderLinkError:
+        year, number = calendar.parse_month(None, principal.timezone, _now(request))
+    view = calendar.month_view(session, principal, year, number, language)
+    return render(request, "engagements/calendar.html", {"view": view, "weekdays": calendar.weekday_names(language)})
+
+
+@router.get("/calendar.ics")
+def month_file(request: Request, session: DbSession, principal: Reader, month: str | None = None) -> Response:
+    now = _now(request)
+    year, number = calendar.parse_month(month, principal.timezone, now)
+    view = calendar.month_view(session, principal, year, number, _language(request))
+    body = calendar.ical(view.items, str(request.base_url), translator(_language(request))("Joint patrol"), now)
+    return Response(body, media_type="text/calendar; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="borderlink-{view.key}.ics"'})
+
+
+# --- engagements --------------------------------------------------------------------------------
+
+def _engagement_form(request: Request, session: DbSession, principal: Principal, values: Mapping[str, str],
+                     errors: Shown, status_code: int = 200) -> Response:
+    unit = directory.get_unit(session, principal.unit_id)
+    return render(request, "engagements/engagement_form.html", {
+        "values": values, "errors": errors, "limits": input_limits(EngagementCreate),
+        "counterparts": directory.counterparts_of(session, unit.id)}, status_code=status_code)
+
+
+@router.get("/new")
+def new_engagement(request: Request, session: DbSession, principal: Planner) -> Response:
+    return _engagement_form(request, session, principal, {"host_party": principal.party}, {})
+
+
+def engagement_input(values: Mapping[str, str], zone: str) -> dict[str, Any]:
+    delegations = []
+    for party in ("VN", "CN"):
+        key = party.lower()
+        officials = form_input.people(values.get(f"{key}_officials"))
+        size = form_input.number(values.get(f"{key}_size", ""))
+        if officials or size:
+            delegations.append({"party": party, "size": size if size is not None else len(officials),
+                                "officials": officials})
+    return {
+        "kind": values.get("kind"), "series": form_input.optional(values.get("series", "")),
+        "number": form_input.number(values.get("number", "")), "title": form_input.optional(values.get("title", "")),
+        "topic": form_input.optional(values.get("topic", "")),
+        "starts_at": form_input.local_moment(values.get("starts_at"), zone),
+        "ends_at": form_input.local_moment(values.get("ends_at"), zone), "place": values.get("place", ""),
+        "host_party": values.get("host_party"),
+        "counterpart_unit_code": form_input.optional(values.get("counterpart_unit_code", "")),
+        "delegations": delegations, "agenda": form_input.lines(values.get("agenda")),
+    }
+
+
+@router.post("/new")
+async def create_engagement(request: Request, session: DbSession, principal: Planner) -> Response:
+    values = form_input.text_values(await _form(request), ENGAGEMENT_INPUTS)
+
+    def create() -> Any:
+        data = EngagementCreate.model_validate(engagement_input(values, principal.timezone))
+        return engagements.create_engagement(session, principal, data, _now(request))
+
+    created, errors, status_code = await run_in_threadpool(_attempt, request, _in_savepoint(session, create), _field)
+    if created is None:
+        return await run_in_threadpool(_engagement_form, request, session, principal, values, errors, status_code)
+    return RedirectResponse(f"/engagements/{created.id}", status_code=303)
+
+
+def _engagement_page(request: Request, session: DbSession, principal: Principal, engagement_id: str,
+                     values: Mapping[str, str] | None = None, errors: Shown | None = None,
+                     status_code: int = 200) -> Response:
+    now = _now(request)
+    language = _language(request)
+    found = engagements.read_engagement(session, principal, engagement_id, now)
+    return render(request, "engagements/engagement.html", {
+        "item": engagement_out(session, principal, found, now, language),
+        "is_owner": found.owner_party == principal.party,
+        "owner_unit": found.owner_unit, "counterpart_unit": found.counterpart_unit,
+        "units": {u.code: u for u in directory.list_units(session)},
+        "values": values or {}, "errors": errors or {}}, status_code=status_code)
+
+
+@router.get("/{engagement_id}")
+def engagement_page(engagement_id: str, request: Request, session: DbSession, principal: Reader) -> Response:
+    return _engagement_page(request, session, principal, engagement_id)
+
+
+async def _act_on_engagement(request: Request, session: DbSession, principal: Principal, engagement_id: str,
+                             work: Callable[[dict[str, str]], Any]) -> Response:
+    values = await _form(request)
+    _, errors, status_code = await run_in_threadpool(_attempt, request,
+                                                     _in_savepoint(session, lambda: work(values)), _field)
+    if errors:
+        return await run_in_threadpool(_engagement_page, request, session, principal, engagement_id, values, errors,
+                                       status_code)
+    return RedirectResponse(f"/engagements/{engagement_id}", status_code=303)
+
+
+@router.post("/{engagement_id}/answer")
+async def answer_engagement(engagement_id: str, request: Request, session: DbSession, principal: Planner) -> Response:
+    return await _act_on_engagement(request, session, principal, engagement_id, lambda v: engagements.answer_engagement(
+        session, principal, engagement_id, v.get("decision") == "confirm", v.get("note", ""), _now(request)))
+
+
+@router.post("/{engagement_id}/held")
+async def record_held(engagement_id: str, request: Request, session: DbSession, principal: Planner) -> Response:
+    def held(values: dict[str, str]) -> Any:
+        minutes = [{"language": values.get("minutes_language", "vi"), "text": values["minutes_text"]}] \
+            if values.get("minutes_text", "").strip() else None
+        data = EngagementUpdate.model_validate({"minutes": minutes,
+                                                "outcomes": form_input.lines(values.get("outcomes")) or None})
+        return engagements.update_engagement(session, principal, engagement_id, data, _now(request), step="held")
+
+    return await _act_on_engagement(request, session, principal, engagement_id, held)
+
+
+@router.post("/{engagement_id}/cancel")
+async def cancel_engagement(engagement_id: str, request: Request, session: DbSession, principal: Planner) -> Response:
+    return await _act_on_engagement(request, session, principal, engagement_id, lambda v: engagements.cancel_engagement(
+        session, principal, engagement_id, v.get("cancel_note", ""), _now(request)))
+
+
+@router.post("/{engagement_id}/commitments")
+async def add_commitment(engagement_id: str, request: Request, session: DbSession, principal: Planner) -> Response:
+    def add(values: dict[str, str]) -> Any:
+        data = CommitmentCreate.model_validate({
+            "engagement_id": engagement_id, "text": values.get("text", ""),
+            "responsible_unit_code": values.get("responsible_unit_code", ""), "due_on": values.get("due_on") or None})
+        return records.create_commitment(session, principal, data, _now(request))
+
+    return await _act_on_engagement(request, session, principal, engagement_id, add)
+
+
+@router.post("/{engagement_id}/agreements")
+async def add_agreement(engagement_id: str, request: Request, session: DbSession, principal: Planner) -> Response:
+    def add(values: dict[str, str]) -> Any:
+        data = AgreementCreate.model_validate({
+            "engagement_id": engagement_id, "kind": values.get("agreement_kind"),
+            **{name: values.get(name, "") for name in ("title_vi", "title_zh", "title_en", "renewal")},
+            "parties": form_input.lines(values.get("parties")),
+            "signed_on": values.get("signed_on") or None, "valid_until": values.get("valid_until") or None,
+            "valid_from": values.get("signed_on") or None})
+        return records.create_agreement(session, principal, data, _now(request))
+
+    return await _act_on_engagement(request, session, principal, engagement_id, add)
+
+
+# --- commitments --------------------------------------------------------------------------------
+
+def _commitment_page(request: Request, session: DbSession, principal: Principal, commitment_id: str,
+                     values: Mapping[str, str] | None = None, errors: Shown | None = None,
+                     status_code: int = 200) -> Response:
+    found = records.visible_commitment(session, principal, commitment_id)
+    today = records.today_in(principal.timezone, _now(request))
+    return render(request, "engagements/commitment.html", {
+        "item": commitment_out(session, found, today, _language(request)), "unit": found.responsible_unit,
+        "values": values or {}, "errors": errors or {}}, status_code=status_code)
+
+
+@router.get("/commitments/{commitment_id}")
+def commitment_page(commitment_id: str, request: Request, session: DbSession, principal: Reader) -> Response:
+    return _commitment_page(request, session, principal, commitment_id)
+
+
+@router.post("/commitments/{commitment_id}/notes")
+async def commitment_note(commitment_id: str, request: Request, session: DbSession, principal: Planner) -> Response:
+    values = await _form(request)
+    close = values.get("close") == "1"
+
+    def note() -> Any:
+        return records.add_note(session, principal, commitment_id, values.get("text", ""),
+                                values.get("evidence", ""), _now(request), close=close)
+
+    _, errors, status_code = await run_in_threadpool(
+        _attempt, request, _in_savepoint(session, note), lambda f: "text" if f == "note" else f)
+    if errors:
+        return await run_in_threadpool(_commitment_page, request, session, principal, commitment_id, values, errors,
+                                       status_code)
+    return RedirectResponse(f"/engagements/commitments/{commitment_id}", status_code=303)
+
+
+# --- joint patrols ------------------------------------------------------------------------------
+
+def _patrol_form(request: Request, session: DbSession, principal: Principal, values: Mapping[str, str],
+                 errors: Shown, status_code: int = 200) -> Response:
+    unit = directory.get_unit(session, principal.unit_id)
+    return render(request, "engagements/patrol_form.html", {
+        "values": values, "errors": errors, "limits": input_limits(PatrolCreate),
+        "counterparts": directory.counterparts_of(session, unit.id)}, status_code=status_code)
+
+
+@router.get("/patrols/new")
+def new_patrol(request: Request, session: DbSession, principal: Patroller) -> Response:
+    return _patrol_form(request, session, principal, {}, {})
+
+
+@router.post("/patrols/new")
+async def create_patrol(request: Request, session: DbSession, principal: Patroller) -> Response:
+    values = form_input.text_values(await _form(request), PATROL_INPUTS)
+
+    def create() -> Any:
+        data = PatrolCreate.model_validate({
+            "counterpart_unit_code": form_input.optional(values["counterpart_unit_code"]),
+            "starts_at": form_input.local_moment(values["starts_at"], principal.timezone),
+            "ends_at": form_input.local_moment(values["ends_at"], principal.timezone),
+            "marker_from": values["marker_from"], "marker_to": values["marker_to"], "route": values["route"],
+            "participants": form_input.people(values["participants"])})
+        return patrols.propose(session, principal, data, _now(request))
+
+    created, errors, status_code = await run_in_threadpool(_attempt, request, _in_savepoint(session, create), _field)
+    if created is None:
+        return await run_in_threadpool(_patrol_form, request, session, principal, values, errors, status_code)
+    return RedirectResponse(f"/engagements/patrols/{created.id}", status_code=303)
+
+
+def _patrol_page(request: Request, session: DbSession, principal: Principal, patrol_id: str,
+                 values: Mapping[str, str] | None = None, errors: Shown | None = None,
+                 status_code: int = 200) -> Response:
+    found = patrols.read_patrol(session, principal, patrol_id, _now(request))
+    return render(request, "engagements/patrol.html", {
+        "item": patrol_out(session, found, _language(request)), "is_owner": found.owner_party == principal.party,
+        "owner_unit": found.owner_unit, "counterpart_unit": found.counterpart_unit,
+        "units": {u.code: u for u in directory.list_units(session)},
+        "filed": {r.party for r in patrols.reports(session, found.id)},
+        "values": values or {}, "errors": errors or {},
+        "adjust_values": {"starts_at": form_input.for_input(found.starts_at, principal.timezone),
+                          "ends_at": form_input.for_input(found.ends_at, principal.timezone)}},
+        status_code=status_code)
+
+
+@router.get("/patrols/{patrol_id}")
+def patrol_page(patrol_id: str, request: Request, session: DbSession, principal: Reader) -> Response:
+    return _patrol_page(request, session, principal, patrol_id)
+
+
+async def _act_on_patrol(request: Request, session: DbSession, principal: Principal, patrol_id: str,
+                         work: Callable[[dict[str, str]], Any]) -> Response:
+    values = await _form(request)
+    _, errors, status_code = await run_in_threadpool(_attempt, request,
+                                                     _in_savepoint(session, lambda: work(values)), _field)
+    if errors:
+        return await run_in_threadpool(_patrol_page, request, session, principal, patrol_id, values, errors,
+                                       status_code)
+    return RedirectResponse(f"/engagements/patrols/{patrol_id}", status_code=303)
+
+
+def _participants(values: Mapping[str, str]) -> list[dict[str, str]]:
+    return form_input.people(values.get("participants"))
+
+
+@router.post("/patrols/{patrol_id}/answer")
+async def answer_patrol(patrol_id: str, request: Request, session: DbSession, principal: Patroller) -> Response:
+    def answer(values: dict[str, str]) -> Any:
+        adjust = None
+        if values.get("decision") == "adjust":
+            adjust = PatrolAdjustIn.model_validate({
+                "starts_at": form_input.local_moment(values.get("starts_at"), principal.timezone),
+                "ends_at": form_input.local_moment(values.get("ends_at"), principal.timezone),
+                "route": form_input.optional(values.get("route", "")), "note": values.get("note", ""),
+                "participants": _participants(values)})
+        people = PatrolAnswerIn.model_validate({"participants": _participants(values)}).participants
+        return patrols.answer(session, principal, patrol_id, people, _now(request), adjust)
+
+    return await _act_on_patrol(request, session, principal, patrol_id, answer)
+
+
+@router.post("/patrols/{patrol_id}/report")
+async def report_patrol(patrol_id: str, request: Request, session: DbSession, principal: Patroller) -> Response:
+    def report(values: dict[str, str]) -> Any:
+        incidents = []
+        if values.get("incident_kind"):
+            incidents.append({
+                "kind": values["incident_kind"], "count": form_input.number(values.get("incident_count", "")) or 1,
+                "marker": form_input.optional(values.get("incident_marker", "")),
+                "note": values.get("incident_note", ""),
+                "case_ref": form_input.optional(values.get("incident_case", ""))})
+        data = PatrolReportIn.model_validate({"summary": values.get("summary", ""), "incidents": incidents})
+        return patrols.file_report(session, principal, patrol_id, data, _now(request))
+
+    return await _act_on_patrol(request, session, principal, patrol_id, report)
+
