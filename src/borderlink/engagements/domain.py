@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from borderlink.directory.models import Role
 from borderlink.directory.permissions import Permission
-from borderlink.engagements import api, codes, demo, feed, messages, models, pages, records
+from borderlink.engagements import api, codes, demo, feed, messages, models, pages, records, refusals
 from borderlink.shared.descriptor import Domain, NavEntry
 from borderlink.shared.feedkinds import FeedKind
 from borderlink.shared.forms import N_
@@ -20,6 +20,7 @@ DOMAIN = Domain(
     api_routers=(api.router,),
     page_routers=(pages.router,),
     message_handlers=messages.HANDLERS,
+    refusal_hooks=dict.fromkeys(messages.HANDLERS, refusals.show_refusal),
     background_tasks=(records.due_loop,),
     templates=True,
     code_lists=codes.CODE_LISTS,

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import or_, select
 from tests.integration.engagements.conftest import Api
 from tests.integration.hotline.conftest import Pair
+
+from borderlink.directory import service as directory
+from borderlink.directory.models import Counterpart
+from borderlink.engagements.models import PATROL as PATROL_TYPE
+from borderlink.shared import workfeed
 
 PATROL: dict[str, Any] = {
     "starts_at": "2026-11-10T01:00:00Z", "ends_at": "2026-11-10T07:00:00Z",
@@ -70,3 +76,23 @@ def test_only_the_counterpart_answers_and_a_markerless_sector_is_refused(pair: P
     assert accepted["status"] == "agreed"
     pair.pump()
     assert mongcai.get(f"/patrols/{patrol['id']}")["status"] == "agreed"
+
+
+def test_a_refusal_by_the_other_node_reaches_the_patrol_and_the_proposing_unit(pair: Pair, as_user: Any) -> None:
+    # The two directories disagree: China's no longer pairs Móng Cái with Dongxing.
+    with pair.node("CN").transaction() as session:
+        mongcai_unit = directory.get_unit_by_code(session, "VN-QN-MONGCAI")
+        for pairing in session.scalars(select(Counterpart).where(
+                or_(Counterpart.unit_a_id == mongcai_unit.id, Counterpart.unit_b_id == mongcai_unit.id))):
+            session.delete(pairing)
+    mongcai = as_user("VN", "mongcai.officer")
+    patrol = propose(mongcai)
+    pair.pump()
+    with pair.node("VN").transaction() as session:
+        entries = workfeed.entries_of(session, workfeed.ObjectRef(PATROL_TYPE, patrol["id"]))
+        assert [(e.reason, e.unread) for e in entries] == [("refused", True)]
+    seen = mongcai.get(f"/patrols/{patrol['id']}")
+    refused = [e for e in seen["timeline"] if e["kind"] == "refused_by_peer"]
+    assert len(refused) == 1
+    assert "not a counterpart" in refused[0]["detail"]
+    assert refused[0]["party"] == "CN"
