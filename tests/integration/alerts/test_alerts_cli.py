@@ -107,3 +107,18 @@ def test_export_writes_ftm_and_csv_that_import_back(vn: Path, tmp_path: Path) ->
                              "--unit", "CN-NIA")
     assert code == 0, out
     assert "csv: imported 2 alerts (2 active)" in out
+
+
+def test_an_import_as_a_named_user_of_the_unit(vn: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["user", "create", "--node-dir", str(vn), "--username", "bgc.analyst", "--unit",
+                                 "VN-BGC", "--role", "analyst", "--display-name", "Trần Thu Hà"],
+                           env={"BORDERLINK_PASSWORD": "a-long-password-1"})
+    assert result.exit_code == 0, result.output
+    source = _jsonl(tmp_path / "one.jsonl", [json.dumps(PEOPLE[1], ensure_ascii=False)])
+    code, _out, err = invoke("alerts", "import", str(source), "--node-dir", str(vn), *WANTED[:2], "--unit", "VN-QN",
+                             "--user", "bgc.analyst", *WANTED[4:])
+    assert code == 2
+    assert "user bgc.analyst belongs to VN-BGC, not VN-QN" in err
+    code, out, err = invoke("alerts", "import", str(source), "--node-dir", str(vn), *WANTED, "--user", "bgc.analyst")
+    assert code == 0, err
+    assert "ftm: imported 1 alerts (1 active)" in out
