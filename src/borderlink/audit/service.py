@@ -18,7 +18,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any, cast
 
-from sqlalchemy import Table, event, insert, inspect, select, update
+from sqlalchemy import Table, bindparam, event, insert, inspect, select, update
 from sqlalchemy.orm import Session, UOWTransaction
 
 from borderlink.audit.models import AuditEntry, AuditHead
@@ -86,6 +86,8 @@ def entry_hash(key: bytes, fields: dict[str, Any]) -> str:
 # SQLite before the tip is read, so two writers can never chain onto the same tip.
 _LOCK_HEAD = (update(AuditHead).where(AuditHead.id == 1).values(last_seq=AuditHead.last_seq)
               .returning(AuditHead.last_seq, AuditHead.last_hash))
+_SET_HEAD = update(AuditHead).where(AuditHead.id == 1).values(last_seq=bindparam("new_seq"),
+                                                              last_hash=bindparam("new_hash"))
 
 
 def _lock_head(session: Session) -> tuple[int, str]:
@@ -137,8 +139,8 @@ def _chain_on(session: Session, pending: list[dict[str, Any]]) -> None:
         fields = {**fields, "seq": seq, "prev_hash": prev}
         fields["entry_hash"] = prev = entry_hash(key, fields)
         rows.append(fields)
-    commit_chains.insert_lines(session, cast(Table, AuditEntry.__table__), rows,
-                               update(AuditHead).where(AuditHead.id == 1).values(last_seq=seq, last_hash=prev))
+    commit_chains.insert_lines(session, cast(Table, AuditEntry.__table__), rows, _SET_HEAD,
+                               {"new_seq": seq, "new_hash": prev})
 
 
 def record_read(session: Session, object_type: str, object_id: str, detail: str | None = None) -> None:

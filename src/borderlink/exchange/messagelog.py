@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any, cast
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from borderlink.exchange.canonical import sha256_hex
@@ -57,6 +57,7 @@ HEAD = cast(Table, LogHead.__table__)
 # before the tip is read, so two writers can never chain onto the same tip.
 _LOCK_HEAD = (update(HEAD).where(HEAD.c.id == 1).values(last_seq=HEAD.c.last_seq)
               .returning(HEAD.c.last_seq, HEAD.c.last_hash))
+_SET_HEAD = update(HEAD).where(HEAD.c.id == 1).values(last_seq=bindparam("new_seq"), last_hash=bindparam("new_hash"))
 
 
 def _lock_head(session: Session) -> tuple[int, str]:
@@ -89,8 +90,7 @@ def _chain_on(session: Session, pending: list[tuple[LogLine, dt.datetime]]) -> N
         }
         fields["entry_hash"] = prev = entry_hash(fields)
         rows.append(fields)
-    commit_chains.insert_lines(session, LOG, rows, update(HEAD).where(HEAD.c.id == 1).values(
-        last_seq=seq, last_hash=prev))
+    commit_chains.insert_lines(session, LOG, rows, _SET_HEAD, {"new_seq": seq, "new_hash": prev})
 
 
 commit_chains.register(commit_chains.Chain(commit_chains.MESSAGE_LOG_RANK, CHAIN, _chain_on))

@@ -25,9 +25,7 @@ AUDIT_RANK = 20
 
 _PENDING = "commit_chains_pending"
 _MARKS = "commit_chains_savepoints"
-# Up to this many lines go in the one statement that also moves the head (PostgreSQL takes at most
-# 65,535 parameters in a statement); longer runs are inserted apart.
-MAX_LINES_WITH_HEAD = 1000
+
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -58,16 +56,20 @@ def pending_count(session: Session, chain: str) -> int:
     return len(pending.get(chain, ()))
 
 
-def insert_lines(session: Session, table: Table, rows: list[dict[str, Any]], set_head: Update) -> None:
-    """Insert a chain's new lines and move its head. On PostgreSQL that is one statement (the
-    lines in a CTE of the head's UPDATE): the head, locked since the tip was read, is held for one
-    round trip less."""
+def insert_lines(session: Session, table: Table, rows: list[dict[str, Any]], set_head: Update,
+                 head_values: dict[str, Any]) -> None:
+    """Insert a chain's new lines (one executemany of a statement built once per table) and move
+    its head. Folding the lines into the head's UPDATE as one multi-row statement saved a round
+    trip but cost more: SQLAlchemy builds and keys a new statement for every number of lines."""
     connection = session.connection()
-    if connection.dialect.name == "postgresql" and len(rows) <= MAX_LINES_WITH_HEAD:
-        connection.execute(set_head.add_cte(insert(table).values(rows).cte("new_lines")))
-        return
-    connection.execute(insert(table), rows)
-    connection.execute(set_head)
+    statement = _INSERTS.get(table.name)
+    if statement is None:
+        statement = _INSERTS[table.name] = insert(table)
+    connection.execute(statement, rows)
+    connection.execute(set_head, head_values)
+
+
+_INSERTS: dict[str, Any] = {}
 
 
 def write_now(session: Session) -> None:
