@@ -218,3 +218,26 @@ def test_the_issuing_side_adds_a_photo_that_the_alert_shows(issuer: Node, login:
                               files={"file": ("other.png", PNG, "image/png")})
     assert refused.status_code == 403
     assert analyst.get(f"/alerts/{alert_id}").text.count('alt="Photo: 王晓红"') == 1
+
+
+def test_the_list_filters_and_the_owner_hides_an_alert_from_the_other_side(
+        issuer: Node, login: Callable[..., TestClient]) -> None:
+    analyst = login("central.analyst")
+    wanted = _issue(analyst)
+    document = _issue(analyst, kind="document", name="", aliases="", birth_date="", gender="", nationality="",
+                      legal_basis_reference="", legal_basis_authority="", legal_basis_date="", warnings="",
+                      document_number="C0123456", document_state="VNM")
+    by_kind = analyst.get("/alerts?kind=document").text
+    assert f'href="/alerts/{document}"' in by_kind
+    assert f'href="/alerts/{wanted}"' not in by_kind
+    assert f'href="/alerts/{wanted}"' in analyst.get("/alerts?side=owner").text
+    assert f'href="/alerts/{wanted}"' not in analyst.get("/alerts?side=replica").text
+    # Five years out is not "expiring within four months".
+    assert f'href="/alerts/{wanted}"' not in analyst.get("/alerts?expiring=1").text
+    hidden = analyst.post(f"/alerts/{wanted}/visibility", data={"hidden": "1"})
+    assert hidden.headers["location"] == f"/alerts/{wanted}?done=hidden"
+    page = analyst.get(hidden.headers["location"]).text
+    assert "The alert is hidden from the other side." in page
+    assert "Show to the other side again" in page
+    shown = analyst.post(f"/alerts/{wanted}/visibility", data={"hidden": "0"})
+    assert shown.headers["location"] == f"/alerts/{wanted}?done=shown"
