@@ -429,6 +429,23 @@ def withdraw(session: Session, principal: Principal, alert_id: str, note: str | 
     return alert
 
 
+def fulfil_by_handover(session: Session, alert_id: str, local_party: str, *, unit_code: str, note: str,
+                       now: dt.datetime) -> Alert | None:
+    """A completed handover of a wanted alert's subject, confirmed by both sides at the gate, fulfils
+    the alert: the issuing node ends it and tells the other node, as for any end. The two
+    confirmations are the authority here, not a user's role. On the other node nothing is done;
+    the issuer's update arrives. Returns the alert it fulfilled, if any."""
+    alert = session.get(Alert, alert_id)
+    if alert is None or alert.owner_party != local_party or alert.kind != AlertKind.WANTED:
+        return None
+    if not LIFECYCLE.allowed(alert.status, "fulfilled"):
+        return None
+    event = _end(session, alert, "fulfilled", now, local_party, unit_code, Detail.text(note))
+    if event is not None:
+        publishing.send_update(session, alert, event)
+    return alert
+
+
 def extend(session: Session, principal: Principal, alert_id: str, until: dt.datetime, review_text: str,
            now: dt.datetime) -> Alert:
     """Extending needs a recorded review: why the alert is still needed."""

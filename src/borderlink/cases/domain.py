@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from borderlink.cases import api, codes, handover_models, messages, models
-from borderlink.cases.contracts import CaseMessage, ContributionMessage
+from borderlink.cases import (
+    api,
+    codes,
+    handover_api,
+    handover_messages,
+    handover_models,
+    messages,
+    models,
+    pages,
+    persons,
+)
+from borderlink.cases.contracts import CaseMessage, ContributionMessage, HandoverMessage, HandoverStepMessage
 from borderlink.cases.models import Perm
 from borderlink.directory.models import Role
-from borderlink.shared.descriptor import Domain
+from borderlink.shared.descriptor import Domain, NavEntry
 
 _READ = frozenset({Perm.READ})
 _WORK = _READ | {Perm.CONTRIBUTE, Perm.CONFIRM}
@@ -14,17 +24,25 @@ _WORK = _READ | {Perm.CONTRIBUTE, Perm.CONFIRM}
 DOMAIN = Domain(
     name="cases",
     models=(models, handover_models),
-    api_routers=(api.router,),
+    api_routers=(api.router, handover_api.router),
+    page_routers=(pages.router,),
+    templates=True,
     message_handlers={
         CaseMessage: messages.apply_case,
         ContributionMessage: messages.apply_contribution,
+        HandoverMessage: handover_messages.apply_handover,
+        HandoverStepMessage: handover_messages.apply_step,
     },
-    refusal_hooks=dict.fromkeys((CaseMessage, ContributionMessage), messages.show_refusal),
+    refusal_hooks={**dict.fromkeys((CaseMessage, ContributionMessage), messages.show_refusal),
+                   **dict.fromkeys((HandoverMessage, HandoverStepMessage), handover_messages.show_refusal)},
     code_lists=codes.CODE_LISTS,
+    indirect_messages=((persons.PROTECTED_LABEL, "Shown instead of a victim's or informant's name."),),
     permission_grants={
         Role.COMMANDER: _WORK | {Perm.MANAGE, Perm.PROTECTED, Perm.HANDOVER},
         Role.OFFICER: _WORK | {Perm.PROTECTED},
         Role.ANALYST: _READ | {Perm.CONTRIBUTE},
         Role.VIEWER: _READ,
     },
+    navigation=(NavEntry("Cases", "/cases", permission=Perm.READ, order=30),
+                NavEntry("Handovers", "/handovers", permission=Perm.READ, order=31)),
 )

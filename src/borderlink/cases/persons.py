@@ -15,13 +15,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from borderlink.cases import service
+from borderlink.cases import alert_links, service
 from borderlink.cases.models import OFFENDER_ROLES, TIMELINE, CaseLink, CasePerson, LinkType, Perm, PersonRole
 from borderlink.cases.schemas import LinkCreate, PersonCreate
 from borderlink.directory.permissions import Principal
 from borderlink.errors import InvalidInput
 from borderlink.ids import new_id
-from borderlink.matching import DEFAULT_THRESHOLD, PersonRecord, renderings, score_records
+from borderlink.matching import DEFAULT_THRESHOLD, PersonRecord, score_records
+from borderlink.matching.render import display_renderings
 from borderlink.shared.replicated import validate_contribution_text
 from borderlink.shared.timeline import N_
 
@@ -30,21 +31,13 @@ PROTECTED_LABEL = N_("protected person")
 
 
 def name_line(name: str, other_names: list[str] | tuple[str, ...] = ()) -> str:
-    """A name in every rendering, "王晓红 · wang xiao hong · Vương Hiểu Hồng": as written, its other
-    spellings, then the Pinyin and Hán-Việt readings not already written."""
+    """A name in every rendering, "王晓红 · Wáng Xiǎohóng · Vương Hiểu Hồng": each name as written
+    with its readings, each form once."""
     shown: list[str] = []
-
-    def add(text: str) -> None:
-        if text and text.casefold() not in {s.casefold() for s in shown}:
-            shown.append(text)
-
     for written in (name, *other_names):
-        add(written)
-    for written in (name, *other_names):
-        forms = renderings(written)
-        for reading in (forms["pinyin"][:1] + forms["han_viet"][:1]):
-            if not any(reading.casefold() == s.casefold() for s in shown):
-                add(reading.title() if reading.islower() else reading)
+        for form in display_renderings(written):
+            if form.casefold() not in {s.casefold() for s in shown}:
+                shown.append(form)
     return " · ".join(shown)
 
 
@@ -71,20 +64,7 @@ def is_protected(session: Session, name: str, other_names: tuple[str, ...] = (),
     victim alert (the alerts domain decides that one)."""
     if protected_matches(session, name, other_names, birth_date, gender, nationality):
         return True
-    return _alerts_protect(session, name, other_names, birth_date, gender, nationality)
-
-
-def _alerts_protect(session: Session, name: str, other_names: tuple[str, ...], birth_date: str | None,
-                    gender: str | None, nationality: str | None) -> bool:
-    try:
-        from borderlink.alerts import service as alerts  # type: ignore[attr-defined, unused-ignore]
-    except ImportError:  # a node without the alerts domain has no victim alerts
-        return False
-    check = getattr(alerts, "is_protected_person", None)
-    if check is None:
-        return False
-    return bool(check(session, name=name, other_names=other_names, birth_date=birth_date, gender=gender,
-                      nationality=nationality))
+    return alert_links.is_protected_by_alert(session, [name, *other_names], birth_date, gender, nationality)
 
 
 def add_person(session: Session, principal: Principal, case_id: str, data: PersonCreate,

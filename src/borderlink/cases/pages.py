@@ -1,0 +1,341 @@
+"""Cases and handovers pages: lists with filters, a case's detail with its timeline and forms, the
+new-case form, and a handover's detail with the steps the reader's side may take."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Annotated, Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, ValidationError
+from starlette.concurrency import run_in_threadpool
+
+from borderlink.cases import handovers, operations, persons, service
+from borderlink.cases.handover_api import handover_out
+from borderlink.cases.models import Perm
+from borderlink.cases.schemas import (
+    CaseCreate,
+    HandoverAccept,
+    HandoverCancel,
+    HandoverCounter,
+    HandoverCreate,
+    NoteCreate,
+    OperationCreate,
+    PersonCreate,
+    StatusChange,
+    TaskCreate,
+)
+from borderlink.cases.views import CaseFilter, case_out, list_cases
+from borderlink.directory import service as directory
+from borderlink.directory.permissions import Principal
+from borderlink.errors import BorderLinkError, NotFound
+from borderlink.safeguards.offences import allowed_offences
+from borderlink.shared.forms import input_limits
+from borderlink.web.deps import DbSession, get_node, require
+from borderlink.web.errors import problems_of, shown_errors, status_for
+from borderlink.web.i18n import translator
+from borderlink.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+Reader = Annotated[Principal, Depends(require(Perm.READ))]
+Contributor = Annotated[Principal, Depends(require(Perm.CONTRIBUTE))]
+Manager = Annotated[Principal, Depends(require(Perm.MANAGE))]
+Handler = Annotated[Principal, Depends(require(Perm.HANDOVER))]
+Confirmer = Annotated[Principal, Depends(require(Perm.CONFIRM))]
+PAGE_SIZE = 50
+
+
+def _language(request: Request) -> str:
+    return str(getattr(request.state, "language", "en"))
+
+
+def _page_link(request: Request, path: str, cursor: str | None) -> str | None:
+    if cursor is None:
+        return None
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "cursor"]
+    return f"{path}?" + urlencode([*params, ("cursor", cursor)])
+
+
+@router.get("/cases")
+def cases_page(request: Request, session: DbSession, principal: Reader, status: str | None = None,
+               case_type: str | None = None, q: str | None = None, cursor: str | None = None) -> Response:
+    filters = CaseFilter(status=status or None, case_type=case_type or None, q=(q or "")[:200] or None,
+                         limit=PAGE_SIZE, cursor=cursor or None)
+    listed = list_cases(session, principal, filters)
+    figures = operations.immigration_figures(session, principal)
+    return render(request, "cases/list.html", {
+        "listed": listed, "filters": filters, "figures": figures,
+        "next_link": _page_link(request, "/cases", listed.next_cursor),
+        "prev_link": _page_link(request, "/cases", listed.prev_cursor)})
+
+
+NEW_CASE_INPUTS = ("title", "case_type", "summary", "legal_basis", "handling_code", "jit_reference", "jit_starts_on",
+                   "jit_ends_on")
+
+
+def _new_case(request: Request, session: DbSession, values: dict[str, Any], shown: dict[str, str],
+              status_code: int = 200) -> Response:
+    return render(request, "cases/new.html", {
+        "values": values, "errors": shown, "limits": input_limits(CaseCreate), "offences": allowed_offences(),
+        "units": directory.list_units(session)}, status_code=status_code)
+
+
+@router.get("/cases/new")
+def new_case_form(request: Request, session: DbSession, principal: Manager) -> Response:
+    return _new_case(request, session, {"case_type": "drug_trafficking", "handling_code": "H0"}, {})
+
+
+@router.post("/cases/new")
+async def create_case_form(request: Request, session: DbSession, principal: Manager) -> Response:
+    form = await request.form()
+    values: dict[str, Any] = {name: str(form.get(name) or "") for name in NEW_CASE_INPUTS}
+    values["offence_codes"] = [str(v) for v in form.getlist("offence_codes")]
+    values["unit_codes"] = [str(v) for v in form.getlist("unit_codes")]
+
+    def create() -> str:
+        data = CaseCreate.model_validate({**{k: v or None for k, v in values.items() if k.startswith("jit_")},
+                                          **{k: values[k] for k in ("title", "case_type", "summary", "legal_basis",
+                                                                    "handling_code", "offence_codes", "unit_codes")}})
+        with session.begin_nested():
+            return service.create_case(session, principal, data, get_node(request).clock.now()).id
+
+    try:
+        case_id = await run_in_threadpool(create)
+    except (ValidationError, BorderLinkError) as exc:
+        shown = shown_errors(request, problems_of(exc), lambda field: field.split(".")[0])
+        return await run_in_threadpool(_new_case, request, session, values, shown, status_for(exc))
+    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+
+
+def _case_page(request: Request, session: DbSession, principal: Principal, case_id: str,
+               values: dict[str, Any] | None = None, shown: dict[str, str] | None = None,
+               status_code: int = 200) -> Response:
+    now = get_node(request).clock.now()
+    case = service.read_case(session, principal, case_id, now)
+    language = _language(request)
+    return render(request, "cases/detail.html", {
+        "item": case_out(session, principal, case, language, translator(language)),
+        "is_owner": case.owner_party == principal.party, "values": values or {}, "errors": shown or {},
+        "limits": {**input_limits(NoteCreate), **input_limits(PersonCreate), **input_limits(OperationCreate)},
+    }, status_code=status_code)
+
+
+@router.get("/cases/{case_id}")
+def case_page(case_id: str, request: Request, session: DbSession, principal: Reader) -> Response:
+    return _case_page(request, session, principal, case_id)
+
+
+def _act(request: Request, session: DbSession, principal: Principal, case_id: str, values: dict[str, Any],
+         action: Callable[[], object]) -> Response:
+    """One step on a case from a form; a refusal is shown on the case's page beside its input."""
+    try:
+        with session.begin_nested():
+            action()
+    except (ValidationError, BorderLinkError) as exc:
+        if isinstance(exc, NotFound):
+            raise
+        shown = shown_errors(request, problems_of(exc), lambda field: field.split(".")[0])
+        return _case_page(request, session, principal, case_id, values, shown, status_for(exc))
+    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+
+
+async def _form_values(request: Request) -> dict[str, Any]:
+    form = await request.form()
+    return {key: str(value) for key, value in form.items() if key != "csrf_token"}
+
+
+_LOCAL_TIMES = ("planned_at", "deadline_at")
+
+
+def _model(schema: type[BaseModel], values: dict[str, Any], zone: str = "UTC") -> Any:
+    """The form's values validated by the API's schema; a time typed without a zone is the
+    reader's own local time."""
+    fields = {k: v for k, v in values.items() if v != ""}
+    for name in _LOCAL_TIMES:
+        text = fields.get(name)
+        if isinstance(text, str):
+            try:
+                moment = dt.datetime.fromisoformat(text)
+            except ValueError:
+                continue  # the schema names the problem
+            if moment.tzinfo is None:
+                fields[name] = moment.replace(tzinfo=ZoneInfo(zone)).astimezone(dt.UTC).isoformat()
+    return schema.model_validate(fields)
+
+
+def _zone(request: Request) -> str:
+    return str(getattr(request.state, "timezone", "UTC"))
+
+
+@router.post("/cases/{case_id}/status")
+async def status_form(case_id: str, request: Request, session: DbSession, principal: Manager) -> Response:
+    values = await _form_values(request)
+    now = get_node(request).clock.now()
+
+    def act() -> object:
+        data = _model(StatusChange, values)
+        return service.change_status(session, principal, case_id, data.status, data.reason, now)
+
+    return await run_in_threadpool(_act, request, session, principal, case_id, values, act)
+
+
+@router.post("/cases/{case_id}/notes")
+async def note_form(case_id: str, request: Request, session: DbSession, principal: Contributor) -> Response:
+    values = await _form_values(request)
+    now = get_node(request).clock.now()
+    data = {"body": values.get("body", ""), "shared": values.get("shared") == "1"}
+    return await run_in_threadpool(_act, request, session, principal, case_id, values, lambda: service.add_note(
+        session, principal, case_id, NoteCreate.model_validate(data), now))
+
+
+@router.post("/cases/{case_id}/persons")
+async def person_form(case_id: str, request: Request, session: DbSession, principal: Contributor) -> Response:
+    values = await _form_values(request)
+    now = get_node(request).clock.now()
+
+    def act() -> object:
+        data = {**values, "other_names": [n.strip() for n in values.get("other_names", "").split(";") if n.strip()]}
+        return persons.add_person(session, principal, case_id, _model(PersonCreate, data), now)
+
+    return await run_in_threadpool(_act, request, session, principal, case_id, values, act)
+
+
+@router.post("/cases/{case_id}/operations")
+async def operation_form(case_id: str, request: Request, session: DbSession, principal: Contributor) -> Response:
+    values = await _form_values(request)
+    now = get_node(request).clock.now()
+
+    def act() -> object:
+        seizure = {key[8:]: value for key, value in values.items() if key.startswith("seizure_") and value}
+        data = {k: v for k, v in values.items() if not k.startswith("seizure_")}
+        data["seizures"] = [seizure] if seizure.get("item_type") else []
+        return operations.add_operation(session, principal, case_id, _model(OperationCreate, data), now)
+
+    return await run_in_threadpool(_act, request, session, principal, case_id, values, act)
+
+
+@router.post("/cases/{case_id}/tasks")
+async def task_form(case_id: str, request: Request, session: DbSession, principal: Contributor) -> Response:
+    values = await _form_values(request)
+    now = get_node(request).clock.now()
+    return await run_in_threadpool(_act, request, session, principal, case_id, values, lambda: operations.add_task(
+        session, principal, case_id, _model(TaskCreate, values, _zone(request)), now))
+
+
+# --- handovers -------------------------------------------------------------------------------
+
+@router.get("/handovers")
+def handovers_list(request: Request, session: DbSession, principal: Reader, status: str | None = None,
+                   cursor: str | None = None) -> Response:
+    items, next_cursor, prev_cursor = handovers.handovers_page(session, principal, PAGE_SIZE, cursor or None, status)
+    return render(request, "cases/handovers.html", {
+        "items": [handover_out(session, h) for h in items], "status": status,
+        "next_link": _page_link(request, "/handovers", next_cursor),
+        "prev_link": _page_link(request, "/handovers", prev_cursor)})
+
+
+def _new_handover(request: Request, session: DbSession, principal: Principal, values: dict[str, Any],
+                  shown: dict[str, str], status_code: int = 200) -> Response:
+    gates = [u for u in directory.list_units(session, principal.party)
+             if u.tier == "post" and principal.covers_unit(u.id) and directory.counterparts_of(session, u.id)]
+    return render(request, "cases/handover_new.html", {"values": values, "errors": shown, "gates": gates,
+                                                       "limits": input_limits(HandoverCreate)},
+                  status_code=status_code)
+
+
+@router.get("/handovers/new")
+def new_handover_form(request: Request, session: DbSession, principal: Handler) -> Response:
+    return _new_handover(request, session, principal, {"kind": "fugitive", "case_id": request.query_params.get(
+        "case_id", "")}, {})
+
+
+@router.post("/handovers/new")
+async def create_handover_form(request: Request, session: DbSession, principal: Handler) -> Response:
+    values = await _form_values(request)
+
+    def create() -> str:
+        person = {"name": values.get("person_name", ""), "birth_date": values.get("person_birth_date") or None,
+                  "nationality": values.get("person_nationality") or None}
+        checklist = [{"item": line.strip(), "kind": "document"} for line in values.get("documents", "").splitlines()
+                     if line.strip()]
+        checklist += [{"item": line.strip(), "kind": "belonging"} for line in values.get("belongings", "").splitlines()
+                      if line.strip()]
+        data = _model(HandoverCreate, {
+            **{k: values.get(k, "") for k in ("kind", "gate_code", "planned_at", "case_id", "alert_id", "note")},
+            "persons": [{k: v for k, v in person.items() if v is not None}],
+            "escorts": [e.strip() for e in values.get("escorts", "").split(";") if e.strip()],
+            "checklist": checklist}, _zone(request))
+        with session.begin_nested():
+            return handovers.propose(session, principal, data, get_node(request).clock.now()).id
+
+    try:
+        handover_id = await run_in_threadpool(create)
+    except (ValidationError, BorderLinkError) as exc:
+        shown = shown_errors(request, problems_of(exc), lambda f: "person_name" if f.startswith("persons")
+                             else f.split(".")[0])
+        return await run_in_threadpool(_new_handover, request, session, principal, values, shown, status_for(exc))
+    return RedirectResponse(f"/handovers/{handover_id}", status_code=303)
+
+
+def _handover_page(request: Request, session: DbSession, principal: Principal, handover_id: str,
+                   shown: dict[str, str] | None = None, status_code: int = 200) -> Response:
+    found = handovers.visible_handover(session, principal, handover_id)
+    _, gate = handovers.our_units(found, principal.party)
+    return render(request, "cases/handover.html", {
+        "item": handover_out(session, found, _language(request)), "is_owner": found.owner_party == principal.party,
+        "at_gate": principal.unit_id == gate.id, "errors": shown or {},
+        "confirmed_here": handovers.confirmation_of(session, found.id, principal.party) is not None,
+    }, status_code=status_code)
+
+
+@router.get("/handovers/{handover_id}")
+def handover_page(handover_id: str, request: Request, session: DbSession, principal: Reader) -> Response:
+    return _handover_page(request, session, principal, handover_id)
+
+
+def _handover_act(request: Request, session: DbSession, principal: Principal, handover_id: str,
+                  action: Callable[[], object]) -> Response:
+    try:
+        with session.begin_nested():
+            action()
+    except (ValidationError, BorderLinkError) as exc:
+        if isinstance(exc, NotFound):
+            raise
+        shown = shown_errors(request, problems_of(exc), lambda field: field.split(".")[0])
+        return _handover_page(request, session, principal, handover_id, shown, status_for(exc))
+    return RedirectResponse(f"/handovers/{handover_id}", status_code=303)
+
+
+@router.post("/handovers/{handover_id}/accept")
+async def accept_form(handover_id: str, request: Request, session: DbSession, principal: Handler) -> Response:
+    values = await _form_values(request)
+    now = get_node(request).clock.now()
+    return await run_in_threadpool(_handover_act, request, session, principal, handover_id, lambda: handovers.accept(
+        session, principal, handover_id, _model(HandoverAccept, values), now))
+
+
+@router.post("/handovers/{handover_id}/counter")
+async def counter_form(handover_id: str, request: Request, session: DbSession, principal: Handler) -> Response:
+    values = await _form_values(request)
+    now = get_node(request).clock.now()
+    return await run_in_threadpool(_handover_act, request, session, principal, handover_id, lambda: handovers.counter(
+        session, principal, handover_id, _model(HandoverCounter, values, _zone(request)), now))
+
+
+@router.post("/handovers/{handover_id}/confirm")
+async def confirm_form(handover_id: str, request: Request, session: DbSession, principal: Confirmer) -> Response:
+    now = get_node(request).clock.now()
+    return await run_in_threadpool(_handover_act, request, session, principal, handover_id, lambda: handovers.confirm(
+        session, principal, handover_id, now))
+
+
+@router.post("/handovers/{handover_id}/cancel")
+async def cancel_form(handover_id: str, request: Request, session: DbSession, principal: Handler) -> Response:
+    values = await _form_values(request)
+    now = get_node(request).clock.now()
+    return await run_in_threadpool(_handover_act, request, session, principal, handover_id, lambda: handovers.cancel(
+        session, principal, handover_id, _model(HandoverCancel, values), now))

@@ -1,0 +1,62 @@
+"""The cases pages in the three languages: list, new-case form with its refusals, a case's detail
+with its forms, and a handover's detail with the steps of the reader's side."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from tests.integration.cases.conftest import Pair, open_case
+from tests.integration.cases.test_handover import propose
+from tests.integration.hotline.conftest import browser
+
+
+@pytest.mark.parametrize(("language", "title"), [("vi", "Hồ sơ vụ án chung"), ("zh_Hans", "联合案件"),
+                                                  ("en", "Joint cases")])
+def test_the_list_and_the_case_in_each_language(pair: Pair, clients: dict[str, TestClient], language: str,
+                                                title: str) -> None:
+    created = open_case(pair, clients)
+    page = browser(pair, "CN", "gx.commander")
+    listed = page.get(f"/cases?lang={language}")
+    assert listed.status_code == 200
+    assert title in listed.text
+    assert created["title"] in listed.text
+    detail = page.get(f"/cases/{created['id']}?lang={language}")
+    assert detail.status_code == 200
+    assert "JIT-QN-GX-2026-01" in detail.text
+
+
+def test_forms_open_a_case_and_add_to_it(pair: Pair) -> None:
+    page = browser(pair, "VN", "qn.commander")
+    assert page.get("/cases/new").status_code == 200
+    refused = page.post("/cases/new?lang=en", data={"title": "Heroin route", "case_type": "drug_trafficking",
+                                            "offence_codes": ["06012"], "unit_codes": ["VN-QN-MONGCAI"],
+                                            "handling_code": "H0"})
+    assert refused.status_code == 422
+    assert "A joint case names at least one unit of the other side." in refused.text
+    made = page.post("/cases/new", data={"title": "Heroin route", "case_type": "drug_trafficking",
+                                         "offence_codes": ["06012"], "unit_codes": ["CN-GX"], "handling_code": "H0"})
+    assert made.status_code == 303
+    case_path = made.headers["location"]
+    assert page.post(f"{case_path}/notes", data={"body": "Nội bộ", "shared": ""}).status_code == 303
+    assert page.post(f"{case_path}/persons", data={"role": "suspect", "name": "陈大龙",
+                                                   "other_names": "Trần Đại Long"}).status_code == 303
+    assert page.post(f"{case_path}/operations", data={
+        "kind": "raid", "on_date": "2026-11-05", "place": "Móng Cái", "arrested": "2", "rescued": "0",
+        "seizure_item_type": "heroin", "seizure_quantity": "1.2", "seizure_unit": "kg"}).status_code == 303
+    shown = page.get(case_path + "?lang=en").text
+    assert "internal, stays on this node" in shown
+    assert "陈大龙 · Trần Đại Long" in shown
+    assert "1.2" in shown
+
+
+def test_the_handover_page_offers_each_side_its_steps(pair: Pair, clients: dict[str, TestClient]) -> None:
+    created = propose(pair, clients)
+    cn = browser(pair, "CN", "gx.commander")
+    page = cn.get(f"/handovers/{created['id']}?lang=zh_Hans")
+    assert page.status_code == 200
+    assert "2026-11-03 10:00 (UTC+08:00)" in page.text
+    assert f"/handovers/{created['id']}/accept" in page.text
+    assert cn.post(f"/handovers/{created['id']}/accept", data={}).status_code == 303
+    vn = browser(pair, "VN", "qn.commander")
+    assert f"/handovers/{created['id']}/accept" not in vn.get(f"/handovers/{created['id']}").text
+    assert browser(pair, "VN", "laocai.officer").get(f"/handovers/{created['id']}").status_code == 404
