@@ -45,7 +45,7 @@ def test_forms_open_a_case_and_add_to_it(pair: Pair) -> None:
         "seizure_item_type": "heroin", "seizure_quantity": "1.2", "seizure_unit": "kg"}).status_code == 303
     shown = page.get(case_path + "?lang=en").text
     assert "internal, stays on this node" in shown
-    assert "陈大龙 · Trần Đại Long" in shown
+    assert "陈大龙 · Chén Dàlóng · Trần Đại Long" in shown
     assert "1.2" in shown
 
 
