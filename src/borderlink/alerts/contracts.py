@@ -77,6 +77,18 @@ class EventPart(TimelineStep):
     """One step of an alert's timeline; its id makes applying it twice harmless."""
 
 
+MAX_PHOTO_BYTES = 200 * 1024  # a photo travels with the alert when it is this small (the envelope is bounded)
+MAX_PHOTOS = 3
+
+
+class PhotoPart(ContractPart):
+    id: Uuid
+    filename: Annotated[Text, Field(max_length=200)]
+    content_type: Annotated[str, Field(max_length=100)]
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    content_base64: Annotated[str, Field(max_length=(MAX_PHOTO_BYTES + 2) // 3 * 4)]
+
+
 class AlertContent(ContractPart):
     """Everything the owner shares of an alert, sent whole with every change."""
 
@@ -106,6 +118,7 @@ class AlertContent(ContractPart):
     owner_unit_code: UnitCode
     author_name: Annotated[Text, Field(max_length=200)]
     linked_alert_ids: list[Uuid] = Field(default_factory=list, max_length=20)
+    photos: list[PhotoPart] = Field(default_factory=list, max_length=MAX_PHOTOS)
     review_note: Annotated[str, Field(max_length=2000)] | None = Field(
         default=None, description="why a central reviewer let text flagged by neutrality screening go")
 

@@ -4,12 +4,27 @@ from __future__ import annotations
 
 import asyncio
 
-from borderlink.alerts import api, cli, codes, demo, expiry, gate_screen, live_index, messages, models, pages, refusals
+from sqlalchemy.orm import Session
+
+from borderlink.alerts import (
+    api,
+    cli,
+    codes,
+    demo,
+    expiry,
+    gate_screen,
+    live_index,
+    messages,
+    models,
+    pages,
+    refusals,
+    service,
+)
 from borderlink.alerts.contracts import AlertFlagged, AlertPublished, AlertPurged, AlertUpdated, AlertWithdrawn
 from borderlink.directory.models import Role
-from borderlink.directory.permissions import Permission
+from borderlink.directory.permissions import Permission, Principal
 from borderlink.node import Node
-from borderlink.shared.attachments import Attachable
+from borderlink.shared.attachments import Attachable, StoredFile
 from borderlink.shared.descriptor import Domain, NavEntry
 
 _READ = frozenset({Permission.ALERTS_READ})
@@ -36,6 +51,11 @@ async def _open_index(node: Node) -> None:
         screening.close()
 
 
+def _photo_added(session: Session, principal: Principal, stored: StoredFile) -> None:
+    pages.photo_added(session, principal, stored)
+    service.photos_changed(session, principal, stored.object_id, service.now_of_session(session))
+
+
 DOMAIN = Domain(
     name="alerts",
     models=(models,),
@@ -44,7 +64,7 @@ DOMAIN = Domain(
     templates=True,
     cli=cli.register,
     attachables=(Attachable(models.OBJECT_TYPE, open_object=pages.photo_access, add_permission=Permission.ALERTS_ISSUE,
-                            on_added=pages.photo_added),),
+                            on_added=_photo_added),),
     navigation=(NavEntry("Alerts", "/alerts", permission=Permission.ALERTS_READ, order=20),
                 NavEntry("Check a person", "/screening/check", permission=Permission.ALERTS_SCREEN, order=21)),
     message_handlers={

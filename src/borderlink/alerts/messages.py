@@ -9,7 +9,9 @@ release), so a replica never holds what this node would have refused to issue.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,6 +30,7 @@ from borderlink.alerts.models import (
     DEFAULT_PURGE_AFTER_DAYS,
     ENDED,
     LIFECYCLE,
+    OBJECT_TYPE,
     PUBLISHED,
     TIMELINE,
     Alert,
@@ -43,9 +46,9 @@ from borderlink.directory.models import Tier, Unit
 from borderlink.errors import InvalidInput
 from borderlink.exchange.registry import InboundEnvelope, Rejected
 from borderlink.safeguards.offences import require_allowed
-from borderlink.shared import workfeed
+from borderlink.shared import attachments, workfeed
 from borderlink.shared.replicated import Side, accept_version, known, named_unit, require_sender_is_owner
-from borderlink.shared.workfeed import Reason
+from borderlink.shared.workfeed import ObjectRef, Reason
 
 PURGE_DELAY = dt.timedelta(days=DEFAULT_PURGE_AFTER_DAYS)
 # The step that leads to each status a replica may be sent in.
@@ -127,6 +130,26 @@ def _screen_text(alert: Alert, content: AlertContent) -> None:
     alert.screening_flags = flags
 
 
+def _sync_photos(session: Session, alert: Alert, content: AlertContent) -> None:
+    """The replica holds the photos the owner sent, with their ids, and no others."""
+    ref = ObjectRef(OBJECT_TYPE, alert.id)
+    wanted = {photo.id for photo in content.photos}
+    for stored in attachments.files_of(session, ref):
+        if stored.id not in wanted:
+            session.delete(stored)
+    for photo in content.photos:
+        if session.get(attachments.StoredFile, photo.id) is not None:
+            continue
+        try:
+            data = base64.b64decode(photo.content_base64, validate=True)
+        except ValueError as exc:
+            raise Rejected(f"photo {photo.filename} is not valid base64") from exc
+        if hashlib.sha256(data).hexdigest() != photo.sha256:
+            raise Rejected(f"photo {photo.filename} does not match its hash")
+        attachments.add(session, ref, photo.filename, photo.content_type, data, service.now_of_session(session),
+                        names_person=alert.names_person, added_by=content.author_name, file_id=photo.id)
+
+
 def _set_recipients(session: Session, alert: Alert, codes: list[str]) -> None:
     held = set(session.scalars(select(AlertRecipient.unit_code).where(AlertRecipient.alert_id == alert.id)))
     for code in held - set(codes):
@@ -162,6 +185,7 @@ def apply_published(session: Session, envelope: InboundEnvelope[AlertPublished])
     session.add(alert)
     session.flush()
     _set_recipients(session, alert, list(content.distribution_units))
+    _sync_photos(session, alert, content)
     for event in envelope.body.events:
         _check_event(session, envelope.sender_party, envelope.sender_party, event)
         _record(session, alert, event)
@@ -186,6 +210,7 @@ def apply_updated(session: Session, envelope: InboundEnvelope[AlertUpdated]) -> 
     _fill(alert, content)
     _screen_text(alert, content)
     _set_recipients(session, alert, list(content.distribution_units))
+    _sync_photos(session, alert, content)
     now = service.now_of_session(session)
     if envelope.body.event is not None:
         _record(session, alert, envelope.body.event)

@@ -7,12 +7,15 @@ its units see it.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from borderlink.alerts.contracts import (
+    MAX_PHOTO_BYTES,
+    MAX_PHOTOS,
     AlertContent,
     AlertPublished,
     AlertPurged,
@@ -20,12 +23,14 @@ from borderlink.alerts.contracts import (
     AlertWithdrawn,
     EventPart,
 )
-from borderlink.alerts.models import PUBLISHED, TIMELINE, Alert, AlertRecipient, Distribution
+from borderlink.alerts.models import OBJECT_TYPE, PUBLISHED, TIMELINE, Alert, AlertRecipient, Distribution
 from borderlink.directory import service as directory
 from borderlink.directory.models import Tier, Unit
 from borderlink.exchange import service as exchange
+from borderlink.shared import attachments
 from borderlink.shared.contracts import MessageBody, to_wire
 from borderlink.shared.timeline import TimelineEvent
+from borderlink.shared.workfeed import ObjectRef
 
 
 def stream_of(alert_id: str) -> str:
@@ -39,6 +44,14 @@ def recipient_codes(session: Session, alert: Alert) -> list[str]:
 
 def event_part(event: TimelineEvent) -> EventPart:
     return EventPart.from_fields(TIMELINE.payload(event))
+
+
+def photos_of(session: Session, alert: Alert) -> list[dict[str, str]]:
+    """The alert's photos that travel with it: images small enough for one envelope."""
+    sent = [f for f in attachments.files_of(session, ObjectRef(OBJECT_TYPE, alert.id))
+            if f.is_image and f.size <= MAX_PHOTO_BYTES][:MAX_PHOTOS]
+    return [{"id": f.id, "filename": f.filename, "content_type": f.served_type, "sha256": f.sha256,
+             "content_base64": base64.b64encode(f.data).decode("ascii")} for f in sent]
 
 
 def content_of(session: Session, alert: Alert, review_note: str | None = None) -> AlertContent:
@@ -55,6 +68,7 @@ def content_of(session: Session, alert: Alert, review_note: str | None = None) -
         "expires_at": alert.expires_at, "created_at": alert.created_at, "activated_at": alert.activated_at,
         "ended_at": alert.ended_at, "owner_unit_code": owner.code, "author_name": alert.author_name,
         "linked_alert_ids": alert.linked_alert_ids, "review_note": review_note,
+        "photos": photos_of(session, alert) if alert.purged_at is None else [],
     })
 
 

@@ -51,7 +51,7 @@ from borderlink.errors import Forbidden, InvalidInput, NotFound
 from borderlink.ids import new_id
 from borderlink.safeguards.offences import require_allowed
 from borderlink.safeguards.screening import screen as neutrality_screen
-from borderlink.shared import paging, workfeed
+from borderlink.shared import attachments, paging, workfeed
 from borderlink.shared.forms import N_
 from borderlink.shared.replicated import HandlingCode, record_change, require_owner, side_of
 from borderlink.shared.timeline import Detail, TimelineEvent
@@ -504,6 +504,15 @@ def flag(session: Session, principal: Principal, alert_id: str, reason: str, now
 
 # --- handling codes ---------------------------------------------------------------------------
 
+def photos_changed(session: Session, principal: Principal, alert_id: str, now: dt.datetime) -> None:
+    """A photo was added to an alert: the other side receives it with the alert's next version."""
+    alert = _owned(session, principal, alert_id)
+    record_change(alert, now)
+    event = add_event(session, alert, "updated", now, principal.party, principal.unit_code,
+                      Detail.text(principal.display_name))
+    publishing.send_update(session, alert, event)
+
+
 def check_use(alert: Alert, local_party: str, purpose: str) -> None:
     """What the receiving side may do with a replica: H1/H3 not in court, H2/H3 not passed on."""
     if purpose not in ("prevention", "investigation", "court", "onward"):
@@ -531,6 +540,8 @@ def purge_personal_data(session: Session, alert: Alert, now: dt.datetime) -> Non
     alert.warning_flags = []
     alert.purged_at = now
     session.execute(delete(AlertRecipient).where(AlertRecipient.alert_id == alert.id))
+    for stored in attachments.files_of(session, alert_ref(alert.id)):
+        session.delete(stored)  # photos are personal data
     for item in flags_of(session, alert.id):
         item.reason = ""
         item.author_name = ""

@@ -85,3 +85,34 @@ def test_alert_expires_and_is_purged_on_both_nodes(pair: Pair, clients: dict[str
         assert tomb["status"] == "expired"
         assert tomb["kind"] == "wanted"
         assert tomb["offence_code"] == "06012"
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_photos_travel_with_the_alert_and_are_purged_with_it(pair: Pair, clients: dict[str, TestClient]) -> None:
+    from borderlink.alerts import service
+    from borderlink.shared import attachments
+    from borderlink.shared.workfeed import ObjectRef
+
+    created = issue(clients, pair, dict(WANTED, expires_at=(pair.clock.now() + dt.timedelta(days=5)).isoformat()))
+    ref = ObjectRef("alerts.alert", created["id"])
+    analyst = pair.principal("CN", "nia.analyst")
+    with pair.node("CN").transaction() as session:
+        stored = attachments.add(session, ref, "face.png", "image/png", PNG, pair.clock.now(), names_person=True)
+        session.flush()
+        service.photos_changed(session, analyst, created["id"], pair.clock.now())
+    pair.pump()
+    with pair.node("VN").transaction() as session:
+        held = attachments.files_of(session, ref)
+        assert [(f.id, f.data) for f in held] == [(stored.id, PNG)]
+    pair.clock.advance(dt.timedelta(days=40))
+    for _ in range(2):
+        for party in ("CN", "VN"):
+            with pair.node(party).transaction() as session:
+                expiry.run_validity(session, party, pair.clock.now())
+        pair.clock.advance(dt.timedelta(days=31))
+    pair.pump()
+    for party in ("CN", "VN"):
+        with pair.node(party).transaction() as session:
+            assert attachments.files_of(session, ref) == []
