@@ -3,35 +3,45 @@ this node's live screening index."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+import datetime as dt
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from borderlink.alerts import live_index
-from borderlink.alerts.models import Alert
+from borderlink.alerts import live_index, screening_service
+from borderlink.alerts.models import Alert, Status
 from borderlink.alerts.screening_entries import ScreeningHit, ScreeningQuery
 from borderlink.alerts.views import title_of
 from borderlink.directory import service as directory
+from borderlink.directory.permissions import Principal
 from borderlink.gates.alert_screen import AlertFacts, use_alert_screen
+
+
+def facts_of(session: Session, alert: Alert) -> AlertFacts:
+    return AlertFacts(alert_id=alert.id, kind=alert.kind.value, action=alert.action.value, party=alert.owner_party,
+                      unit_code=directory.get_unit(session, alert.owner_unit_id).code,
+                      handling_code=alert.handling_code.value, label=title_of(alert))
 
 
 class NodeAlertScreen:
     """Every active alert this node holds (its own, and the other side's not hidden from it)."""
 
-    def check(self, session: Session, query: ScreeningQuery) -> list[ScreeningHit]:
-        with live_index.index_for(session, directory.local_party(session).code) as index:
-            return index.check(query)
+    def screen(self, session: Session, principal: Principal, query: ScreeningQuery,
+               now: dt.datetime) -> list[tuple[ScreeningHit, AlertFacts]]:
+        # The officer's own check: scoped to the alerts they may see, and audited as theirs.
+        matches = screening_service.screen(session, principal, query, now, purpose="gate crossing")
+        return [(match.hit, facts_of(session, match.alert)) for match in matches]
 
-    def facts(self, session: Session, alert_ids: Collection[str]) -> Mapping[str, AlertFacts]:
-        if not alert_ids:
-            return {}
-        alerts = session.scalars(select(Alert).where(Alert.id.in_(list(alert_ids))))
-        return {alert.id: AlertFacts(alert_id=alert.id, kind=alert.kind.value, action=alert.action.value,
-                                     party=alert.owner_party,
-                                     unit_code=directory.get_unit(session, alert.owner_unit_id).code,
-                                     handling_code=alert.handling_code.value, label=title_of(alert))
-                for alert in alerts}
+    def screen_unscoped(self, session: Session, query: ScreeningQuery) -> list[tuple[ScreeningHit, AlertFacts]]:
+        with live_index.index_for(session, directory.local_party(session).code) as index:
+            hits = index.check(query)
+        found = [(hit, self.facts(session, hit.alert_id)) for hit in hits]
+        return [(hit, facts) for hit, facts in found if facts is not None]
+
+    def facts(self, session: Session, alert_id: str) -> AlertFacts | None:
+        alert = session.get(Alert, alert_id)
+        if alert is None or alert.status is not Status.ACTIVE:
+            return None
+        return facts_of(session, alert)
 
 
 def install() -> None:

@@ -1,19 +1,22 @@
-"""What a gate needs of the alerts: the live screening index's answer for a crossing, and for
-each alert it names the facts that route a hit (kind, action to take, owner node and unit).
+"""What a gate needs of the alerts: the screening of a crossing against every active alert the
+officer may see, and for each alert the facts that route a hit (kind, the action to take, the
+owner node and unit).
 
-The alerts domain provides the `AlertScreen` a node's gate checks use; `use_alert_screen` puts
-another in its place for this process (a benchmark's or a test's own alerts).
+The alerts domain provides the `AlertScreen` (alerts/gate_screen.py) and installs it with
+`use_alert_screen` when it loads; `replace_alert_screen` puts another in its place for a while (a
+benchmark's or a test's own index) and gives back the one it replaced.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Mapping
+import datetime as dt
 from typing import Protocol
 
 from sqlalchemy.orm import Session
 
 from borderlink.alerts.screening_entries import ScreeningHit, ScreeningQuery
+from borderlink.directory.permissions import Principal
 from borderlink.errors import Conflict
 
 
@@ -27,34 +30,46 @@ class AlertFacts:
     party: str  # the node that owns the alert
     unit_code: str  # its owning unit
     handling_code: str = "H0"
-    label: str = ""  # how the alert is named to the officer (its subject's names)
+    label: str = ""  # how the alert is named to an officer (its subject's first name, its document)
 
 
 class AlertScreen(Protocol):
-    def check(self, session: Session, query: ScreeningQuery) -> list[ScreeningHit]:
-        """Active alerts whose person, document or vehicle agrees with the query, best first."""
+    def screen(self, session: Session, principal: Principal, query: ScreeningQuery,
+               now: dt.datetime) -> list[tuple[ScreeningHit, AlertFacts]]:
+        """Active alerts the principal may see whose person, document or vehicle agrees, best first
+        (the check is audited as the officer's)."""
         ...
 
-    def facts(self, session: Session, alert_ids: Collection[str]) -> Mapping[str, AlertFacts]:
-        """The facts of those of `alert_ids` that this node holds (own alerts and replicas)."""
+    def screen_unscoped(self, session: Session, query: ScreeningQuery) -> list[tuple[ScreeningHit, AlertFacts]]:
+        """The same against every active alert of the node, for checks no officer asks for (a
+        notice arriving from the other side)."""
+        ...
+
+    def facts(self, session: Session, alert_id: str) -> AlertFacts | None:
+        """The facts of an active alert this node holds (its own or a replica), else None."""
         ...
 
 
 class NoAlertScreen(Conflict):
-    """The node has no screening of alerts, so a crossing cannot be checked."""
+    """No domain screens alerts on this node, so a crossing cannot be checked."""
 
 
-_override: list[AlertScreen] = []
+_installed: list[AlertScreen] = []
 
 
-def use_alert_screen(screen: AlertScreen | None) -> None:
-    """Screen this process's crossings with `screen` instead of the alerts domain's (None: undo)."""
-    _override.clear()
-    if screen is not None:
-        _override.append(screen)
+def use_alert_screen(screen: AlertScreen) -> None:
+    """Screen crossings with `screen` from now on (the alerts domain installs its own)."""
+    _installed[:] = [screen]
 
 
-def alert_screen(session: Session) -> AlertScreen:
-    if _override:
-        return _override[0]
-    raise NoAlertScreen("Alerts cannot be screened on this node now; the crossing was not recorded.")
+def replace_alert_screen(screen: AlertScreen | None) -> AlertScreen | None:
+    """Put `screen` in place of the installed one (None: none) and return the one replaced."""
+    previous = _installed[0] if _installed else None
+    _installed[:] = [screen] if screen is not None else []
+    return previous
+
+
+def alert_screen() -> AlertScreen:
+    if not _installed:
+        raise NoAlertScreen("Alerts cannot be screened on this node; the crossing was not recorded.")
+    return _installed[0]

@@ -4,29 +4,45 @@ zone; record crossings with their automatic check; answer hits and record their 
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import AsyncIterator
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
 
 from borderlink.directory.permissions import Permission, Principal
-from borderlink.gates import crossings, hits, mrz, service, views
+from borderlink.gates import crossings, dashboard, hits, mrz, passes, pre_arrivals, service, views
+from borderlink.gates.models import HIT_TYPE
 from borderlink.gates.schemas import (
     CrossingBatch,
     CrossingBatchOut,
     CrossingCreate,
     CrossingListOut,
     CrossingOut,
+    DashboardOut,
     GateOut,
+    GateSettingsIn,
+    GateSettingsOut,
     HitAnswerIn,
-    HitDeadlinesIn,
-    HitDeadlinesOut,
     HitListOut,
     HitOut,
     HitOutcomeIn,
     MrzParseOut,
     MrzParseRequest,
+    OverstayOut,
+    PassCreate,
+    PassListOut,
+    PassOut,
+    PreArrivalCreate,
+    PreArrivalListOut,
+    PreArrivalOut,
 )
+from borderlink.shared import live
+from borderlink.shared.workfeed import ObjectRef
+from borderlink.web.body_gate import is_known_caller
 from borderlink.web.deps import DbSession, get_node, require
 
 router = APIRouter(prefix="/gates", tags=["gates"])
@@ -35,8 +51,6 @@ Checker = Annotated[Principal, Depends(require(Permission.GATES_CHECK))]
 Reader = Annotated[Principal, Depends(require(Permission.GATES_READ))]
 Confirmer = Annotated[Principal, Depends(require(Permission.GATES_CONFIRM))]
 Configurer = Annotated[Principal, Depends(require(Permission.GATES_CONFIGURE))]
-# A crossing is only recorded once it can be checked: without the alerts' screening it is refused.
-_UNSCREENED: dict[int | str, dict[str, object]] = {409: {"description": "alerts cannot be screened now"}}
 
 
 def _language(request: Request) -> str:
@@ -65,7 +79,7 @@ def parse_mrz(body: MrzParseRequest, request: Request, principal: Checker) -> Mr
     return MrzParseOut.of(mrz.parse(body.mrz, today=today))
 
 
-@router.post("/crossings", response_model=CrossingOut, status_code=201, responses=_UNSCREENED)
+@router.post("/crossings", response_model=CrossingOut, status_code=201)
 def create_crossing(body: CrossingCreate, request: Request, session: DbSession, principal: Checker) -> CrossingOut:
     """Record a crossing at the caller's gate and check it at once: the person against the live
     screening index, the document against document alerts, the plate against vehicle alerts.
@@ -75,7 +89,7 @@ def create_crossing(body: CrossingCreate, request: Request, session: DbSession, 
     return views.crossing_out(session, recorded.crossing, recorded.hits, _language(request))
 
 
-@router.post("/crossings/batch", response_model=CrossingBatchOut, status_code=201, responses=_UNSCREENED)
+@router.post("/crossings/batch", response_model=CrossingBatchOut, status_code=201)
 def create_crossings(body: CrossingBatch, request: Request, session: DbSession,
                      principal: Checker) -> CrossingBatchOut:
     """Several crossings from an e-gate, each recorded and checked as by `POST /gates/crossings`;
@@ -109,19 +123,82 @@ def get_crossing(crossing_id: str, request: Request, session: DbSession, princip
     return views.crossing_out(session, crossing, found, _language(request))
 
 
-@router.get("/hit-deadlines", response_model=HitDeadlinesOut)
-def get_hit_deadlines(session: DbSession, _: Reader) -> HitDeadlinesOut:
+@router.get("/settings", response_model=GateSettingsOut)
+def get_settings(session: DbSession, _: Reader) -> GateSettingsOut:
+    """How long the alert's owner has to answer a hit, and how long a pass holder may stay."""
     urgent, other = hits.deadlines(session)
-    return HitDeadlinesOut(urgent_minutes=int(urgent.total_seconds() // 60),
-                           other_minutes=int(other.total_seconds() // 60))
+    return GateSettingsOut(hit_urgent_minutes=int(urgent.total_seconds() // 60),
+                           hit_other_minutes=int(other.total_seconds() // 60),
+                           pass_stay_days=passes.stay_limit(session).days)
 
 
-@router.put("/hit-deadlines", response_model=HitDeadlinesOut)
-def put_hit_deadlines(body: HitDeadlinesIn, session: DbSession, principal: Configurer) -> HitDeadlinesOut:
-    """How long the alert's owner has to answer a hit: wanted, missing and victim alerts, and others."""
-    hits.set_deadlines(session, principal, body.urgent_minutes, body.other_minutes)
+@router.put("/settings", response_model=GateSettingsOut)
+def put_settings(body: GateSettingsIn, session: DbSession, principal: Configurer) -> GateSettingsOut:
+    """The node administrator's settings (left-out fields keep their value)."""
+    hits.set_deadlines(session, principal, body.hit_urgent_minutes, body.hit_other_minutes)
+    if body.pass_stay_days is not None:
+        passes.set_stay_limit(session, principal, body.pass_stay_days)
     session.flush()
-    return get_hit_deadlines(session, principal)
+    return get_settings(session, principal)
+
+
+@router.post("/passes", response_model=PassOut, status_code=201, responses={409: {"description": "number taken"}})
+def create_pass(body: PassCreate, request: Request, session: DbSession, principal: Checker) -> PassOut:
+    """Register a border resident's pass (valid for at most twelve months)."""
+    return views.pass_out(session, passes.create_pass(session, principal, body, get_node(request).clock.now()))
+
+
+@router.get("/passes", response_model=PassListOut)
+def list_passes(session: DbSession, principal: Reader, limit: Annotated[int, Query(ge=1, le=200)] = 50,
+                cursor: Annotated[str | None, Query(max_length=500)] = None) -> PassListOut:
+    """Passes registered by the caller's unit and the units below it, newest first."""
+    page = passes.list_passes(session, principal, limit=limit, cursor=cursor)
+    return PassListOut(items=[views.pass_out(session, p) for p in page.items], next_cursor=page.next_cursor)
+
+
+@router.get("/passes/{number}", response_model=PassOut)
+def get_pass(number: str, session: DbSession, principal: Reader) -> PassOut:
+    """A pass shown at a gate, by its number."""
+    return views.pass_out(session, passes.find_pass(session, principal, number))
+
+
+@router.get("/overstays", response_model=list[OverstayOut])
+def list_overstays(request: Request, session: DbSession, principal: Reader) -> list[OverstayOut]:
+    """Entries with a pass at the caller's gates and no exit after the allowed stay, oldest first."""
+    now = get_node(request).clock.now()
+    stay = passes.stay_limit(session)
+    return [views.overstay_out(session, c, stay) for c in passes.overstays(session, principal, now)]
+
+
+@router.post("/pre-arrivals", response_model=PreArrivalOut, status_code=201)
+def announce(body: PreArrivalCreate, request: Request, session: DbSession, principal: Checker) -> PreArrivalOut:
+    """Announce a vehicle to the gate facing the caller's: plate, driver, containers, cargo, HS code,
+    weight, expected arrival. The facing gate checks driver and vehicle when it arrives."""
+    notice = pre_arrivals.announce(session, principal, body, get_node(request).clock.now())
+    return views.pre_arrival_out(session, notice)
+
+
+@router.get("/pre-arrivals", response_model=PreArrivalListOut)
+def list_pre_arrivals(session: DbSession, principal: Reader,
+                      status: Annotated[str | None, Query(pattern="^(expected|arrived)$")] = None,
+                      gate: Annotated[str | None, Query(max_length=80)] = None) -> PreArrivalListOut:
+    """Notices sent from or expected at the caller's gates (the expected-arrivals queue with
+    `status=expected`), by expected time."""
+    found = pre_arrivals.list_notices(session, principal, status=status, gate_unit_code=gate)
+    return PreArrivalListOut(items=[views.pre_arrival_out(session, n) for n in found])
+
+
+@router.get("/pre-arrivals/{notice_id}", response_model=PreArrivalOut)
+def get_pre_arrival(notice_id: str, session: DbSession, principal: Reader) -> PreArrivalOut:
+    return views.pre_arrival_out(session, pre_arrivals.visible_notice(session, principal, notice_id))
+
+
+@router.get("/dashboard", response_model=DashboardOut, responses={404: {"description": "no such gate for you"}})
+def get_dashboard(request: Request, session: DbSession, principal: Reader,
+                  gate: Annotated[str | None, Query(max_length=80)] = None) -> DashboardOut:
+    """Today at a gate (the caller's own unless `gate` names one they cover): crossings by direction
+    and hour of the gate's day, pending hits, expected arrivals, overstays."""
+    return dashboard.dashboard(session, principal, gate, get_node(request).clock.now())
 
 
 @hits_router.get("", response_model=HitListOut)
@@ -132,6 +209,39 @@ def list_hits(request: Request, session: DbSession, principal: Reader,
     """Hits at the caller's gates and on the caller's units' alerts, newest first."""
     found = hits.list_hits(session, principal, alert_id=alert_id, status=status, limit=limit)
     return HitListOut(items=[views.hit_out(session, hit) for hit in found], next_cursor=None)
+
+
+@hits_router.get("/stream", response_class=StreamingResponse)
+async def hits_stream(request: Request, principal: Reader, include_below: bool = False) -> StreamingResponse:
+    """Server-sent events: one `hit` event (`{"hit_id": ...}`) each time a hit in your unit's work
+    feed changes (with `include_below`, also in the feeds of the units below yours): a new hit on
+    your unit's alert, an answer, an outcome, an escalation."""
+    return StreamingResponse(hit_event_stream(principal, include_below, still_allowed=caller_check(request)),
+                             media_type="text/event-stream",
+                             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+
+
+def caller_check(request: Request) -> live.StillAllowed:
+    node = get_node(request)
+
+    async def still_allowed() -> bool:
+        return await run_in_threadpool(is_known_caller, node, request)
+
+    return still_allowed
+
+
+def hit_event_stream(principal: Principal, include_below: bool = False, keepalive: float = 15.0,
+                     still_allowed: live.StillAllowed | None = None) -> AsyncIterator[str]:
+    units = principal.scope_unit_ids if include_below else {principal.unit_id}
+    return live.sse_events([live.unit_topic(u) for u in units], _hit_event, keepalive=keepalive,
+                           still_allowed=still_allowed)
+
+
+def _hit_event(message: str) -> str | None:
+    changed = ObjectRef.parse(message)
+    if changed.object_type != HIT_TYPE:
+        return None  # another domain's item in the same unit's feed
+    return live.sse_frame("hit", json.dumps({"hit_id": changed.object_id}))
 
 
 @hits_router.get("/{hit_id}", response_model=HitOut)

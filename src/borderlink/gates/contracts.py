@@ -86,3 +86,35 @@ class HitEscalationMessage(MessageBody, kind="gates.hit_escalation", version=1):
     hit_id: Uuid
     level: int = Field(ge=1, le=20)
     event: HitEvent
+
+
+class DriverPart(ContractPart):
+    names: list[Annotated[Text, Field(max_length=200)]] = Field(min_length=1, max_length=5)
+    birth_date: Annotated[str, Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")] | None = None
+    nationality: Annotated[str, Field(pattern=r"^[A-Z<]{1,3}$")] | None = None
+    document_number: Annotated[str, Field(max_length=40)] | None = None
+    document_state: Annotated[str, Field(pattern=r"^[A-Z<]{1,3}$")] | None = None
+
+
+class PreArrivalMessage(MessageBody, kind="gates.pre_arrival", version=1):
+    """A vehicle announced to the facing gate ahead of its arrival."""
+
+    id: Uuid
+    from_gate_unit_code: UnitCode
+    to_gate_unit_code: UnitCode
+    plate: Annotated[Text, Field(max_length=20)]
+    driver: DriverPart
+    containers: list[Annotated[Text, Field(max_length=20)]] = Field(default_factory=list, max_length=20)
+    cargo_description: Annotated[Text, Field(max_length=2000)]
+    hs_code: Annotated[str, Field(pattern=r"^\d{4,10}$")]
+    weight_kg: float = Field(ge=1, le=200_000, description="gross weight, kilograms")
+    expected_at: Timestamp
+    created_at: Timestamp
+
+
+class PreArrivalArrivedMessage(MessageBody, kind="gates.pre_arrival_arrived", version=1):
+    """The facing gate matched an announced vehicle to its crossing."""
+
+    pre_arrival_id: Uuid
+    arrived_at: Timestamp
+    gate_unit_code: UnitCode

@@ -28,9 +28,9 @@ from borderlink.directory.models import Unit
 from borderlink.directory.permissions import Permission, Principal
 from borderlink.errors import Forbidden, InvalidInput, NotFound
 from borderlink.gates import hits as hit_service
-from borderlink.gates import mrz
+from borderlink.gates import mrz, passes, pre_arrivals
 from borderlink.gates.alert_screen import alert_screen
-from borderlink.gates.models import CheckResult, Crossing, DocumentType, Hit
+from borderlink.gates.models import CheckResult, Crossing, Direction, DocumentType, Hit
 from borderlink.gates.reference import Gate, reference_gates
 from borderlink.gates.schemas import CrossingCreate
 from borderlink.ids import new_id
@@ -128,6 +128,16 @@ def record(session: Session, principal: Principal, data: CrossingCreate, now: dt
         mrz_format = read.format.value if read.format else None
     elif surname and not names:
         names = [" ".join(part for part in (surname, given) if part)]
+    pass_number = None
+    if data.border_pass:
+        held = passes.valid_pass(session, data.border_pass, crossed_at.astimezone(ZoneInfo(gate.timezone)).date())
+        pass_number = held.number
+        if not names:
+            names = list(held.holder_names)
+            birth, sex = birth or held.holder_birth_date, sex or held.holder_sex
+            nationality = nationality or held.holder_nationality
+        if number is None:
+            doc_type, number = DocumentType.BORDER_PASS, held.number
     plate = data.vehicle_plate.strip().upper() if data.vehicle_plate else None
     crossing = Crossing(
         id=new_id(), gate_unit_id=unit.id, direction=data.direction, crossed_at=crossed_at, lane_code=lane,
@@ -135,12 +145,15 @@ def record(session: Session, principal: Principal, data: CrossingCreate, now: dt
         given_names=given, names=names, birth_date=birth, sex=sex, nationality=nationality,
         document_type=doc_type, document_number=number, issuing_state=state, document_expiry=expiry,
         document_expired=expired, mrz_format=mrz_format, purpose=data.purpose, vehicle_plate=plate,
-        border_pass=data.border_pass, traveller_key=traveller_key(names, birth, nationality, number, state),
+        border_pass=pass_number, traveller_key=traveller_key(names, birth, nationality, number, state),
         check_result=CheckResult.CLEAR, created_at=now,
     )
     session.add(crossing)
     session.flush()
-    found = check(session, crossing, unit, now)
+    if crossing.direction is Direction.EXIT:
+        passes.match_exit(session, crossing, principal.party)
+    pre_arrivals.match_crossing(session, crossing, unit, now)
+    found = check(session, principal, crossing, unit, now)
     crossing.check_result = CheckResult.HIT if found else CheckResult.CLEAR
     return Recorded(crossing, found)
 
@@ -168,24 +181,22 @@ def query_of(crossing: Crossing) -> ScreeningQuery:
     )
 
 
-def check(session: Session, crossing: Crossing, gate_unit: Unit, now: dt.datetime) -> list[Hit]:
+def check(session: Session, principal: Principal, crossing: Crossing, gate_unit: Unit,
+          now: dt.datetime) -> list[Hit]:
     """The person, the document and the plate against the live screening index; a match the
     alert's owner rejected for this traveller before is not raised again."""
-    screen = alert_screen(session)
-    matches = screen.check(session, query_of(crossing))
+    matches = alert_screen().screen(session, principal, query_of(crossing), now)
     if not matches:
         return []
-    facts = screen.facts(session, {m.alert_id for m in matches})
-    rejected = hit_service.rejected_alerts(session, crossing.traveller_key, {m.alert_id for m in matches})
+    rejected = hit_service.rejected_alerts(session, crossing.traveller_key, {m.alert_id for m, _ in matches})
     found: list[Hit] = []
     seen: set[str] = set()
-    for match in matches:
-        fact = facts.get(match.alert_id)
+    for match, facts in matches:
         # One hit per alert: the person and their document matching the same alert are one finding.
-        if fact is None or match.alert_id in rejected or match.alert_id in seen:
+        if match.alert_id in rejected or match.alert_id in seen:
             continue
         seen.add(match.alert_id)
-        found.append(hit_service.report(session, crossing, gate_unit, match, fact, now))
+        found.append(hit_service.report(session, crossing, gate_unit, match, facts, now))
     return found
 
 

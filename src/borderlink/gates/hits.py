@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from borderlink.alerts.screening_entries import ScreeningHit
@@ -339,3 +339,10 @@ def apply_outcome(session: Session, hit: Hit, body: HitOutcomeMessage, now: dt.d
     if added is not None:
         _take_outcome(hit, body.outcome, body.note, event.at)
         workfeed.touch(session, feed_ref(hit.id), now)
+
+
+def count_pending(session: Session, unit_ids: frozenset[str]) -> int:
+    """Pending hits in these units' feeds."""
+    return int(session.scalar(select(func.count()).select_from(Hit).where(
+        Hit.status == HitStatus.PENDING,
+        scoping.visible_clause(HIT_TYPE, Hit.id, unit_ids))) or 0)  # type: ignore[arg-type]

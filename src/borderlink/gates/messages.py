@@ -10,18 +10,21 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from borderlink.directory import service as directory
 from borderlink.exchange.context import now_of
 from borderlink.exchange.registry import InboundEnvelope, Rejected
-from borderlink.gates import hits
-from borderlink.gates.alert_screen import NoAlertScreen, alert_screen
+from borderlink.gates import hits, pre_arrivals
+from borderlink.gates.alert_screen import alert_screen
 from borderlink.gates.contracts import (
     HitAnswerMessage,
     HitEscalationMessage,
     HitEvent,
     HitOutcomeMessage,
     HitReportMessage,
+    PreArrivalArrivedMessage,
+    PreArrivalMessage,
 )
-from borderlink.gates.models import HIT_LIFECYCLE, HIT_TIMELINE, Hit, HitStatus
+from borderlink.gates.models import HIT_LIFECYCLE, HIT_TIMELINE, Hit, HitStatus, PreArrival
 from borderlink.gates.reference import reference_gates
 from borderlink.shared import workfeed
 from borderlink.shared.replicated import (
@@ -62,12 +65,11 @@ def apply_report(session: Session, envelope: InboundEnvelope[HitReportMessage]) 
     if envelope.sender_unit != gate.code:
         raise Rejected("a hit is reported by the gate that found it")
     _check_event(session, body.event, envelope.sender_party, "reported")
-    try:
-        facts = alert_screen(session).facts(session, [body.alert_id]).get(body.alert_id)
-    except NoAlertScreen as exc:
-        raise Rejected("this node cannot look up its alerts now") from exc
+    facts = alert_screen().facts(session, body.alert_id)
     if facts is None or facts.party != envelope.recipient_party:
-        raise Rejected(f"alert {body.alert_id} is not an alert of this node")
+        raise Rejected(f"alert {body.alert_id} is not an active alert of this node")
+    if facts.unit_code != body.alert_unit_code:
+        raise Rejected(f"alert {body.alert_id} is owned by {facts.unit_code}, not {body.alert_unit_code}")
     alert_unit = named_unit(session, facts.unit_code)
     hits.receive_report(session, body, gate, alert_unit, envelope.sender_party, facts, now_of(session))
 
@@ -115,3 +117,28 @@ def apply_escalation(session: Session, envelope: InboundEnvelope[HitEscalationMe
         hit.escalation_level = envelope.body.level
     workfeed.touch(session, hits.feed_ref(hit.id), now)
 
+
+
+def apply_pre_arrival(session: Session, envelope: InboundEnvelope[PreArrivalMessage]) -> None:
+    body = envelope.body
+    if already_applied(session, PreArrival, body.id):
+        return
+    gates = {g.unit for g in reference_gates()}
+    from_gate, to_gate = named_unit(session, body.from_gate_unit_code), named_unit(session, body.to_gate_unit_code)
+    if from_gate.party_code != envelope.sender_party or from_gate.code not in gates:
+        raise Rejected(f"{from_gate.code} is not a border gate of the sending node")
+    if envelope.sender_unit != from_gate.code:
+        raise Rejected("a notice is sent by the gate that announces it")
+    facing = {u.id for u in directory.counterparts_of(session, from_gate.id)}
+    if to_gate.party_code != envelope.recipient_party or to_gate.code not in gates or to_gate.id not in facing:
+        raise Rejected(f"{to_gate.code} is not the gate of this node facing {from_gate.code}")
+    pre_arrivals.receive(session, body, envelope.sender_party, from_gate, to_gate, now_of(session))
+
+
+def apply_pre_arrival_arrived(session: Session, envelope: InboundEnvelope[PreArrivalArrivedMessage]) -> None:
+    notice = known(session, PreArrival, envelope.body.pre_arrival_id, "pre-arrival notice")
+    if notice.owner_party == envelope.sender_party:
+        raise Rejected("the facing gate's node says a vehicle arrived, not the announcing node")
+    if named_unit(session, envelope.body.gate_unit_code).id != notice.to_gate_unit_id:
+        raise Rejected(f"{envelope.body.gate_unit_code} is not the gate the vehicle was announced to")
+    pre_arrivals.apply_arrived(session, notice, envelope.body, now_of(session))

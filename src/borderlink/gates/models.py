@@ -103,6 +103,9 @@ HIT_TIMELINE = Timeline(HIT_TYPE, kinds=[
 URGENT_ALERT_KINDS = frozenset({"wanted", "missing", "victim"})
 DEFAULT_URGENT_DEADLINE = dt.timedelta(hours=1)
 DEFAULT_OTHER_DEADLINE = dt.timedelta(hours=12)
+# How long a border resident may stay on this side after entering with a pass (a node setting).
+DEFAULT_PASS_STAY = dt.timedelta(days=7)
+MAX_PASS_VALIDITY_MONTHS = 12
 
 
 class Crossing(Base):
@@ -135,12 +138,16 @@ class Crossing(Base):
     border_pass: Mapped[str | None] = mapped_column(String(40), default=None)
     # Who the traveller is for matching entries with exits and for remembered rejections.
     traveller_key: Mapped[str] = mapped_column(String(64))
+    # An entry's matching exit, once the traveller leaves; and when its overstay was reported.
+    exit_crossing_id: Mapped[str | None] = mapped_column(ForeignKey("gate_crossings.id"), default=None)
+    overstay_reported_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     check_result: Mapped[CheckResult] = mapped_column(enum_column(CheckResult))
     created_at: Mapped[dt.datetime]
 
     __table_args__ = (
         Index("ix_gate_crossings_gate_time", "gate_unit_id", "crossed_at"),
         Index("ix_gate_crossings_traveller", "traveller_key", "crossed_at"),
+        Index("ix_gate_crossings_open_entries", "direction", "exit_crossing_id", "crossed_at"),
     )
 
 
@@ -187,3 +194,66 @@ class GateSetting(Base):
 
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     seconds: Mapped[int]
+
+
+class BorderPass(Base):
+    """A border resident's pass: the holder, their commune, the area they may visit, children
+    travelling with them, valid for at most twelve months. Kept by the node that issued it."""
+
+    __tablename__ = "gate_border_passes"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    holder_names: Mapped[list[str]] = mapped_column(JSON, default=list)
+    holder_birth_date: Mapped[str | None] = mapped_column(String(10), default=None)
+    holder_sex: Mapped[str | None] = mapped_column(String(1), default=None)
+    holder_nationality: Mapped[str | None] = mapped_column(String(3), default=None)
+    commune: Mapped[str] = mapped_column(String(200))
+    permitted_area: Mapped[str] = mapped_column(String(500))
+    children: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    valid_from: Mapped[dt.date]
+    valid_until: Mapped[dt.date]
+    issuing_unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"))
+    created_at: Mapped[dt.datetime]
+
+
+OVERSTAY_TYPE = "gates.overstay"  # an entry with a pass and no exit after the allowed stay, in work feeds
+
+
+PRE_ARRIVAL_TYPE = "gates.pre_arrival"
+
+
+class PreArrivalStatus(enum.StrEnum):
+    EXPECTED = "expected"
+    ARRIVED = "arrived"
+
+
+class PreArrival(ReplicatedObject, Base):
+    """A vehicle announced ahead of arrival by the exporting side's gate (or a trader's system) to
+    the gate it faces; the owner is the announcing node. Checked against the alerts on arrival of
+    the notice, and matched to the vehicle's crossing at the facing gate."""
+
+    __tablename__ = "gate_pre_arrivals"
+
+    from_gate_unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"))
+    to_gate_unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"))
+    plate: Mapped[str] = mapped_column(String(20))
+    plate_key: Mapped[str] = mapped_column(String(20))
+    driver_names: Mapped[list[str]] = mapped_column(JSON, default=list)
+    driver_birth_date: Mapped[str | None] = mapped_column(String(10), default=None)
+    driver_nationality: Mapped[str | None] = mapped_column(String(3), default=None)
+    driver_document_number: Mapped[str | None] = mapped_column(String(40), default=None)
+    driver_document_state: Mapped[str | None] = mapped_column(String(3), default=None)
+    containers: Mapped[list[str]] = mapped_column(JSON, default=list)
+    cargo_description: Mapped[str] = mapped_column(Text)
+    hs_code: Mapped[str] = mapped_column(String(12))
+    weight_kg: Mapped[float] = mapped_column(Float)
+    expected_at: Mapped[dt.datetime]
+    status: Mapped[PreArrivalStatus] = mapped_column(enum_column(PreArrivalStatus))
+    # The facing gate's check of driver and vehicle when the notice arrived (its node only).
+    check_result: Mapped[CheckResult | None] = mapped_column(enum_column(CheckResult), default=None)
+    check_hits: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    crossing_id: Mapped[str | None] = mapped_column(ForeignKey("gate_crossings.id"), default=None)
+    arrived_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+    __table_args__ = (Index("ix_gate_pre_arrivals_to_plate", "to_gate_unit_id", "plate_key", "status"),)

@@ -129,8 +129,10 @@ class CrossingCreate(BaseModel):
 
     @model_validator(mode="after")
     def _someone_crosses(self) -> CrossingCreate:
-        if not (self.mrz and self.mrz.strip()) and self.person is None and self.document is None:
-            raise rule_error("Give the machine-readable zone, or the person or their document.", field="mrz")
+        if not (self.mrz and self.mrz.strip()) and self.person is None and self.document is None \
+                and not self.border_pass:
+            raise rule_error("Give the machine-readable zone, the border pass, or the person or their document.",
+                             field="mrz")
         if self.person is not None and not self.person.names and not self.person.surname and not self.mrz:
             raise rule_error("Give the person's name.", field="person.names")
         return self
@@ -182,6 +184,7 @@ class CrossingOut(BaseModel):
     purpose: str | None
     vehicle_plate: str | None
     border_pass: str | None
+    exit_crossing_id: str | None = Field(default=None, description="An entry's matching exit, once recorded.")
     check: CheckOut
 
 
@@ -230,6 +233,7 @@ class HitOut(BaseModel):
     gate_unit_code: str
     crossing_id: str | None = Field(description="The crossing, on the gate's node only.")
     crossing: dict[str, Any]
+    crossed_at: dt.datetime
     deadline_at: dt.datetime | None
     escalation_level: int
     answer_note: str | None
@@ -247,12 +251,135 @@ class HitListOut(BaseModel):
     next_cursor: str | None
 
 
-class HitDeadlinesIn(BaseModel):
-    urgent_minutes: int | None = Field(default=None, ge=1, le=7 * 24 * 60,
-                                       description="Wanted, missing and victim alerts.")
-    other_minutes: int | None = Field(default=None, ge=1, le=30 * 24 * 60)
+class GateSettingsIn(BaseModel):
+    hit_urgent_minutes: int | None = Field(default=None, ge=1, le=7 * 24 * 60, description=(
+        "How long the alert's owner has to answer a hit on a wanted, missing or victim alert."))
+    hit_other_minutes: int | None = Field(default=None, ge=1, le=30 * 24 * 60,
+                                          description="The same for every other alert.")
+    pass_stay_days: int | None = Field(default=None, ge=1, le=90,
+                                       description="How long a pass holder may stay after entering.")
 
 
-class HitDeadlinesOut(BaseModel):
-    urgent_minutes: int
-    other_minutes: int
+class GateSettingsOut(BaseModel):
+    hit_urgent_minutes: int
+    hit_other_minutes: int
+    pass_stay_days: int
+
+
+# --- border-resident passes -----------------------------------------------------------------
+
+class PassHolderIn(BaseModel):
+    names: list[PersonName] = Field(min_length=1, max_length=5)
+    birth_date: BirthDate | None = None
+    sex: Literal["M", "F", "X"] | None = None
+    nationality: StateCode | None = None
+
+
+class ChildIn(BaseModel):
+    names: list[PersonName] = Field(min_length=1, max_length=3)
+    birth_date: BirthDate | None = None
+
+
+class PassCreate(BaseModel):
+    number: Annotated[Text, Field(max_length=40)]
+    holder: PassHolderIn
+    commune: Annotated[Text, Field(max_length=200)]
+    permitted_area: Annotated[Text, Field(max_length=500)]
+    children: list[ChildIn] = Field(default_factory=list, max_length=10)
+    valid_from: dt.date
+    valid_until: dt.date = Field(description="At most twelve months after `valid_from`.")
+
+
+class PassOut(BaseModel):
+    id: str
+    number: str
+    holder_names: list[str]
+    holder_birth_date: str | None
+    holder_sex: str | None
+    holder_nationality: str | None
+    commune: str
+    permitted_area: str
+    children: list[dict[str, Any]]
+    valid_from: dt.date
+    valid_until: dt.date
+    issuing_unit_code: str
+
+
+class PassListOut(BaseModel):
+    items: list[PassOut]
+    next_cursor: str | None
+
+
+class OverstayOut(BaseModel):
+    crossing_id: str
+    gate_unit_code: str
+    border_pass: str | None
+    names: list[str]
+    entered_at: dt.datetime
+    allowed_until: dt.datetime
+
+
+# --- pre-arrival notices ----------------------------------------------------------------------
+
+class DriverIn(BaseModel):
+    names: list[PersonName] = Field(min_length=1, max_length=5)
+    birth_date: BirthDate | None = None
+    nationality: StateCode | None = None
+    document_number: Annotated[Text, Field(max_length=40)] | None = None
+    document_state: StateCode | None = None
+
+
+class PreArrivalCreate(BaseModel):
+    plate: Annotated[Text, Field(max_length=20)]
+    driver: DriverIn
+    containers: list[Annotated[Text, Field(max_length=20)]] = Field(default_factory=list, max_length=20)
+    cargo_description: Annotated[Text, Field(max_length=2000)]
+    hs_code: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{4,10}$")] = Field(
+        description="Harmonized System code, 4 to 10 digits.")
+    weight_kg: float = Field(ge=1, le=200_000, description="gross weight, kilograms")
+    expected_at: dt.datetime
+    gate_unit_code: Annotated[Text, Field(max_length=80)] | None = Field(
+        default=None, description="The announcing gate; by default the caller's own unit.")
+
+
+class PreArrivalOut(BaseModel):
+    id: str
+    status: Literal["expected", "arrived"]
+    from_gate_unit_code: str
+    to_gate_unit_code: str
+    plate: str
+    driver: dict[str, Any]
+    containers: list[str]
+    cargo_description: str
+    hs_code: str
+    weight_kg: float
+    expected_at: dt.datetime
+    check_result: Literal["clear", "hit"] | None = Field(description="The facing gate's check of driver and vehicle.")
+    check_hits: list[dict[str, Any]]
+    crossing_id: str | None
+    arrived_at: dt.datetime | None
+
+
+class PreArrivalListOut(BaseModel):
+    items: list[PreArrivalOut]
+
+
+class HourCount(BaseModel):
+    hour: int = Field(description="Hour of the gate's local day, 0-23.")
+    entry: int
+    exit: int
+
+
+class DashboardOut(BaseModel):
+    gate_unit_code: str
+    timezone: str
+    local_date: dt.date
+    crossings_today: int
+    entries_today: int
+    exits_today: int
+    hits_today: int
+    by_hour: list[HourCount]
+    pending_hits: int = Field(description="Hits at this gate or on its alerts waiting for the owner's answer.")
+    expected_arrivals: int
+    overstays: int
+    direction_codes: list[str]

@@ -3,6 +3,7 @@ green or red result, why it matched, and what the officer does now."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,8 +12,18 @@ from sqlalchemy.orm import Session
 from borderlink import domains
 from borderlink.directory import service as directory
 from borderlink.gates import hits as hit_service
-from borderlink.gates.models import HIT_TIMELINE, Crossing, Hit
-from borderlink.gates.schemas import CheckOut, CrossingOut, HitEventOut, HitOut, HitSummaryOut
+from borderlink.gates.models import HIT_TIMELINE, BorderPass, Crossing, Hit, PreArrival
+from borderlink.gates.schemas import (
+    CheckOut,
+    CrossingOut,
+    HitEventOut,
+    HitOut,
+    HitSummaryOut,
+    OverstayOut,
+    PassOut,
+    PreArrivalOut,
+)
+from borderlink.shared.replicated import received_time
 from borderlink.shared.timeline import N_
 from borderlink.web.i18n import translator
 
@@ -82,7 +93,7 @@ def crossing_out(session: Session, crossing: Crossing, found: list[Hit], languag
         document_expiry=crossing.document_expiry, document_expired=crossing.document_expired,
         mrz_format=crossing.mrz_format, purpose=crossing.purpose.value if crossing.purpose else None,
         vehicle_plate=crossing.vehicle_plate, border_pass=crossing.border_pass,
-        check=check_out(crossing, found, language),
+        exit_crossing_id=crossing.exit_crossing_id, check=check_out(crossing, found, language),
     )
 
 
@@ -96,8 +107,38 @@ def hit_out(session: Session, hit: Hit, language: str | None = None) -> HitOut:
         alert_unit_code=alert_unit.code, alert_kind=hit.alert_kind, action=hit.action, subject=hit.subject.value,
         score=hit.score, explanation=explanation(hit, language or "en"), details=hit.explanation,
         gate_party=hit.owner_party, gate_unit_code=gate.code, crossing_id=hit.crossing_id, crossing=hit.crossing,
+        crossed_at=received_time(str(hit.crossing.get("crossed_at") or hit.created_at.isoformat())),
         deadline_at=hit.deadline_at, escalation_level=hit.escalation_level, answer_note=hit.answer_note,
         answered_at=hit.answered_at, answered_by=hit.answered_by,
         outcome=hit.outcome.value if hit.outcome else None, outcome_note=hit.outcome_note,
         outcome_at=hit.outcome_at, created_at=hit.created_at, timeline=events,
     )
+
+
+def pass_out(session: Session, found: BorderPass) -> PassOut:
+    issuer = directory.get_unit(session, found.issuing_unit_id)
+    return PassOut(id=found.id, number=found.number, holder_names=list(found.holder_names),
+                   holder_birth_date=found.holder_birth_date, holder_sex=found.holder_sex,
+                   holder_nationality=found.holder_nationality, commune=found.commune,
+                   permitted_area=found.permitted_area, children=list(found.children), valid_from=found.valid_from,
+                   valid_until=found.valid_until, issuing_unit_code=issuer.code)
+
+
+def overstay_out(session: Session, crossing: Crossing, stay: dt.timedelta) -> OverstayOut:
+    return OverstayOut(crossing_id=crossing.id, gate_unit_code=directory.get_unit(session, crossing.gate_unit_id).code,
+                       border_pass=crossing.border_pass, names=list(crossing.names), entered_at=crossing.crossed_at,
+                       allowed_until=crossing.crossed_at + stay)
+
+
+def pre_arrival_out(session: Session, notice: PreArrival) -> PreArrivalOut:
+    return PreArrivalOut(
+        id=notice.id, status=notice.status.value,
+        from_gate_unit_code=directory.get_unit(session, notice.from_gate_unit_id).code,
+        to_gate_unit_code=directory.get_unit(session, notice.to_gate_unit_id).code, plate=notice.plate,
+        driver={"names": notice.driver_names, "birth_date": notice.driver_birth_date,
+                "nationality": notice.driver_nationality, "document_number": notice.driver_document_number,
+                "document_state": notice.driver_document_state},
+        containers=list(notice.containers), cargo_description=notice.cargo_description, hs_code=notice.hs_code,
+        weight_kg=notice.weight_kg, expected_at=notice.expected_at,
+        check_result=notice.check_result.value if notice.check_result else None, check_hits=list(notice.check_hits),
+        crossing_id=notice.crossing_id, arrived_at=notice.arrived_at)

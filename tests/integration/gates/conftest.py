@@ -3,13 +3,15 @@ crossing tests that run before or beside the alerts domain's own tables."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping
+import datetime as dt
+from collections.abc import Iterator
 
 import pytest
 from sqlalchemy.orm import Session
 
 from borderlink.alerts.screening_entries import AlertEntry, InMemoryAlertSource, ScreeningHit, ScreeningQuery
 from borderlink.alerts.screening_index import ScreeningIndex
+from borderlink.directory.permissions import Principal
 from borderlink.gates import alert_screen
 from borderlink.gates.alert_screen import AlertFacts
 
@@ -27,19 +29,23 @@ class HeldAlerts:
         self.known[entry.alert_id] = facts
         self.index.refresh()
 
-    def check(self, session: Session, query: ScreeningQuery) -> list[ScreeningHit]:
-        return self.index.check(query)
+    def screen(self, session: Session, principal: Principal, query: ScreeningQuery,
+               now: dt.datetime) -> list[tuple[ScreeningHit, AlertFacts]]:
+        return [(hit, self.known[hit.alert_id]) for hit in self.index.check(query)]
 
-    def facts(self, session: Session, alert_ids: Collection[str]) -> Mapping[str, AlertFacts]:
-        return {alert_id: self.known[alert_id] for alert_id in alert_ids if alert_id in self.known}
+    def screen_unscoped(self, session: Session, query: ScreeningQuery) -> list[tuple[ScreeningHit, AlertFacts]]:
+        return [(hit, self.known[hit.alert_id]) for hit in self.index.check(query)]
+
+    def facts(self, session: Session, alert_id: str) -> AlertFacts | None:
+        return self.known.get(alert_id)
 
 
 @pytest.fixture
 def held_alerts() -> Iterator[HeldAlerts]:
     held = HeldAlerts()
-    alert_screen.use_alert_screen(held)
+    installed = alert_screen.replace_alert_screen(held)
     try:
         yield held
     finally:
-        alert_screen.use_alert_screen(None)
+        alert_screen.replace_alert_screen(installed)
         held.index.close()
