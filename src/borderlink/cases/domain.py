@@ -5,6 +5,7 @@ from __future__ import annotations
 from borderlink.cases import (
     api,
     codes,
+    demo,
     handover_api,
     handover_messages,
     handover_models,
@@ -43,6 +44,7 @@ DOMAIN = Domain(
         Role.ANALYST: _READ | {Perm.CONTRIBUTE},
         Role.VIEWER: _READ,
     },
+    demo_seed=demo.seed_demo,
     navigation=(NavEntry("Cases", "/cases", permission=Perm.READ, order=30),
                 NavEntry("Handovers", "/handovers", permission=Perm.READ, order=31)),
 )
