@@ -232,5 +232,24 @@ class PatrolReportMessage(MessageBody, kind="engagements.patrol_report", version
     event: StepEvent
 
 
+MAX_MINUTES_FILE_BYTES = 512 * 1024  # a scanned page or two; the whole envelope stays under the exchange's limit
+
+
+class MinutesFile(ContractPart):
+    id: Uuid
+    filename: Annotated[Text, Field(max_length=200)]
+    content_type: Annotated[str, Field(max_length=100)]
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    content_base64: Annotated[str, Field(max_length=(MAX_MINUTES_FILE_BYTES + 2) // 3 * 4)]
+
+
+class MinutesFileMessage(MessageBody, kind="engagements.minutes_file", version=1):
+    """A file of an engagement's minutes (a scan, the signed text), added on either side."""
+
+    engagement_id: Uuid
+    party: Party = Field(description="the node that added it")
+    file: MinutesFile
+
+
 CONTRACTS = (EngagementMessage, StepMessage, AgreementMessage, CommitmentMessage, CommitmentNoteMessage,
-             PatrolMessage, PatrolAnswerMessage, PatrolReportMessage)
+             PatrolMessage, PatrolAnswerMessage, PatrolReportMessage, MinutesFileMessage)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from borderlink.directory.models import Role
 from borderlink.directory.permissions import Permission
-from borderlink.engagements import api, codes, demo, feed, messages, models, pages, records, refusals
+from borderlink.engagements import api, codes, demo, feed, messages, minutes, models, pages, records, refusals
+from borderlink.engagements.contracts import MinutesFileMessage
 from borderlink.shared.descriptor import Domain, NavEntry
 from borderlink.shared.feedkinds import FeedKind
 from borderlink.shared.forms import N_
@@ -19,8 +20,9 @@ DOMAIN = Domain(
     models=(models,),
     api_routers=(api.router,),
     page_routers=(pages.router,),
-    message_handlers=messages.HANDLERS,
-    refusal_hooks=dict.fromkeys(messages.HANDLERS, refusals.show_refusal),
+    message_handlers={**messages.HANDLERS, MinutesFileMessage: minutes.apply_minutes_file},
+    refusal_hooks=dict.fromkeys((*messages.HANDLERS, MinutesFileMessage), refusals.show_refusal),
+    attachables=(minutes.ATTACHABLE,),
     background_tasks=(records.due_loop,),
     templates=True,
     code_lists=codes.CODE_LISTS,

@@ -1,5 +1,4 @@
-"""How engagements, agreements, commitments and patrols appear on the home page's work feed, and
-which files an engagement carries (its minutes)."""
+"""How engagements, agreements, commitments and patrols appear on the home page's work feed."""
 
 from __future__ import annotations
 
@@ -9,7 +8,6 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
-from borderlink.directory.permissions import Principal
 from borderlink.engagements import patrols
 from borderlink.engagements import service as engagements
 from borderlink.engagements.codes import CODE_LISTS
@@ -74,9 +72,3 @@ def agreement_cards(session: Session, ids: Sequence[str], language: str) -> Mapp
     return {row.id: FeedCard(title=row.title(language), href=f"/engagements/{row.engagement_id}"
                              if row.engagement_id else "/engagements", detail=kind.label(row.kind.value, language))
             for row in session.scalars(select(Agreement).where(Agreement.id.in_(ids)))}
-
-
-def minutes_access(session: Session, principal: Principal, engagement_id: str) -> bool:
-    """An engagement's minutes files are visible with the engagement; they name no person."""
-    engagements.visible_engagement(session, principal, engagement_id)
-    return False

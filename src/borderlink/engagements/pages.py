@@ -21,6 +21,7 @@ from borderlink.directory.permissions import Permission, Principal
 from borderlink.engagements import calendar, patrols, records
 from borderlink.engagements import forms as form_input
 from borderlink.engagements import service as engagements
+from borderlink.engagements.models import ENGAGEMENT
 from borderlink.engagements.schemas import (
     AgreementCreate,
     CommitmentCreate,
@@ -33,7 +34,9 @@ from borderlink.engagements.schemas import (
 )
 from borderlink.engagements.views import commitment_out, engagement_out, patrol_out
 from borderlink.errors import BorderLinkError, NotFound
+from borderlink.shared import attachments
 from borderlink.shared.forms import input_limits
+from borderlink.shared.workfeed import ObjectRef
 from borderlink.web.deps import DbSession, get_node, require
 from borderlink.web.errors import problems_of, shown_errors, status_for
 from borderlink.web.i18n import translator
@@ -187,6 +190,7 @@ def _engagement_page(request: Request, session: DbSession, principal: Principal,
         "is_owner": found.owner_party == principal.party,
         "owner_unit": found.owner_unit, "counterpart_unit": found.counterpart_unit,
         "units": {u.code: u for u in directory.list_units(session)},
+        "files": attachments.files_of(session, ObjectRef(ENGAGEMENT, found.id)),
         "values": values or {}, "errors": errors or {}}, status_code=status_code)
 
 

@@ -15,6 +15,7 @@ from borderlink.engagements.contracts import (
     CommitmentMessage,
     CommitmentNoteMessage,
     EngagementMessage,
+    MinutesFileMessage,
     PatrolAnswerMessage,
     PatrolMessage,
     PatrolReportMessage,
@@ -65,6 +66,8 @@ def refused_object(body: MessageBody) -> tuple[str, str] | None:
         return "patrol", body.id
     if isinstance(body, PatrolAnswerMessage | PatrolReportMessage):
         return "patrol", body.patrol_id
+    if isinstance(body, MinutesFileMessage):
+        return "engagement", body.engagement_id
     if isinstance(body, StepMessage):
         return body.object_kind, body.object_id
     return None

@@ -4,10 +4,12 @@ the series starts from what is still open."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from typing import Any
 
 from tests.integration.engagements.conftest import Api
-from tests.integration.hotline.conftest import Pair
+from tests.integration.hotline.conftest import Pair, browser
 
 from borderlink.engagements import records
 from borderlink.engagements.models import COMMITMENT
@@ -129,3 +131,21 @@ def test_figures_count_engagements_held_and_officials_per_side(pair: Pair, as_us
     assert figures["officials"] == {"VN": 24, "CN": 18}
     assert figures["by_tier_and_kind"] == [{"tier": "central", "kind": "ministerial", "held": 1,
                                             "officials": {"VN": 24, "CN": 18}}]
+
+
+def test_minutes_files_reach_the_other_side_with_the_same_bytes(pair: Pair, as_user: Any) -> None:
+    vn, cn = as_user("VN", "bgc.analyst"), as_user("CN", "nia.analyst")
+    conference = plan(vn)
+    scan = b"%PDF-1.4\n% minutes of the 7th conference, signed copy\n%%EOF\n"
+    added = vn.client.post(f"/api/v1/attachments/engagements.engagement/{conference['id']}", headers=vn.headers,
+                           json={"filename": "bien-ban-hoi-nghi-7.pdf", "content_type": "application/pdf",
+                                 "content_base64": base64.b64encode(scan).decode()})
+    assert added.status_code == 201, added.text
+    pair.pump()
+    [copy] = cn.get(f"/attachments/engagements.engagement/{conference['id']}")
+    assert copy["id"] == added.json()["id"]
+    assert copy["sha256"] == hashlib.sha256(scan).hexdigest()
+    assert copy["filename"] == "bien-ban-hoi-nghi-7.pdf"
+    as_user("CN", "hekou.officer").get(f"/attachments/engagements.engagement/{conference['id']}", expect=404)
+    page = browser(pair, "CN", "nia.analyst").get(f"/engagements/{conference['id']}?lang=zh_Hans")
+    assert "bien-ban-hoi-nghi-7.pdf" in page.text

@@ -1,0 +1,68 @@
+"""Minutes files of an engagement (scans, the signed text in each language), kept through the
+shared attachments and sent to the other side, so both hold the same files under the same ids."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+
+from sqlalchemy.orm import Session
+
+from borderlink.directory.permissions import Permission, Principal
+from borderlink.engagements import common
+from borderlink.engagements import service as engagements
+from borderlink.engagements.contracts import MAX_MINUTES_FILE_BYTES, MinutesFileMessage
+from borderlink.engagements.models import ENGAGEMENT, Engagement
+from borderlink.errors import Forbidden
+from borderlink.exchange.registry import InboundEnvelope, Rejected
+from borderlink.shared import attachments
+from borderlink.shared.attachments import Attachable, StoredFile
+from borderlink.shared.replicated import known
+from borderlink.shared.workfeed import ObjectRef
+
+MAX_FILES = 10
+
+
+def minutes_access(session: Session, principal: Principal, engagement_id: str) -> bool:
+    """Minutes files are seen with their engagement; they bear no person's data."""
+    engagements.visible_engagement(session, principal, engagement_id)
+    return False
+
+
+def minutes_added(session: Session, principal: Principal, stored: StoredFile) -> None:
+    """A file added on this side goes to the other side's unit on the engagement."""
+    engagement = engagements.visible_engagement(session, principal, stored.object_id)
+    if not principal.can(Permission.ENGAGEMENTS_PLAN):
+        raise Forbidden("Your role may not plan engagements.")
+    message = MinutesFileMessage.from_fields({
+        "engagement_id": engagement.id, "party": principal.party,
+        "file": {"id": stored.id, "filename": stored.filename, "content_type": stored.content_type,
+                 "sha256": stored.sha256, "content_base64": base64.b64encode(stored.data).decode("ascii")}})
+    common.send(session, engagement, principal.party, message, engagement.handling_code.value,
+                engagements.stream_of(engagement.id))
+
+
+def apply_minutes_file(session: Session, envelope: InboundEnvelope[MinutesFileMessage]) -> None:
+    body = envelope.body
+    engagement = known(session, Engagement, body.engagement_id, "engagement")
+    if body.party != envelope.sender_party:
+        raise Rejected("a minutes file must come from the sending node")
+    if session.get(StoredFile, body.file.id) is not None:
+        return  # applied before
+    try:
+        content = base64.b64decode(body.file.content_base64, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise Rejected(f"minutes file {body.file.filename} is not valid base64") from exc
+    if len(content) > MAX_MINUTES_FILE_BYTES or hashlib.sha256(content).hexdigest() != body.file.sha256:
+        raise Rejected(f"minutes file {body.file.filename} is too large or does not match its hash")
+    try:
+        attachments.add(session, ObjectRef(ENGAGEMENT, engagement.id), body.file.filename, body.file.content_type,
+                        content, common.now_of(session), added_by=envelope.sender_party, file_id=body.file.id,
+                        max_bytes=MAX_MINUTES_FILE_BYTES, max_files=MAX_FILES)
+    except Exception as exc:  # a limit of this node (too many files): refused, nothing stored
+        raise Rejected(str(exc)) from exc
+
+
+ATTACHABLE = Attachable(ENGAGEMENT, open_object=minutes_access, add_permission=Permission.ENGAGEMENTS_PLAN,
+                        max_files=MAX_FILES, max_bytes=MAX_MINUTES_FILE_BYTES, on_added=minutes_added)
