@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from borderlink.directory.models import Role
 from borderlink.directory.permissions import Permission
-from borderlink.gates import api, cli, codes, demo, escalation, messages, models, pages, passes, views
+from borderlink.gates import api, cli, codes, demo, escalation, feed, messages, models, pages, passes, views
 from borderlink.gates.contracts import (
     HitAnswerMessage,
     HitEscalationMessage,
@@ -15,6 +15,8 @@ from borderlink.gates.contracts import (
     PreArrivalMessage,
 )
 from borderlink.shared.descriptor import Domain, NavEntry
+from borderlink.shared.feedkinds import FeedKind
+from borderlink.shared.timeline import N_
 
 # Every role reads the gates; checking travellers' documents is for officers and the roles above them,
 # answering hits on their alerts too; the node administrator sets the answer deadlines.
@@ -37,10 +39,18 @@ DOMAIN = Domain(
     },
     background_tasks=(escalation.escalation_loop, passes.overstay_loop),
     code_lists=codes.CODE_LISTS,
-    indirect_messages=views.INDIRECT_MESSAGES,
+    indirect_messages=views.INDIRECT_MESSAGES + feed.INDIRECT_MESSAGES,
     permission_grants={Role.COMMANDER: _GATE_WORK, Role.OFFICER: _GATE_WORK, Role.ANALYST: _GATE_WORK,
                        Role.ADMIN: _READ | {Permission.GATES_CONFIGURE}, Role.VIEWER: _READ},
     navigation=(NavEntry("Gates", "/gates", permission=Permission.GATES_READ, order=30),),
     cli=cli.register,
     demo_seed=demo.seed_demo,
+    feed_kinds=(
+        FeedKind(models.HIT_TYPE, N_("Hit"), cards=feed.hit_cards, open_clause=feed.hit_is_open,
+                 permission=Permission.GATES_READ, order=15),
+        FeedKind(models.OVERSTAY_TYPE, N_("Overstay"), cards=feed.overstay_cards, open_clause=feed.overstay_is_open,
+                 permission=Permission.GATES_READ, order=40),
+        FeedKind(models.PRE_ARRIVAL_TYPE, N_("Expected vehicle"), cards=feed.pre_arrival_cards,
+                 open_clause=feed.pre_arrival_is_open, permission=Permission.GATES_READ, order=45),
+    ),
 )
