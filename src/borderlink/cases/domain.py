@@ -6,6 +6,7 @@ from borderlink.cases import (
     api,
     codes,
     demo,
+    feed,
     handover_api,
     handover_messages,
     handover_models,
@@ -15,9 +16,12 @@ from borderlink.cases import (
     persons,
 )
 from borderlink.cases.contracts import CaseMessage, ContributionMessage, HandoverMessage, HandoverStepMessage
-from borderlink.cases.models import Perm
+from borderlink.cases.handover_models import HANDOVER_TYPE
+from borderlink.cases.models import OBJECT_TYPE, TASK_TYPE, Perm
 from borderlink.directory.models import Role
 from borderlink.shared.descriptor import Domain, NavEntry
+from borderlink.shared.feedkinds import FeedKind
+from borderlink.shared.timeline import N_
 
 _READ = frozenset({Perm.READ})
 _WORK = _READ | {Perm.CONTRIBUTE, Perm.CONFIRM}
@@ -45,6 +49,14 @@ DOMAIN = Domain(
         Role.VIEWER: _READ,
     },
     demo_seed=demo.seed_demo,
+    feed_kinds=(
+        FeedKind(OBJECT_TYPE, N_("Joint case"), cards=feed.case_cards, open_clause=feed.case_is_open,
+                 permission=Perm.READ, order=30),
+        FeedKind(TASK_TYPE, N_("Case task"), cards=feed.task_cards, open_clause=feed.task_is_open,
+                 permission=Perm.READ, order=31),
+        FeedKind(HANDOVER_TYPE, N_("Handover"), cards=feed.handover_cards, open_clause=feed.handover_is_open,
+                 permission=Perm.READ, order=32),
+    ),
     navigation=(NavEntry("Cases", "/cases", permission=Perm.READ, order=30),
                 NavEntry("Handovers", "/handovers", permission=Perm.READ, order=31)),
 )

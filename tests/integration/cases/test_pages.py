@@ -60,3 +60,28 @@ def test_the_handover_page_offers_each_side_its_steps(pair: Pair, clients: dict[
     vn = browser(pair, "VN", "qn.commander")
     assert f"/handovers/{created['id']}/accept" not in vn.get(f"/handovers/{created['id']}").text
     assert browser(pair, "VN", "laocai.officer").get(f"/handovers/{created['id']}").status_code == 404
+
+
+
+def test_a_task_for_the_other_side_is_in_its_units_work_feed(pair: Pair, clients: dict[str, TestClient]) -> None:
+    from tests.integration.cases.conftest import api
+
+    from borderlink.directory import service as directory
+    from borderlink.shared import workfeed
+    from borderlink.shared.feedkinds import feed_kinds
+
+    created = open_case(pair, clients)
+    api(pair, clients, "VN", "qn.commander", "POST", f"/cases/{created['id']}/tasks", 201,
+        json={"assigned_unit_code": "CN-GX-DONGXING", "title": "Identify the buyer's phones",
+              "deadline_at": "2026-11-09T00:00:00Z"})
+    pair.pump()
+    kinds = {kind.object_type: kind for kind in feed_kinds()}
+    with pair.cn.transaction() as session:
+        dongxing = directory.get_unit_by_code(session, "CN-GX-DONGXING")
+        entries = workfeed.feed_page(session, [dongxing.id], limit=10).items
+        tasks = [e for e in entries if e.object_type == "cases.task"]
+        assert [e.deadline_at.isoformat() for e in tasks if e.deadline_at] == ["2026-11-09T00:00:00+00:00"]
+        cards = kinds["cases.task"].cards(session, [tasks[0].object_id], "en")
+        assert cards[tasks[0].object_id].title == "Identify the buyer's phones"
+        case_cards = kinds["cases.case"].cards(session, [created["id"]], "zh_Hans")
+        assert "毒品贩运" in case_cards[created["id"]].detail
