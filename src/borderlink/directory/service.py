@@ -146,6 +146,19 @@ def _unit_tree(session: Session) -> dict[str | None, list[str]]:
 _UNIT_TREE = StaticCache("unit tree", (Unit,), _unit_tree)
 
 
+def _unit_code_map(session: Session) -> dict[str, str]:
+    return dict(session.execute(select(Unit.id, Unit.code)).tuples().all())
+
+
+_UNIT_CODES = StaticCache("unit codes", (Unit,), _unit_code_map)
+
+
+def unit_codes(session: Session, unit_ids: Iterable[str]) -> dict[str, str]:
+    """Unit id -> code, for the ids asked (a list's rows name units by id)."""
+    codes = _UNIT_CODES.get(session)
+    return {uid: codes[uid] for uid in unit_ids if uid in codes}
+
+
 def descendant_ids(session: Session, unit_id: str) -> frozenset[str]:
     """The unit itself and every unit below it."""
     children = _UNIT_TREE.get(session)

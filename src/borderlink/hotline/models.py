@@ -20,6 +20,7 @@ from borderlink.directory.permissions import Permission
 from borderlink.ids import new_id
 from borderlink.shared.codelists import enum_column
 from borderlink.shared.lifecycle import INITIAL, Lifecycle, Transition
+from borderlink.shared.paging import text_search_index
 from borderlink.shared.replicated import HandlingCode, ReplicatedObject, Side
 from borderlink.shared.timeline import N_, EventKind, Timeline
 
@@ -95,6 +96,10 @@ DEFAULT_DEADLINES = {
 }
 
 
+LISTING_FILTERS = ("status", "priority", "offence_code", "owner_party", "sender_unit_id", "recipient_unit_id",
+                   "deadline_at")
+
+
 class HotlineRequest(ReplicatedObject, Base):
     """A request; the sending unit is its owner unit."""
 
@@ -133,6 +138,11 @@ class HotlineRequest(ReplicatedObject, Base):
         Index("ix_hotline_requests_status_deadline", "status", "deadline_at"),
         Index("ix_hotline_requests_recipient", "recipient_unit_id"),
         Index("ix_hotline_requests_sender", "sender_unit_id"),
+        text_search_index("ix_hotline_requests_search_text", "search_text"),
+        # A filtered inbox joins the unit's entries to their requests and filters on these columns:
+        # on PostgreSQL the index alone answers, without reading the requests' rows.
+        Index("ix_hotline_requests_listing", "id", postgresql_include=list(LISTING_FILTERS)).ddl_if(
+            dialect="postgresql"),
     )
 
 

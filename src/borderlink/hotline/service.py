@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-import unicodedata
 from typing import Any
 
 from sqlalchemy import select
@@ -48,13 +47,14 @@ from borderlink.shared import scoping, workfeed
 from borderlink.shared.attachments import StoredFile
 from borderlink.shared.contracts import to_wire
 from borderlink.shared.forms import N_
+from borderlink.shared.paging import fold_for_search
 from borderlink.shared.replicated import side_of, touch, validate_contribution_text
 from borderlink.shared.static_cache import StaticCache
 from borderlink.shared.timeline import Detail
 from borderlink.shared.timeline import TimelineEvent as TimelineRow
 from borderlink.shared.workfeed import FeedEntry, ObjectRef, Reason
 
-__all__ = ["OPEN_STATUSES"]
+__all__ = ["OPEN_STATUSES", "fold_for_search"]
 KIND_REQUEST = RequestMessage.message_kind
 KIND_EVENT = EventMessage.message_kind
 KIND_REPLY = ReplyMessage.message_kind
@@ -63,11 +63,6 @@ KIND_REPLY = ReplyMessage.message_kind
 def now_of_session(session: Session) -> dt.datetime:
     clock = session.info.get("clock")
     return clock.now() if clock is not None else dt.datetime.now(dt.UTC)
-
-
-def fold_for_search(text: str) -> str:
-    text = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
-    return "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
 
 
 def stream_of(request_id: str) -> str:
@@ -142,7 +137,11 @@ def attachments(session: Session, request_id: str) -> list[StoredFile]:
 
 
 def is_overdue(request: HotlineRequest, now: dt.datetime) -> bool:
-    return request.status in OPEN_STATUSES and request.deadline_at is not None and request.deadline_at <= now
+    return overdue_at(request.status, request.deadline_at, now)
+
+
+def overdue_at(status: Status, deadline_at: dt.datetime | None, now: dt.datetime) -> bool:
+    return status in OPEN_STATUSES and deadline_at is not None and deadline_at <= now
 
 
 # --- inbox entries and timeline --------------------------------------------------------------

@@ -8,8 +8,9 @@ from typing import Any
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import Select
+from sqlalchemy.sql import ColumnElement, Select
 
+from borderlink.directory import service as directory
 from borderlink.directory.models import Unit
 from borderlink.directory.permissions import Principal
 from borderlink.hotline import service
@@ -25,8 +26,6 @@ from borderlink.hotline.schemas import (
 )
 from borderlink.shared import paging, scoping, workfeed
 from borderlink.shared.workfeed import FeedEntry
-
-INBOX_SORT = paging.SortKey(workfeed.keyset_columns())
 
 
 def request_out(session: Session, request: HotlineRequest, now: dt.datetime,
@@ -73,68 +72,63 @@ class InboxFilter:
     cursor: str | None = None
 
 
-def _request_filters(session: Session, principal: Principal, filters: InboxFilter, now: dt.datetime,
-                     query: Select[Any]) -> Select[Any]:
-    """Join the requests to feed entries and narrow them by the filters, in SQL."""
-    query = query.join(HotlineRequest, HotlineRequest.id == FeedEntry.object_id)
+def _join_requests(query: Select[Any]) -> Select[Any]:
+    return query.join(HotlineRequest, HotlineRequest.id == FeedEntry.object_id)
+
+
+def _request_filters(session: Session, principal: Principal, filters: InboxFilter,
+                     now: dt.datetime) -> list[ColumnElement[bool]]:
+    """The filters as conditions on the requests, for SQL."""
+    conditions: list[ColumnElement[bool]] = []
     if filters.status:
-        query = query.where(HotlineRequest.status == Status(filters.status))
+        conditions.append(HotlineRequest.status == Status(filters.status))
     if filters.priority:
-        query = query.where(HotlineRequest.priority == Priority(filters.priority))
+        conditions.append(HotlineRequest.priority == Priority(filters.priority))
     if filters.offence:
-        query = query.where(HotlineRequest.offence_code.startswith(filters.offence.strip(), autoescape=True))
+        conditions.append(HotlineRequest.offence_code.startswith(filters.offence.strip(), autoescape=True))
     if filters.q:
-        for word in service.fold_for_search(filters.q).split():
-            query = query.where(HotlineRequest.search_text.contains(word, autoescape=True))
+        conditions.extend(paging.contains_words(HotlineRequest.search_text, filters.q))
     if filters.counterpart:
         facing = session.scalar(select(Unit.id).where(Unit.code == filters.counterpart))
         # The counterpart is the other side's unit of the pair: the recipient of what we sent,
         # the sender of what we received.
-        query = query.where(or_(
+        conditions.append(or_(
             and_(HotlineRequest.owner_party == principal.party, HotlineRequest.recipient_unit_id == facing),
             and_(HotlineRequest.owner_party != principal.party, HotlineRequest.sender_unit_id == facing)))
     if filters.overdue is not None:
         overdue = and_(HotlineRequest.status.in_(service.OPEN_STATUSES), HotlineRequest.deadline_at.is_not(None),
                        HotlineRequest.deadline_at <= now)
-        query = query.where(overdue if filters.overdue else ~overdue)
-    return query
+        conditions.append(overdue if filters.overdue else ~overdue)
+    return conditions
 
 
-def _has_request_filters(filters: InboxFilter) -> bool:
-    return any((filters.status, filters.priority, filters.offence, filters.q, filters.counterpart,
-                filters.overdue is not None))
+# What an inbox line shows: only these columns are read, never a request's texts.
+_INBOX_COLUMNS = (HotlineRequest.id, HotlineRequest.subject, HotlineRequest.kind, HotlineRequest.priority,
+                  HotlineRequest.status, HotlineRequest.offence_code, HotlineRequest.owner_party,
+                  HotlineRequest.sender_unit_id, HotlineRequest.recipient_unit_id, HotlineRequest.deadline_at,
+                  HotlineRequest.escalation_level)
 
 
 def inbox(session: Session, principal: Principal, filters: InboxFilter, now: dt.datetime) -> InboxOut:
     """Requests in the principal's own unit's inbox (or, when asked, in the inboxes of the units
     below it too), newest activity first, one row per request, one page at a time."""
     units = scoping.scope_units(principal, include_below=filters.include_below)
-    query = _request_filters(session, principal, filters, now, workfeed.latest_entries(OBJECT_TYPE, units))
-    if filters.unread is not None:
-        unread = workfeed.unread_in_units(OBJECT_TYPE, units)
-        query = query.where(unread if filters.unread else ~unread)
-    if filters.unread is False:
-        unread_count = 0
-    else:
-        unread_count = workfeed.count_unread(
-            session, OBJECT_TYPE, units,
-            restrict=(lambda q: _request_filters(session, principal, filters, now, q))
-            if _has_request_filters(filters) else None)
-    page = paging.fetch_page(session, query.add_columns(HotlineRequest), INBOX_SORT, filters.limit, filters.cursor,
-                             key_of=lambda row: (row[0].updated_at, row[0].id))
-    held = workfeed.entries_for(session, OBJECT_TYPE, [entry.object_id for entry, _ in page.items], units)
+    listing = workfeed.list_objects(session, OBJECT_TYPE, units, _INBOX_COLUMNS, join=_join_requests,
+                                    conditions=_request_filters(session, principal, filters, now),
+                                    unread=filters.unread, limit=filters.limit, cursor=filters.cursor)
+    rows = [item.row for item in listing.items]
+    codes = directory.unit_codes(session, {r.sender_unit_id for r in rows} | {r.recipient_unit_id for r in rows})
     items = []
-    for entry, request in page.items:
-        entries = held.get(entry.object_id, [entry])
-        sender, recipient = request.sender_unit, request.recipient_unit
-        counterpart = recipient if sender.party_code == principal.party else sender
+    for item in listing.items:
+        row = item.row
+        sender, recipient = codes[row.sender_unit_id], codes[row.recipient_unit_id]
+        counterpart = recipient if row.owner_party == principal.party else sender
         items.append(InboxItemOut(
-            request_id=request.id, subject=request.subject, kind=request.kind.value,
-            priority=request.priority.value, status=request.status.value, offence_code=request.offence_code,
-            owner_party=request.owner_party, sender_unit_code=sender.code, recipient_unit_code=recipient.code,
-            counterpart_unit_code=counterpart.code, deadline_at=request.deadline_at,
-            overdue=service.is_overdue(request, now), unread=any(e.unread for e in entries),
-            escalation_level=request.escalation_level, reasons=sorted({e.reason for e in entries}),
-            updated_at=entry.updated_at,
+            request_id=row.id, subject=row.subject, kind=row.kind.value, priority=row.priority.value,
+            status=row.status.value, offence_code=row.offence_code, owner_party=row.owner_party,
+            sender_unit_code=sender, recipient_unit_code=recipient, counterpart_unit_code=counterpart,
+            deadline_at=row.deadline_at, overdue=service.overdue_at(row.status, row.deadline_at, now),
+            unread=item.unread, escalation_level=row.escalation_level, reasons=item.reasons, updated_at=item.updated_at,
         ))
-    return InboxOut(unread=unread_count, items=items, next_cursor=page.next_cursor, prev_cursor=page.prev_cursor)
+    return InboxOut(unread=listing.unread, items=items, next_cursor=listing.next_cursor,
+                    prev_cursor=listing.prev_cursor)

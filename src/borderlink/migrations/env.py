@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from alembic import context
 from sqlalchemy.engine import Connection
 
@@ -12,12 +14,24 @@ config = context.config
 target_metadata = Base.metadata
 
 
+def _for_this_database(dialect: str) -> Any:
+    """Leave out of the comparison what the models create on other databases only (an index
+    declared with `.ddl_if(dialect=...)`, e.g. PostgreSQL's text-search indexes)."""
+
+    def include(item: Any, _name: str | None, _type: str, reflected: bool, _compare_to: Any) -> bool:
+        only_on = getattr(getattr(item, "_ddl_if", None), "dialect", None)
+        return reflected or only_on is None or only_on == dialect
+
+    return include
+
+
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=_for_this_database(connection.dialect.name),
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -14,10 +14,12 @@ import binascii
 import dataclasses
 import datetime as dt
 import json
+import unicodedata
 from collections.abc import Sequence
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import bindparam, tuple_
+from sqlalchemy import Index, bindparam, tuple_
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql import ColumnElement, Select
 
 from borderlink.errors import InvalidInput
@@ -130,6 +132,28 @@ def fetch_page(session: Any, query: Select[Any], key: SortKey, limit: int, curso
         next_cursor = last
         prev_cursor = first if more else None
     return Page(rows, next_cursor, prev_cursor)
+
+
+# --- text search --------------------------------------------------------------------------
+
+def fold_for_search(text: str) -> str:
+    """Text as it is stored for search and as a query is compared with it: lower case, without
+    diacritics ("Đồng Đăng" and "dong dang" meet)."""
+    text = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+
+
+def contains_words(column: ColumnElement[str] | InstrumentedAttribute[str], query: str) -> list[ColumnElement[bool]]:
+    """SQL: the folded text column contains every word of the query, anywhere."""
+    return [column.contains(word, autoescape=True) for word in fold_for_search(query).split()]
+
+
+def text_search_index(name: str, column: str) -> Index:
+    """An index that answers `contains_words` on PostgreSQL without reading every row: trigrams
+    (pg_trgm, created by the migration that adds the first such index). SQLite gets none; it
+    reads the rows, which is fine at its sizes."""
+    return Index(name, column, postgresql_using="gin", postgresql_ops={column: "gin_trgm_ops"}).ddl_if(
+        dialect="postgresql")
 
 
 def _attribute_reader(key: SortKey) -> Any:

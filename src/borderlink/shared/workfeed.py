@@ -17,10 +17,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, distinct, exists, func, select, text, tuple_
+from sqlalchemy import ForeignKey, Index, Row, String, UniqueConstraint, distinct, exists, func, select, text, tuple_
 from sqlalchemy.orm import Mapped, Session, aliased, mapped_column
 from sqlalchemy.sql import ColumnElement, Select
 
@@ -182,11 +182,13 @@ def held_by_units(object_type: str, object_id: ColumnElement[str], unit_ids: Col
                           FeedEntry.unit_id.in_(unit_ids))
 
 
-def latest_entries(object_type: str | None, unit_ids: Collection[str]) -> Select[Any]:
+def latest_entries(object_type: str | None, unit_ids: Collection[str], *columns: Any) -> Select[Any]:
     """One entry per object (of the type, or of every type with None) in the units' feeds: the
-    one changed last, so an object held by two of the units shows once. Sort and page on
-    `keyset_columns()` and join the object's table on `FeedEntry.object_id`."""
-    query = select(FeedEntry).where(FeedEntry.unit_id.in_(unit_ids))
+    one changed last, so an object held by two of the units shows once. Selects the entries, or
+    `columns` when given. Sort and page on `keyset_columns()` and join the object's table on
+    `FeedEntry.object_id`."""
+    query = select(*columns) if columns else select(FeedEntry)
+    query = query.select_from(FeedEntry).where(FeedEntry.unit_id.in_(unit_ids))
     if object_type is not None:
         query = query.where(FeedEntry.object_type == object_type)
     if len(unit_ids) > 1:
@@ -250,6 +252,66 @@ def entries_for(session: Session, object_type: str, object_ids: Collection[str],
     for row in rows:
         grouped.setdefault(row.object_id, []).append(row)
     return grouped
+
+
+@dataclasses.dataclass(frozen=True)
+class Listed:
+    """One object of a domain's listing: the columns the domain selected (`row`), and what the
+    units' feeds say of it."""
+
+    row: Row[Any]
+    updated_at: dt.datetime
+    unread: bool
+    reasons: list[str]
+
+
+@dataclasses.dataclass(frozen=True)
+class Listing:
+    unread: int  # objects with an unread entry, over the whole filtered list (not one page)
+    items: list[Listed]
+    next_cursor: str | None
+    prev_cursor: str | None
+
+
+def list_objects(session: Session, object_type: str, unit_ids: Collection[str], columns: Sequence[Any], *,
+                 join: Callable[[Select[Any]], Select[Any]], conditions: Sequence[ColumnElement[bool]] = (),
+                 unread: bool | None = None, limit: int, cursor: str | None = None) -> Listing:
+    """A domain's objects in the units' feeds, newest change first, one page at a time, with the
+    unread count of the whole filtered list.
+
+    `join` joins the domain's table to `FeedEntry` (on `FeedEntry.object_id`); `conditions` are
+    the filters on it; `columns` are what each item carries (`Listed.row`). Only those columns are
+    read, and the unread count reads the unread entries alone (a partial index) when nothing
+    filters the list."""
+    entry_columns = (FeedEntry.updated_at, FeedEntry.id.label("feed_entry_id"),
+                     FeedEntry.object_id.label("feed_object_id"), FeedEntry.read_at.label("feed_read_at"),
+                     FeedEntry.reason.label("feed_reason"))
+    query = join(latest_entries(object_type, unit_ids, *entry_columns, *columns)).where(*conditions)
+    state = unread_in_units(object_type, unit_ids)
+    if unread is not None:
+        query = query.where(state if unread else ~state)
+    if unread is False:
+        unread_count = 0
+    else:
+        unread_count = count_unread(session, object_type, unit_ids,
+                                    restrict=(lambda q: join(q).where(*conditions)) if conditions else None)
+    page = paging.fetch_page(session, query, FEED_SORT, limit, cursor,
+                             key_of=lambda row: (row.updated_at, row.feed_entry_id))
+    if len(unit_ids) == 1:  # the row's own entry is the only one
+        held = {row.feed_object_id: [(row.feed_reason, row.feed_read_at)] for row in page.items}
+    else:
+        held = {}
+        for object_id, reason, read_at in session.execute(
+                select(FeedEntry.object_id, FeedEntry.reason, FeedEntry.read_at).where(
+                    FeedEntry.object_type == object_type, FeedEntry.unit_id.in_(unit_ids),
+                    FeedEntry.object_id.in_([row.feed_object_id for row in page.items]))):
+            held.setdefault(object_id, []).append((reason, read_at))
+    items = []
+    for row in page.items:
+        entries = held.get(row.feed_object_id) or [(row.feed_reason, row.feed_read_at)]
+        items.append(Listed(row=row, updated_at=row.updated_at, unread=any(read is None for _, read in entries),
+                            reasons=sorted({reason for reason, _ in entries})))
+    return Listing(unread=unread_count, items=items, next_cursor=page.next_cursor, prev_cursor=page.prev_cursor)
 
 
 # --- escalation one tier up on both sides ------------------------------------------------------

@@ -29,11 +29,12 @@ def test_seeded_rows_follow_the_layout() -> None:
 def test_a_small_run_measures_each_view_at_each_size(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     figures = inbox_bench.run(f"sqlite:///{tmp_path / 'bench.db'}", [40, 80], samples=2)
     views = {f.view for f in figures}
-    assert len(views) == 8
+    assert len(views) == 9
     assert sorted({f.size for f in figures}) == [40, 80]
-    assert len(figures) == 16
+    assert len(figures) == 18
     assert all(0 < f.p50 <= f.p95 for f in figures)
     inbox_bench.report(figures, "sqlite")
     printed = capsys.readouterr().out
     assert "goal p95 <= 300 ms" in printed
+    assert "load average at the end: " in printed
     assert printed.count("API inbox, first 200") == 2
