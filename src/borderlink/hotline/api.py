@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
-from starlette.concurrency import run_in_threadpool
 
 from borderlink.directory.permissions import Permission, Principal
 from borderlink.hotline import service
@@ -24,10 +21,8 @@ from borderlink.hotline.schemas import (
     RequestOut,
 )
 from borderlink.hotline.views import InboxFilter, inbox, request_out
-from borderlink.shared import live
 from borderlink.shared.body_limit import max_body
-from borderlink.shared.workfeed import ObjectRef
-from borderlink.web.body_gate import is_known_caller
+from borderlink.web import streams
 from borderlink.web.deps import DbSession, get_node, require
 
 router = APIRouter(prefix="/hotline", tags=["hotline"])
@@ -135,40 +130,7 @@ async def inbox_stream(request: Request, principal: Reader, include_below: bool 
     """Server-sent events: one `request` event each time a request in your unit's inbox changes
     (with `include_below`, also in the inboxes of the units below yours). The stream ends when the
     token or session it was opened with is revoked or ended, or its user deactivated."""
-    return StreamingResponse(event_stream(principal, include_below, still_allowed=caller_check(request)),
-                             media_type="text/event-stream",
-                             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
-
-
-def caller_check(request: Request) -> live.StillAllowed:
-    node = get_node(request)
-
-    async def still_allowed() -> bool:
-        return await run_in_threadpool(is_known_caller, node, request)
-
-    return still_allowed
-
-
-def event_stream(principal: Principal, include_below: bool = False, keepalive: float = 15.0,
-                 still_allowed: live.StillAllowed | None = None) -> AsyncIterator[str]:
-    """One `request` event each time a request in the units' work feeds changes."""
-    units = principal.scope_unit_ids if include_below else {principal.unit_id}
-    return live.sse_events([live.unit_topic(u) for u in units], _request_event, keepalive=keepalive,
-                           still_allowed=still_allowed)
-
-
-def request_event_stream(request_id: str, keepalive: float = 15.0,
-                         still_allowed: live.StillAllowed | None = None) -> AsyncIterator[str]:
-    """One `request` event each time this request changes (a reply, a step of its timeline)."""
-    return live.sse_events([live.object_topic(OBJECT_TYPE, request_id)], _request_event, keepalive=keepalive,
-                           still_allowed=still_allowed)
-
-
-def _request_event(message: str) -> str | None:
-    changed = ObjectRef.parse(message)
-    if changed.object_type != OBJECT_TYPE:
-        return None  # another domain's item in the same unit's feed
-    return live.sse_frame("request", json.dumps({"request_id": changed.object_id}))
+    return streams.feed_stream(request, principal, OBJECT_TYPE, "request", include_below=include_below)
 
 
 @router.get("/requests/{request_id}/stream", response_class=StreamingResponse)
@@ -176,9 +138,7 @@ def request_stream(request_id: str, request: Request, session: DbSession, princi
     """Server-sent events: one `request` event each time this request changes, whichever side
     changed it (404 for a request you may not see). It ends as the inbox stream does."""
     service.visible_request(session, principal, request_id)
-    return StreamingResponse(request_event_stream(request_id, still_allowed=caller_check(request)),
-                             media_type="text/event-stream",
-                             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+    return streams.object_stream(request, OBJECT_TYPE, request_id, "request")
 
 
 @router.get("/deadlines")

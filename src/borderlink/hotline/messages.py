@@ -15,7 +15,6 @@ import hashlib
 from sqlalchemy.orm import Session
 
 from borderlink.directory import service as directory
-from borderlink.directory.models import Unit
 from borderlink.errors import InvalidInput
 from borderlink.exchange.registry import InboundEnvelope, Rejected
 from borderlink.hotline import service
@@ -30,12 +29,14 @@ from borderlink.hotline.contracts import (
 from borderlink.hotline.models import LIFECYCLE, HotlineReply, HotlineRequest, Status
 from borderlink.hotline.models import TIMELINE as REQUEST_TIMELINE
 from borderlink.safeguards.offences import require_allowed
+from borderlink.shared import workfeed
 from borderlink.shared.replicated import (
     ScreeningRefused,
-    Side,
     already_applied,
+    check_step,
     known,
     named_unit,
+    now_of,
     rejecting,
     require_sender_is_owner,
     validate_contribution_text,
@@ -43,12 +44,7 @@ from borderlink.shared.replicated import (
 
 
 def _check_step(session: Session, owner_party: str, sender_party: str, event: TimelineEvent) -> None:
-    """The sending node may take this step on a request owned by `owner_party`, in its own name."""
-    LIFECYCLE.require_side(event.kind, Side.OWNER if owner_party == sender_party else Side.REPLICA)
-    if event.party != sender_party:
-        raise Rejected(f"a step from {sender_party} cannot be recorded in the name of {event.party}")
-    if event.unit_code is not None and named_unit(session, event.unit_code).party_code != sender_party:
-        raise Rejected(f"{event.unit_code} is not a unit of the sending node")
+    check_step(session, LIFECYCLE, owner_party, sender_party, event.kind, event.party, event.unit_code)
 
 
 def apply_request(session: Session, envelope: InboundEnvelope[RequestMessage]) -> None:
@@ -92,7 +88,7 @@ def apply_event(session: Session, envelope: InboundEnvelope[EventMessage]) -> No
     added = service.add_event(session, request, event.kind, event.at, event.party, event.unit_code,
                               REQUEST_TIMELINE.detail_from_payload(event.kind, event.model_dump()), event_id=event.id)
     if added is not None:
-        service.touch_inbox(session, request, service.now_of_session(session), except_unit=None)
+        service.touch_inbox(session, request, now_of(session), except_unit=None)
 
 
 def apply_reply(session: Session, envelope: InboundEnvelope[ReplyMessage]) -> None:
@@ -107,7 +103,7 @@ def apply_reply(session: Session, envelope: InboundEnvelope[ReplyMessage]) -> No
         _check_step(session, request.owner_party, envelope.sender_party, event)
     if request.status in (Status.HELD, Status.WITHDRAWN):
         raise Rejected(f"request {request.id} takes no replies")
-    now = service.now_of_session(session)
+    now = now_of(session)
     if session.get(HotlineReply, item.id) is None:
         unit = named_unit(session, item.author_unit_code)
         if unit.party_code != envelope.sender_party:
@@ -128,15 +124,6 @@ def apply_reply(session: Session, envelope: InboundEnvelope[ReplyMessage]) -> No
     service.touch_inbox(session, request, now, except_unit=None)
 
 
-def _in_chain_above(session: Session, unit: Unit, start_id: str) -> bool:
-    current = directory.get_unit(session, start_id)
-    while current.parent_id is not None:
-        current = directory.get_unit(session, current.parent_id)
-        if current.id == unit.id:
-            return True
-    return False
-
-
 def apply_escalation(session: Session, envelope: InboundEnvelope[EscalationMessage]) -> None:
     request = known(session, HotlineRequest, envelope.body.request_id, "request")
     body = envelope.body
@@ -148,10 +135,10 @@ def apply_escalation(session: Session, envelope: InboundEnvelope[EscalationMessa
     if body.recipient_side_unit:
         target = named_unit(session, body.recipient_side_unit)
         # Only a unit up the chain of this side's own unit on the request may be given it.
-        if target.party_code != envelope.recipient_party or not _in_chain_above(
+        if target.party_code != envelope.recipient_party or not workfeed.is_above(
                 session, target, request.recipient_unit_id):
             raise Rejected(f"{target.code} is not above {request.id}'s receiving unit on this node")
-    now = service.now_of_session(session)
+    now = now_of(session)
     service.add_event(session, request, "escalated", body.event.at, body.event.party, body.event.unit_code,
                       REQUEST_TIMELINE.detail_from_payload("escalated", body.event.model_dump()),
                       event_id=body.event.id)

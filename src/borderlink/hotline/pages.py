@@ -8,7 +8,7 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse, Response, StreamingResponse
+from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile as StarletteUploadFile
@@ -17,13 +17,13 @@ from borderlink.directory import service as directory
 from borderlink.directory.permissions import Permission, Principal
 from borderlink.errors import BorderLinkError, NotFound
 from borderlink.hotline import service
-from borderlink.hotline.api import caller_check, event_stream, request_event_stream
-from borderlink.hotline.models import HotlineRequest, Priority, Status
+from borderlink.hotline.models import OBJECT_TYPE, HotlineRequest, Priority, Status
 from borderlink.hotline.schemas import MAX_REQUEST_FORM_BYTES, DeadlinesForm, Reference, ReplyCreate, RequestCreate
 from borderlink.hotline.views import InboxFilter, inbox, request_out
 from borderlink.safeguards.offences import allowed_offences
 from borderlink.shared.body_limit import max_body
 from borderlink.shared.forms import input_limits
+from borderlink.web import streams
 from borderlink.web.deps import DbSession, get_node, require
 from borderlink.web.errors import problems_of, shown_errors, status_for
 from borderlink.web.templating import render
@@ -273,15 +273,11 @@ async def deadlines_save(request: Request, session: DbSession, principal: Config
 @router.get("/stream")
 async def page_stream(request: Request, principal: Reader, below: str | None = None) -> Response:
     """The live stream for the inbox page (same events as the API stream)."""
-    return StreamingResponse(event_stream(principal, below == "1", still_allowed=caller_check(request)),
-                             media_type="text/event-stream",
-                             headers={"Cache-Control": "no-store"})
+    return streams.feed_stream(request, principal, OBJECT_TYPE, "request", include_below=below == "1")
 
 
 @router.get("/requests/{request_id}/stream")
 def request_page_stream(request_id: str, request: Request, session: DbSession, principal: Reader) -> Response:
     """The live stream for an open request page: a `request` event at each change of it."""
     service.visible_request(session, principal, request_id)
-    return StreamingResponse(request_event_stream(request_id, still_allowed=caller_check(request)),
-                             media_type="text/event-stream",
-                             headers={"Cache-Control": "no-store"})
+    return streams.object_stream(request, OBJECT_TYPE, request_id, "request")

@@ -48,21 +48,17 @@ from borderlink.shared.attachments import StoredFile
 from borderlink.shared.contracts import to_wire
 from borderlink.shared.forms import N_
 from borderlink.shared.paging import fold_for_search
-from borderlink.shared.replicated import side_of, touch, validate_contribution_text
+from borderlink.shared.replicated import now_of, side_of, touch, validate_contribution_text
 from borderlink.shared.static_cache import StaticCache
 from borderlink.shared.timeline import Detail
 from borderlink.shared.timeline import TimelineEvent as TimelineRow
 from borderlink.shared.workfeed import FeedEntry, ObjectRef, Reason
 
-__all__ = ["OPEN_STATUSES", "fold_for_search"]
+__all__ = ["OPEN_STATUSES", "fold_for_search", "now_of_session"]
+now_of_session = now_of  # the shared name is `replicated.now_of`
 KIND_REQUEST = RequestMessage.message_kind
 KIND_EVENT = EventMessage.message_kind
 KIND_REPLY = ReplyMessage.message_kind
-
-
-def now_of_session(session: Session) -> dt.datetime:
-    clock = session.info.get("clock")
-    return clock.now() if clock is not None else dt.datetime.now(dt.UTC)
 
 
 def stream_of(request_id: str) -> str:
@@ -309,7 +305,7 @@ def request_payload(session: Session, request: HotlineRequest, sent: TimelineRow
 def receive_request(session: Session, body: RequestMessage, sender: Unit, recipient: Unit, owner_party: str,
                     flags: list[dict[str, str]]) -> HotlineRequest:
     """Store a request the owner sent (its checks passed) and put it in the recipient unit's inbox."""
-    now = now_of_session(session)
+    now = now_of(session)
     deadline = now + dt.timedelta(seconds=body.deadline_seconds)
     references = [r.model_dump(exclude_none=True) for r in body.references]
     request = HotlineRequest(

@@ -19,6 +19,7 @@ from borderlink.db import on_commit
 
 QUEUE_SIZE = 1000
 StillAllowed = Callable[[], Awaitable[bool]]
+Render = Callable[[str], str | None]  # a published message -> an SSE frame, or None to skip it
 
 
 def unit_topic(unit_id: str) -> str:
@@ -78,7 +79,7 @@ def publish_after_commit(session: Session, topics: Iterable[str], message: str) 
     on_commit(session, lambda: broadcaster.publish(chosen, message))
 
 
-async def sse_events(topics: Iterable[str], render: Callable[[str], str | None], *,
+async def sse_events(topics: Iterable[str], render: Render, *,
                      keepalive: float = 15.0, hub: Broadcaster | None = None,
                      still_allowed: StillAllowed | None = None) -> AsyncGenerator[str, None]:
     """A server-sent-events body: one frame per published message that `render` turns into an

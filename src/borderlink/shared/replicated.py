@@ -30,11 +30,12 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Iterable
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from borderlink.audit.service import CLOCK_INFO
 from borderlink.directory import service as directory
 from borderlink.directory.models import Unit
 from borderlink.errors import InvalidInput, NotFound
@@ -42,6 +43,9 @@ from borderlink.exchange.registry import InboundEnvelope, Rejected
 from borderlink.ids import new_id
 from borderlink.safeguards.screening import screen
 from borderlink.shared.codelists import enum_column
+
+if TYPE_CHECKING:  # the lifecycle module builds on this one
+    from borderlink.shared.lifecycle import Lifecycle
 
 T = TypeVar("T")
 
@@ -165,6 +169,25 @@ def received_time(value: str) -> dt.datetime:
     """A time from a peer's message (ISO 8601); one without a zone is taken as UTC."""
     moment = dt.datetime.fromisoformat(value)
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def check_step(session: Session, lifecycle: Lifecycle, owner_party: str, sender_party: str, kind: str,
+               party: str, unit_code: str | None) -> None:
+    """The sending node may take the step `kind` on an object `owner_party` owns, in its own name:
+    its side of the object takes that step (by the lifecycle), and the step names the sending node
+    and, if any, one of its units."""
+    lifecycle.require_side(kind, Side.OWNER if owner_party == sender_party else Side.REPLICA)
+    if party != sender_party:
+        raise Rejected(f"a step from {sender_party} cannot be recorded in the name of {party}")
+    if unit_code is not None and named_unit(session, unit_code).party_code != sender_party:
+        raise Rejected(f"{unit_code} is not a unit of the sending node")
+
+
+def now_of(session: Session) -> dt.datetime:
+    """The time by the clock of the node whose session this is (handlers and services get only a
+    session; tests drive the node's clock)."""
+    clock = session.info.get(CLOCK_INFO)
+    return clock.now() if clock is not None else dt.datetime.now(dt.UTC)
 
 
 def touch(obj: Owned, at: dt.datetime) -> None:

@@ -344,6 +344,17 @@ def ancestor(session: Session, unit_id: str, levels: int) -> Unit | None:
     return current
 
 
+def is_above(session: Session, unit: Unit, start_id: str) -> bool:
+    """Whether `unit` is up the chain of parents of the unit `start_id` (a unit an escalation may
+    bring an object to)."""
+    current = directory.get_unit(session, start_id)
+    while current.parent_id is not None:
+        current = directory.get_unit(session, current.parent_id)
+        if current.id == unit.id:
+            return True
+    return False
+
+
 def escalation_targets(session: Session, our_unit_id: str, their_unit_id: str, level: int) -> EscalationTargets:
     """The units `level` tiers above each side's original unit of a cross-border object."""
     return EscalationTargets(level, ancestor(session, our_unit_id, level), ancestor(session, their_unit_id, level))

@@ -21,8 +21,9 @@ from tests.integration.directory.test_accounts import SESSION_COOKIE, browser, s
 from borderlink.app import create_app
 from borderlink.directory import accounts
 from borderlink.directory.models import User
-from borderlink.hotline.api import caller_check, event_stream
+from borderlink.hotline.models import OBJECT_TYPE
 from borderlink.node import Node
+from borderlink.web.streams import caller_check, feed_events
 
 Login = Callable[..., TestClient]
 SECRET = re.compile(r'<p class="secret">([A-Z2-7]+)</p>')
@@ -155,7 +156,7 @@ def test_a_live_stream_ends_when_its_token_is_revoked(node: Node, personas: dict
         with node.transaction() as session:
             accounts.revoke_token(session, principal, token.id, node.clock.now())
 
-    stream = event_stream(principal, keepalive=0.01, still_allowed=caller_check(request))
+    stream = feed_events(principal, OBJECT_TYPE, "request", keepalive=0.01, still_allowed=caller_check(request))
     seen = asyncio.run(_until_end(stream, revoke))
     assert seen[-1].startswith("event: end")
     assert len(seen) == 3
@@ -174,8 +175,8 @@ def test_a_live_stream_ends_when_its_user_is_deactivated(node: Node, personas: d
             assert stored is not None
             stored.is_active = False
 
-    seen = asyncio.run(_until_end(event_stream(principal, keepalive=0.01, still_allowed=caller_check(request)),
-                                  deactivate))
+    stream = feed_events(principal, OBJECT_TYPE, "request", keepalive=0.01, still_allowed=caller_check(request))
+    seen = asyncio.run(_until_end(stream, deactivate))
     assert seen[-1].startswith("event: end")
     assert len(seen) == 3
 

@@ -10,7 +10,8 @@ from fastapi.testclient import TestClient
 from tests.integration.hotline.conftest import Pair, browser, token_headers
 from tests.integration.hotline.test_flow import send
 
-from borderlink.hotline.api import request_event_stream
+from borderlink.hotline.models import OBJECT_TYPE
+from borderlink.web.streams import object_events
 
 
 def _pushed_after(pair: Pair, request_id: str, action: object) -> list[str]:
@@ -18,7 +19,7 @@ def _pushed_after(pair: Pair, request_id: str, action: object) -> list[str]:
     the frames heard within a few seconds of it."""
 
     async def scenario() -> list[str]:
-        stream = request_event_stream(request_id, keepalive=30)
+        stream = object_events(OBJECT_TYPE, request_id, "request", keepalive=30)
         assert await stream.__anext__() == ": connected\n\n"  # subscribed from here on
         heard: list[str] = []
         waiting = asyncio.ensure_future(stream.__anext__())

@@ -3,7 +3,7 @@ from __future__ import annotations
 import asyncio
 import threading
 
-from borderlink.hotline.live import Broadcaster
+from borderlink.shared.live import Broadcaster
 
 
 def test_publish_from_another_thread_reaches_only_subscribers_of_that_unit() -> None:
