@@ -2,8 +2,10 @@
 
 Each domain keeps its lists in `data/codelists.json` beside its code: for every list a note for
 translators and its codes, each with a label in every language of the node (vi, zh_Hans, en).
-A list's name ("hotline.status") is the context of its labels, so the same code in two lists
-("closed" of a request and of a case) is labelled apart. The same list validates input, offers
+`make i18n` carries the labels into the message catalogs, with the list's name ("hotline.status")
+as their gettext message context (msgctxt), so the same English word in two lists ("closed" of a
+request and of a case) is translated apart, and labels are shown through the catalogs like every
+other text; `make i18n-check` fails when a catalog and a data file disagree. The same list validates input, offers
 the options of a form and shows a stored code to a reader. Codes that the Python code names are
 StrEnums; a list bound to one must hold exactly the enum's values, checked when it is loaded.
 
@@ -48,12 +50,23 @@ class CodeList:
         return any(code.value == value for code in self.codes)
 
     def label(self, value: object, language: str) -> str:
-        """The code's label in a language; a code not on the list (a newer peer's) shows as itself."""
+        """The code's label in a language, from the message catalog under this list's context (the
+        data file's label until `make i18n` has carried it there); a code not on the list (a newer
+        peer's) shows as itself."""
+        from borderlink.web.i18n import pgettext  # the catalogs, read once per language
+
         text = str(value.value if isinstance(value, enum.Enum) else value)
         for code in self.codes:
             if code.value == text:
-                return code.labels.get(language) or code.labels[FALLBACK_LANGUAGE]
+                english = code.labels[FALLBACK_LANGUAGE]
+                return (pgettext(language, self.name, english) or code.labels.get(language)
+                        or english)
         return text
+
+    def messages(self) -> list[tuple[str, dict[str, str]]]:
+        """(English label, the labels by language) of each code: the catalog entries of the list,
+        under its name as message context."""
+        return [(code.labels[FALLBACK_LANGUAGE], dict(code.labels)) for code in self.codes]
 
     def options(self, language: str) -> list[tuple[str, str]]:
         """(value, label) pairs in the list's order, for a form's select."""

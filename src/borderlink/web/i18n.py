@@ -17,14 +17,27 @@ Translator = Callable[..., str]
 
 
 @functools.cache
-def catalog(language: str) -> dict[str, str]:
-    """The message table of one language, read straight from its .po file."""
+def _entries(language: str) -> dict[tuple[str | None, str], str]:
+    """Every translated message of one language by (message context, message id), read straight
+    from its .po file."""
     path = resources.files("borderlink.web") / "translations" / language / "LC_MESSAGES" / "messages.po"
     if not path.is_file():
         return {}
     with path.open("rb") as handle:
         po = read_po(handle, locale=language)
-    return {str(m.id): str(m.string) for m in po if m.id and m.string and not m.fuzzy}
+    return {(m.context, str(m.id)): str(m.string) for m in po if m.id and m.string and not m.fuzzy}
+
+
+@functools.cache
+def catalog(language: str) -> dict[str, str]:
+    """The message table of one language: the messages without a context."""
+    return {message: text for (context, message), text in _entries(language).items() if context is None}
+
+
+def pgettext(language: str, context: str, message: str) -> str | None:
+    """A message of a context (gettext's msgctxt: a code list's name for its labels, so the same
+    English word in two lists is translated apart), or None when the catalog lacks it."""
+    return _entries(language if language in LANGUAGES else "en").get((context, message))
 
 
 def translator(language: str) -> Translator:

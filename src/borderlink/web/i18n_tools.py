@@ -7,9 +7,10 @@ Messages come from `_()` calls (and the other gettext-style markers, `N_()` for 
 table), from the messages of the errors services raise, in the Python code and the templates, as
 mapped in babel.cfg. The few messages a page handler passes to its template in a
 variable (`_(error)`) cannot be found that way, so they are listed here. Code lists (roles, tiers,
-statuses...) are not in the catalogs: their labels in every language live in each domain's
-data/codelists.json, and `check` verifies those too. English is the source language: its catalog
-is filled with the source text.
+statuses...) have their labels in every language in each domain's
+data/codelists.json, from where `extract` carries them into the catalogs under the list's name as
+message context (msgctxt), and `check` verifies the two agree. English is the source language: its
+catalog is filled with the source text.
 """
 
 from __future__ import annotations
@@ -128,7 +129,19 @@ def extract(root: Path | None = None) -> Catalog:
         template.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     for text, note in all_indirect_messages():
         template.add(text, None, _literal_locations(root, text), auto_comments=[note])
+    for domain in domains.DOMAINS:
+        for name, code_list in sorted(domain.code_lists.items()):
+            for english, _labels in code_list.messages():
+                template.add(english, None, [(f"src/borderlink/{domain.name}/data/codelists.json", None)],
+                             context=name, auto_comments=[
+                                 code_list.note, "From the code list's data file: edit the label there."])
     return template
+
+
+def code_list_labels(language: str) -> dict[tuple[str, str], str]:
+    """(list name, English label) -> the label in `language`, as the data files give them."""
+    return {(name, english): labels.get(language) or english
+            for name, code_list in domains.code_lists().items() for english, labels in code_list.messages()}
 
 
 def _new_catalog(language: str | None = None) -> Catalog:
@@ -179,6 +192,12 @@ def update(root: Path | None = None) -> dict[str, Catalog]:
             if message.id and message.id not in catalog and message.id in catalog.obsolete:
                 catalog[message.id] = catalog.obsolete.pop(message.id)
         catalog.update(copy.deepcopy(template))  # each catalog gets messages of its own
+        labels = code_list_labels(language)
+        for message in catalog:  # code-list labels: the data files are their source
+            if message.context is not None and (message.context, str(message.id)) in labels:
+                message.string = labels[(message.context, str(message.id))]
+                message.flags.discard("fuzzy")
+                message.previous_id = []
         if language == SOURCE_LANGUAGE:
             for message in catalog:
                 if message.id and not is_translated(message):
@@ -204,10 +223,15 @@ def problems(root: Path | None = None, languages: Iterable[str] = LANGUAGES) -> 
             found.append(f"{language}: no catalog at {path.relative_to(root)}")
             continue
         catalog = _read(path, language)
+        labels = code_list_labels(language)
         for message in template:
             if not message.id:
                 continue
             entry = catalog.get(message.id, message.context)
+            label = labels.get((message.context, str(message.id))) if message.context else None
+            if entry is not None and label is not None and entry.string != label:
+                found.append(f"{language}: the label of {message.id!r} in {message.context} differs from "
+                             "data/codelists.json; run make i18n")
             if entry is None:
                 found.append(f"{language}: missing: {message.id!r}")
             elif entry.fuzzy:

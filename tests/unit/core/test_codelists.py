@@ -72,3 +72,38 @@ def test_every_domain_code_list_is_labelled_in_every_language() -> None:
     assert {"directory.role", "directory.tier", "hotline.status", "hotline.priority", "hotline.kind",
             "hotline.handling_code", "hotline.assistance_type", "safeguards.offence"} <= set(lists)
     assert [problem for code_list in lists.values() for problem in code_list.problems()] == []
+
+
+def test_labels_reach_the_catalogs_under_their_list_as_message_context() -> None:
+    """The shipped catalogs hold every code-list label with its list as msgctxt, and the labels
+    shown come from there: "closed" of a request is its own entry, apart from any other list's."""
+    from babel.messages.pofile import read_po
+
+    from borderlink.web import i18n
+    from borderlink.web.i18n_tools import catalog_path, default_root
+
+    request_status = domains.code_lists()["hotline.status"]
+    for language in ("vi", "zh_Hans"):
+        with catalog_path(default_root(), language).open("rb") as handle:
+            catalog = read_po(handle, locale=language)
+        entry = catalog.get("closed", "hotline.status")
+        assert entry is not None and entry.string == request_status.codes[-1].labels[language]
+        assert i18n.pgettext(language, "hotline.status", "closed") == entry.string
+        assert request_status.label("closed", language) == entry.string
+        assert "closed" not in i18n.catalog(language)  # no context-free "closed" to confuse it with
+
+
+def test_a_catalog_label_that_differs_from_the_data_file_is_a_problem(monkeypatch: pytest.MonkeyPatch) -> None:
+    from borderlink.web import i18n_tools
+
+    real = i18n_tools.code_list_labels
+
+    def changed(language: str) -> dict[tuple[str, str], str]:
+        labels = real(language)
+        if language == "vi":
+            labels[("hotline.status", "closed")] = "đã đóng"
+        return labels
+
+    monkeypatch.setattr(i18n_tools, "code_list_labels", changed)
+    assert any("'closed' in hotline.status differs from data/codelists.json" in problem
+               for problem in i18n_tools.problems(languages=("vi",)))
