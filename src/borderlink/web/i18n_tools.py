@@ -132,7 +132,7 @@ def extract(root: Path | None = None) -> Catalog:
     for domain in domains.DOMAINS:
         for name, code_list in sorted(domain.code_lists.items()):
             for english, _labels in code_list.messages():
-                template.add(english, None, [(f"src/borderlink/{domain.name}/data/codelists.json", None)],
+                template.add(english, None, [(f"src/borderlink/{domain.name}/data/codelists.json", 0)],
                              context=name, auto_comments=[
                                  code_list.note, "From the code list's data file: edit the label there."])
     return template

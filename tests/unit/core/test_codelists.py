@@ -87,7 +87,8 @@ def test_labels_reach_the_catalogs_under_their_list_as_message_context() -> None
         with catalog_path(default_root(), language).open("rb") as handle:
             catalog = read_po(handle, locale=language)
         entry = catalog.get("closed", "hotline.status")
-        assert entry is not None and entry.string == request_status.codes[-1].labels[language]
+        assert entry is not None
+        assert entry.string == request_status.codes[-1].labels[language]
         assert i18n.pgettext(language, "hotline.status", "closed") == entry.string
         assert request_status.label("closed", language) == entry.string
         assert "closed" not in i18n.catalog(language)  # no context-free "closed" to confuse it with
