@@ -10,6 +10,8 @@ import pytest
 from borderlink.config import NodeSettings, write_node_config
 
 PG_URL_VAR = "BORDERLINK_TEST_DATABASE_URL"
+# The two-node harness's fixtures (`pair`, `clients`), for every domain's tests.
+pytest_plugins = ["tests.support.two_nodes"]
 
 
 def postgres_url() -> str | None:

@@ -5,7 +5,6 @@ BORDERLINK_TEST_DATABASE_URL is set; every test runs inside a transaction that i
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -16,6 +15,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from tests.conftest import postgres_url
+from tests.support.personas import PASSWORD, on
+from tests.support.two_nodes import BACKENDS, START
 
 from borderlink import migrate
 from borderlink.app import create_app
@@ -27,9 +28,6 @@ from borderlink.directory import accounts
 from borderlink.directory import service as directory
 from borderlink.node import Node
 
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
-PASSWORD = "persona-password-1"
-START = dt.datetime(2026, 11, 2, 3, 0, tzinfo=dt.UTC)
 NODE_PASSWORD_HASHER = accounts._hasher
 
 
@@ -101,17 +99,10 @@ class Persona:
     user_id: str
 
 
-# Named people of the access tests, each at their place in the three tiers.
-PERSONAS = {
-    "post_officer": ("mongcai.officer", "VN-QN-MONGCAI", "officer"),
-    "post_commander": ("mongcai.commander", "VN-QN-MONGCAI", "commander"),
-    "provincial_commander": ("qn.commander", "VN-QN", "commander"),
-    "central_analyst": ("central.analyst", "VN-BGC", "analyst"),
-    "admin": ("node.admin", "VN-BGC", "admin"),
-    "provincial_admin": ("qn.admin", "VN-QN", "admin"),
-    "outsider": ("laocai.officer", "VN-LC-LAOCAI", "officer"),
-    "outsider_commander": ("ls.commander", "VN-LS", "commander"),
-}
+# The personas of the one-node tests (from the table of both nodes, tests/support/personas.py).
+PERSONAS = {p.name: (p.username, p.unit_code, p.role) for p in on("VN", (
+    "post_officer", "post_commander", "provincial_commander", "central_analyst", "admin", "provincial_admin",
+    "outsider", "outsider_commander"))}
 
 
 @pytest.fixture

@@ -8,27 +8,15 @@ import hashlib
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from tests.integration.hotline.conftest import Pair, token_headers
+from tests.support.factories import URGENT_REQUEST, send_request
 
 from borderlink.audit.models import AuditEntry
 from borderlink.exchange import service as exchange
 from borderlink.exchange.models import OutboxEnvelope
 from borderlink.hotline.models import HotlineRequest
 
-URGENT = {
-    "kind": "urgent_alert", "subject": "Heroin courier crossing at Móng Cái", "priority": "urgent",
-    "body": "Suspect Nguyễn Văn Bình carrying 2 kg heroin, heading to Dongxing by motorbike.",
-    "offence_code": "06012", "handling_code": "H0", "recipient_unit_code": "CN-GX-DONGXING",
-    "references": [{"type": "person", "name": "Nguyễn Văn Bình", "birth_date": "1988-04-12", "nationality": "VNM"},
-                   {"type": "vehicle", "plate": "14B1-234.56"}],
-}
-
-
-def send(pair: Pair, clients: dict[str, TestClient], body: dict[str, object] | None = None,
-         user: str = "mongcai.officer") -> dict[str, object]:
-    response = clients["VN"].post("/api/v1/hotline/requests", json=body or URGENT,
-                                  headers=token_headers(pair, "VN", user))
-    assert response.status_code == 201, response.text
-    return response.json()  # type: ignore[no-any-return]
+URGENT = URGENT_REQUEST  # the names other tests import from here
+send = send_request
 
 
 def test_urgent_request_reaches_the_facing_post_and_both_sides_share_one_timeline(

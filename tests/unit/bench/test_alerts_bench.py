@@ -11,6 +11,7 @@ def test_alerts_benchmark_is_discovered() -> None:
     assert "alerts" in run_all.discover()
 
 
+@pytest.mark.slow  # a real, if small, benchmark run
 def test_alerts_benchmark_small_run(capsys: pytest.CaptureFixture[str]) -> None:
     assert alerts_run.main(["--size", "200", "--updates", "6"]) == 0
     out = capsys.readouterr().out

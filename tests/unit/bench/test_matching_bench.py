@@ -135,6 +135,7 @@ def test_run_all_discovers_the_matching_benchmark() -> None:
     assert "matching" in run_all.discover()
 
 
+@pytest.mark.slow  # a real, if small, benchmark run
 def test_matching_benchmark_runs_end_to_end_on_a_tiny_size(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
