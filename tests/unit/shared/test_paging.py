@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import sqlalchemy
 
 from borderlink.errors import InvalidInput
+from borderlink.shared import paging
 from borderlink.shared.paging import Cursor, clamp_limit
 
 MOMENT = dt.datetime(2026, 11, 2, 3, 0, 0, 123456, tzinfo=dt.UTC)
@@ -36,3 +38,10 @@ def test_limits_are_kept_in_bounds() -> None:
     assert clamp_limit(0) == 1
     assert clamp_limit(10_000) == 1000
     assert clamp_limit(20) == 20
+
+
+def test_search_text_is_folded_so_either_spelling_finds_it() -> None:
+    assert paging.fold_for_search("Đồng Đăng – Lạng Sơn") == "dong dang – lang son"
+    words = paging.contains_words(sqlalchemy.column("search_text"), "  Lạng   SƠN ")
+    assert [str(w.compile(compile_kwargs={"literal_binds": True})) for w in words] == [
+        "search_text LIKE '%' || 'lang' || '%' ESCAPE '/'", "search_text LIKE '%' || 'son' || '%' ESCAPE '/'"]
