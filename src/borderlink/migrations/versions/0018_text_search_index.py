@@ -5,8 +5,8 @@ finds the few that contain a rare word (a document number, a plate) directly. A 
 on the id carries the columns the inbox filters on, so counting a unit's unread requests under a
 filter reads no request rows. SQLite keeps reading the rows.
 
-Revision ID: 0017
-Revises: 0016
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-02 02:50:00.000000
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = '0017'
-down_revision = '0016'
+revision = '0018'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 
