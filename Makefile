@@ -8,7 +8,7 @@ UV := $(if $(UV_SYSTEM),$(UV_SYSTEM),.tools/bin/uv)
 RUN := $(UV) run --frozen
 STAMP := .venv/.synced
 
-.PHONY: help install demo test test-unit test-integration test-e2e test-browser browser-deps lint bench check-migrations clean
+.PHONY: help install demo test test-unit test-integration test-e2e test-browser browser-deps print-deps lint bench check-migrations clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -56,6 +56,19 @@ browser-deps: ## Install Debian's Chromium and a CJK font for the browser tests,
 	$(AS_ROOT) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 	$(AS_ROOT) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing \
 	  >/dev/null && echo "browser-deps: installed$$missing"
+
+# Printed records and their PDFs (WeasyPrint) need Pango and HarfBuzz from the system, and fonts
+# for Latin and Vietnamese (DejaVu) and Chinese (WenQuanYi Zen Hei) text.
+PRINT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-wqy-zenhei
+
+print-deps: ## Install the system libraries and fonts WeasyPrint needs for printed records, if missing
+	@missing=""; \
+	for package in $(PRINT_PACKAGES); do dpkg -s $$package >/dev/null 2>&1 || missing="$$missing $$package"; done; \
+	if [ -z "$$missing" ]; then echo "print-deps: Pango and the print fonts are installed"; exit 0; fi; \
+	echo "print-deps: installing$$missing from Debian's packages ..."; \
+	$(AS_ROOT) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	$(AS_ROOT) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing \
+	  >/dev/null && echo "print-deps: installed$$missing"
 
 lint: $(STAMP) ## ruff and mypy --strict
 	@$(RUN) ruff check src tests bench

@@ -59,7 +59,8 @@ DOMAIN = Domain(
     navigation=(NavEntry("Hotline", "/hotline", permission=Permission.HOTLINE_READ, order=10),),
     demo_seed=demo.seed_demo,
     feed_kinds=(FeedKind(models.OBJECT_TYPE, N_("Hotline request"), cards=feed.request_cards,
-                         open_clause=feed.request_is_open, permission=Permission.HOTLINE_READ, order=10),),
+                         open_clause=feed.request_is_open, permission=Permission.HOTLINE_READ, order=10,
+                         actions=feed.request_actions),),
     # A request's files travel with it across the border; none are added afterwards.
     attachables=(Attachable(models.OBJECT_TYPE, open_object=feed.attachment_access),),
 )

@@ -8,11 +8,12 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
-from borderlink.directory.permissions import Principal
+from borderlink.directory.permissions import Permission, Principal
 from borderlink.hotline import service
 from borderlink.hotline.codes import CODE_LISTS
 from borderlink.hotline.models import HotlineRequest, Status
-from borderlink.shared.feedkinds import FeedCard
+from borderlink.shared.feedkinds import FeedAction, FeedCard
+from borderlink.shared.forms import N_
 
 # Still asking for work from someone: everything but closed and withdrawn requests.
 _DONE = (Status.CLOSED, Status.WITHDRAWN)
@@ -35,6 +36,16 @@ def request_cards(session: Session, request_ids: Sequence[str], language: str) -
         ])
         cards[row.id] = FeedCard(title=row.subject, href=f"/hotline/requests/{row.id}", detail=detail)
     return cards
+
+
+def request_actions(session: Session, principal: Principal, request_ids: Sequence[str]) -> Mapping[str, FeedAction]:
+    """A request from across the border not yet acknowledged offers its acknowledgement."""
+    if not principal.can(Permission.HOTLINE_ANSWER):
+        return {}
+    waiting = session.scalars(select(HotlineRequest.id).where(
+        HotlineRequest.id.in_(request_ids), HotlineRequest.owner_party != principal.party,
+        HotlineRequest.status.in_((Status.SENT, Status.DELIVERED))))
+    return {i: FeedAction(N_("Acknowledge"), f"/hotline/requests/{i}/acknowledge") for i in waiting}
 
 
 def attachment_access(session: Session, principal: Principal, request_id: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -14,13 +14,21 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile as StarletteUploadFile
 
 from borderlink.directory import service as directory
+from borderlink.directory.models import Unit
 from borderlink.directory.permissions import Permission, Principal
 from borderlink.errors import BorderLinkError, NotFound
+<<<<<<< HEAD
 from borderlink.hotline import service
 from borderlink.hotline.models import OBJECT_TYPE, HotlineRequest, Priority, Status
+=======
+from borderlink.hotline import codes, service
+from borderlink.hotline.api import caller_check, event_stream, request_event_stream
+from borderlink.hotline.models import HotlineRequest, Priority, Status
+>>>>>>> b2fac25 (web: home is my work and urgent work is unmissable; printed records with WeasyPrint)
 from borderlink.hotline.schemas import MAX_REQUEST_FORM_BYTES, DeadlinesForm, Reference, ReplyCreate, RequestCreate
 from borderlink.hotline.views import InboxFilter, inbox, request_out
 from borderlink.safeguards.offences import allowed_offences
+from borderlink.shared import printing
 from borderlink.shared.body_limit import max_body
 from borderlink.shared.forms import input_limits
 from borderlink.web import streams
@@ -176,6 +184,38 @@ def _request_page(request: Request, session: DbSession, principal: Principal, re
         "local_units": directory.list_units(session, principal.party),
         "values": values or {}, "errors": shown or {}, "limits": {"body": input_limits(ReplyCreate)["body"]},
     }, status_code=status_code)
+
+
+def _print_context(request: Request, session: DbSession, principal: Principal, request_id: str) -> dict[str, Any]:
+    now = get_node(request).clock.now()
+    language = getattr(request.state, "language", "en")
+    found = service.read_request(session, principal, request_id, now)
+    item = request_out(session, found, now, language)
+    units = unit_names(session)
+    event_label = codes.CODE_LISTS["hotline.event"]
+    events = [{"at": e.at, "label": event_label.label(e.kind, language), "party": e.party,
+               "unit": units[e.unit_code].name(language) if e.unit_code in units else e.unit_code, "detail": e.detail}
+              for e in item.timeline]
+    return {"item": item, "files": service.attachments(session, found.id), "units": units,
+            "offences": allowed_offences(), "events": events, "printed_at": now}
+
+
+@router.get("/requests/{request_id}/print")
+def print_request(request_id: str, request: Request, session: DbSession, principal: Reader) -> Response:
+    """The request and its timeline laid out for paper, in the reader's language."""
+    return printing.print_page(request, "hotline/print.html", _print_context(request, session, principal, request_id))
+
+
+@router.get("/requests/{request_id}/print.pdf")
+def print_request_pdf(request_id: str, request: Request, session: DbSession, principal: Reader) -> Response:
+    """The same record as a PDF."""
+    return printing.pdf_response(request, "hotline/print.html", _print_context(request, session, principal, request_id),
+                                 f"hotline-request-{request_id}.pdf")
+
+
+def unit_names(session: DbSession) -> dict[str, Unit]:
+    """Every unit of both sides by code, so pages show names where codes are stored."""
+    return {unit.code: unit for unit in directory.list_units(session)}
 
 
 def _back(request_id: str) -> Response:

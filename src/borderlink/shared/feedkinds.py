@@ -6,18 +6,24 @@ A domain declares, in its descriptor, one `FeedKind` per object type it puts in 
                          open_clause=feed.alert_is_open, permission="alerts.read", order=20),)
 
 `cards(session, object_ids, language)` turns a page of object ids into what the feed shows of
-each (title, link, a line of detail); `open_clause(id_column)` is SQL saying the object still asks
-for work (a closed request leaves the home page but stays in the domain's own lists). Object types
-nobody declares are not shown on the home page.
+each (title, link, a line of detail); the optional `actions(session, principal, object_ids)` gives
+the one action the viewer may take on each (e.g. acknowledge a request from across the border);
+`open_clause(id_column)` is SQL saying the object still asks for work (a closed request leaves the
+home page but stays in the domain's own lists). Object types nobody declares are not shown on the
+home page.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
+
+if TYPE_CHECKING:
+    from borderlink.directory.permissions import Principal
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -29,12 +35,22 @@ class FeedCard:
     href: str
     detail: str = ""
     # The one action the card offers beside opening it (e.g. "Acknowledge"), as an English
-    # message id; the link is `href` unless `action_href` says otherwise.
+    # message id, and the address its button posts to (with the page's CSRF token).
     action: str | None = None
     action_href: str | None = None
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class FeedAction:
+    """The one action a viewer may take on an item from the home page: a button (its English
+    message id) posting to `href` with the page's CSRF token."""
+
+    label: str
+    href: str
+
+
 CardsOf = Callable[[Session, Sequence[str], str], Mapping[str, FeedCard]]
+ActionsOf = Callable[[Session, "Principal", Sequence[str]], Mapping[str, FeedAction]]
 OpenClause = Callable[[ColumnElement[str]], ColumnElement[bool]]
 
 
@@ -50,6 +66,8 @@ class FeedKind:
     # Who sees this kind on the home page (everyone whose unit holds the entry when None).
     permission: str | None = None
     order: int = 50
+    # The viewer's action on each item, where it depends on who is looking.
+    actions: ActionsOf | None = None
 
 
 def feed_kinds() -> list[FeedKind]:

@@ -14,6 +14,7 @@ from borderlink.directory import accounts
 from borderlink.directory import service as directory
 from borderlink.directory.permissions import Permission, Principal
 from borderlink.errors import AuthenticationFailed, InvalidInput
+from borderlink.web import home as home_view
 from borderlink.web.deps import (
     LANGUAGE_COOKIE,
     DbSession,
@@ -28,6 +29,7 @@ from borderlink.web.i18n import LANGUAGES, translator
 from borderlink.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+router.include_router(home_view.router)
 
 
 def _safe_next(path: str | None) -> str:
@@ -109,10 +111,13 @@ def logout(
 def home(
     request: Request, session: DbSession,
     principal: Annotated[Principal, Depends(require(Permission.DIRECTORY_READ))],
+    kind: str | None = None,
 ) -> Response:
+    """My work: the unit's open items of every domain, the most pressing first."""
     unit = directory.get_unit(session, principal.unit_id)
     return render(request, "web/home.html", {
-        "unit": unit, "counterparts": directory.counterparts_of(session, unit.id), "now": get_node(request).clock.now(),
+        "unit": unit, "counterparts": directory.counterparts_of(session, unit.id),
+        **home_view.home_context(request, session, principal, kind),
     })
 
 

@@ -34,3 +34,7 @@ document.addEventListener("toggle", function (event) {
   var frame = panel.querySelector("iframe[data-src]");
   if (frame && !frame.getAttribute("src")) { frame.setAttribute("src", frame.getAttribute("data-src")); }
 }, true);
+// The print pages' Print button (no inline script: the Content-Security-Policy allows none).
+document.addEventListener("click", function (event) {
+  if (event.target.closest && event.target.closest("[data-print]")) { window.print(); }
+});

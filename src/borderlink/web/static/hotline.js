@@ -18,7 +18,6 @@
         if (table && badge) { badge.textContent = table.getAttribute("data-unread"); }
         list.classList.add("flash-new");
         setTimeout(function () { list.classList.remove("flash-new"); }, 1500);
-        if (list.querySelector("tr.urgent.unread")) { document.title = "(!) " + document.title.replace(/^\(!\) /, ""); }
       });
   }
   var below = new URLSearchParams(window.location.search).get("below") === "1" ? "?below=1" : "";
