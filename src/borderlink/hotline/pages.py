@@ -17,14 +17,8 @@ from borderlink.directory import service as directory
 from borderlink.directory.models import Unit
 from borderlink.directory.permissions import Permission, Principal
 from borderlink.errors import BorderLinkError, NotFound
-<<<<<<< HEAD
-from borderlink.hotline import service
-from borderlink.hotline.models import OBJECT_TYPE, HotlineRequest, Priority, Status
-=======
 from borderlink.hotline import codes, service
-from borderlink.hotline.api import caller_check, event_stream, request_event_stream
-from borderlink.hotline.models import HotlineRequest, Priority, Status
->>>>>>> b2fac25 (web: home is my work and urgent work is unmissable; printed records with WeasyPrint)
+from borderlink.hotline.models import OBJECT_TYPE, HotlineRequest, Priority, Status
 from borderlink.hotline.schemas import MAX_REQUEST_FORM_BYTES, DeadlinesForm, Reference, ReplyCreate, RequestCreate
 from borderlink.hotline.views import InboxFilter, inbox, request_out
 from borderlink.safeguards.offences import allowed_offences
