@@ -33,6 +33,14 @@ def offset_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def clock_at_now(offset_file: Path) -> Iterator[None]:
+    """Each test starts at the real time: the file is shared by the SQLite and PostgreSQL pairs."""
+    offset_file.write_text("0")
+    yield
+    offset_file.write_text("0")
+
+
 @pytest.fixture(scope="module")
 def pair(node_pair_factory: PairFactory, offset_file: Path) -> NodePair:
     return node_pair_factory(env={"BORDERLINK_CLOCK_OFFSET_FILE": str(offset_file),
