@@ -3,24 +3,20 @@ with databases of their own so both suites can run in one session."""
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
-from tests.conftest import postgres_url
 from tests.integration.conftest import BACKENDS, START
 from tests.integration.hotline.conftest import PASSWORD, Pair, _empty
+from tests.support.two_nodes import postgres_databases
 
 from borderlink import domains, migrate
 from borderlink.app import create_app
 from borderlink.clock import ManualClock
 from borderlink.config import load_settings, write_node_config
-from borderlink.db import make_engine, normalise_url
 from borderlink.directory import accounts
 from borderlink.directory import service as directory
 from borderlink.exchange.context import bind
@@ -47,25 +43,7 @@ def alerts_template_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def alerts_postgres_databases() -> Iterator[dict[str, str]]:
-    base = postgres_url()
-    if base is None:
-        pytest.skip("PostgreSQL tests are off (set BORDERLINK_TEST_DATABASE_URL)")
-    urls, names = {}, []
-    admin = make_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        for party in ("vn", "cn"):
-            name = f"borderlink_alerts_{party}_{os.getpid()}"
-            names.append(name)
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-            url = make_url(normalise_url(base)).set(database=name).render_as_string(hide_password=False)
-            migrate.upgrade(url)
-            urls[party.upper()] = url
-    yield urls
-    with admin.connect() as conn:
-        for name in names:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    yield from postgres_databases("alerts")
 
 
 @pytest.fixture(params=BACKENDS)

@@ -3,44 +3,20 @@ envelopes), with PostgreSQL databases of their own for these tests."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
-from tests.conftest import postgres_url
 from tests.integration.hotline.conftest import Pair, clients, pair, template_database, token_headers
-
-from borderlink import migrate
-from borderlink.db import make_engine, normalise_url
+from tests.support.two_nodes import postgres_databases
 
 __all__ = ["clients", "pair", "template_database"]
 
 
 @pytest.fixture(scope="session")
 def postgres_node_databases() -> Iterator[dict[str, str]]:
-    base = postgres_url()
-    if base is None:
-        pytest.skip("PostgreSQL tests are off (set BORDERLINK_TEST_DATABASE_URL)")
-    urls, names = {}, []
-    admin = make_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        for party in ("vn", "cn"):
-            name = f"borderlink_engagements_{party}_{os.getpid()}"
-            names.append(name)
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-            url = make_url(normalise_url(base)).set(database=name).render_as_string(hide_password=False)
-            migrate.upgrade(url)
-            urls[party.upper()] = url
-    yield urls
-    with admin.connect() as conn:
-        for name in names:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    yield from postgres_databases("engagements")
 
 
 class Api:
