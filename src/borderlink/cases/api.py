@@ -30,6 +30,7 @@ from borderlink.cases.schemas import (
 )
 from borderlink.cases.views import CSV_PARTS, CaseFilter, case_csv, case_out, list_cases
 from borderlink.directory.permissions import Principal
+from borderlink.shared.contracts import Timestamp
 from borderlink.web.deps import DbSession, get_node, require
 
 router = APIRouter(prefix="/cases", tags=["cases"])
@@ -67,8 +68,8 @@ def create_case(body: CaseCreate, request: Request, session: DbSession, principa
 
 
 @router.get("/immigration-figures")
-def immigration_figures(session: DbSession, principal: Reader, since: dt.datetime | None = None,
-                        until: dt.datetime | None = None) -> dict[str, Any]:
+def immigration_figures(session: DbSession, principal: Reader, since: Timestamp | None = None,
+                        until: Timestamp | None = None) -> dict[str, Any]:
     """Illegal-immigration cases and the people in them, counted from the groups recorded."""
     figures = operations.immigration_figures(session, principal, since, until)
     return {"cases": figures.cases, "people": figures.people, "minors": figures.minors, "groups": figures.groups,

@@ -31,6 +31,7 @@ from borderlink.engagements.schemas import (
     PatrolReportIn,
 )
 from borderlink.engagements.views import agreement_out, commitment_out, engagement_item, engagement_out, patrol_out
+from borderlink.shared.contracts import Timestamp
 from borderlink.web.deps import DbSession, get_node, require
 
 router = APIRouter(tags=["engagements"])
@@ -56,7 +57,7 @@ def list_engagements(session: DbSession, principal: Reader, limit: Limit = 50, c
                      kind: str | None = Query(default=None, max_length=20),
                      series: str | None = Query(default=None, max_length=40),
                      status: str | None = Query(default=None, max_length=20),
-                     starts_from: dt.datetime | None = None, starts_before: dt.datetime | None = None) -> PageOut:
+                     starts_from: Timestamp | None = None, starts_before: Timestamp | None = None) -> PageOut:
     """Engagements of your units (and those below), soonest first."""
     page = engagements.list_engagements(session, principal, limit=limit, cursor=cursor, kind=kind, series=series,
                                         status=status, starts_from=starts_from, starts_before=starts_before)
@@ -75,8 +76,8 @@ def create_engagement(body: EngagementCreate, request: Request, session: DbSessi
 
 
 @router.get("/engagements/statistics")
-def statistics(session: DbSession, principal: Reader, start: dt.datetime = Query(alias="from"),
-               end: dt.datetime = Query(alias="to")) -> dict[str, Any]:
+def statistics(session: DbSession, principal: Reader, start: Annotated[Timestamp, Query(alias="from")],
+               end: Annotated[Timestamp, Query(alias="to")]) -> dict[str, Any]:
     """Engagements held in [from, to) by tier and kind, and officials taking part on each side."""
     return calendar.engagement_figures(session, principal, start, end)
 

@@ -131,6 +131,9 @@ def test_figures_count_engagements_held_and_officials_per_side(pair: Pair, as_us
     assert figures["officials"] == {"VN": 24, "CN": 18}
     assert figures["by_tier_and_kind"] == [{"tier": "central", "kind": "ministerial", "held": 1,
                                             "officials": {"VN": 24, "CN": 18}}]
+    # A period given as plain dates, as a client types it, is read in UTC.
+    by_dates = vn.get("/engagements/statistics", params={"from": "2026-12-01", "to": "2027-01-01"})
+    assert by_dates["held"] == 1
 
 
 def test_minutes_files_reach_the_other_side_with_the_same_bytes(pair: Pair, as_user: Any) -> None:
