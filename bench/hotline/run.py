@@ -23,6 +23,10 @@ Environment overrides:
   BORDERLINK_BENCH_HOTLINE_SECONDS    how long each step sends (default 10; at least 50 requests)
   BORDERLINK_BENCH_HOTLINE_DIR        keep the node directories and logs here (default: a
                                       temporary directory, removed afterwards)
+  BORDERLINK_BENCH_HOTLINE_CPU        requests of the CPU-per-request run before the steps, sent
+                                      at 5/s (default 50; 0 leaves it out); see bench/hotline/cpu.py
+  BORDERLINK_BENCH_HOTLINE_PROFILE    a folder: record both node processes with py-spy during the
+                                      CPU run (speedscope files, one per node and database)
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ import dataclasses
 import datetime as dt
 import math
 import os
+import subprocess
 import sys
 import tempfile
 import threading
@@ -47,6 +52,8 @@ if str(PROJECT_ROOT) not in sys.path:  # `python bench/hotline/run.py`
     sys.path.insert(0, str(PROJECT_ROOT))
 
 from tests.e2e.nodes import NodePair, SseReader, running_pair  # noqa: E402
+
+from bench.hotline import cpu  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/test"
 GOAL_P99_MS = 200.0  # a rate is held when its p99 is at most this
@@ -265,10 +272,64 @@ def run(pair: NodePair, count: int, rate: float) -> Step:
     return step
 
 
+CPU_RATE = 5.0
+
+
+@contextmanager
+def profiled(pair: NodePair, database: str) -> Iterator[None]:
+    """py-spy records both nodes while the block runs, when BORDERLINK_BENCH_HOTLINE_PROFILE names a folder."""
+    folder = os.environ.get("BORDERLINK_BENCH_HOTLINE_PROFILE")
+    if not folder:
+        yield
+        return
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    recorders = []
+    for node in pair.nodes:
+        assert node.process is not None
+        target = Path(folder) / f"{database}-{node.party.lower()}.speedscope.json"
+        recorders.append(subprocess.Popen(
+            [str(Path(sys.executable).with_name("py-spy")), "record", "--pid", str(node.process.pid), "--rate", "200",
+             "--format", "speedscope", "--output", str(target), "--nonblocking", "--gil"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    time.sleep(1.0)  # py-spy attaches
+    try:
+        yield
+    finally:
+        for recorder in recorders:
+            recorder.send_signal(2)  # SIGINT: py-spy writes its file and exits
+        for recorder in recorders:
+            recorder.wait(timeout=60)
+        progress(f"profiles written to {folder}")
+
+
+def cpu_run(pair: NodePair, database: str, count: int) -> cpu.CpuPerRequest | None:
+    """`count` requests at a fixed, low rate, with every process's CPU time read before and after."""
+    stream_url = f"{pair.cn.url}/api/v1/hotline/inbox/stream"
+    with SseReader(stream_url, pair.cn.headers("dongxing.officer")) as stream, \
+            pair.vn.client("mongcai.officer", timeout=POST_TIMEOUT) as client, profiled(pair, database):
+        progress(f"{database}: CPU per request, {count} requests at {CPU_RATE:g}/s")
+        load = cpu.load_average()
+        backends = cpu.backend_pids(pair)
+        cpu.settle()
+        before = cpu.Snapshot.take(pair, backends)
+        samples = send_all(client, count, CPU_RATE)
+        ids = {s.request_id for s in samples if s.request_id}
+        deadline = time.monotonic() + SETTLE_SECONDS
+        while time.monotonic() < deadline and not ids <= stream.first_seen.keys():
+            time.sleep(0.05)
+        cpu.settle()
+        after = cpu.Snapshot.take(pair, backends)
+    if len(ids) != count or not ids <= stream.first_seen.keys():
+        progress(f"{database}: CPU run incomplete ({len(ids)} of {count} accepted); no CPU figure")
+        return None
+    return cpu.difference(database, before, after, count, CPU_RATE, load)
+
+
 @dataclasses.dataclass
 class Run:
     database: str
     steps: list[Step] = dataclasses.field(default_factory=list)
+    cpu: cpu.CpuPerRequest | None = None
     deadlocks: int | None = None  # None: not measurable (SQLite has no lock cycles to detect)
     retries: int = 0
     error: str | None = None
@@ -308,7 +369,7 @@ def retries_counted(pair: NodePair) -> int:
     return total
 
 
-def measure(database: str, root: Path, rates: list[float], seconds: float) -> Run:
+def measure(database: str, root: Path, rates: list[float], seconds: float, cpu_requests: int) -> Run:
     result = Run(database)
     url = None
     if database == "postgresql":
@@ -322,6 +383,8 @@ def measure(database: str, root: Path, rates: list[float], seconds: float) -> Ru
             if not warm_up(pair):
                 result.error = "warm-up refused"
                 return result
+            if cpu_requests > 0:
+                result.cpu = cpu_run(pair, database, cpu_requests)
             before = pg_deadlocks(pair.databases) if url else None
             for rate in rates:
                 print(f"--- {database}, {rate:g} requests/s")
@@ -394,12 +457,14 @@ def report(runs: list[Run], rates: list[float]) -> None:
 def main() -> int:
     rates = [float(v) for v in os.environ.get("BORDERLINK_BENCH_HOTLINE_RATES", "10,25,50,75,100,150").split(",")]
     seconds = float(os.environ.get("BORDERLINK_BENCH_HOTLINE_SECONDS", "10"))
+    cpu_requests = int(os.environ.get("BORDERLINK_BENCH_HOTLINE_CPU", "50"))
     databases = os.environ.get("BORDERLINK_BENCH_HOTLINE_DATABASES", "sqlite,postgresql").split(",")
     runs = []
     with node_root() as root:
         for database in databases:
-            runs.append(measure(database.strip(), root / database.strip(), rates, seconds))
+            runs.append(measure(database.strip(), root / database.strip(), rates, seconds, cpu_requests))
     report(runs, rates)
+    cpu.report([run.cpu for run in runs if run.cpu is not None])
     broken = [run for run in runs if run.error or not run.steps or run.steps[0].failed or run.steps[0].missing]
     return 1 if broken else 0
 

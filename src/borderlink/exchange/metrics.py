@@ -4,11 +4,13 @@ whichever process did the work, and survives restarts)."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from borderlink.db import statements_sent
 from borderlink.exchange import service
 from borderlink.exchange.inbox import REFUSAL_REASONS
 from borderlink.exchange.models import OutboxEnvelope
@@ -82,6 +84,9 @@ def render(session: Session, now: dt.datetime, party: str) -> str:
             [(count, {"reason": reason}) for reason, count in sorted(refused.items())])
     _family(lines, "borderlink_exchange_info", "gauge", "This node's party.", [(1, {"party": party})])
     _operation_counts(lines, session)
+    _family(lines, "borderlink_db_statements_total", "counter",
+            "SQL statements this process has sent to the database since it started.",
+            [(statements_sent(), {"pid": str(os.getpid())})])
     return "\n".join(lines) + "\n"
 
 

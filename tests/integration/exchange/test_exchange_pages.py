@@ -34,6 +34,19 @@ def test_metrics_count_refusals_by_reason(
     assert 'borderlink_exchange_refused_total{reason="replay"} 3' in text
 
 
+def _statements(text: str) -> int:
+    line = next(line for line in text.splitlines() if line.startswith("borderlink_db_statements_total{"))
+    return int(line.rsplit(" ", 1)[1])
+
+
+def test_metrics_count_the_statements_this_process_sent(
+        app_client: TestClient, personas: dict[str, object], bearer: Callable[[str], dict[str, str]]) -> None:
+    before = _statements(app_client.get("/metrics", headers=bearer("node.admin")).text)
+    assert app_client.get("/api/v1/hotline/inbox", headers=bearer("mongcai.officer")).status_code == 200
+    after = _statements(app_client.get("/metrics", headers=bearer("node.admin")).text)
+    assert after > before  # the inbox read and the /metrics read itself
+
+
 def test_exchange_page_for_admins_and_analysts_only(
         node: Node, personas: dict[str, object], login: Callable[[str], TestClient]) -> None:
     with node.transaction() as session:
