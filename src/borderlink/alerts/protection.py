@@ -9,7 +9,6 @@ alerts under review, which are not in it, are compared one by one (they are few)
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 
 from sqlalchemy import select
@@ -22,19 +21,12 @@ from borderlink.audit import service as audit
 from borderlink.directory import service as directory
 from borderlink.errors import Conflict
 from borderlink.matching import DEFAULT_THRESHOLD, PersonRecord, score_records
+from borderlink.shared import protected_persons
 from borderlink.shared.forms import N_
+from borderlink.shared.protected_persons import NAME_ONLY_THRESHOLD, Person, same_person
 
-# Without two birth dates to compare, only a near-certain name agreement counts as the same person.
-NAME_ONLY_THRESHOLD = 0.9
+__all__ = ["NAME_ONLY_THRESHOLD", "Person", "ProtectedPerson", "SamePersonAlert", "same_person"]
 _CANDIDATES = 50
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class Person:
-    names: tuple[str, ...]
-    birth_date: str | None = None
-    gender: str | None = None
-    nationality: str | None = None
 
 
 class ProtectedPerson(Conflict):
@@ -43,16 +35,6 @@ class ProtectedPerson(Conflict):
 
 class SamePersonAlert(Conflict):
     """This side already has an alert on the person: link to it instead of issuing a second."""
-
-
-def same_person(score: float, explanation: dict[str, object]) -> bool:
-    birth = explanation.get("birth_date")
-    result = birth.get("result") if isinstance(birth, dict) else "missing"
-    if result in ("agree", "compatible"):
-        return score >= DEFAULT_THRESHOLD
-    if result == "missing":
-        return score >= NAME_ONLY_THRESHOLD
-    return False
 
 
 def _query(person: Person) -> ScreeningQuery:
@@ -117,16 +99,23 @@ def is_protected(session: Session, names: Sequence[str], birth_date: str | None 
 
 
 def refuse_if_protected(session: Session, person: Person, actor_label: str) -> None:
-    """Refuse a wanted alert on a protected person; the attempt is audited (the caller commits
-    the audit with the refusal, see api.py)."""
+    """Refuse a wanted alert on a protected person: the subject of an active victim alert, or a
+    person another domain protects (a victim on a joint case, through shared/protected_persons.py).
+    The attempt is audited (the caller commits the audit with the refusal, see api.py)."""
     protecting = protecting_alerts(session, person)
-    if not protecting:
+    elsewhere = protected_persons.protecting(session, person)
+    if not protecting and not elsewhere:
         return
-    for alert in protecting:
-        audit.append(session, [{"action": "refused", "object_type": "alerts", "object_id": alert.id,
-                                "detail": f"wanted alert refused, the person is protected; by {actor_label}"}])
-    raise ProtectedPerson(N_("This person is the subject of an active victim alert and is protected: a wanted "
-                             "alert cannot be issued on them."), field="person")
+    detail = f"wanted alert refused, the person is protected; by {actor_label}"
+    audit.append(session, [{"action": "refused", "object_type": "alerts", "object_id": alert.id, "detail": detail}
+                           for alert in protecting])
+    audit.append(session, [{"action": "refused", "object_type": found.holder_type, "object_id": found.holder_id,
+                            "detail": f"{detail} ({found.object_type} {found.object_id})"} for found in elsewhere])
+    if protecting:
+        raise ProtectedPerson(N_("This person is the subject of an active victim alert and is protected: a wanted "
+                                 "alert cannot be issued on them."), field="person")
+    raise ProtectedPerson(N_("This person is a victim in a joint case and is protected: a wanted alert cannot be "
+                             "issued on them."), field="person")
 
 
 def same_side_alerts(session: Session, person: Person, party: str) -> list[Alert]:

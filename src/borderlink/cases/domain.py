@@ -49,6 +49,7 @@ DOMAIN = Domain(
         Role.VIEWER: _READ,
     },
     demo_seed=demo.seed_demo,
+    protected_persons=(persons.protections,),
     feed_kinds=(
         FeedKind(OBJECT_TYPE, N_("Joint case"), cards=feed.case_cards, open_clause=feed.case_is_open,
                  permission=Perm.READ, order=30),

@@ -21,8 +21,9 @@ from borderlink.cases.schemas import LinkCreate, PersonCreate
 from borderlink.directory.permissions import Principal
 from borderlink.errors import InvalidInput
 from borderlink.ids import new_id
-from borderlink.matching import DEFAULT_THRESHOLD, PersonRecord, score_records
+from borderlink.matching import PersonRecord
 from borderlink.matching.render import display_renderings
+from borderlink.shared import protected_persons
 from borderlink.shared.replicated import validate_contribution_text
 from borderlink.shared.timeline import N_
 
@@ -41,27 +42,37 @@ def name_line(name: str, other_names: list[str] | tuple[str, ...] = ()) -> str:
     return " · ".join(shown)
 
 
-def _record(person: CasePerson | PersonCreate, record_id: str = "query") -> PersonRecord:
-    return PersonRecord(id=record_id, name=person.name, alt_names=tuple(person.other_names),
+def _record(person: CasePerson) -> PersonRecord:
+    return PersonRecord(id=person.id, name=person.name, alt_names=tuple(person.other_names),
                         birth_date=person.birth_date, gender=person.gender, nationality=person.nationality,
                         document_number=person.document_number)
 
 
 def protected_matches(session: Session, name: str, other_names: tuple[str, ...] = (), birth_date: str | None = None,
-                      gender: str | None = None, nationality: str | None = None,
-                      document_number: str | None = None) -> list[CasePerson]:
-    """Victims on this node's cases whom the person may be, across scripts (for gates and alerts:
-    a hit on one of them goes to protection, and a wanted alert on one of them is refused)."""
-    query = PersonRecord(id="query", name=name, alt_names=other_names, birth_date=birth_date, gender=gender,
-                         nationality=nationality, document_number=document_number)
-    victims = session.scalars(select(CasePerson).where(CasePerson.role == PersonRole.VICTIM))
-    return [v for v in victims if score_records(query, _record(v, v.id)).score >= DEFAULT_THRESHOLD]
+                      gender: str | None = None, nationality: str | None = None) -> list[CasePerson]:
+    """Victims on this node's cases whom the person may be, across scripts and by birth date, the
+    rule the alerts domain applies to its victim alerts (shared/protected_persons.py)."""
+    query = protected_persons.Person((name, *other_names), birth_date, gender, nationality)
+    victims = session.scalars(select(CasePerson).where(CasePerson.role == PersonRole.VICTIM)
+                              .order_by(CasePerson.created_at, CasePerson.id))
+    return [v for v in victims if protected_persons.is_same_person(query, _record(v))]
+
+
+def protections(session: Session, person: protected_persons.Person) -> list[protected_persons.Protection]:
+    """The descriptor's protected-persons provider: the case victims the person is."""
+    names = tuple(n for n in person.names if n.strip())
+    if not names:
+        return []
+    return [protected_persons.Protection("case_persons", v.id, "cases", v.case_id)
+            for v in protected_matches(session, names[0], names[1:], person.birth_date, person.gender,
+                                       person.nationality)]
 
 
 def is_protected(session: Session, name: str, other_names: tuple[str, ...] = (), birth_date: str | None = None,
                  gender: str | None = None, nationality: str | None = None) -> bool:
     """Whether the person is protected: a victim on a case here, or the subject of an active
-    victim alert (the alerts domain decides that one)."""
+    victim alert (the alerts domain decides that one). Gates ask this of a hit, cases before
+    recording an offender; it is this domain's public answer to "is this person protected"."""
     if protected_matches(session, name, other_names, birth_date, gender, nationality):
         return True
     return alert_links.is_protected_by_alert(session, [name, *other_names], birth_date, gender, nationality)

@@ -42,6 +42,7 @@ if TYPE_CHECKING:  # the descriptor names these types only; importing them here 
     from borderlink.shared.contracts import MessageBody
     from borderlink.shared.demo_seed import DemoSeed
     from borderlink.shared.feedkinds import FeedKind
+    from borderlink.shared.protected_persons import ProtectedPersonsProvider
 
 BackgroundTask = Callable[["Node"], Awaitable[None]]
 ListenerFactory = Callable[["Node"], "uvicorn.Server | None"]
@@ -102,6 +103,9 @@ class Domain:
     feed_kinds: tuple[FeedKind, ...] = ()
     # Object types that carry files, and who may see and add them (see shared/attachments.py).
     attachables: tuple[Attachable, ...] = ()
+    # Who the domain holds as protected persons, never the subject of a wanted alert (see
+    # shared/protected_persons.py).
+    protected_persons: tuple[ProtectedPersonsProvider, ...] = ()
 
     @property
     def template_package(self) -> str | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi.testclient import TestClient
-from tests.integration.cases.conftest import Pair, api, open_case
+from tests.integration.cases.conftest import Pair, api, open_case, token_headers
 from tests.integration.cases.test_handover import PLANNED
 
 VICTIM_ALERT: dict[str, Any] = {
@@ -69,3 +69,34 @@ def test_a_handover_names_a_wanted_alert_only(pair: Pair, clients: dict[str, Tes
             "persons": [{"name": "Lò Thị Mai"}]}
     refused = api(pair, clients, "VN", "qn.commander", "POST", "/handovers", 422, json=body)
     assert refused["field"] == "alert_id"
+
+
+def test_a_wanted_alert_on_a_victim_of_a_case_is_refused_and_audited(
+        pair: Pair, clients: dict[str, TestClient]) -> None:
+    from sqlalchemy import select
+
+    from borderlink.audit.models import AuditEntry
+    from borderlink.cases import persons
+
+    case = open_case(pair, clients, case_type="trafficking_persons", offence_codes=["02041"])
+    api(pair, clients, "VN", "qn.commander", "POST", f"/cases/{case['id']}/persons", 201,
+        json={"role": "victim", "name": "王晓红", "birth_date": "1988-03-14", "gender": "F"})
+    pair.pump()
+    wanted = {**WANTED, "person": {"names": ["Vương Hiểu Hồng"], "birth_date": "1988-03-14", "gender": "F"}}
+    for party, user, language, words in (("VN", "bgc.analyst", "vi", "được bảo vệ"),
+                                         ("CN", "nia.analyst", "zh_Hans", "保护")):
+        refused = clients[party].post("/api/v1/alerts", json=wanted, headers={
+            **token_headers(pair, party, user), "Accept-Language": language})
+        assert refused.status_code == 409, refused.text
+        assert refused.json()["field"] == "person"
+        assert words in refused.json()["detail"]
+        with pair.node(party).transaction() as session:
+            audited = session.scalars(select(AuditEntry).where(AuditEntry.action == "refused",
+                                                               AuditEntry.object_id == case["id"])).all()
+            assert len(audited) == 1
+            assert "protected" in (audited[0].detail or "")
+            assert persons.is_protected(session, "WANG XIAOHONG", birth_date="1988-03-14")
+            assert not persons.is_protected(session, "WANG XIAOHONG", birth_date="1990-07-01")
+    # Someone of the same name born on another day may be wanted.
+    other = {**wanted, "person": {"names": ["Vương Hiểu Hồng"], "birth_date": "1990-07-01", "gender": "F"}}
+    api(pair, clients, "VN", "bgc.analyst", "POST", "/alerts", 201, json=other)
