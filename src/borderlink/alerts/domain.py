@@ -17,15 +17,17 @@ from borderlink.alerts import (
     messages,
     models,
     pages,
-    refusals,
     service,
 )
 from borderlink.alerts.contracts import AlertFlagged, AlertPublished, AlertPurged, AlertUpdated, AlertWithdrawn
+from borderlink.alerts.models import TIMELINE, Alert
+from borderlink.directory import service as directory
 from borderlink.directory.models import Role
 from borderlink.directory.permissions import Permission, Principal
 from borderlink.node import Node
 from borderlink.shared.attachments import Attachable, StoredFile
 from borderlink.shared.descriptor import Domain, NavEntry
+from borderlink.shared.refusals import ShowRefusal
 
 _READ = frozenset({Permission.ALERTS_READ})
 _CHECK = _READ | {Permission.ALERTS_SCREEN}
@@ -56,6 +58,17 @@ def _photo_added(session: Session, principal: Principal, stored: StoredFile) -> 
     service.photos_changed(session, principal, stored.object_id, service.now_of_session(session))
 
 
+def _unit_on_alert(session: Session, alert: Alert, body: object, _party: str) -> str:
+    """A refused flag goes back to the unit that raised it; anything else to the alert's owner unit."""
+    if isinstance(body, AlertFlagged):
+        return directory.get_unit_by_code(session, body.unit_code).id
+    return alert.owner_unit_id
+
+
+# A message the other side refused shows on its alert and brings it back into our unit's feed.
+_REFUSED = ShowRefusal(Alert, TIMELINE, unit_of=_unit_on_alert, object_id=lambda body: body.alert_id)
+_REFUSED_CONTENT = _REFUSED.about(lambda body: body.alert.id)
+
 DOMAIN = Domain(
     name="alerts",
     models=(models,),
@@ -74,8 +87,8 @@ DOMAIN = Domain(
         AlertPurged: messages.apply_purged,
         AlertFlagged: messages.apply_flagged,
     },
-    refusal_hooks=dict.fromkeys((AlertPublished, AlertUpdated, AlertWithdrawn, AlertPurged, AlertFlagged),
-                                refusals.show_refusal),
+    refusal_hooks={AlertPublished: _REFUSED_CONTENT, AlertUpdated: _REFUSED_CONTENT, AlertWithdrawn: _REFUSED,
+                   AlertPurged: _REFUSED, AlertFlagged: _REFUSED},
     background_tasks=(expiry.validity_loop, _open_index),
     node_setup=_serve_index,
     code_lists=codes.CODE_LISTS,

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy.orm import Session
+
 from borderlink.cases import (
     api,
     codes,
@@ -10,21 +14,39 @@ from borderlink.cases import (
     handover_api,
     handover_messages,
     handover_models,
+    handovers,
     messages,
     models,
     pages,
     persons,
+    service,
 )
 from borderlink.cases.contracts import CaseMessage, ContributionMessage, HandoverMessage, HandoverStepMessage
-from borderlink.cases.handover_models import HANDOVER_TYPE
-from borderlink.cases.models import OBJECT_TYPE, TASK_TYPE, Perm
+from borderlink.cases.handover_models import HANDOVER_TYPE, Handover
+from borderlink.cases.models import OBJECT_TYPE, TASK_TYPE, JointCase, Perm
 from borderlink.directory.models import Role
 from borderlink.shared.descriptor import Domain, NavEntry
 from borderlink.shared.feedkinds import FeedKind
+from borderlink.shared.refusals import ShowRefusal
 from borderlink.shared.timeline import N_
 
 _READ = frozenset({Perm.READ})
 _WORK = _READ | {Perm.CONTRIBUTE, Perm.CONFIRM}
+
+
+
+def _case_units(session: Session, case: JointCase, _body: Any, party: str) -> list[str]:
+    return [unit.id for unit in service.units_of_party(session, case.id, party)]
+
+
+def _handover_units(_session: Session, handover: Handover, _body: Any, party: str) -> set[str]:
+    return {unit.id for unit in handovers.our_units(handover, party)}
+
+
+# A message the other side refused shows on its case or handover and brings it back into the feeds
+# of this side's units on it.
+_REFUSED_CASE = ShowRefusal(JointCase, models.TIMELINE, unit_of=_case_units)
+_REFUSED_HANDOVER = ShowRefusal(Handover, handover_models.TIMELINE, unit_of=_handover_units)
 
 DOMAIN = Domain(
     name="cases",
@@ -38,8 +60,9 @@ DOMAIN = Domain(
         HandoverMessage: handover_messages.apply_handover,
         HandoverStepMessage: handover_messages.apply_step,
     },
-    refusal_hooks={**dict.fromkeys((CaseMessage, ContributionMessage), messages.show_refusal),
-                   **dict.fromkeys((HandoverMessage, HandoverStepMessage), handover_messages.show_refusal)},
+    refusal_hooks={CaseMessage: _REFUSED_CASE, ContributionMessage: _REFUSED_CASE.about(lambda body: body.case_id),
+                   HandoverMessage: _REFUSED_HANDOVER,
+                   HandoverStepMessage: _REFUSED_HANDOVER.about(lambda body: body.handover_id)},
     code_lists=codes.CODE_LISTS,
     indirect_messages=((persons.PROTECTED_LABEL, "Shown instead of a victim's or informant's name."),),
     permission_grants={

@@ -114,18 +114,3 @@ def apply_step(session: Session, envelope: InboundEnvelope[HandoverStepMessage])
         handovers.complete_if_confirmed(session, handover, envelope.recipient_party, now)
     handovers.place_in_feeds(session, handover, envelope.recipient_party, now)
 
-
-def show_refusal(session: Session, envelope_id: str, body: object, reason: str) -> None:
-    """The other side refused a handover message: its timeline says so and it comes back unread."""
-    from borderlink.exchange.context import context_of
-    from borderlink.shared.timeline import Detail
-
-    handover_id = getattr(body, "handover_id", None) or getattr(body, "id", None)
-    handover = session.get(Handover, handover_id) if isinstance(handover_id, str) else None
-    if handover is None:
-        return
-    now = now_of(session)
-    party = context_of(session).party
-    handovers.record(session, handover, "refused_by_peer", now, "CN" if party == "VN" else "VN", None,
-                     Detail.text(reason[:1000]))
-    handovers.place_in_feeds(session, handover, party, now)

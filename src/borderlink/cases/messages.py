@@ -209,19 +209,3 @@ def _apply_task(session: Session, case: JointCase, body: ContributionMessage, se
             raise Rejected("only the unit a task is assigned to marks it done")
     sync.store_task(session, case.id, part, case.owner_party, now)
 
-
-def show_refusal(session: Session, envelope_id: str, body: object, reason: str) -> None:
-    """The other side refused a message about a case: the case's timeline says so, and the case
-    comes back unread into this side's feeds."""
-    case_id = getattr(body, "case_id", None) or getattr(body, "id", None)
-    case = session.get(JointCase, case_id) if isinstance(case_id, str) else None
-    if case is None:
-        return
-    from borderlink.exchange.context import context_of
-    from borderlink.shared.timeline import Detail
-
-    now = service.session_now(session)
-    party = context_of(session).party
-    other = "CN" if party == "VN" else "VN"
-    service.record(session, case, "refused_by_peer", now, other, None, Detail.text(reason[:1000]))
-    service.place_in_feeds(session, case, party, now)

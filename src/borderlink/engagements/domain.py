@@ -3,17 +3,58 @@ the agreements signed there, the commitments each side took, and joint patrols."
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy.orm import Session
+
 from borderlink.directory.models import Role
 from borderlink.directory.permissions import Permission
-from borderlink.engagements import api, codes, demo, feed, messages, minutes, models, pages, records, refusals
-from borderlink.engagements.contracts import MinutesFileMessage
+from borderlink.engagements import api, codes, common, demo, feed, messages, minutes, models, pages, records
+from borderlink.engagements.contracts import (
+    AgreementMessage,
+    CommitmentMessage,
+    CommitmentNoteMessage,
+    EngagementMessage,
+    MinutesFileMessage,
+    PatrolAnswerMessage,
+    PatrolMessage,
+    PatrolReportMessage,
+    StepMessage,
+)
+from borderlink.exchange.registry import RefusalHook
+from borderlink.shared.contracts import MessageBody
 from borderlink.shared.descriptor import Domain, NavEntry
 from borderlink.shared.feedkinds import FeedKind
 from borderlink.shared.forms import N_
+from borderlink.shared.refusals import RefusalByObject, ShowRefusal
 
 _READ = frozenset({Permission.ENGAGEMENTS_READ})
 _PLAN = _READ | {Permission.ENGAGEMENTS_PLAN}
 _PATROL = _READ | {Permission.PATROLS_RUN}
+
+
+
+def _our_unit(session: Session, obj: common.Shared, _body: Any, party: str) -> str:
+    return common.local_unit_of(session, obj, party).id
+
+
+# A message the other side refused shows on the object it was about and brings it back into the
+# feed of this side's unit on it.
+_REFUSED = {kind: ShowRefusal(model, timeline, unit_of=_our_unit) for kind, model, timeline in (
+    ("engagement", models.Engagement, models.ENGAGEMENT_TIMELINE),
+    ("agreement", models.Agreement, models.AGREEMENT_TIMELINE),
+    ("commitment", models.Commitment, models.COMMITMENT_TIMELINE),
+    ("patrol", models.Patrol, models.PATROL_TIMELINE))}
+_REFUSAL_HOOKS: dict[type[MessageBody], RefusalHook] = {
+    EngagementMessage: _REFUSED["engagement"], AgreementMessage: _REFUSED["agreement"],
+    CommitmentMessage: _REFUSED["commitment"], PatrolMessage: _REFUSED["patrol"],
+    CommitmentNoteMessage: _REFUSED["commitment"].about(lambda body: body.commitment_id),
+    PatrolAnswerMessage: _REFUSED["patrol"].about(lambda body: body.patrol_id),
+    PatrolReportMessage: _REFUSED["patrol"].about(lambda body: body.patrol_id),
+    MinutesFileMessage: _REFUSED["engagement"].about(lambda body: body.engagement_id),
+    StepMessage: RefusalByObject(lambda body: (found.about(lambda step: step.object_id)
+                                               if (found := _REFUSED.get(body.object_kind)) else None)),
+}
 
 DOMAIN = Domain(
     name="engagements",
@@ -21,7 +62,7 @@ DOMAIN = Domain(
     api_routers=(api.router,),
     page_routers=(pages.router,),
     message_handlers={**messages.HANDLERS, MinutesFileMessage: minutes.apply_minutes_file},
-    refusal_hooks=dict.fromkeys((*messages.HANDLERS, MinutesFileMessage), refusals.show_refusal),
+    refusal_hooks=_REFUSAL_HOOKS,
     attachables=(minutes.ATTACHABLE,),
     background_tasks=(records.due_loop,),
     templates=True,

@@ -10,27 +10,26 @@ from borderlink.hotline import api, codes, demo, escalation, feed, messages, mod
 from borderlink.hotline.contracts import EscalationMessage, EventMessage, ReplyMessage, RequestMessage
 from borderlink.hotline.models import TIMELINE, HotlineRequest
 from borderlink.shared.attachments import Attachable
-from borderlink.shared.contracts import MessageBody
 from borderlink.shared.descriptor import Domain, NavEntry
 from borderlink.shared.feedkinds import FeedKind
 from borderlink.shared.forms import N_
 from borderlink.shared.refusals import ShowRefusal
 
 
-def _our_unit(request: HotlineRequest, local_party: str) -> str:
+def _our_unit(_session: Session, request: HotlineRequest, _body: object, local_party: str) -> str:
     """This side's unit on a request: the sending unit if we own it, else the receiving one."""
     return request.sender_unit_id if request.owner_party == local_party else request.recipient_unit_id
 
 
-def _never_received(_session: Session, request: HotlineRequest, body: MessageBody) -> None:
+def _never_received(_session: Session, request: HotlineRequest, body: object) -> None:
     if isinstance(body, RequestMessage):
         request.escalation_done = True  # escalating it on the other side is pointless
 
 
 # A message the other side refused shows on its request's timeline and brings the request back
 # into this side's unit's inbox.
-_SHOW_REFUSAL = ShowRefusal(HotlineRequest, TIMELINE, unit_of=_our_unit, id_field="request_id",
-                            created_by=RequestMessage, after=_never_received)
+_REFUSED = ShowRefusal(HotlineRequest, TIMELINE, unit_of=_our_unit, after=_never_received)
+_REFUSED_STEP = _REFUSED.about(lambda body: body.request_id)
 _WORK = frozenset({Permission.HOTLINE_READ, Permission.HOTLINE_SEND, Permission.HOTLINE_ANSWER})
 
 DOMAIN = Domain(
@@ -44,8 +43,8 @@ DOMAIN = Domain(
         ReplyMessage: messages.apply_reply,
         EscalationMessage: messages.apply_escalation,
     },
-    refusal_hooks=dict.fromkeys((RequestMessage, EventMessage, ReplyMessage, EscalationMessage),
-                                _SHOW_REFUSAL),
+    refusal_hooks={RequestMessage: _REFUSED, **dict.fromkeys((EventMessage, ReplyMessage, EscalationMessage),
+                                                             _REFUSED_STEP)},
     background_tasks=(escalation.escalation_loop,),
     templates=True,
     code_lists=codes.CODE_LISTS,

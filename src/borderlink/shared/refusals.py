@@ -3,19 +3,23 @@
 The exchange calls a domain's refusal hook in the transaction that stores the peer's "rejected"
 receipt (see exchange/refusals.py). `ShowRefusal` is that hook for any replicated object: the
 object's timeline gets a "refused by the other side" step with the peer's reason, and the object
-comes back, unread, into the feed of this side's unit on it, so no one waits for an answer that
-cannot come. A domain declares it once for its message kinds:
+comes back, unread, into the feed of this side's units on it, so no one waits for an answer that
+cannot come. A domain declares one per object type in its descriptor, and says per message kind
+which object the message was about:
 
-    refusal_hooks=dict.fromkeys((AlertMessage, AmendMessage), ShowRefusal(
-        Alert, TIMELINE, unit_of=lambda alert, party: alert.owner_unit_id, id_field="alert_id",
-        created_by=AlertMessage)),
+    _ALERT = ShowRefusal(Alert, TIMELINE, unit_of=lambda session, alert, body, party: alert.owner_unit_id)
+    refusal_hooks={AlertPublished: _ALERT.about(lambda body: body.alert.id),
+                   AlertWithdrawn: _ALERT.about(lambda body: body.alert_id)},
+
+A message kind that may be about objects of several types (a generic step) declares
+`RefusalByObject(lambda body: hook_of_its_type)`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -31,29 +35,35 @@ log = logging.getLogger("borderlink.shared.refusals")
 REFUSED_BY_PEER = "refused_by_peer"  # the timeline step; list it among the timeline's kinds
 MAX_REASON = 1000
 
+# (session, the object, our refused message's body, this node's party) -> this side's unit id(s) on it
+UnitsOf = Callable[[Session, Any, Any, str], "str | Iterable[str]"]
+
+
+def _id_field(body: Any) -> str | None:
+    value = getattr(body, "id", None)
+    return value if isinstance(value, str) else None
+
 
 @dataclasses.dataclass(frozen=True)
 class ShowRefusal:
-    """The refusal hook of a domain's message kinds about objects of `model`.
+    """The refusal hook of messages about objects of `model` (whose steps `timeline` records).
 
-    `unit_of(obj, local_party)` is this side's unit on the object. Messages about an object name it
-    in `id_field` ("request_id"); the message that creates it (`created_by`) carries it as its `id`.
+    `object_id(body)` is the id of the object the refused message was about (by default the body's
+    `id`: the message that creates or shares it); `about(...)` gives the same hook for a message
+    kind that names it otherwise. `unit_of` says which of this side's units see it come back.
     `after` does what else the domain needs (e.g. stop escalating what the other side never got)."""
 
     model: type[Any]
     timeline: Timeline
-    unit_of: Callable[[Any, str], str]
-    id_field: str
-    created_by: type[MessageBody] | None = None
-    after: Callable[[Session, Any, MessageBody], None] | None = None
+    unit_of: UnitsOf
+    object_id: Callable[[Any], str | None] = _id_field
+    after: Callable[[Session, Any, Any], None] | None = None
 
-    def object_id_of(self, body: MessageBody) -> str | None:
-        value = getattr(body, "id" if self.created_by is not None and isinstance(body, self.created_by)
-                        else self.id_field, None)
-        return value if isinstance(value, str) else None
+    def about(self, object_id: Callable[[Any], str | None]) -> ShowRefusal:
+        return dataclasses.replace(self, object_id=object_id)
 
     def __call__(self, session: Session, envelope_id: str, body: MessageBody, reason: str) -> None:
-        object_id = self.object_id_of(body)
+        object_id = self.object_id(body)
         found = session.get(self.model, object_id) if object_id else None
         if found is None:
             log.error("the peer refused %s envelope %s about an object unknown here", body.message_kind,
@@ -68,5 +78,21 @@ class ShowRefusal:
         if self.after is not None:
             self.after(session, found, body)
         ref = workfeed.ObjectRef(self.timeline.object_type, found.id)
-        workfeed.put(session, ref, self.unit_of(found, local_party), workfeed.Reason.REFUSED, now)
+        units = self.unit_of(session, found, body, local_party)
+        for unit_id in [units] if isinstance(units, str) else units:
+            workfeed.put(session, ref, unit_id, workfeed.Reason.REFUSED, now)
         workfeed.touch(session, ref, now)
+
+
+@dataclasses.dataclass(frozen=True)
+class RefusalByObject:
+    """The refusal hook of a message kind whose body says which type of object it is about."""
+
+    hook_of: Callable[[Any], ShowRefusal | None]
+
+    def __call__(self, session: Session, envelope_id: str, body: MessageBody, reason: str) -> None:
+        hook = self.hook_of(body)
+        if hook is None:
+            log.error("the peer refused %s envelope %s about no object known here", body.message_kind, envelope_id)
+            return
+        hook(session, envelope_id, body, reason)

@@ -13,8 +13,9 @@ from tests.integration.alerts.test_alerts_flow import WANTED, issue
 from tests.integration.conftest import START
 from tests.integration.hotline.conftest import Pair
 
-from borderlink.alerts import messages, publishing, refusals
+from borderlink.alerts import messages, publishing
 from borderlink.alerts.contracts import AlertPublished, AlertUpdated, AlertWithdrawn
+from borderlink.alerts.domain import DOMAIN
 from borderlink.alerts.models import TIMELINE, Alert
 from borderlink.exchange.registry import InboundEnvelope, Rejected
 from borderlink.shared import workfeed
@@ -52,8 +53,8 @@ def test_an_alert_off_the_allow_list_or_from_a_non_owner_is_refused(pair: Pair, 
 def test_a_refusal_by_the_peer_reaches_the_alert_and_its_unit(pair: Pair, clients: dict[str, TestClient]) -> None:
     created = issue(clients, pair, WANTED)
     with pair.node("CN").transaction() as session:
-        refusals.show_refusal(session, "envelope-1", content_on_cn_session(session, created["id"]),
-                              "offence code 06012 is not on this node's allow-list")
+        DOMAIN.refusal_hooks[AlertWithdrawn](session, "envelope-1", content_on_cn_session(session, created["id"]),
+                                             "offence code 06012 is not on this node's allow-list")
         events = TIMELINE.events(session, created["id"])
         assert events[-1].kind == "refused_by_peer"
         assert "allow-list" in (TIMELINE.render(events[-1]) or "")
