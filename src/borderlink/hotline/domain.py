@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from sqlalchemy.orm import Session
 
 from borderlink.directory.models import Role
@@ -13,6 +16,7 @@ from borderlink.shared.attachments import Attachable
 from borderlink.shared.descriptor import Domain, NavEntry
 from borderlink.shared.feedkinds import FeedKind
 from borderlink.shared.forms import N_
+from borderlink.shared.namesearch import NamedRecord
 from borderlink.shared.refusals import ShowRefusal
 
 
@@ -24,6 +28,11 @@ def _our_unit(_session: Session, request: HotlineRequest, _body: object, local_p
 def _never_received(_session: Session, request: HotlineRequest, body: object) -> None:
     if isinstance(body, RequestMessage):
         request.escalation_done = True  # escalating it on the other side is pointless
+
+
+def _referenced_names(values: Mapping[str, Any]) -> list[str]:
+    """The names of the persons a request is about."""
+    return [str(r["name"]) for r in values["references"] or () if r.get("type") == "person" and r.get("name")]
 
 
 # A message the other side refused shows on its request's timeline and brings the request back
@@ -62,4 +71,5 @@ DOMAIN = Domain(
                          actions=feed.request_actions),),
     # A request's files travel with it across the border; none are added afterwards.
     attachables=(Attachable(models.OBJECT_TYPE, open_object=feed.attachment_access),),
+    named_records=(NamedRecord(HotlineRequest, models.OBJECT_TYPE, ("references",), _referenced_names),),
 )

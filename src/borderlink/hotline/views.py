@@ -24,7 +24,7 @@ from borderlink.hotline.schemas import (
     ReplyOut,
     RequestOut,
 )
-from borderlink.shared import paging, scoping, workfeed
+from borderlink.shared import namesearch, scoping, workfeed
 from borderlink.shared.workfeed import FeedEntry
 
 
@@ -87,7 +87,7 @@ def _request_filters(session: Session, principal: Principal, filters: InboxFilte
     if filters.offence:
         conditions.append(HotlineRequest.offence_code.startswith(filters.offence.strip(), autoescape=True))
     if filters.q:
-        conditions.extend(paging.contains_words(HotlineRequest.search_text, filters.q))
+        conditions.append(namesearch.matches(OBJECT_TYPE, HotlineRequest.id, filters.q, HotlineRequest.search_text))
     if filters.counterpart:
         facing = session.scalar(select(Unit.id).where(Unit.code == filters.counterpart))
         # The counterpart is the other side's unit of the pair: the recipient of what we sent,

@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # the descriptor names these types only; importing them here 
     from borderlink.shared.demo_seed import DemoSeed
     from borderlink.shared.feedkinds import FeedKind
     from borderlink.shared.protected_persons import ProtectedPersonsProvider
+    from borderlink.shared.namesearch import NamedRecord
 
 BackgroundTask = Callable[["Node"], Awaitable[None]]
 ListenerFactory = Callable[["Node"], "uvicorn.Server | None"]
@@ -106,6 +107,8 @@ class Domain:
     # Who the domain holds as protected persons, never the subject of a wanted alert (see
     # shared/protected_persons.py).
     protected_persons: tuple[ProtectedPersonsProvider, ...] = ()
+    # Records that name persons, whose names list searches find in any script (see shared/namesearch.py).
+    named_records: tuple[NamedRecord, ...] = ()
 
     @property
     def template_package(self) -> str | None:
