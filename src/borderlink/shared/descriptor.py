@@ -42,8 +42,8 @@ if TYPE_CHECKING:  # the descriptor names these types only; importing them here 
     from borderlink.shared.contracts import MessageBody
     from borderlink.shared.demo_seed import DemoSeed
     from borderlink.shared.feedkinds import FeedKind
-    from borderlink.shared.protected_persons import ProtectedPersonsProvider
     from borderlink.shared.namesearch import NamedRecord
+    from borderlink.shared.protected_persons import ProtectedPersonsProvider
 
 BackgroundTask = Callable[["Node"], Awaitable[None]]
 ListenerFactory = Callable[["Node"], "uvicorn.Server | None"]
