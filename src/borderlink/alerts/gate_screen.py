@@ -17,9 +17,10 @@ from borderlink.gates.alert_screen import AlertFacts, use_alert_screen
 
 
 def facts_of(session: Session, alert: Alert) -> AlertFacts:
+    codes = directory.unit_codes(session, [alert.owner_unit_id])  # cached: no query per hit
     return AlertFacts(alert_id=alert.id, kind=alert.kind.value, action=alert.action.value, party=alert.owner_party,
-                      unit_code=directory.get_unit(session, alert.owner_unit_id).code,
-                      handling_code=alert.handling_code.value, label=title_of(alert))
+                      unit_code=codes[alert.owner_unit_id], handling_code=alert.handling_code.value,
+                      label=title_of(alert), unit_id=alert.owner_unit_id)
 
 
 class NodeAlertScreen:

@@ -31,6 +31,7 @@ class AlertFacts:
     unit_code: str  # its owning unit
     handling_code: str = "H0"
     label: str = ""  # how the alert is named to an officer (its subject's first name, its document)
+    unit_id: str = ""  # the owning unit's id on this node, when the screen knows it
 
 
 class AlertScreen(Protocol):

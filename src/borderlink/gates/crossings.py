@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from borderlink.alerts.screening_entries import (
+    ScreeningHit,
     ScreeningQuery,
     normalise_document_number,
     normalise_state,
@@ -29,7 +30,7 @@ from borderlink.directory.permissions import Permission, Principal
 from borderlink.errors import Forbidden, InvalidInput, NotFound
 from borderlink.gates import hits as hit_service
 from borderlink.gates import mrz, passes, pre_arrivals
-from borderlink.gates.alert_screen import alert_screen
+from borderlink.gates.alert_screen import AlertFacts, alert_screen
 from borderlink.gates.models import CheckResult, Crossing, Direction, DocumentType, Hit
 from borderlink.gates.reference import Gate, reference_gates
 from borderlink.gates.schemas import CrossingCreate
@@ -148,13 +149,15 @@ def record(session: Session, principal: Principal, data: CrossingCreate, now: dt
         border_pass=pass_number, traveller_key=traveller_key(names, birth, nationality, number, state),
         check_result=CheckResult.CLEAR, created_at=now,
     )
+    # Screened before it is written, so the crossing goes in once with its result.
+    matches = screen(session, principal, crossing, now)
+    crossing.check_result = CheckResult.HIT if matches else CheckResult.CLEAR
     session.add(crossing)
     session.flush()
     if crossing.direction is Direction.EXIT:
         passes.match_exit(session, crossing, principal.party)
     pre_arrivals.match_crossing(session, crossing, unit, now)
-    found = check(session, principal, crossing, unit, now)
-    crossing.check_result = CheckResult.HIT if found else CheckResult.CLEAR
+    found = [hit_service.report(session, crossing, unit, match, facts, now) for match, facts in matches]
     return Recorded(crossing, found)
 
 
@@ -181,23 +184,23 @@ def query_of(crossing: Crossing) -> ScreeningQuery:
     )
 
 
-def check(session: Session, principal: Principal, crossing: Crossing, gate_unit: Unit,
-          now: dt.datetime) -> list[Hit]:
-    """The person, the document and the plate against the live screening index; a match the
-    alert's owner rejected for this traveller before is not raised again."""
+def screen(session: Session, principal: Principal, crossing: Crossing,
+           now: dt.datetime) -> list[tuple[ScreeningHit, AlertFacts]]:
+    """The person, the document and the plate against the live screening index, one match per
+    alert; a match the alert's owner rejected for this traveller before is not raised again."""
     matches = alert_screen().screen(session, principal, query_of(crossing), now)
     if not matches:
         return []
     rejected = hit_service.rejected_alerts(session, crossing.traveller_key, {m.alert_id for m, _ in matches})
-    found: list[Hit] = []
+    kept: list[tuple[ScreeningHit, AlertFacts]] = []
     seen: set[str] = set()
     for match, facts in matches:
         # One hit per alert: the person and their document matching the same alert are one finding.
         if match.alert_id in rejected or match.alert_id in seen:
             continue
         seen.add(match.alert_id)
-        found.append(hit_service.report(session, crossing, gate_unit, match, facts, now))
-    return found
+        kept.append((match, facts))
+    return kept
 
 
 def crossing_hits(session: Session, crossing_ids: list[str]) -> dict[str, list[Hit]]:

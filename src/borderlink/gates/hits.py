@@ -157,12 +157,12 @@ def report(session: Session, crossing: Crossing, gate_unit: Unit, match: Screeni
     """A new hit of this node's gate: in the gate's feed, and at once with the alert's owning unit
     (here, or on the other node through a hit report)."""
     party = gate_unit.party_code
-    alert_unit = directory.get_unit_by_code(session, facts.unit_code)
+    alert_unit_id = facts.unit_id or directory.get_unit_by_code(session, facts.unit_code).id
     details = CrossingPart.from_fields(crossing_part(crossing, gate_unit)).model_dump(mode="json")
     hit = Hit(
         owner_party=party, owner_unit_id=gate_unit.id, handling_code=_handling(facts.handling_code),
         created_at=now, updated_at=now, crossing_id=crossing.id, gate_unit_id=gate_unit.id,
-        alert_id=facts.alert_id, alert_party=facts.party, alert_unit_id=alert_unit.id, alert_kind=facts.kind,
+        alert_id=facts.alert_id, alert_party=facts.party, alert_unit_id=alert_unit_id, alert_kind=facts.kind,
         action=facts.action, subject=Subject(match.subject), score=round(float(match.score), 4),
         explanation=dict(match.explanation), crossing=details, traveller_key=crossing.traveller_key,
         status=HitStatus.PENDING, deadline_at=now + deadline_for(session, facts.kind),
@@ -175,17 +175,17 @@ def report(session: Session, crossing: Crossing, gate_unit: Unit, match: Screeni
     workfeed.put(session, feed_ref(hit.id), gate_unit.id, Reason.SENT, now, deadline=hit.deadline_at,
                  urgent=True, unread=False)
     if facts.party == party:
-        workfeed.put(session, feed_ref(hit.id), alert_unit.id, Reason.RECEIVED, now, deadline=hit.deadline_at,
+        workfeed.put(session, feed_ref(hit.id), alert_unit_id, Reason.RECEIVED, now, deadline=hit.deadline_at,
                      urgent=True)
     else:
         message = HitReportMessage.from_fields({
-            "id": hit.id, "alert_id": hit.alert_id, "alert_unit_code": alert_unit.code,
+            "id": hit.id, "alert_id": hit.alert_id, "alert_unit_code": facts.unit_code,
             "subject": hit.subject.value, "score": hit.score, "explanation": hit.explanation,
             "action": hit.action, "alert_kind": hit.alert_kind, "traveller_key": hit.traveller_key,
             "crossing": details, "event": event_payload(reported),
         })
         exchange.enqueue(session, kind=HitReportMessage.message_kind, body=to_wire(message),
-                         sender_unit=gate_unit.code, recipient_unit=alert_unit.code,
+                         sender_unit=gate_unit.code, recipient_unit=facts.unit_code,
                          handling_code=hit.handling_code.value, stream=stream_of(hit.id))
     return hit
 

@@ -82,9 +82,9 @@ def check_out(crossing: Crossing, found: list[Hit], language: str = "en") -> Che
 
 
 def crossing_out(session: Session, crossing: Crossing, found: list[Hit], language: str = "en") -> CrossingOut:
-    gate = directory.get_unit(session, crossing.gate_unit_id)
+    gate_code = directory.unit_codes(session, [crossing.gate_unit_id])[crossing.gate_unit_id]
     return CrossingOut(
-        id=crossing.id, gate_unit_code=gate.code, direction=crossing.direction, crossed_at=crossing.crossed_at,
+        id=crossing.id, gate_unit_code=gate_code, direction=crossing.direction, crossed_at=crossing.crossed_at,
         lane=crossing.lane_code, officer_name=crossing.officer_name, names=list(crossing.names),
         surname=crossing.surname, given_names=crossing.given_names, birth_date=crossing.birth_date,
         sex=crossing.sex, nationality=crossing.nationality,
