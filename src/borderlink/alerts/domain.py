@@ -17,6 +17,7 @@ from borderlink.alerts import (
     messages,
     models,
     pages,
+    printed,
     service,
 )
 from borderlink.alerts.contracts import AlertFlagged, AlertPublished, AlertPurged, AlertUpdated, AlertWithdrawn
@@ -73,7 +74,7 @@ DOMAIN = Domain(
     name="alerts",
     models=(models,),
     api_routers=(api.router,),
-    page_routers=(pages.router, pages.screening_router),
+    page_routers=(pages.router, pages.screening_router, printed.router),
     templates=True,
     cli=cli.register,
     attachables=(Attachable(models.OBJECT_TYPE, open_object=pages.photo_access, add_permission=Permission.ALERTS_ISSUE,

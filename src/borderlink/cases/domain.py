@@ -19,6 +19,7 @@ from borderlink.cases import (
     models,
     pages,
     persons,
+    printed,
     service,
 )
 from borderlink.cases.contracts import CaseMessage, ContributionMessage, HandoverMessage, HandoverStepMessage
@@ -52,7 +53,7 @@ DOMAIN = Domain(
     name="cases",
     models=(models, handover_models),
     api_routers=(api.router, handover_api.router),
-    page_routers=(pages.router,),
+    page_routers=(pages.router, printed.router),
     templates=True,
     message_handlers={
         CaseMessage: messages.apply_case,

@@ -3,11 +3,9 @@ language: Chinese set in WenQuanYi Zen Hei, units and offences by name."""
 
 from __future__ import annotations
 
-import re
-import zlib
-
 from fastapi.testclient import TestClient
 from tests.integration.hotline.conftest import Pair, browser, token_headers
+from tests.support.printed import pdf_objects
 
 REQUEST = {
     "kind": "assistance", "assistance_type": "locate_person", "subject": "Tìm đối tượng Vương Hiểu Hồng",
@@ -15,17 +13,6 @@ REQUEST = {
     "handling_code": "H0", "recipient_unit_code": "CN-GX-DONGXING",
     "references": [{"type": "person", "name": "Vương Hiểu Hồng"}],
 }
-
-
-def pdf_objects(pdf: bytes) -> bytes:
-    """The PDF's objects with their streams unpacked (fonts are named inside object streams)."""
-    unpacked = [pdf]
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.DOTALL):
-        try:
-            unpacked.append(zlib.decompress(stream))
-        except zlib.error:
-            continue
-    return b"\n".join(unpacked)
 
 
 def test_request_prints_as_a_page_and_a_pdf_in_the_readers_language(

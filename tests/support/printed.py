@@ -1,0 +1,29 @@
+"""Reading a printed record's PDF in tests, without a PDF library: the objects with their streams
+unpacked, and the document title WeasyPrint writes from the page's <title>."""
+
+from __future__ import annotations
+
+import re
+import zlib
+
+
+def pdf_objects(pdf: bytes) -> bytes:
+    """The PDF's objects with their streams unpacked (fonts are named inside object streams)."""
+    unpacked = [pdf]
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.DOTALL):
+        try:
+            unpacked.append(zlib.decompress(stream))
+        except zlib.error:
+            continue
+    return b"\n".join(unpacked)
+
+
+def pdf_title(pdf: bytes) -> str:
+    """The document's title (written as UTF-16 in a hex string when it is not plain ASCII)."""
+    objects = pdf_objects(pdf)
+    found = re.search(rb"/Title\s*<(?:feff|FEFF)([0-9a-fA-F]+)>", objects)
+    if found:
+        return bytes.fromhex(found.group(1).decode()).decode("utf-16-be")
+    plain = re.search(rb"/Title\s*\((.*?)\)", objects)
+    assert plain, "the PDF names no title"
+    return plain.group(1).decode("latin-1")
