@@ -26,7 +26,8 @@ from borderlink.node import Node
 from borderlink.shared.static_cache import KeyedCache
 from borderlink.web.i18n import pick_language
 
-LANGUAGE_COOKIE = "bl_lang"
+# The one language cookie of every node before nodes named theirs; still read where a node's own is missing.
+SHARED_LANGUAGE_COOKIE = "bl_lang"
 CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -38,6 +39,12 @@ def session_cookie(party: str) -> str:
     one host, so the two demo nodes (or two nodes behind one name) need names of their own to stay
     logged in side by side."""
     return f"bl_session_{party.lower()}"
+
+
+def language_cookie(party: str) -> str:
+    """The chosen language's cookie on a node of `party` (named per party, like the session), so
+    one browser may read one demo node in Vietnamese and the other in Chinese."""
+    return f"bl_lang_{party.lower()}"
 
 
 def login_csrf_cookie(party: str) -> str:
@@ -86,7 +93,7 @@ def language_for(request: Request, principal: Principal | None) -> str:
     return pick_language(
         request.query_params.get("lang"),
         principal.language if principal else None,
-        request.cookies.get(LANGUAGE_COOKIE),
+        request.cookies.get(language_cookie(node.settings.party)) or request.cookies.get(SHARED_LANGUAGE_COOKIE),
         accept_language=request.headers.get("accept-language"),
         default=node.settings.default_language,
     )

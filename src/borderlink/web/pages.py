@@ -16,10 +16,10 @@ from borderlink.directory.permissions import Permission, Principal
 from borderlink.errors import AuthenticationFailed, InvalidInput
 from borderlink.web import home as home_view
 from borderlink.web.deps import (
-    LANGUAGE_COOKIE,
     DbSession,
     cookies_secure,
     get_node,
+    language_cookie,
     login_csrf_cookie,
     public_page,
     require,
@@ -49,8 +49,7 @@ def login_form(request: Request, next: str = "/") -> Response:
     response.set_cookie(login_csrf_cookie(settings.party), token, httponly=True, samesite="strict",
                         secure=cookies_secure(request))
     if request.query_params.get("lang") in LANGUAGES:
-        response.set_cookie(LANGUAGE_COOKIE, request.state.language, samesite="lax", max_age=365 * 86400,
-                            secure=cookies_secure(request))
+        _remember_language(request, response, request.state.language)
     return response
 
 
@@ -145,9 +144,13 @@ def save_preferences(
         return render(request, "web/preferences.html", {"user": user, "message": message, "totp_secret": None},
                       status_code=422)
     response = RedirectResponse("/preferences", status_code=303)
-    response.set_cookie(LANGUAGE_COOKIE, language, samesite="lax", max_age=365 * 86400,
-                        secure=cookies_secure(request))
+    _remember_language(request, response, language)
     return response
+
+
+def _remember_language(request: Request, response: Response, language: str) -> None:
+    response.set_cookie(language_cookie(get_node(request).settings.party), language, samesite="lax",
+                        max_age=365 * 86400, secure=cookies_secure(request))
 
 
 def _login_policy(request: Request) -> accounts.LoginPolicy:

@@ -11,6 +11,7 @@ from tests.integration.conftest import Persona
 
 from borderlink.directory.models import User
 from borderlink.node import Node
+from borderlink.web.deps import language_cookie
 
 Login = Callable[..., TestClient]
 
@@ -79,7 +80,7 @@ def test_login_page_remembers_the_chosen_language(app_client: TestClient) -> Non
     chosen = app_client.get("/login?lang=zh_Hans")
     assert page_language(chosen.text) == "zh_Hans"
     assert "登录" in chosen.text
-    assert app_client.cookies.get("bl_lang") == "zh_Hans"
+    assert app_client.cookies.get(language_cookie("VN")) == "zh_Hans"
     assert page_language(app_client.get("/login").text) == "zh_Hans"
     assert page_language(app_client.get("/login?lang=xx").text) == "zh_Hans"
 
@@ -112,7 +113,7 @@ def test_preferences_are_saved_and_shown(node: Node, personas: dict[str, Persona
     client = login("mongcai.officer")
     response = client.post("/preferences", data={"language": "en", "timezone": "UTC"})
     assert response.status_code == 303
-    assert client.cookies.get("bl_lang") == "en"
+    assert client.cookies.get(language_cookie("VN")) == "en"
     with node.transaction() as session:
         user = session.get(User, personas["post_officer"].user_id)
         assert user is not None
@@ -142,3 +143,13 @@ def test_token_creation_time_is_shown_in_the_viewer_zone(personas: dict[str, Per
     assert "(UTC+7)" in client.get("/tokens").text
     client.post("/preferences", data={"language": "vi", "timezone": "Asia/Shanghai"})
     assert "(UTC+8)" in client.get("/tokens").text
+
+
+def test_the_language_cookie_is_the_nodes_own_and_the_shared_one_is_still_read(app_client: TestClient) -> None:
+    app_client.cookies.set("bl_lang", "vi")  # as nodes named it before each had its own
+    assert page_language(app_client.get("/login").text) == "vi"
+    app_client.get("/login?lang=zh_Hans")
+    assert app_client.cookies.get(language_cookie("VN")) == "zh_Hans"
+    assert app_client.cookies.get("bl_lang") == "vi"  # another node's choice is left alone
+    assert page_language(app_client.get("/login").text) == "zh_Hans"
+    assert language_cookie("VN") != language_cookie("CN")
