@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from borderlink.directory.models import Role
 from borderlink.exchange import registry
 from borderlink.node import Node
+from borderlink.shared import escalation
 from borderlink.shared.codelists import CodeList
 from borderlink.shared.descriptor import Domain, ListenerFactory, NavEntry
 
@@ -61,6 +62,9 @@ def setup(node: Node) -> None:
         for task in domain.background_tasks:
             if task not in node.background_tasks:
                 node.background_tasks.append(task)
+    declared = [declared for domain in DOMAINS for declared in domain.escalations]
+    if declared:
+        node.background_tasks.append(escalation.escalation_loop(declared))
 
 
 def listener_factories() -> Iterator[ListenerFactory]:

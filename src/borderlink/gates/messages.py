@@ -24,9 +24,10 @@ from borderlink.gates.contracts import (
     PreArrivalArrivedMessage,
     PreArrivalMessage,
 )
+from borderlink.gates.escalation import HITS
 from borderlink.gates.models import HIT_LIFECYCLE, HIT_TIMELINE, Hit, HitStatus, PreArrival
 from borderlink.gates.reference import reference_gates
-from borderlink.shared import workfeed
+from borderlink.shared import escalation
 from borderlink.shared.replicated import (
     ScreeningRefused,
     Side,
@@ -110,12 +111,7 @@ def apply_escalation(session: Session, envelope: InboundEnvelope[HitEscalationMe
         raise Rejected("only the node that owns the alert escalates its hits")
     event = envelope.body.event
     _check_event(session, event, envelope.sender_party, "escalated")
-    now = now_of(session)
-    added = hits.add_event(session, hit, "escalated", event.at, event.party, event.unit_code,
-                           HIT_TIMELINE.detail_from_payload("escalated", event.model_dump()), event_id=event.id)
-    if added is not None and envelope.body.level > hit.escalation_level:
-        hit.escalation_level = envelope.body.level
-    workfeed.touch(session, hits.feed_ref(hit.id), now)
+    escalation.apply_escalated(session, HITS, hit, envelope.body.level, event, now_of(session))
 
 
 

@@ -54,7 +54,7 @@ DOMAIN = Domain(
     },
     refusal_hooks={RequestMessage: _REFUSED, **dict.fromkeys((EventMessage, ReplyMessage, EscalationMessage),
                                                              _REFUSED_STEP)},
-    background_tasks=(escalation.escalation_loop,),
+    escalations=(escalation.REQUESTS,),
     templates=True,
     code_lists=codes.CODE_LISTS,
     permission_grants={

@@ -26,10 +26,11 @@ from borderlink.hotline.contracts import (
     RequestMessage,
     TimelineEvent,
 )
+from borderlink.hotline.escalation import REQUESTS
 from borderlink.hotline.models import LIFECYCLE, HotlineReply, HotlineRequest, Status
 from borderlink.hotline.models import TIMELINE as REQUEST_TIMELINE
 from borderlink.safeguards.offences import require_allowed
-from borderlink.shared import workfeed
+from borderlink.shared import escalation, workfeed
 from borderlink.shared.replicated import (
     ScreeningRefused,
     already_applied,
@@ -138,13 +139,5 @@ def apply_escalation(session: Session, envelope: InboundEnvelope[EscalationMessa
         if target.party_code != envelope.recipient_party or not workfeed.is_above(
                 session, target, request.recipient_unit_id):
             raise Rejected(f"{target.code} is not above {request.id}'s receiving unit on this node")
-    now = now_of(session)
-    service.add_event(session, request, "escalated", body.event.at, body.event.party, body.event.unit_code,
-                      REQUEST_TIMELINE.detail_from_payload("escalated", body.event.model_dump()),
-                      event_id=body.event.id)
-    if body.level > request.escalation_level:
-        request.escalation_level = body.level
-        request.deadline_at = body.deadline_at
-    if target is not None:
-        service.put_in_inbox(session, request, target.id, "escalated", now, body.deadline_at)
-    service.touch_inbox(session, request, now, except_unit=None)
+    escalation.apply_escalated(session, REQUESTS, request, body.level, body.event, now_of(session),
+                               deadline=body.deadline_at, target=target)

@@ -41,6 +41,7 @@ if TYPE_CHECKING:  # the descriptor names these types only; importing them here 
     from borderlink.shared.codelists import CodeList
     from borderlink.shared.contracts import MessageBody
     from borderlink.shared.demo_seed import DemoSeed
+    from borderlink.shared.escalation import Escalation
     from borderlink.shared.feedkinds import FeedKind
     from borderlink.shared.namesearch import NamedRecord
     from borderlink.shared.protected_persons import ProtectedPersonsProvider
@@ -79,6 +80,9 @@ class Domain:
     refusal_hooks: Mapping[type[MessageBody], RefusalHook] = dataclasses.field(default_factory=dict)
     # Long-running work of a serving node, and other set-up that serving needs.
     background_tasks: tuple[BackgroundTask, ...] = ()
+    # Objects that move one tier up when not answered in time (see shared/escalation.py); every
+    # serving node runs one periodic job for each.
+    escalations: tuple[Escalation, ...] = ()
     node_setup: Callable[[Node], None] | None = None
     # Further listeners a serving node runs beside its web listener (e.g. the federation listener).
     listeners: tuple[ListenerFactory, ...] = ()

@@ -19,9 +19,10 @@ from borderlink.audit.service import derive_audit_key, verify
 from borderlink.exchange import messagelog
 from borderlink.exchange.dispatcher import Dispatcher
 from borderlink.exchange.transport import InProcessTransport
-from borderlink.hotline import escalation
+from borderlink.hotline.escalation import REQUESTS
 from borderlink.hotline.models import HotlineRequest
 from borderlink.node import Node
+from borderlink.shared import escalation
 
 ROUNDS = 12
 
@@ -79,7 +80,7 @@ def test_concurrent_sends_replies_escalations_and_deliveries_reach_no_caller_as_
     def escalations() -> None:
         try:
             while not stop.is_set():
-                escalation._run_once(pair.vn)
+                escalation.run_once(pair.vn, REQUESTS)
         except BaseException as exc:
             failures.append(f"escalation: {type(exc).__name__}: {exc}")
 

@@ -11,14 +11,14 @@ from tests.integration.hotline.conftest import Pair, token_headers
 from tests.integration.hotline.test_flow import URGENT, send
 
 from borderlink.hotline import service
-from borderlink.hotline.escalation import run_escalations
+from borderlink.hotline.escalation import REQUESTS
 from borderlink.hotline.models import Priority
-from borderlink.shared import counters
+from borderlink.shared import counters, escalation
 
 
 def escalate(pair: Pair) -> int:
     with pair.vn.transaction() as session:
-        return run_escalations(session, "VN", pair.clock.now())
+        return escalation.run_pass(session, REQUESTS, "VN", pair.clock.now())
 
 
 def inbox_ids(pair: Pair, clients: dict[str, TestClient], party: str, user: str) -> list[str]:

@@ -39,7 +39,7 @@ def test_a_node_prepared_outside_the_cli_runs_the_dispatcher_escalation_and_fede
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
     found = json.loads(out)
     assert found["tasks"].count("borderlink.exchange.dispatcher.run") == 1
-    assert "borderlink.hotline.escalation.escalation_loop" in found["tasks"]
+    assert found["tasks"].count("borderlink.shared.escalation.escalation_loop") == 1
     assert len(found["ports"]) == 2  # the web listener and the federation listener
 
 
