@@ -11,12 +11,11 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from borderlink.directory import service as directory
-from borderlink.exchange import service as exchange
 from borderlink.gates import hits
 from borderlink.gates.contracts import HitEscalationMessage
 from borderlink.gates.models import HIT_TIMELINE, Hit, HitStatus
-from borderlink.shared.contracts import to_wire
 from borderlink.shared.escalation import Escalation, Step
+from borderlink.shared.replicated import send
 
 
 def _tell_the_gate(session: Session, hit: Hit, step: Step) -> None:
@@ -24,10 +23,8 @@ def _tell_the_gate(session: Session, hit: Hit, step: Step) -> None:
         return  # our own gate's hit: its node is this one
     message = HitEscalationMessage.from_fields({"hit_id": hit.id, "level": step.level,
                                                 "event": hits.event_payload(step.event)})
-    exchange.enqueue(session, kind=HitEscalationMessage.message_kind, body=to_wire(message),
-                     sender_unit=directory.get_unit(session, hit.alert_unit_id).code,
-                     recipient_unit=directory.get_unit(session, hit.gate_unit_id).code,
-                     handling_code=hit.handling_code.value, stream=hits.stream_of(hit.id))
+    send(session, message, hit, sender_unit=directory.get_unit(session, hit.alert_unit_id).code,
+         recipient_unit=directory.get_unit(session, hit.gate_unit_id).code, stream=hits.stream_of(hit.id))
 
 
 HITS = Escalation(

@@ -10,12 +10,11 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from borderlink.directory import service as directory
-from borderlink.exchange import service as exchange
 from borderlink.hotline import service
 from borderlink.hotline.contracts import EscalationMessage
 from borderlink.hotline.models import TIMELINE, HotlineRequest, Priority
-from borderlink.shared.contracts import to_wire
 from borderlink.shared.escalation import Escalation, Step
+from borderlink.shared.replicated import send
 from borderlink.shared.workfeed import Reason
 
 
@@ -24,10 +23,9 @@ def _tell_peer(session: Session, request: HotlineRequest, step: Step) -> None:
     message = EscalationMessage(request_id=request.id, level=step.level, deadline_at=step.deadline,
                                 recipient_side_unit=theirs.code if theirs else None,
                                 event=service.event_payload(step.event))
-    exchange.enqueue(session, kind=EscalationMessage.message_kind, body=to_wire(message),
-                     sender_unit=directory.get_unit(session, request.sender_unit_id).code,
-                     recipient_unit=directory.get_unit(session, request.recipient_unit_id).code,
-                     handling_code=request.handling_code.value, stream=service.stream_of(request.id))
+    send(session, message, request, sender_unit=directory.get_unit(session, request.sender_unit_id).code,
+         recipient_unit=directory.get_unit(session, request.recipient_unit_id).code,
+         stream=service.stream_of(request.id))
 
 
 REQUESTS = Escalation(

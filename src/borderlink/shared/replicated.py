@@ -39,10 +39,12 @@ from borderlink.audit.service import CLOCK_INFO
 from borderlink.directory import service as directory
 from borderlink.directory.models import Unit
 from borderlink.errors import InvalidInput, NotFound
+from borderlink.exchange import outbox
 from borderlink.exchange.registry import InboundEnvelope, Rejected
 from borderlink.ids import new_id
 from borderlink.safeguards.screening import screen
 from borderlink.shared.codelists import enum_column
+from borderlink.shared.contracts import MessageBody, to_wire
 
 if TYPE_CHECKING:  # the lifecycle module builds on this one
     from borderlink.shared.lifecycle import Lifecycle
@@ -181,6 +183,14 @@ def check_step(session: Session, lifecycle: Lifecycle, owner_party: str, sender_
         raise Rejected(f"a step from {sender_party} cannot be recorded in the name of {party}")
     if unit_code is not None and named_unit(session, unit_code).party_code != sender_party:
         raise Rejected(f"{unit_code} is not a unit of the sending node")
+
+
+def send(session: Session, message: MessageBody, about: ReplicatedObject, *, sender_unit: str | None,
+         recipient_unit: str | None, stream: str) -> str:
+    """Queue `message` about a shared object for the other side in the caller's transaction, under
+    the object's handling code; returns the envelope's id."""
+    return outbox.enqueue(session, kind=message.message_kind, body=to_wire(message), sender_unit=sender_unit,
+                          recipient_unit=recipient_unit, handling_code=about.handling_code.value, stream=stream)
 
 
 def now_of(session: Session) -> dt.datetime:
