@@ -7,7 +7,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from borderlink.alerts import protection
+from borderlink.alerts import protection, views
 from borderlink.alerts import service as alerts
 from borderlink.alerts.models import AlertKind
 from borderlink.cases.handover_models import Handover
@@ -20,6 +20,11 @@ def require_wanted_alert(session: Session, principal: Principal, alert_id: str) 
     alert = alerts.get_alert(session, principal, alert_id)
     if alert.kind != AlertKind.WANTED:
         raise InvalidInput("The linked alert is not a wanted alert.", field="alert_id")
+
+
+def alert_label(session: Session, principal: Principal, alert_id: str) -> str:
+    """What a link to the alert shows (NotFound when the principal may not see it)."""
+    return views.title_of(alerts.get_alert(session, principal, alert_id))
 
 
 def fulfil_on_handover(session: Session, handover: Handover, local_party: str, now: dt.datetime) -> None:

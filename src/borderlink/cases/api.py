@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from borderlink.cases import operations, persons, service
-from borderlink.cases.models import Perm
+from borderlink.cases.models import EVIDENCE_MAX_BYTES, Perm
 from borderlink.cases.schemas import (
     AgreementExtension,
     AssetCreate,
@@ -30,6 +30,7 @@ from borderlink.cases.schemas import (
 )
 from borderlink.cases.views import CSV_PARTS, CaseFilter, case_csv, case_out, list_cases
 from borderlink.directory.permissions import Principal
+from borderlink.shared.body_limit import KIB, max_body
 from borderlink.shared.contracts import Timestamp
 from borderlink.web.deps import DbSession, get_node, require
 
@@ -144,8 +145,11 @@ def complete_task(case_id: str, task_id: str, request: Request, session: DbSessi
 
 
 @router.post("/{case_id}/evidence", response_model=CaseOut, status_code=201)
+@max_body(4 * ((EVIDENCE_MAX_BYTES + 2) // 3) + 64 * KIB)
 def add_evidence(case_id: str, body: EvidenceCreate, request: Request, session: DbSession,
                  principal: Contributor) -> CaseOut:
+    """An item of evidence with its file (kept here, its SHA-256 taken from the stored bytes) or
+    the SHA-256 alone."""
     operations.add_evidence(session, principal, case_id, body, _now(request))
     return _out(session, principal, case_id)
 

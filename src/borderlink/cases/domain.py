@@ -17,10 +17,12 @@ from borderlink.cases import (
     handovers,
     messages,
     models,
+    operations,
     pages,
     persons,
     printed,
     service,
+    work_pages,
 )
 from borderlink.cases.contracts import CaseMessage, ContributionMessage, HandoverMessage, HandoverStepMessage
 from borderlink.cases.handover_models import HANDOVER_TYPE, Handover
@@ -53,7 +55,7 @@ DOMAIN = Domain(
     name="cases",
     models=(models, handover_models),
     api_routers=(api.router, handover_api.router),
-    page_routers=(pages.router, printed.router),
+    page_routers=(pages.router, work_pages.router, printed.router),
     templates=True,
     message_handlers={
         CaseMessage: messages.apply_case,
@@ -74,6 +76,7 @@ DOMAIN = Domain(
     },
     demo_seed=demo.seed_demo,
     protected_persons=(persons.protections,),
+    attachables=(operations.EVIDENCE_FILES,),
     feed_kinds=(
         FeedKind(OBJECT_TYPE, N_("Joint case"), cards=feed.case_cards, open_clause=feed.case_is_open,
                  permission=Perm.READ, order=30),

@@ -25,6 +25,8 @@ from borderlink.shared.timeline import N_, EventKind, Timeline
 
 OBJECT_TYPE = "cases.case"  # how cases are named in the work feed and on live streams
 TASK_TYPE = "cases.task"  # a task sits in the feed of the unit it is assigned to
+EVIDENCE_TYPE = "cases.evidence"  # an item of evidence carries its file (shared/attachments.py)
+EVIDENCE_MAX_BYTES = 2 * 1024 * 1024
 
 
 class Perm(enum.StrEnum):

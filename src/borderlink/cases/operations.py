@@ -8,13 +8,14 @@ import base64
 import binascii
 import dataclasses
 import datetime as dt
-import hashlib
 
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
 from borderlink.cases import service
 from borderlink.cases.models import (
+    EVIDENCE_MAX_BYTES,
+    EVIDENCE_TYPE,
     OBJECT_TYPE,
     TASK_TYPE,
     TIMELINE,
@@ -41,7 +42,8 @@ from borderlink.directory import service as directory
 from borderlink.directory.permissions import Principal
 from borderlink.errors import InvalidInput, NotFound
 from borderlink.ids import new_id
-from borderlink.shared import scoping, workfeed
+from borderlink.shared import attachments, scoping, workfeed
+from borderlink.shared.attachments import Attachable
 from borderlink.shared.replicated import validate_contribution_text
 from borderlink.shared.workfeed import ObjectRef, Reason
 
@@ -143,31 +145,57 @@ def complete_task(session: Session, principal: Principal, case_id: str, task_id:
 
 # --- evidence --------------------------------------------------------------------------------
 
-def _fingerprint(data: EvidenceCreate) -> str:
-    if data.sha256 is not None:
-        return data.sha256
+def evidence_ref(evidence_id: str) -> ObjectRef:
+    return ObjectRef(EVIDENCE_TYPE, evidence_id)
+
+
+def _content(data: EvidenceCreate) -> bytes | None:
+    if data.content_base64 is None:
+        return None
     try:
-        content = base64.b64decode(data.content_base64 or "", validate=True)
+        return base64.b64decode(data.content_base64, validate=True)
     except (binascii.Error, ValueError):
         raise InvalidInput("The content is not valid base64.", field="content_base64") from None
-    return hashlib.sha256(content).hexdigest()
 
 
 def add_evidence(session: Session, principal: Principal, case_id: str, data: EvidenceCreate,
                  now: dt.datetime) -> EvidenceItem:
+    """Log an item of evidence. Its file, when given, is kept with the item (shared/attachments.py)
+    and the item's SHA-256 is that of the stored bytes; without a file the SHA-256 given fixes it."""
     case = service.visible_case(session, principal, case_id)
     service.require_work(principal)
     validate_contribution_text([data.item], "the item")
+    content = _content(data)
     unit = service.acting_unit(session, principal)
-    item = EvidenceItem(**_recorded(principal, case, unit.code, now), item=data.item, sha256=_fingerprint(data),
+    item = EvidenceItem(**_recorded(principal, case, unit.code, now), item=data.item, sha256=data.sha256 or "",
                         holder=data.holder)
     session.add(item)
+    session.flush()
+    if content is not None:
+        stored = attachments.add(session, evidence_ref(item.id), data.filename or data.item,
+                                 data.content_type or attachments.DOWNLOAD_TYPE, content, now,
+                                 added_by=principal.label, max_bytes=EVIDENCE_MAX_BYTES, max_files=1)
+        if data.sha256 is not None and data.sha256 != stored.sha256:
+            raise InvalidInput("The file's SHA-256 is not the one given.", field="sha256")
+        item.sha256 = stored.sha256
     session.flush()
     session.refresh(item)
     event = service.record(session, case, "evidence", now, principal.party, unit.code,
                            TIMELINE.detail("evidence", item=data.item))
     service.changed(session, principal, case, now, event, evidence=item)
     return item
+
+
+def evidence_access(session: Session, principal: Principal, evidence_id: str) -> bool:
+    """An evidence file is seen with its case; it bears a person's data where the case names persons."""
+    item = session.get(EvidenceItem, evidence_id)
+    if item is None:
+        raise NotFound("There is no such file, or you may not see it.")
+    service.visible_case(session, principal, item.case_id)
+    return service.names_persons(session, item.case_id)
+
+
+EVIDENCE_FILES = Attachable(EVIDENCE_TYPE, open_object=evidence_access, max_files=1, max_bytes=EVIDENCE_MAX_BYTES)
 
 
 def pass_custody(session: Session, principal: Principal, case_id: str, evidence_id: str, data: CustodyCreate,

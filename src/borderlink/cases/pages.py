@@ -16,7 +16,8 @@ from starlette.concurrency import run_in_threadpool
 
 from borderlink.cases import handovers, operations, persons, service
 from borderlink.cases.handover_api import handover_out
-from borderlink.cases.models import Perm
+from borderlink.cases.handover_models import HANDOVER_TYPE
+from borderlink.cases.models import OBJECT_TYPE, Perm
 from borderlink.cases.schemas import (
     CaseCreate,
     HandoverAccept,
@@ -29,12 +30,13 @@ from borderlink.cases.schemas import (
     StatusChange,
     TaskCreate,
 )
-from borderlink.cases.views import CaseFilter, case_out, list_cases
+from borderlink.cases.views import CaseFilter, case_out, list_cases, work_limits
 from borderlink.directory import service as directory
 from borderlink.directory.permissions import Principal
 from borderlink.errors import BorderLinkError, NotFound
 from borderlink.safeguards.offences import allowed_offences
 from borderlink.shared.forms import input_limits
+from borderlink.web import streams
 from borderlink.web.deps import DbSession, get_node, require
 from borderlink.web.errors import problems_of, shown_errors, status_for
 from borderlink.web.i18n import translator
@@ -117,11 +119,23 @@ def _case_page(request: Request, session: DbSession, principal: Principal, case_
     now = get_node(request).clock.now()
     case = service.read_case(session, principal, case_id, now)
     language = _language(request)
+    rows = service.case_units(session, case.id)
+    on_case = {row.unit_id for row in rows}
     return render(request, "cases/detail.html", {
         "item": case_out(session, principal, case, language, translator(language)),
         "is_owner": case.owner_party == principal.party, "values": values or {}, "errors": shown or {},
         "limits": {**input_limits(NoteCreate), **input_limits(PersonCreate), **input_limits(OperationCreate)},
+        "work_limits": work_limits(), "units_to_add": [u for u in directory.list_units(session) if u.id not in on_case],
+        "gates": [u for u in directory.list_units(session) if u.tier == "post"],
+        "my_units": {row.unit.code for row in rows if principal.covers_unit(row.unit_id)},
     }, status_code=status_code)
+
+
+@router.get("/cases/{case_id}/stream")
+def case_page_stream(case_id: str, request: Request, session: DbSession, principal: Reader) -> Response:
+    """The live stream of an open case page: a `case` event at each change, whichever side made it."""
+    service.visible_case(session, principal, case_id)
+    return streams.object_stream(request, OBJECT_TYPE, case_id, "case")
 
 
 @router.get("/cases/{case_id}")
@@ -130,8 +144,9 @@ def case_page(case_id: str, request: Request, session: DbSession, principal: Rea
 
 
 def _act(request: Request, session: DbSession, principal: Principal, case_id: str, values: dict[str, Any],
-         action: Callable[[], object]) -> Response:
-    """One step on a case from a form; a refusal is shown on the case's page beside its input."""
+         action: Callable[[], object], form: str = "") -> Response:
+    """One step on a case from a form; a refusal is shown on the case's page beside its input, in
+    the form it came from (`form`), with what was typed kept."""
     try:
         with session.begin_nested():
             action()
@@ -139,7 +154,7 @@ def _act(request: Request, session: DbSession, principal: Principal, case_id: st
         if isinstance(exc, NotFound):
             raise
         shown = shown_errors(request, problems_of(exc), lambda field: field.split(".")[0])
-        return _case_page(request, session, principal, case_id, values, shown, status_for(exc))
+        return _case_page(request, session, principal, case_id, {**values, "_form": form}, shown, status_for(exc))
     return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
 
@@ -148,7 +163,7 @@ async def _form_values(request: Request) -> dict[str, Any]:
     return {key: str(value) for key, value in form.items() if key != "csrf_token"}
 
 
-_LOCAL_TIMES = ("planned_at", "deadline_at")
+_LOCAL_TIMES = ("planned_at", "deadline_at", "intercepted_at")
 
 
 def _model(schema: type[BaseModel], values: dict[str, Any], zone: str = "UTC") -> Any:
@@ -290,6 +305,13 @@ def _handover_page(request: Request, session: DbSession, principal: Principal, h
         "at_gate": principal.unit_id == gate.id, "errors": shown or {},
         "confirmed_here": handovers.confirmation_of(session, found.id, principal.party) is not None,
     }, status_code=status_code)
+
+
+@router.get("/handovers/{handover_id}/stream")
+def handover_page_stream(handover_id: str, request: Request, session: DbSession, principal: Reader) -> Response:
+    """The live stream of an open handover page: a `handover` event at each step of either side."""
+    handovers.visible_handover(session, principal, handover_id)
+    return streams.object_stream(request, HANDOVER_TYPE, handover_id, "handover")
 
 
 @router.get("/handovers/{handover_id}")

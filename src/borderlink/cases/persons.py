@@ -19,7 +19,7 @@ from borderlink.cases import alert_links, service
 from borderlink.cases.models import OFFENDER_ROLES, TIMELINE, CaseLink, CasePerson, LinkType, Perm, PersonRole
 from borderlink.cases.schemas import LinkCreate, PersonCreate
 from borderlink.directory.permissions import Principal
-from borderlink.errors import InvalidInput
+from borderlink.errors import InvalidInput, NotFound
 from borderlink.ids import new_id
 from borderlink.matching import PersonRecord
 from borderlink.matching.render import display_renderings
@@ -116,7 +116,8 @@ def add_link(session: Session, principal: Principal, case_id: str, data: LinkCre
         person = session.get(CasePerson, data.person_id)
         if person is None or person.case_id != case.id:
             raise InvalidInput("That person is not on this case.", field="person_id")
-    label = data.label or _link_label(session, principal, data.link_type, data.target_id)
+    found_label = _link_label(session, principal, data.link_type, data.target_id)
+    label = data.label or found_label
     validate_contribution_text([label], "the link")
     unit = service.acting_unit(session, principal)
     link = CaseLink(id=new_id(), case_id=case.id, party=principal.party, unit_code=unit.code,
@@ -134,13 +135,23 @@ def add_link(session: Session, principal: Principal, case_id: str, data: LinkCre
 
 
 def _link_label(session: Session, principal: Principal, link_type: LinkType, target_id: str) -> str:
-    """What the linked object is called, read through its own domain (which also checks that the
-    principal may see it)."""
-    if link_type == LinkType.HOTLINE_REQUEST:
-        from borderlink.hotline import service as hotline
+    """What the linked object is called, read through its own domain, which also checks that it
+    exists and that the principal may see it (a refusal names the input, in the reader's language)."""
+    try:
+        if link_type == LinkType.HOTLINE_REQUEST:
+            from borderlink.hotline import service as hotline
 
-        return hotline.visible_request(session, principal, target_id).subject
-    return target_id
+            return hotline.visible_request(session, principal, target_id).subject
+        if link_type == LinkType.HIT:
+            from borderlink.gates import hits
+
+            hit = hits.visible_hit(session, principal, target_id)
+            names = [str(n) for n in hit.crossing.get("names") or ()]
+            return " · ".join([*names[:1], str(hit.crossing.get("gate_unit_code") or ""),
+                               str(hit.crossing.get("crossed_at") or "")[:16]]).strip(" ·")
+        return alert_links.alert_label(session, principal, target_id)
+    except NotFound as missing:
+        raise InvalidInput(missing.message, field="target_id", **missing.params) from None
 
 
 def persons(session: Session, case_id: str) -> list[CasePerson]:

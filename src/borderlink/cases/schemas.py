@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field, model_validator
 from borderlink.cases.contracts import Country, Decimal, Name, OffenceCode, Sha256, Short
 from borderlink.cases.handover_models import HandoverKind
 from borderlink.cases.models import (
+    EVIDENCE_MAX_BYTES,
     AssetStatus,
     CaseStatus,
     CaseType,
@@ -123,14 +124,16 @@ class TaskCreate(BaseModel):
 class EvidenceCreate(BaseModel):
     item: Short
     sha256: Sha256 | None = Field(default=None, description="SHA-256 of the content, lower-case hex.")
-    content_base64: Annotated[str, Field(max_length=350_000)] | None = Field(
-        default=None, description="The content itself, hashed here and not kept.")
+    content_base64: Annotated[str, Field(max_length=4 * ((EVIDENCE_MAX_BYTES + 2) // 3))] | None = Field(
+        default=None, description="The item's file, kept with it; the item's SHA-256 is that of these bytes.")
+    filename: Annotated[str, Field(max_length=200)] | None = None
+    content_type: Annotated[str, Field(max_length=100)] | None = None
     holder: Name
 
     @model_validator(mode="after")
     def _fixed(self) -> EvidenceCreate:
-        if (self.sha256 is None) == (self.content_base64 is None):
-            raise rule_error("Give either the SHA-256 of the item or its content.", field="sha256")
+        if self.sha256 is None and self.content_base64 is None:
+            raise rule_error("Give the item's file or its SHA-256.", field="sha256")
         return self
 
 

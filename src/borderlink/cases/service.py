@@ -59,9 +59,13 @@ def stream_of(case_id: str) -> str:
 
 # --- visibility ------------------------------------------------------------------------------
 
+def names_persons(session: Session, case_id: str) -> bool:
+    return bool(session.scalar(select(exists().where(CasePerson.case_id == case_id))))
+
+
 def _names_person(session: Session) -> object:
     def check(case: JointCase) -> bool:
-        return bool(session.scalar(select(exists().where(CasePerson.case_id == case.id))))
+        return names_persons(session, case.id)
 
     return check
 

@@ -10,10 +10,30 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from borderlink.cases import operations, persons, service
-from borderlink.cases.models import OBJECT_TYPE, TIMELINE, CaseStatus, CaseType, JointCase, PersonRole
-from borderlink.cases.schemas import CaseListOut, CaseOut, CaseSummaryOut, EventOut
+from borderlink.cases.models import (
+    EVIDENCE_TYPE,
+    OBJECT_TYPE,
+    TIMELINE,
+    CaseStatus,
+    CaseType,
+    JointCase,
+    PersonRole,
+)
+from borderlink.cases.schemas import (
+    AgreementExtension,
+    AssetCreate,
+    CaseListOut,
+    CaseOut,
+    CaseSummaryOut,
+    CustodyCreate,
+    EventOut,
+    EvidenceCreate,
+    GroupCreate,
+    LinkCreate,
+)
 from borderlink.directory.permissions import Principal
-from borderlink.shared import paging, scoping, workfeed
+from borderlink.shared import attachments, paging, scoping, workfeed
+from borderlink.shared.forms import input_limits
 from borderlink.shared.workfeed import FeedEntry
 
 LIST_SORT = paging.SortKey(workfeed.keyset_columns())
@@ -26,6 +46,8 @@ def case_out(session: Session, principal: Principal, case: JointCase, language: 
     people = persons.persons(session, case.id)
     shown_people = [p for p in people if p.role != PersonRole.INFORMANT or principal.can("cases.protected")]
     hidden_person_ids = {p.id for p in people} - {p.id for p in shown_people}
+    evidence = operations.evidence(session, case.id)
+    files = attachments.files_of_many(session, EVIDENCE_TYPE, [e.id for e in evidence])
     jit = None
     if case.jit_reference:
         jit = {"reference": case.jit_reference, "starts_on": case.jit_starts_on, "ends_on": case.jit_ends_on,
@@ -57,8 +79,10 @@ def case_out(session: Session, principal: Principal, case: JointCase, language: 
                for t in operations.tasks(session, case.id)],
         evidence=[{"id": e.id, "item": e.item, "sha256": e.sha256, "holder": e.holder, "party": e.party,
                    "custody": [{"id": c.id, "at": c.at, "from_holder": c.from_holder, "to_holder": c.to_holder,
-                                "purpose": c.purpose, "party": c.party} for c in e.custody]}
-                  for e in operations.evidence(session, case.id)],
+                                "purpose": c.purpose, "party": c.party} for c in e.custody],
+                   "files": [{"id": f.id, "filename": f.filename, "size": f.size, "sha256": f.sha256, "href": f.href}
+                             for f in files[e.id]]}
+                  for e in evidence],
         assets=[{"id": a.id, "description": a.description, "status": a.status.value, "value": a.value,
                  "currency": a.currency, "held_by": a.held_by, "party": a.party}
                 for a in operations.assets(session, case.id)],
@@ -71,6 +95,13 @@ def case_out(session: Session, principal: Principal, case: JointCase, language: 
                            detail=TIMELINE.render(e, language), message=e.message, params=e.params or {})
                   for e in service.timeline(session, case.id)],
     )
+
+
+def work_limits() -> dict[str, dict[str, dict[str, int]]]:
+    """The limits of each work form on a case's page, by form (inputs of two forms share names)."""
+    return {"evidence": input_limits(EvidenceCreate), "custody": input_limits(CustodyCreate),
+            "asset": input_limits(AssetCreate), "group": input_limits(GroupCreate),
+            "link": input_limits(LinkCreate), "agreement": input_limits(AgreementExtension)}
 
 
 @dataclasses.dataclass(frozen=True)

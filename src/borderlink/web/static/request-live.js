@@ -1,9 +1,13 @@
-// Keeps an open request page live: the server pushes an event whenever the request changes (a
-// reply or an acknowledgement from the other side, an escalation), and the parts of the page
-// marked data-live are read again from the server and swapped in. The reply being typed stays.
+// Keeps an open object page live: the server pushes an event whenever the object changes (a
+// reply or an acknowledgement from the other side, an escalation, a confirmation at the gate), and
+// the parts of the page marked data-live are read again from the server and swapped in. What is
+// being typed in a form outside them stays. A request page names its stream in data-stream on
+// #request-live; other pages in data-live-stream, with the event's name in data-live-event.
 (function () {
-  var root = document.getElementById("request-live");
+  var root = document.getElementById("request-live") || document.querySelector("[data-live-stream]");
   if (!root || !window.EventSource) { return; }
+  var stream = root.getAttribute("data-stream") || root.getAttribute("data-live-stream");
+  var eventName = root.getAttribute("data-live-event") || "request";
   var pending = null;
   function refresh() {
     pending = null;
@@ -22,8 +26,8 @@
         });
       });
   }
-  var source = new EventSource(root.getAttribute("data-stream"));
-  source.addEventListener("request", function () {
+  var source = new EventSource(stream);
+  source.addEventListener(eventName, function () {
     if (!pending) { pending = setTimeout(refresh, 150); }
   });
 })();
