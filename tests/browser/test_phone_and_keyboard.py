@@ -11,6 +11,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page, expect
 from tests.browser.journey import PHONE, Journey, log_in
+from tests.browser.records import hold_conference, issue_alert, open_case_with_handover, propose_patrol
 from tests.e2e.nodes import NodePair
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
@@ -26,7 +27,8 @@ def _focused(page: Page) -> str:
                              " || document.activeElement.tagName) : ''"))
 
 
-def _send_requests(nodes: NodePair, subjects: list[str]) -> None:
+def _send_requests(nodes: NodePair, subjects: list[str]) -> list[str]:
+    sent = []
     with nodes.vn.client("mongcai.officer") as api:
         for subject in subjects:
             made = api.post("/api/v1/hotline/requests", json={
@@ -34,6 +36,8 @@ def _send_requests(nodes: NodePair, subjects: list[str]) -> None:
                 "offence_code": "08051", "recipient_unit_code": "CN-GX-DONGXING",
             })
             assert made.status_code == 201, made.text
+            sent.append(str(made.json()["id"]))
+    return sent
 
 
 def test_phone_navigation_folds_behind_a_menu_button_and_tables_become_cards(
@@ -152,3 +156,47 @@ def test_every_page_fits_a_phone_and_passes_axe(
         expected = 404 if "/requests/" in path else 403 if (username, path) == ("mongcai.officer", "/users") else 200
         assert response.status == expected, (path, response.status)
         walk.step(page, path.strip("/").replace("/", "-")[:40] or "home")
+
+
+@pytest.fixture(scope="module")
+def records(nodes: NodePair) -> dict[str, str]:
+    """One record of each kind whose pages the phone walk opens, by kind."""
+    alert = issue_alert(nodes)
+    case, handover = open_case_with_handover(nodes)
+    conference, commitment = hold_conference(nodes)
+    [request_id] = _send_requests(nodes, ["Phone check: a request to print"])
+    return {"alert": alert["id"], "case": case["id"], "handover": handover["id"], "patrol": propose_patrol(nodes)["id"],
+            "request": request_id, "engagement": conference["id"], "commitment": commitment["id"]}
+
+
+@pytest.mark.parametrize(("username", "paths"), [
+    ("mongcai.commander", [
+        "/hotline/requests/{request}", "/hotline/requests/{request}/print",
+        "/alerts", "/alerts/{alert}", "/alerts/{alert}/print", "/screening/check", "/gates", "/gates/hits",
+        "/cases", "/cases/{case}", "/cases/{case}/print",
+        "/handovers", "/handovers/{handover}", "/handovers/{handover}/print",
+        "/engagements", "/engagements/calendar", "/engagements/patrols/new", "/engagements/patrols/{patrol}"]),
+    ("qn.commander", ["/cases/new", "/handovers/new", "/engagements/new"]),
+    ("analyst", ["/alerts/new", "/alerts/review", "/alerts/{alert}/edit", "/alerts/{alert}/withdraw",
+                 "/engagements/{engagement}", "/engagements/commitments/{commitment}", "/engagements/calendar"]),
+])
+def test_every_domains_pages_fit_a_phone_and_pass_axe(
+    nodes: NodePair, journey: Callable[..., Journey], records: dict[str, str], username: str, paths: list[str]
+) -> None:
+    """Lists, details, forms and print views of every domain and the engagements calendar, as the
+    people who use them see them; every page is checked before the failures are reported."""
+    walk = journey(locale="vi-VN")
+    page = walk.new_page()
+    log_in(page, nodes.vn, username, "vi")
+    problems: list[str] = []
+    for template in paths:
+        path = template.format(**records)
+        response = page.goto(f"{nodes.vn.url}{path}")
+        if response is None or response.status != 200:
+            problems.append(f"{path}: {response.status if response else 'no response'}")
+            continue
+        try:
+            walk.step(page, re.sub(r"[{}]", "", template.strip("/").replace("/", "-")))
+        except AssertionError as failed:
+            problems.append(str(failed))
+    assert problems == [], "\n".join(problems)
