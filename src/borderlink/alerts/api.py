@@ -78,13 +78,14 @@ def list_alerts(
     expiring_within_days: int | None = Query(default=None, ge=0, le=3660, description="Active and expiring soon"),
     expiring_soon: bool = Query(default=False, description="Active and expiring within four months"),
     flagged: bool | None = None,
+    q: str | None = Query(default=None, max_length=200, description="A person's name, in any script"),
     limit: int = Query(default=50, ge=1, le=1000),
     cursor: str | None = Query(default=None, max_length=500, description="`next_cursor` of the page before"),
 ) -> AlertPageOut:
     """Alerts you may see, last changed first, `limit` at a time."""
     within = expiring_within_days if expiring_within_days is not None else (120 if expiring_soon else None)
     filters = service.AlertFilter(kind=kind, status=status, side=side, offence=offence,
-                                  expiring_within_days=within, flagged=flagged, limit=limit, cursor=cursor)
+                                  expiring_within_days=within, flagged=flagged, q=q, limit=limit, cursor=cursor)
     language = language_for(request, principal)
     page = service.list_alerts(session, principal, filters, get_node(request).clock.now())
     flagged_now = service.flagged_ids(session, [a.id for a in page.items])

@@ -28,6 +28,7 @@ from borderlink.directory.permissions import Permission, Principal
 from borderlink.node import Node
 from borderlink.shared.attachments import Attachable, StoredFile
 from borderlink.shared.descriptor import Domain, NavEntry
+from borderlink.shared.namesearch import NamedRecord
 from borderlink.shared.refusals import ShowRefusal
 
 _READ = frozenset({Permission.ALERTS_READ})
@@ -101,4 +102,6 @@ DOMAIN = Domain(
         Role.VIEWER: _READ,
     },
     demo_seed=demo.seed_demo,
+    named_records=(NamedRecord(Alert, models.OBJECT_TYPE, ("person",),
+                               lambda values: (values["person"] or {}).get("names") or ()),),
 )

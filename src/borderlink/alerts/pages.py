@@ -113,17 +113,19 @@ class ListFilters:
     side: str | None = None
     offence: str | None = None
     expiring: bool = False
+    q: str | None = None
     cursor: str | None = None
 
 
 def list_filters(kind: str | None = None, status: str | None = None, side: str | None = None,
-                 offence: str | None = None, expiring: str | None = None, cursor: str | None = None) -> ListFilters:
+                 offence: str | None = None, expiring: str | None = None, q: str | None = None,
+                 cursor: str | None = None) -> ListFilters:
     """The list's filters from the query string; values not offered are ignored."""
     return ListFilters(
         kind=kind if kind in {k.value for k in AlertKind} else None,
         status=status if status in {s.value for s in Status} else None,
         side=side if side in ("owner", "replica") else None, offence=(offence or "").strip() or None,
-        expiring=expiring == "1", cursor=cursor or None)
+        expiring=expiring == "1", q=(q or "").strip()[:200] or None, cursor=cursor or None)
 
 
 @router.get("")
@@ -134,7 +136,7 @@ def list_page(request: Request, session: DbSession, principal: Reader,
         kind=AlertKind(filters.kind) if filters.kind else None,
         status=Status(filters.status) if filters.status else None,
         side=filters.side, offence=filters.offence, expiring_within_days=EXPIRING_DAYS if filters.expiring else None,
-        limit=PAGE_SIZE, cursor=filters.cursor), _now(request))
+        q=filters.q, limit=PAGE_SIZE, cursor=filters.cursor), _now(request))
     flagged = service.flagged_ids(session, [alert.id for alert in found.items])
     items = [summary_out(session, alert, viewer, alert.id in flagged) for alert in found.items]
     return render(request, "alerts/list.html", {

@@ -23,6 +23,7 @@ from borderlink.alerts.models import (
     DEFAULT_VALIDITY_DAYS,
     ENDED,
     LIFECYCLE,
+    OBJECT_TYPE,
     PERSON_KINDS,
     TIMELINE,
     Alert,
@@ -51,7 +52,7 @@ from borderlink.errors import Forbidden, InvalidInput, NotFound
 from borderlink.ids import new_id
 from borderlink.safeguards.offences import require_allowed
 from borderlink.safeguards.screening import screen as neutrality_screen
-from borderlink.shared import attachments, paging, workfeed
+from borderlink.shared import attachments, namesearch, paging, workfeed
 from borderlink.shared.forms import N_
 from borderlink.shared.replicated import HandlingCode, record_change, require_owner, side_of
 from borderlink.shared.timeline import Detail, TimelineEvent
@@ -315,6 +316,7 @@ class AlertFilter:
     offence: str | None = None
     expiring_within_days: int | None = None
     flagged: bool | None = None
+    q: str | None = None  # a person's name, in any script
     limit: int = paging.DEFAULT_LIMIT
     cursor: str | None = None
 
@@ -339,6 +341,8 @@ def list_alerts(session: Session, principal: Principal, filters: AlertFilter,
     if filters.flagged is not None:
         flagged = select(AlertFlag.alert_id).where(AlertFlag.alert_id == Alert.id, AlertFlag.lifted_at.is_(None))
         query = query.where(flagged.exists() if filters.flagged else ~flagged.exists())
+    if filters.q:
+        query = query.where(namesearch.matches(OBJECT_TYPE, Alert.id, filters.q))
     key = paging.SortKey((Alert.__table__.c.updated_at, Alert.__table__.c.id))
     return paging.fetch_page(session, query, key, paging.clamp_limit(filters.limit), filters.cursor)
 

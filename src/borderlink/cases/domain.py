@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -26,16 +27,30 @@ from borderlink.cases import (
 )
 from borderlink.cases.contracts import CaseMessage, ContributionMessage, HandoverMessage, HandoverStepMessage
 from borderlink.cases.handover_models import HANDOVER_TYPE, Handover
-from borderlink.cases.models import OBJECT_TYPE, TASK_TYPE, JointCase, Perm
+from borderlink.cases.models import OBJECT_TYPE, TASK_TYPE, CasePerson, JointCase, Perm
 from borderlink.directory.models import Role
 from borderlink.shared.descriptor import Domain, NavEntry
 from borderlink.shared.feedkinds import FeedKind
+from borderlink.shared.namesearch import NamedRecord
 from borderlink.shared.refusals import ShowRefusal
 from borderlink.shared.timeline import N_
 
 _READ = frozenset({Perm.READ})
 _WORK = _READ | {Perm.CONTRIBUTE, Perm.CONFIRM}
 
+
+
+def _person_names(values: Mapping[str, Any]) -> list[str]:
+    """A case person's names, found by searching the cases list; a victim's or an informant's
+    never, since many who see the case may not see those names."""
+    if values["role"] in persons.PROTECTED_ROLES:
+        return []
+    return [values["name"], *(values["other_names"] or ())]
+
+
+def _handed_over_names(values: Mapping[str, Any]) -> list[str]:
+    return [str(name) for person in values["persons"] or ()
+            for name in (person.get("name"), *(person.get("other_names") or ())) if name]
 
 
 def _case_units(session: Session, case: JointCase, _body: Any, party: str) -> list[str]:
@@ -87,4 +102,9 @@ DOMAIN = Domain(
     ),
     navigation=(NavEntry("Cases", "/cases", permission=Perm.READ, order=30),
                 NavEntry("Handovers", "/handovers", permission=Perm.READ, order=31)),
+    named_records=(
+        NamedRecord(CasePerson, OBJECT_TYPE, ("name", "other_names", "role"), _person_names,
+                    object_id_field="case_id"),
+        NamedRecord(Handover, HANDOVER_TYPE, ("persons",), _handed_over_names),
+    ),
 )

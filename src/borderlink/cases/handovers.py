@@ -306,14 +306,16 @@ def complete_if_confirmed(session: Session, handover: Handover, local_party: str
 
 
 def handovers_page(session: Session, principal: Principal, limit: int, cursor: str | None,
-                   status: str | None = None) -> tuple[list[Handover], str | None, str | None]:
-    from borderlink.shared import paging
+                   status: str | None = None, q: str | None = None) -> tuple[list[Handover], str | None, str | None]:
+    from borderlink.shared import namesearch, paging
     from borderlink.shared.workfeed import FeedEntry
 
     query = workfeed.latest_entries(HANDOVER_TYPE, scoping.scope_units(principal)).join(
         Handover, Handover.id == FeedEntry.object_id)
     if status in {s.value for s in HandoverStatus}:
         query = query.where(Handover.status == HandoverStatus(status))
+    if q:
+        query = query.where(namesearch.matches(HANDOVER_TYPE, Handover.id, q))
     page = paging.fetch_page(session, query.add_columns(Handover), paging.SortKey(workfeed.keyset_columns()), limit,
                              cursor, key_of=lambda row: (row[0].updated_at, row[0].id))
     return [h for _, h in page.items], page.next_cursor, page.prev_cursor

@@ -245,10 +245,12 @@ async def task_form(case_id: str, request: Request, session: DbSession, principa
 
 @router.get("/handovers")
 def handovers_list(request: Request, session: DbSession, principal: Reader, status: str | None = None,
-                   cursor: str | None = None) -> Response:
-    items, next_cursor, prev_cursor = handovers.handovers_page(session, principal, PAGE_SIZE, cursor or None, status)
+                   q: str | None = None, cursor: str | None = None) -> Response:
+    q = (q or "").strip()[:200] or None
+    items, next_cursor, prev_cursor = handovers.handovers_page(session, principal, PAGE_SIZE, cursor or None, status,
+                                                               q)
     return render(request, "cases/handovers.html", {
-        "items": [handover_out(session, h) for h in items], "status": status,
+        "items": [handover_out(session, h) for h in items], "status": status, "q": q,
         "next_link": _page_link(request, "/handovers", next_cursor),
         "prev_link": _page_link(request, "/handovers", prev_cursor)})
 

@@ -32,7 +32,7 @@ from borderlink.cases.schemas import (
     LinkCreate,
 )
 from borderlink.directory.permissions import Principal
-from borderlink.shared import attachments, paging, scoping, workfeed
+from borderlink.shared import attachments, namesearch, paging, scoping, workfeed
 from borderlink.shared.forms import input_limits
 from borderlink.shared.workfeed import FeedEntry
 
@@ -125,8 +125,7 @@ def list_cases(session: Session, principal: Principal, filters: CaseFilter) -> C
     if filters.offence:
         query = query.where(JointCase.search_text.contains(filters.offence.strip(), autoescape=True))
     if filters.q:
-        for word in service.fold_for_search(filters.q).split():
-            query = query.where(JointCase.search_text.contains(word, autoescape=True))
+        query = query.where(namesearch.matches(OBJECT_TYPE, JointCase.id, filters.q, JointCase.search_text))
     page = paging.fetch_page(session, query.add_columns(JointCase), LIST_SORT, filters.limit, filters.cursor,
                              key_of=lambda row: (row[0].updated_at, row[0].id))
     held = workfeed.entries_for(session, OBJECT_TYPE, [entry.object_id for entry, _ in page.items], units)
