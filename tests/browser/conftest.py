@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
 from tests.browser.journey import Journey
-from tests.e2e.nodes import NodePair, running_pair
+from tests.e2e.nodes import NodePair
+from tests.support.two_nodes import SharedPairs
 
 CHROMIUM = Path(os.environ.get("BORDERLINK_CHROMIUM", "/usr/bin/chromium"))
 # This machine has no outside network: without these, Chromium keeps trying to reach Google's
@@ -58,10 +59,10 @@ def browser(playwright: Playwright, chromium: Path) -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="session")
-def nodes(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[NodePair]:
-    """The VN and CN demo nodes, serving on free ports for the whole browser run."""
-    with running_pair(tmp_path_factory.mktemp("browser-nodes")) as pair:
-        yield pair
+def nodes(chromium: Path, shared_node_pairs: SharedPairs) -> NodePair:
+    """The VN and CN demo nodes on SQLite, serving on free ports for the whole run: the pair the
+    end-to-end tests that take `shared_pair` use too."""
+    return shared_node_pairs.get(None)
 
 
 @pytest.fixture

@@ -7,6 +7,12 @@ and makes an API token for every demo account; `create_pair(root, demo=False)` s
 instead (configuration, migrated database, keys and peering only). `running_pair(root)` also
 starts both demo nodes and stops them when the block ends, whatever happened. `SseReader` follows
 a server-sent event stream in a thread and timestamps each event; `poll` waits for a condition.
+
+A node process is `python -m borderlink serve` in a fresh interpreter, or, with `preloaded=True`,
+the same command in a process forked from a server that has imported BorderLink once
+(tests/e2e/preloaded.py): its start then skips the imports, most of a start on a loaded machine.
+Either way it is a process of its own (pid, session, environment, log), stopped by SIGTERM, with
+its exit code.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from tests.e2e.preloaded import PreloadedProcess, fork_server
 
 PARTIES = ("VN", "CN")
 PairFactory = Callable[..., "NodePair"]  # the e2e `node_pair_factory` fixture
@@ -93,7 +100,8 @@ class NodeProcess:
     federation_port: int
     tokens: dict[str, str] = dataclasses.field(default_factory=dict)
     env: dict[str, str] = dataclasses.field(default_factory=dict)
-    process: subprocess.Popen[bytes] | None = None
+    preloaded: bool = False  # started from the fork server (see the module) instead of a fresh interpreter
+    process: subprocess.Popen[bytes] | PreloadedProcess | None = None
     starts: int = 0
 
     @property
@@ -123,11 +131,14 @@ class NodeProcess:
         with self.log_path.open("ab") as log:
             log.write(f"\n=== start {self.starts} ===\n".encode())
             log.flush()
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "borderlink", "serve", "--node-dir", str(self.node_dir)],
-                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
-                start_new_session=True,
-            )
+            if self.preloaded:
+                self.process = PreloadedProcess(self.node_dir, env, self.log_path)
+            else:
+                self.process = subprocess.Popen(
+                    [sys.executable, "-m", "borderlink", "serve", "--node-dir", str(self.node_dir)],
+                    stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
+                    start_new_session=True,
+                )
         if wait:
             self.wait_ready()
 
@@ -200,7 +211,7 @@ class NodePair:
         listen_port, federation_port = free_port(), free_port()
         env = {**first.env, "BORDERLINK_LISTEN_PORT": str(listen_port),
                "BORDERLINK_FEDERATION_PORT": str(federation_port)}
-        return NodeProcess(party, copy, listen_port, federation_port, dict(first.tokens), env)
+        return NodeProcess(party, copy, listen_port, federation_port, dict(first.tokens), env, first.preloaded)
 
     def drop_databases(self) -> None:
         if self.database_url and self.databases:
@@ -292,14 +303,17 @@ def drop_databases(base_url: str, urls: Mapping[str, str]) -> None:
 
 
 def create_pair(root: Path, env: Mapping[str, str] | None = None, *, demo: bool = True,
-                database_url: str | None = None) -> NodePair:
+                database_url: str | None = None, preloaded: bool = False) -> NodePair:
     """Set up the two nodes under `root` on free ports, keyed and trusting each other (not yet
     running): the demo nodes with their API tokens, or with `demo=False` bare nodes without
     reference data or accounts. `env` is added to each node's environment when it starts. With
     `database_url` (PostgreSQL) each node gets a new database of its own beside that one, named
-    after `root` (see `create_databases`; `NodePair.databases` lists them)."""
+    after `root` (see `create_databases`; `NodePair.databases` lists them). With `preloaded` the
+    nodes start from the fork server (see the module)."""
     from borderlink.exchange.setup import peer_each_other
 
+    if preloaded:
+        fork_server()  # it imports BorderLink while the nodes are set up here
     prepare = _demo_node_dir if demo else _bare_node_dir
     ports = {party: (free_port(), free_port()) for party in PARTIES}
     databases = create_databases(database_url, root) if database_url else {}
@@ -309,17 +323,17 @@ def create_pair(root: Path, env: Mapping[str, str] | None = None, *, demo: bool 
         # ports are chosen.
         peer_each_other(dirs["VN"], dirs["CN"])
     made = {party: NodeProcess(party, dirs[party], *ports[party], _tokens(dirs[party]) if demo else {},
-                               dict(env or {}))
+                               dict(env or {}), preloaded)
             for party in PARTIES}
     return NodePair(made["VN"], made["CN"], database_url, databases)
 
 
 @contextlib.contextmanager
 def running_pair(root: Path, env: Mapping[str, str] | None = None,
-                 database_url: str | None = None) -> Iterator[NodePair]:
+                 database_url: str | None = None, *, preloaded: bool = False) -> Iterator[NodePair]:
     """Both nodes serving (on SQLite, or each on a database of its own beside `database_url`);
     both stopped, and their databases dropped, at the end of the block, even on failure."""
-    pair = create_pair(root, env, database_url=database_url)
+    pair = create_pair(root, env, database_url=database_url, preloaded=preloaded)
     try:
         pair.start()
         yield pair

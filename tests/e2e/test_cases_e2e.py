@@ -12,15 +12,15 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.e2e.nodes import NodePair, PairFactory, poll
+from tests.e2e.nodes import NodePair, poll
 
 pytestmark = pytest.mark.e2e
 DELIVERY_TIMEOUT = 30.0  # seconds; generous for a loaded machine
 
 
 @pytest.fixture(scope="module")
-def pair(node_pair_factory: PairFactory) -> NodePair:
-    return node_pair_factory(env={"BORDERLINK_EXCHANGE_BACKOFF_MAX_SECONDS": "1"}, name="cases")
+def pair(shared_pair: NodePair) -> NodePair:
+    return shared_pair
 
 
 @pytest.fixture(scope="module")

@@ -25,7 +25,7 @@ NODE_ENV = {"BORDERLINK_EXCHANGE_ANCHOR_INTERVAL_SECONDS": "2", "BORDERLINK_EXCH
 
 @pytest.fixture
 def nodes(tmp_path: Path, e2e_database_url: str | None) -> Iterator[tuple[NodeProcess, NodeProcess]]:
-    pair = create_pair(tmp_path, NODE_ENV, demo=False, database_url=e2e_database_url)
+    pair = create_pair(tmp_path, NODE_ENV, demo=False, database_url=e2e_database_url, preloaded=True)
     try:
         yield pair.nodes
     finally:

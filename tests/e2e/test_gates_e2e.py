@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.e2e.nodes import NodePair, NodeProcess, PairFactory, SseReader, poll
+from tests.e2e.nodes import NodePair, NodeProcess, SseReader, poll
 
 from borderlink.gates.mrz import MrzFormat
 from borderlink.gates.mrz_compose import DocumentFields, compose
@@ -27,8 +27,8 @@ LEGAL_BASIS = {"reference": "桂公逮字〔2026〕7号", "authority": "广西�
 
 
 @pytest.fixture(scope="module")
-def pair(node_pair_factory: PairFactory) -> NodePair:
-    return node_pair_factory(name="gates")
+def pair(shared_pair: NodePair) -> NodePair:
+    return shared_pair
 
 
 @pytest.fixture(scope="module")

@@ -6,10 +6,14 @@ A domain's tests use the `pair` and `clients` fixtures (tests/conftest.py offers
 `token_headers` for the API and `browser` for the pages. Each node gets its personas from the one
 table (tests/support/personas.py). A suite that needs databases of its own (to run beside the
 others in one session) calls `open_pair` from a fixture of its own with another `tag`.
+
+`shared_node_pairs` is the other harness's: pairs of real node processes (tests/e2e/nodes.py)
+that the end-to-end and browser tests share for the whole run (see `SharedPairs`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import os
@@ -17,6 +21,7 @@ import re
 import shutil
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from fastapi.testclient import TestClient
@@ -40,6 +45,9 @@ from borderlink.exchange.setup import peer_each_other
 from borderlink.exchange.transport import InProcessTransport
 from borderlink.model_registry import Base
 from borderlink.node import Node, open_node
+
+if TYPE_CHECKING:
+    from tests.e2e.nodes import NodePair
 
 START = dt.datetime(2026, 11, 2, 3, 0, tzinfo=dt.UTC)
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
@@ -209,3 +217,41 @@ def browser(pair: Pair, party: str, username: str) -> TestClient:
     assert meta
     client.headers["X-CSRF-Token"] = meta.group(1)
     return client
+
+
+# --- node processes shared by the end-to-end and browser tests ---------------------------------
+
+# The shared pairs' environment: a stopped peer is retried at least every second.
+SHARED_PAIR_ENV = {"BORDERLINK_EXCHANGE_BACKOFF_MAX_SECONDS": "1"}
+
+
+class SharedPairs:
+    """Started VN and CN demo nodes (real processes, tests/e2e/nodes.py), one pair per database
+    backend: started when first asked for, stopped (their databases dropped) when the run ends.
+    Setting up and starting a pair is most of an end-to-end module's time; tests that make their
+    own objects do not need nodes of their own."""
+
+    def __init__(self, tmp_path_factory: pytest.TempPathFactory, stack: contextlib.ExitStack) -> None:
+        self._tmp_path_factory = tmp_path_factory
+        self._stack = stack
+        self._pairs: dict[str, NodePair] = {}
+
+    def get(self, database_url: str | None) -> NodePair:
+        """The pair on SQLite (None) or in databases beside `database_url` (PostgreSQL)."""
+        from tests.e2e.nodes import running_pair
+
+        pair = self._pairs.get(database_url or "")
+        if pair is None:
+            root = self._tmp_path_factory.mktemp("shared-postgresql" if database_url else "shared-sqlite")
+            pair = self._stack.enter_context(running_pair(root, SHARED_PAIR_ENV, database_url, preloaded=True))
+            self._pairs[database_url or ""] = pair
+        for node in pair.nodes:  # a test that stopped a node failed before starting it again
+            if not node.running:
+                node.start(wait=True)
+        return pair
+
+
+@pytest.fixture(scope="session")
+def shared_node_pairs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SharedPairs]:
+    with contextlib.ExitStack() as stack:
+        yield SharedPairs(tmp_path_factory, stack)
