@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 import httpx
+from playwright.sync_api import Page, expect
 from tests.e2e.nodes import NodePair, poll
 
 DELIVERY = 30.0  # seconds a record may take to cross the exchange on a loaded machine
@@ -84,3 +85,14 @@ def wait_on_cn(nodes: NodePair, username: str, path: str) -> dict[str, Any]:
             return response.json() if response.status_code == 200 else None  # type: ignore[no-any-return]
         found: dict[str, Any] = poll(arrived, DELIVERY, message=f"{path} reaches the CN node")
         return found
+
+
+def open_until(page: Page, url: str, selector: str, seconds: float = DELIVERY) -> None:
+    """Open `url` again until `selector` is on it: what the other node sends arrives by itself,
+    but a page that does not update live shows it only when opened again."""
+    for _attempt in range(int(seconds)):
+        page.goto(url)
+        if page.locator(selector).count():
+            return
+        page.wait_for_timeout(1000)
+    expect(page.locator(selector).first).to_be_visible()
