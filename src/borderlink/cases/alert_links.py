@@ -12,7 +12,7 @@ from borderlink.alerts import service as alerts
 from borderlink.alerts.models import AlertKind
 from borderlink.cases.handover_models import Handover
 from borderlink.directory.permissions import Principal
-from borderlink.errors import InvalidInput
+from borderlink.errors import InvalidInput, NotFound
 
 
 def require_wanted_alert(session: Session, principal: Principal, alert_id: str) -> None:
@@ -20,6 +20,15 @@ def require_wanted_alert(session: Session, principal: Principal, alert_id: str) 
     alert = alerts.get_alert(session, principal, alert_id)
     if alert.kind != AlertKind.WANTED:
         raise InvalidInput("The linked alert is not a wanted alert.", field="alert_id")
+
+
+def is_wanted_alert(session: Session, principal: Principal, alert_id: str) -> bool:
+    """Whether the alert is a wanted alert the principal may see."""
+    try:
+        require_wanted_alert(session, principal, alert_id)
+    except (NotFound, InvalidInput):
+        return False
+    return True
 
 
 def alert_label(session: Session, principal: Principal, alert_id: str) -> str:

@@ -242,6 +242,7 @@ class ContributionMessage(MessageBody, kind="cases.contribution", version=1):
 
 
 class HandoverPersonPart(ContractPart):
+    case_person_id: Uuid | None = None  # the person on the handover's case, where the handover names one
     name: Name
     other_names: list[Name] = Field(default_factory=list, max_length=10)
     birth_date: Annotated[str, Field(max_length=20)] | None = None

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from borderlink.cases import alert_links, service
+from borderlink.cases import alert_links, persons, service
 from borderlink.cases.contracts import HandoverEvent, HandoverMessage, HandoverStepMessage
 from borderlink.cases.handover_models import (
     HANDOVER_TYPE,
@@ -146,14 +146,16 @@ def propose(session: Session, principal: Principal, data: HandoverCreate, now: d
         raise InvalidInput("The planned time is in the past.", field="planned_at")
     if data.case_id is not None:
         service.visible_case(session, principal, data.case_id)
-    if data.alert_id is not None:
-        alert_links.require_wanted_alert(session, principal, data.alert_id)
+    chosen, linked_alert = persons.handover_persons(session, principal, data.case_id, data.persons)
+    alert_id = data.alert_id or (linked_alert if data.kind == HandoverKind.FUGITIVE else None)
+    if alert_id is not None:
+        alert_links.require_wanted_alert(session, principal, alert_id)
     validate_contribution_text([data.note, *(c.item for c in data.checklist)], "the handover")
     handing = directory.get_unit(session, principal.unit_id)
     handover = Handover(
         id=new_id(), owner_party=principal.party, kind=data.kind, handing_unit_id=handing.id,
         receiving_unit_id=receiving.id, handing_gate_id=gate.id, receiving_gate_id=facing.id, case_id=data.case_id,
-        alert_id=data.alert_id, planned_at=planned, persons=[p.model_dump(exclude_none=True) for p in data.persons],
+        alert_id=alert_id, planned_at=planned, persons=chosen,
         escorts=list(data.escorts), checklist=[c.model_dump() for c in data.checklist], note=data.note,
         status=HandoverStatus.PROPOSED, handling_code=data.handling_code, author_name=principal.display_name,
         created_at=now, updated_at=now, version=1)

@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from borderlink.cases import handovers, operations, persons, service
 from borderlink.cases.handover_api import handover_out
 from borderlink.cases.handover_models import HANDOVER_TYPE
-from borderlink.cases.models import OBJECT_TYPE, Perm
+from borderlink.cases.models import OBJECT_TYPE, Perm, PersonRole
 from borderlink.cases.schemas import (
     CaseCreate,
     HandoverAccept,
@@ -259,9 +259,24 @@ def _new_handover(request: Request, session: DbSession, principal: Principal, va
                   shown: dict[str, str], status_code: int = 200) -> Response:
     gates = [u for u in directory.list_units(session, principal.party)
              if u.tier == "post" and principal.covers_unit(u.id) and directory.counterparts_of(session, u.id)]
-    return render(request, "cases/handover_new.html", {"values": values, "errors": shown, "gates": gates,
-                                                       "limits": input_limits(HandoverCreate)},
-                  status_code=status_code)
+    return render(request, "cases/handover_new.html", {
+        "values": values, "errors": shown, "gates": gates, "limits": input_limits(HandoverCreate),
+        "case_persons": _case_persons(request, session, principal, str(values.get("case_id") or ""))},
+        status_code=status_code)
+
+
+def _case_persons(request: Request, session: DbSession, principal: Principal, case_id: str) -> list[dict[str, Any]]:
+    """The persons of the case a handover is proposed from, as the reader may see them (none for
+    an informant, who never leaves this node)."""
+    if len(case_id) != 36:
+        return []
+    try:
+        service.visible_case(session, principal, case_id)
+    except NotFound:
+        return []
+    translate = translator(_language(request))
+    return [persons.person_out(p, principal, translate) for p in persons.persons(session, case_id)
+            if p.role != PersonRole.INFORMANT]
 
 
 @router.get("/handovers/new")
@@ -273,17 +288,20 @@ def new_handover_form(request: Request, session: DbSession, principal: Handler) 
 @router.post("/handovers/new")
 async def create_handover_form(request: Request, session: DbSession, principal: Handler) -> Response:
     values = await _form_values(request)
+    values["case_person_ids"] = [str(v) for v in (await request.form()).getlist("case_person_ids")]
 
     def create() -> str:
-        person = {"name": values.get("person_name", ""), "birth_date": values.get("person_birth_date") or None,
+        person = {"name": values.get("person_name") or None, "birth_date": values.get("person_birth_date") or None,
                   "nationality": values.get("person_nationality") or None}
+        chosen = [{"case_person_id": person_id} for person_id in values["case_person_ids"]]
         checklist = [{"item": line.strip(), "kind": "document"} for line in values.get("documents", "").splitlines()
                      if line.strip()]
         checklist += [{"item": line.strip(), "kind": "belonging"} for line in values.get("belongings", "").splitlines()
                       if line.strip()]
         data = _model(HandoverCreate, {
             **{k: values.get(k, "") for k in ("kind", "gate_code", "planned_at", "case_id", "alert_id", "note")},
-            "persons": [{k: v for k, v in person.items() if v is not None}],
+            "persons": chosen + ([{k: v for k, v in person.items() if v is not None}]
+                                 if person["name"] or not chosen else []),
             "escorts": [e.strip() for e in values.get("escorts", "").split(";") if e.strip()],
             "checklist": checklist}, _zone(request))
         with session.begin_nested():

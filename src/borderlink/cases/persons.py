@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from borderlink.cases import alert_links, service
 from borderlink.cases.models import OFFENDER_ROLES, TIMELINE, CaseLink, CasePerson, LinkType, Perm, PersonRole
-from borderlink.cases.schemas import LinkCreate, PersonCreate
+from borderlink.cases.schemas import HandoverPersonIn, LinkCreate, PersonCreate
 from borderlink.directory.permissions import Principal
 from borderlink.errors import InvalidInput, NotFound
 from borderlink.ids import new_id
@@ -152,6 +152,33 @@ def _link_label(session: Session, principal: Principal, link_type: LinkType, tar
         return alert_links.alert_label(session, principal, target_id)
     except NotFound as missing:
         raise InvalidInput(missing.message, field="target_id", **missing.params) from None
+
+
+def handover_persons(session: Session, principal: Principal, case_id: str | None,
+                     chosen: list[HandoverPersonIn]) -> tuple[list[dict[str, Any]], str | None]:
+    """The persons of a handover, those chosen from its case as the case records them, and the
+    wanted alert linked on the case to one of them (a fugitive's handover then names it)."""
+    found: list[dict[str, Any]] = []
+    alert_id = None
+    for person in chosen:
+        if person.case_person_id is None:
+            found.append(person.model_dump(exclude_none=True, exclude={"case_person_id"}))
+            continue
+        record = session.get(CasePerson, person.case_person_id)
+        if case_id is None or record is None or record.case_id != case_id:
+            raise InvalidInput("That person is not on this case.", field="persons")
+        if record.role == PersonRole.INFORMANT:
+            raise InvalidInput("An informant is never named to the other side.", field="persons")
+        if record.role in PROTECTED_ROLES and not principal.can(Perm.PROTECTED):
+            raise InvalidInput("Your role may not record victims or informants.", field="persons")
+        found.append({k: v for k, v in {
+            "case_person_id": record.id, "name": record.name, "other_names": list(record.other_names),
+            "birth_date": record.birth_date, "nationality": record.nationality, "gender": record.gender,
+            "document_number": record.document_number}.items() if v not in (None, [])})
+        alert_id = alert_id or next((link.target_id for link in links(session, case_id)
+                                     if link.person_id == record.id and link.link_type == LinkType.ALERT
+                                     and alert_links.is_wanted_alert(session, principal, link.target_id)), None)
+    return found, alert_id
 
 
 def persons(session: Session, case_id: str) -> list[CasePerson]:

@@ -243,12 +243,21 @@ class CaseOut(BaseModel):
 
 
 class HandoverPersonIn(BaseModel):
-    name: Name
+    case_person_id: Annotated[str, Field(min_length=36, max_length=36)] | None = Field(
+        default=None, description="A person of the handover's case: the handover takes their record from the case "
+        "(and, for a fugitive, the wanted alert linked to them).")
+    name: Name | None = None
     other_names: list[Name] = Field(default_factory=list, max_length=10)
     birth_date: Annotated[str, Field(max_length=20)] | None = None
     nationality: Country | None = None
     gender: Literal["M", "F"] | None = None
     document_number: Annotated[str, Field(max_length=40)] | None = None
+
+    @model_validator(mode="after")
+    def _named(self) -> HandoverPersonIn:
+        if self.name is None and self.case_person_id is None:
+            raise rule_error("Name the person, or choose one of the case's persons.", field="name")
+        return self
 
 
 class ChecklistIn(BaseModel):

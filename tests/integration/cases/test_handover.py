@@ -85,3 +85,55 @@ def test_outsiders_do_not_see_a_handover(pair: Pair, clients: dict[str, TestClie
     api(pair, clients, "VN", "laocai.officer", "GET", f"/handovers/{created['id']}", 404)
     api(pair, clients, "CN", "hekou.officer", "GET", f"/handovers/{created['id']}", 404)
     api(pair, clients, "CN", "hekou.officer", "POST", f"/handovers/{created['id']}/confirm", 404)
+
+
+def test_a_handover_from_a_case_takes_its_persons_and_their_wanted_alert(
+        pair: Pair, clients: dict[str, TestClient]) -> None:
+    from tests.integration.cases.test_protection import WANTED
+    from tests.integration.hotline.conftest import browser
+
+    alert = api(pair, clients, "CN", "nia.analyst", "POST", "/alerts", 201, json=WANTED)
+    pair.pump()
+    case = open_case(pair, clients)
+    path = f"/cases/{case['id']}"
+    shown = api(pair, clients, "VN", "qn.commander", "POST", f"{path}/persons", 201, json={
+        "role": "suspect", "name": "陈大龙", "other_names": ["Trần Đại Long"], "birth_date": "1979-03-02",
+        "nationality": "CHN", "gender": "M"})
+    suspect = shown["persons"][0]["id"]
+    api(pair, clients, "VN", "qn.commander", "POST", f"{path}/persons", 201,
+        json={"role": "informant", "name": "Hoàng Văn Tư"})
+    informant = next(p["id"] for p in api(pair, clients, "VN", "qn.commander", "GET", path)["persons"]
+                     if p["role"] == "informant")
+    api(pair, clients, "VN", "qn.commander", "POST", f"{path}/links", 201,
+        json={"link_type": "alert", "target_id": alert["id"], "person_id": suspect})
+    page = browser(pair, "VN", "qn.commander")
+    form = page.get(f"/handovers/new?case_id={case['id']}&lang=en").text
+    assert f'name="case_person_ids" value="{suspect}"' in form
+    assert informant not in form  # an informant is never handed over, nor offered
+    refused = page.post("/handovers/new?lang=en", data={
+        "kind": "fugitive", "case_id": case["id"], "case_person_ids": [informant], "gate_code": "VN-QN-MONGCAI",
+        "planned_at": "2026-11-03T09:00"})
+    assert refused.status_code == 422
+    assert "An informant is never named to the other side." in refused.text
+    made = page.post("/handovers/new", data={
+        "kind": "fugitive", "case_id": case["id"], "case_person_ids": [suspect], "gate_code": "VN-QN-MONGCAI",
+        "planned_at": "2026-11-03T09:00"})
+    assert made.status_code == 303, made.text
+    handover_id = made.headers["location"].rsplit("/", 1)[1]
+    pair.pump()
+    received = api(pair, clients, "CN", "gx.commander", "GET", f"/handovers/{handover_id}")
+    assert received["alert_id"] == alert["id"]
+    assert received["persons"] == [{"case_person_id": suspect, "name": "陈大龙", "other_names": ["Trần Đại Long"],
+                                    "birth_date": "1979-03-02", "nationality": "CHN", "gender": "M"}]
+    api(pair, clients, "CN", "gx.commander", "POST", f"/handovers/{handover_id}/accept", 200)
+    pair.pump()
+    api(pair, clients, "VN", "mongcai.officer", "POST", f"/handovers/{handover_id}/confirm", 200)
+    api(pair, clients, "CN", "dongxing.officer", "POST", f"/handovers/{handover_id}/confirm", 200)
+    pair.pump()
+    for party, user in (("CN", "nia.analyst"), ("VN", "qn.commander")):
+        assert api(pair, clients, party, user, "GET", f"/alerts/{alert['id']}")["status"] == "fulfilled"
+    # A person of another case is not this case's.
+    other = open_case(pair, clients)
+    api(pair, clients, "VN", "qn.commander", "POST", "/handovers", 422, json={
+        "kind": "fugitive", "case_id": other["id"], "gate_code": "VN-QN-MONGCAI", "planned_at": PLANNED,
+        "persons": [{"case_person_id": suspect}]})
