@@ -208,7 +208,7 @@ def list_hits(request: Request, session: DbSession, principal: Reader,
               limit: Annotated[int, Query(ge=1, le=200)] = 50) -> HitListOut:
     """Hits at the caller's gates and on the caller's units' alerts, newest first."""
     found = hits.list_hits(session, principal, alert_id=alert_id, status=status, limit=limit)
-    return HitListOut(items=[views.hit_out(session, hit) for hit in found], next_cursor=None)
+    return HitListOut(items=[views.hit_out(session, hit, _language(request)) for hit in found], next_cursor=None)
 
 
 @hits_router.get("/stream", response_class=StreamingResponse)
@@ -248,7 +248,7 @@ def _hit_event(message: str) -> str | None:
 def get_hit(hit_id: str, request: Request, session: DbSession, principal: Reader) -> HitOut:
     """The same id on both nodes: the gate's and the alert owner's."""
     now = get_node(request).clock.now()
-    return views.hit_out(session, hits.read_hit(session, principal, hit_id, now))
+    return views.hit_out(session, hits.read_hit(session, principal, hit_id, now), _language(request))
 
 
 @hits_router.post("/{hit_id}/confirm", response_model=HitOut)
@@ -256,7 +256,7 @@ def confirm_hit(hit_id: str, body: HitAnswerIn, request: Request, session: DbSes
                 principal: Confirmer) -> HitOut:
     """The alert's owning unit: it is the person."""
     now = get_node(request).clock.now()
-    return views.hit_out(session, hits.answer(session, principal, hit_id, True, body.note, now))
+    return views.hit_out(session, hits.answer(session, principal, hit_id, True, body.note, now), _language(request))
 
 
 @hits_router.post("/{hit_id}/reject", response_model=HitOut)
@@ -264,7 +264,7 @@ def reject_hit(hit_id: str, body: HitAnswerIn, request: Request, session: DbSess
                principal: Confirmer) -> HitOut:
     """The alert's owning unit: it is not the person; this traveller is not flagged again for it."""
     now = get_node(request).clock.now()
-    return views.hit_out(session, hits.answer(session, principal, hit_id, False, body.note, now))
+    return views.hit_out(session, hits.answer(session, principal, hit_id, False, body.note, now), _language(request))
 
 
 @hits_router.post("/{hit_id}/outcome", response_model=HitOut)
@@ -272,4 +272,5 @@ def hit_outcome(hit_id: str, body: HitOutcomeIn, request: Request, session: DbSe
                 principal: Checker) -> HitOut:
     """The gate records what it did: held, protected, document_seized, discreet_report or released."""
     now = get_node(request).clock.now()
-    return views.hit_out(session, hits.record_outcome(session, principal, hit_id, body.outcome, body.note, now))
+    found = hits.record_outcome(session, principal, hit_id, body.outcome, body.note, now)
+    return views.hit_out(session, found, _language(request))

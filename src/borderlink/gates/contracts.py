@@ -57,6 +57,7 @@ class HitReportMessage(MessageBody, kind="gates.hit_report", version=1):
     score: float = Field(ge=0, le=1)
     explanation: dict[str, Any] = Field(description="what agreed and what conflicted")
     action: Annotated[str, Field(max_length=30)]
+    protected: bool = Field(default=False, description="the traveller is a victim: protect, never arrest")
     alert_kind: Annotated[str, Field(max_length=30)]
     traveller_key: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
     crossing: CrossingPart

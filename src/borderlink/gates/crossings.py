@@ -29,7 +29,7 @@ from borderlink.directory.models import Unit
 from borderlink.directory.permissions import Permission, Principal
 from borderlink.errors import Forbidden, InvalidInput, NotFound
 from borderlink.gates import hits as hit_service
-from borderlink.gates import mrz, passes, pre_arrivals
+from borderlink.gates import mrz, passes, pre_arrivals, protection
 from borderlink.gates.alert_screen import AlertFacts, alert_screen
 from borderlink.gates.models import CheckResult, Crossing, Direction, DocumentType, Hit
 from borderlink.gates.reference import Gate, reference_gates
@@ -157,7 +157,9 @@ def record(session: Session, principal: Principal, data: CrossingCreate, now: dt
     if crossing.direction is Direction.EXIT:
         passes.match_exit(session, crossing, principal.party)
     pre_arrivals.match_crossing(session, crossing, unit, now)
-    found = [hit_service.report(session, crossing, unit, match, facts, now) for match, facts in matches]
+    protected = bool(matches) and protection.traveller_is_protected(session, crossing, [f for _, f in matches])
+    found = [hit_service.report(session, crossing, unit, match, facts, now, protected=protected)
+             for match, facts in matches]
     return Recorded(crossing, found)
 
 

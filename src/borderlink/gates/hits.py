@@ -57,8 +57,10 @@ from borderlink.shared.workfeed import ObjectRef, Reason
 
 URGENT_DEADLINE_SETTING = "hit_deadline_urgent"
 OTHER_DEADLINE_SETTING = "hit_deadline_other"
-# A victim is protected, never arrested: these outcomes are refused on a victim alert's hit.
+# A victim is protected, never arrested: these outcomes are refused on a protected hit.
 _NOT_FOR_VICTIMS = frozenset({Outcome.HELD})
+VICTIM_KIND = "victim"
+PROTECT_ACTION = "protect"
 
 
 def feed_ref(hit_id: str) -> ObjectRef:
@@ -153,9 +155,11 @@ def crossing_part(crossing: Crossing, gate_unit: Unit) -> dict[str, Any]:
 
 
 def report(session: Session, crossing: Crossing, gate_unit: Unit, match: ScreeningHit, facts: AlertFacts,
-           now: dt.datetime) -> Hit:
+           now: dt.datetime, *, protected: bool = False) -> Hit:
     """A new hit of this node's gate: in the gate's feed, and at once with the alert's owning unit
-    (here, or on the other node through a hit report)."""
+    (here, or on the other node through a hit report). A hit on a protected traveller, or on a
+    victim alert, asks for protection whatever the alert's action."""
+    protected = protected or facts.kind == VICTIM_KIND
     party = gate_unit.party_code
     alert_unit_id = facts.unit_id or directory.get_unit_by_code(session, facts.unit_code).id
     details = CrossingPart.from_fields(crossing_part(crossing, gate_unit)).model_dump(mode="json")
@@ -163,9 +167,10 @@ def report(session: Session, crossing: Crossing, gate_unit: Unit, match: Screeni
         owner_party=party, owner_unit_id=gate_unit.id, handling_code=_handling(facts.handling_code),
         created_at=now, updated_at=now, crossing_id=crossing.id, gate_unit_id=gate_unit.id,
         alert_id=facts.alert_id, alert_party=facts.party, alert_unit_id=alert_unit_id, alert_kind=facts.kind,
-        action=facts.action, subject=Subject(match.subject), score=round(float(match.score), 4),
-        explanation=dict(match.explanation), crossing=details, traveller_key=crossing.traveller_key,
-        status=HitStatus.PENDING, deadline_at=now + deadline_for(session, facts.kind),
+        action=PROTECT_ACTION if protected else facts.action, protected=protected, subject=Subject(match.subject),
+        score=round(float(match.score), 4), explanation=dict(match.explanation), crossing=details,
+        traveller_key=crossing.traveller_key, status=HitStatus.PENDING,
+        deadline_at=now + deadline_for(session, facts.kind),
     )
     session.add(hit)
     session.flush()
@@ -181,8 +186,8 @@ def report(session: Session, crossing: Crossing, gate_unit: Unit, match: Screeni
         message = HitReportMessage.from_fields({
             "id": hit.id, "alert_id": hit.alert_id, "alert_unit_code": facts.unit_code,
             "subject": hit.subject.value, "score": hit.score, "explanation": hit.explanation,
-            "action": hit.action, "alert_kind": hit.alert_kind, "traveller_key": hit.traveller_key,
-            "crossing": details, "event": event_payload(reported),
+            "action": hit.action, "protected": hit.protected, "alert_kind": hit.alert_kind,
+            "traveller_key": hit.traveller_key, "crossing": details, "event": event_payload(reported),
         })
         exchange.enqueue(session, kind=HitReportMessage.message_kind, body=to_wire(message),
                          sender_unit=gate_unit.code, recipient_unit=facts.unit_code,
@@ -199,13 +204,16 @@ def _handling(code: str) -> HandlingCode:
 
 def receive_report(session: Session, body: HitReportMessage, gate_unit: Unit, alert_unit: Unit,
                    sender_party: str, facts: AlertFacts, now: dt.datetime) -> Hit:
-    """Store the other node's report of a hit on one of our alerts, for the owning unit to answer."""
+    """Store the other node's report of a hit on one of our alerts, for the owning unit to answer.
+    The gate's word that the traveller is protected is kept; so is this node's own victim alert."""
     deadline = now + deadline_for(session, facts.kind)
+    protected = body.protected or facts.kind == VICTIM_KIND
     hit = Hit(
         id=body.id, owner_party=sender_party, owner_unit_id=gate_unit.id, handling_code=_handling(facts.handling_code),
         created_at=body.event.at, updated_at=now, crossing_id=None, gate_unit_id=gate_unit.id,
         alert_id=body.alert_id, alert_party=facts.party, alert_unit_id=alert_unit.id, alert_kind=facts.kind,
-        action=facts.action, subject=body.subject, score=body.score, explanation=dict(body.explanation),
+        action=PROTECT_ACTION if protected else facts.action, protected=protected, subject=body.subject,
+        score=body.score, explanation=dict(body.explanation),
         crossing=body.crossing.model_dump(mode="json"), traveller_key=body.traveller_key,
         status=HitStatus.PENDING, deadline_at=deadline,
     )
@@ -306,7 +314,7 @@ def record_outcome(session: Session, principal: Principal, hit_id: str, outcome:
                           no_permission=N_("Your role may not record the outcome of a hit."))
     if hit.outcome is not None:
         raise InvalidInput("The outcome of this hit is recorded already.", field="outcome")
-    if hit.alert_kind == "victim" and outcome in _NOT_FOR_VICTIMS:
+    if (hit.protected or hit.alert_kind == VICTIM_KIND) and outcome in _NOT_FOR_VICTIMS:
         raise InvalidInput("A victim is protected, never held: record protected instead.", field="outcome")
     if note:
         validate_contribution_text([note], "the note")

@@ -13,6 +13,7 @@ import enum
 from typing import Any
 
 from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from borderlink.db import Base
@@ -163,6 +164,9 @@ class Hit(ReplicatedObject, Base):
     alert_unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"))
     alert_kind: Mapped[str] = mapped_column(String(30))
     action: Mapped[str] = mapped_column(String(30))
+    # The traveller is a victim (on a case here, or the subject of a victim alert): the hit routes
+    # to protection, whatever the alert asked for.
+    protected: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     subject: Mapped[Subject] = mapped_column(enum_column(Subject))
     score: Mapped[float] = mapped_column(Float)
     explanation: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -149,6 +149,7 @@ class HitSummaryOut(BaseModel):
     alert_id: str
     score: float
     action: str = Field(description="What to do: arrest, protect, discreet_check, seize_document, seize_vehicle.")
+    protected: bool = Field(default=False, description="The traveller is a victim: protect, never arrest or hold.")
     explanation: str = Field(description="Why it matched, in the caller's language.")
     subject: Literal["person", "document", "vehicle"]
     alert_kind: str
@@ -225,6 +226,8 @@ class HitOut(BaseModel):
     alert_unit_code: str
     alert_kind: str
     action: str
+    protected: bool = Field(description="The traveller is a victim: protect, never arrest or hold.")
+    protection_note: str | None = Field(description="What protection means here, in the caller's language.")
     subject: Literal["person", "document", "vehicle"]
     score: float
     explanation: str

@@ -28,6 +28,8 @@ from borderlink.shared.timeline import N_
 from borderlink.web.i18n import translator
 
 CLEAR_INSTRUCTION = N_("Clear: no alert matches. Let the traveller pass.")
+PROTECT_INSTRUCTION = N_("Hit on a protected person (a victim): protect the traveller, never arrest or hold them. "
+                         "Keep them safe at the gate; the alert's owner is asked to confirm.")
 HIT_INSTRUCTION = N_("Hit: do not let the traveller pass yet. %(action)s The alert's owner is asked to confirm.")
 PERSON_EXPLANATION = N_("Name %(query)s agrees with %(entry)s (score %(score)s); birth date: %(birth)s; "
                         "nationality: %(nationality)s.")
@@ -38,8 +40,8 @@ FIELD_RESULTS = {
     "conflict": N_("differs"), "missing": N_("not known"), "unknown": N_("not known"),
 }
 INDIRECT_MESSAGES = tuple((message, "Gate check.") for message in (
-    CLEAR_INSTRUCTION, HIT_INSTRUCTION, PERSON_EXPLANATION, DOCUMENT_EXPLANATION, VEHICLE_EXPLANATION,
-    *FIELD_RESULTS.values()))
+    CLEAR_INSTRUCTION, HIT_INSTRUCTION, PROTECT_INSTRUCTION, PERSON_EXPLANATION, DOCUMENT_EXPLANATION,
+    VEHICLE_EXPLANATION, *FIELD_RESULTS.values()))
 
 
 def _label(list_name: str, value: str, language: str) -> str:
@@ -72,11 +74,14 @@ def explanation(hit: Hit, language: str = "en") -> str:
 def check_out(crossing: Crossing, found: list[Hit], language: str = "en") -> CheckOut:
     gettext = translator(language)
     summaries = [HitSummaryOut(id=hit.id, alert_id=hit.alert_id, score=hit.score, action=hit.action,
-                               explanation=explanation(hit, language), subject=hit.subject.value,
-                               alert_kind=hit.alert_kind, status=hit.status.value, details=hit.explanation)
+                               protected=hit.protected, explanation=explanation(hit, language),
+                               subject=hit.subject.value, alert_kind=hit.alert_kind, status=hit.status.value,
+                               details=hit.explanation)
                  for hit in found]
     if not found:
         return CheckOut(result="clear", hits=[], instruction=gettext(CLEAR_INSTRUCTION))
+    if any(hit.protected for hit in found):
+        return CheckOut(result="hit", hits=summaries, instruction=gettext(PROTECT_INSTRUCTION))
     action = _label("gates.action", found[0].action, language)
     return CheckOut(result="hit", hits=summaries, instruction=gettext(HIT_INSTRUCTION, action=action + "."))
 
@@ -104,7 +109,9 @@ def hit_out(session: Session, hit: Hit, language: str | None = None) -> HitOut:
                           detail=HIT_TIMELINE.render(e, language)) for e in hit_service.timeline(session, hit.id)]
     return HitOut(
         id=hit.id, status=hit.status.value, alert_id=hit.alert_id, alert_party=hit.alert_party,
-        alert_unit_code=alert_unit.code, alert_kind=hit.alert_kind, action=hit.action, subject=hit.subject.value,
+        alert_unit_code=alert_unit.code, alert_kind=hit.alert_kind, action=hit.action, protected=hit.protected,
+        protection_note=translator(language or "en")(PROTECT_INSTRUCTION) if hit.protected else None,
+        subject=hit.subject.value,
         score=hit.score, explanation=explanation(hit, language or "en"), details=hit.explanation,
         gate_party=hit.owner_party, gate_unit_code=gate.code, crossing_id=hit.crossing_id, crossing=hit.crossing,
         crossed_at=received_time(str(hit.crossing.get("crossed_at") or hit.created_at.isoformat())),
