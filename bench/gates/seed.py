@@ -4,8 +4,9 @@ persons, kept between runs.
 The node directory lives in a cache folder and its database beside the server's base database;
 both carry the same seed marker (a random id written to `bench-seed.json` in the folder and to the
 table `bench_gates_seed` in the database, with the alert count and the migration head). A run
-whose folder and database agree on the marker, the count and the head reuses them, screening
-snapshot included; otherwise both are made again. The alerts go in with one COPY.
+whose folder and database agree on the marker and the count reuses them, screening snapshot
+included (a database seeded under older migrations is upgraded first); otherwise both are made
+again. The alerts go in with one COPY.
 """
 
 from __future__ import annotations
@@ -164,6 +165,20 @@ def _make(root: Path, base_url: str, url: str, persons: int, records: Sequence[P
     (root / MARKER_FILE).write_text(json.dumps({"marker": marker, "persons": persons, "head": head}))
 
 
+def _upgrade(url: str, head: str) -> None:
+    from borderlink import migrate
+    from borderlink.db import make_engine
+
+    progress(f"upgrading the seeded database to the migrations' head {head}")
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(f"UPDATE {MARKER_TABLE} SET head = :h"), {"h": head})
+    finally:
+        engine.dispose()
+
+
 def seeded_node(base_url: str, persons: int, query_count: int, root: Path | None = None) -> SeededNode:
     """The node directory and database with `persons` alerts, reused when both carry the marker."""
     from borderlink.db import normalise_url
@@ -177,11 +192,13 @@ def seeded_node(base_url: str, persons: int, query_count: int, root: Path | None
         saved = json.loads((root / QUERIES_FILE).read_text())
     except (OSError, ValueError):
         in_folder, saved = None, None
-    wanted = {"persons": persons, "head": _migration_head()}
-    reused = bool(held and in_folder and held == in_folder and {k: held[k] for k in wanted} == wanted
+    reused = bool(held and in_folder and held["marker"] == in_folder["marker"] and held["persons"] == persons
                   and (root / NODE_FOLDER).is_dir() and saved and len(saved["queries"]) >= query_count)
     if reused and saved:
         progress(f"reusing the seeded database {make_url(url).database} and node directory {root}")
+        head = _migration_head()
+        if held and held["head"] != head:  # the schema moved on since the seeding: the alerts stay
+            _upgrade(url, head)
         queries = [PersonRecord(**{**item, "alt_names": tuple(item["alt_names"])}) for item in saved["queries"]]
         return SeededNode(root / NODE_FOLDER, url, persons, True, 0.0, queries[:query_count], saved["listed"])
     started = time.perf_counter()

@@ -178,8 +178,11 @@ def report(session: Session, crossing: Crossing, gate_unit: Unit, match: Screeni
         "reported", subject=hit.subject.value, gate=gate_unit.code, score=f"{hit.score:.2f}"))
     assert reported is not None
     workfeed.put(session, feed_ref(hit.id), gate_unit.id, Reason.SENT, now, deadline=hit.deadline_at,
-                 urgent=True, unread=False)
-    if facts.party == party:
+                 urgent=True, unread=False, new_object=True)
+    if facts.party == party and alert_unit_id != gate_unit.id:
+        workfeed.put(session, feed_ref(hit.id), alert_unit_id, Reason.RECEIVED, now, deadline=hit.deadline_at,
+                     urgent=True, new_object=True)
+    elif facts.party == party:
         workfeed.put(session, feed_ref(hit.id), alert_unit_id, Reason.RECEIVED, now, deadline=hit.deadline_at,
                      urgent=True)
     else:

@@ -1,5 +1,5 @@
 """Whether a traveller a gate found in the alerts is a person to protect: a victim on one of this
-node's cases, or the subject of an active victim alert. Every hit on such a traveller asks for
+node's cases (the cases domain says), or the subject of an active victim alert. Every hit on such a traveller asks for
 protection ("protect"), never for an arrest, and the gate may not record that it held them."""
 
 from __future__ import annotations
@@ -15,12 +15,14 @@ from borderlink.gates.models import Crossing
 
 
 def traveller_is_protected(session: Session, crossing: Crossing, matched: Sequence[AlertFacts]) -> bool:
-    """Asked only when the crossing matched an alert: the cases domain says whether the person is
-    protected (its victims, and the victim alerts through the alerts domain)."""
+    """Asked only when the crossing matched an alert. A victim alert the traveller is the subject
+    of is among the matches already (the same index, at the same threshold), so the cases domain
+    is asked only about the victims on its cases."""
     if any(facts.kind == VICTIM_KIND for facts in matched):
         return True
     if not crossing.names:
         return False
     first, *others = crossing.names
-    return case_persons.is_protected(session, first, tuple(others), crossing.birth_date,
-                                     crossing.sex if crossing.sex in ("M", "F") else None, crossing.nationality)
+    return bool(case_persons.protected_matches(
+        session, first, tuple(others), crossing.birth_date, crossing.sex if crossing.sex in ("M", "F") else None,
+        crossing.nationality))

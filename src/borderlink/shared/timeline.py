@@ -134,8 +134,9 @@ class Timeline:
                event_id: str | None = None) -> TimelineEvent | None:
         """Record a step once; None when an event with this id is already there."""
         self.kind(kind)
-        event_id = event_id or new_id()
-        if session.get(TimelineEvent, event_id) is not None:
+        if event_id is None:
+            event_id = new_id()  # minted here, so not recorded before
+        elif session.get(TimelineEvent, event_id) is not None:
             return None
         event = TimelineEvent(id=event_id, object_type=self.object_type, object_id=object_id, kind=kind, at=at,
                               party=party, unit_code=unit_code, message=detail.message if detail else None,

@@ -115,9 +115,11 @@ def entries_of(session: Session, ref: ObjectRef) -> list[FeedEntry]:
 
 
 def put(session: Session, ref: ObjectRef, unit_id: str, reason: Reason, now: dt.datetime, *,
-        deadline: dt.datetime | None = None, urgent: bool = False, unread: bool = True) -> FeedEntry:
-    """Put the object in the unit's feed, or bring its entry up to date if it is there already."""
-    entry = entry_of(session, ref, unit_id)
+        deadline: dt.datetime | None = None, urgent: bool = False, unread: bool = True,
+        new_object: bool = False) -> FeedEntry:
+    """Put the object in the unit's feed, or bring its entry up to date if it is there already.
+    `new_object`: the object was made in this transaction, so no feed holds it yet (not looked up)."""
+    entry = None if new_object else entry_of(session, ref, unit_id)
     if entry is None:
         entry = FeedEntry(unit_id=unit_id, object_type=ref.object_type, object_id=ref.object_id,
                           reason=reason.value, urgent=urgent, deadline_at=deadline, created_at=now,
