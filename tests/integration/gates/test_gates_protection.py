@@ -52,7 +52,8 @@ def _entry(app_client: TestClient, bearer: Bearer, language: str = "en") -> dict
 
 
 def test_a_wanted_alert_hit_on_a_victim_of_a_case_asks_for_protection_in_each_language(
-        peered: Node, app_client: TestClient, personas: dict[str, Persona], bearer: Bearer, held_alerts: HeldAlerts) -> None:
+        peered: Node, app_client: TestClient, personas: dict[str, Persona], bearer: Bearer,
+        held_alerts: HeldAlerts) -> None:
     wanted_wang(held_alerts, kind="wanted", action="arrest")
     victim_on_a_case(app_client, bearer)
     for language, words in PROTECTED_WORDS.items():
