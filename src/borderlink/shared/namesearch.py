@@ -14,13 +14,16 @@ from __future__ import annotations
 import dataclasses
 import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Column, Index, String, delete, event, insert, select, union
+from sqlalchemy import Boolean, Index, Select, String, and_, delete, event, insert, or_, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, Session, UOWTransaction, mapped_column
 from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from borderlink.db import Base
 from borderlink.matching.keys import entry_keys, query_keys
@@ -89,19 +92,46 @@ def matches(object_type: str, id_column: InstrumentedAttribute[str], query: str,
     """SQL: the object names a person the query names in any script, or (given its folded
     `text_column`) its text contains every word of the query.
 
-    Each part is a lookup in its own index (the keys' primary key; the text's trigram index on
-    PostgreSQL), joined as one set of ids, so neither part reads the list's rows one by one."""
-    by_name = select(NameKey.object_id).where(NameKey.object_type == object_type,
-                                              NameKey.key.in_(query_name_keys(query)))
+    The named objects' ids are looked up first, once per query, in the keys' primary key; the
+    list then takes them as a list of ids. So either part can be answered by an index (the ids'
+    and, on PostgreSQL, the text's trigram index, combined) or checked row by row while the list
+    walks its own order, whichever the database finds cheaper for the words asked."""
+    named = _IdIn(id_column, select(NameKey.object_id).where(
+        NameKey.object_type == object_type, NameKey.key.in_(query_name_keys(query))))
     words = fold_for_search(query).split()
     if text_column is None or not words:
-        return id_column.in_(by_name)
-    # An alias of the list's own table: the subquery must not correlate with the outer query.
-    own = cast("Column[str]", text_column.expression).table.alias()
-    text = own.c[cast("Column[str]", text_column.expression).name]
-    by_text = select(own.c[cast("Column[str]", id_column.expression).name]).where(
-        *[text.contains(word, autoescape=True) for word in words])
-    return id_column.in_(union(by_text, by_name))
+        return named
+    return or_(and_(*[text_column.contains(word, autoescape=True) for word in words]), named)
+
+
+class _IdIn(ColumnElement[bool]):
+    """`column IN (subquery)`; on PostgreSQL `column = ANY(ARRAY(subquery))`, whose ids are read
+    once before the list's rows (an init plan) and so may be looked up in the column's index and
+    combined with other indexes under OR, where an IN-subquery could only be checked row by row."""
+
+    inherit_cache = True
+    type = Boolean()
+    # Both parts belong in the statement's cache key, their bound values too.
+    _traverse_internals = [  # noqa: RUF012 (SQLAlchemy declares it so)
+        ("column", InternalTraversal.dp_clauseelement), ("ids", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, column: InstrumentedAttribute[str], ids: Select[Any]) -> None:
+        self.column = column.expression
+        self.ids = ids
+
+    @property
+    def _from_objects(self) -> list[Any]:
+        return list(self.column._from_objects)
+
+
+@compiles(_IdIn)
+def _id_in(element: _IdIn, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"{compiler.process(element.column, **kw)} IN ({compiler.process(element.ids, **kw)})"
+
+
+@compiles(_IdIn, "postgresql")
+def _id_in_array(element: _IdIn, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"{compiler.process(element.column, **kw)} = ANY(ARRAY({compiler.process(element.ids, **kw)}))"
 
 
 # --- keeping the keys up to date ----------------------------------------------------------------
