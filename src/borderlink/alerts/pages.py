@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -49,6 +49,7 @@ from borderlink.shared.workfeed import ObjectRef
 from borderlink.web.deps import DbSession, get_node, require
 from borderlink.web.errors import problems_of, shown_errors, status_for
 from borderlink.web.i18n import translator
+from borderlink.web.outcomes import Outcomes
 from borderlink.web.templating import render
 
 router = APIRouter(prefix="/alerts", include_in_schema=False)
@@ -62,7 +63,7 @@ HITS_SHOWN = 20
 EXPIRING_DAYS = EXPIRY_NOTICE.days
 
 # What the alert page says after a step; only these, so a link cannot put words on the page.
-DONE = {
+DONE = Outcomes({
     "created": N_("The alert was issued."),
     "saved": N_("The changes were saved and sent to the other side."),
     "submitted": N_("The alert was sent."),
@@ -75,7 +76,7 @@ DONE = {
     "hidden": N_("The alert is hidden from the other side."),
     "shown": N_("The other side sees the alert again."),
     "attached": N_("The file was attached."),
-}
+})
 FORM_INPUTS = (*tuple(c for c in CSV_COLUMNS if c != "id"), "distribution_units", "draft", "link_to")
 
 
@@ -208,10 +209,9 @@ def _alert_page(request: Request, session: Session, principal: Principal, alert_
                 status_code: int = 200) -> Response:
     viewer = _viewer(request, principal)
     alert = service.get_alert(session, principal, alert_id)
-    done = request.query_params.get("done")
     return render(request, "alerts/detail.html", {
         "alert": alert_out(session, alert, viewer), "title": title_of(alert), "actions": actions_for(principal, alert),
-        "done": translator(viewer.language)(DONE[done]) if done in DONE else None,
+        "done": DONE.shown(request, viewer.language),
         "unit_name": _unit_names(session, viewer.language), "values": values or {}, "errors": shown or {},
         "limits": {**input_limits(FlagIn), **input_limits(ReviewIn)}, "hits": _hits(session, principal, alert.id),
         "files": attachments.files_of(session, ObjectRef(OBJECT_TYPE, alert.id)),
@@ -219,7 +219,7 @@ def _alert_page(request: Request, session: Session, principal: Principal, alert_
 
 
 def _done(alert_id: str, what: str) -> Response:
-    return RedirectResponse(f"/alerts/{alert_id}?done={what}", status_code=303)
+    return DONE.redirect(f"/alerts/{alert_id}", what)
 
 
 def _step(request: Request, session: Session, principal: Principal, alert_id: str, values: dict[str, str],
