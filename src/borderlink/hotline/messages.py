@@ -113,7 +113,7 @@ def apply_reply(session: Session, envelope: InboundEnvelope[ReplyMessage]) -> No
             validate_contribution_text([item.body], "the reply")
         except ScreeningRefused as refused:
             raise rejecting(refused) from refused
-        session.add(HotlineReply(id=item.id, request_id=request.id, author_party=envelope.sender_party,
+        service.store_reply(session, HotlineReply(id=item.id, request_id=request.id, author_party=envelope.sender_party,
                                  author_unit_id=unit.id, author_name=item.author_name, body=item.body,
                                  created_at=item.created_at))
         request.search_text = request.search_text + " " + service.fold_for_search(item.body)

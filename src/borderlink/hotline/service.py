@@ -43,7 +43,7 @@ from borderlink.ids import new_id
 from borderlink.safeguards.offences import require_allowed
 from borderlink.safeguards.screening import screen
 from borderlink.shared import attachments as shared_attachments
-from borderlink.shared import scoping, workfeed
+from borderlink.shared import new_objects, scoping, workfeed
 from borderlink.shared.attachments import StoredFile
 from borderlink.shared.contracts import to_wire
 from borderlink.shared.forms import N_
@@ -123,7 +123,18 @@ def timeline(session: Session, request_id: str) -> list[TimelineRow]:
     return REQUEST_TIMELINE.events(session, request_id)
 
 
+REPLIES_KEPT = "hotline.replies"  # the replies to a request made in the running transaction
+
+
+def store_reply(session: Session, answer: HotlineReply) -> None:
+    session.add(answer)
+    new_objects.keep(session, OBJECT_TYPE, answer.request_id, REPLIES_KEPT, answer)
+
+
 def replies(session: Session, request_id: str) -> list[HotlineReply]:
+    added_here = new_objects.kept(session, OBJECT_TYPE, request_id, REPLIES_KEPT)
+    if added_here is not None:
+        return sorted(added_here, key=lambda r: r.created_at)
     return list(session.scalars(
         select(HotlineReply).where(HotlineReply.request_id == request_id).order_by(HotlineReply.created_at)))
 
@@ -242,13 +253,17 @@ def create_request(session: Session, principal: Principal, data: RequestCreate, 
         subject=data.subject, body=data.body, priority=data.priority, offence_code=data.offence_code,
         handling_code=data.handling_code, handling_note=data.handling_note, references=references,
         names_person=any(r["type"] == "person" for r in references), sender_unit_id=sender.id,
-        recipient_unit_id=recipient.id, author_name=principal.display_name,
+        recipient_unit_id=recipient.id, sender_unit=sender, recipient_unit=recipient,
+        author_name=principal.display_name,
         created_by_user_id=principal.user_id, status=Status.HELD if flags else Status.SENT,
         created_at=now, screening_flags=flags, updated_at=now,
         search_text=fold_for_search(" ".join(
             [data.subject, data.body, *[str(v) for r in references for v in r.values()]])),
     )
+    if not flags:  # what sending sets is known now, so the row is written once
+        request.sent_at, request.deadline_at = now, now + deadline_for(session, request.priority)
     session.add(request)
+    new_objects.created(session, OBJECT_TYPE, request.id)
     session.flush()  # attachments and events refer to the request row
     for item, content in files:
         shared_attachments.add(session, feed_ref(request.id), item.filename, item.content_type, content, now,
@@ -313,13 +328,15 @@ def receive_request(session: Session, body: RequestMessage, sender: Unit, recipi
         subject=body.subject, body=body.body, priority=body.priority, offence_code=body.offence_code,
         handling_code=body.handling_code, handling_note=body.handling_note, references=references,
         names_person=any(r["type"] == "person" for r in references), sender_unit_id=sender.id,
-        recipient_unit_id=recipient.id, author_name=body.author_name, status=Status.SENT,
+        recipient_unit_id=recipient.id, sender_unit=sender, recipient_unit=recipient,
+        author_name=body.author_name, status=Status.SENT,
         created_at=body.created_at, deadline_at=deadline, updated_at=now,
         search_text=fold_for_search(" ".join(
             [body.subject, body.body, *[str(v) for r in references for v in r.values()]])),
         screening_flags=flags,
     )
     session.add(request)
+    new_objects.created(session, OBJECT_TYPE, request.id)
     session.flush()  # attachments and events refer to the request row
     for item in body.attachments:
         shared_attachments.add(session, feed_ref(request.id), item.filename, item.content_type,
@@ -426,7 +443,7 @@ def reply(session: Session, principal: Principal, request_id: str, body: str, no
     unit = _local_side_unit(session, principal, request)
     answer = HotlineReply(id=new_id(), request_id=request.id, author_party=principal.party,
                           author_unit_id=unit.id, author_name=principal.display_name, body=body, created_at=now)
-    session.add(answer)
+    store_reply(session, answer)
     request.search_text = request.search_text + " " + fold_for_search(body)
     ours, theirs = _peer_unit_code(session, request, principal.party)
     answering_side = request.owner_party != principal.party

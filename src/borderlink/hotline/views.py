@@ -24,7 +24,7 @@ from borderlink.hotline.schemas import (
     ReplyOut,
     RequestOut,
 )
-from borderlink.shared import namesearch, scoping, workfeed
+from borderlink.shared import namesearch, new_objects, scoping, workfeed
 from borderlink.shared.workfeed import FeedEntry
 
 
@@ -32,9 +32,14 @@ def request_out(session: Session, request: HotlineRequest, now: dt.datetime,
                 language: str | None = None) -> RequestOut:
     """The request as the API shows it; timeline details in English unless a `language` is given
     (pages give the viewer's)."""
-    replies = session.execute(
-        select(HotlineReply, Unit.code).join(Unit, Unit.id == HotlineReply.author_unit_id)
-        .where(HotlineReply.request_id == request.id).order_by(HotlineReply.created_at))
+    added_here = new_objects.kept(session, OBJECT_TYPE, request.id, service.REPLIES_KEPT)
+    if added_here is None:
+        replies: Any = session.execute(
+            select(HotlineReply, Unit.code).join(Unit, Unit.id == HotlineReply.author_unit_id)
+            .where(HotlineReply.request_id == request.id).order_by(HotlineReply.created_at))
+    else:  # a request made in this transaction: its replies are those added in it (usually none)
+        codes = directory.unit_codes(session, {r.author_unit_id for r in added_here}) if added_here else {}
+        replies = [(r, codes[r.author_unit_id]) for r in service.replies(session, request.id)]
     return RequestOut(
         id=request.id, owner_party=request.owner_party, kind=request.kind.value,
         assistance_type=request.assistance_type.value if request.assistance_type else None,

@@ -35,6 +35,7 @@ from borderlink.audit import service as audit
 from borderlink.db import Base
 from borderlink.errors import Forbidden, InvalidInput, NotFound
 from borderlink.ids import new_id
+from borderlink.shared import new_objects
 from borderlink.shared.workfeed import ObjectRef
 
 if TYPE_CHECKING:
@@ -168,7 +169,13 @@ def attachable(object_type: str) -> Attachable:
 
 # --- reading and writing ----------------------------------------------------------------------
 
+_KEPT = "attachments"  # the files added to an object made in the running transaction (`new_objects`)
+
+
 def files_of(session: Session, ref: ObjectRef) -> list[StoredFile]:
+    added_here = new_objects.kept(session, ref.object_type, ref.object_id, _KEPT)
+    if added_here is not None:
+        return sorted(added_here, key=lambda f: (f.created_at, f.id))
     return list(session.scalars(select(StoredFile).where(
         StoredFile.object_type == ref.object_type, StoredFile.object_id == ref.object_id,
     ).order_by(StoredFile.created_at, StoredFile.id)))
@@ -196,8 +203,10 @@ def add(session: Session, ref: ObjectRef, filename: str, declared_type: str, dat
     if len(data) > max_bytes:
         raise InvalidInput("Attachment %(name)s is larger than %(limit)s KiB.", field="attachments",
                            name=name, limit=max_bytes // 1024)
-    count = session.scalar(select(func.count()).select_from(StoredFile).where(
-        StoredFile.object_type == ref.object_type, StoredFile.object_id == ref.object_id)) or 0
+    added_here = new_objects.kept(session, ref.object_type, ref.object_id, _KEPT)
+    count = len(added_here) if added_here is not None else session.scalar(
+        select(func.count()).select_from(StoredFile).where(
+            StoredFile.object_type == ref.object_type, StoredFile.object_id == ref.object_id)) or 0
     if count >= max_files:
         raise InvalidInput("At most %(count)s files can be attached here.", field="attachments", count=max_files)
     stored = StoredFile(id=file_id or new_id(), object_type=ref.object_type, object_id=ref.object_id,
@@ -205,6 +214,7 @@ def add(session: Session, ref: ObjectRef, filename: str, declared_type: str, dat
                         sha256=hashlib.sha256(data).hexdigest(), names_person=names_person, added_by=added_by,
                         created_at=now, data=data)
     session.add(stored)
+    new_objects.keep(session, ref.object_type, ref.object_id, _KEPT, stored)
     return stored
 
 

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from borderlink.db import Base
 from borderlink.ids import new_id
+from borderlink.shared import new_objects
 
 Translate = Callable[..., str]
 CodeLabel = Callable[[str, str], str]  # (code list name, value) -> label in the viewer's language
@@ -109,6 +110,9 @@ def render_detail(event: TimelineEvent, translate: Translate = _english, code_la
         return event.message
 
 
+_KEPT = "timeline"
+
+
 class Timeline:
     """The timeline of one object type: its kinds, recording, listing and the wire form."""
 
@@ -138,14 +142,18 @@ class Timeline:
             event_id = new_id()  # minted here, so not recorded before
         elif session.get(TimelineEvent, event_id) is not None:
             return None
-        event = TimelineEvent(id=event_id, object_type=self.object_type, object_id=object_id, kind=kind, at=at,
-                              party=party, unit_code=unit_code, message=detail.message if detail else None,
+        event = TimelineEvent(id=event_id, object_type=self.object_type, object_id=object_id, kind=kind,
+                              at=at, party=party, unit_code=unit_code, message=detail.message if detail else None,
                               params=dict(detail.params) if detail else {})
         session.add(event)
+        new_objects.keep(session, self.object_type, object_id, _KEPT, event)
         return event
 
     def events(self, session: Session, object_id: str) -> list[TimelineEvent]:
         """The steps in the order they happened, whatever order they were recorded in."""
+        recorded_here = new_objects.kept(session, self.object_type, object_id, _KEPT)
+        if recorded_here is not None:
+            return sorted(recorded_here, key=lambda e: (e.at, e.id))
         return list(session.scalars(
             select(TimelineEvent)
             .where(TimelineEvent.object_type == self.object_type, TimelineEvent.object_id == object_id)

@@ -27,7 +27,7 @@ from sqlalchemy.sql import ColumnElement, Select
 from borderlink.db import Base
 from borderlink.directory import service as directory
 from borderlink.directory.models import Unit
-from borderlink.shared import live, paging
+from borderlink.shared import live, new_objects, paging
 
 
 class Reason(enum.StrEnum):
@@ -102,7 +102,13 @@ class FeedEntry(Base):
 
 # --- writing --------------------------------------------------------------------------------
 
+_KEPT = "work_feed"  # the entries of an object made in the running transaction (`new_objects`)
+
+
 def entry_of(session: Session, ref: ObjectRef, unit_id: str) -> FeedEntry | None:
+    put_here = new_objects.kept(session, ref.object_type, ref.object_id, _KEPT)
+    if put_here is not None:
+        return next((entry for entry in put_here if entry.unit_id == unit_id), None)
     return session.scalar(select(FeedEntry).where(
         FeedEntry.object_type == ref.object_type, FeedEntry.object_id == ref.object_id,
         FeedEntry.unit_id == unit_id))
@@ -110,6 +116,9 @@ def entry_of(session: Session, ref: ObjectRef, unit_id: str) -> FeedEntry | None
 
 def entries_of(session: Session, ref: ObjectRef) -> list[FeedEntry]:
     """Every unit's entry for the object, on this node."""
+    put_here = new_objects.kept(session, ref.object_type, ref.object_id, _KEPT)
+    if put_here is not None:
+        return put_here
     return list(session.scalars(select(FeedEntry).where(
         FeedEntry.object_type == ref.object_type, FeedEntry.object_id == ref.object_id).order_by(FeedEntry.id)))
 
@@ -125,6 +134,7 @@ def put(session: Session, ref: ObjectRef, unit_id: str, reason: Reason, now: dt.
                           reason=reason.value, urgent=urgent, deadline_at=deadline, created_at=now,
                           updated_at=now, read_at=None if unread else now)
         session.add(entry)
+        new_objects.keep(session, ref.object_type, ref.object_id, _KEPT, entry)
     else:
         if reason in _OVERRIDING:
             entry.reason = reason.value
