@@ -132,15 +132,18 @@ def pending_entries(session: Session) -> int:
 
 def _chain_on(session: Session, pending: list[dict[str, Any]]) -> None:
     key = session.info[AUDIT_KEY_INFO]
-    seq, prev = _lock_head(session)
-    rows = []
-    for fields in pending:
-        seq += 1
-        fields = {**fields, "seq": seq, "prev_hash": prev}
-        fields["entry_hash"] = prev = entry_hash(key, fields)
-        rows.append(fields)
-    commit_chains.insert_lines(session, cast(Table, AuditEntry.__table__), rows, _SET_HEAD,
-                               {"new_seq": seq, "new_hash": prev})
+
+    def link(seq: int, prev: str) -> tuple[list[dict[str, Any]], int, str]:
+        rows = []
+        for fields in pending:
+            seq += 1
+            fields = {**fields, "seq": seq, "prev_hash": prev}
+            fields["entry_hash"] = prev = entry_hash(key, fields)
+            rows.append(fields)
+        return rows, seq, prev
+
+    commit_chains.append_linked(session, cast(Table, AuditEntry.__table__), cast(Table, AuditHead.__table__),
+                                _lock_head, _SET_HEAD, link)
 
 
 def record_read(session: Session, object_type: str, object_id: str, detail: str | None = None) -> None:

@@ -79,18 +79,20 @@ def append(session: Session, lines: Iterable[LogLine], at: dt.datetime) -> int:
 
 
 def _chain_on(session: Session, pending: list[tuple[LogLine, dt.datetime]]) -> None:
-    seq, prev = _lock_head(session)
-    rows = []
-    for line, at in pending:
-        seq += 1
-        fields: dict[str, Any] = {
-            "seq": seq, "at": at, "direction": line.direction, "peer_party": line.peer_party,
-            "envelope_id": line.envelope_id, "kind": line.kind, "content_hash": line.content_hash,
-            "prev_hash": prev,
-        }
-        fields["entry_hash"] = prev = entry_hash(fields)
-        rows.append(fields)
-    commit_chains.insert_lines(session, LOG, rows, _SET_HEAD, {"new_seq": seq, "new_hash": prev})
+    def link(seq: int, prev: str) -> tuple[list[dict[str, Any]], int, str]:
+        rows = []
+        for line, at in pending:
+            seq += 1
+            fields: dict[str, Any] = {
+                "seq": seq, "at": at, "direction": line.direction, "peer_party": line.peer_party,
+                "envelope_id": line.envelope_id, "kind": line.kind, "content_hash": line.content_hash,
+                "prev_hash": prev,
+            }
+            fields["entry_hash"] = prev = entry_hash(fields)
+            rows.append(fields)
+        return rows, seq, prev
+
+    commit_chains.append_linked(session, LOG, HEAD, _lock_head, _SET_HEAD, link)
 
 
 commit_chains.register(commit_chains.Chain(commit_chains.MESSAGE_LOG_RANK, CHAIN, _chain_on))

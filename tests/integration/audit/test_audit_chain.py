@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -22,6 +24,7 @@ from borderlink.config import write_node_config
 from borderlink.db import make_engine
 from borderlink.directory.models import Unit, User
 from borderlink.node import Node, open_node
+from borderlink.shared import commit_chains
 from borderlink.web.deps import login_csrf_cookie
 
 LOGIN_CSRF_COOKIE = login_csrf_cookie("VN")
@@ -341,3 +344,54 @@ def test_two_concurrent_writers_never_fork_the_chain(committed_node: Node) -> No
         seqs = list(session.scalars(select(AuditEntry.seq).order_by(AuditEntry.seq)))
     assert seqs == list(range(1, count + 1))
     assert dt.datetime.now(dt.UTC) > node.clock.now() - dt.timedelta(minutes=1)
+
+
+def _rename(node: Node, code: str, name: str) -> None:
+    with node.transaction() as session:
+        unit = session.scalar(select(Unit).where(Unit.code == code))
+        assert unit is not None
+        unit.name_en = name
+
+
+def test_a_tip_whose_commit_failed_is_not_chained_on(committed_node: Node) -> None:
+    """The chains are appended just before the commit; one that then rolls back leaves this
+    process knowing a tip the database never kept: the next commit must find the real one."""
+    node = committed_node
+    start = last_seq(node)
+    _rename(node, "VN-QN", "first")
+
+    def append_then_fail() -> None:
+        with node.transaction() as session:
+            unit = session.scalar(select(Unit).where(Unit.code == "VN-QN"))
+            assert unit is not None
+            unit.name_en = "never"
+            commit_chains.write_now(session)  # what the commit does first
+            raise RuntimeError("the commit fails after the chain was appended")
+
+    with pytest.raises(RuntimeError):
+        append_then_fail()
+    _rename(node, "VN-QN", "second")
+    count, problems = check(node)
+    assert problems == []
+    assert count == last_seq(node) == start + 2
+
+
+def test_another_process_appending_meanwhile_keeps_one_chain(committed_node: Node) -> None:
+    """Each process chains on the tip it last wrote when it can; a second process on the same
+    database moves the head under it, and the first must chain on that head, not fork."""
+    node = committed_node
+    _rename(node, "VN-QN", "by the first process")
+    start = last_seq(node)
+    for round_number in range(3):
+        script = ("import sys\nfrom pathlib import Path\nfrom borderlink.config import load_settings\nfrom borderlink.node import open_node\n"
+                  "from borderlink.directory.models import Unit\nfrom sqlalchemy import select\n"
+                  "node = open_node(load_settings(Path(sys.argv[1])))\n"
+                  "with node.transaction() as session:\n"
+                  "    session.scalar(select(Unit).where(Unit.code == 'VN-LS')).name_en = sys.argv[2]\n"
+                  "node.engine.dispose()\n")
+        subprocess.run([sys.executable, "-c", script, str(node.settings.node_dir), f"other {round_number}"],
+                       check=True, timeout=120)
+        _rename(node, "VN-QN", f"first again {round_number}")
+    count, problems = check(node)
+    assert problems == []
+    assert count == last_seq(node) == start + 6

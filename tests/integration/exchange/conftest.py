@@ -11,6 +11,7 @@ from sqlalchemy import text
 from tests.conftest import postgres_url
 from tests.integration.exchange.exchange_pair import Pair, make_node
 
+from borderlink import domains
 from borderlink.db import make_engine
 from borderlink.exchange import keys
 
@@ -40,6 +41,7 @@ def pair(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Pair]:
         if server is None:
             pytest.skip("PostgreSQL tests are off (set BORDERLINK_TEST_DATABASE_URL)")
         urls = _postgres_databases(server, create=True)
+    domains.register_message_handlers()  # what a serving node does first (test traffic's echo among them)
     vn, cn = make_node(tmp_path, "VN", urls[0]), make_node(tmp_path, "CN", urls[1])
     keys.import_peer(vn.settings, keys.export_identity(cn.settings))
     keys.import_peer(cn.settings, keys.export_identity(vn.settings))
