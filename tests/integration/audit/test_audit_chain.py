@@ -383,7 +383,8 @@ def test_another_process_appending_meanwhile_keeps_one_chain(committed_node: Nod
     _rename(node, "VN-QN", "by the first process")
     start = last_seq(node)
     for round_number in range(3):
-        script = ("import sys\nfrom pathlib import Path\nfrom borderlink.config import load_settings\nfrom borderlink.node import open_node\n"
+        script = ("import sys\nfrom pathlib import Path\n"
+                  "from borderlink.config import load_settings\nfrom borderlink.node import open_node\n"
                   "from borderlink.directory.models import Unit\nfrom sqlalchemy import select\n"
                   "node = open_node(load_settings(Path(sys.argv[1])))\n"
                   "with node.transaction() as session:\n"
