@@ -8,11 +8,13 @@ import zlib
 
 
 def pdf_objects(pdf: bytes) -> bytes:
-    """The PDF's objects with their streams unpacked (fonts are named inside object streams)."""
+    """The PDF's objects with their streams unpacked (fonts are named inside object streams). Each
+    stream is inflated from its start to the end of its zlib data, so bytes inside a compressed
+    stream that look like "endstream" cannot cut it short."""
     unpacked = [pdf]
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.DOTALL):
+    for start in re.finditer(rb"stream\r?\n", pdf):
         try:
-            unpacked.append(zlib.decompress(stream))
+            unpacked.append(zlib.decompressobj().decompress(pdf[start.end():]))
         except zlib.error:
             continue
     return b"\n".join(unpacked)

@@ -31,7 +31,8 @@ SHARED_LANGUAGE_COOKIE = "bl_lang"
 CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-PUBLIC_PATHS = frozenset({"/health", "/login", "/logout", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
+PUBLIC_PATHS = frozenset({"/health", "/login", "/logout", "/favicon.ico", "/openapi.json", "/docs",
+                          "/docs/oauth2-redirect", "/redoc"})
 
 
 def session_cookie(party: str) -> str:

@@ -39,6 +39,12 @@ def _safe_next(path: str | None) -> str:
     return "/"
 
 
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    """Browsers ask for /favicon.ico on a page without an icon link, such as an opened attachment."""
+    return RedirectResponse("/static/favicon.svg", status_code=308)
+
+
 @router.get("/login")
 def login_form(request: Request, next: str = "/") -> Response:
     public_page(request)
