@@ -8,6 +8,7 @@ the outcome, which reaches China. A traveller China says is not the person is no
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from collections.abc import Iterator
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 from tests.e2e.nodes import NodePair, NodeProcess, SseReader, poll
+from tests.support.images import png
 
 from borderlink.gates.mrz import MrzFormat
 from borderlink.gates.mrz_compose import DocumentFields, compose
@@ -66,10 +68,13 @@ def hit_on(node: NodeProcess, username: str, hit_id: str) -> dict[str, Any] | No
     return response.json()  # type: ignore[no-any-return]
 
 
-def cross(mongcai: httpx.Client, direction: str = "entry", mrz: str = WANG_MRZ) -> dict[str, Any]:
-    response = mongcai.post("/api/v1/gates/crossings", json={"direction": direction, "mrz": mrz,
-                                                             "purpose": "trade", "lane": "BL1-IN"
-                                                             if direction == "entry" else "BL1-OUT"})
+def cross(mongcai: httpx.Client, direction: str = "entry", mrz: str = WANG_MRZ,
+          photo: bytes | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"direction": direction, "mrz": mrz, "purpose": "trade",
+                            "lane": "BL1-IN" if direction == "entry" else "BL1-OUT"}
+    if photo is not None:
+        body["photo"] = {"filename": "desk.png", "content_base64": base64.b64encode(photo).decode("ascii")}
+    response = mongcai.post("/api/v1/gates/crossings", json=body)
     assert response.status_code == 201, response.text
     return response.json()  # type: ignore[no-any-return]
 
@@ -85,7 +90,7 @@ def test_a_hit_on_the_other_sides_alert_is_confirmed_by_its_owner_and_the_outcom
         pair: NodePair, mongcai: httpx.Client, analyst: httpx.Client) -> None:
     alert_id = issue_wanted(analyst, pair, ["王晓红"], "1988-03-14", "F")
     with SseReader(f"{pair.cn.url}/api/v1/hits/stream", pair.cn.headers("analyst")) as reader:
-        crossing = cross(mongcai)
+        crossing = cross(mongcai, photo=png())
         assert crossing["check"]["result"] == "hit", crossing
         [hit] = crossing["check"]["hits"]
         assert (hit["alert_id"], hit["action"]) == (alert_id, "arrest")
@@ -96,6 +101,12 @@ def test_a_hit_on_the_other_sides_alert_is_confirmed_by_its_owner_and_the_outcom
     assert (owner_view["status"], owner_view["gate_unit_code"]) == ("pending", "VN-QN-MONGCAI")
     assert owner_view["crossing"]["names"][0] == "WANG XIAOHONG"
     assert owner_view["deadline_at"] is not None
+    # The hit report carried the photo taken at the desk: China's owner sees the same image.
+    assert owner_view["photo_url"]
+    photo = analyst.get(f"/api/v1/attachments/files/{owner_view['photo_url'].rsplit('/', 1)[-1]}",
+                        params={"inline": "true"})
+    assert (photo.status_code, photo.headers["content-type"]) == (200, "image/png")
+    assert photo.content == png()
 
     confirmed = analyst.post(f"/api/v1/hits/{hit['id']}/confirm", json={"note": "她就是本人"})
     assert confirmed.status_code == 200, confirmed.text

@@ -14,7 +14,7 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from borderlink.directory.permissions import Permission, Principal
-from borderlink.gates import crossings, dashboard, hits, mrz, passes, pre_arrivals, service, views
+from borderlink.gates import crossings, dashboard, hits, mrz, passes, photos, pre_arrivals, service, views
 from borderlink.gates.models import HIT_TYPE
 from borderlink.gates.schemas import (
     CrossingBatch,
@@ -41,6 +41,7 @@ from borderlink.gates.schemas import (
     PreArrivalOut,
 )
 from borderlink.shared import live
+from borderlink.shared.body_limit import max_body
 from borderlink.shared.workfeed import ObjectRef
 from borderlink.web.body_gate import is_known_caller
 from borderlink.web.deps import DbSession, get_node, require
@@ -80,6 +81,7 @@ def parse_mrz(body: MrzParseRequest, request: Request, principal: Checker) -> Mr
 
 
 @router.post("/crossings", response_model=CrossingOut, status_code=201)
+@max_body(photos.MAX_CROSSING_BODY_BYTES)
 def create_crossing(body: CrossingCreate, request: Request, session: DbSession, principal: Checker) -> CrossingOut:
     """Record a crossing at the caller's gate and check it at once: the person against the live
     screening index, the document against document alerts, the plate against vehicle alerts.
@@ -90,6 +92,7 @@ def create_crossing(body: CrossingCreate, request: Request, session: DbSession, 
 
 
 @router.post("/crossings/batch", response_model=CrossingBatchOut, status_code=201)
+@max_body(photos.MAX_BATCH_BODY_BYTES)
 def create_crossings(body: CrossingBatch, request: Request, session: DbSession,
                      principal: Checker) -> CrossingBatchOut:
     """Several crossings from an e-gate, each recorded and checked as by `POST /gates/crossings`;
@@ -120,7 +123,7 @@ def list_crossings(request: Request, session: DbSession, principal: Reader,
 def get_crossing(crossing_id: str, request: Request, session: DbSession, principal: Reader) -> CrossingOut:
     crossing = crossings.visible_crossing(session, principal, crossing_id)
     found = crossings.crossing_hits(session, [crossing.id]).get(crossing.id, [])
-    return views.crossing_out(session, crossing, found, _language(request))
+    return views.crossing_out(session, crossing, found, _language(request), with_photo=True)
 
 
 @router.get("/settings", response_model=GateSettingsOut)
@@ -248,7 +251,8 @@ def _hit_event(message: str) -> str | None:
 def get_hit(hit_id: str, request: Request, session: DbSession, principal: Reader) -> HitOut:
     """The same id on both nodes: the gate's and the alert owner's."""
     now = get_node(request).clock.now()
-    return views.hit_out(session, hits.read_hit(session, principal, hit_id, now), _language(request))
+    return views.hit_out(session, hits.read_hit(session, principal, hit_id, now), _language(request),
+                         with_photo=True)
 
 
 @hits_router.post("/{hit_id}/confirm", response_model=HitOut)

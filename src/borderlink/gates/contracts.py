@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from borderlink.gates.models import Direction, DocumentType, Outcome, Purpose, Subject
+from borderlink.gates.photos import MAX_PHOTO_BASE64
 from borderlink.shared.contracts import (
     ContractPart,
     MessageBody,
@@ -47,6 +48,16 @@ class CrossingPart(ContractPart):
     vehicle_plate: Annotated[str, Field(max_length=20)] | None = None
 
 
+class HitPhoto(ContractPart):
+    """The traveller's photo taken at the gate (the receiver checks the bytes are that image)."""
+
+    id: Uuid
+    filename: Annotated[Text, Field(max_length=200)]
+    content_type: Annotated[str, Field(pattern=r"^image/(jpeg|png|webp)$")]
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    content_base64: Annotated[str, Field(max_length=MAX_PHOTO_BASE64)]
+
+
 class HitReportMessage(MessageBody, kind="gates.hit_report", version=1):
     """A crossing matched an alert of the receiving node; its owning unit confirms or rejects."""
 
@@ -61,6 +72,7 @@ class HitReportMessage(MessageBody, kind="gates.hit_report", version=1):
     alert_kind: Annotated[str, Field(max_length=30)]
     traveller_key: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
     crossing: CrossingPart
+    photo: HitPhoto | None = None
     event: HitEvent
 
 

@@ -29,7 +29,7 @@ from borderlink.directory.models import Unit
 from borderlink.directory.permissions import Permission, Principal
 from borderlink.errors import Forbidden, InvalidInput, NotFound
 from borderlink.gates import hits as hit_service
-from borderlink.gates import mrz, passes, pre_arrivals, protection
+from borderlink.gates import mrz, passes, photos, pre_arrivals, protection
 from borderlink.gates.alert_screen import AlertFacts, alert_screen
 from borderlink.gates.models import CheckResult, Crossing, Direction, DocumentType, Hit
 from borderlink.gates.reference import Gate, reference_gates
@@ -157,8 +157,10 @@ def record(session: Session, principal: Principal, data: CrossingCreate, now: dt
     if crossing.direction is Direction.EXIT:
         passes.match_exit(session, crossing, principal.party)
     pre_arrivals.match_crossing(session, crossing, unit, now)
+    photo = photos.attach_to_crossing(session, principal, crossing, data.photo.filename, data.photo.content_base64,
+                                      now) if data.photo else None
     protected = bool(matches) and protection.traveller_is_protected(session, crossing, [f for _, f in matches])
-    found = [hit_service.report(session, crossing, unit, match, facts, now, protected=protected)
+    found = [hit_service.report(session, crossing, unit, match, facts, now, protected=protected, photo=photo)
              for match, facts in matches]
     return Recorded(crossing, found)
 

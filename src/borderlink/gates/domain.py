@@ -5,7 +5,22 @@ from __future__ import annotations
 
 from borderlink.directory.models import Role
 from borderlink.directory.permissions import Permission
-from borderlink.gates import api, cli, codes, demo, escalation, feed, messages, models, pages, passes, views
+from borderlink.gates import (
+    api,
+    cli,
+    codes,
+    crossings,
+    demo,
+    escalation,
+    feed,
+    hits,
+    messages,
+    models,
+    pages,
+    passes,
+    photos,
+    views,
+)
 from borderlink.gates.contracts import (
     HitAnswerMessage,
     HitEscalationMessage,
@@ -14,6 +29,7 @@ from borderlink.gates.contracts import (
     PreArrivalArrivedMessage,
     PreArrivalMessage,
 )
+from borderlink.shared.attachments import Attachable
 from borderlink.shared.descriptor import Domain, NavEntry
 from borderlink.shared.feedkinds import FeedKind
 from borderlink.shared.timeline import N_
@@ -40,6 +56,11 @@ DOMAIN = Domain(
     background_tasks=(passes.overstay_loop,),
     escalations=(escalation.HITS,),
     code_lists=codes.CODE_LISTS,
+    # The traveller's photo: taken with the crossing, and the one a hit report brought.
+    attachables=(Attachable(models.CROSSING_TYPE, open_object=photos.photo_access(crossings.visible_crossing),
+                            max_files=1, max_bytes=photos.MAX_PHOTO_BYTES),
+                 Attachable(models.HIT_TYPE, open_object=photos.photo_access(hits.visible_hit), max_files=1,
+                            max_bytes=photos.MAX_PHOTO_BYTES)),
     indirect_messages=views.INDIRECT_MESSAGES + feed.INDIRECT_MESSAGES,
     permission_grants={Role.COMMANDER: _GATE_WORK, Role.OFFICER: _GATE_WORK, Role.ANALYST: _GATE_WORK,
                        Role.ADMIN: _READ | {Permission.GATES_CONFIGURE}, Role.VIEWER: _READ},

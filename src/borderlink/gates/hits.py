@@ -25,6 +25,7 @@ from borderlink.directory.permissions import Permission, Principal
 from borderlink.errors import Forbidden, InvalidInput
 from borderlink.exchange import service as exchange
 from borderlink.exchange.context import context_of
+from borderlink.gates import photos
 from borderlink.gates.alert_screen import AlertFacts
 from borderlink.gates.contracts import (
     CrossingPart,
@@ -48,6 +49,7 @@ from borderlink.gates.models import (
     Subject,
 )
 from borderlink.shared import scoping, workfeed
+from borderlink.shared.attachments import StoredFile
 from borderlink.shared.contracts import to_wire
 from borderlink.shared.forms import N_
 from borderlink.shared.replicated import HandlingCode, Side, touch, validate_contribution_text
@@ -155,7 +157,7 @@ def crossing_part(crossing: Crossing, gate_unit: Unit) -> dict[str, Any]:
 
 
 def report(session: Session, crossing: Crossing, gate_unit: Unit, match: ScreeningHit, facts: AlertFacts,
-           now: dt.datetime, *, protected: bool = False) -> Hit:
+           now: dt.datetime, *, protected: bool = False, photo: StoredFile | None = None) -> Hit:
     """A new hit of this node's gate: in the gate's feed, and at once with the alert's owning unit
     (here, or on the other node through a hit report). A hit on a protected traveller, or on a
     victim alert, asks for protection whatever the alert's action."""
@@ -190,7 +192,8 @@ def report(session: Session, crossing: Crossing, gate_unit: Unit, match: Screeni
             "id": hit.id, "alert_id": hit.alert_id, "alert_unit_code": facts.unit_code,
             "subject": hit.subject.value, "score": hit.score, "explanation": hit.explanation,
             "action": hit.action, "protected": hit.protected, "alert_kind": hit.alert_kind,
-            "traveller_key": hit.traveller_key, "crossing": details, "event": event_payload(reported),
+            "traveller_key": hit.traveller_key, "crossing": details, "photo": photos.report_part(photo),
+            "event": event_payload(reported),
         })
         exchange.enqueue(session, kind=HitReportMessage.message_kind, body=to_wire(message),
                          sender_unit=gate_unit.code, recipient_unit=facts.unit_code,

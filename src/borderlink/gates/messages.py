@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from borderlink.directory import service as directory
 from borderlink.exchange.context import now_of
 from borderlink.exchange.registry import InboundEnvelope, Rejected
-from borderlink.gates import hits, pre_arrivals
+from borderlink.gates import hits, photos, pre_arrivals
 from borderlink.gates.alert_screen import alert_screen
 from borderlink.gates.contracts import (
     HitAnswerMessage,
@@ -26,6 +26,7 @@ from borderlink.gates.contracts import (
 )
 from borderlink.gates.escalation import HITS
 from borderlink.gates.models import HIT_LIFECYCLE, HIT_TIMELINE, Hit, HitStatus, PreArrival
+from borderlink.gates.photos import PhotoRefused
 from borderlink.gates.reference import reference_gates
 from borderlink.shared import escalation
 from borderlink.shared.replicated import (
@@ -72,7 +73,12 @@ def apply_report(session: Session, envelope: InboundEnvelope[HitReportMessage]) 
     if facts.unit_code != body.alert_unit_code:
         raise Rejected(f"alert {body.alert_id} is owned by {facts.unit_code}, not {body.alert_unit_code}")
     alert_unit = named_unit(session, facts.unit_code)
-    hits.receive_report(session, body, gate, alert_unit, envelope.sender_party, facts, now_of(session))
+    hit = hits.receive_report(session, body, gate, alert_unit, envelope.sender_party, facts, now_of(session))
+    if body.photo is not None:
+        try:
+            photos.keep_reported(session, hit, body.photo, envelope.sender_party, now_of(session))
+        except PhotoRefused as exc:
+            raise Rejected(f"the photo of hit {body.id} is refused: {exc}") from exc
 
 
 

@@ -3,20 +3,24 @@ green or red result, hits with their timeline, the owner's answer and the gate's
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from pydantic import ValidationError
+from starlette.datastructures import UploadFile
 
 from borderlink.directory.permissions import Permission, Principal
 from borderlink.errors import BorderLinkError, NotFound
 from borderlink.gates import crossings, hits, views
 from borderlink.gates.api import caller_check, hit_event_stream
 from borderlink.gates.models import Hit
+from borderlink.gates.photos import MAX_CROSSING_BODY_BYTES, MAX_PHOTO_BYTES
 from borderlink.gates.reference import reference_gates
 from borderlink.gates.schemas import CrossingCreate, HitOutcomeIn
+from borderlink.shared.body_limit import max_body
 from borderlink.shared.forms import input_limits
 from borderlink.web.deps import DbSession, get_node, require
 from borderlink.web.errors import problems_of, shown_errors, status_for
@@ -93,11 +97,19 @@ def _input_of(field: str) -> str:
 
 
 @router.post("/crossings")
+@max_body(MAX_CROSSING_BODY_BYTES)
 async def record_form(request: Request, session: DbSession, principal: Checker) -> Response:
     form = await request.form()
-    values = {name: str(form.get(name) or "") for name in CROSSING_INPUTS}
+    values = {name: str(form.get(name) or "") if not isinstance(form.get(name), UploadFile) else ""
+              for name in CROSSING_INPUTS}
+    body = crossing_body(values)
+    upload = form.get("photo")
+    if isinstance(upload, UploadFile) and upload.filename:
+        # Read at most one byte past the limit: a larger photo is refused by the schema's length.
+        content = await upload.read(MAX_PHOTO_BYTES + 1)
+        body["photo"] = {"filename": upload.filename, "content_base64": base64.b64encode(content).decode("ascii")}
     try:
-        data = CrossingCreate.model_validate(crossing_body(values))
+        data = CrossingCreate.model_validate(body)
         with session.begin_nested():
             recorded = crossings.record(session, principal, data, get_node(request).clock.now())
     except (ValidationError, BorderLinkError) as exc:
@@ -111,7 +123,7 @@ def crossing_page(crossing_id: str, request: Request, session: DbSession, princi
     crossing = crossings.visible_crossing(session, principal, crossing_id)
     found = crossings.crossing_hits(session, [crossing.id]).get(crossing.id, [])
     return render(request, "gates/crossing.html", {"item": views.crossing_out(session, crossing, found,
-                                                                               _language(request))})
+                                                                               _language(request), with_photo=True)})
 
 
 @router.get("/hits")
@@ -129,7 +141,7 @@ def _hit_page(request: Request, session: DbSession, principal: Principal, hit_id
               shown: dict[str, str] | None = None, status_code: int = 200) -> Response:
     hit = hits.read_hit(session, principal, hit_id, get_node(request).clock.now())
     return render(request, "gates/hit.html", {
-        "item": views.hit_out(session, hit, _language(request)),
+        "item": views.hit_out(session, hit, _language(request), with_photo=True),
         "may_answer": _may_answer(principal, hit), "may_record": _may_record(principal, hit),
         "errors": shown or {},
     }, status_code=status_code)

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from borderlink.gates.models import Direction, DocumentType, Outcome, Purpose
 from borderlink.gates.mrz import MrzResult
+from borderlink.gates.photos import MAX_PHOTO_BASE64
 from borderlink.gates.service import GateView
 from borderlink.shared.contracts import Text
 from borderlink.shared.forms import rule_error
@@ -113,6 +114,13 @@ class DocumentIn(BaseModel):
     expiry: dt.date | None = None
 
 
+class PhotoIn(BaseModel):
+    """The traveller's photo taken or uploaded at the desk: a JPEG, PNG or WebP image."""
+
+    filename: Annotated[Text, Field(max_length=200)] = "photo.jpg"
+    content_base64: str = Field(max_length=MAX_PHOTO_BASE64, description="The image's bytes in base64.")
+
+
 class CrossingCreate(BaseModel):
     direction: Direction
     mrz: str | None = Field(default=None, max_length=MRZ_MAX_CHARS,
@@ -126,6 +134,7 @@ class CrossingCreate(BaseModel):
     gate_unit_code: Annotated[Text, Field(max_length=80)] | None = Field(
         default=None, description="The gate; by default the caller's own unit.")
     crossed_at: dt.datetime | None = Field(default=None, description="When; by default now. Never in the future.")
+    photo: PhotoIn | None = Field(default=None, description="The traveller's photo; sent with each hit report.")
 
     @model_validator(mode="after")
     def _someone_crosses(self) -> CrossingCreate:
@@ -185,6 +194,7 @@ class CrossingOut(BaseModel):
     purpose: str | None
     vehicle_plate: str | None
     border_pass: str | None
+    photo_url: str | None = Field(default=None, description="The traveller's photo, when one was taken.")
     exit_crossing_id: str | None = Field(default=None, description="An entry's matching exit, once recorded.")
     check: CheckOut
 
@@ -228,6 +238,7 @@ class HitOut(BaseModel):
     action: str
     protected: bool = Field(description="The traveller is a victim: protect, never arrest or hold.")
     protection_note: str | None = Field(description="What protection means here, in the caller's language.")
+    photo_url: str | None = Field(default=None, description="The traveller's photo from the gate, when taken.")
     subject: Literal["person", "document", "vehicle"]
     score: float
     explanation: str

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from borderlink import domains
 from borderlink.directory import service as directory
 from borderlink.gates import hits as hit_service
+from borderlink.gates import photos
 from borderlink.gates.models import HIT_TIMELINE, BorderPass, Crossing, Hit, PreArrival
 from borderlink.gates.schemas import (
     CheckOut,
@@ -23,6 +24,7 @@ from borderlink.gates.schemas import (
     PassOut,
     PreArrivalOut,
 )
+from borderlink.shared.attachments import StoredFile
 from borderlink.shared.replicated import received_time
 from borderlink.shared.timeline import N_
 from borderlink.web.i18n import translator
@@ -86,7 +88,13 @@ def check_out(crossing: Crossing, found: list[Hit], language: str = "en") -> Che
     return CheckOut(result="hit", hits=summaries, instruction=gettext(HIT_INSTRUCTION, action=action + "."))
 
 
-def crossing_out(session: Session, crossing: Crossing, found: list[Hit], language: str = "en") -> CrossingOut:
+def _href(photo: StoredFile | None) -> str | None:
+    return photo.href if photo is not None else None
+
+
+def crossing_out(session: Session, crossing: Crossing, found: list[Hit], language: str = "en", *,
+                 with_photo: bool = False) -> CrossingOut:
+    """The crossing as shown; `with_photo` looks its photo up (one crossing's page, not lists)."""
     gate_code = directory.unit_codes(session, [crossing.gate_unit_id])[crossing.gate_unit_id]
     return CrossingOut(
         id=crossing.id, gate_unit_code=gate_code, direction=crossing.direction, crossed_at=crossing.crossed_at,
@@ -99,10 +107,12 @@ def crossing_out(session: Session, crossing: Crossing, found: list[Hit], languag
         mrz_format=crossing.mrz_format, purpose=crossing.purpose.value if crossing.purpose else None,
         vehicle_plate=crossing.vehicle_plate, border_pass=crossing.border_pass,
         exit_crossing_id=crossing.exit_crossing_id, check=check_out(crossing, found, language),
+        photo_url=_href(photos.crossing_photo(session, crossing.id)) if with_photo else None,
     )
 
 
-def hit_out(session: Session, hit: Hit, language: str | None = None) -> HitOut:
+def hit_out(session: Session, hit: Hit, language: str | None = None, *, with_photo: bool = False) -> HitOut:
+    """The hit as shown; `with_photo` looks the traveller's photo up (one hit's page, not lists)."""
     gate = directory.get_unit(session, hit.gate_unit_id)
     alert_unit = directory.get_unit(session, hit.alert_unit_id)
     events = [HitEventOut(id=e.id, kind=e.kind, at=e.at, party=e.party, unit_code=e.unit_code,
@@ -111,6 +121,7 @@ def hit_out(session: Session, hit: Hit, language: str | None = None) -> HitOut:
         id=hit.id, status=hit.status.value, alert_id=hit.alert_id, alert_party=hit.alert_party,
         alert_unit_code=alert_unit.code, alert_kind=hit.alert_kind, action=hit.action, protected=hit.protected,
         protection_note=translator(language or "en")(PROTECT_INSTRUCTION) if hit.protected else None,
+        photo_url=_href(photos.hit_photo(session, hit)) if with_photo else None,
         subject=hit.subject.value,
         score=hit.score, explanation=explanation(hit, language or "en"), details=hit.explanation,
         gate_party=hit.owner_party, gate_unit_code=gate.code, crossing_id=hit.crossing_id, crossing=hit.crossing,
