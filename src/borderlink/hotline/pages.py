@@ -186,25 +186,16 @@ def _print_context(request: Request, session: DbSession, principal: Principal, r
     found = service.read_request(session, principal, request_id, now)
     item = request_out(session, found, now, language)
     units = unit_names(session)
-    event_label = codes.CODE_LISTS["hotline.event"]
-    events = [{"at": e.at, "label": event_label.label(e.kind, language), "party": e.party,
-               "unit": units[e.unit_code].name(language) if e.unit_code in units else e.unit_code, "detail": e.detail}
-              for e in item.timeline]
+    events = printing.printed_events(item.timeline, codes.CODE_LISTS["hotline.event"], units, language)
     return {"item": item, "files": service.attachments(session, found.id), "units": units,
             "offences": allowed_offences(), "events": events, "printed_at": now}
 
 
-@router.get("/requests/{request_id}/print")
-def print_request(request_id: str, request: Request, session: DbSession, principal: Reader) -> Response:
-    """The request and its timeline laid out for paper, in the reader's language."""
-    return printing.print_page(request, "hotline/print.html", _print_context(request, session, principal, request_id))
-
-
-@router.get("/requests/{request_id}/print.pdf")
-def print_request_pdf(request_id: str, request: Request, session: DbSession, principal: Reader) -> Response:
-    """The same record as a PDF."""
-    return printing.pdf_response(request, "hotline/print.html", _print_context(request, session, principal, request_id),
-                                 f"hotline-request-{request_id}.pdf")
+# The request and its timeline laid out for paper, and as a PDF, in the reader's language.
+PRINTED_REQUEST = printing.PrintedRecord(page="/hotline/requests/{record_id}", permission=Permission.HOTLINE_READ,
+                                         template="hotline/print.html", context=_print_context,
+                                         filename="hotline-request-{record_id}.pdf")
+print_router = printing.printing_router(PRINTED_REQUEST)
 
 
 def unit_names(session: DbSession) -> dict[str, Unit]:
