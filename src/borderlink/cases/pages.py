@@ -195,7 +195,7 @@ async def status_form(case_id: str, request: Request, session: DbSession, princi
         data = _model(StatusChange, values)
         return service.change_status(session, principal, case_id, data.status, data.reason, now)
 
-    return await run_in_threadpool(_act, request, session, principal, case_id, values, act)
+    return await run_in_threadpool(_act, request, session, principal, case_id, values, act, "status")
 
 
 @router.post("/cases/{case_id}/notes")
@@ -204,7 +204,7 @@ async def note_form(case_id: str, request: Request, session: DbSession, principa
     now = get_node(request).clock.now()
     data = {"body": values.get("body", ""), "shared": values.get("shared") == "1"}
     return await run_in_threadpool(_act, request, session, principal, case_id, values, lambda: service.add_note(
-        session, principal, case_id, NoteCreate.model_validate(data), now))
+        session, principal, case_id, NoteCreate.model_validate(data), now), "note")
 
 
 @router.post("/cases/{case_id}/persons")
@@ -216,7 +216,7 @@ async def person_form(case_id: str, request: Request, session: DbSession, princi
         data = {**values, "other_names": [n.strip() for n in values.get("other_names", "").split(";") if n.strip()]}
         return persons.add_person(session, principal, case_id, _model(PersonCreate, data), now)
 
-    return await run_in_threadpool(_act, request, session, principal, case_id, values, act)
+    return await run_in_threadpool(_act, request, session, principal, case_id, values, act, "person")
 
 
 @router.post("/cases/{case_id}/operations")
@@ -230,7 +230,7 @@ async def operation_form(case_id: str, request: Request, session: DbSession, pri
         data["seizures"] = [seizure] if seizure.get("item_type") else []
         return operations.add_operation(session, principal, case_id, _model(OperationCreate, data), now)
 
-    return await run_in_threadpool(_act, request, session, principal, case_id, values, act)
+    return await run_in_threadpool(_act, request, session, principal, case_id, values, act, "operation")
 
 
 @router.post("/cases/{case_id}/tasks")
@@ -238,7 +238,7 @@ async def task_form(case_id: str, request: Request, session: DbSession, principa
     values = await _form_values(request)
     now = get_node(request).clock.now()
     return await run_in_threadpool(_act, request, session, principal, case_id, values, lambda: operations.add_task(
-        session, principal, case_id, _model(TaskCreate, values, _zone(request)), now))
+        session, principal, case_id, _model(TaskCreate, values, _zone(request)), now), "task")
 
 
 # --- handovers -------------------------------------------------------------------------------

@@ -151,3 +151,25 @@ def test_the_assigned_unit_marks_its_task_done(pair: Pair, clients: dict[str, Te
     assert officer.post(f"{path}/tasks/{task_id}/done", data={}).status_code == 303
     pair.pump()
     assert api(pair, clients, "VN", "qn.commander", "GET", path)["tasks"][0]["status"] == "done"
+
+
+def test_a_refused_form_keeps_its_input_and_its_error_to_itself(pair: Pair, clients: dict[str, TestClient]) -> None:
+    case = open_case(pair, clients)
+    path = f"/cases/{case['id']}"
+    page = browser(pair, "VN", "qn.commander")
+    refused = page.post(f"{path}/operations?lang=vi", data={
+        "kind": "raid", "on_date": "", "place": "Hải Hòa, Móng Cái", "arrested": "-1", "rescued": "0"})
+    assert refused.status_code == 422
+    assert 'value="Hải Hòa, Móng Cái"' in refused.text
+    assert 'id="arrested-error"' in refused.text
+    person = page.post(f"{path}/persons?lang=zh_Hans", data={"role": "suspect", "name": "陈大龙",
+                                                            "nationality": "china"})
+    assert person.status_code == 422
+    assert 'value="陈大龙"' in person.text
+    assert 'value="china"' in person.text
+    # The agreement's "reason" error stays with the agreement's form, not the status form's "reason".
+    early = page.post(f"{path}/agreement?lang=en", data={"until": "2026-12-01", "reason": "x" * 600})
+    assert early.status_code == 422
+    assert early.text.count('id="reason-error"') == 1
+    assert early.text.count('aria-describedby="reason-error"') == 1
+    assert 'id="reason" name="reason" required maxlength="500" value=""' in early.text
