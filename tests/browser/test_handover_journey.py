@@ -1,7 +1,7 @@
 """The handover of a fugitive at Móng Cái–Dongxing in a real browser, as the four people involved
 would do it: Quảng Ninh's commander (VN node) adds the fugitive to the joint case and proposes his
 handover from it, Guangxi's commander (CN node) accepts, and the officers at the two facing gates
-each confirm on their own node. The pages left open update by themselves as the other side acts,
+each confirm on their own node. The pages left open (the case's and the handover's) update by themselves as the other side acts,
 and the handover shows complete on both nodes. In Vietnamese, Chinese and English, every step
 checked for sideways scrolling at 390 px, axe findings, console errors and unlabelled fields."""
 
@@ -76,6 +76,14 @@ def test_a_fugitive_is_handed_over_at_mong_cai_dongxing_with_both_confirmations_
     expect(vn.locator("h1")).to_have_text(title)
     case_url = vn.url.split("?")[0]
     case_id = case_url.rsplit("/", 1)[1]
+    walk.step(vn, "vn-case-opened")
+
+    # Guangxi's commander holds the case too and keeps it open while Quảng Ninh works on it.
+    log_in(cn, nodes.cn, "gx.commander", language, walk)
+    _open_until(cn, f"{nodes.cn.url}/cases/{case_id}", "#case-persons")
+    expect(cn.locator("h1")).to_have_text(title)
+    _mark_page(cn)
+    walk.step(cn, "cn-case-replica")
     vn.select_option("#role", "suspect")
     vn.fill("#name", fugitive)
     vn.fill("#birth_date", "1984-05-17")
@@ -84,6 +92,10 @@ def test_a_fugitive_is_handed_over_at_mong_cai_dongxing_with_both_confirmations_
     vn.wait_for_url(case_url)
     expect(vn.locator("#case-persons")).to_contain_text(fugitive)
     walk.step(vn, "vn-case-fugitive-added")
+    expect(cn.locator("#case-persons")).to_contain_text(fugitive, timeout=LIVE)
+    expect(cn.locator("#case-timeline")).to_contain_text(code_lists()["cases.event"].label("person_added", language))
+    assert _not_reloaded(cn), "the CN case page reloaded instead of updating in place"
+    walk.step(cn, "cn-case-fugitive-live")
 
     # ... and proposes his handover from the case at Móng Cái, tomorrow at 09:00 Hanoi time.
     vn.locator(f"a[href='/handovers/new?case_id={case_id}']").click()
@@ -106,7 +118,6 @@ def test_a_fugitive_is_handed_over_at_mong_cai_dongxing_with_both_confirmations_
     walk.step(vn, "vn-handover-proposed")
 
     # Guangxi's commander receives it and accepts; the VN page, open all along, shows it live.
-    log_in(cn, nodes.cn, "gx.commander", language, walk)
     _open_until(cn, f"{nodes.cn.url}{handover_path}", f"form[action='{handover_path}/accept']")
     expect(cn.locator("#handover-summary")).to_contain_text(fugitive)
     walk.step(cn, "cn-handover-received")
