@@ -1,9 +1,10 @@
 """The handover of a fugitive at Móng Cái–Dongxing in a real browser, as the four people involved
 would do it: Quảng Ninh's commander (VN node) adds the fugitive to the joint case and proposes his
 handover from it, Guangxi's commander (CN node) accepts, and the officers at the two facing gates
-each confirm on their own node. The pages left open (the case's and the handover's) update by themselves as the other side acts,
-and the handover shows complete on both nodes. In Vietnamese, Chinese and English, every step
-checked for sideways scrolling at 390 px, axe findings, console errors and unlabelled fields."""
+each confirm on their own node. The pages left open (the case's and the handover's) update by
+themselves as the other side acts, and the handover shows complete on both nodes. In Vietnamese,
+Chinese and English, every step checked for sideways scrolling at 390 px, axe findings, console
+errors and unlabelled fields."""
 
 from __future__ import annotations
 
