@@ -4,7 +4,8 @@
 `create_pair(root)` sets up `root/vn` and `root/cn` the way `borderlink demo` does (migrated
 database, reference directory, demo accounts, keys, each trusting the other) but on free ports,
 and makes an API token for every demo account; `create_pair(root, demo=False)` sets up bare nodes
-instead (configuration, migrated database, keys and peering only). `running_pair(root)` also
+instead (configuration, migrated database, keys and peering only). Each database starts as a copy
+of the run's migrated template (tests/support/databases.py). `running_pair(root)` also
 starts both demo nodes and stops them when the block ends, whatever happened. `SseReader` follows
 a server-sent event stream in a thread and timestamps each event; `poll` waits for a condition.
 
@@ -34,6 +35,7 @@ from typing import Any
 
 import httpx
 from tests.e2e.preloaded import PreloadedProcess, fork_server
+from tests.support.databases import migrated_postgres_database, migrated_sqlite_file
 
 PARTIES = ("VN", "CN")
 PairFactory = Callable[..., "NodePair"]  # the e2e `node_pair_factory` fixture
@@ -240,17 +242,19 @@ class NodePair:
 def _demo_node_dir(root: Path, party: str, listen_port: int, federation_port: int, database_url: str) -> Path:
     from borderlink.demo import DemoNode, prepare_node_dir
 
+    if not database_url:  # the demo's set-up finds its SQLite file migrated already
+        migrated_sqlite_file(root / party.lower() / "borderlink.db")
     return prepare_node_dir(root, DemoNode(party, party.lower(), listen_port, federation_port, database_url))
 
 
 def _bare_node_dir(root: Path, party: str, listen_port: int, federation_port: int, database_url: str) -> Path:
-    from borderlink import migrate
     from borderlink.config import write_node_config
 
     settings = write_node_config(root / party.lower(), party, {
         "listen_port": listen_port, "federation_port": federation_port,
         **({"database_url": database_url} if database_url else {})})
-    migrate.upgrade(settings.effective_database_url)
+    if not database_url:
+        migrated_sqlite_file(settings.node_dir / "borderlink.db")
     return settings.node_dir
 
 
@@ -265,26 +269,11 @@ def database_name_for(base_url: str, root: Path, party: str) -> str:
 
 
 def create_databases(base_url: str, root: Path) -> dict[str, str]:
-    """An empty PostgreSQL database per party, next to `base_url`'s (dropped first if left over);
-    returns their URLs. `drop_databases` removes them."""
-    from sqlalchemy import text
-    from sqlalchemy.engine import make_url
-
-    from borderlink.db import make_engine, normalise_url
-
-    admin = make_engine(base_url, isolation_level="AUTOCOMMIT")
-    urls = {}
-    try:
-        with admin.connect() as connection:
-            for party in PARTIES:
-                name = database_name_for(base_url, root, party)
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-                connection.execute(text(f'CREATE DATABASE "{name}"'))
-                urls[party] = make_url(normalise_url(base_url)).set(database=name).render_as_string(
-                    hide_password=False)
-    finally:
-        admin.dispose()
-    return urls
+    """A migrated PostgreSQL database per party, next to `base_url`'s (dropped first if left over),
+    copied from the run's template (tests/support/databases.py); returns their URLs.
+    `drop_databases` removes them."""
+    return {party: migrated_postgres_database(base_url, database_name_for(base_url, root, party))
+            for party in PARTIES}
 
 
 def drop_databases(base_url: str, urls: Mapping[str, str]) -> None:
