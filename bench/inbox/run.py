@@ -312,6 +312,10 @@ def report(figures: Sequence[Figure], backend: str) -> None:
     for figure in figures:
         print(f"{figure.size:>9,}  {figure.view:<36} {figure.p50:>8.1f} {figure.p95:>8.1f}  "
               f"{'ok' if figure.met else 'MISS'}")
+    largest = max((f.size for f in figures), default=0)
+    missed = [f.view for f in figures if f.size == largest and not f.met]
+    print(f"goal: every view p95 <= {GOAL_P95_MS:.0f} ms at {largest:,} requests on {backend}: "
+          f"{'PASS' if not missed else 'MISS (' + ', '.join(missed) + ')'}")
 
 
 def sizes_from_env() -> list[int]:
