@@ -87,8 +87,7 @@ def create_crossing(body: CrossingCreate, request: Request, session: DbSession, 
     screening index, the document against document alerts, the plate against vehicle alerts.
     `check.result` is `clear` or `hit`; each hit goes to the alert's owner to confirm."""
     now = get_node(request).clock.now()
-    recorded = crossings.record(session, principal, body, now)
-    return views.crossing_out(session, recorded.crossing, recorded.hits, _language(request))
+    return views.recorded_out(session, crossings.record(session, principal, body, now), _language(request))
 
 
 @router.post("/crossings/batch", response_model=CrossingBatchOut, status_code=201)
@@ -100,7 +99,7 @@ def create_crossings(body: CrossingBatch, request: Request, session: DbSession,
     now = get_node(request).clock.now()
     language = _language(request)
     done = [crossings.record(session, principal, item, now) for item in body.crossings]
-    return CrossingBatchOut(crossings=[views.crossing_out(session, r.crossing, r.hits, language) for r in done])
+    return CrossingBatchOut(crossings=[views.recorded_out(session, r, language) for r in done])
 
 
 @router.get("/crossings", response_model=CrossingListOut)

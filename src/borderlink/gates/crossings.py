@@ -47,6 +47,7 @@ _MRZ_DOCUMENT_TYPES = {"P": DocumentType.PASSPORT, "I": DocumentType.ID_CARD, "A
 class Recorded:
     crossing: Crossing
     hits: list[Hit]
+    children: list[Recorded] = dataclasses.field(default_factory=list)
 
 
 def gate_of(session: Session, principal: Principal, unit_code: str | None) -> tuple[Unit, Gate]:
@@ -146,7 +147,9 @@ def record(session: Session, principal: Principal, data: CrossingCreate, now: dt
         given_names=given, names=names, birth_date=birth, sex=sex, nationality=nationality,
         document_type=doc_type, document_number=number, issuing_state=state, document_expiry=expiry,
         document_expired=expired, mrz_format=mrz_format, purpose=data.purpose, vehicle_plate=plate,
-        border_pass=pass_number, traveller_key=traveller_key(names, birth, nationality, number, state),
+        border_pass=pass_number, traveller_key=traveller_key(
+            # A border pass lists the holder's children too: its holders are told apart by person.
+            names, birth, nationality, None if doc_type is DocumentType.BORDER_PASS else number, state),
         check_result=CheckResult.CLEAR, created_at=now,
     )
     # Screened before it is written, so the crossing goes in once with its result.
@@ -162,7 +165,30 @@ def record(session: Session, principal: Principal, data: CrossingCreate, now: dt
     protected = bool(matches) and protection.traveller_is_protected(session, crossing, [f for _, f in matches])
     found = [hit_service.report(session, crossing, unit, match, facts, now, protected=protected, photo=photo)
              for match, facts in matches]
-    return Recorded(crossing, found)
+    children = [record(session, principal, child, now) for child in _children_of(session, data, crossed_at, gate)]
+    return Recorded(crossing, found, children)
+
+
+def _children_of(session: Session, data: CrossingCreate, crossed_at: dt.datetime, gate: Gate) -> list[CrossingCreate]:
+    """The children on the pass who cross with the holder, each as a crossing of its own (a child
+    may be the subject of a missing-person alert)."""
+    if not data.pass_children or not data.border_pass:
+        return []
+    held = passes.valid_pass(session, data.border_pass, crossed_at.astimezone(ZoneInfo(gate.timezone)).date())
+    listed = list(held.children or [])
+    crossings: list[CrossingCreate] = []
+    for place in dict.fromkeys(data.pass_children):
+        if place >= len(listed):
+            raise InvalidInput("Border pass %(number)s lists %(count)s children.", field="pass_children",
+                               number=held.number, count=len(listed))
+        child = listed[place]
+        crossings.append(CrossingCreate.model_validate({
+            "direction": data.direction, "crossed_at": crossed_at, "lane": data.lane,
+            "gate_unit_code": data.gate_unit_code, "purpose": data.purpose, "border_pass": held.number,
+            "person": {"names": list(child.get("names") or [])[:3], "birth_date": child.get("birth_date"),
+                       "nationality": held.holder_nationality},
+            "document": {"type": "border_pass", "number": held.number}}))
+    return crossings
 
 
 def _lane(gate: Gate, code: str | None, direction: str) -> str | None:

@@ -7,6 +7,7 @@ from borderlink.directory.models import Role
 from borderlink.directory.permissions import Permission
 from borderlink.gates import (
     api,
+    board_pages,
     cli,
     codes,
     crossings,
@@ -43,7 +44,7 @@ DOMAIN = Domain(
     name="gates",
     models=(models,),
     api_routers=(api.router, api.hits_router),
-    page_routers=(pages.router,),
+    page_routers=(pages.router, board_pages.router),
     templates=True,
     message_handlers={
         HitReportMessage: messages.apply_report,

@@ -103,6 +103,9 @@ async def record_form(request: Request, session: DbSession, principal: Checker) 
     values = {name: str(form.get(name) or "") if not isinstance(form.get(name), UploadFile) else ""
               for name in CROSSING_INPUTS}
     body = crossing_body(values)
+    children = [str(place) for place in form.getlist("pass_children") if str(place).strip()]
+    if children:
+        body["pass_children"] = children
     upload = form.get("photo")
     if isinstance(upload, UploadFile) and upload.filename:
         # Read at most one byte past the limit: a larger photo is refused by the schema's length.

@@ -135,6 +135,10 @@ class CrossingCreate(BaseModel):
         default=None, description="The gate; by default the caller's own unit.")
     crossed_at: dt.datetime | None = Field(default=None, description="When; by default now. Never in the future.")
     photo: PhotoIn | None = Field(default=None, description="The traveller's photo; sent with each hit report.")
+    pass_children: list[Annotated[int, Field(ge=0, le=9)]] = Field(
+        default_factory=list, max_length=10,
+        description="Children listed on the border pass who cross with the holder, by their place on the pass; "
+                    "each is recorded and checked as a crossing of its own.")
 
     @model_validator(mode="after")
     def _someone_crosses(self) -> CrossingCreate:
@@ -144,6 +148,8 @@ class CrossingCreate(BaseModel):
                              field="mrz")
         if self.person is not None and not self.person.names and not self.person.surname and not self.mrz:
             raise rule_error("Give the person's name.", field="person.names")
+        if self.pass_children and not self.border_pass:
+            raise rule_error("Children are added from the border pass: give its number.", field="border_pass")
         return self
 
 
@@ -195,6 +201,8 @@ class CrossingOut(BaseModel):
     vehicle_plate: str | None
     border_pass: str | None
     photo_url: str | None = Field(default=None, description="The traveller's photo, when one was taken.")
+    children: list[CrossingOut] = Field(default_factory=list,
+                                        description="The crossings of the children listed on the pass.")
     exit_crossing_id: str | None = Field(default=None, description="An entry's matching exit, once recorded.")
     check: CheckOut
 

@@ -13,6 +13,7 @@ from borderlink import domains
 from borderlink.directory import service as directory
 from borderlink.gates import hits as hit_service
 from borderlink.gates import photos
+from borderlink.gates.crossings import Recorded
 from borderlink.gates.models import HIT_TIMELINE, BorderPass, Crossing, Hit, PreArrival
 from borderlink.gates.schemas import (
     CheckOut,
@@ -90,6 +91,13 @@ def check_out(crossing: Crossing, found: list[Hit], language: str = "en") -> Che
 
 def _href(photo: StoredFile | None) -> str | None:
     return photo.href if photo is not None else None
+
+
+def recorded_out(session: Session, recorded: Recorded, language: str = "en") -> CrossingOut:
+    """A crossing just recorded, with the crossings of the children who came with the holder."""
+    shown = crossing_out(session, recorded.crossing, recorded.hits, language)
+    shown.children = [recorded_out(session, child, language) for child in recorded.children]
+    return shown
 
 
 def crossing_out(session: Session, crossing: Crossing, found: list[Hit], language: str = "en", *,

@@ -1,0 +1,176 @@
+"""Gate pages beside the desk: the gate's dashboard of the day, pre-arrival notices (the expected
+vehicles, and the form that announces one to the facing gate), and border-resident passes (the
+list, the form that registers one, and a pass's page, where the holder's crossing is recorded
+with the children listed on the pass)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+
+from borderlink.directory import service as directory
+from borderlink.directory.permissions import Permission, Principal
+from borderlink.errors import BorderLinkError, NotFound
+from borderlink.gates import dashboard, passes, pre_arrivals, views
+from borderlink.gates.reference import reference_gates
+from borderlink.gates.schemas import PassCreate, PreArrivalCreate
+from borderlink.web.deps import DbSession, get_node, require
+from borderlink.web.errors import problems_of, shown_errors, status_for
+from borderlink.web.templating import render
+
+router = APIRouter(prefix="/gates", include_in_schema=False)
+Reader = Annotated[Principal, Depends(require(Permission.GATES_READ))]
+Checker = Annotated[Principal, Depends(require(Permission.GATES_CHECK))]
+
+NOTICE_INPUTS = ("plate", "driver_names", "driver_birth_date", "driver_nationality", "driver_document_number",
+                 "containers", "cargo_description", "hs_code", "weight_kg", "expected_at")
+PASS_INPUTS = ("number", "holder_names", "holder_birth_date", "holder_sex", "holder_nationality", "commune",
+               "permitted_area", "children", "valid_from", "valid_until")
+
+
+def _language(request: Request) -> str:
+    return str(getattr(request.state, "language", "en"))
+
+
+def _lines(text: str) -> list[str]:
+    return [part.strip() for part in text.replace("\r", "").split("\n") if part.strip()]
+
+
+async def _values(request: Request, names: tuple[str, ...]) -> dict[str, str]:
+    form = await request.form()
+    return {name: str(form.get(name) or "") for name in names}
+
+
+@router.get("/dashboard")
+def dashboard_page(request: Request, session: DbSession, principal: Reader, gate: str | None = None) -> Response:
+    now = get_node(request).clock.now()
+    covered = set(directory.unit_codes(session, principal.scope_unit_ids).values())
+    choices = [g.unit for g in reference_gates() if g.unit in covered]
+    if not choices:
+        raise NotFound("There is no gate you may see.")
+    board = dashboard.dashboard(session, principal, gate or (
+        principal.unit_code if principal.unit_code in choices else choices[0]), now)
+    busiest = max([h.entry + h.exit for h in board.by_hour] + [1])
+    expected = pre_arrivals.list_notices(session, principal, status="expected",
+                                         gate_unit_code=board.gate_unit_code)
+    return render(request, "gates/dashboard.html", {
+        "board": board, "busiest": busiest, "choices": choices,
+        "expected": [views.pre_arrival_out(session, n) for n in expected],
+        "overstays": [views.overstay_out(session, c, passes.stay_limit(session))
+                      for c in passes.overstays(session, principal, now)
+                      if directory.unit_codes(session, [c.gate_unit_id]).get(c.gate_unit_id) == board.gate_unit_code],
+    })
+
+
+# --- pre-arrival notices ---------------------------------------------------------------------
+
+def notice_body(values: dict[str, str]) -> dict[str, Any]:
+    """The API body of what the notice form holds; empty inputs are left out."""
+    driver: dict[str, Any] = {"names": _lines(values["driver_names"])}
+    for name in ("birth_date", "nationality", "document_number"):
+        if values[f"driver_{name}"].strip():
+            driver[name] = values[f"driver_{name}"].strip()
+    body: dict[str, Any] = {"plate": values["plate"], "driver": driver, "containers": _lines(values["containers"]),
+                            "cargo_description": values["cargo_description"], "hs_code": values["hs_code"]}
+    if values["weight_kg"].strip():
+        body["weight_kg"] = values["weight_kg"].strip()
+    if values["expected_at"].strip():
+        body["expected_at"] = values["expected_at"].strip()
+    return body
+
+
+def _notices(request: Request, session: DbSession, principal: Principal, values: dict[str, str],
+             errors: dict[str, str], status_code: int = 200) -> Response:
+    found = pre_arrivals.list_notices(session, principal)
+    return render(request, "gates/pre_arrivals.html", {
+        "items": [views.pre_arrival_out(session, n) for n in found], "values": values, "errors": errors,
+    }, status_code=status_code)
+
+
+@router.get("/pre-arrivals")
+def notices_page(request: Request, session: DbSession, principal: Reader) -> Response:
+    return _notices(request, session, principal, {}, {})
+
+
+def _notice_input(field: str) -> str:
+    parts = field.split(".")
+    if parts[0] == "driver" and len(parts) > 1:
+        return f"driver_{parts[1]}"
+    return parts[0]
+
+
+@router.post("/pre-arrivals")
+async def announce_form(request: Request, session: DbSession, principal: Checker) -> Response:
+    values = await _values(request, NOTICE_INPUTS)
+    try:
+        data = PreArrivalCreate.model_validate(notice_body(values))
+        with session.begin_nested():
+            pre_arrivals.announce(session, principal, data, get_node(request).clock.now())
+    except (ValidationError, BorderLinkError) as exc:
+        shown = shown_errors(request, problems_of(exc), _notice_input)
+        return _notices(request, session, principal, values, shown, status_for(exc))
+    return RedirectResponse("/gates/pre-arrivals", status_code=303)
+
+
+# --- border-resident passes -------------------------------------------------------------------
+
+def pass_body(values: dict[str, str]) -> dict[str, Any]:
+    """The API body of the pass form; a child per line, "names; birth date"."""
+    holder: dict[str, Any] = {"names": _lines(values["holder_names"])}
+    for name in ("birth_date", "sex", "nationality"):
+        if values[f"holder_{name}"].strip():
+            holder[name] = values[f"holder_{name}"].strip()
+    children = []
+    for line in _lines(values["children"]):
+        name, _, born = line.partition(";")
+        children.append({"names": [name.strip()], **({"birth_date": born.strip()} if born.strip() else {})})
+    return {"number": values["number"], "holder": holder, "commune": values["commune"],
+            "permitted_area": values["permitted_area"], "children": children,
+            "valid_from": values["valid_from"] or None, "valid_until": values["valid_until"] or None}
+
+
+def _passes(request: Request, session: DbSession, principal: Principal, values: dict[str, str],
+            errors: dict[str, str], status_code: int = 200) -> Response:
+    page = passes.list_passes(session, principal, limit=200, cursor=None)
+    today = get_node(request).clock.now().date()
+    return render(request, "gates/passes.html", {
+        "items": [views.pass_out(session, p) for p in page.items], "today": today,
+        "values": values or {"valid_from": today.isoformat(),
+                             "valid_until": (today + dt.timedelta(days=364)).isoformat()},
+        "errors": errors,
+    }, status_code=status_code)
+
+
+@router.get("/passes")
+def passes_page(request: Request, session: DbSession, principal: Reader) -> Response:
+    return _passes(request, session, principal, {}, {})
+
+
+def _pass_input(field: str) -> str:
+    parts = field.split(".")
+    if parts[0] == "holder" and len(parts) > 1:
+        return f"holder_{parts[1]}"
+    return parts[0]
+
+
+@router.post("/passes")
+async def register_form(request: Request, session: DbSession, principal: Checker) -> Response:
+    values = await _values(request, PASS_INPUTS)
+    try:
+        data = PassCreate.model_validate(pass_body(values))
+        with session.begin_nested():
+            made = passes.create_pass(session, principal, data, get_node(request).clock.now())
+    except (ValidationError, BorderLinkError) as exc:
+        shown = shown_errors(request, problems_of(exc), _pass_input)
+        return _passes(request, session, principal, values, shown, status_for(exc))
+    return RedirectResponse(f"/gates/passes/{made.number}", status_code=303)
+
+
+@router.get("/passes/{number}")
+def pass_page(number: str, request: Request, session: DbSession, principal: Reader) -> Response:
+    found = passes.find_pass(session, principal, number)
+    return render(request, "gates/pass.html", {"item": views.pass_out(session, found)})
