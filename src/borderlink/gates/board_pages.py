@@ -6,6 +6,7 @@ with the children listed on the pass)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -28,6 +29,7 @@ Checker = Annotated[Principal, Depends(require(Permission.GATES_CHECK))]
 
 NOTICE_INPUTS = ("plate", "driver_names", "driver_birth_date", "driver_nationality", "driver_document_number",
                  "containers", "cargo_description", "hs_code", "weight_kg", "expected_at")
+Redisplay = Callable[[Request, DbSession, Principal, dict[str, str], dict[str, str], int], Response]
 PASS_INPUTS = ("number", "holder_names", "holder_birth_date", "holder_sex", "holder_nationality", "commune",
                "permitted_area", "children", "valid_from", "valid_until")
 
@@ -38,6 +40,15 @@ def _language(request: Request) -> str:
 
 def _lines(text: str) -> list[str]:
     return [part.strip() for part in text.replace("\r", "").split("\n") if part.strip()]
+
+
+def flat_input(nested: str) -> Callable[[str], str]:
+    """The form input of a schema field: `driver.names` is the input `driver_names`."""
+    def rename(field: str) -> str:
+        parts = field.split(".")
+        return f"{nested}_{parts[1]}" if parts[0] == nested and len(parts) > 1 else parts[0]
+
+    return rename
 
 
 async def _values(request: Request, names: tuple[str, ...]) -> dict[str, str]:
@@ -96,24 +107,28 @@ def notices_page(request: Request, session: DbSession, principal: Reader) -> Res
     return _notices(request, session, principal, {}, {})
 
 
-def _notice_input(field: str) -> str:
-    parts = field.split(".")
-    if parts[0] == "driver" and len(parts) > 1:
-        return f"driver_{parts[1]}"
-    return parts[0]
-
-
 @router.post("/pre-arrivals")
 async def announce_form(request: Request, session: DbSession, principal: Checker) -> Response:
-    values = await _values(request, NOTICE_INPUTS)
-    try:
+    def announce(values: dict[str, str]) -> str:
         data = PreArrivalCreate.model_validate(notice_body(values))
+        pre_arrivals.announce(session, principal, data, get_node(request).clock.now())
+        return "/gates/pre-arrivals"
+
+    return await _submit(request, session, principal, NOTICE_INPUTS, announce, flat_input("driver"), _notices)
+
+
+async def _submit(request: Request, session: DbSession, principal: Principal, inputs: tuple[str, ...],
+                  act: Callable[[dict[str, str]], str], rename: Callable[[str], str], redisplay: Redisplay) -> Response:
+    """Do what the form asks in a savepoint and go where `act` says; or show the form again with
+    its values and the problems beside their inputs."""
+    values = await _values(request, inputs)
+    try:
         with session.begin_nested():
-            pre_arrivals.announce(session, principal, data, get_node(request).clock.now())
+            target = act(values)
     except (ValidationError, BorderLinkError) as exc:
-        shown = shown_errors(request, problems_of(exc), _notice_input)
-        return _notices(request, session, principal, values, shown, status_for(exc))
-    return RedirectResponse("/gates/pre-arrivals", status_code=303)
+        shown = shown_errors(request, problems_of(exc), rename)
+        return redisplay(request, session, principal, values, shown, status_for(exc))
+    return RedirectResponse(target, status_code=303)
 
 
 # --- border-resident passes -------------------------------------------------------------------
@@ -150,24 +165,13 @@ def passes_page(request: Request, session: DbSession, principal: Reader) -> Resp
     return _passes(request, session, principal, {}, {})
 
 
-def _pass_input(field: str) -> str:
-    parts = field.split(".")
-    if parts[0] == "holder" and len(parts) > 1:
-        return f"holder_{parts[1]}"
-    return parts[0]
-
-
 @router.post("/passes")
 async def register_form(request: Request, session: DbSession, principal: Checker) -> Response:
-    values = await _values(request, PASS_INPUTS)
-    try:
+    def register(values: dict[str, str]) -> str:
         data = PassCreate.model_validate(pass_body(values))
-        with session.begin_nested():
-            made = passes.create_pass(session, principal, data, get_node(request).clock.now())
-    except (ValidationError, BorderLinkError) as exc:
-        shown = shown_errors(request, problems_of(exc), _pass_input)
-        return _passes(request, session, principal, values, shown, status_for(exc))
-    return RedirectResponse(f"/gates/passes/{made.number}", status_code=303)
+        return f"/gates/passes/{passes.create_pass(session, principal, data, get_node(request).clock.now()).number}"
+
+    return await _submit(request, session, principal, PASS_INPUTS, register, flat_input("holder"), _passes)
 
 
 @router.get("/passes/{number}")
