@@ -30,6 +30,7 @@ from borderlink.alerts.models import (
 from borderlink.shared.contracts import Text, Timestamp, UnitCode, Uuid
 from borderlink.shared.forms import rule_error
 from borderlink.shared.replicated import HandlingCode
+from borderlink.shared.timeline import EventOut
 
 __all__ = ["DocumentIn", "LegalBasisIn", "VehicleIn"]
 
@@ -172,15 +173,6 @@ class FlagOut(BaseModel):
     reason: str
     created_at: dt.datetime
     lifted_at: dt.datetime | None
-
-
-class EventOut(BaseModel):
-    id: str
-    kind: str
-    at: dt.datetime
-    party: str
-    unit_code: str | None
-    detail: str | None = Field(description="In the viewer's language.")
 
 
 class AlertOut(BaseModel):

@@ -10,7 +10,6 @@ from borderlink.alerts.models import TIMELINE, Alert, Distribution
 from borderlink.alerts.schemas import (
     AlertOut,
     AlertSummaryOut,
-    EventOut,
     FlagOut,
     MatchOut,
     PersonOut,
@@ -76,8 +75,7 @@ def alert_out(session: Session, alert: Alert, principal: Principal, language: st
         labels=labels(alert, language),
         flags=[FlagOut(id=f.id, party=f.party, unit_code=f.unit_code, author_name=f.author_name, reason=f.reason,
                        created_at=f.created_at, lifted_at=f.lifted_at) for f in service.flags_of(session, alert.id)],
-        timeline=[EventOut(id=e.id, kind=e.kind, at=e.at, party=e.party, unit_code=e.unit_code,
-                           detail=TIMELINE.render(e, language)) for e in service.timeline(session, alert.id)],
+        timeline=TIMELINE.out(session, alert.id, language),
     )
 
 

@@ -12,7 +12,6 @@ from borderlink.cases import handovers
 from borderlink.cases.handover_models import TIMELINE, Handover
 from borderlink.cases.models import Perm
 from borderlink.cases.schemas import (
-    EventOut,
     HandoverAccept,
     HandoverCancel,
     HandoverCounter,
@@ -46,9 +45,7 @@ def handover_out(session: Session, handover: Handover, language: str | None = No
         confirmations=[{"party": c.party, "unit_code": c.unit_code, "officer_name": c.officer_name, "at": c.at}
                        for c in handovers.confirmations(session, handover.id)],
         completed_at=handover.completed_at,
-        timeline=[EventOut(id=e.id, kind=e.kind, at=e.at, party=e.party, unit_code=e.unit_code,
-                           detail=TIMELINE.render(e, language), message=e.message, params=e.params or {})
-                  for e in TIMELINE.events(session, handover.id)])
+        timeline=TIMELINE.out(session, handover.id, language))
 
 
 @router.get("", response_model=HandoverListOut)

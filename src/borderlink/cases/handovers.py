@@ -40,7 +40,8 @@ from borderlink.exchange import service as exchange
 from borderlink.ids import new_id
 from borderlink.shared import scoping, workfeed
 from borderlink.shared.contracts import to_wire
-from borderlink.shared.replicated import Side, side_of, touch, validate_contribution_text
+from borderlink.shared.lifecycle import Steps
+from borderlink.shared.replicated import Side, side_of, validate_contribution_text
 from borderlink.shared.timeline import N_, Detail, TimelineEvent
 from borderlink.shared.workfeed import ObjectRef, Reason
 
@@ -91,13 +92,7 @@ def _event_payload(event: TimelineEvent) -> HandoverEvent:
     return HandoverEvent.from_fields(TIMELINE.payload(event))
 
 
-def record(session: Session, handover: Handover, kind: str, at: dt.datetime, party: str, unit_code: str | None,
-           detail: Detail | None = None, event_id: str | None = None) -> TimelineEvent | None:
-    event = TIMELINE.record(session, handover.id, kind, at, party, unit_code, detail, event_id)
-    if event is not None:
-        handover.status = HandoverStatus(LIFECYCLE.advance(handover.status, kind))
-        touch(handover, at)
-    return event
+record = Steps(TIMELINE, LIFECYCLE, HandoverStatus).record
 
 
 def our_units(handover: Handover, party: str) -> tuple[Unit, Unit]:

@@ -24,6 +24,7 @@ from borderlink.cases.models import (
 from borderlink.shared.contracts import Text, UnitCode
 from borderlink.shared.forms import rule_error
 from borderlink.shared.replicated import HandlingCode
+from borderlink.shared.timeline import EventOut
 
 LongText = Annotated[str, Field(max_length=20_000)]
 
@@ -182,17 +183,6 @@ class GroupCreate(BaseModel):
         if self.outcome == GroupOutcome.RETURNED and not self.return_gate_code:
             raise rule_error("Name the gate the group was returned through.", field="return_gate_code")
         return self
-
-
-class EventOut(BaseModel):
-    id: str
-    kind: str
-    at: dt.datetime
-    party: str
-    unit_code: str | None
-    detail: str | None
-    message: str | None = None
-    params: dict[str, Any] = Field(default_factory=dict)
 
 
 class CaseSummaryOut(BaseModel):

@@ -26,7 +26,6 @@ from borderlink.cases.schemas import (
     CaseOut,
     CaseSummaryOut,
     CustodyCreate,
-    EventOut,
     EvidenceCreate,
     GroupCreate,
     LinkCreate,
@@ -91,9 +90,7 @@ def case_out(session: Session, principal: Principal, case: JointCase, language: 
                              "outcome": g.outcome.value, "return_gate_code": g.return_gate_code,
                              "organisers_prosecuted": g.organisers_prosecuted}
                             for g in operations.groups(session, case.id)],
-        timeline=[EventOut(id=e.id, kind=e.kind, at=e.at, party=e.party, unit_code=e.unit_code,
-                           detail=TIMELINE.render(e, language), message=e.message, params=e.params or {})
-                  for e in service.timeline(session, case.id)],
+        timeline=TIMELINE.out(session, case.id, language),
     )
 
 

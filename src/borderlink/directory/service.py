@@ -116,6 +116,23 @@ def counterparts_of(session: Session, unit_id: str) -> list[Unit]:
     return sorted(session.scalars(select(Unit).where(Unit.id.in_(ids))), key=lambda u: u.code)
 
 
+def choose_counterpart(session: Session, unit: Unit, code: str | None, field: str) -> Unit:
+    """The unit across the border that `unit` works with: the counterpart named by `code`, or its
+    only one when `code` is None; anything else is refused beside the input `field`."""
+    counterparts = counterparts_of(session, unit.id)
+    if code is None:
+        if len(counterparts) == 1:
+            return counterparts[0]
+        if not counterparts:
+            raise InvalidInput("%(unit)s has no counterpart unit across the border.", field=field, unit=unit.code)
+        raise InvalidInput("%(unit)s has several counterparts; choose one of %(choices)s.", field=field,
+                           unit=unit.code, choices=", ".join(u.code for u in counterparts))
+    for found in counterparts:
+        if found.code == code:
+            return found
+    raise InvalidInput("%(recipient)s is not a counterpart of %(unit)s.", field=field, recipient=code, unit=unit.code)
+
+
 def counterpart_map(session: Session) -> dict[str, list[str]]:
     result: dict[str, list[str]] = defaultdict(list)
     for pair in session.scalars(select(Counterpart)):

@@ -54,18 +54,7 @@ def local_times(starts_at: dt.datetime, ends_at: dt.datetime) -> dict[str, dict[
 
 def counterpart(session: Session, unit: Unit, code: str | None, field: str = "counterpart_unit_code") -> Unit:
     """The unit across the border the object is shared with: a counterpart of `unit`."""
-    counterparts = directory.counterparts_of(session, unit.id)
-    if code is None:
-        if len(counterparts) == 1:
-            return counterparts[0]
-        if not counterparts:
-            raise InvalidInput("%(unit)s has no counterpart unit across the border.", field=field, unit=unit.code)
-        raise InvalidInput("%(unit)s has several counterparts; choose one of %(choices)s.", field=field,
-                           unit=unit.code, choices=", ".join(u.code for u in counterparts))
-    for found in counterparts:
-        if found.code == code:
-            return found
-    raise InvalidInput("%(recipient)s is not a counterpart of %(unit)s.", field=field, recipient=code, unit=unit.code)
+    return directory.choose_counterpart(session, unit, code, field)
 
 
 def unit_by_code(session: Session, code: str, field: str) -> Unit:
@@ -119,6 +108,3 @@ def event_payload(timeline: Timeline, event: TimelineRow) -> dict[str, Any]:
     return timeline.payload(event)
 
 
-def events_out(timeline: Timeline, session: Session, object_id: str, language: str | None) -> list[dict[str, Any]]:
-    return [{"id": e.id, "kind": e.kind, "at": e.at, "party": e.party, "unit_code": e.unit_code,
-             "detail": timeline.render(e, language)} for e in timeline.events(session, object_id)]

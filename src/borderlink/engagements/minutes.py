@@ -4,8 +4,6 @@ shared attachments and sent to the other side, so both hold the same files under
 from __future__ import annotations
 
 import base64
-import binascii
-import hashlib
 
 from sqlalchemy.orm import Session
 
@@ -50,12 +48,8 @@ def apply_minutes_file(session: Session, envelope: InboundEnvelope[MinutesFileMe
         raise Rejected("a minutes file must come from the sending node")
     if session.get(StoredFile, body.file.id) is not None:
         return  # applied before
-    try:
-        content = base64.b64decode(body.file.content_base64, validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise Rejected(f"minutes file {body.file.filename} is not valid base64") from exc
-    if len(content) > MAX_MINUTES_FILE_BYTES or hashlib.sha256(content).hexdigest() != body.file.sha256:
-        raise Rejected(f"minutes file {body.file.filename} is too large or does not match its hash")
+    content = attachments.decode_received(body.file.filename, body.file.content_base64, body.file.sha256,
+                                          MAX_MINUTES_FILE_BYTES, what="minutes file")
     try:
         attachments.add(session, ObjectRef(ENGAGEMENT, engagement.id), body.file.filename, body.file.content_type,
                         content, common.now_of(session), added_by=envelope.sender_party, file_id=body.file.id,

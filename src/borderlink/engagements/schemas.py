@@ -22,6 +22,7 @@ from borderlink.engagements.models import AgreementKind, AgreementStatus, Engage
 from borderlink.shared.contracts import Party, Text, UnitCode
 from borderlink.shared.forms import rule_error
 from borderlink.shared.replicated import HandlingCode
+from borderlink.shared.timeline import EventOut
 
 Outcome = Annotated[Text, Field(max_length=2000)]
 
@@ -187,15 +188,6 @@ class PatrolReportIn(BaseModel):
 
 
 # --- answers -------------------------------------------------------------------------------
-
-class EventOut(BaseModel):
-    id: str
-    kind: str
-    at: dt.datetime
-    party: str
-    unit_code: str | None
-    detail: str | None
-
 
 class LocalTimes(BaseModel):
     zone: str

@@ -26,10 +26,10 @@ from borderlink.engagements.schemas import (
     CommitmentOut,
     EngagementItem,
     EngagementOut,
-    EventOut,
     LocalTimes,
     PatrolOut,
 )
+from borderlink.shared.timeline import EventOut
 
 
 def _times(starts_at: dt.datetime, ends_at: dt.datetime) -> dict[str, LocalTimes]:
@@ -46,7 +46,7 @@ def commitment_out(session: Session, commitment: Commitment, today: dt.date,
         notes=[{"id": n.id, "party": n.party, "unit_code": n.unit_code, "author_name": n.author_name, "text": n.text,
                 "evidence": n.evidence, "closes": n.closes, "created_at": n.created_at}
                for n in records.notes(session, commitment.id)],
-        timeline=[EventOut(**e) for e in common.events_out(COMMITMENT_TIMELINE, session, commitment.id, language)],
+        timeline=COMMITMENT_TIMELINE.out(session, commitment.id, language),
     )
 
 
@@ -64,7 +64,7 @@ def agreement_out(session: Session, principal: Principal, agreement: Agreement, 
 
 
 def agreement_events(session: Session, agreement: Agreement, language: str | None) -> list[EventOut]:
-    return [EventOut(**e) for e in common.events_out(AGREEMENT_TIMELINE, session, agreement.id, language)]
+    return AGREEMENT_TIMELINE.out(session, agreement.id, language)
 
 
 def engagement_item(engagement: Engagement, language: str = "en") -> EngagementItem:
@@ -89,7 +89,7 @@ def engagement_out(session: Session, principal: Principal, engagement: Engagemen
         counterpart_unit_code=engagement.counterpart_unit.code, delegations=engagement.delegations,
         officials={"VN": engagement.officials_vn, "CN": engagement.officials_cn}, agenda=engagement.agenda,
         minutes=engagement.minutes, outcomes=engagement.outcomes, status=engagement.status.value,
-        timeline=[EventOut(**e) for e in common.events_out(ENGAGEMENT_TIMELINE, session, engagement.id, language)],
+        timeline=ENGAGEMENT_TIMELINE.out(session, engagement.id, language),
         agreements=[agreement_out(session, principal, a, today, language)
                     for a in records.list_agreements(session, principal, engagement.id)],
         commitments=[commitment_out(session, c, today, language)
@@ -110,5 +110,5 @@ def patrol_out(session: Session, patrol: Patrol, language: str | None = None) ->
         reports=[{"id": r.id, "party": r.party, "unit_code": r.unit_code, "author_name": r.author_name,
                   "summary": r.summary, "incidents": r.incidents, "filed_at": r.filed_at}
                  for r in patrols.reports(session, patrol.id)],
-        timeline=[EventOut(**e) for e in common.events_out(PATROL_TIMELINE, session, patrol.id, language)],
+        timeline=PATROL_TIMELINE.out(session, patrol.id, language),
     )

@@ -52,7 +52,8 @@ from borderlink.shared import scoping, workfeed
 from borderlink.shared.attachments import StoredFile
 from borderlink.shared.contracts import to_wire
 from borderlink.shared.forms import N_
-from borderlink.shared.replicated import HandlingCode, Side, touch, validate_contribution_text
+from borderlink.shared.lifecycle import Steps
+from borderlink.shared.replicated import HandlingCode, Side, validate_contribution_text
 from borderlink.shared.static_cache import StaticCache
 from borderlink.shared.timeline import Detail, TimelineEvent
 from borderlink.shared.workfeed import ObjectRef, Reason
@@ -116,14 +117,7 @@ def set_deadlines(session: Session, principal: Principal, urgent_minutes: int | 
 
 # --- timeline ---------------------------------------------------------------------------------
 
-def add_event(session: Session, hit: Hit, kind: str, at: dt.datetime, party: str, unit_code: str | None,
-              detail: Detail | None = None, event_id: str | None = None) -> TimelineEvent | None:
-    event = HIT_TIMELINE.record(session, hit.id, kind, at, party, unit_code, detail, event_id)
-    if event is None:
-        return None
-    hit.status = HitStatus(HIT_LIFECYCLE.advance(hit.status, kind))
-    touch(hit, at)
-    return event
+add_event = Steps(HIT_TIMELINE, HIT_LIFECYCLE, HitStatus).record
 
 
 def event_payload(event: TimelineEvent) -> HitEvent:

@@ -23,7 +23,7 @@ from borderlink.hotline.schemas import (
 from borderlink.hotline.views import InboxFilter, inbox, request_out
 from borderlink.shared.body_limit import max_body
 from borderlink.web import streams
-from borderlink.web.deps import DbSession, get_node, require
+from borderlink.web.deps import DbSession, Now, require
 
 router = APIRouter(prefix="/hotline", tags=["hotline"])
 Reader = Annotated[Principal, Depends(require(Permission.HOTLINE_READ))]
@@ -33,73 +33,64 @@ Answerer = Annotated[Principal, Depends(require(Permission.HOTLINE_ANSWER))]
 
 @router.post("/requests", response_model=RequestOut, status_code=201)
 @max_body(MAX_REQUEST_JSON_BYTES)
-def create_request(body: RequestCreate, request: Request, session: DbSession, principal: Sender) -> RequestOut:
+def create_request(body: RequestCreate, now: Now, session: DbSession, principal: Sender) -> RequestOut:
     """Send a request to a counterpart unit. Text that may rest on political, religious, military or
     ethnic grounds is held for a supervisor of the sending unit (status `held`)."""
-    now = get_node(request).clock.now()
     created = service.create_request(session, principal, body, now)
     session.flush()
     return request_out(session, created, now)
 
 
 @router.get("/requests/{request_id}", response_model=RequestOut)
-def get_request(request_id: str, request: Request, session: DbSession, principal: Reader) -> RequestOut:
-    now = get_node(request).clock.now()
+def get_request(request_id: str, now: Now, session: DbSession, principal: Reader) -> RequestOut:
     return request_out(session, service.read_request(session, principal, request_id, now), now)
 
 
 @router.post("/requests/{request_id}/acknowledge", response_model=RequestOut)
-def acknowledge(request_id: str, request: Request, session: DbSession, principal: Answerer) -> RequestOut:
-    now = get_node(request).clock.now()
+def acknowledge(request_id: str, now: Now, session: DbSession, principal: Answerer) -> RequestOut:
     return request_out(session, service.acknowledge(session, principal, request_id, now), now)
 
 
 @router.post("/requests/{request_id}/replies", response_model=ReplyOut, status_code=201)
-def add_reply(request_id: str, body: ReplyCreate, request: Request, session: DbSession,
+def add_reply(request_id: str, body: ReplyCreate, now: Now, session: DbSession,
               principal: Answerer) -> ReplyOut:
-    now = get_node(request).clock.now()
     answer = service.reply(session, principal, request_id, body.body, now)
     return ReplyOut(id=answer.id, author_party=answer.author_party, author_unit_code=principal.unit_code,
                     author_name=answer.author_name, body=answer.body, created_at=answer.created_at)
 
 
 @router.post("/requests/{request_id}/close", response_model=RequestOut)
-def close(request_id: str, request: Request, session: DbSession, principal: Answerer) -> RequestOut:
-    now = get_node(request).clock.now()
+def close(request_id: str, now: Now, session: DbSession, principal: Answerer) -> RequestOut:
     return request_out(session, service.close(session, principal, request_id, now), now)
 
 
 @router.post("/requests/{request_id}/release", response_model=RequestOut)
-def release(request_id: str, request: Request, session: DbSession,
+def release(request_id: str, now: Now, session: DbSession,
             principal: Annotated[Principal, Depends(require(Permission.HOTLINE_SUPERVISE))],
             note: Annotated[str, Query(min_length=1, max_length=500)]) -> RequestOut:
     """A supervisor of the sending unit lets a held request go."""
-    now = get_node(request).clock.now()
     return request_out(session, service.review_held(session, principal, request_id, True, note, now), now)
 
 
 @router.post("/requests/{request_id}/withdraw", response_model=RequestOut)
-def withdraw(request_id: str, request: Request, session: DbSession,
+def withdraw(request_id: str, now: Now, session: DbSession,
              principal: Annotated[Principal, Depends(require(Permission.HOTLINE_SUPERVISE))],
              note: Annotated[str, Query(min_length=1, max_length=500)]) -> RequestOut:
-    now = get_node(request).clock.now()
     return request_out(session, service.review_held(session, principal, request_id, False, note, now), now)
 
 
 @router.post("/requests/{request_id}/forward", response_model=RequestOut)
-def forward(request_id: str, body: ForwardCreate, request: Request, session: DbSession,
+def forward(request_id: str, body: ForwardCreate, now: Now, session: DbSession,
             principal: Answerer) -> RequestOut:
     """Share a request with another unit of this node (refused by handling codes H2 and H3)."""
-    now = get_node(request).clock.now()
     service.forward(session, principal, request_id, body.unit_code, now)
     return request_out(session, service.visible_request(session, principal, request_id), now)
 
 
 @router.get("/requests/{request_id}/export", response_model=RequestOut)
-def export(request_id: str, request: Request, session: DbSession, principal: Reader,
+def export(request_id: str, now: Now, session: DbSession, principal: Reader,
            purpose: Annotated[str, Query(pattern="^(prevention|investigation|court)$")]) -> RequestOut:
     """The full record for a stated purpose; a received request marked H1 or H3 is not for court."""
-    now = get_node(request).clock.now()
     found = service.read_request(session, principal, request_id, now)
     service.check_export(found, principal.party, purpose)
     return request_out(session, found, now)
@@ -107,7 +98,7 @@ def export(request_id: str, request: Request, session: DbSession, principal: Rea
 
 @router.get("/inbox", response_model=InboxOut)
 def get_inbox(
-    request: Request, session: DbSession, principal: Reader,
+    now: Now, session: DbSession, principal: Reader,
     status: str | None = Query(default=None, pattern="^(held|withdrawn|sent|delivered|acknowledged|answered|closed)$"),
     priority: str | None = Query(default=None, pattern="^(urgent|high|normal|low)$"),
     overdue: bool | None = None, offence: str | None = None, counterpart: str | None = None,
@@ -122,7 +113,7 @@ def get_inbox(
     filters = InboxFilter(status=status, priority=priority, overdue=overdue, offence=offence,
                           counterpart=counterpart, q=q, unread=unread, include_below=include_below, limit=limit,
                           cursor=cursor)
-    return inbox(session, principal, filters, get_node(request).clock.now())
+    return inbox(session, principal, filters, now)
 
 
 @router.get("/inbox/stream", response_class=StreamingResponse)

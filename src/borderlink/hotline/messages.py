@@ -9,9 +9,6 @@ side alone delivers, acknowledges and answers it, and always in the name of one 
 
 from __future__ import annotations
 
-import base64
-import hashlib
-
 from sqlalchemy.orm import Session
 
 from borderlink.directory import service as directory
@@ -30,7 +27,7 @@ from borderlink.hotline.escalation import REQUESTS
 from borderlink.hotline.models import LIFECYCLE, HotlineReply, HotlineRequest, Status
 from borderlink.hotline.models import TIMELINE as REQUEST_TIMELINE
 from borderlink.safeguards.offences import require_allowed
-from borderlink.shared import escalation, workfeed
+from borderlink.shared import attachments, escalation, workfeed
 from borderlink.shared.replicated import (
     ScreeningRefused,
     already_applied,
@@ -71,12 +68,7 @@ def apply_request(session: Session, envelope: InboundEnvelope[RequestMessage]) -
         raise Rejected("the request appears to rest on political, religious, military or ethnic grounds "
                        "and no supervisor of the sending unit released it")
     for item in body.attachments:
-        try:
-            content = base64.b64decode(item.content_base64, validate=True)
-        except ValueError as exc:
-            raise Rejected(f"attachment {item.filename} is not valid base64") from exc
-        if len(content) > MAX_ATTACHMENT_BYTES or hashlib.sha256(content).hexdigest() != item.sha256:
-            raise Rejected(f"attachment {item.filename} is too large or does not match its hash")
+        attachments.decode_received(item.filename, item.content_base64, item.sha256, MAX_ATTACHMENT_BYTES)
     service.receive_request(session, body, sender, recipient, envelope.sender_party, flags)
 
 

@@ -11,6 +11,7 @@ from borderlink.hotline.contracts import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, 
 from borderlink.hotline.models import AssistanceType, HandlingCode, Priority, RequestKind
 from borderlink.shared.contracts import Text, UnitCode
 from borderlink.shared.forms import rule_error
+from borderlink.shared.timeline import EventOut
 
 __all__ = ["MAX_ATTACHMENTS", "MAX_ATTACHMENT_BYTES", "Reference"]
 
@@ -66,17 +67,6 @@ class ReplyCreate(BaseModel):
 
 class ForwardCreate(BaseModel):
     unit_code: UnitCode
-
-
-class EventOut(BaseModel):
-    id: str
-    kind: str
-    at: dt.datetime
-    party: str
-    unit_code: str | None
-    detail: str | None = Field(description="The detail in English (on pages: in the viewer's language).")
-    message: str | None = Field(default=None, description="The detail's message id, for translation.")
-    params: dict[str, Any] = Field(default_factory=dict, description="The parameters of `message`.")
 
 
 class ReplyOut(BaseModel):

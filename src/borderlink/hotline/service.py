@@ -7,7 +7,6 @@ changes local state and enqueues those messages in the same transaction.
 from __future__ import annotations
 
 import base64
-import binascii
 import datetime as dt
 from typing import Any
 
@@ -47,8 +46,9 @@ from borderlink.shared import new_objects, scoping, workfeed
 from borderlink.shared.attachments import StoredFile
 from borderlink.shared.contracts import to_wire
 from borderlink.shared.forms import N_
+from borderlink.shared.lifecycle import Steps
 from borderlink.shared.paging import fold_for_search
-from borderlink.shared.replicated import now_of, side_of, touch, validate_contribution_text
+from borderlink.shared.replicated import now_of, side_of, validate_contribution_text
 from borderlink.shared.static_cache import StaticCache
 from borderlink.shared.timeline import Detail
 from borderlink.shared.timeline import TimelineEvent as TimelineRow
@@ -165,29 +165,11 @@ def touch_inbox(session: Session, request: HotlineRequest, now: dt.datetime, *, 
     workfeed.touch(session, feed_ref(request.id), now, except_unit=except_unit)
 
 
-def add_event(session: Session, request: HotlineRequest, kind: str, at: dt.datetime, party: str,
-              unit_code: str | None, detail: Detail | None = None,
-              event_id: str | None = None) -> TimelineRow | None:
-    """Record a timeline step once (events carry their id across the border)."""
-    event = REQUEST_TIMELINE.record(session, request.id, kind, at, party, unit_code, detail, event_id)
-    if event is None:
-        return None
-    advance_status(request, kind, at)
-    touch(request, at)
-    return event
-
-
-_STEP_TIMES = {"sent": "sent_at", "delivered": "delivered_at", "acknowledged": "acknowledged_at",
-               "answered": "answered_at", "closed": "closed_at"}
-
-
-def advance_status(request: HotlineRequest, kind: str, at: dt.datetime) -> None:
-    """Statuses only move forward (by the lifecycle's precedence), whatever order the two sides'
-    messages arrive in; each step's time is the first one seen."""
-    field = _STEP_TIMES.get(kind)
-    if field is not None and getattr(request, field) is None:
-        setattr(request, field, at)
-    request.status = Status(LIFECYCLE.advance(request.status, kind))
+# A timeline step, recorded once (events carry their id across the border); statuses only move
+# forward whatever order the two sides' messages arrive in, and each step's time is the first seen.
+add_event = Steps(REQUEST_TIMELINE, LIFECYCLE, Status, times={
+    "sent": "sent_at", "delivered": "delivered_at", "acknowledged": "acknowledged_at", "answered": "answered_at",
+    "closed": "closed_at"}).record
 
 
 def event_payload(event: TimelineRow) -> TimelineEvent:
@@ -206,37 +188,12 @@ def send_event(session: Session, request: HotlineRequest, event: TimelineRow, se
 
 def route(session: Session, sender: Unit, recipient_code: str | None) -> Unit:
     """The directory decides who receives: a counterpart of the sender at the same tier."""
-    counterparts = directory.counterparts_of(session, sender.id)
-    if recipient_code is None:
-        if len(counterparts) == 1:
-            return counterparts[0]
-        if not counterparts:
-            raise InvalidInput("%(unit)s has no counterpart unit across the border.", field="recipient_unit_code",
-                               unit=sender.code)
-        codes = ", ".join(u.code for u in counterparts)
-        raise InvalidInput("%(unit)s has several counterparts; choose one of %(choices)s.", field="recipient_unit_code",
-                           unit=sender.code, choices=codes)
-    for unit in counterparts:
-        if unit.code == recipient_code:
-            return unit
-    raise InvalidInput("%(recipient)s is not a counterpart of %(unit)s; the hotline only connects counterpart "
-                       "units at the same tier.", field="recipient_unit_code", recipient=recipient_code,
-                       unit=sender.code)
+    return directory.choose_counterpart(session, sender, recipient_code, "recipient_unit_code")
 
 
 def decode_attachments(items: list[AttachmentIn]) -> list[tuple[AttachmentIn, bytes]]:
-    decoded = []
-    for item in items:
-        try:
-            data = base64.b64decode(item.content_base64, validate=True)
-        except (binascii.Error, ValueError) as exc:
-            raise InvalidInput("Attachment %(name)s is not valid base64.", field="attachments",
-                               name=item.filename) from exc
-        if len(data) > MAX_ATTACHMENT_BYTES:
-            raise InvalidInput("Attachment %(name)s is larger than %(limit)s KiB.", field="attachments",
-                               name=item.filename, limit=MAX_ATTACHMENT_BYTES // 1024)
-        decoded.append((item, data))
-    return decoded
+    return [(item, shared_attachments.decode_upload(item.filename, item.content_base64, MAX_ATTACHMENT_BYTES))
+            for item in items]
 
 
 def create_request(session: Session, principal: Principal, data: RequestCreate, now: dt.datetime) -> HotlineRequest:

@@ -18,7 +18,6 @@ from borderlink.hotline.models import OBJECT_TYPE, HotlineReply, HotlineRequest,
 from borderlink.hotline.models import TIMELINE as REQUEST_TIMELINE
 from borderlink.hotline.schemas import (
     AttachmentOut,
-    EventOut,
     InboxItemOut,
     InboxOut,
     ReplyOut,
@@ -52,9 +51,7 @@ def request_out(session: Session, request: HotlineRequest, now: dt.datetime,
         answered_at=request.answered_at, closed_at=request.closed_at, deadline_at=request.deadline_at,
         overdue=service.is_overdue(request, now), escalation_level=request.escalation_level,
         screening_flags=request.screening_flags,
-        timeline=[EventOut(id=e.id, kind=e.kind, at=e.at, party=e.party, unit_code=e.unit_code,
-                           detail=REQUEST_TIMELINE.render(e, language), message=e.message, params=e.params or {})
-                  for e in service.timeline(session, request.id)],
+        timeline=REQUEST_TIMELINE.out(session, request.id, language),
         replies=[ReplyOut(id=r.id, author_party=r.author_party, author_unit_code=code,
                           author_name=r.author_name, body=r.body, created_at=r.created_at)
                  for r, code in replies],

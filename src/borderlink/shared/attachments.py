@@ -21,6 +21,8 @@ written to the audit chain.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import dataclasses
 import datetime as dt
 import hashlib
@@ -34,6 +36,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from borderlink.audit import service as audit
 from borderlink.db import Base
 from borderlink.errors import Forbidden, InvalidInput, NotFound
+from borderlink.exchange.registry import Rejected
 from borderlink.ids import new_id
 from borderlink.shared import new_objects
 from borderlink.shared.workfeed import ObjectRef
@@ -270,3 +273,28 @@ def record_download(session: Session, principal: Principal, stored: StoredFile) 
     done.add((principal.user_id, stored.id))
     audit.append(session, [{"action": "download", "object_type": AUDIT_OBJECT_TYPE, "object_id": stored.id,
                             "detail": f"{stored.ref.key} {stored.filename} by {principal.label}"}])
+
+
+def decode_upload(filename: str, content_base64: str, max_bytes: int, field: str = "attachments") -> bytes:
+    """The bytes of a file a user sent as base64, refused beside `field` when they are not base64
+    or too large."""
+    try:
+        data = base64.b64decode(content_base64, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise InvalidInput("Attachment %(name)s is not valid base64.", field=field, name=filename) from exc
+    if len(data) > max_bytes:
+        raise InvalidInput("Attachment %(name)s is larger than %(limit)s KiB.", field=field, name=filename,
+                           limit=max_bytes // 1024)
+    return data
+
+
+def decode_received(filename: str, content_base64: str, sha256: str, max_bytes: int, what: str = "attachment") -> bytes:
+    """The bytes of a file the other side sent, refused (Rejected) unless they are base64 within
+    this node's limit and match the hash that came with them."""
+    try:
+        content = base64.b64decode(content_base64, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise Rejected(f"{what} {filename} is not valid base64") from exc
+    if len(content) > max_bytes or hashlib.sha256(content).hexdigest() != sha256:
+        raise Rejected(f"{what} {filename} is too large or does not match its hash")
+    return content

@@ -25,11 +25,14 @@ derives the same state from a set of events, whatever their order.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Sequence
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 from borderlink.errors import Forbidden, InvalidInput
 from borderlink.exchange.registry import Rejected
-from borderlink.shared.replicated import Side
+from borderlink.shared.replicated import Side, touch
+from borderlink.shared.timeline import Detail, Timeline, TimelineEvent
 
 INITIAL = ""  # the source state of an object's first event
 
@@ -121,3 +124,33 @@ class Lifecycle:
         for event in events:
             state = self.advance(state, event)
         return state
+
+
+@dataclasses.dataclass(frozen=True)
+class Steps:
+    """How a domain records a step on one of its objects, on both nodes: once per event id on its
+    timeline; its `status` advanced by the lifecycle (only ever forward, so steps may arrive in any
+    order), as `state` (the status enum); the first time of each step named in `times`
+    (``{"sent": "sent_at"}``) kept; and the object's activity time moved on.
+
+        add_event = Steps(TIMELINE, LIFECYCLE, Status, times={"sent": "sent_at"}).record
+    """
+
+    timeline: Timeline
+    lifecycle: Lifecycle | None = None
+    state: Callable[[str], Any] = str
+    times: Mapping[str, str] = dataclasses.field(default_factory=dict)
+
+    def record(self, session: Any, obj: Any, kind: str, at: dt.datetime, party: str, unit_code: str | None,
+               detail: Detail | None = None, event_id: str | None = None) -> TimelineEvent | None:
+        """The step, or None when an event with this id is recorded already (a repeated message)."""
+        event = self.timeline.record(session, obj.id, kind, at, party, unit_code, detail, event_id)
+        if event is None:
+            return None
+        field = self.times.get(kind)
+        if field is not None and getattr(obj, field) is None:
+            setattr(obj, field, at)
+        if self.lifecycle is not None:
+            obj.status = self.state(self.lifecycle.advance(obj.status, kind))
+        touch(obj, at)
+        return event

@@ -24,6 +24,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from pydantic import BaseModel, Field
 from sqlalchemy import JSON, Index, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -113,6 +114,19 @@ def render_detail(event: TimelineEvent, translate: Translate = _english, code_la
 _KEPT = "timeline"
 
 
+class EventOut(BaseModel):
+    """One step of an object's timeline as the API and the pages show it (`Timeline.out`)."""
+
+    id: str
+    kind: str
+    at: dt.datetime
+    party: str
+    unit_code: str | None
+    detail: str | None = Field(description="The detail in English (on pages: in the viewer's language).")
+    message: str | None = Field(default=None, description="The detail's message id, for translation.")
+    params: dict[str, Any] = Field(default_factory=dict, description="The parameters of `message`.")
+
+
 class Timeline:
     """The timeline of one object type: its kinds, recording, listing and the wire form."""
 
@@ -158,6 +172,13 @@ class Timeline:
             select(TimelineEvent)
             .where(TimelineEvent.object_type == self.object_type, TimelineEvent.object_id == object_id)
             .order_by(TimelineEvent.at, TimelineEvent.id)))
+
+    def out(self, session: Session, object_id: str, language: str | None = None) -> list[EventOut]:
+        """The object's steps as the API shows them: details in English unless a `language` is
+        given (pages give the viewer's)."""
+        return [EventOut(id=e.id, kind=e.kind, at=e.at, party=e.party, unit_code=e.unit_code,
+                         detail=self.render(e, language), message=e.message, params=e.params or {})
+                for e in self.events(session, object_id)]
 
     def render(self, event: TimelineEvent, language: str | None = None) -> str | None:
         """The detail in `language`; without one, the English source text (the API's form)."""

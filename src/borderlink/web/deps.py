@@ -66,6 +66,14 @@ def get_node(request: Request) -> Node:
     return node
 
 
+def node_now(request: Request) -> dt.datetime:
+    """The time of this request on the node's clock (the clock tests move)."""
+    return get_node(request).clock.now()
+
+
+Now = Annotated[dt.datetime, Depends(node_now)]
+
+
 def cookies_secure(request: Request) -> bool:
     """Cookies are marked Secure whenever the node is reached over HTTPS (or always, by setting)."""
     return get_node(request).settings.secure_cookies or request.url.scheme == "https"
