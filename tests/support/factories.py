@@ -3,6 +3,7 @@
     body = request_body(priority="low", subject="Stolen motorbike")
     created = send_request(pair, clients, body)              # through the API, as a client would
     request = create_request(session, principal, now, kind="notification")   # through the service
+    case = open_case(pair, clients, title="Cross-border fraud ring")   # a joint case, through the API
 """
 
 from __future__ import annotations
@@ -47,3 +48,30 @@ def send_request(pair: Pair, clients: dict[str, TestClient], body: dict[str, Any
 def create_request(session: Session, principal: Principal, now: dt.datetime, **changes: Any) -> HotlineRequest:
     """A request made through the hotline's service, in the caller's transaction."""
     return hotline.create_request(session, principal, RequestCreate.model_validate(request_body(**changes)), now)
+
+
+def call_api(pair: Pair, clients: dict[str, TestClient], party: str, user: str, method: str, path: str,
+             expect: int = 200, **kwargs: Any) -> Any:
+    """One call of `party`'s JSON API as `user`, asserting the status; the answer's JSON (or the response)."""
+    response = clients[party].request(method, f"/api/v1{path}", headers=token_headers(pair, party, user), **kwargs)
+    assert response.status_code == expect, response.text
+    return response.json() if response.headers.get("content-type", "").startswith("application/json") else response
+
+
+# A joint drug case of Quảng Ninh with Guangxi, Dongxing and Móng Cái.
+DRUG_CASE: dict[str, Any] = {
+    "title": "Heroin route Móng Cái – Dongxing / 东兴海洛因通道",
+    "case_type": "drug_trafficking", "offence_codes": ["06012", "09051"],
+    "summary": "Couriers carry heroin across the Ka Long river by night.",
+    "unit_codes": ["CN-GX", "CN-GX-DONGXING", "VN-QN-MONGCAI"],
+    "legal_basis": "2001 agreement on crime prevention between the two ministries",
+    "jit_reference": "JIT-QN-GX-2026-01", "jit_starts_on": "2026-11-01", "jit_ends_on": "2027-04-30",
+}
+
+
+def open_case(pair: Pair, clients: dict[str, TestClient], **changes: Any) -> dict[str, Any]:
+    """The drug case above with `changes`, opened by Quảng Ninh's commander and delivered to the other side."""
+    created: dict[str, Any] = call_api(pair, clients, "VN", "qn.commander", "POST", "/cases", 201,
+                                       json={**DRUG_CASE, **changes})
+    pair.pump()
+    return created

@@ -21,11 +21,9 @@ from sqlalchemy.orm import Session
 from borderlink.alerts.bulk_read import CSV_COLUMNS, VALUE_SEPARATOR, alpha_2
 from borderlink.alerts.models import Alert, AlertRecipient, Status
 from borderlink.audit import service as audit
-from borderlink.shared.replicated import HandlingCode
+from borderlink.shared.replicated import NOT_SHARED_ONWARD
 
 FORMATS = ("ftm", "csv")
-# The other side's restrictions on onward sharing.
-NOT_SHARED_ONWARD = frozenset({HandlingCode.H2, HandlingCode.H3})
 # FollowTheMoney topics for the kinds that have one.
 FTM_TOPICS = {"wanted": "wanted", "person_of_interest": "poi", "victim": "crime.traffick.human"}
 _FTM_GENDERS = {"F": "female", "M": "male", "X": "other"}

@@ -7,7 +7,6 @@ its units see it.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 
 from sqlalchemy import select
@@ -50,8 +49,7 @@ def photos_of(session: Session, alert: Alert) -> list[dict[str, str]]:
     """The alert's photos that travel with it: images small enough for one envelope."""
     sent = [f for f in attachments.files_of(session, ObjectRef(OBJECT_TYPE, alert.id))
             if f.is_image and f.size <= MAX_PHOTO_BYTES][:MAX_PHOTOS]
-    return [{"id": f.id, "filename": f.filename, "content_type": f.served_type, "sha256": f.sha256,
-             "content_base64": base64.b64encode(f.data).decode("ascii")} for f in sent]
+    return [attachments.wire_part(f, f.served_type) for f in sent]
 
 
 def content_of(session: Session, alert: Alert, review_note: str | None = None) -> AlertContent:

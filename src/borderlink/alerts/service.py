@@ -54,7 +54,7 @@ from borderlink.safeguards.offences import require_allowed
 from borderlink.safeguards.screening import screen as neutrality_screen
 from borderlink.shared import attachments, namesearch, paging, workfeed
 from borderlink.shared.forms import N_
-from borderlink.shared.replicated import HandlingCode, record_change, require_owner, side_of
+from borderlink.shared.replicated import record_change, require_owner, require_use, side_of
 from borderlink.shared.timeline import Detail, TimelineEvent
 from borderlink.shared.workfeed import Reason
 
@@ -521,14 +521,7 @@ def check_use(alert: Alert, local_party: str, purpose: str) -> None:
     """What the receiving side may do with a replica: H1/H3 not in court, H2/H3 not passed on."""
     if purpose not in ("prevention", "investigation", "court", "onward"):
         raise InvalidInput("The purpose must be prevention, investigation, court or onward.", field="purpose")
-    if alert.owner_party == local_party:
-        return
-    if purpose == "court" and alert.handling_code in (HandlingCode.H1, HandlingCode.H3):
-        raise Forbidden("Handling code %(code)s: not for court without the issuing side's consent.",
-                        field="purpose", code=alert.handling_code.value)
-    if purpose == "onward" and alert.handling_code in (HandlingCode.H2, HandlingCode.H3):
-        raise Forbidden("Handling code %(code)s: no onward sharing without the issuing side's consent.",
-                        field="purpose", code=alert.handling_code.value)
+    require_use(alert, local_party, purpose)
 
 
 # --- expiry and purge (both nodes) --------------------------------------------------------------

@@ -3,8 +3,6 @@ shared attachments and sent to the other side, so both hold the same files under
 
 from __future__ import annotations
 
-import base64
-
 from sqlalchemy.orm import Session
 
 from borderlink.directory.permissions import Permission, Principal
@@ -35,8 +33,7 @@ def minutes_added(session: Session, principal: Principal, stored: StoredFile) ->
         raise Forbidden("Your role may not plan engagements.")
     message = MinutesFileMessage.from_fields({
         "engagement_id": engagement.id, "party": principal.party,
-        "file": {"id": stored.id, "filename": stored.filename, "content_type": stored.content_type,
-                 "sha256": stored.sha256, "content_base64": base64.b64encode(stored.data).decode("ascii")}})
+        "file": attachments.wire_part(stored)})
     common.send(session, engagement, principal.party, message, engagement.handling_code.value,
                 engagements.stream_of(engagement.id))
 

@@ -25,7 +25,6 @@ from borderlink.hotline.contracts import (
 )
 from borderlink.hotline.escalation import REQUESTS
 from borderlink.hotline.models import LIFECYCLE, HotlineReply, HotlineRequest, Status
-from borderlink.hotline.models import TIMELINE as REQUEST_TIMELINE
 from borderlink.safeguards.offences import require_allowed
 from borderlink.shared import attachments, escalation, workfeed
 from borderlink.shared.replicated import (
@@ -78,9 +77,7 @@ def apply_event(session: Session, envelope: InboundEnvelope[EventMessage]) -> No
     if event.kind not in ("delivered", "acknowledged", "closed"):
         raise Rejected(f"a {event.kind!r} step does not travel as a hotline.event")
     _check_step(session, request.owner_party, envelope.sender_party, event)
-    added = service.add_event(session, request, event.kind, event.at, event.party, event.unit_code,
-                              REQUEST_TIMELINE.detail_from_payload(event.kind, event.model_dump()), event_id=event.id)
-    if added is not None:
+    if service.STEPS.received(session, request, event) is not None:
         service.touch_inbox(session, request, now_of(session), except_unit=None)
 
 
@@ -110,9 +107,7 @@ def apply_reply(session: Session, envelope: InboundEnvelope[ReplyMessage]) -> No
                                  created_at=item.created_at))
         request.search_text = request.search_text + " " + service.fold_for_search(item.body)
     if event is not None:
-        service.add_event(session, request, event.kind, event.at, event.party, event.unit_code,
-                          REQUEST_TIMELINE.detail_from_payload(event.kind, event.model_dump()),
-                          event_id=event.id)
+        service.STEPS.received(session, request, event)
     request.updated_at = max(request.updated_at, now)
     service.touch_inbox(session, request, now, except_unit=None)
 

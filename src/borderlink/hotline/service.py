@@ -17,7 +17,6 @@ from borderlink.directory import service as directory
 from borderlink.directory.models import Unit
 from borderlink.directory.permissions import Permission, Principal
 from borderlink.errors import Forbidden, InvalidInput
-from borderlink.exchange import service as exchange
 from borderlink.hotline.contracts import (
     EventMessage,
     ReplyMessage,
@@ -30,7 +29,6 @@ from borderlink.hotline.models import (
     OBJECT_TYPE,
     OPEN_STATUSES,
     DeadlineSetting,
-    HandlingCode,
     HotlineReply,
     HotlineRequest,
     Priority,
@@ -44,11 +42,10 @@ from borderlink.safeguards.screening import screen
 from borderlink.shared import attachments as shared_attachments
 from borderlink.shared import new_objects, scoping, workfeed
 from borderlink.shared.attachments import StoredFile
-from borderlink.shared.contracts import to_wire
 from borderlink.shared.forms import N_
 from borderlink.shared.lifecycle import Steps
 from borderlink.shared.paging import fold_for_search
-from borderlink.shared.replicated import now_of, side_of, validate_contribution_text
+from borderlink.shared.replicated import now_of, require_use, send, side_of, validate_contribution_text
 from borderlink.shared.static_cache import StaticCache
 from borderlink.shared.timeline import Detail
 from borderlink.shared.timeline import TimelineEvent as TimelineRow
@@ -56,9 +53,6 @@ from borderlink.shared.workfeed import FeedEntry, ObjectRef, Reason
 
 __all__ = ["OPEN_STATUSES", "fold_for_search", "now_of_session"]
 now_of_session = now_of  # the shared name is `replicated.now_of`
-KIND_REQUEST = RequestMessage.message_kind
-KIND_EVENT = EventMessage.message_kind
-KIND_REPLY = ReplyMessage.message_kind
 
 
 def stream_of(request_id: str) -> str:
@@ -167,9 +161,10 @@ def touch_inbox(session: Session, request: HotlineRequest, now: dt.datetime, *, 
 
 # A timeline step, recorded once (events carry their id across the border); statuses only move
 # forward whatever order the two sides' messages arrive in, and each step's time is the first seen.
-add_event = Steps(REQUEST_TIMELINE, LIFECYCLE, Status, times={
+STEPS = Steps(REQUEST_TIMELINE, LIFECYCLE, Status, times={
     "sent": "sent_at", "delivered": "delivered_at", "acknowledged": "acknowledged_at", "answered": "answered_at",
-    "closed": "closed_at"}).record
+    "closed": "closed_at"})
+add_event = STEPS.record
 
 
 def event_payload(event: TimelineRow) -> TimelineEvent:
@@ -179,9 +174,8 @@ def event_payload(event: TimelineRow) -> TimelineEvent:
 def send_event(session: Session, request: HotlineRequest, event: TimelineRow, sender_unit: str,
                recipient_unit: str) -> None:
     message = EventMessage(request_id=request.id, event=event_payload(event))
-    exchange.enqueue(session, kind=KIND_EVENT, body=to_wire(message),
-                     sender_unit=sender_unit, recipient_unit=recipient_unit,
-                     handling_code=request.handling_code.value, stream=stream_of(request.id))
+    send(session, message, request, sender_unit=sender_unit, recipient_unit=recipient_unit,
+         stream=stream_of(request.id))
 
 
 # --- creating and sending --------------------------------------------------------------------
@@ -196,6 +190,18 @@ def decode_attachments(items: list[AttachmentIn]) -> list[tuple[AttachmentIn, by
             for item in items]
 
 
+def _new_request(content: RequestCreate | RequestMessage, **fields: Any) -> HotlineRequest:
+    """A request's row from what its author wrote, as the sending form or the owner's message has it."""
+    references = [r.model_dump(exclude_none=True) for r in content.references]
+    return HotlineRequest(
+        kind=content.kind, assistance_type=content.assistance_type, subject=content.subject, body=content.body,
+        priority=content.priority, offence_code=content.offence_code, handling_code=content.handling_code,
+        handling_note=content.handling_note, references=references,
+        names_person=any(r["type"] == "person" for r in references),
+        search_text=fold_for_search(" ".join(
+            [content.subject, content.body, *[str(v) for r in references for v in r.values()]])), **fields)
+
+
 def create_request(session: Session, principal: Principal, data: RequestCreate, now: dt.datetime) -> HotlineRequest:
     if not principal.can(Permission.HOTLINE_SEND):
         raise Forbidden("Your role may not send hotline requests.")
@@ -203,20 +209,12 @@ def create_request(session: Session, principal: Principal, data: RequestCreate, 
     recipient = route(session, sender, data.recipient_unit_code)
     require_allowed(data.offence_code)
     files = decode_attachments(data.attachments)
-    references = [r.model_dump(exclude_none=True) for r in data.references]
-    flags = screening_flags(data.subject, data.body, data.handling_note, references)
-    request = HotlineRequest(
-        id=new_id(), owner_party=principal.party, kind=data.kind, assistance_type=data.assistance_type,
-        subject=data.subject, body=data.body, priority=data.priority, offence_code=data.offence_code,
-        handling_code=data.handling_code, handling_note=data.handling_note, references=references,
-        names_person=any(r["type"] == "person" for r in references), sender_unit_id=sender.id,
-        recipient_unit_id=recipient.id, sender_unit=sender, recipient_unit=recipient,
-        author_name=principal.display_name,
-        created_by_user_id=principal.user_id, status=Status.HELD if flags else Status.SENT,
-        created_at=now, screening_flags=flags, updated_at=now,
-        search_text=fold_for_search(" ".join(
-            [data.subject, data.body, *[str(v) for r in references for v in r.values()]])),
-    )
+    request = _new_request(data, id=new_id(), owner_party=principal.party, sender_unit_id=sender.id,
+                           recipient_unit_id=recipient.id, sender_unit=sender, recipient_unit=recipient,
+                           author_name=principal.display_name, created_by_user_id=principal.user_id,
+                           created_at=now, updated_at=now)
+    flags = screening_flags(data.subject, data.body, data.handling_note, request.references)
+    request.status, request.screening_flags = Status.HELD if flags else Status.SENT, flags
     if not flags:  # what sending sets is known now, so the row is written once
         request.sent_at, request.deadline_at = now, now + deadline_for(session, request.priority)
     session.add(request)
@@ -243,9 +241,8 @@ def _send(session: Session, request: HotlineRequest, now: dt.datetime, sender: U
     sent = add_event(session, request, "sent", now, request.owner_party, sender.code)
     assert sent is not None
     workfeed.set_deadline(session, feed_ref(request.id), request.deadline_at, unit_id=sender.id)
-    exchange.enqueue(session, kind=KIND_REQUEST, body=to_wire(request_payload(session, request, sent)),
-                     sender_unit=sender.code, recipient_unit=recipient.code,
-                     handling_code=request.handling_code.value, stream=stream_of(request.id))
+    send(session, request_payload(session, request, sent), request, sender_unit=sender.code,
+         recipient_unit=recipient.code, stream=stream_of(request.id))
 
 
 def request_payload(session: Session, request: HotlineRequest, sent: TimelineRow) -> RequestMessage:
@@ -266,11 +263,7 @@ def request_payload(session: Session, request: HotlineRequest, sent: TimelineRow
         "deadline_at": request.deadline_at.isoformat() if request.deadline_at else None,
         "sent_event": event_payload(sent),
         "release_note": _release_note(session, request),
-        "attachments": [
-            {"id": a.id, "filename": a.filename, "content_type": a.content_type, "sha256": a.sha256,
-             "content_base64": base64.b64encode(a.data).decode("ascii")}
-            for a in attachments(session, request.id)
-        ],
+        "attachments": [shared_attachments.wire_part(a) for a in attachments(session, request.id)],
     })
 
 
@@ -279,19 +272,10 @@ def receive_request(session: Session, body: RequestMessage, sender: Unit, recipi
     """Store a request the owner sent (its checks passed) and put it in the recipient unit's inbox."""
     now = now_of(session)
     deadline = now + dt.timedelta(seconds=body.deadline_seconds)
-    references = [r.model_dump(exclude_none=True) for r in body.references]
-    request = HotlineRequest(
-        id=body.id, owner_party=owner_party, kind=body.kind, assistance_type=body.assistance_type,
-        subject=body.subject, body=body.body, priority=body.priority, offence_code=body.offence_code,
-        handling_code=body.handling_code, handling_note=body.handling_note, references=references,
-        names_person=any(r["type"] == "person" for r in references), sender_unit_id=sender.id,
-        recipient_unit_id=recipient.id, sender_unit=sender, recipient_unit=recipient,
-        author_name=body.author_name, status=Status.SENT,
-        created_at=body.created_at, deadline_at=deadline, updated_at=now,
-        search_text=fold_for_search(" ".join(
-            [body.subject, body.body, *[str(v) for r in references for v in r.values()]])),
-        screening_flags=flags,
-    )
+    request = _new_request(body, id=body.id, owner_party=owner_party, sender_unit_id=sender.id,
+                           recipient_unit_id=recipient.id, sender_unit=sender, recipient_unit=recipient,
+                           author_name=body.author_name, status=Status.SENT, created_at=body.created_at,
+                           deadline_at=deadline, updated_at=now, screening_flags=flags)
     session.add(request)
     new_objects.created(session, OBJECT_TYPE, request.id)
     session.flush()  # attachments and events refer to the request row
@@ -300,9 +284,7 @@ def receive_request(session: Session, body: RequestMessage, sender: Unit, recipi
                                base64.b64decode(item.content_base64), now, names_person=request.names_person,
                                file_id=item.id, max_bytes=MAX_ATTACHMENT_BYTES)
     session.flush()
-    sent = body.sent_event
-    add_event(session, request, "sent", sent.at, sent.party, sent.unit_code,
-              REQUEST_TIMELINE.detail_from_payload("sent", sent.model_dump()), event_id=sent.id)
+    STEPS.received(session, request, body.sent_event)
     delivered = add_event(session, request, "delivered", now, recipient.party_code, recipient.code)
     assert delivered is not None
     put_in_inbox(session, request, recipient.id, "received", now, deadline)
@@ -414,9 +396,7 @@ def reply(session: Session, principal: Principal, request_id: str, body: str, no
                   "author_name": answer.author_name, "body": answer.body, "created_at": now},
         "event": event_payload(event) if event else None,
     })
-    exchange.enqueue(session, kind=KIND_REPLY, body=to_wire(message), sender_unit=ours, recipient_unit=theirs,
-                     handling_code=request.handling_code.value,
-                     stream=stream_of(request.id))
+    send(session, message, request, sender_unit=ours, recipient_unit=theirs, stream=stream_of(request.id))
     request.updated_at = now
     touch_inbox(session, request, now, except_unit=principal.unit_id)
     return answer
@@ -441,9 +421,7 @@ def forward(session: Session, principal: Principal, request_id: str, unit_code: 
     target = directory.get_unit_by_code(session, unit_code)
     if target.party_code != principal.party:
         raise InvalidInput("Requests are shared onward only inside this node.", field="unit_code")
-    if request.owner_party != principal.party and request.handling_code in (HandlingCode.H2, HandlingCode.H3):
-        raise Forbidden("Handling code %(code)s: no onward sharing without the sending side's consent.",
-                        field="unit_code", code=request.handling_code.value)
+    require_use(request, principal.party, "onward", field="unit_code")
     entry = put_in_inbox(session, request, target.id, "shared", now, request.deadline_at)
     add_event(session, request, "shared", now, principal.party, target.code, Detail.text(principal.label))
     return entry
@@ -452,8 +430,4 @@ def forward(session: Session, principal: Principal, request_id: str, unit_code: 
 def check_export(request: HotlineRequest, local_party: str, purpose: str) -> None:
     if purpose not in ("prevention", "investigation", "court"):
         raise InvalidInput("The purpose must be prevention, investigation or court.", field="purpose")
-    if request.owner_party == local_party:
-        return
-    if purpose == "court" and request.handling_code in (HandlingCode.H1, HandlingCode.H3):
-        raise Forbidden("Handling code %(code)s: not for court without the sending side's consent.",
-                        code=request.handling_code.value)
+    require_use(request, local_party, purpose)

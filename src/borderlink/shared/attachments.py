@@ -298,3 +298,9 @@ def decode_received(filename: str, content_base64: str, sha256: str, max_bytes: 
     if len(content) > max_bytes or hashlib.sha256(content).hexdigest() != sha256:
         raise Rejected(f"{what} {filename} is too large or does not match its hash")
     return content
+
+
+def wire_part(stored: StoredFile, content_type: str | None = None) -> dict[str, str]:
+    """A stored file as it travels to the other side inside a message (its id kept there)."""
+    return {"id": stored.id, "filename": stored.filename, "content_type": content_type or stored.content_type,
+            "sha256": stored.sha256, "content_base64": base64.b64encode(stored.data).decode("ascii")}

@@ -154,3 +154,9 @@ class Steps:
             obj.status = self.state(self.lifecycle.advance(obj.status, kind))
         touch(obj, at)
         return event
+
+    def received(self, session: Any, obj: Any, event: Any) -> TimelineEvent | None:
+        """A step the other side took, as its message carries it (a `TimelineStep`: its id, time,
+        side, unit and detail); None when it was recorded before."""
+        return self.record(session, obj, event.kind, event.at, event.party, event.unit_code,
+                           self.timeline.detail_from_payload(event.kind, event.model_dump()), event.id)

@@ -38,7 +38,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from borderlink.audit.service import CLOCK_INFO
 from borderlink.directory import service as directory
 from borderlink.directory.models import Unit
-from borderlink.errors import InvalidInput, NotFound
+from borderlink.errors import Forbidden, InvalidInput, NotFound
 from borderlink.exchange import outbox
 from borderlink.exchange.registry import InboundEnvelope, Rejected
 from borderlink.ids import new_id
@@ -183,6 +183,24 @@ def check_step(session: Session, lifecycle: Lifecycle, owner_party: str, sender_
         raise Rejected(f"a step from {sender_party} cannot be recorded in the name of {party}")
     if unit_code is not None and named_unit(session, unit_code).party_code != sender_party:
         raise Rejected(f"{unit_code} is not a unit of the sending node")
+
+
+# What the receiving side may not do with a replica without the owning side's consent.
+NOT_FOR_COURT = frozenset({HandlingCode.H1, HandlingCode.H3})
+NOT_SHARED_ONWARD = frozenset({HandlingCode.H2, HandlingCode.H3})
+
+
+def require_use(obj: ReplicatedObject, local_party: str, use: str, field: str = "purpose") -> None:
+    """Refuse a use of a replica ("court", "onward") that its handling code does not allow without
+    the owning side's consent; the owning node may use its own objects as it sees fit."""
+    if obj.owner_party == local_party:
+        return
+    if use == "court" and obj.handling_code in NOT_FOR_COURT:
+        raise Forbidden("Handling code %(code)s: not for court without the issuing side's consent.",
+                        field=field, code=obj.handling_code.value)
+    if use == "onward" and obj.handling_code in NOT_SHARED_ONWARD:
+        raise Forbidden("Handling code %(code)s: no onward sharing without the issuing side's consent.",
+                        field=field, code=obj.handling_code.value)
 
 
 def send(session: Session, message: MessageBody, about: ReplicatedObject, *, sender_unit: str | None,

@@ -7,7 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 from tests.integration.cases.conftest import Pair, open_case
 from tests.integration.cases.test_handover import propose
-from tests.integration.hotline.conftest import browser
+from tests.support.two_nodes import browser
 
 
 @pytest.mark.parametrize(("language", "title"), [("vi", "Hồ sơ vụ án chung"), ("zh_Hans", "联合案件"),
