@@ -12,13 +12,14 @@ import datetime as dt
 import enum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, synonym
 
 from borderlink.db import Base
 from borderlink.directory.permissions import Permission
 from borderlink.ids import new_id
 from borderlink.shared.codelists import enum_column
+from borderlink.shared.escalation import EscalatingObject
 from borderlink.shared.lifecycle import INITIAL, Lifecycle, Transition
 from borderlink.shared.paging import text_search_index
 from borderlink.shared.replicated import HandlingCode, ReplicatedObject, Side
@@ -100,8 +101,9 @@ LISTING_FILTERS = ("status", "priority", "offence_code", "owner_party", "sender_
                    "deadline_at")
 
 
-class HotlineRequest(ReplicatedObject, Base):
-    """A request; the sending unit is its owner unit."""
+class HotlineRequest(ReplicatedObject, EscalatingObject, Base):
+    """A request; the sending unit is its owner unit. It escalates (deadline, level) as
+    escalation.REQUESTS says."""
 
     __tablename__ = "hotline_requests"
 
@@ -125,9 +127,6 @@ class HotlineRequest(ReplicatedObject, Base):
     acknowledged_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     answered_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     closed_at: Mapped[dt.datetime | None] = mapped_column(default=None)
-    deadline_at: Mapped[dt.datetime | None] = mapped_column(default=None)
-    escalation_level: Mapped[int] = mapped_column(Integer, default=0)
-    escalation_done: Mapped[bool] = mapped_column(default=False)  # the central tier holds it already
     screening_flags: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     search_text: Mapped[str] = mapped_column(Text, default="")
 

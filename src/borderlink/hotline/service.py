@@ -180,11 +180,6 @@ def send_event(session: Session, request: HotlineRequest, event: TimelineRow, se
 
 # --- creating and sending --------------------------------------------------------------------
 
-def route(session: Session, sender: Unit, recipient_code: str | None) -> Unit:
-    """The directory decides who receives: a counterpart of the sender at the same tier."""
-    return directory.choose_counterpart(session, sender, recipient_code, "recipient_unit_code")
-
-
 def decode_attachments(items: list[AttachmentIn]) -> list[tuple[AttachmentIn, bytes]]:
     return [(item, shared_attachments.decode_upload(item.filename, item.content_base64, MAX_ATTACHMENT_BYTES))
             for item in items]
@@ -206,7 +201,8 @@ def create_request(session: Session, principal: Principal, data: RequestCreate, 
     if not principal.can(Permission.HOTLINE_SEND):
         raise Forbidden("Your role may not send hotline requests.")
     sender = directory.get_unit(session, principal.unit_id)
-    recipient = route(session, sender, data.recipient_unit_code)
+    # The directory decides who receives: a counterpart of the sender at the same tier.
+    recipient = directory.choose_counterpart(session, sender, data.recipient_unit_code, "recipient_unit_code")
     require_allowed(data.offence_code)
     files = decode_attachments(data.attachments)
     request = _new_request(data, id=new_id(), owner_party=principal.party, sender_unit_id=sender.id,
