@@ -26,12 +26,14 @@ from borderlink.alerts.models import (
 )
 from borderlink.shared.contracts import (
     ContractPart,
+    FilePart,
     MessageBody,
     Text,
     TimelineStep,
     Timestamp,
     UnitCode,
     Uuid,
+    base64_length,
 )
 from borderlink.shared.replicated import HandlingCode
 
@@ -81,12 +83,8 @@ MAX_PHOTO_BYTES = 200 * 1024  # a photo travels with the alert when it is this s
 MAX_PHOTOS = 3
 
 
-class PhotoPart(ContractPart):
-    id: Uuid
-    filename: Annotated[Text, Field(max_length=200)]
-    content_type: Annotated[str, Field(max_length=100)]
-    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
-    content_base64: Annotated[str, Field(max_length=(MAX_PHOTO_BYTES + 2) // 3 * 4)]
+class PhotoPart(FilePart):
+    content_base64: Annotated[str, Field(max_length=base64_length(MAX_PHOTO_BYTES))]
 
 
 class AlertContent(ContractPart):

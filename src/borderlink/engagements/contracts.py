@@ -17,6 +17,7 @@ from borderlink.directory.models import Tier
 from borderlink.engagements.models import AgreementKind, AgreementStatus, EngagementKind, IncidentKind
 from borderlink.shared.contracts import (
     ContractPart,
+    FilePart,
     MessageBody,
     Party,
     Text,
@@ -24,6 +25,7 @@ from borderlink.shared.contracts import (
     Timestamp,
     UnitCode,
     Uuid,
+    base64_length,
 )
 from borderlink.shared.replicated import HandlingCode
 
@@ -235,12 +237,8 @@ class PatrolReportMessage(MessageBody, kind="engagements.patrol_report", version
 MAX_MINUTES_FILE_BYTES = 512 * 1024  # a scanned page or two; the whole envelope stays under the exchange's limit
 
 
-class MinutesFile(ContractPart):
-    id: Uuid
-    filename: Annotated[Text, Field(max_length=200)]
-    content_type: Annotated[str, Field(max_length=100)]
-    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
-    content_base64: Annotated[str, Field(max_length=(MAX_MINUTES_FILE_BYTES + 2) // 3 * 4)]
+class MinutesFile(FilePart):
+    content_base64: Annotated[str, Field(max_length=base64_length(MAX_MINUTES_FILE_BYTES))]
 
 
 class MinutesFileMessage(MessageBody, kind="engagements.minutes_file", version=1):

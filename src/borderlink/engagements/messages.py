@@ -50,6 +50,7 @@ from borderlink.shared.lifecycle import Lifecycle
 from borderlink.shared.replicated import (
     ScreeningRefused,
     Side,
+    counterpart_pair,
     known,
     named_unit,
     rejecting,
@@ -62,13 +63,7 @@ from borderlink.shared.workfeed import ObjectRef
 def _owner_pair(session: Session, envelope: InboundEnvelope[Any], owner_code: str,
                 other_code: str) -> tuple[Unit, Unit]:
     """The owner's unit (on the sending node) and its counterpart (on ours) named by a copy."""
-    owner = named_unit(session, owner_code)
-    other = named_unit(session, other_code)
-    if owner.party_code != envelope.sender_party or other.party_code != envelope.recipient_party:
-        raise Rejected("the units of the copy do not belong to the two nodes")
-    if other.id not in {u.id for u in directory.counterparts_of(session, owner.id)}:
-        raise Rejected(f"{other.code} is not a counterpart of {owner.code}")
-    return owner, other
+    return counterpart_pair(session, envelope, owner_code, other_code)
 
 
 def _same_units(session: Session, obj: Shared, owner: Unit, other: Unit) -> None:

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field, StringConstraints, model_validator
 from borderlink.hotline.models import AssistanceType, HandlingCode, Priority, RequestKind
 from borderlink.shared.contracts import (
     ContractPart,
+    FilePart,
     MessageBody,
     Party,
     Text,
@@ -21,6 +22,7 @@ from borderlink.shared.contracts import (
     Timestamp,
     UnitCode,
     Uuid,
+    base64_length,
 )
 
 MAX_ATTACHMENT_BYTES = 256 * 1024
@@ -60,12 +62,8 @@ class TimelineEvent(TimelineStep):
     kind: EventKind
 
 
-class AttachmentPart(ContractPart):
-    id: Uuid
-    filename: Annotated[Text, Field(max_length=200)]
-    content_type: Annotated[str, Field(max_length=100)]
-    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
-    content_base64: Annotated[str, Field(max_length=(MAX_ATTACHMENT_BYTES + 2) // 3 * 4)]
+class AttachmentPart(FilePart):
+    content_base64: Annotated[str, Field(max_length=base64_length(MAX_ATTACHMENT_BYTES))]
 
 
 class RequestMessage(MessageBody, kind="hotline.request", version=1):

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from borderlink.directory import service as directory
 from borderlink.errors import InvalidInput
 from borderlink.exchange.registry import InboundEnvelope, Rejected
 from borderlink.hotline import service
@@ -31,6 +30,7 @@ from borderlink.shared.replicated import (
     ScreeningRefused,
     already_applied,
     check_step,
+    counterpart_pair,
     known,
     named_unit,
     now_of,
@@ -48,12 +48,7 @@ def apply_request(session: Session, envelope: InboundEnvelope[RequestMessage]) -
     body = envelope.body
     if already_applied(session, HotlineRequest, body.id):
         return
-    sender = named_unit(session, envelope.sender_unit)
-    recipient = named_unit(session, envelope.recipient_unit)
-    if sender.party_code != envelope.sender_party or recipient.party_code != envelope.recipient_party:
-        raise Rejected("the sending and receiving units do not belong to the two nodes")
-    if recipient.id not in {u.id for u in directory.counterparts_of(session, sender.id)}:
-        raise Rejected(f"{recipient.code} is not a counterpart of {sender.code}")
+    sender, recipient = counterpart_pair(session, envelope, envelope.sender_unit, envelope.recipient_unit)
     if body.sent_event.kind != "sent":
         raise Rejected("a new request carries its 'sent' step")
     _check_step(session, envelope.sender_party, envelope.sender_party, body.sent_event)

@@ -327,11 +327,6 @@ def review_held(session: Session, principal: Principal, request_id: str, release
 
 # --- acting on a request ---------------------------------------------------------------------
 
-def _local_side_unit(session: Session, principal: Principal, request: HotlineRequest) -> Unit:
-    """The unit through which the principal acts on this request (their own unit)."""
-    return directory.get_unit(session, principal.unit_id)
-
-
 def _peer_unit_code(session: Session, request: HotlineRequest, local_party: str) -> tuple[str, str]:
     """(our side's unit code, their side's unit code) of the original pair."""
     sender = directory.get_unit(session, request.sender_unit_id)
@@ -351,7 +346,7 @@ def acknowledge(session: Session, principal: Principal, request_id: str, now: dt
 def _step_shared_with_peer(session: Session, principal: Principal, request: HotlineRequest, kind: str,
                            now: dt.datetime) -> HotlineRequest:
     """Record a life-cycle step taken on this side and tell the other side, in one transaction."""
-    unit = _local_side_unit(session, principal, request)
+    unit = directory.get_unit(session, principal.unit_id)  # the principal acts through their own unit
     event = add_event(session, request, kind, now, principal.party, unit.code, Detail.text(principal.display_name))
     assert event is not None
     ours, theirs = _peer_unit_code(session, request, principal.party)
@@ -375,7 +370,7 @@ def reply(session: Session, principal: Principal, request_id: str, body: str, no
     if request.status in (Status.CLOSED, Status.HELD, Status.WITHDRAWN):
         raise InvalidInput("This request is not open and takes no replies.", field="body")
     validate_contribution_text([body], "the reply")
-    unit = _local_side_unit(session, principal, request)
+    unit = directory.get_unit(session, principal.unit_id)  # the principal acts through their own unit
     answer = HotlineReply(id=new_id(), request_id=request.id, author_party=principal.party,
                           author_unit_id=unit.id, author_name=principal.display_name, body=body, created_at=now)
     store_reply(session, answer)

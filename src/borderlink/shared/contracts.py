@@ -72,6 +72,22 @@ UnitCode = Annotated[Code, Field(max_length=80)]
 """A unit of the directory, by its code."""
 
 
+def base64_length(max_bytes: int) -> int:
+    """How long the base64 text of a file of up to `max_bytes` may be."""
+    return (max_bytes + 2) // 3 * 4
+
+
+class FilePart(ContractPart):
+    """A file inside a body, with its id on both sides and its hash (shared/attachments.wire_part);
+    each kind bounds `content_base64` to its own limit with `base64_length`."""
+
+    id: Uuid
+    filename: Annotated[Text, Field(max_length=200)]
+    content_type: Annotated[str, Field(max_length=100)]
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    content_base64: str
+
+
 class TimelineStep(ContractPart):
     """One step of a shared object's timeline; its id makes applying it twice harmless. A domain
     narrows `kind` to its own event kinds."""

@@ -167,6 +167,18 @@ def named_unit(session: Session, code: str | None) -> Unit:
         raise Rejected(f"unknown unit {code!r}") from exc
 
 
+def counterpart_pair(session: Session, envelope: InboundEnvelope[Any], sender_code: str | None,
+                     recipient_code: str | None) -> tuple[Unit, Unit]:
+    """The two units a peer's new object is between: a unit of the sending node and its
+    counterpart on ours, or the message is refused."""
+    sender, recipient = named_unit(session, sender_code), named_unit(session, recipient_code)
+    if sender.party_code != envelope.sender_party or recipient.party_code != envelope.recipient_party:
+        raise Rejected("the sending and receiving units do not belong to the two nodes")
+    if recipient.id not in {u.id for u in directory.counterparts_of(session, sender.id)}:
+        raise Rejected(f"{recipient.code} is not a counterpart of {sender.code}")
+    return sender, recipient
+
+
 def received_time(value: str) -> dt.datetime:
     """A time from a peer's message (ISO 8601); one without a zone is taken as UTC."""
     moment = dt.datetime.fromisoformat(value)
