@@ -34,6 +34,7 @@ from borderlink.shared.contracts import (
     UnitCode,
     Uuid,
 )
+from borderlink.shared.peer_files import PeerFile
 from borderlink.shared.replicated import HandlingCode
 
 Name = Annotated[Text, Field(max_length=200)]
@@ -239,6 +240,16 @@ class ContributionMessage(MessageBody, kind="cases.contribution", version=1):
         if (self.custody is None) != (self.custody_evidence_id is None):
             raise ValueError("a custody step names its item of evidence")
         return self
+
+
+class EvidenceFileMessage(MessageBody, kind="cases.evidence_file", version=1):
+    """The file of an item of evidence, sent by the side that logged the item once the item is on
+    its way; the receiver keeps it only if its bytes have the item's SHA-256."""
+
+    case_id: Uuid
+    evidence_id: Uuid
+    party: Party = Field(description="the node that logged the item")
+    file: PeerFile
 
 
 class HandoverPersonPart(ContractPart):

@@ -11,6 +11,7 @@ from borderlink.cases import (
     api,
     codes,
     demo,
+    evidence_files,
     feed,
     handover_api,
     handover_messages,
@@ -25,7 +26,13 @@ from borderlink.cases import (
     service,
     work_pages,
 )
-from borderlink.cases.contracts import CaseMessage, ContributionMessage, HandoverMessage, HandoverStepMessage
+from borderlink.cases.contracts import (
+    CaseMessage,
+    ContributionMessage,
+    EvidenceFileMessage,
+    HandoverMessage,
+    HandoverStepMessage,
+)
 from borderlink.cases.handover_models import HANDOVER_TYPE, Handover
 from borderlink.cases.models import OBJECT_TYPE, TASK_TYPE, CasePerson, JointCase, Perm
 from borderlink.directory.models import Role
@@ -77,8 +84,10 @@ DOMAIN = Domain(
         ContributionMessage: messages.apply_contribution,
         HandoverMessage: handover_messages.apply_handover,
         HandoverStepMessage: handover_messages.apply_step,
+        EvidenceFileMessage: evidence_files.apply_evidence_file,
     },
     refusal_hooks={CaseMessage: _REFUSED_CASE, ContributionMessage: _REFUSED_CASE.about(lambda body: body.case_id),
+                   EvidenceFileMessage: _REFUSED_CASE.about(lambda body: body.case_id),
                    HandoverMessage: _REFUSED_HANDOVER,
                    HandoverStepMessage: _REFUSED_HANDOVER.about(lambda body: body.handover_id)},
     code_lists=codes.CODE_LISTS,

@@ -171,6 +171,7 @@ def add_evidence(session: Session, principal: Principal, case_id: str, data: Evi
                         holder=data.holder)
     session.add(item)
     session.flush()
+    stored = None
     if content is not None:
         stored = attachments.add(session, evidence_ref(item.id), data.filename or data.item,
                                  data.content_type or attachments.DOWNLOAD_TYPE, content, now,
@@ -183,6 +184,10 @@ def add_evidence(session: Session, principal: Principal, case_id: str, data: Evi
     event = service.record(session, case, "evidence", now, principal.party, unit.code,
                            TIMELINE.detail("evidence", item=data.item))
     service.changed(session, principal, case, now, event, evidence=item)
+    if stored is not None:
+        from borderlink.cases import evidence_files  # the file follows the item across the border
+
+        evidence_files.send(session, case, item, stored, principal.party)
     return item
 
 

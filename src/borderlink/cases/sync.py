@@ -140,7 +140,7 @@ def case_message(session: Session, case: JointCase) -> CaseMessage:
     })
 
 
-def _peer_unit_code(session: Session, case: JointCase) -> str:
+def peer_unit_code(session: Session, case: JointCase) -> str:
     """The other side's unit an envelope about the case is addressed to: its first unit on the case."""
     others = [row.unit.code for row in service.case_units(session, case.id) if row.party != case.owner_party]
     return str(others[0])
@@ -152,7 +152,7 @@ def share(session: Session, case: JointCase, now: dt.datetime, *, new: bool = Fa
         record_change(case, now)
     session.flush()
     exchange.enqueue(session, kind=CaseMessage.message_kind, body=to_wire(case_message(session, case)),
-                     sender_unit=case.lead_unit.code, recipient_unit=_peer_unit_code(session, case),
+                     sender_unit=case.lead_unit.code, recipient_unit=peer_unit_code(session, case),
                      handling_code=case.handling_code.value, stream=service.stream_of(case.id))
 
 

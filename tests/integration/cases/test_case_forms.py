@@ -81,6 +81,18 @@ def test_evidence_keeps_its_file_and_the_sha256_of_its_bytes(pair: Pair, clients
     replica = api(pair, clients, "CN", "gx.commander", "GET", path)["evidence"][0]
     assert (replica["sha256"], replica["holder"]) == (item["sha256"], "Quảng Ninh forensic lab")
     assert [c["to_holder"] for c in replica["custody"]] == ["Quảng Ninh forensic lab"]
+    # The file went with the item, under the same id: the other side opens the same bytes.
+    assert [(f["id"], f["sha256"]) for f in replica["files"]] == [(item["files"][0]["id"], item["sha256"])]
+    cn = browser(pair, "CN", "gx.commander")
+    assert cn.get(item["files"][0]["href"] + "?download=1").content == content
+    # And a file the other side logs reaches the owner.
+    scan = b"%PDF-1.4 receipt of the seized cash"
+    assert cn.post(f"{path}/evidence", data={"item": "现金收据 / biên nhận tiền mặt", "holder": "东兴市公安局"},
+                   files={"file": ("receipt.pdf", scan, "application/pdf")}).status_code == 303
+    pair.pump()
+    owner = api(pair, clients, "VN", "qn.commander", "GET", path)["evidence"][1]
+    assert owner["sha256"] == hashlib.sha256(scan).hexdigest()
+    assert page.get(owner["files"][0]["href"] + "?download=1").content == scan
 
 
 def test_assets_and_an_intercepted_group_of_twelve(pair: Pair, clients: dict[str, TestClient]) -> None:

@@ -1,0 +1,66 @@
+"""A file attached on one node (shared/attachments.py) sent to the other node in a message, and
+stored there under the same id once its bytes are checked against the SHA-256 it came with.
+
+A message carries one `PeerFile`; the whole envelope stays under the exchange's limit on a body,
+so only a file of at most `MAX_PEER_FILE_BYTES` travels. The receiving handler calls `store`,
+which refuses (`Rejected`, nothing stored) bytes that are not valid base64, too large, or not the
+file the hash names, and does nothing for a file it holds already.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import hashlib
+from typing import Annotated, Any
+
+from pydantic import Field, StringConstraints
+from sqlalchemy.orm import Session
+
+from borderlink.errors import InvalidInput
+from borderlink.exchange.registry import Rejected
+from borderlink.shared import attachments
+from borderlink.shared.attachments import StoredFile
+from borderlink.shared.contracts import ContractPart, Text, Uuid
+from borderlink.shared.workfeed import ObjectRef
+
+MAX_PEER_FILE_BYTES = 512 * 1024
+
+
+class PeerFile(ContractPart):
+    id: Uuid
+    filename: Annotated[Text, Field(max_length=attachments.MAX_FILENAME)]
+    content_type: Annotated[str, Field(max_length=100)]
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    content_base64: Annotated[str, Field(max_length=(MAX_PEER_FILE_BYTES + 2) // 3 * 4)]
+
+
+def travels(stored: StoredFile) -> bool:
+    """Whether the file is small enough to go to the other node in a message."""
+    return stored.size <= MAX_PEER_FILE_BYTES
+
+
+def peer_file(stored: StoredFile) -> dict[str, Any]:
+    """The `PeerFile` fields of a stored file."""
+    return {"id": stored.id, "filename": stored.filename, "content_type": stored.content_type,
+            "sha256": stored.sha256, "content_base64": base64.b64encode(stored.data).decode("ascii")}
+
+
+def store(session: Session, ref: ObjectRef, part: PeerFile, now: dt.datetime, *, added_by: str,
+          max_files: int = attachments.DEFAULT_MAX_FILES, expected_sha256: str | None = None) -> StoredFile | None:
+    """Keep the file the other node sent (None when it is held already)."""
+    if session.get(StoredFile, part.id) is not None:
+        return None
+    try:
+        content = base64.b64decode(part.content_base64, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise Rejected(f"file {part.filename} is not valid base64") from exc
+    digest = hashlib.sha256(content).hexdigest()
+    if len(content) > MAX_PEER_FILE_BYTES or digest != part.sha256 or expected_sha256 not in (None, digest):
+        raise Rejected(f"file {part.filename} is too large or does not match its hash")
+    try:
+        return attachments.add(session, ref, part.filename, part.content_type, content, now, added_by=added_by,
+                               file_id=part.id, max_bytes=MAX_PEER_FILE_BYTES, max_files=max_files)
+    except InvalidInput as exc:  # a limit of this node (too many files): refused, nothing stored
+        raise Rejected(exc.text()) from exc
