@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 from tests.e2e.nodes import NodePair, poll
 
 DELIVERY = 30.0  # seconds a record may take to cross the exchange on a loaded machine
+BIRTH_DATE = "1984-06-02"  # of every alert's person
 GIVEN_NAMES = ["Văn", "Thị", "Quang", "Minh", "Hữu", "Ngọc", "Xuân", "Đức", "Thu"]
 
 
@@ -31,10 +32,20 @@ def issue_alert(nodes: NodePair, name: str | None = None) -> dict[str, Any]:
     """A wanted alert issued by VN's central analyst to everyone."""
     with nodes.vn.client("analyst") as api:
         return _made(api.post("/api/v1/alerts", json={
-            "kind": "wanted", "person": {"names": [name or person_name()], "birth_date": "1984-06-02", "gender": "M",
+            "kind": "wanted", "person": {"names": [name or person_name()], "birth_date": BIRTH_DATE, "gender": "M",
                                          "nationality": "VNM"},
             "offence_code": "06012", "handling_code": "H0",
             "legal_basis": {"reference": "QĐ-17/2026", "authority": "Bộ Công an", "date": "2026-10-01"}}))
+
+
+def cross_at_mong_cai(nodes: NodePair, name: str) -> dict[str, Any]:
+    """The person of an alert of `issue_alert` entering at Móng Cái: the gate's check finds the alert."""
+    with nodes.vn.client("mongcai.officer", timeout=90.0) as api:  # the first check opens the screening index
+        crossing = _made(api.post("/api/v1/gates/crossings", json={
+            "direction": "entry", "lane": "BL1-IN", "purpose": "trade",
+            "person": {"names": [name], "birth_date": BIRTH_DATE, "nationality": "VNM"}}))
+    assert crossing["check"]["result"] == "hit", crossing["check"]
+    return crossing
 
 
 def open_case_with_handover(nodes: NodePair) -> tuple[dict[str, Any], dict[str, Any]]:

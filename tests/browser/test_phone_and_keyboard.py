@@ -11,7 +11,14 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page, expect
 from tests.browser.journey import PHONE, Journey, log_in
-from tests.browser.records import hold_conference, issue_alert, open_case_with_handover, propose_patrol
+from tests.browser.records import (
+    cross_at_mong_cai,
+    hold_conference,
+    issue_alert,
+    open_case_with_handover,
+    person_name,
+    propose_patrol,
+)
 from tests.e2e.nodes import NodePair
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
@@ -161,24 +168,29 @@ def test_every_page_fits_a_phone_and_passes_axe(
 @pytest.fixture(scope="module")
 def records(nodes: NodePair) -> dict[str, str]:
     """One record of each kind whose pages the phone walk opens, by kind."""
-    alert = issue_alert(nodes)
+    name = person_name("Mạc")
+    alert = issue_alert(nodes, name)
+    crossing = cross_at_mong_cai(nodes, name)
     case, handover = open_case_with_handover(nodes)
     conference, commitment = hold_conference(nodes)
     [request_id] = _send_requests(nodes, ["Phone check: a request to print"])
     return {"alert": alert["id"], "case": case["id"], "handover": handover["id"], "patrol": propose_patrol(nodes)["id"],
-            "request": request_id, "engagement": conference["id"], "commitment": commitment["id"]}
+            "request": request_id, "engagement": conference["id"], "commitment": commitment["id"],
+            "crossing": crossing["id"], "hit": crossing["check"]["hits"][0]["id"]}
 
 
 @pytest.mark.parametrize(("username", "paths"), [
     ("mongcai.commander", [
         "/hotline/requests/{request}", "/hotline/requests/{request}/print",
         "/alerts", "/alerts/{alert}", "/alerts/{alert}/print", "/screening/check", "/gates", "/gates/hits",
+        "/gates/crossings/{crossing}", "/gates/hits/{hit}",
         "/cases", "/cases/{case}", "/cases/{case}/print",
         "/handovers", "/handovers/{handover}", "/handovers/{handover}/print",
         "/engagements", "/engagements/calendar", "/engagements/patrols/new", "/engagements/patrols/{patrol}"]),
     ("qn.commander", ["/cases/new", "/handovers/new", "/engagements/new"]),
     ("analyst", ["/alerts/new", "/alerts/review", "/alerts/{alert}/edit", "/alerts/{alert}/withdraw",
-                 "/engagements/{engagement}", "/engagements/commitments/{commitment}", "/engagements/calendar"]),
+                 "/alerts/{alert}/extend", "/engagements/{engagement}", "/engagements/commitments/{commitment}",
+                 "/engagements/calendar"]),
 ])
 def test_every_domains_pages_fit_a_phone_and_pass_axe(
     nodes: NodePair, journey: Callable[..., Journey], records: dict[str, str], username: str, paths: list[str]
