@@ -7,29 +7,24 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 from tests.conftest import postgres_url
 from tests.integration.exchange.exchange_pair import Pair, make_node
+from tests.support.databases import drop_postgres_database, migrated_postgres_database
 
 from borderlink import domains
-from borderlink.db import make_engine
 from borderlink.exchange import keys
 
 
 def _postgres_databases(server_url: str, *, create: bool) -> tuple[str, str]:
-    """Two empty databases of this test run's own on the test server (nodes never share one; the
-    process id keeps concurrent test runs apart)."""
+    """Two migrated databases (copies of the run's template) of this test run's own on the test
+    server (nodes never share one; the process id keeps concurrent test runs apart)."""
     base = server_url.rsplit("/", 1)[0]
     names = [f"borderlink_exchange_{os.getpid()}_{party}" for party in ("vn", "cn")]
-    engine = make_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as connection:
-            for name in names:
-                connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                if create:
-                    connection.execute(text(f"CREATE DATABASE {name}"))
-    finally:
-        engine.dispose()
+    for name in names:
+        if create:
+            migrated_postgres_database(server_url, name)
+        else:
+            drop_postgres_database(server_url, name)
     return f"{base}/{names[0]}", f"{base}/{names[1]}"
 
 

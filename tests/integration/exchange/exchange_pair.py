@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from tests.support.databases import migrated_sqlite_file
+
 from borderlink import migrate
 from borderlink.config import write_node_config
 from borderlink.exchange import keys
@@ -23,7 +25,10 @@ LIMITS = ExchangeLimits(max_body_bytes=4096, stream_window=10, anchor_interval_s
 
 def make_node(root: Path, party: str, database_url: str | None = None) -> Node:
     settings = write_node_config(root / party.lower(), party, {"database_url": database_url})
-    migrate.upgrade(settings.effective_database_url)
+    if database_url is None:
+        migrated_sqlite_file(settings.node_dir / "borderlink.db")
+    else:
+        migrate.upgrade(database_url)
     keys.init_keys(settings)
     node = open_node(settings)
     bind(node, LIMITS)
