@@ -17,7 +17,6 @@ from borderlink.directory.models import Tier
 from borderlink.engagements.models import AgreementKind, AgreementStatus, EngagementKind, IncidentKind
 from borderlink.shared.contracts import (
     ContractPart,
-    FilePart,
     MessageBody,
     Party,
     Text,
@@ -25,8 +24,8 @@ from borderlink.shared.contracts import (
     Timestamp,
     UnitCode,
     Uuid,
-    base64_length,
 )
+from borderlink.shared.peer_files import MAX_PEER_FILE_BYTES, PeerFile
 from borderlink.shared.replicated import HandlingCode
 
 Name = Annotated[Text, Field(max_length=200)]
@@ -234,11 +233,7 @@ class PatrolReportMessage(MessageBody, kind="engagements.patrol_report", version
     event: StepEvent
 
 
-MAX_MINUTES_FILE_BYTES = 512 * 1024  # a scanned page or two; the whole envelope stays under the exchange's limit
-
-
-class MinutesFile(FilePart):
-    content_base64: Annotated[str, Field(max_length=base64_length(MAX_MINUTES_FILE_BYTES))]
+MAX_MINUTES_FILE_BYTES = MAX_PEER_FILE_BYTES  # a scanned page or two; the envelope stays under the exchange's limit
 
 
 class MinutesFileMessage(MessageBody, kind="engagements.minutes_file", version=1):
@@ -246,7 +241,7 @@ class MinutesFileMessage(MessageBody, kind="engagements.minutes_file", version=1
 
     engagement_id: Uuid
     party: Party = Field(description="the node that added it")
-    file: MinutesFile
+    file: PeerFile
 
 
 CONTRACTS = (EngagementMessage, StepMessage, AgreementMessage, CommitmentMessage, CommitmentNoteMessage,

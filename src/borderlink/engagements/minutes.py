@@ -12,7 +12,7 @@ from borderlink.engagements.contracts import MAX_MINUTES_FILE_BYTES, MinutesFile
 from borderlink.engagements.models import ENGAGEMENT, Engagement
 from borderlink.errors import Forbidden
 from borderlink.exchange.registry import InboundEnvelope, Rejected
-from borderlink.shared import attachments
+from borderlink.shared import peer_files
 from borderlink.shared.attachments import Attachable, StoredFile
 from borderlink.shared.replicated import known
 from borderlink.shared.workfeed import ObjectRef
@@ -31,9 +31,8 @@ def minutes_added(session: Session, principal: Principal, stored: StoredFile) ->
     engagement = engagements.visible_engagement(session, principal, stored.object_id)
     if not principal.can(Permission.ENGAGEMENTS_PLAN):
         raise Forbidden("Your role may not plan engagements.")
-    message = MinutesFileMessage.from_fields({
-        "engagement_id": engagement.id, "party": principal.party,
-        "file": attachments.wire_part(stored)})
+    message = MinutesFileMessage.from_fields({"engagement_id": engagement.id, "party": principal.party,
+                                              "file": peer_files.peer_file(stored)})
     common.send(session, engagement, principal.party, message, engagement.handling_code.value,
                 engagements.stream_of(engagement.id))
 
@@ -43,16 +42,8 @@ def apply_minutes_file(session: Session, envelope: InboundEnvelope[MinutesFileMe
     engagement = known(session, Engagement, body.engagement_id, "engagement")
     if body.party != envelope.sender_party:
         raise Rejected("a minutes file must come from the sending node")
-    if session.get(StoredFile, body.file.id) is not None:
-        return  # applied before
-    content = attachments.decode_received(body.file.filename, body.file.content_base64, body.file.sha256,
-                                          MAX_MINUTES_FILE_BYTES, what="minutes file")
-    try:
-        attachments.add(session, ObjectRef(ENGAGEMENT, engagement.id), body.file.filename, body.file.content_type,
-                        content, common.now_of(session), added_by=envelope.sender_party, file_id=body.file.id,
-                        max_bytes=MAX_MINUTES_FILE_BYTES, max_files=MAX_FILES)
-    except Exception as exc:  # a limit of this node (too many files): refused, nothing stored
-        raise Rejected(str(exc)) from exc
+    peer_files.store(session, ObjectRef(ENGAGEMENT, engagement.id), body.file, common.now_of(session),
+                     added_by=envelope.sender_party, max_files=MAX_FILES)
 
 
 ATTACHABLE = Attachable(ENGAGEMENT, open_object=minutes_access, add_permission=Permission.ENGAGEMENTS_PLAN,
