@@ -11,7 +11,7 @@ import re
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from tests.integration.cases.conftest import Pair, api, open_case
-from tests.integration.hotline.conftest import browser
+from tests.support.two_nodes import browser
 
 from borderlink.audit.models import AuditEntry
 
