@@ -16,18 +16,20 @@ from starlette.datastructures import UploadFile as StarletteUploadFile
 from borderlink.directory import service as directory
 from borderlink.directory.models import Unit
 from borderlink.directory.permissions import Permission, Principal
-from borderlink.errors import BorderLinkError, NotFound
+from borderlink.errors import BorderLinkError, Forbidden, InvalidInput, NotFound
 from borderlink.hotline import codes, service
 from borderlink.hotline.models import OBJECT_TYPE, HotlineRequest, Priority, Status
 from borderlink.hotline.schemas import MAX_REQUEST_FORM_BYTES, DeadlinesForm, Reference, ReplyCreate, RequestCreate
 from borderlink.hotline.views import InboxFilter, inbox, request_out
+from borderlink.matching.render import display_renderings
 from borderlink.safeguards.offences import allowed_offences
 from borderlink.shared import printing
 from borderlink.shared.body_limit import max_body
-from borderlink.shared.forms import input_limits
+from borderlink.shared.forms import N_, input_limits
 from borderlink.web import streams
 from borderlink.web.deps import DbSession, get_node, require
 from borderlink.web.errors import problems_of, shown_errors, status_for
+from borderlink.web.outcomes import Outcomes
 from borderlink.web.templating import render
 
 router = APIRouter(prefix="/hotline", include_in_schema=False)
@@ -52,6 +54,14 @@ def page_filters(status: str | None = None, priority: str | None = None, overdue
 
 PageFilters = Annotated[InboxFilter, Depends(page_filters)]
 PAGE_SIZE = 50
+DONE = Outcomes({
+    "sent": N_("The request was sent to the other side."),
+    "held": N_("The request is held for a supervisor's review before it leaves the node."),
+    "acknowledged": N_("You acknowledged the request; the other side sees it."),
+    "replied": N_("Your reply was sent to the other side."),
+    "closed": N_("The request was closed on both sides."),
+    "shared": N_("The request was shared with the unit."),
+})
 
 
 def _inbox_context(
@@ -63,6 +73,7 @@ def _inbox_context(
             "offences": allowed_offences(), "statuses": [s.value for s in Status],
             "priorities": [p.value for p in Priority],
             "counterparts": directory.counterpart_codes(session, principal.scope_unit_ids),
+            "units": unit_names(session),
             "next_link": _page_link(request, listed.next_cursor), "prev_link": _page_link(request, listed.prev_cursor)}
 
 
@@ -158,7 +169,7 @@ async def create_from_form(request: Request, session: DbSession, principal: Send
     except (ValidationError, BorderLinkError) as exc:
         shown = shown_errors(request, problems_of(exc), rename)
         return await run_in_threadpool(_form, request, session, principal, values, shown, status_for(exc))
-    return RedirectResponse(f"/hotline/requests/{created.id}", status_code=303)
+    return DONE.redirect(f"/hotline/requests/{created.id}", "held" if created.status == Status.HELD else "sent")
 
 
 @router.get("/requests/{request_id}")
@@ -171,8 +182,10 @@ def _request_page(request: Request, session: DbSession, principal: Principal, re
                   status_code: int = 200) -> Response:
     now = get_node(request).clock.now()
     found = service.read_request(session, principal, request_id, now)
+    item = request_out(session, found, now, getattr(request.state, "language", "en"))
     return render(request, "hotline/request.html", {
-        "item": request_out(session, found, now, getattr(request.state, "language", "en")),
+        "item": item, "done": DONE.shown(request), "units": unit_names(session), "offences": allowed_offences(),
+        "renderings": {ref["name"]: display_renderings(ref["name"]) for ref in item.references if ref.get("name")},
         "files": service.attachments(session, found.id),
         "is_owner": found.owner_party == principal.party,
         "local_units": directory.list_units(session, principal.party),
@@ -203,18 +216,14 @@ def unit_names(session: DbSession) -> dict[str, Unit]:
     return {unit.code: unit for unit in directory.list_units(session)}
 
 
-def _back(request_id: str) -> Response:
-    return RedirectResponse(f"/hotline/requests/{request_id}", status_code=303)
-
-
 @router.post("/requests/{request_id}/acknowledge")
 def acknowledge_form(request_id: str, request: Request, session: DbSession, principal: Answerer) -> Response:
-    return _act_then_back(request, session, principal, request_id, {},
+    return _act_then_back(request, session, principal, request_id, {}, "acknowledged",
                           lambda: service.acknowledge(session, principal, request_id, get_node(request).clock.now()))
 
 
 def _act_then_back(request: Request, session: DbSession, principal: Principal, request_id: str,
-                   values: dict[str, str], action: Callable[[], object]) -> Response:
+                   values: dict[str, str], outcome: str, action: Callable[[], object]) -> Response:
     """Run one action on a request; a refusal is shown on the request's page beside the input it
     concerns, with what was typed kept."""
     try:
@@ -225,7 +234,7 @@ def _act_then_back(request: Request, session: DbSession, principal: Principal, r
             raise
         shown = shown_errors(request, problems_of(exc))
         return _request_page(request, session, principal, request_id, values, shown, status_for(exc))
-    return _back(request_id)
+    return DONE.redirect(f"/hotline/requests/{request_id}", outcome)
 
 
 @router.post("/requests/{request_id}/reply")
@@ -237,12 +246,24 @@ def reply_form(request_id: str, request: Request, session: DbSession, principal:
         text = ReplyCreate.model_validate({"body": body}).body
         return service.reply(session, principal, request_id, text, now)
 
-    return _act_then_back(request, session, principal, request_id, {"body": body}, send)
+    return _act_then_back(request, session, principal, request_id, {"body": body}, "replied", send)
+
+
+@router.get("/requests/{request_id}/close")
+def close_confirm(request_id: str, request: Request, session: DbSession, principal: Answerer) -> Response:
+    """Closing ends the request on both sides: the page asks first."""
+    found = service.visible_request(session, principal, request_id)
+    if found.owner_party != principal.party:
+        raise Forbidden("Only the sending side closes a request.")
+    if found.status in (Status.CLOSED, Status.HELD, Status.WITHDRAWN):
+        raise InvalidInput("This request is not open.")
+    return render(request, "hotline/close.html", {
+        "item": request_out(session, found, get_node(request).clock.now()), "units": unit_names(session)})
 
 
 @router.post("/requests/{request_id}/close")
 def close_form(request_id: str, request: Request, session: DbSession, principal: Answerer) -> Response:
-    return _act_then_back(request, session, principal, request_id, {},
+    return _act_then_back(request, session, principal, request_id, {}, "closed",
                           lambda: service.close(session, principal, request_id, get_node(request).clock.now()))
 
 
@@ -250,7 +271,7 @@ def close_form(request_id: str, request: Request, session: DbSession, principal:
 def forward_form(request_id: str, request: Request, session: DbSession, principal: Answerer,
                  unit_code: Annotated[str, Form()] = "") -> Response:
     now = get_node(request).clock.now()
-    return _act_then_back(request, session, principal, request_id, {"unit_code": unit_code},
+    return _act_then_back(request, session, principal, request_id, {"unit_code": unit_code}, "shared",
                           lambda: service.forward(session, principal, request_id, unit_code, now))
 
 

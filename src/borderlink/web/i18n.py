@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_datetime
 from babel.messages.pofile import read_po
 
+from borderlink.shared.forms import N_
+
 LANGUAGES = ("vi", "zh_Hans", "en")
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "zh_Hans": "简体中文", "en": "English"}
 Translator = Callable[..., str]
@@ -80,3 +82,17 @@ def local_time(moment: dt.datetime | None, zone: str, language: str, fmt: str = 
     hours, rest = divmod(abs(minutes), 60)
     sign = "-" if minutes < 0 else "+"
     return f"{text} (UTC{sign}{hours}{f':{rest:02d}' if rest else ''})"
+
+
+
+# Each side's own clock, where the two sides must agree on a time (a deadline, a handover).
+SIDE_ZONES = {"VN": "Asia/Ho_Chi_Minh", "CN": "Asia/Shanghai"}
+SIDE_NAMES = {"VN": N_("Vietnam"), "CN": N_("China")}
+
+
+def side_times(moment: dt.datetime | None, language: str, fmt: str = "medium") -> list[tuple[str, str]]:
+    """A moment as each side's clock shows it: (the side's name, the time with its offset)."""
+    if moment is None:
+        return []
+    gettext = translator(language)
+    return [(gettext(SIDE_NAMES[party]), local_time(moment, zone, language, fmt)) for party, zone in SIDE_ZONES.items()]

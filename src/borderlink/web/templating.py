@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, PrefixLoader, select_autoescape
 
 from borderlink.shared.codelists import CodeList
-from borderlink.web.i18n import LANGUAGE_NAMES, LANGUAGES, local_time, translator
+from borderlink.web.i18n import LANGUAGE_NAMES, LANGUAGES, local_time, side_times, translator
 
 
 @functools.cache
@@ -51,6 +51,7 @@ def render(
         "node_party": node.settings.party,
         "node_name": getattr(node.settings, f"name_{'zh' if language == 'zh_Hans' else language}"),
         "localtime": lambda moment, fmt="medium": local_time(moment, zone, language, fmt),
+        "side_times": lambda moment, fmt="medium": side_times(moment, language, fmt),
         "code_label": lambda list_name, value: _code_list(list_name).label(value, language),
         "code_options": lambda list_name: _code_list(list_name).options(language),
     }

@@ -137,6 +137,6 @@ def test_the_new_request_form_takes_several_files(pair: Pair) -> None:
         "offence_code": "06012", "handling_code": "H1", "recipient_unit_code": "CN-GX-DONGXING",
     }, files=[("attachment", ("a.png", PNG, "image/png")), ("attachment", ("b.pdf", PDF, "application/pdf"))])
     assert sent.status_code == 303, sent.text
-    request_id = sent.headers["location"].rsplit("/", 1)[-1]
+    request_id = sent.headers["location"].split("?")[0].rsplit("/", 1)[-1]
     listed = client.get(f"/api/v1/attachments/hotline.request/{request_id}").json()
     assert [(f["filename"], f["served_as"]) for f in listed] == [("a.png", "image/png"), ("b.pdf", "application/pdf")]

@@ -46,7 +46,7 @@ def test_supervisor_reviews_held_requests_on_a_page(pair: Pair) -> None:
         "recipient_unit_code": "CN-GX-DONGXING",
     })
     assert sent.status_code == 303
-    request_id = sent.headers["location"].rsplit("/", 1)[1]
+    request_id = sent.headers["location"].split("?")[0].rsplit("/", 1)[1]
     commander = browser(pair, "VN", "mongcai.commander")
     queue = commander.get("/hotline/held")
     assert "Nhóm biểu tình" in queue.text
