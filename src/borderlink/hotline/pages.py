@@ -61,6 +61,8 @@ DONE = Outcomes({
     "replied": N_("Your reply was sent to the other side."),
     "closed": N_("The request was closed on both sides."),
     "shared": N_("The request was shared with the unit."),
+    "released": N_("The request was released and sent to the other side."),
+    "withdrawn": N_("The request was withdrawn; it never leaves this node."),
 })
 
 
@@ -277,14 +279,16 @@ def forward_form(request_id: str, request: Request, session: DbSession, principa
 
 @router.get("/held")
 def held_page(request: Request, session: DbSession, principal: Supervisor) -> Response:
-    return render(request, "hotline/held.html", {"held": service.held_requests(session, principal)})
+    return render(request, "hotline/held.html", {"held": service.held_requests(session, principal),
+                                                 "done": DONE.shown(request)})
 
 
 @router.post("/requests/{request_id}/review")
 def review_form(request_id: str, request: Request, session: DbSession, principal: Supervisor,
                 decision: Annotated[str, Form()], note: Annotated[str, Form()]) -> Response:
-    service.review_held(session, principal, request_id, decision == "release", note, get_node(request).clock.now())
-    return RedirectResponse("/hotline/held", status_code=303)
+    release = decision == "release"
+    service.review_held(session, principal, request_id, release, note, get_node(request).clock.now())
+    return DONE.redirect("/hotline/held", "released" if release else "withdrawn")
 
 
 Configurer = Annotated[Principal, Depends(require(Permission.HOTLINE_CONFIGURE))]

@@ -53,6 +53,9 @@ def test_supervisor_reviews_held_requests_on_a_page(pair: Pair) -> None:
     withdrawn = commander.post(f"/hotline/requests/{request_id}/review",
                                data={"decision": "withdraw", "note": "Không thuộc phạm vi"})
     assert withdrawn.status_code == 303
+    assert withdrawn.headers["location"] == "/hotline/held?done=withdrawn"
+    said = commander.get("/hotline/held?lang=en&done=withdrawn").text
+    assert "The request was withdrawn; it never leaves this node." in said
     assert "Nhóm biểu tình" not in commander.get("/hotline/held").text
     assert commander.get(f"/api/v1/hotline/requests/{request_id}").json()["status"] == "withdrawn"
 
