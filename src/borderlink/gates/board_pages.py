@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
@@ -79,7 +80,16 @@ def dashboard_page(request: Request, session: DbSession, principal: Reader, gate
 
 # --- pre-arrival notices ---------------------------------------------------------------------
 
-def notice_body(values: dict[str, str]) -> dict[str, Any]:
+def in_zone(text: str, timezone: str) -> str:
+    """A time typed without an offset (a datetime-local input) is the officer's local time."""
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return text  # the schema names the problem
+    return (moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(timezone))).isoformat()
+
+
+def notice_body(values: dict[str, str], timezone: str = "UTC") -> dict[str, Any]:
     """The API body of what the notice form holds; empty inputs are left out."""
     driver: dict[str, Any] = {"names": _lines(values["driver_names"])}
     for name in ("birth_date", "nationality", "document_number"):
@@ -90,7 +100,7 @@ def notice_body(values: dict[str, str]) -> dict[str, Any]:
     if values["weight_kg"].strip():
         body["weight_kg"] = values["weight_kg"].strip()
     if values["expected_at"].strip():
-        body["expected_at"] = values["expected_at"].strip()
+        body["expected_at"] = in_zone(values["expected_at"].strip(), timezone)
     return body
 
 
@@ -110,7 +120,7 @@ def notices_page(request: Request, session: DbSession, principal: Reader) -> Res
 @router.post("/pre-arrivals")
 async def announce_form(request: Request, session: DbSession, principal: Checker) -> Response:
     def announce(values: dict[str, str]) -> str:
-        data = PreArrivalCreate.model_validate(notice_body(values))
+        data = PreArrivalCreate.model_validate(notice_body(values, principal.timezone))
         pre_arrivals.announce(session, principal, data, get_node(request).clock.now())
         return "/gates/pre-arrivals"
 

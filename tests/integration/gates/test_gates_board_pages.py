@@ -50,7 +50,8 @@ def test_the_dashboard_counts_the_days_crossings_in_each_language(
 
 
 def test_a_vehicle_is_announced_from_the_form_and_listed(
-        peered: Node, login: Login, personas: dict[str, Persona], held_alerts: HeldAlerts) -> None:
+        peered: Node, login: Login, app_client: TestClient, personas: dict[str, Persona], bearer: Bearer,
+        held_alerts: HeldAlerts) -> None:
     officer = login("mongcai.officer")
     form = {"plate": "14C-123.45", "driver_names": "Trần Văn Hùng", "driver_birth_date": "1980-02-03",
             "driver_nationality": "VNM", "driver_document_number": "", "containers": "MSKU1234565",
@@ -64,6 +65,12 @@ def test_a_vehicle_is_announced_from_the_form_and_listed(
     listed = officer.get("/gates/pre-arrivals")
     assert "14C-123.45" in listed.text
     assert "VN-QN-MONGCAI → CN-GX-DONGXING" in listed.text
+    # A time from the form's date and time picker, without an offset, is the officer's own.
+    local = officer.post("/gates/pre-arrivals", data={**form, "plate": "14C-555.66", "expected_at": "2026-12-24T09:30"})
+    assert local.status_code == 303, local.text
+    notices = app_client.get("/api/v1/gates/pre-arrivals", headers=bearer("mongcai.officer")).json()["items"]
+    expected = {n["plate"]: n["expected_at"] for n in notices}
+    assert expected["14C-555.66"] == expected["14C-123.45"]
 
 
 def test_a_pass_is_registered_from_the_form_and_its_holder_crosses_with_a_child(
