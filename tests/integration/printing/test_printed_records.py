@@ -89,6 +89,8 @@ def test_an_alert_prints_in_chinese_with_the_name_in_every_rendering(
 
 def test_a_case_and_a_handover_print_in_the_readers_language(pair: Pair, clients: dict[str, TestClient]) -> None:
     case = _api(pair, clients, "VN", "qn.commander", "/cases", CASE)
+    _api(pair, clients, "VN", "qn.commander", f"/cases/{case['id']}/persons",
+         {"role": "suspect", "name": "王晓红", "birth_date": "1988-03-14", "nationality": "CHN"})
     pair.pump()
     handover = _api(pair, clients, "VN", "qn.commander", "/handovers", {
         "kind": "fugitive", "case_id": case["id"], "gate_code": "VN-QN-MONGCAI", "planned_at": "2026-11-03T02:00:00Z",
@@ -103,6 +105,7 @@ def test_a_case_and_a_handover_print_in_the_readers_language(pair: Pair, clients
     assert "Heroin route Móng Cái – Dongxing" in case_page.text
     assert "芒街国际口岸边防站" in case_page.text  # a participating unit by name, in Chinese
     assert "(VN-QN-MONGCAI)" in case_page.text
+    assert "王晓红 · Wáng Xiǎohóng · Vương Hiểu Hồng" in case_page.text  # a person in every rendering
     assert_pdf(dongxing, f"/cases/{case['id']}/print.pdf?lang=zh_Hans", f"case-{case['id']}.pdf", "Heroin route")
 
     assert f'href="/handovers/{handover["id"]}/print"' in dongxing.get(f"/handovers/{handover['id']}").text
