@@ -87,13 +87,13 @@ def test_attachments_open_safely_and_records_print_to_pdf(
     walk.step(vn, "vn-request-with-files")
     vn.locator("form[action='/hotline/new'] button[type=submit]").click()
     vn.wait_for_url("**/hotline/requests/*")
-    request_path = vn.url.removeprefix(nodes.vn.url)
+    request_path = vn.url.split("?")[0].removeprefix(nodes.vn.url)
     expect(vn.locator("h1")).to_have_text(subject)
 
     # The photo is shown in the page; the PDF opens in a preview inside it.
     photo = vn.locator("img.thumb[alt='xe-tai.png']")
     expect(photo).to_be_visible()
-    assert vn.evaluate("(img) => img.naturalWidth", photo.element_handle()) == 24
+    vn.wait_for_function("(img) => img.complete && img.naturalWidth === 24", arg=photo.element_handle())
     preview = vn.locator("details.pdf-preview")
     preview.locator("summary").click()
     frame = preview.locator("iframe.pdf-frame")
