@@ -96,7 +96,7 @@ def apply_case(session: Session, envelope: InboundEnvelope[CaseMessage]) -> None
     session.flush()
     _store_children(session, case, body, envelope.recipient_party, now)
     case.search_text = service.fold_for_search(" ".join([body.title, body.summary, *body.offence_codes,
-                                                         *(p.name for p in body.persons)]))
+                                                         *(p.name for p in body.persons if p.role != "victim")]))
     service.place_in_feeds(session, case, envelope.recipient_party, now)
 
 

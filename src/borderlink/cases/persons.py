@@ -98,7 +98,8 @@ def add_person(session: Session, principal: Principal, case_id: str, data: Perso
                         description=data.description)
     session.add(person)
     session.flush()
-    case.search_text = case.search_text + " " + service.fold_for_search(" ".join([data.name, *data.other_names]))
+    if data.role not in PROTECTED_ROLES:  # a protected person's name must not find the case
+        case.search_text = case.search_text + " " + service.fold_for_search(" ".join([data.name, *data.other_names]))
     if data.role == PersonRole.INFORMANT:  # stays here: no shared step, nothing sent
         service.place_in_feeds(session, case, principal.party, now, except_unit=principal.unit_id)
         return person

@@ -84,10 +84,10 @@ def test_the_cases_list_finds_each_rendering_and_never_a_protected_persons_name(
     _case_naming(pair, clients, "Route echo", "王晓红", role="victim")
     routes = {"Route alpha", "Route bravo", "Route charlie"}
     for query in QUERIES:
-        assert _listed(pair, clients, "VN", "qn.commander", "/cases", query, "title") - {"Route echo"} == routes
-        assert _listed(pair, clients, "CN", "dongxing.officer", "/cases", query, "title") - {"Route echo"} == routes
+        assert _listed(pair, clients, "VN", "qn.commander", "/cases", query, "title") == routes
+        assert _listed(pair, clients, "CN", "dongxing.officer", "/cases", query, "title") == routes
         assert _listed(pair, clients, "VN", "laocai.officer", "/cases", query, "title") == set()
-    # The victim's case is found by no other rendering of her name.
+    # The victim's case is found by no rendering of her name, on either node.
     assert "Route echo" not in _listed(pair, clients, "VN", "qn.commander", "/cases", "WANG XIAOHONG", "title")
     assert _listed(pair, clients, "VN", "qn.commander", "/cases", "阮文安", "title") == {"Route delta"}
     assert _listed(pair, clients, "VN", "qn.commander", "/cases", "route bravo", "title") == {"Route bravo"}
