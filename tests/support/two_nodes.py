@@ -126,11 +126,16 @@ def postgres_databases(tag: str) -> Iterator[dict[str, str]]:
 
 
 def empty(url: str) -> None:
-    """Every table of a PostgreSQL node database emptied (faster than migrating it again)."""
+    """Every table of a PostgreSQL node database emptied and its sequences restarted (faster than
+    migrating it again). DELETE, dependent tables first: on the few rows a test leaves it is several
+    times faster than TRUNCATE, which makes new files for every table and index."""
     engine = make_engine(url)
     with engine.begin() as conn:
-        tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
-        conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(text(f'DELETE FROM "{table.name}"'))
+        for (sequence,) in conn.execute(text(
+                "SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()")).all():
+            conn.execute(text(f'ALTER SEQUENCE "{sequence}" RESTART'))
     engine.dispose()
 
 
