@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import os
 import signal
@@ -122,6 +123,10 @@ def serve(settings: NodeSettings) -> None:
         node.engine.dispose()
         raise InvalidInput(f"not serving: {problem}")
     servers = listeners(node)
+    # What the imports and the set-up made lives until the process exits: the collector need not
+    # walk it again, neither while serving nor in its last collection at exit, which took seconds
+    # (longer than a supervisor's stop timeout on a loaded machine).
+    gc.freeze()
     _claim_pid_file(node)
     try:
         log.info("node %s serving on http://%s:%d", node.party, settings.listen_host, settings.listen_port)
