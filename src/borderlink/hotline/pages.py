@@ -285,8 +285,14 @@ def held_page(request: Request, session: DbSession, principal: Supervisor) -> Re
 
 @router.post("/requests/{request_id}/review")
 def review_form(request_id: str, request: Request, session: DbSession, principal: Supervisor,
-                decision: Annotated[str, Form()], note: Annotated[str, Form()]) -> Response:
+                decision: Annotated[str, Form()], note: Annotated[str, Form()],
+                confirmed: Annotated[str, Form()] = "") -> Response:
     release = decision == "release"
+    if not release and note.strip() and confirmed != "yes":  # withdrawing cannot be undone: the page asks first
+        found = service.visible_request(session, principal, request_id)
+        return render(request, "hotline/withdraw.html", {
+            "item": request_out(session, found, get_node(request).clock.now()), "units": unit_names(session),
+            "note": note.strip()})
     service.review_held(session, principal, request_id, release, note, get_node(request).clock.now())
     return DONE.redirect("/hotline/held", "released" if release else "withdrawn")
 

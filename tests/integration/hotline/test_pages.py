@@ -50,8 +50,15 @@ def test_supervisor_reviews_held_requests_on_a_page(pair: Pair) -> None:
     commander = browser(pair, "VN", "mongcai.commander")
     queue = commander.get("/hotline/held")
     assert "Nhóm biểu tình" in queue.text
+    # Withdrawing cannot be undone: the page asks first, and nothing changes until the answer.
+    asked = commander.post(f"/hotline/requests/{request_id}/review?lang=en",
+                           data={"decision": "withdraw", "note": "Không thuộc phạm vi"})
+    assert asked.status_code == 200
+    assert "Yes, withdraw this request" in asked.text
+    assert "Không thuộc phạm vi" in asked.text
+    assert commander.get(f"/api/v1/hotline/requests/{request_id}").json()["status"] == "held"
     withdrawn = commander.post(f"/hotline/requests/{request_id}/review",
-                               data={"decision": "withdraw", "note": "Không thuộc phạm vi"})
+                               data={"decision": "withdraw", "note": "Không thuộc phạm vi", "confirmed": "yes"})
     assert withdrawn.status_code == 303
     assert withdrawn.headers["location"] == "/hotline/held?done=withdrawn"
     said = commander.get("/hotline/held?lang=en&done=withdrawn").text
