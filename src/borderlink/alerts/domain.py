@@ -12,6 +12,7 @@ from borderlink.alerts import (
     codes,
     demo,
     expiry,
+    feed,
     gate_screen,
     live_index,
     messages,
@@ -28,6 +29,8 @@ from borderlink.directory.permissions import Permission, Principal
 from borderlink.node import Node
 from borderlink.shared.attachments import Attachable, StoredFile
 from borderlink.shared.descriptor import Domain, NavEntry
+from borderlink.shared.feedkinds import FeedKind
+from borderlink.shared.forms import N_
 from borderlink.shared.namesearch import NamedRecord
 from borderlink.shared.refusals import ShowRefusal
 
@@ -104,4 +107,6 @@ DOMAIN = Domain(
     demo_seed=demo.seed_demo,
     named_records=(NamedRecord(Alert, models.OBJECT_TYPE, ("person",),
                                lambda values: (values["person"] or {}).get("names") or ()),),
+    feed_kinds=(FeedKind(models.OBJECT_TYPE, N_("Alert"), cards=feed.alert_cards, open_clause=feed.alert_is_open,
+                         permission=Permission.ALERTS_READ, order=20),),
 )
