@@ -35,7 +35,8 @@ from borderlink.directory import service as directory
 from borderlink.directory.permissions import Principal
 from borderlink.errors import BorderLinkError, NotFound
 from borderlink.safeguards.offences import allowed_offences
-from borderlink.shared.forms import input_limits
+from borderlink.shared.forms import N_, input_limits
+from borderlink.web import ask_first as ask
 from borderlink.web import streams
 from borderlink.web.deps import DbSession, get_node, require
 from borderlink.web.errors import problems_of, shown_errors, status_for
@@ -379,5 +380,13 @@ async def confirm_form(handover_id: str, request: Request, session: DbSession, p
 async def cancel_form(handover_id: str, request: Request, session: DbSession, principal: Handler) -> Response:
     values = await _form_values(request)
     now = get_node(request).clock.now()
+    reason = str(values.get("reason", ""))
+    if reason.strip() and not ask.confirmed(values):  # a cancelled handover stays cancelled: the page asks first
+        await run_in_threadpool(handovers.visible_handover, session, principal, handover_id)
+        return ask.ask_first(request, ask.Ask(
+            heading=N_("Cancel the handover"), consequence=N_("The handover is cancelled on both sides."),
+            button=N_("Yes, cancel the handover"), action=f"/handovers/{handover_id}/cancel",
+            cancel=f"/handovers/{handover_id}", summary=reason, fields={"reason": reason}))
+    values.pop(ask.CONFIRMED_FIELD, None)
     return await run_in_threadpool(_handover_act, request, session, principal, handover_id, lambda: handovers.cancel(
         session, principal, handover_id, _model(HandoverCancel, values), now))

@@ -352,7 +352,8 @@ def tokens_of(session: Session, actor: Principal) -> list[ApiToken]:
     )
 
 
-def revoke_token(session: Session, actor: Principal, token_id: str, now: dt.datetime) -> ApiToken:
+def visible_token(session: Session, actor: Principal, token_id: str) -> ApiToken:
+    """The actor's own token, or one of a user the actor manages; NotFound otherwise."""
     token = session.get(ApiToken, token_id)
     if token is None:
         raise NotFound("no such token")
@@ -361,6 +362,11 @@ def revoke_token(session: Session, actor: Principal, token_id: str, now: dt.date
     )
     if not owner_visible:
         raise NotFound("no such token")
+    return token
+
+
+def revoke_token(session: Session, actor: Principal, token_id: str, now: dt.datetime) -> ApiToken:
+    token = visible_token(session, actor, token_id)
     if token.revoked_at is None:
         token.revoked_at = now
     return token

@@ -14,12 +14,15 @@ from borderlink.directory.models import Role
 from borderlink.directory.permissions import Permission, Principal
 from borderlink.directory.schemas import TokenCreate, UserCreate
 from borderlink.errors import BorderLinkError
-from borderlink.shared.forms import input_limits
+from borderlink.shared.forms import N_, input_limits
+from borderlink.web import ask_first as ask
 from borderlink.web.deps import DbSession, get_node, require
 from borderlink.web.errors import problems_of, shown_errors, status_for
+from borderlink.web.outcomes import Outcomes
 from borderlink.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+DONE = Outcomes({"revoked": N_("The token was revoked; clients using it are refused from now on.")})
 
 
 @router.get("/units")
@@ -97,7 +100,7 @@ def tokens_page(
 ) -> Response:
     return render(request, "directory/tokens.html",
                   {"tokens": accounts.tokens_of(session, principal), "new_secret": None, "values": {},
-                   "errors": {}, "limits": input_limits(TokenCreate)})
+                   "errors": {}, "limits": input_limits(TokenCreate), "done": DONE.shown(request)})
 
 
 @router.post("/tokens")
@@ -124,6 +127,13 @@ def create_token_form(
 def revoke_token_form(
     token_id: str, request: Request, session: DbSession,
     principal: Annotated[Principal, Depends(require(Permission.TOKENS_OWN))],
+    confirmed: Annotated[str, Form()] = "",
 ) -> Response:
+    if not ask.confirmed({"confirmed": confirmed}):  # a revoked token never works again: the page asks first
+        token = accounts.visible_token(session, principal, token_id)
+        return ask.ask_first(request, ask.Ask(
+            heading=N_("Revoke API token"), consequence=N_("Every client using this token is refused from now on."),
+            button=N_("Yes, revoke this token"), action=f"/tokens/{token_id}/revoke", cancel="/tokens",
+            summary=f"{token.name} · {token.prefix}…"))
     accounts.revoke_token(session, principal, token_id, get_node(request).clock.now())
-    return RedirectResponse("/tokens", status_code=303)
+    return DONE.redirect("/tokens", "revoked")

@@ -35,8 +35,9 @@ from borderlink.engagements.schemas import (
 from borderlink.engagements.views import commitment_out, engagement_out, patrol_out
 from borderlink.errors import BorderLinkError, NotFound
 from borderlink.shared import attachments
-from borderlink.shared.forms import input_limits
+from borderlink.shared.forms import N_, input_limits
 from borderlink.shared.workfeed import ObjectRef
+from borderlink.web import ask_first as ask
 from borderlink.web.deps import DbSession, get_node, require
 from borderlink.web.errors import problems_of, shown_errors, status_for
 from borderlink.web.i18n import translator
@@ -230,6 +231,14 @@ async def record_held(engagement_id: str, request: Request, session: DbSession, 
 
 @router.post("/{engagement_id}/cancel")
 async def cancel_engagement(engagement_id: str, request: Request, session: DbSession, principal: Planner) -> Response:
+    values = {key: str(value) for key, value in (await request.form()).items()}
+    if values.get("cancel_note", "").strip() and not ask.confirmed(values):  # a cancelled engagement stays so
+        await run_in_threadpool(engagements.visible_engagement, session, principal, engagement_id)
+        return ask.ask_first(request, ask.Ask(
+            heading=N_("Cancel the engagement"), consequence=N_("The engagement is cancelled on both sides."),
+            button=N_("Yes, cancel the engagement"), action=f"/engagements/{engagement_id}/cancel",
+            cancel=f"/engagements/{engagement_id}", summary=values["cancel_note"],
+            fields={"cancel_note": values["cancel_note"]}))
     return await _act_on_engagement(request, session, principal, engagement_id, lambda v: engagements.cancel_engagement(
         session, principal, engagement_id, v.get("cancel_note", ""), _now(request)))
 

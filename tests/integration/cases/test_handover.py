@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 from tests.integration.cases.conftest import Pair, api, open_case
+from tests.support.two_nodes import browser
 
 PLANNED = "2026-11-03T02:00:00Z"  # 09:00 in Móng Cái, 10:00 in Dongxing
 
@@ -137,3 +138,17 @@ def test_a_handover_from_a_case_takes_its_persons_and_their_wanted_alert(
     api(pair, clients, "VN", "qn.commander", "POST", "/handovers", 422, json={
         "kind": "fugitive", "case_id": other["id"], "gate_code": "VN-QN-MONGCAI", "planned_at": PLANNED,
         "persons": [{"case_person_id": suspect}]})
+
+
+def test_cancelling_a_handover_on_its_page_asks_first(pair: Pair, clients: dict[str, TestClient]) -> None:
+    handover = propose(pair, clients)
+    page = browser(pair, "VN", "qn.commander")
+    path = f"/handovers/{handover['id']}"
+    asked = page.post(f"{path}/cancel?lang=en", data={"reason": "The court revoked the warrant"})
+    assert asked.status_code == 200
+    assert "Yes, cancel the handover" in asked.text
+    assert api(pair, clients, "VN", "qn.commander", "GET", path)["status"] == "proposed"
+    done = page.post(f"{path}/cancel", data={"reason": "The court revoked the warrant", "confirmed": "yes"})
+    assert done.status_code == 303, done.text
+    assert api(pair, clients, "VN", "qn.commander", "GET", path)["status"] == "cancelled"
+    assert browser(pair, "VN", "laocai.officer").post(f"{path}/cancel", data={"reason": "x"}).status_code in (403, 404)

@@ -147,8 +147,12 @@ def test_tokens_page_creates_shows_once_and_revokes(node: Node, personas: dict[s
     listing = client.get("/tokens")
     assert "laptop" in listing.text
     assert 'id="new-token"' not in listing.text
-    revoked = client.post(f"/tokens/{token_id}/revoke")
+    asked = client.post(f"/tokens/{token_id}/revoke?lang=en")
+    assert asked.status_code == 200  # revoking cannot be undone: the page asks first
+    assert "Yes, revoke this token" in asked.text
+    revoked = client.post(f"/tokens/{token_id}/revoke", data={"confirmed": "yes"})
     assert revoked.status_code == 303
+    assert "The token was revoked" in client.get(revoked.headers["location"] + "&lang=en").text
     assert "revoked" in client.get("/tokens?lang=en").text
 
 
@@ -159,6 +163,7 @@ def test_revoking_someone_elses_token_by_form_is_404(
     (token_id,) = _token_ids(node, "mongcai.officer")
     for intruder in ("laocai.officer", "qn.commander", "ls.commander"):
         assert login(intruder).post(f"/tokens/{token_id}/revoke").status_code == 404
+        assert login(intruder).post(f"/tokens/{token_id}/revoke", data={"confirmed": "yes"}).status_code == 404
     assert "mongcai.officer" not in login("laocai.officer").get("/tokens").text
     client = login("laocai.officer")
     assert client.get("/api/v1/me", headers=victim).json()["username"] == "mongcai.officer"

@@ -111,3 +111,22 @@ def test_outsiders_get_404_on_pages_and_the_calendar_exports(pair: Pair) -> None
     assert str(event["summary"]).endswith("1088/2–1089")
     for language in ("vi", "zh_Hans", "en"):
         assert mongcai.get(f"/engagements?lang={language}").status_code == 200
+
+
+def test_cancelling_an_engagement_asks_first(pair: Pair) -> None:
+    vn = browser(pair, "VN", "bgc.analyst")
+    made = vn.post("/engagements/new", data={
+        "kind": "ministerial", "series": "ministerial_crime", "number": "8", "counterpart_unit_code": "CN-NIA",
+        "starts_at": "2026-12-09T09:00", "ends_at": "2026-12-09T16:30", "place": "Hà Nội", "host_party": "VN"})
+    assert made.status_code == 303, made.text
+    path = _location(made)
+    asked = vn.post(f"{path}/cancel?lang=zh_Hans", data={"cancel_note": "Hoãn sang năm sau"})
+    assert asked.status_code == 200
+    assert "Hoãn sang năm sau" in asked.text  # what was typed goes on to the answer
+    assert 'name="confirmed" value="yes"' in asked.text
+    assert "Hoãn sang năm sau" not in vn.get(path).text  # nothing changed yet
+    done = vn.post(f"{path}/cancel", data={"cancel_note": "Hoãn sang năm sau", "confirmed": "yes"})
+    assert done.status_code == 303, done.text
+    assert "Hoãn sang năm sau" in vn.get(path).text
+    assert browser(pair, "VN", "laocai.officer").post(f"{path}/cancel", data={"cancel_note": "x"}).status_code in (
+        403, 404)
