@@ -21,7 +21,7 @@ import re
 import shutil
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -39,8 +39,10 @@ from borderlink.db import make_engine, normalise_url
 from borderlink.directory import accounts
 from borderlink.directory import service as directory
 from borderlink.directory.permissions import Principal
+from borderlink.exchange import service as exchange
 from borderlink.exchange.context import bind
 from borderlink.exchange.dispatcher import Dispatcher
+from borderlink.exchange.models import StoredReceipt
 from borderlink.exchange.setup import peer_each_other
 from borderlink.exchange.transport import InProcessTransport
 from borderlink.model_registry import Base
@@ -90,6 +92,20 @@ class Pair:
     def session(self, party: str) -> Iterator[Session]:
         with self.node(party).transaction() as session:
             yield session
+
+    def forge(self, kind: str, body: dict[str, Any], *, stream: str, sender_unit: str,
+              recipient_unit: str) -> StoredReceipt:
+        """CN sends `body` to VN through its own outbox, signed with its real key, as a forger on
+        the other side would; VN's receipt, once it has come back."""
+        with self.cn.transaction() as session:
+            envelope_id = exchange.enqueue(session, kind=kind, body=body, sender_unit=sender_unit,
+                                           recipient_unit=recipient_unit, stream=stream)
+        self.pump()
+        with self.cn.transaction() as session:
+            receipt = session.get(StoredReceipt, envelope_id)
+            assert receipt is not None
+            session.expunge(receipt)
+        return receipt
 
 
 def migrated_template(folder: Path) -> Path:

@@ -14,7 +14,6 @@ from tests.integration.cases.conftest import Pair, api, open_case
 
 from borderlink.cases.contracts import EvidenceFileMessage
 from borderlink.cases.service import stream_of
-from borderlink.exchange import service as exchange
 from borderlink.exchange.models import StoredReceipt
 from borderlink.ids import new_id
 from borderlink.shared.attachments import StoredFile
@@ -31,15 +30,8 @@ def _file(content: bytes, sha256: str | None = None) -> dict[str, Any]:
 def _forge(pair: Pair, case_id: str, evidence_id: str, party: str, file: dict[str, Any]) -> StoredReceipt:
     """CN sends an evidence file on the case's stream, signed with its own key; VN's receipt comes back."""
     body = {"case_id": case_id, "evidence_id": evidence_id, "party": party, "file": file}
-    with pair.cn.transaction() as session:
-        envelope_id = exchange.enqueue(session, kind=EvidenceFileMessage.message_kind, body=body,
-                                       sender_unit=CN_UNIT, recipient_unit=VN_UNIT, stream=stream_of(case_id))
-    pair.pump()
-    with pair.cn.transaction() as session:
-        receipt = session.get(StoredReceipt, envelope_id)
-        assert receipt is not None
-        session.expunge(receipt)
-    return receipt
+    return pair.forge(EvidenceFileMessage.message_kind, body, stream=stream_of(case_id), sender_unit=CN_UNIT,
+                      recipient_unit=VN_UNIT)
 
 
 def _files_on_vn(pair: Pair, file_ids: list[str]) -> list[str]:

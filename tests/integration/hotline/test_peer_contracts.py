@@ -12,7 +12,6 @@ from sqlalchemy import select
 from tests.integration.hotline.conftest import Pair, browser, token_headers
 from tests.integration.hotline.test_flow import URGENT, send
 
-from borderlink.exchange import service as exchange
 from borderlink.exchange.models import StoredReceipt
 from borderlink.hotline import messages
 from borderlink.hotline.models import OBJECT_TYPE, HotlineRequest
@@ -26,15 +25,7 @@ CN_POST, VN_POST = "CN-GX-DONGXING", "VN-QN-MONGCAI"
 
 def forge(pair: Pair, kind: str, body: dict[str, Any], request_id: str) -> StoredReceipt:
     """CN sends `body` on the request's stream, signed with its own key; VN's receipt comes back."""
-    with pair.cn.transaction() as session:
-        envelope_id = exchange.enqueue(session, kind=kind, body=body, sender_unit=CN_POST, recipient_unit=VN_POST,
-                                       stream=stream_of(request_id))
-    pair.pump()
-    with pair.cn.transaction() as session:
-        receipt = session.get(StoredReceipt, envelope_id)
-        assert receipt is not None
-        session.expunge(receipt)
-    return receipt
+    return pair.forge(kind, body, stream=stream_of(request_id), sender_unit=CN_POST, recipient_unit=VN_POST)
 
 
 def event(kind: str, party: str = "CN", unit_code: str | None = CN_POST) -> dict[str, Any]:
