@@ -1,13 +1,17 @@
 """A hit at the gate in real browsers, as the people of both sides would see it: China's analyst
 has a wanted alert for 王晓红; at Móng Cái a Vietnamese officer pastes the zone of her Chinese
-passport (WANG XIAOHONG, born 1988-03-14) into the desk and records her entry; the check shows red
+passport (WANG XIAOHONG, born 1993-09-07) into the desk and records her entry; the check shows red
 with why it matched and what to do; China's owning unit sees the hit arrive on its open hits page
 and confirms it is her; the officer's open hit page turns to confirmed, and the officer records
 the outcome. Every step is checked for sideways scrolling at 390 px, axe findings, console errors
-and unlabelled fields."""
+and unlabelled fields.
+
+The nodes are shared with other tests, which issue their own alert for the 王晓红 born 1988; this
+one is born on another day, so China's alert for her is a person of her own."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import httpx
@@ -17,11 +21,15 @@ from tests.browser.journey import Journey, log_in
 from tests.e2e.nodes import NodePair, poll
 
 from borderlink.domains import code_lists
+from borderlink.gates.mrz import MrzFormat
+from borderlink.gates.mrz_compose import DocumentFields, compose
 from borderlink.web.i18n import translator
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
-WANG_MRZ = "P<CHNWANG<<XIAOHONG<<<<<<<<<<<<<<<<<<<<<<<<<\nE123456782CHN8803148F3005017<<<<<<<<<<<<<<08"
+BIRTH_DATE = "1993-09-07"
+WANG_MRZ = compose(DocumentFields(MrzFormat.TD3, "P", "CHN", "WANG", "XIAOHONG", "E23456789", "CHN", "930907", "F",
+                                  dt.date(2030, 5, 1)))
 LEGAL_BASIS = {"reference": "桂公逮字〔2026〕9号", "authority": "广西壮族自治区公安厅", "date": "2026-10-01"}
 LIVE = 30_000  # ms: how long a hit report or an answer may take to cross the exchange
 FIRST_USE = 90.0  # s: the first check after a start waits for the screening index to open
@@ -32,7 +40,7 @@ def _wanted_wang(nodes: NodePair) -> str:
     with nodes.cn.client("analyst", timeout=FIRST_USE) as analyst:
         response = analyst.post("/api/v1/alerts", json={
             "kind": "wanted", "offence_code": "06012", "legal_basis": LEGAL_BASIS, "handling_code": "H0",
-            "person": {"names": ["王晓红"], "birth_date": "1988-03-14", "gender": "F", "nationality": "CHN"}})
+            "person": {"names": ["王晓红"], "birth_date": BIRTH_DATE, "gender": "F", "nationality": "CHN"}})
     assert response.status_code == 201, response.text
     alert_id: str = response.json()["id"]
     poll(lambda: httpx.get(f"{nodes.vn.url}/api/v1/alerts/{alert_id}", headers=nodes.vn.headers("mongcai.officer"),

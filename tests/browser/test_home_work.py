@@ -80,7 +80,8 @@ def test_urgent_request_appears_live_on_home_with_banner_title_notification_and_
     # One click on home acts on it (the acknowledgement), and the request page opens.
     home.goto(f"{nodes.cn.url}/")
     row.locator("form button[type=submit]").click()
-    home.wait_for_url(f"{nodes.cn.url}/hotline/requests/{request_id}")
+    # The request page, with the action's success notice named in its address.
+    home.wait_for_url(re.compile(re.escape(f"{nodes.cn.url}/hotline/requests/{request_id}") + r"(\?done=\w+)?$"))
     walk.step(home, "cn-acknowledged-from-home")
     home.goto(f"{nodes.cn.url}/")
     expect(home.locator(f"tr[data-key='hotline.request:{request_id}'] form")).to_have_count(0)
