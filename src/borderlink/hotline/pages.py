@@ -26,6 +26,7 @@ from borderlink.safeguards.offences import allowed_offences
 from borderlink.shared import printing
 from borderlink.shared.body_limit import max_body
 from borderlink.shared.forms import N_, input_limits
+from borderlink.web import ask_first as ask
 from borderlink.web import streams
 from borderlink.web.deps import DbSession, get_node, require
 from borderlink.web.errors import problems_of, shown_errors, status_for
@@ -288,11 +289,14 @@ def review_form(request_id: str, request: Request, session: DbSession, principal
                 decision: Annotated[str, Form()], note: Annotated[str, Form()],
                 confirmed: Annotated[str, Form()] = "") -> Response:
     release = decision == "release"
-    if not release and note.strip() and confirmed != "yes":  # withdrawing cannot be undone: the page asks first
+    if not release and note.strip() and not ask.confirmed({"confirmed": confirmed}):  # it cannot be undone
         found = service.visible_request(session, principal, request_id)
-        return render(request, "hotline/withdraw.html", {
-            "item": request_out(session, found, get_node(request).clock.now()), "units": unit_names(session),
-            "note": note.strip()})
+        return ask.ask_first(request, ask.Ask(
+            heading=N_("Withdraw held request"),
+            consequence=N_("The request never leaves this node; its sender sees it withdrawn."),
+            button=N_("Yes, withdraw this request"), action=f"/hotline/requests/{request_id}/review",
+            cancel="/hotline/held", summary=f"{found.subject}: {note.strip()}",
+            fields={"decision": "withdraw", "note": note.strip()}))
     service.review_held(session, principal, request_id, release, note, get_node(request).clock.now())
     return DONE.redirect("/hotline/held", "released" if release else "withdrawn")
 
