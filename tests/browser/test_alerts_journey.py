@@ -12,8 +12,9 @@ import uuid
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 from tests.browser.journey import Journey, log_in
+from tests.browser.records import open_until
 from tests.e2e.nodes import NodePair
 
 from borderlink.domains import code_lists
@@ -22,7 +23,6 @@ from borderlink.web.i18n import translator
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
 LOCALES = {"vi": "vi-VN", "zh_Hans": "zh-CN", "en": "en-GB"}
-LIVE = 30_000  # ms: how long an alert may take to cross the exchange to the other node
 FIRST_USE = 60_000  # ms: the first issue after a start waits for the screening index to open
 
 
@@ -30,17 +30,6 @@ def _ascii(text: str) -> str:
     """A name as a traveller's papers print it: capitals, no tone marks."""
     folded = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     return "".join(c for c in folded if not unicodedata.combining(c)).upper()
-
-
-def _open_until(page: Page, url: str, selector: str) -> None:
-    """Open `url` again until `selector` is on it: what the other node sends arrives by itself,
-    but this page does not update live."""
-    for _attempt in range(LIVE // 1000):
-        page.goto(url)
-        if page.locator(selector).count():
-            return
-        page.wait_for_timeout(1000)
-    expect(page.locator(selector)).to_be_visible()
 
 
 @pytest.mark.parametrize("language", list(LOCALES))
@@ -102,7 +91,7 @@ def test_a_wanted_alert_from_issue_to_check_flag_and_withdrawal(
 
     # The replica reaches the CN node; Guangxi's commander flags it with a reason.
     log_in(cn, nodes.cn, "gx.commander", language, walk)
-    _open_until(cn, f"{nodes.cn.url}/alerts/{alert_id}", "#flag-reason")
+    open_until(cn, f"{nodes.cn.url}/alerts/{alert_id}", "#flag-reason")
     expect(cn.locator("h1")).to_have_text(name)
     walk.step(cn, "cn-replica")
     cn.fill("#flag-reason", "境内无此人 / không có trên lãnh thổ / not on our territory")
@@ -112,7 +101,7 @@ def test_a_wanted_alert_from_issue_to_check_flag_and_withdrawal(
     walk.step(cn, "cn-flagged")
 
     # The owner sees the flag, then withdraws the alert, confirming first.
-    _open_until(vn, alert_url, "li:has-text('not on our territory')")
+    open_until(vn, alert_url, "li:has-text('not on our territory')")
     walk.step(vn, "vn-alert-flagged")
     vn.locator(f"a[href='/alerts/{alert_id}/withdraw']").click()
     expect(vn.locator(".card.urgent strong").first).to_have_text(_("This cannot be undone."))

@@ -15,6 +15,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page, expect
 from tests.browser.journey import Journey, log_in
+from tests.browser.records import open_until
 from tests.e2e.nodes import NodePair
 
 from borderlink.domains import code_lists
@@ -37,16 +38,6 @@ def _mark_page(page: Page) -> None:
 
 def _not_reloaded(page: Page) -> bool:
     return bool(page.evaluate("window.__notReloaded === true"))
-
-
-def _open_until(page: Page, url: str, selector: str) -> None:
-    """Open `url` again until `selector` is on it (the handover is still crossing the exchange)."""
-    for _attempt in range(LIVE // 1000):
-        page.goto(url)
-        if page.locator(selector).count():
-            return
-        page.wait_for_timeout(1000)
-    expect(page.locator(selector)).to_be_visible()
 
 
 @pytest.mark.parametrize("language", list(LOCALES))
@@ -81,7 +72,7 @@ def test_a_fugitive_is_handed_over_at_mong_cai_dongxing_with_both_confirmations_
 
     # Guangxi's commander holds the case too and keeps it open while Quảng Ninh works on it.
     log_in(cn, nodes.cn, "gx.commander", language, walk)
-    _open_until(cn, f"{nodes.cn.url}/cases/{case_id}", "#case-persons")
+    open_until(cn, f"{nodes.cn.url}/cases/{case_id}", "#case-persons")
     expect(cn.locator("h1")).to_have_text(title)
     _mark_page(cn)
     walk.step(cn, "cn-case-replica")
@@ -119,7 +110,7 @@ def test_a_fugitive_is_handed_over_at_mong_cai_dongxing_with_both_confirmations_
     walk.step(vn, "vn-handover-proposed")
 
     # Guangxi's commander receives it and accepts; the VN page, open all along, shows it live.
-    _open_until(cn, f"{nodes.cn.url}{handover_path}", f"form[action='{handover_path}/accept']")
+    open_until(cn, f"{nodes.cn.url}{handover_path}", f"form[action='{handover_path}/accept']")
     expect(cn.locator("#handover-summary")).to_contain_text(fugitive)
     walk.step(cn, "cn-handover-received")
     cn.locator(f"form[action='{handover_path}/accept'] button[type=submit]").click()
