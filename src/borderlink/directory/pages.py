@@ -6,18 +6,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import ValidationError
 
 from borderlink.directory import accounts
 from borderlink.directory import service as directory
 from borderlink.directory.models import Role
 from borderlink.directory.permissions import Permission, Principal
 from borderlink.directory.schemas import TokenCreate, UserCreate
-from borderlink.errors import BorderLinkError
 from borderlink.shared.forms import N_, input_limits
 from borderlink.web import ask_first as ask
+from borderlink.web import form_pages as forms
 from borderlink.web.deps import DbSession, get_node, require
-from borderlink.web.errors import problems_of, shown_errors, status_for
 from borderlink.web.outcomes import Outcomes
 from borderlink.web.templating import render
 
@@ -71,15 +69,17 @@ def create_user_form(
     password: Annotated[str, Form()] = "",
 ) -> Response:
     values = {"username": username, "display_name": display_name, "unit_code": unit_code, "role": role}
-    try:
+
+    def create() -> object:
         data = UserCreate.model_validate({**values, "password": password, "display_name": display_name or None})
-        with session.begin_nested():
-            accounts.create_user(session, username=data.username, password=data.password, unit_code=data.unit_code,
-                                 role=data.role, display_name=data.display_name or data.username,
-                                 now=get_node(request).clock.now(), actor=principal)
-    except (ValidationError, BorderLinkError) as exc:
-        # A unit outside the admin's scope answers exactly like one that does not exist.
-        return _users(request, session, principal, values, shown_errors(request, problems_of(exc)), status_for(exc))
+        return accounts.create_user(session, username=data.username, password=data.password, unit_code=data.unit_code,
+                                    role=data.role, display_name=data.display_name or data.username,
+                                    now=get_node(request).clock.now(), actor=principal)
+
+    # A unit outside the admin's scope answers exactly like one that does not exist.
+    refused = forms.attempt(request, session, create)
+    if isinstance(refused, forms.Refusal):
+        return _users(request, session, principal, values, refused.shown, refused.status_code)
     return RedirectResponse("/users", status_code=303)
 
 
@@ -110,14 +110,13 @@ def create_token_form(
     name: Annotated[str, Form()] = "",
 ) -> Response:
     user = accounts.get_visible_user(session, principal, principal.user_id)
-    try:
-        data = TokenCreate.model_validate({"name": name})
-        _, secret = accounts.create_token(session, user, data.name, get_node(request).clock.now())
-    except (ValidationError, BorderLinkError) as exc:
+    made = forms.attempt(request, session, lambda: accounts.create_token(
+        session, user, TokenCreate.model_validate({"name": name}).name, get_node(request).clock.now()))
+    if isinstance(made, forms.Refusal):
         return render(request, "directory/tokens.html", {
             "tokens": accounts.tokens_of(session, principal), "new_secret": None, "values": {"name": name},
-            "errors": shown_errors(request, problems_of(exc)), "limits": input_limits(TokenCreate),
-        }, status_code=status_for(exc))
+            "errors": made.shown, "limits": input_limits(TokenCreate)}, status_code=made.status_code)
+    _, secret = made
     return render(request, "directory/tokens.html",
                   {"tokens": accounts.tokens_of(session, principal), "new_secret": secret, "values": {},
                    "errors": {}, "limits": input_limits(TokenCreate)}, status_code=201)

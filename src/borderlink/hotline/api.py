@@ -136,7 +136,7 @@ def request_stream(request_id: str, request: Request, session: DbSession, princi
 def get_deadlines(session: DbSession,
                   _: Annotated[Principal, Depends(require(Permission.DIRECTORY_READ))]) -> dict[str, Any]:
     """Response deadlines per priority, in seconds."""
-    return {p.value: int(d.total_seconds()) for p, d in service.deadlines(session).items()}
+    return {p.value: int(d.total_seconds()) for p, d in service.DEADLINES.all(session).items()}
 
 
 @router.put("/deadlines")
@@ -145,4 +145,4 @@ def put_deadlines(body: DeadlinesUpdate, session: DbSession,
     """Response deadlines per priority, in seconds (node administrators)."""
     service.set_deadlines(session, principal, body.model_dump())
     session.flush()
-    return {p.value: int(d.total_seconds()) for p, d in service.deadlines(session).items()}
+    return {p.value: int(d.total_seconds()) for p, d in service.DEADLINES.all(session).items()}

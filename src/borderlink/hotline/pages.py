@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile as StarletteUploadFile
 
 from borderlink.directory import service as directory
 from borderlink.directory.models import Unit
 from borderlink.directory.permissions import Permission, Principal
-from borderlink.errors import BorderLinkError, Forbidden, InvalidInput, NotFound
+from borderlink.errors import Forbidden, InvalidInput
 from borderlink.hotline import codes, service
 from borderlink.hotline.models import OBJECT_TYPE, HotlineRequest, Priority, Status
 from borderlink.hotline.schemas import MAX_REQUEST_FORM_BYTES, DeadlinesForm, Reference, ReplyCreate, RequestCreate
@@ -27,9 +23,9 @@ from borderlink.shared import printing
 from borderlink.shared.body_limit import max_body
 from borderlink.shared.forms import N_, input_limits
 from borderlink.web import ask_first as ask
+from borderlink.web import form_pages as forms
 from borderlink.web import streams
 from borderlink.web.deps import DbSession, get_node, require
-from borderlink.web.errors import problems_of, shown_errors, status_for
 from borderlink.web.outcomes import Outcomes
 from borderlink.web.templating import render
 
@@ -45,8 +41,7 @@ def page_filters(status: str | None = None, priority: str | None = None, overdue
                  below: str | None = None, cursor: str | None = None) -> InboxFilter:
     """The inbox filters from the page's query string; unknown values are ignored."""
     return InboxFilter(
-        status=status if status in {s.value for s in Status} else None,
-        priority=priority if priority in {p.value for p in Priority} else None,
+        status=forms.offered(status, Status), priority=forms.offered(priority, Priority),
         overdue=True if overdue == "1" else None, offence=offence or None,
         counterpart=counterpart or None, q=q or None, include_below=below == "1",
         limit=PAGE_SIZE, cursor=cursor or None,
@@ -77,15 +72,8 @@ def _inbox_context(
             "priorities": [p.value for p in Priority],
             "counterparts": directory.counterpart_codes(session, principal.scope_unit_ids),
             "units": unit_names(session),
-            "next_link": _page_link(request, listed.next_cursor), "prev_link": _page_link(request, listed.prev_cursor)}
-
-
-def _page_link(request: Request, cursor: str | None) -> str | None:
-    """The inbox page's own address with the same filters, at another page."""
-    if cursor is None:
-        return None
-    params = [(k, v) for k, v in request.query_params.multi_items() if k != "cursor"]
-    return "/hotline?" + urlencode([*params, ("cursor", cursor)])
+            "next_link": forms.page_link(request, "/hotline", listed.next_cursor),
+            "prev_link": forms.page_link(request, "/hotline", listed.prev_cursor)}
 
 
 @router.get("")
@@ -142,13 +130,7 @@ def _references(values: dict[str, str]) -> tuple[list[dict[str, str]], list[str]
 @max_body(MAX_REQUEST_FORM_BYTES)
 async def create_from_form(request: Request, session: DbSession, principal: Sender) -> Response:
     form = await request.form()
-    values = {name: str(form.get(name) or "") for name in NEW_REQUEST_INPUTS}
-    files = []
-    for attachment in form.getlist("attachment"):
-        if isinstance(attachment, StarletteUploadFile) and attachment.filename:
-            content = await attachment.read()
-            files.append({"filename": attachment.filename, "content_type": attachment.content_type or
-                          "application/octet-stream", "content_base64": base64.b64encode(content).decode()})
+    values, files = forms.typed(form, NEW_REQUEST_INPUTS), await forms.uploads(form, "attachment")
     references, reference_inputs = _references(values)
 
     def rename(field: str) -> str:
@@ -164,14 +146,11 @@ async def create_from_form(request: Request, session: DbSession, principal: Send
             **{name: values[name] for name in ("kind", "subject", "body", "priority", "offence_code", "handling_code")},
             "references": references, "attachments": files,
         })
-        with session.begin_nested():
-            return service.create_request(session, principal, data, get_node(request).clock.now())
+        return service.create_request(session, principal, data, get_node(request).clock.now())
 
-    try:
-        created = await run_in_threadpool(create)
-    except (ValidationError, BorderLinkError) as exc:
-        shown = shown_errors(request, problems_of(exc), rename)
-        return await run_in_threadpool(_form, request, session, principal, values, shown, status_for(exc))
+    created = await run_in_threadpool(forms.attempt, request, session, create, rename=rename)
+    if isinstance(created, forms.Refusal):
+        return await run_in_threadpool(_form, request, session, principal, values, created.shown, created.status_code)
     return DONE.redirect(f"/hotline/requests/{created.id}", "held" if created.status == Status.HELD else "sent")
 
 
@@ -229,14 +208,9 @@ def _act_then_back(request: Request, session: DbSession, principal: Principal, r
                    values: dict[str, str], outcome: str, action: Callable[[], object]) -> Response:
     """Run one action on a request; a refusal is shown on the request's page beside the input it
     concerns, with what was typed kept."""
-    try:
-        with session.begin_nested():
-            action()
-    except (ValidationError, BorderLinkError) as exc:
-        if isinstance(exc, NotFound):
-            raise
-        shown = shown_errors(request, problems_of(exc))
-        return _request_page(request, session, principal, request_id, values, shown, status_for(exc))
+    refused = forms.attempt(request, session, action, hidden_is_refusal=False)
+    if isinstance(refused, forms.Refusal):
+        return _request_page(request, session, principal, request_id, values, refused.shown, refused.status_code)
     return DONE.redirect(f"/hotline/requests/{request_id}", outcome)
 
 
@@ -306,7 +280,7 @@ Configurer = Annotated[Principal, Depends(require(Permission.HOTLINE_CONFIGURE))
 
 @router.get("/deadlines")
 def deadlines_page(request: Request, session: DbSession, principal: Configurer) -> Response:
-    minutes = {p.value: str(int(d.total_seconds() // 60)) for p, d in service.deadlines(session).items()}
+    minutes = {p.value: str(int(d.total_seconds() // 60)) for p, d in service.DEADLINES.all(session).items()}
     return _deadlines(request, minutes, {})
 
 
@@ -319,14 +293,15 @@ def _deadlines(request: Request, values: dict[str, str], shown: dict[str, str], 
 @router.post("/deadlines")
 async def deadlines_save(request: Request, session: DbSession, principal: Configurer) -> Response:
     """Deadlines are entered in minutes on the page, bounded as the API bounds them."""
-    form = await request.form()
-    values = {p.value: str(form.get(p.value) or "").strip() for p in Priority}
-    try:
-        minutes = DeadlinesForm.model_validate(values)
-        seconds: dict[str, int | None] = {name: value * 60 for name, value in minutes.model_dump().items()}
-        await run_in_threadpool(service.set_deadlines, session, principal, seconds)
-    except (ValidationError, BorderLinkError) as exc:
-        return _deadlines(request, values, shown_errors(request, problems_of(exc)), status_for(exc))
+    values = forms.typed(await request.form(), (p.value for p in Priority), strip=True)
+
+    def save() -> None:
+        minutes = DeadlinesForm.model_validate(values).model_dump()
+        service.set_deadlines(session, principal, {name: value * 60 for name, value in minutes.items()})
+
+    refused = await run_in_threadpool(forms.attempt, request, session, save)
+    if isinstance(refused, forms.Refusal):
+        return _deadlines(request, values, refused.shown, refused.status_code)
     return RedirectResponse("/hotline/deadlines", status_code=303)
 
 

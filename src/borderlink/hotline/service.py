@@ -42,11 +42,11 @@ from borderlink.safeguards.screening import screen
 from borderlink.shared import attachments as shared_attachments
 from borderlink.shared import new_objects, scoping, workfeed
 from borderlink.shared.attachments import StoredFile
+from borderlink.shared.durations import DurationSettings
 from borderlink.shared.forms import N_
 from borderlink.shared.lifecycle import Steps
 from borderlink.shared.paging import fold_for_search
 from borderlink.shared.replicated import now_of, require_use, send, side_of, validate_contribution_text
-from borderlink.shared.static_cache import StaticCache
 from borderlink.shared.timeline import Detail
 from borderlink.shared.timeline import TimelineEvent as TimelineRow
 from borderlink.shared.workfeed import FeedEntry, ObjectRef, Reason
@@ -59,37 +59,17 @@ def stream_of(request_id: str) -> str:
     return f"hotline:{request_id}"
 
 
-def _deadline_settings(session: Session) -> dict[Priority, int]:
-    return {setting.priority: setting.seconds for setting in session.scalars(select(DeadlineSetting))}
-
-
-_DEADLINE_SETTINGS = StaticCache("hotline deadlines", (DeadlineSetting,), _deadline_settings)
+DEADLINES = DurationSettings("hotline deadlines", DeadlineSetting, "priority", DEFAULT_DEADLINES, MAX_DEADLINE_SECONDS)
 
 
 def deadline_for(session: Session, priority: Priority) -> dt.timedelta:
-    seconds = _DEADLINE_SETTINGS.get(session).get(priority)
-    return dt.timedelta(seconds=seconds) if seconds is not None else DEFAULT_DEADLINES[priority]
-
-
-def deadlines(session: Session) -> dict[Priority, dt.timedelta]:
-    return {priority: deadline_for(session, priority) for priority in Priority}
+    return DEADLINES.of(session, priority)
 
 
 def set_deadlines(session: Session, principal: Principal, seconds: dict[str, int | None]) -> None:
     if not principal.can(Permission.HOTLINE_CONFIGURE):
         raise Forbidden("Only the central node administrator sets response deadlines.")
-    for name, value in seconds.items():
-        if value is None:
-            continue
-        if not 1 <= value <= MAX_DEADLINE_SECONDS:
-            raise InvalidInput("A deadline is between 1 second and %(days)s days.", field=name,
-                               days=MAX_DEADLINE_SECONDS // 86400)
-        priority = Priority(name)
-        setting = session.get(DeadlineSetting, priority)
-        if setting is None:
-            session.add(DeadlineSetting(priority=priority, seconds=value))
-        else:
-            setting.seconds = value
+    DEADLINES.set(session, {Priority(name): value for name, value in seconds.items()})
 
 
 # --- visibility -----------------------------------------------------------------------------

@@ -1,0 +1,75 @@
+"""What every page form does the same way: read what was typed, run the action in a savepoint, and
+on a refusal give back the errors beside their inputs (translated) with the status to show them at,
+so the page is shown again with everything the user typed. Also the list pages' own address at
+another page of results, and the uploads of a form as the API's file parts.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+from urllib.parse import urlencode
+
+from fastapi import Request
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData, UploadFile
+
+from borderlink.errors import BorderLinkError, NotFound
+from borderlink.web.errors import problems_of, shown_errors, status_for
+
+T = TypeVar("T")
+
+
+@dataclasses.dataclass(frozen=True)
+class Refusal:
+    """Why the action was refused, keyed by the form's input names ("" for the whole form)."""
+
+    shown: dict[str, str]
+    status_code: int
+
+
+def attempt(request: Request, session: Session, action: Callable[[], T], *,
+            rename: Callable[[str], str] | None = None, hidden_is_refusal: bool = True) -> T | Refusal:
+    """Run `action` in a savepoint, so a refusal leaves nothing half done; `rename` maps a schema
+    field to the input that carries it. With `hidden_is_refusal` off, an object the user may not
+    see stays a 404 page rather than an error on the form."""
+    try:
+        with session.begin_nested():
+            return action()
+    except (ValidationError, BorderLinkError) as exc:
+        if isinstance(exc, NotFound) and not hidden_is_refusal:
+            raise
+        return Refusal(shown_errors(request, problems_of(exc), rename), status_for(exc))
+
+
+def typed(form: FormData, names: Iterable[str], *, strip: bool = False) -> dict[str, str]:
+    """What was typed in each named input ("" for one left out)."""
+    values = {name: str(form.get(name) or "") for name in names}
+    return {name: value.strip() for name, value in values.items()} if strip else values
+
+
+async def uploads(form: FormData, name: str) -> list[dict[str, str]]:
+    """The files chosen in one file input, as the API's file parts (an empty choice is no file)."""
+    files = []
+    for upload in form.getlist(name):
+        if isinstance(upload, UploadFile) and upload.filename:
+            content = await upload.read()
+            files.append({"filename": upload.filename, "content_type": upload.content_type or
+                          "application/octet-stream", "content_base64": base64.b64encode(content).decode("ascii")})
+    return files
+
+
+def page_link(request: Request, path: str, cursor: str | None) -> str | None:
+    """A list page's own address with the same filters, at another page (None: there is none)."""
+    if cursor is None:
+        return None
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "cursor"]
+    return f"{path}?" + urlencode([*params, ("cursor", cursor)])
+
+
+def offered(value: str | None, choices: Iterable[str]) -> str | None:
+    """A filter's value from the query string, kept only when it is one the page offers."""
+    return value if value in set(choices) else None
