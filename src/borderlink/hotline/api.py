@@ -22,6 +22,7 @@ from borderlink.hotline.schemas import (
 )
 from borderlink.hotline.views import InboxFilter, inbox, request_out
 from borderlink.shared.body_limit import max_body
+from borderlink.shared.shapes import shaped
 from borderlink.web import streams
 from borderlink.web.deps import DbSession, Now, require
 
@@ -55,8 +56,7 @@ def acknowledge(request_id: str, now: Now, session: DbSession, principal: Answer
 def add_reply(request_id: str, body: ReplyCreate, now: Now, session: DbSession,
               principal: Answerer) -> ReplyOut:
     answer = service.reply(session, principal, request_id, body.body, now)
-    return ReplyOut(id=answer.id, author_party=answer.author_party, author_unit_code=principal.unit_code,
-                    author_name=answer.author_name, body=answer.body, created_at=answer.created_at)
+    return shaped(ReplyOut, answer, author_unit_code=principal.unit_code)
 
 
 @router.post("/requests/{request_id}/close", response_model=RequestOut)

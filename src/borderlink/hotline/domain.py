@@ -45,7 +45,7 @@ DOMAIN = Domain(
     name="hotline",
     models=(models,),
     api_routers=(api.router,),
-    page_routers=(pages.router, pages.print_router),
+    page_routers=(pages.router, pages.print_router, pages.deadlines_router),
     message_handlers={
         RequestMessage: messages.apply_request,
         EventMessage: messages.apply_event,

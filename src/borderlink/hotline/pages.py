@@ -6,16 +6,15 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from borderlink.directory import service as directory
-from borderlink.directory.models import Unit
 from borderlink.directory.permissions import Permission, Principal
 from borderlink.errors import Forbidden, InvalidInput
 from borderlink.hotline import codes, service
 from borderlink.hotline.models import OBJECT_TYPE, HotlineRequest, Priority, Status
-from borderlink.hotline.schemas import MAX_REQUEST_FORM_BYTES, DeadlinesForm, Reference, ReplyCreate, RequestCreate
+from borderlink.hotline.schemas import MAX_REQUEST_FORM_BYTES, Reference, ReplyCreate, RequestCreate
 from borderlink.hotline.views import InboxFilter, inbox, request_out
 from borderlink.matching.render import display_renderings
 from borderlink.safeguards.offences import allowed_offences
@@ -23,8 +22,8 @@ from borderlink.shared import printing
 from borderlink.shared.body_limit import max_body
 from borderlink.shared.forms import N_, input_limits
 from borderlink.web import ask_first as ask
+from borderlink.web import duration_pages, streams
 from borderlink.web import form_pages as forms
-from borderlink.web import streams
 from borderlink.web.deps import DbSession, get_node, require
 from borderlink.web.outcomes import Outcomes
 from borderlink.web.templating import render
@@ -71,7 +70,7 @@ def _inbox_context(
             "offences": allowed_offences(), "statuses": [s.value for s in Status],
             "priorities": [p.value for p in Priority],
             "counterparts": directory.counterpart_codes(session, principal.scope_unit_ids),
-            "units": unit_names(session),
+            "units": printing.units_by_code(session),
             "next_link": forms.page_link(request, "/hotline", listed.next_cursor),
             "prev_link": forms.page_link(request, "/hotline", listed.prev_cursor)}
 
@@ -166,7 +165,8 @@ def _request_page(request: Request, session: DbSession, principal: Principal, re
     found = service.read_request(session, principal, request_id, now)
     item = request_out(session, found, now, getattr(request.state, "language", "en"))
     return render(request, "hotline/request.html", {
-        "item": item, "done": DONE.shown(request), "units": unit_names(session), "offences": allowed_offences(),
+        "item": item, "done": DONE.shown(request), "units": printing.units_by_code(session),
+        "offences": allowed_offences(),
         "renderings": {ref["name"]: display_renderings(ref["name"]) for ref in item.references if ref.get("name")},
         "files": service.attachments(session, found.id),
         "is_owner": found.owner_party == principal.party,
@@ -180,7 +180,7 @@ def _print_context(request: Request, session: DbSession, principal: Principal, r
     language = getattr(request.state, "language", "en")
     found = service.read_request(session, principal, request_id, now)
     item = request_out(session, found, now, language)
-    units = unit_names(session)
+    units = printing.units_by_code(session)
     events = printing.printed_events(item.timeline, codes.CODE_LISTS["hotline.event"], units, language)
     return {"item": item, "files": service.attachments(session, found.id), "units": units,
             "offences": allowed_offences(), "events": events, "printed_at": now}
@@ -191,11 +191,6 @@ PRINTED_REQUEST = printing.PrintedRecord(page="/hotline/requests/{record_id}", p
                                          template="hotline/print.html", context=_print_context,
                                          filename="hotline-request-{record_id}.pdf")
 print_router = printing.printing_router(PRINTED_REQUEST)
-
-
-def unit_names(session: DbSession) -> dict[str, Unit]:
-    """Every unit of both sides by code, so pages show names where codes are stored."""
-    return {unit.code: unit for unit in directory.list_units(session)}
 
 
 @router.post("/requests/{request_id}/acknowledge")
@@ -235,7 +230,7 @@ def close_confirm(request_id: str, request: Request, session: DbSession, princip
     if found.status in (Status.CLOSED, Status.HELD, Status.WITHDRAWN):
         raise InvalidInput("This request is not open.")
     return render(request, "hotline/close.html", {
-        "item": request_out(session, found, get_node(request).clock.now()), "units": unit_names(session)})
+        "item": request_out(session, found, get_node(request).clock.now()), "units": printing.units_by_code(session)})
 
 
 @router.post("/requests/{request_id}/close")
@@ -275,34 +270,10 @@ def review_form(request_id: str, request: Request, session: DbSession, principal
     return DONE.redirect("/hotline/held", "released" if release else "withdrawn")
 
 
-Configurer = Annotated[Principal, Depends(require(Permission.HOTLINE_CONFIGURE))]
-
-
-@router.get("/deadlines")
-def deadlines_page(request: Request, session: DbSession, principal: Configurer) -> Response:
-    minutes = {p.value: str(int(d.total_seconds() // 60)) for p, d in service.DEADLINES.all(session).items()}
-    return _deadlines(request, minutes, {})
-
-
-def _deadlines(request: Request, values: dict[str, str], shown: dict[str, str], status_code: int = 200) -> Response:
-    return render(request, "hotline/deadlines.html", {
-        "priorities": list(Priority), "values": values, "errors": shown, "limits": input_limits(DeadlinesForm),
-    }, status_code=status_code)
-
-
-@router.post("/deadlines")
-async def deadlines_save(request: Request, session: DbSession, principal: Configurer) -> Response:
-    """Deadlines are entered in minutes on the page, bounded as the API bounds them."""
-    values = forms.typed(await request.form(), (p.value for p in Priority), strip=True)
-
-    def save() -> None:
-        minutes = DeadlinesForm.model_validate(values).model_dump()
-        service.set_deadlines(session, principal, {name: value * 60 for name, value in minutes.items()})
-
-    refused = await run_in_threadpool(forms.attempt, request, session, save)
-    if isinstance(refused, forms.Refusal):
-        return _deadlines(request, values, refused.shown, refused.status_code)
-    return RedirectResponse("/hotline/deadlines", status_code=303)
+# The node administrator's response deadline per priority, entered in minutes.
+deadlines_router = duration_pages.duration_router(duration_pages.DurationPage(
+    path="/hotline/deadlines", settings=service.DEADLINES, permission=Permission.HOTLINE_CONFIGURE,
+    template="hotline/deadlines.html", save=service.set_deadlines))
 
 
 @router.get("/stream")

@@ -9,14 +9,14 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from borderlink.hotline.contracts import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, OffenceCode, Reference
 from borderlink.hotline.models import AssistanceType, HandlingCode, Priority, RequestKind
-from borderlink.shared.contracts import Text, UnitCode
+from borderlink.shared.contracts import Text, UnitCode, base64_length
 from borderlink.shared.forms import rule_error
 from borderlink.shared.timeline import EventOut
 
 __all__ = ["MAX_ATTACHMENTS", "MAX_ATTACHMENT_BYTES", "Reference"]
 
-# Base64 takes 4 characters for every 3 bytes: the longest text that can hold one attachment.
-MAX_ATTACHMENT_BASE64_CHARS = 4 * ((MAX_ATTACHMENT_BYTES + 2) // 3)
+# The longest base64 text that can hold one attachment.
+MAX_ATTACHMENT_BASE64_CHARS = base64_length(MAX_ATTACHMENT_BYTES)
 # A request's JSON: its attachments plus room for its texts (20,000 characters escaped as \uXXXX).
 MAX_REQUEST_JSON_BYTES = MAX_ATTACHMENTS * MAX_ATTACHMENT_BASE64_CHARS + 512 * 1024
 # The form of the pages: its attachments as sent (no base64) plus the texts.
@@ -151,12 +151,3 @@ class DeadlinesUpdate(BaseModel):
     high: int | None = Field(default=None, ge=1, le=MAX_DEADLINE_SECONDS)
     normal: int | None = Field(default=None, ge=1, le=MAX_DEADLINE_SECONDS)
     low: int | None = Field(default=None, ge=1, le=MAX_DEADLINE_SECONDS)
-
-
-class DeadlinesForm(BaseModel):
-    """The deadlines page: the same bound, in minutes."""
-
-    urgent: int = Field(ge=1, le=MAX_DEADLINE_SECONDS // 60)
-    high: int = Field(ge=1, le=MAX_DEADLINE_SECONDS // 60)
-    normal: int = Field(ge=1, le=MAX_DEADLINE_SECONDS // 60)
-    low: int = Field(ge=1, le=MAX_DEADLINE_SECONDS // 60)

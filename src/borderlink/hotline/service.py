@@ -20,6 +20,7 @@ from borderlink.errors import Forbidden, InvalidInput
 from borderlink.hotline.contracts import (
     EventMessage,
     ReplyMessage,
+    ReplyPart,
     RequestMessage,
     TimelineEvent,
 )
@@ -47,6 +48,7 @@ from borderlink.shared.forms import N_
 from borderlink.shared.lifecycle import Steps
 from borderlink.shared.paging import fold_for_search
 from borderlink.shared.replicated import now_of, require_use, send, side_of, validate_contribution_text
+from borderlink.shared.shapes import same_named
 from borderlink.shared.timeline import Detail
 from borderlink.shared.timeline import TimelineEvent as TimelineRow
 from borderlink.shared.workfeed import FeedEntry, ObjectRef, Reason
@@ -222,25 +224,10 @@ def _send(session: Session, request: HotlineRequest, now: dt.datetime, sender: U
 
 
 def request_payload(session: Session, request: HotlineRequest, sent: TimelineRow) -> RequestMessage:
-    return RequestMessage.from_fields({
-        "id": request.id,
-        "kind": request.kind.value,
-        "assistance_type": request.assistance_type.value if request.assistance_type else None,
-        "subject": request.subject,
-        "body": request.body,
-        "priority": request.priority.value,
-        "offence_code": request.offence_code,
-        "handling_code": request.handling_code.value,
-        "handling_note": request.handling_note,
-        "references": request.references,
-        "author_name": request.author_name,
-        "created_at": request.created_at.isoformat(),
-        "deadline_seconds": int(deadline_for(session, request.priority).total_seconds()),
-        "deadline_at": request.deadline_at.isoformat() if request.deadline_at else None,
-        "sent_event": event_payload(sent),
-        "release_note": _release_note(session, request),
-        "attachments": [shared_attachments.wire_part(a) for a in attachments(session, request.id)],
-    })
+    return RequestMessage.from_fields(same_named(
+        RequestMessage, request, deadline_seconds=int(deadline_for(session, request.priority).total_seconds()),
+        sent_event=event_payload(sent), release_note=_release_note(session, request),
+        attachments=[shared_attachments.wire_part(a) for a in attachments(session, request.id)]))
 
 
 def receive_request(session: Session, body: RequestMessage, sender: Unit, recipient: Unit, owner_party: str,
@@ -363,8 +350,7 @@ def reply(session: Session, principal: Principal, request_id: str, body: str, no
                           Detail.text(principal.display_name))
     message = ReplyMessage.from_fields({
         "request_id": request.id,
-        "reply": {"id": answer.id, "author_party": answer.author_party, "author_unit_code": unit.code,
-                  "author_name": answer.author_name, "body": answer.body, "created_at": now},
+        "reply": same_named(ReplyPart, answer, author_unit_code=unit.code),
         "event": event_payload(event) if event else None,
     })
     send(session, message, request, sender_unit=ours, recipient_unit=theirs, stream=stream_of(request.id))

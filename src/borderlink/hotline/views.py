@@ -14,7 +14,7 @@ from borderlink.directory import service as directory
 from borderlink.directory.models import Unit
 from borderlink.directory.permissions import Principal
 from borderlink.hotline import service
-from borderlink.hotline.models import OBJECT_TYPE, HotlineReply, HotlineRequest, Priority, Status
+from borderlink.hotline.models import OBJECT_TYPE, HotlineRequest, Priority, Status
 from borderlink.hotline.models import TIMELINE as REQUEST_TIMELINE
 from borderlink.hotline.schemas import (
     AttachmentOut,
@@ -23,7 +23,8 @@ from borderlink.hotline.schemas import (
     ReplyOut,
     RequestOut,
 )
-from borderlink.shared import namesearch, new_objects, scoping, workfeed
+from borderlink.shared import namesearch, scoping, workfeed
+from borderlink.shared.shapes import shaped
 from borderlink.shared.workfeed import FeedEntry
 
 
@@ -31,33 +32,13 @@ def request_out(session: Session, request: HotlineRequest, now: dt.datetime,
                 language: str | None = None) -> RequestOut:
     """The request as the API shows it; timeline details in English unless a `language` is given
     (pages give the viewer's)."""
-    added_here = new_objects.kept(session, OBJECT_TYPE, request.id, service.REPLIES_KEPT)
-    if added_here is None:
-        replies: Any = session.execute(
-            select(HotlineReply, Unit.code).join(Unit, Unit.id == HotlineReply.author_unit_id)
-            .where(HotlineReply.request_id == request.id).order_by(HotlineReply.created_at))
-    else:  # a request made in this transaction: its replies are those added in it (usually none)
-        codes = directory.unit_codes(session, {r.author_unit_id for r in added_here}) if added_here else {}
-        replies = [(r, codes[r.author_unit_id]) for r in service.replies(session, request.id)]
-    return RequestOut(
-        id=request.id, owner_party=request.owner_party, kind=request.kind.value,
-        assistance_type=request.assistance_type.value if request.assistance_type else None,
-        subject=request.subject, body=request.body, priority=request.priority.value,
-        offence_code=request.offence_code, handling_code=request.handling_code.value,
-        handling_note=request.handling_note, references=request.references,
-        sender_unit_code=request.sender_unit.code, recipient_unit_code=request.recipient_unit.code,
-        author_name=request.author_name, status=request.status.value, created_at=request.created_at,
-        sent_at=request.sent_at, delivered_at=request.delivered_at, acknowledged_at=request.acknowledged_at,
-        answered_at=request.answered_at, closed_at=request.closed_at, deadline_at=request.deadline_at,
-        overdue=service.is_overdue(request, now), escalation_level=request.escalation_level,
-        screening_flags=request.screening_flags,
-        timeline=REQUEST_TIMELINE.out(session, request.id, language),
-        replies=[ReplyOut(id=r.id, author_party=r.author_party, author_unit_code=code,
-                          author_name=r.author_name, body=r.body, created_at=r.created_at)
-                 for r, code in replies],
-        attachments=[AttachmentOut(id=a.id, filename=a.filename, content_type=a.content_type, size=a.size,
-                                   sha256=a.sha256) for a in service.attachments(session, request.id)],
-    )
+    replies = service.replies(session, request.id)
+    codes = directory.unit_codes(session, {r.author_unit_id for r in replies}) if replies else {}
+    return shaped(
+        RequestOut, request, sender_unit_code=request.sender_unit.code, recipient_unit_code=request.recipient_unit.code,
+        overdue=service.is_overdue(request, now), timeline=REQUEST_TIMELINE.out(session, request.id, language),
+        replies=[shaped(ReplyOut, r, author_unit_code=codes[r.author_unit_id]) for r in replies],
+        attachments=[shaped(AttachmentOut, a) for a in service.attachments(session, request.id)])
 
 
 @dataclasses.dataclass(frozen=True)
@@ -125,12 +106,9 @@ def inbox(session: Session, principal: Principal, filters: InboxFilter, now: dt.
         row = item.row
         sender, recipient = codes[row.sender_unit_id], codes[row.recipient_unit_id]
         counterpart = recipient if row.owner_party == principal.party else sender
-        items.append(InboxItemOut(
-            request_id=row.id, subject=row.subject, kind=row.kind.value, priority=row.priority.value,
-            status=row.status.value, offence_code=row.offence_code, owner_party=row.owner_party,
-            sender_unit_code=sender, recipient_unit_code=recipient, counterpart_unit_code=counterpart,
-            deadline_at=row.deadline_at, overdue=service.overdue_at(row.status, row.deadline_at, now),
-            unread=item.unread, escalation_level=row.escalation_level, reasons=item.reasons, updated_at=item.updated_at,
-        ))
+        items.append(shaped(
+            InboxItemOut, row, request_id=row.id, sender_unit_code=sender, recipient_unit_code=recipient,
+            counterpart_unit_code=counterpart, overdue=service.overdue_at(row.status, row.deadline_at, now),
+            unread=item.unread, reasons=item.reasons, updated_at=item.updated_at))
     return InboxOut(unread=listing.unread, items=items, next_cursor=listing.next_cursor,
                     prev_cursor=listing.prev_cursor)

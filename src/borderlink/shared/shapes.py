@@ -1,0 +1,22 @@
+"""An answer's or a message's shape filled from a row: every field the shape has takes the row's
+attribute of the same name, so a field added to both needs no mapping line; what is computed or
+named differently is given.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def same_named(shape: type[BaseModel], source: object, **given: Any) -> dict[str, Any]:
+    """The values of `shape`'s fields: `given` first, then `source`'s attributes of those names."""
+    taken = {name: getattr(source, name) for name in shape.model_fields if name not in given and hasattr(source, name)}
+    return {**taken, **given}
+
+
+def shaped(shape: type[M], source: object, **given: Any) -> M:
+    return shape.model_validate(same_named(shape, source, **given))
