@@ -99,7 +99,12 @@ def get_unit(session: Session, unit_id: str) -> Unit:
 
 
 def get_unit_by_code(session: Session, code: str) -> Unit:
-    unit = session.scalar(select(Unit).where(Unit.code == code))
+    # The code's unit id comes from the per-process map, so the unit is usually already in the
+    # session (or one primary-key read away); a code not in the map is looked up as asked.
+    unit_id = _UNIT_IDS.get(session).get(code)
+    unit = session.get(Unit, unit_id) if unit_id is not None else None
+    if unit is None or unit.code != code:
+        unit = session.scalar(select(Unit).where(Unit.code == code))
     if unit is None:
         raise NotFound(f"no unit with code {code!r}")
     return unit
@@ -107,13 +112,9 @@ def get_unit_by_code(session: Session, code: str) -> Unit:
 
 def counterparts_of(session: Session, unit_id: str) -> list[Unit]:
     """The units facing this one across the border, at the same tier."""
-    pairs = session.scalars(
-        select(Counterpart).where(or_(Counterpart.unit_a_id == unit_id, Counterpart.unit_b_id == unit_id))
-    )
-    ids = [p.unit_b_id if p.unit_a_id == unit_id else p.unit_a_id for p in pairs]
-    if not ids:
-        return []
-    return sorted(session.scalars(select(Unit).where(Unit.id.in_(ids))), key=lambda u: u.code)
+    ids = _COUNTERPARTS.get(session).get(unit_id, [])
+    units = [unit for unit in (session.get(Unit, uid) for uid in ids) if unit is not None]
+    return sorted(units, key=lambda u: u.code)
 
 
 def choose_counterpart(session: Session, unit: Unit, code: str | None, field: str) -> Unit:
@@ -168,6 +169,14 @@ def _unit_code_map(session: Session) -> dict[str, str]:
 
 
 _UNIT_CODES = StaticCache("unit codes", (Unit,), _unit_code_map)
+
+
+def _unit_id_map(session: Session) -> dict[str, str]:
+    return {code: uid for uid, code in session.execute(select(Unit.id, Unit.code)).tuples()}
+
+
+_UNIT_IDS = StaticCache("unit ids by code", (Unit,), _unit_id_map)
+_COUNTERPARTS = StaticCache("counterpart pairs", (Counterpart,), counterpart_map)
 
 
 def unit_codes(session: Session, unit_ids: Iterable[str]) -> dict[str, str]:
