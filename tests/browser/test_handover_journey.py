@@ -81,7 +81,7 @@ def test_a_fugitive_is_handed_over_at_mong_cai_dongxing_with_both_confirmations_
     vn.fill("#birth_date", "1984-05-17")
     vn.fill("#nationality", "VNM")
     vn.locator(f"form[action='/cases/{case_id}/persons'] button[type=submit]").click()
-    vn.wait_for_url(case_url)
+    vn.wait_for_url(f"{case_url}?done=person")
     expect(vn.locator("#case-persons")).to_contain_text(fugitive)
     walk.step(vn, "vn-case-fugitive-added")
     expect(cn.locator("#case-persons")).to_contain_text(fugitive, timeout=LIVE)

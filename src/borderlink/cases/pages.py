@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 
@@ -41,6 +41,7 @@ from borderlink.web import streams
 from borderlink.web.deps import DbSession, get_node, require
 from borderlink.web.errors import problems_of, shown_errors, status_for
 from borderlink.web.i18n import translator
+from borderlink.web.outcomes import Outcomes
 from borderlink.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -50,6 +51,30 @@ Manager = Annotated[Principal, Depends(require(Perm.MANAGE))]
 Handler = Annotated[Principal, Depends(require(Perm.HANDOVER))]
 Confirmer = Annotated[Principal, Depends(require(Perm.CONFIRM))]
 PAGE_SIZE = 50
+CASE_DONE = Outcomes({
+    "created": N_("The case was opened."),
+    "status": N_("The case's status was changed."),
+    "note": N_("The note was added to the case."),
+    "person": N_("The person was added to the case."),
+    "operation": N_("The operation was recorded."),
+    "task": N_("The task was added."),
+    "task_done": N_("The task was marked done."),
+    "unit": N_("The unit was added to the case."),
+    "agreement": N_("The agreement was extended."),
+    "evidence": N_("The evidence was recorded."),
+    "custody": N_("The handover of custody was recorded."),
+    "asset": N_("The asset was recorded."),
+    "asset_updated": N_("The asset was updated."),
+    "group": N_("The intercepted group was recorded."),
+    "link": N_("The link was added."),
+})
+HANDOVER_DONE = Outcomes({
+    "proposed": N_("The handover was proposed to the other side."),
+    "accepted": N_("You accepted the handover; the other side sees it."),
+    "countered": N_("Your other time was sent to the other side."),
+    "confirmed": N_("You confirmed the handover took place."),
+    "cancelled": N_("The handover was cancelled on both sides."),
+})
 
 
 def _language(request: Request) -> str:
@@ -111,7 +136,7 @@ async def create_case_form(request: Request, session: DbSession, principal: Mana
     except (ValidationError, BorderLinkError) as exc:
         shown = shown_errors(request, problems_of(exc), lambda field: field.split(".")[0])
         return await run_in_threadpool(_new_case, request, session, values, shown, status_for(exc))
-    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+    return CASE_DONE.redirect(f"/cases/{case_id}", "created")
 
 
 def _case_page(request: Request, session: DbSession, principal: Principal, case_id: str,
@@ -129,6 +154,7 @@ def _case_page(request: Request, session: DbSession, principal: Principal, case_
         "work_limits": work_limits(), "units_to_add": [u for u in directory.list_units(session) if u.id not in on_case],
         "gates": [u for u in directory.list_units(session) if u.tier == "post"],
         "my_units": {row.unit.code for row in rows if principal.covers_unit(row.unit_id)},
+        "done": CASE_DONE.shown(request, language),
     }, status_code=status_code)
 
 
@@ -145,9 +171,9 @@ def case_page(case_id: str, request: Request, session: DbSession, principal: Rea
 
 
 def _act(request: Request, session: DbSession, principal: Principal, case_id: str, values: dict[str, Any],
-         action: Callable[[], object], form: str = "") -> Response:
-    """One step on a case from a form; a refusal is shown on the case's page beside its input, in
-    the form it came from (`form`), with what was typed kept."""
+         action: Callable[[], object], form: str, outcome: str) -> Response:
+    """One step on a case from a form; done, the case's page says `outcome`; a refusal is shown on
+    the case's page beside its input, in the form it came from (`form`), with what was typed kept."""
     try:
         with session.begin_nested():
             action()
@@ -156,7 +182,7 @@ def _act(request: Request, session: DbSession, principal: Principal, case_id: st
             raise
         shown = shown_errors(request, problems_of(exc), lambda field: field.split(".")[0])
         return _case_page(request, session, principal, case_id, {**values, "_form": form}, shown, status_for(exc))
-    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+    return CASE_DONE.redirect(f"/cases/{case_id}", outcome)
 
 
 async def _form_values(request: Request) -> dict[str, Any]:
@@ -196,7 +222,7 @@ async def status_form(case_id: str, request: Request, session: DbSession, princi
         data = _model(StatusChange, values)
         return service.change_status(session, principal, case_id, data.status, data.reason, now)
 
-    return await run_in_threadpool(_act, request, session, principal, case_id, values, act, "status")
+    return await run_in_threadpool(_act, request, session, principal, case_id, values, act, "status", "status")
 
 
 @router.post("/cases/{case_id}/notes")
@@ -205,7 +231,7 @@ async def note_form(case_id: str, request: Request, session: DbSession, principa
     now = get_node(request).clock.now()
     data = {"body": values.get("body", ""), "shared": values.get("shared") == "1"}
     return await run_in_threadpool(_act, request, session, principal, case_id, values, lambda: service.add_note(
-        session, principal, case_id, NoteCreate.model_validate(data), now), "note")
+        session, principal, case_id, NoteCreate.model_validate(data), now), "note", "note")
 
 
 @router.post("/cases/{case_id}/persons")
@@ -217,7 +243,7 @@ async def person_form(case_id: str, request: Request, session: DbSession, princi
         data = {**values, "other_names": [n.strip() for n in values.get("other_names", "").split(";") if n.strip()]}
         return persons.add_person(session, principal, case_id, _model(PersonCreate, data), now)
 
-    return await run_in_threadpool(_act, request, session, principal, case_id, values, act, "person")
+    return await run_in_threadpool(_act, request, session, principal, case_id, values, act, "person", "person")
 
 
 @router.post("/cases/{case_id}/operations")
@@ -231,7 +257,7 @@ async def operation_form(case_id: str, request: Request, session: DbSession, pri
         data["seizures"] = [seizure] if seizure.get("item_type") else []
         return operations.add_operation(session, principal, case_id, _model(OperationCreate, data), now)
 
-    return await run_in_threadpool(_act, request, session, principal, case_id, values, act, "operation")
+    return await run_in_threadpool(_act, request, session, principal, case_id, values, act, "operation", "operation")
 
 
 @router.post("/cases/{case_id}/tasks")
@@ -239,7 +265,7 @@ async def task_form(case_id: str, request: Request, session: DbSession, principa
     values = await _form_values(request)
     now = get_node(request).clock.now()
     return await run_in_threadpool(_act, request, session, principal, case_id, values, lambda: operations.add_task(
-        session, principal, case_id, _model(TaskCreate, values, _zone(request)), now), "task")
+        session, principal, case_id, _model(TaskCreate, values, _zone(request)), now), "task", "task")
 
 
 # --- handovers -------------------------------------------------------------------------------
@@ -314,7 +340,7 @@ async def create_handover_form(request: Request, session: DbSession, principal: 
         shown = shown_errors(request, problems_of(exc), lambda f: "person_name" if f.startswith("persons")
                              else f.split(".")[0])
         return await run_in_threadpool(_new_handover, request, session, principal, values, shown, status_for(exc))
-    return RedirectResponse(f"/handovers/{handover_id}", status_code=303)
+    return HANDOVER_DONE.redirect(f"/handovers/{handover_id}", "proposed")
 
 
 def _handover_page(request: Request, session: DbSession, principal: Principal, handover_id: str,
@@ -325,6 +351,7 @@ def _handover_page(request: Request, session: DbSession, principal: Principal, h
         "item": handover_out(session, found, _language(request)), "is_owner": found.owner_party == principal.party,
         "at_gate": principal.unit_id == gate.id, "errors": shown or {},
         "confirmed_here": handovers.confirmation_of(session, found.id, principal.party) is not None,
+        "done": HANDOVER_DONE.shown(request),
     }, status_code=status_code)
 
 
@@ -341,7 +368,7 @@ def handover_page(handover_id: str, request: Request, session: DbSession, princi
 
 
 def _handover_act(request: Request, session: DbSession, principal: Principal, handover_id: str,
-                  action: Callable[[], object]) -> Response:
+                  action: Callable[[], object], outcome: str) -> Response:
     try:
         with session.begin_nested():
             action()
@@ -350,7 +377,7 @@ def _handover_act(request: Request, session: DbSession, principal: Principal, ha
             raise
         shown = shown_errors(request, problems_of(exc), lambda field: field.split(".")[0])
         return _handover_page(request, session, principal, handover_id, shown, status_for(exc))
-    return RedirectResponse(f"/handovers/{handover_id}", status_code=303)
+    return HANDOVER_DONE.redirect(f"/handovers/{handover_id}", outcome)
 
 
 @router.post("/handovers/{handover_id}/accept")
@@ -358,7 +385,7 @@ async def accept_form(handover_id: str, request: Request, session: DbSession, pr
     values = await _form_values(request)
     now = get_node(request).clock.now()
     return await run_in_threadpool(_handover_act, request, session, principal, handover_id, lambda: handovers.accept(
-        session, principal, handover_id, _model(HandoverAccept, values), now))
+        session, principal, handover_id, _model(HandoverAccept, values), now), "accepted")
 
 
 @router.post("/handovers/{handover_id}/counter")
@@ -366,14 +393,14 @@ async def counter_form(handover_id: str, request: Request, session: DbSession, p
     values = await _form_values(request)
     now = get_node(request).clock.now()
     return await run_in_threadpool(_handover_act, request, session, principal, handover_id, lambda: handovers.counter(
-        session, principal, handover_id, _model(HandoverCounter, values, _zone(request)), now))
+        session, principal, handover_id, _model(HandoverCounter, values, _zone(request)), now), "countered")
 
 
 @router.post("/handovers/{handover_id}/confirm")
 async def confirm_form(handover_id: str, request: Request, session: DbSession, principal: Confirmer) -> Response:
     now = get_node(request).clock.now()
     return await run_in_threadpool(_handover_act, request, session, principal, handover_id, lambda: handovers.confirm(
-        session, principal, handover_id, now))
+        session, principal, handover_id, now), "confirmed")
 
 
 @router.post("/handovers/{handover_id}/cancel")
@@ -389,4 +416,4 @@ async def cancel_form(handover_id: str, request: Request, session: DbSession, pr
             cancel=f"/handovers/{handover_id}", summary=reason, fields={"reason": reason}))
     values.pop(ask.CONFIRMED_FIELD, None)
     return await run_in_threadpool(_handover_act, request, session, principal, handover_id, lambda: handovers.cancel(
-        session, principal, handover_id, _model(HandoverCancel, values), now))
+        session, principal, handover_id, _model(HandoverCancel, values), now), "cancelled")

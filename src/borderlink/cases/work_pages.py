@@ -39,12 +39,13 @@ _BREAKDOWN_LINE = re.compile(r"^\s*([A-Za-z]{3})[\s,;]+([MFmf])[\s,;]+(\d{1,6})\
 
 async def _step(request: Request, session: DbSession, principal: Principal, case_id: str, form: str,
                 action: Callable[[dict[str, Any], dt.datetime], object],
-                values: dict[str, Any] | None = None) -> Response:
-    """Run one form's step (`action(values, now)`) and answer as `pages._act` does."""
+                values: dict[str, Any] | None = None, outcome: str | None = None) -> Response:
+    """Run one form's step (`action(values, now)`) and answer as `pages._act` does; the outcome
+    shown is the form's own unless `outcome` names another."""
     shown = values if values is not None else await _form_values(request)
     now = get_node(request).clock.now()
     return await run_in_threadpool(_act, request, session, principal, case_id, shown, lambda: action(shown, now),
-                                   form)
+                                   form, outcome or form)
 
 
 @router.post("/cases/{case_id}/units")
@@ -79,7 +80,8 @@ async def custody_form(case_id: str, evidence_id: str, request: Request, session
                        principal: Contributor) -> Response:
     return await _step(request, session, principal, case_id, f"custody-{evidence_id}",
                        lambda values, now: operations.pass_custody(session, principal, case_id, evidence_id,
-                                                                   _model(CustodyCreate, values), now))
+                                                                   _model(CustodyCreate, values), now),
+                       outcome="custody")
 
 
 @router.post("/cases/{case_id}/assets")
@@ -94,7 +96,8 @@ async def asset_update_form(case_id: str, asset_id: str, request: Request, sessi
                             principal: Contributor) -> Response:
     return await _step(request, session, principal, case_id, f"asset-{asset_id}",
                        lambda values, now: operations.update_asset(session, principal, case_id, asset_id,
-                                                                   _model(AssetUpdate, values), now))
+                                                                   _model(AssetUpdate, values), now),
+                       outcome="asset_updated")
 
 
 def breakdown_of(text: str) -> list[dict[str, Any]]:
@@ -129,4 +132,5 @@ async def link_form(case_id: str, request: Request, session: DbSession, principa
 async def task_done_form(case_id: str, task_id: str, request: Request, session: DbSession,
                          principal: Contributor) -> Response:
     return await _step(request, session, principal, case_id, f"task-{task_id}",
-                       lambda _, now: operations.complete_task(session, principal, case_id, task_id, now))
+                       lambda _, now: operations.complete_task(session, principal, case_id, task_id, now),
+                       outcome="task_done")

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
@@ -41,6 +41,7 @@ from borderlink.web import ask_first as ask
 from borderlink.web.deps import DbSession, get_node, require
 from borderlink.web.errors import problems_of, shown_errors, status_for
 from borderlink.web.i18n import translator
+from borderlink.web.outcomes import Outcomes
 from borderlink.web.templating import render
 
 router = APIRouter(prefix="/engagements", include_in_schema=False)
@@ -48,6 +49,21 @@ Reader = Annotated[Principal, Depends(require(Permission.ENGAGEMENTS_READ))]
 Planner = Annotated[Principal, Depends(require(Permission.ENGAGEMENTS_PLAN))]
 Patroller = Annotated[Principal, Depends(require(Permission.PATROLS_RUN))]
 Shown = dict[str, str]
+DONE = Outcomes({
+    "planned": N_("The engagement was planned and sent to the other side."),
+    "confirmed": N_("You confirmed the engagement; the other side sees it."),
+    "declined": N_("You declined the engagement; the other side sees it."),
+    "held": N_("The engagement was recorded as held."),
+    "cancelled": N_("The engagement was cancelled on both sides."),
+    "commitment": N_("The commitment was recorded."),
+    "agreement": N_("The agreement was recorded."),
+    "noted": N_("The progress note was added."),
+    "closed": N_("The commitment was closed."),
+    "proposed": N_("The patrol was proposed to the other side."),
+    "accepted": N_("You accepted the patrol; the other side sees it."),
+    "adjusted": N_("Your changes to the patrol were sent to the other side."),
+    "reported": N_("Your patrol report was filed."),
+})
 
 ENGAGEMENT_INPUTS = ("kind", "series", "number", "title", "topic", "starts_at", "ends_at", "place", "host_party",
                      "counterpart_unit_code", "vn_size", "vn_officials", "cn_size", "cn_officials", "agenda")
@@ -177,7 +193,7 @@ async def create_engagement(request: Request, session: DbSession, principal: Pla
     created, errors, status_code = await run_in_threadpool(_attempt, request, _in_savepoint(session, create), _field)
     if created is None:
         return await run_in_threadpool(_engagement_form, request, session, principal, values, errors, status_code)
-    return RedirectResponse(f"/engagements/{created.id}", status_code=303)
+    return DONE.redirect(f"/engagements/{created.id}", "planned")
 
 
 def _engagement_page(request: Request, session: DbSession, principal: Principal, engagement_id: str,
@@ -192,7 +208,8 @@ def _engagement_page(request: Request, session: DbSession, principal: Principal,
         "owner_unit": found.owner_unit, "counterpart_unit": found.counterpart_unit,
         "units": {u.code: u for u in directory.list_units(session)},
         "files": attachments.files_of(session, ObjectRef(ENGAGEMENT, found.id)),
-        "values": values or {}, "errors": errors or {}}, status_code=status_code)
+        "values": values or {}, "errors": errors or {}, "done": DONE.shown(request, language)},
+        status_code=status_code)
 
 
 @router.get("/{engagement_id}")
@@ -201,20 +218,24 @@ def engagement_page(engagement_id: str, request: Request, session: DbSession, pr
 
 
 async def _act_on_engagement(request: Request, session: DbSession, principal: Principal, engagement_id: str,
-                             work: Callable[[dict[str, str]], Any]) -> Response:
+                             work: Callable[[dict[str, str]], Any],
+                             outcome: str | Callable[[dict[str, str]], str]) -> Response:
+    """Run one action from the engagement's page; done, the page says `outcome` (or the outcome the
+    form's values name)."""
     values = await _form(request)
     _, errors, status_code = await run_in_threadpool(_attempt, request,
                                                      _in_savepoint(session, lambda: work(values)), _field)
     if errors:
         return await run_in_threadpool(_engagement_page, request, session, principal, engagement_id, values, errors,
                                        status_code)
-    return RedirectResponse(f"/engagements/{engagement_id}", status_code=303)
+    return DONE.redirect(f"/engagements/{engagement_id}", outcome if isinstance(outcome, str) else outcome(values))
 
 
 @router.post("/{engagement_id}/answer")
 async def answer_engagement(engagement_id: str, request: Request, session: DbSession, principal: Planner) -> Response:
     return await _act_on_engagement(request, session, principal, engagement_id, lambda v: engagements.answer_engagement(
-        session, principal, engagement_id, v.get("decision") == "confirm", v.get("note", ""), _now(request)))
+        session, principal, engagement_id, v.get("decision") == "confirm", v.get("note", ""), _now(request)),
+        lambda v: "confirmed" if v.get("decision") == "confirm" else "declined")
 
 
 @router.post("/{engagement_id}/held")
@@ -226,7 +247,7 @@ async def record_held(engagement_id: str, request: Request, session: DbSession, 
                                                 "outcomes": form_input.lines(values.get("outcomes")) or None})
         return engagements.update_engagement(session, principal, engagement_id, data, _now(request), step="held")
 
-    return await _act_on_engagement(request, session, principal, engagement_id, held)
+    return await _act_on_engagement(request, session, principal, engagement_id, held, "held")
 
 
 @router.post("/{engagement_id}/cancel")
@@ -240,7 +261,7 @@ async def cancel_engagement(engagement_id: str, request: Request, session: DbSes
             cancel=f"/engagements/{engagement_id}", summary=values["cancel_note"],
             fields={"cancel_note": values["cancel_note"]}))
     return await _act_on_engagement(request, session, principal, engagement_id, lambda v: engagements.cancel_engagement(
-        session, principal, engagement_id, v.get("cancel_note", ""), _now(request)))
+        session, principal, engagement_id, v.get("cancel_note", ""), _now(request)), "cancelled")
 
 
 @router.post("/{engagement_id}/commitments")
@@ -251,7 +272,7 @@ async def add_commitment(engagement_id: str, request: Request, session: DbSessio
             "responsible_unit_code": values.get("responsible_unit_code", ""), "due_on": values.get("due_on") or None})
         return records.create_commitment(session, principal, data, _now(request))
 
-    return await _act_on_engagement(request, session, principal, engagement_id, add)
+    return await _act_on_engagement(request, session, principal, engagement_id, add, "commitment")
 
 
 @router.post("/{engagement_id}/agreements")
@@ -265,7 +286,7 @@ async def add_agreement(engagement_id: str, request: Request, session: DbSession
             "valid_from": values.get("signed_on") or None})
         return records.create_agreement(session, principal, data, _now(request))
 
-    return await _act_on_engagement(request, session, principal, engagement_id, add)
+    return await _act_on_engagement(request, session, principal, engagement_id, add, "agreement")
 
 
 # --- commitments --------------------------------------------------------------------------------
@@ -277,7 +298,7 @@ def _commitment_page(request: Request, session: DbSession, principal: Principal,
     today = records.today_in(principal.timezone, _now(request))
     return render(request, "engagements/commitment.html", {
         "item": commitment_out(session, found, today, _language(request)), "unit": found.responsible_unit,
-        "values": values or {}, "errors": errors or {}}, status_code=status_code)
+        "values": values or {}, "errors": errors or {}, "done": DONE.shown(request)}, status_code=status_code)
 
 
 @router.get("/commitments/{commitment_id}")
@@ -299,7 +320,7 @@ async def commitment_note(commitment_id: str, request: Request, session: DbSessi
     if errors:
         return await run_in_threadpool(_commitment_page, request, session, principal, commitment_id, values, errors,
                                        status_code)
-    return RedirectResponse(f"/engagements/commitments/{commitment_id}", status_code=303)
+    return DONE.redirect(f"/engagements/commitments/{commitment_id}", "closed" if close else "noted")
 
 
 # --- joint patrols ------------------------------------------------------------------------------
@@ -333,7 +354,7 @@ async def create_patrol(request: Request, session: DbSession, principal: Patroll
     created, errors, status_code = await run_in_threadpool(_attempt, request, _in_savepoint(session, create), _field)
     if created is None:
         return await run_in_threadpool(_patrol_form, request, session, principal, values, errors, status_code)
-    return RedirectResponse(f"/engagements/patrols/{created.id}", status_code=303)
+    return DONE.redirect(f"/engagements/patrols/{created.id}", "proposed")
 
 
 def _patrol_page(request: Request, session: DbSession, principal: Principal, patrol_id: str,
@@ -345,7 +366,7 @@ def _patrol_page(request: Request, session: DbSession, principal: Principal, pat
         "owner_unit": found.owner_unit, "counterpart_unit": found.counterpart_unit,
         "units": {u.code: u for u in directory.list_units(session)},
         "filed": {r.party for r in patrols.reports(session, found.id)},
-        "values": values or {}, "errors": errors or {},
+        "values": values or {}, "errors": errors or {}, "done": DONE.shown(request),
         "adjust_values": {"starts_at": form_input.for_input(found.starts_at, principal.timezone),
                           "ends_at": form_input.for_input(found.ends_at, principal.timezone)}},
         status_code=status_code)
@@ -357,14 +378,15 @@ def patrol_page(patrol_id: str, request: Request, session: DbSession, principal:
 
 
 async def _act_on_patrol(request: Request, session: DbSession, principal: Principal, patrol_id: str,
-                         work: Callable[[dict[str, str]], Any]) -> Response:
+                         work: Callable[[dict[str, str]], Any],
+                         outcome: str | Callable[[dict[str, str]], str]) -> Response:
     values = await _form(request)
     _, errors, status_code = await run_in_threadpool(_attempt, request,
                                                      _in_savepoint(session, lambda: work(values)), _field)
     if errors:
         return await run_in_threadpool(_patrol_page, request, session, principal, patrol_id, values, errors,
                                        status_code)
-    return RedirectResponse(f"/engagements/patrols/{patrol_id}", status_code=303)
+    return DONE.redirect(f"/engagements/patrols/{patrol_id}", outcome if isinstance(outcome, str) else outcome(values))
 
 
 def _participants(values: Mapping[str, str]) -> list[dict[str, str]]:
@@ -384,7 +406,8 @@ async def answer_patrol(patrol_id: str, request: Request, session: DbSession, pr
         people = PatrolAnswerIn.model_validate({"participants": _participants(values)}).participants
         return patrols.answer(session, principal, patrol_id, people, _now(request), adjust)
 
-    return await _act_on_patrol(request, session, principal, patrol_id, answer)
+    return await _act_on_patrol(request, session, principal, patrol_id, answer,
+                                lambda v: "adjusted" if v.get("decision") == "adjust" else "accepted")
 
 
 @router.post("/patrols/{patrol_id}/report")
@@ -400,5 +423,5 @@ async def report_patrol(patrol_id: str, request: Request, session: DbSession, pr
         data = PatrolReportIn.model_validate({"summary": values.get("summary", ""), "incidents": incidents})
         return patrols.file_report(session, principal, patrol_id, data, _now(request))
 
-    return await _act_on_patrol(request, session, principal, patrol_id, report)
+    return await _act_on_patrol(request, session, principal, patrol_id, report, "reported")
 

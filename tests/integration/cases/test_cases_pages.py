@@ -36,7 +36,8 @@ def test_forms_open_a_case_and_add_to_it(pair: Pair) -> None:
     made = page.post("/cases/new", data={"title": "Heroin route", "case_type": "drug_trafficking",
                                          "offence_codes": ["06012"], "unit_codes": ["CN-GX"], "handling_code": "H0"})
     assert made.status_code == 303
-    case_path = made.headers["location"]
+    case_path, notice = made.headers["location"].split("?")
+    assert notice == "done=created"
     assert page.post(f"{case_path}/notes", data={"body": "Nội bộ", "shared": ""}).status_code == 303
     assert page.post(f"{case_path}/persons", data={"role": "suspect", "name": "陈大龙",
                                                    "other_names": "Trần Đại Long"}).status_code == 303

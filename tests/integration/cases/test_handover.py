@@ -120,7 +120,9 @@ def test_a_handover_from_a_case_takes_its_persons_and_their_wanted_alert(
         "kind": "fugitive", "case_id": case["id"], "case_person_ids": [suspect], "gate_code": "VN-QN-MONGCAI",
         "planned_at": "2026-11-03T09:00"})
     assert made.status_code == 303, made.text
-    handover_id = made.headers["location"].rsplit("/", 1)[1]
+    handover_path, notice = made.headers["location"].split("?")
+    assert notice == "done=proposed"
+    handover_id = handover_path.rsplit("/", 1)[1]
     pair.pump()
     received = api(pair, clients, "CN", "gx.commander", "GET", f"/handovers/{handover_id}")
     assert received["alert_id"] == alert["id"]
