@@ -31,7 +31,7 @@ from borderlink.cases.schemas import (
     LinkCreate,
 )
 from borderlink.directory.permissions import Principal
-from borderlink.shared import attachments, namesearch, paging, scoping, workfeed
+from borderlink.shared import attachments, list_filters, paging, scoping, workfeed
 from borderlink.shared.forms import input_limits
 from borderlink.shared.workfeed import FeedEntry
 
@@ -115,14 +115,11 @@ def list_cases(session: Session, principal: Principal, filters: CaseFilter) -> C
     """The cases in the feeds of the principal's units and those below, latest change first."""
     units = scoping.scope_units(principal)
     query = workfeed.latest_entries(OBJECT_TYPE, units).join(JointCase, JointCase.id == FeedEntry.object_id)
-    if filters.status in {s.value for s in CaseStatus}:
-        query = query.where(JointCase.status == CaseStatus(filters.status))
-    if filters.case_type in {t.value for t in CaseType}:
-        query = query.where(JointCase.case_type == CaseType(filters.case_type))
-    if filters.offence:
-        query = query.where(JointCase.search_text.contains(filters.offence.strip(), autoescape=True))
-    if filters.q:
-        query = query.where(namesearch.matches(OBJECT_TYPE, JointCase.id, filters.q, JointCase.search_text))
+    query = query.where(*list_filters.all_of(
+        list_filters.code(JointCase.status, CaseStatus, filters.status),
+        list_filters.code(JointCase.case_type, CaseType, filters.case_type),
+        JointCase.search_text.contains(filters.offence.strip(), autoescape=True) if filters.offence else None,
+        list_filters.words(OBJECT_TYPE, JointCase.id, filters.q, JointCase.search_text)))
     page = paging.fetch_page(session, query.add_columns(JointCase), LIST_SORT, filters.limit, filters.cursor,
                              key_of=lambda row: (row[0].updated_at, row[0].id))
     held = workfeed.entries_for(session, OBJECT_TYPE, [entry.object_id for entry, _ in page.items], units)

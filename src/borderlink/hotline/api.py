@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
@@ -10,9 +10,9 @@ from fastapi.responses import StreamingResponse
 from borderlink.directory.permissions import Permission, Principal
 from borderlink.hotline import service
 from borderlink.hotline.models import OBJECT_TYPE
+from borderlink.hotline.pages import DEADLINES_PAGE
 from borderlink.hotline.schemas import (
     MAX_REQUEST_JSON_BYTES,
-    DeadlinesUpdate,
     ForwardCreate,
     InboxOut,
     ReplyCreate,
@@ -25,6 +25,7 @@ from borderlink.shared.body_limit import max_body
 from borderlink.shared.shapes import shaped
 from borderlink.web import streams
 from borderlink.web.deps import DbSession, Now, require
+from borderlink.web.duration_pages import add_duration_api
 
 router = APIRouter(prefix="/hotline", tags=["hotline"])
 Reader = Annotated[Principal, Depends(require(Permission.HOTLINE_READ))]
@@ -132,17 +133,5 @@ def request_stream(request_id: str, request: Request, session: DbSession, princi
     return streams.object_stream(request, OBJECT_TYPE, request_id, "request")
 
 
-@router.get("/deadlines")
-def get_deadlines(session: DbSession,
-                  _: Annotated[Principal, Depends(require(Permission.DIRECTORY_READ))]) -> dict[str, Any]:
-    """Response deadlines per priority, in seconds."""
-    return {p.value: int(d.total_seconds()) for p, d in service.DEADLINES.all(session).items()}
-
-
-@router.put("/deadlines")
-def put_deadlines(body: DeadlinesUpdate, session: DbSession,
-                  principal: Annotated[Principal, Depends(require(Permission.HOTLINE_CONFIGURE))]) -> dict[str, Any]:
-    """Response deadlines per priority, in seconds (node administrators)."""
-    service.set_deadlines(session, principal, body.model_dump())
-    session.flush()
-    return {p.value: int(d.total_seconds()) for p, d in service.DEADLINES.all(session).items()}
+add_duration_api(router, DEADLINES_PAGE, "/deadlines", reader=Permission.DIRECTORY_READ, name="deadlines",
+                 model_name="DeadlinesUpdate", summary="Response deadlines per priority")

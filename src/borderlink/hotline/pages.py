@@ -271,9 +271,10 @@ def review_form(request_id: str, request: Request, session: DbSession, principal
 
 
 # The node administrator's response deadline per priority, entered in minutes.
-deadlines_router = duration_pages.duration_router(duration_pages.DurationPage(
+DEADLINES_PAGE = duration_pages.DurationPage(
     path="/hotline/deadlines", settings=service.DEADLINES, permission=Permission.HOTLINE_CONFIGURE,
-    template="hotline/deadlines.html", save=service.set_deadlines))
+    template="hotline/deadlines.html", save=service.set_deadlines)
+deadlines_router = duration_pages.duration_router(DEADLINES_PAGE)
 
 
 @router.get("/stream")

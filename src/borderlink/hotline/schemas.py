@@ -144,10 +144,3 @@ class InboxOut(BaseModel):
 
 
 MAX_DEADLINE_SECONDS = 90 * 86400  # one bound for the API, the page and the service
-
-
-class DeadlinesUpdate(BaseModel):
-    urgent: int | None = Field(default=None, ge=1, le=MAX_DEADLINE_SECONDS, description="seconds")
-    high: int | None = Field(default=None, ge=1, le=MAX_DEADLINE_SECONDS)
-    normal: int | None = Field(default=None, ge=1, le=MAX_DEADLINE_SECONDS)
-    low: int | None = Field(default=None, ge=1, le=MAX_DEADLINE_SECONDS)

@@ -23,7 +23,7 @@ from borderlink.hotline.schemas import (
     ReplyOut,
     RequestOut,
 )
-from borderlink.shared import namesearch, scoping, workfeed
+from borderlink.shared import list_filters, scoping, workfeed
 from borderlink.shared.shapes import shaped
 from borderlink.shared.workfeed import FeedEntry
 
@@ -62,27 +62,21 @@ def _join_requests(query: Select[Any]) -> Select[Any]:
 def _request_filters(session: Session, principal: Principal, filters: InboxFilter,
                      now: dt.datetime) -> list[ColumnElement[bool]]:
     """The filters as conditions on the requests, for SQL."""
-    conditions: list[ColumnElement[bool]] = []
-    if filters.status:
-        conditions.append(HotlineRequest.status == Status(filters.status))
-    if filters.priority:
-        conditions.append(HotlineRequest.priority == Priority(filters.priority))
-    if filters.offence:
-        conditions.append(HotlineRequest.offence_code.startswith(filters.offence.strip(), autoescape=True))
-    if filters.q:
-        conditions.append(namesearch.matches(OBJECT_TYPE, HotlineRequest.id, filters.q, HotlineRequest.search_text))
+    facing = None
     if filters.counterpart:
-        facing = session.scalar(select(Unit.id).where(Unit.code == filters.counterpart))
+        unit_id = session.scalar(select(Unit.id).where(Unit.code == filters.counterpart))
         # The counterpart is the other side's unit of the pair: the recipient of what we sent,
         # the sender of what we received.
-        conditions.append(or_(
-            and_(HotlineRequest.owner_party == principal.party, HotlineRequest.recipient_unit_id == facing),
-            and_(HotlineRequest.owner_party != principal.party, HotlineRequest.sender_unit_id == facing)))
-    if filters.overdue is not None:
-        overdue = and_(HotlineRequest.status.in_(service.OPEN_STATUSES), HotlineRequest.deadline_at.is_not(None),
-                       HotlineRequest.deadline_at <= now)
-        conditions.append(overdue if filters.overdue else ~overdue)
-    return conditions
+        facing = or_(and_(HotlineRequest.owner_party == principal.party, HotlineRequest.recipient_unit_id == unit_id),
+                     and_(HotlineRequest.owner_party != principal.party, HotlineRequest.sender_unit_id == unit_id))
+    overdue = and_(HotlineRequest.status.in_(service.OPEN_STATUSES), HotlineRequest.deadline_at.is_not(None),
+                   HotlineRequest.deadline_at <= now)
+    return list_filters.all_of(
+        list_filters.code(HotlineRequest.status, Status, filters.status),
+        list_filters.code(HotlineRequest.priority, Priority, filters.priority),
+        list_filters.prefix(HotlineRequest.offence_code, filters.offence),
+        list_filters.words(OBJECT_TYPE, HotlineRequest.id, filters.q, HotlineRequest.search_text),
+        facing, list_filters.yes_no(overdue, filters.overdue))
 
 
 # What an inbox line shows: only these columns are read, never a request's texts.

@@ -1,6 +1,7 @@
 """The page where a node administrator sets a domain's durations (response deadlines and the
 like), in minutes, bounded as the API bounds them in seconds: one input per key of the
-`DurationSettings`, refused values shown beside their input with what was typed kept.
+`DurationSettings`, refused values shown beside their input with what was typed kept. The API
+reads and sets the same durations in seconds.
 """
 
 from __future__ import annotations
@@ -67,3 +68,31 @@ def duration_router(page: DurationPage) -> APIRouter:
     router.add_api_route(page.path, settings_page, methods=["GET"], name=f"{name}_page")
     router.add_api_route(page.path, settings_save, methods=["POST"], name=f"{name}_save")
     return router
+
+
+def add_duration_api(router: APIRouter, page: DurationPage, path: str, *, reader: Permission, name: str,
+                     model_name: str, summary: str) -> None:
+    """`GET` and `PUT` of the same durations in seconds on a domain's API router; a key left out of
+    the `PUT` keeps its value."""
+    keys = [str(key) for key in page.settings.defaults]
+    in_seconds = create_model(  # type: ignore[call-overload]
+        model_name, **{key: (int | None, Field(default=None, ge=1, le=page.settings.max_seconds, description="seconds"))
+                       for key in keys})
+    allowed, may_read = require(page.permission), require(reader)
+
+    def current(session: Session) -> dict[str, Any]:
+        return {str(key): int(value.total_seconds()) for key, value in page.settings.all(session).items()}
+
+    def get_durations(session: DbSession, principal: Principal = Depends(may_read)) -> dict[str, Any]:
+        return current(session)
+
+    def put_durations(body: Any, session: DbSession, principal: Principal = Depends(allowed)) -> dict[str, Any]:
+        page.save(session, principal, body.model_dump())
+        session.flush()
+        return current(session)
+
+    put_durations.__annotations__["body"] = in_seconds  # a model made here, not a name to look up
+    router.add_api_route(path, get_durations, methods=["GET"], name=f"get_{name}",
+                         description=f"{summary}, in seconds.")
+    router.add_api_route(path, put_durations, methods=["PUT"], name=f"put_{name}",
+                         description=f"{summary}, in seconds (node administrators).")
