@@ -21,7 +21,7 @@ from borderlink.directory.permissions import Permission, Principal
 from borderlink.engagements import calendar, patrols, records
 from borderlink.engagements import forms as form_input
 from borderlink.engagements import service as engagements
-from borderlink.engagements.models import ENGAGEMENT
+from borderlink.engagements.models import ENGAGEMENT, PATROL
 from borderlink.engagements.schemas import (
     AgreementCreate,
     CommitmentCreate,
@@ -38,6 +38,7 @@ from borderlink.shared import attachments
 from borderlink.shared.forms import N_, input_limits
 from borderlink.shared.workfeed import ObjectRef
 from borderlink.web import ask_first as ask
+from borderlink.web import streams
 from borderlink.web.deps import DbSession, get_node, require
 from borderlink.web.errors import problems_of, shown_errors, status_for
 from borderlink.web.i18n import translator
@@ -212,6 +213,13 @@ def _engagement_page(request: Request, session: DbSession, principal: Principal,
         status_code=status_code)
 
 
+@router.get("/{engagement_id}/stream")
+def engagement_page_stream(engagement_id: str, request: Request, session: DbSession, principal: Reader) -> Response:
+    """The live stream of an open engagement page: an `engagement` event at each change of either side."""
+    engagements.visible_engagement(session, principal, engagement_id)
+    return streams.object_stream(request, ENGAGEMENT, engagement_id, "engagement")
+
+
 @router.get("/{engagement_id}")
 def engagement_page(engagement_id: str, request: Request, session: DbSession, principal: Reader) -> Response:
     return _engagement_page(request, session, principal, engagement_id)
@@ -370,6 +378,13 @@ def _patrol_page(request: Request, session: DbSession, principal: Principal, pat
         "adjust_values": {"starts_at": form_input.for_input(found.starts_at, principal.timezone),
                           "ends_at": form_input.for_input(found.ends_at, principal.timezone)}},
         status_code=status_code)
+
+
+@router.get("/patrols/{patrol_id}/stream")
+def patrol_page_stream(patrol_id: str, request: Request, session: DbSession, principal: Reader) -> Response:
+    """The live stream of an open patrol page: a `patrol` event at each answer or report of either side."""
+    patrols.visible_patrol(session, principal, patrol_id)
+    return streams.object_stream(request, PATROL, patrol_id, "patrol")
 
 
 @router.get("/patrols/{patrol_id}")

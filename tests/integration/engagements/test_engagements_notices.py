@@ -49,3 +49,20 @@ def test_an_engagement_and_its_commitment_say_what_was_done(pair: Pair) -> None:
     held = vn.post(f"{path}/held", data={"minutes_language": "vi", "minutes_text": "Hai bên thống nhất.",
                                           "outcomes": "Trao đổi thông tin"})
     assert "Cuộc hội đàm đã được ghi nhận là đã diễn ra." in vn.get(_done(held, "held") + "&lang=vi").text
+
+
+def test_engagement_and_patrol_streams_open_only_to_who_may_see_them(pair: Pair) -> None:
+    mongcai = browser(pair, "VN", "mongcai.officer")
+    made = mongcai.post("/engagements/patrols/new", data={
+        "counterpart_unit_code": "CN-GX-DONGXING", "starts_at": "2026-11-26T07:00", "ends_at": "2026-11-26T11:00",
+        "marker_from": "1092", "marker_to": "1093", "route": "Ka Long bank"})
+    patrol_path = _done(made, "proposed").split("?")[0]
+    assert f'data-live-stream="{patrol_path}/stream"' in mongcai.get(patrol_path).text
+    assert browser(pair, "VN", "laocai.officer").get(f"{patrol_path}/stream").status_code == 404
+    vn = browser(pair, "VN", "bgc.analyst")
+    planned = vn.post("/engagements/new", data={
+        "kind": "ministerial", "series": "ministerial_crime", "number": "12", "counterpart_unit_code": "CN-NIA",
+        "starts_at": "2026-12-16T09:00", "ends_at": "2026-12-16T16:30", "place": "Hà Nội", "host_party": "VN"})
+    engagement_path = _done(planned, "planned").split("?")[0]
+    assert f'data-live-stream="{engagement_path}/stream"' in vn.get(engagement_path).text
+    assert browser(pair, "VN", "laocai.officer").get(f"{engagement_path}/stream").status_code == 404
