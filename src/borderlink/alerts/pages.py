@@ -46,6 +46,7 @@ from borderlink.shared import attachments
 from borderlink.shared.attachments import StoredFile
 from borderlink.shared.forms import N_, input_limits
 from borderlink.shared.workfeed import ObjectRef
+from borderlink.web import streams
 from borderlink.web.deps import DbSession, get_node, require
 from borderlink.web.errors import problems_of, shown_errors, status_for
 from borderlink.web.i18n import translator
@@ -373,6 +374,18 @@ async def edit_from_form(alert_id: str, request: Request, session: DbSession, pr
         return _form_page(request, values, warnings, shown, alert_id=alert_id, kept=kept,
                           status_code=status_for(exc))
     return _done(alert_id, "saved")
+
+
+@router.get("/{alert_id}/stream")
+def alert_page_stream(alert_id: str, request: Request, session: DbSession, principal: Reader) -> Response:
+    """The live stream of an open alert page: an `alert` event at each step of either side, and at
+    each new or answered hit in the viewer's units (the hits the page shows)."""
+    from borderlink.gates.models import HIT_TYPE  # the gates' hits hang on alerts: imported when used
+
+    service.get_alert(session, principal, alert_id)
+    hit_units = principal.scope_unit_ids if principal.can(Permission.GATES_READ) else frozenset()
+    return streams.object_stream(request, OBJECT_TYPE, alert_id, "alert", related_units=hit_units,
+                                 related_types=(HIT_TYPE,))
 
 
 @router.get("/{alert_id}")

@@ -102,6 +102,7 @@ def add_event(session: Session, alert: Alert, kind: str, at: dt.datetime, party:
     event = TIMELINE.record(session, alert.id, kind, at, party, unit_code, detail, event_id)
     if event is not None:
         alert.status = Status(LIFECYCLE.advance(alert.status, kind))
+        workfeed.notify(session, alert_ref(alert.id))  # an open alert page reads itself again
     return event
 
 

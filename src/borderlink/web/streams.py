@@ -14,7 +14,7 @@ longer read (revoked, ended, user deactivated).
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection
 
 from fastapi import Request
 from fastapi.responses import StreamingResponse
@@ -58,10 +58,29 @@ def feed_events(principal: Principal, object_type: str, event: str, *, include_b
                            still_allowed=still_allowed)
 
 
+def _object_frames(object_type: str, object_id: str, event: str, related_types: Collection[str]) -> live.Render:
+    data = json.dumps({f"{event}_id": object_id})
+
+    def render(message: str) -> str | None:
+        changed = ObjectRef.parse(message)
+        if changed.object_type == object_type and changed.object_id != object_id:
+            return None  # another object of the type in a followed unit's feed
+        if changed.object_type != object_type and changed.object_type not in related_types:
+            return None
+        return live.sse_frame(event, data)
+
+    return render
+
+
 def object_events(object_type: str, object_id: str, event: str, *, keepalive: float = 15.0,
-                  still_allowed: live.StillAllowed | None = None) -> AsyncIterator[str]:
-    """One `event` each time this object changes."""
-    return live.sse_events([live.object_topic(object_type, object_id)], _frames(object_type, event),
+                  still_allowed: live.StillAllowed | None = None, related_units: Collection[str] = (),
+                  related_types: Collection[str] = ()) -> AsyncIterator[str]:
+    """One `event` each time this object changes. With `related_units` and `related_types`, also
+    each time an object of a related type changes in those units' feeds: another domain's objects
+    that hang on this one (a gate's hit on an alert) are born after the page opened, so their ids
+    cannot be followed; the page reads itself again and shows whatever concerns it."""
+    topics = [live.object_topic(object_type, object_id)] + [live.unit_topic(u) for u in related_units]
+    return live.sse_events(topics, _object_frames(object_type, object_id, event, related_types),
                            keepalive=keepalive, still_allowed=still_allowed)
 
 
@@ -73,7 +92,9 @@ def feed_stream(request: Request, principal: Principal, object_type: str, event:
                              media_type="text/event-stream", headers=HEADERS)
 
 
-def object_stream(request: Request, object_type: str, object_id: str, event: str) -> StreamingResponse:
+def object_stream(request: Request, object_type: str, object_id: str, event: str, *,
+                  related_units: Collection[str] = (), related_types: Collection[str] = ()) -> StreamingResponse:
     """The response of an object's stream route; check that the caller may see the object first."""
-    return StreamingResponse(object_events(object_type, object_id, event, still_allowed=caller_check(request)),
+    return StreamingResponse(object_events(object_type, object_id, event, still_allowed=caller_check(request),
+                                           related_units=related_units, related_types=related_types),
                              media_type="text/event-stream", headers=HEADERS)
