@@ -18,6 +18,7 @@ from borderlink.shared.contracts import (
     UnitCode,
     Uuid,
 )
+from borderlink.shared.peer_files import PeerFile
 
 Note = Annotated[Text, Field(max_length=2000)]
 HitEventKind = Literal["reported", "confirmed", "rejected", "escalated", "outcome"]
@@ -48,13 +49,10 @@ class CrossingPart(ContractPart):
     vehicle_plate: Annotated[str, Field(max_length=20)] | None = None
 
 
-class HitPhoto(ContractPart):
+class HitPhoto(PeerFile):
     """The traveller's photo taken at the gate (the receiver checks the bytes are that image)."""
 
-    id: Uuid
-    filename: Annotated[Text, Field(max_length=200)]
     content_type: Annotated[str, Field(pattern=r"^image/(jpeg|png|webp)$")]
-    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
     content_base64: Annotated[str, Field(max_length=MAX_PHOTO_BASE64)]
 
 

@@ -26,7 +26,6 @@ from borderlink.gates.contracts import (
 )
 from borderlink.gates.escalation import HITS
 from borderlink.gates.models import HIT_LIFECYCLE, HIT_TIMELINE, Hit, HitStatus, PreArrival
-from borderlink.gates.photos import PhotoRefused
 from borderlink.gates.reference import reference_gates
 from borderlink.shared import escalation
 from borderlink.shared.replicated import (
@@ -75,10 +74,7 @@ def apply_report(session: Session, envelope: InboundEnvelope[HitReportMessage]) 
     alert_unit = named_unit(session, facts.unit_code)
     hit = hits.receive_report(session, body, gate, alert_unit, envelope.sender_party, facts, now_of(session))
     if body.photo is not None:
-        try:
-            photos.keep_reported(session, hit, body.photo, envelope.sender_party, now_of(session))
-        except PhotoRefused as exc:
-            raise Rejected(f"the photo of hit {body.id} is refused: {exc}") from exc
+        photos.keep_reported(session, hit, body.photo, envelope.sender_party, now_of(session))
 
 
 

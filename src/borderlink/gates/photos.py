@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-import hashlib
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -20,8 +19,9 @@ from borderlink.directory.permissions import Principal
 from borderlink.errors import InvalidInput
 from borderlink.gates.models import CROSSING_TYPE, HIT_TYPE, Crossing, Hit
 from borderlink.ids import new_id
-from borderlink.shared import attachments
+from borderlink.shared import attachments, peer_files
 from borderlink.shared.attachments import StoredFile
+from borderlink.shared.peer_files import PeerFile
 from borderlink.shared.workfeed import ObjectRef
 
 MAX_PHOTO_BYTES = 256 * 1024  # a face at desk-camera resolution; the hit report stays small
@@ -75,20 +75,19 @@ def hit_photo(session: Session, hit: Hit) -> StoredFile | None:
 
 
 def report_part(photo: StoredFile | None) -> dict[str, Any] | None:
-    """The photo as a hit report carries it, under an id of its own for each hit."""
-    if photo is None:
+    """The photo as a hit report carries it (shared/peer_files.py)."""
+    if photo is None or not peer_files.travels(photo):
         return None
-    return {"id": new_id(), "filename": photo.filename, "content_type": photo.served_type,
-            "sha256": photo.sha256, "content_base64": base64.b64encode(photo.data).decode("ascii")}
+    part = peer_files.peer_file(photo)
+    part["id"] = new_id()  # the other node keeps it under the hit, an object of its own for each hit
+    part["content_type"] = photo.served_type
+    return part
 
 
-def keep_reported(session: Session, hit: Hit, part: Any, sender_party: str, now: dt.datetime) -> None:
-    """Store the photo a hit report carried; raises PhotoRefused when its bytes are not what it says."""
-    data, served = decoded(part.content_base64)
-    if hashlib.sha256(data).hexdigest() != part.sha256:
-        raise PhotoRefused("does not match its hash")
-    attachments.add(session, ObjectRef(HIT_TYPE, hit.id), part.filename, served, data, now, names_person=True,
-                    added_by=sender_party, file_id=part.id, max_bytes=MAX_PHOTO_BYTES, max_files=1)
+def keep_reported(session: Session, hit: Hit, part: PeerFile, sender_party: str, now: dt.datetime) -> None:
+    """Store the photo a hit report carried; Rejected when its bytes are not the image it says."""
+    peer_files.store(session, ObjectRef(HIT_TYPE, hit.id), part, now, added_by=sender_party, max_files=1,
+                     max_bytes=MAX_PHOTO_BYTES, accepted_types=PHOTO_TYPES, names_person=True)
 
 
 def photo_access(open_object: Any) -> Any:

@@ -13,6 +13,7 @@ from borderlink.gates.photos import MAX_PHOTO_BASE64
 from borderlink.gates.service import GateView
 from borderlink.shared.contracts import Text
 from borderlink.shared.forms import rule_error
+from borderlink.shared.timeline import EventOut
 
 # A zone is at most 3 × 30 or 2 × 44 characters; room is left for spaces and line endings a reader adds.
 MRZ_MAX_CHARS = 400
@@ -227,15 +228,6 @@ class HitOutcomeIn(BaseModel):
     note: Annotated[Text, Field(max_length=2000)] | None = None
 
 
-class HitEventOut(BaseModel):
-    id: str
-    kind: str
-    at: dt.datetime
-    party: str
-    unit_code: str | None
-    detail: str | None
-
-
 class HitOut(BaseModel):
     id: str
     status: Literal["pending", "confirmed", "rejected"]
@@ -265,7 +257,7 @@ class HitOut(BaseModel):
     outcome_note: str | None
     outcome_at: dt.datetime | None
     created_at: dt.datetime
-    timeline: list[HitEventOut]
+    timeline: list[EventOut]
 
 
 class HitListOut(BaseModel):

@@ -11,14 +11,12 @@ from sqlalchemy.orm import Session
 
 from borderlink import domains
 from borderlink.directory import service as directory
-from borderlink.gates import hits as hit_service
 from borderlink.gates import photos
 from borderlink.gates.crossings import Recorded
 from borderlink.gates.models import HIT_TIMELINE, BorderPass, Crossing, Hit, PreArrival
 from borderlink.gates.schemas import (
     CheckOut,
     CrossingOut,
-    HitEventOut,
     HitOut,
     HitSummaryOut,
     OverstayOut,
@@ -123,8 +121,7 @@ def hit_out(session: Session, hit: Hit, language: str | None = None, *, with_pho
     """The hit as shown; `with_photo` looks the traveller's photo up (one hit's page, not lists)."""
     gate = directory.get_unit(session, hit.gate_unit_id)
     alert_unit = directory.get_unit(session, hit.alert_unit_id)
-    events = [HitEventOut(id=e.id, kind=e.kind, at=e.at, party=e.party, unit_code=e.unit_code,
-                          detail=HIT_TIMELINE.render(e, language)) for e in hit_service.timeline(session, hit.id)]
+    events = HIT_TIMELINE.out(session, hit.id, language)
     return HitOut(
         id=hit.id, status=hit.status.value, alert_id=hit.alert_id, alert_party=hit.alert_party,
         alert_unit_code=alert_unit.code, alert_kind=hit.alert_kind, action=hit.action, protected=hit.protected,

@@ -48,8 +48,12 @@ def peer_file(stored: StoredFile) -> dict[str, Any]:
 
 
 def store(session: Session, ref: ObjectRef, part: PeerFile, now: dt.datetime, *, added_by: str,
-          max_files: int = attachments.DEFAULT_MAX_FILES, expected_sha256: str | None = None) -> StoredFile | None:
-    """Keep the file the other node sent (None when it is held already)."""
+          max_files: int = attachments.DEFAULT_MAX_FILES, expected_sha256: str | None = None,
+          max_bytes: int = MAX_PEER_FILE_BYTES, accepted_types: tuple[str, ...] | None = None,
+          names_person: bool = False) -> StoredFile | None:
+    """Keep the file the other node sent (None when it is held already). `accepted_types` limits
+    it to content types recognised by its bytes (an image where only a photo belongs); the file is
+    kept under the type its bytes are, then."""
     if session.get(StoredFile, part.id) is not None:
         return None
     try:
@@ -57,10 +61,17 @@ def store(session: Session, ref: ObjectRef, part: PeerFile, now: dt.datetime, *,
     except (binascii.Error, ValueError) as exc:
         raise Rejected(f"file {part.filename} is not valid base64") from exc
     digest = hashlib.sha256(content).hexdigest()
-    if len(content) > MAX_PEER_FILE_BYTES or digest != part.sha256 or expected_sha256 not in (None, digest):
+    if len(content) > min(max_bytes, MAX_PEER_FILE_BYTES) or digest != part.sha256 \
+            or expected_sha256 not in (None, digest):
         raise Rejected(f"file {part.filename} is too large or does not match its hash")
+    content_type = part.content_type
+    if accepted_types is not None:
+        content_type = attachments.served_content_type(content)
+        if content_type not in accepted_types:
+            raise Rejected(f"file {part.filename} is not one of {', '.join(accepted_types)}")
     try:
-        return attachments.add(session, ref, part.filename, part.content_type, content, now, added_by=added_by,
-                               file_id=part.id, max_bytes=MAX_PEER_FILE_BYTES, max_files=max_files)
+        return attachments.add(session, ref, part.filename, content_type, content, now, added_by=added_by,
+                               file_id=part.id, max_bytes=min(max_bytes, MAX_PEER_FILE_BYTES), max_files=max_files,
+                               names_person=names_person)
     except InvalidInput as exc:  # a limit of this node (too many files): refused, nothing stored
         raise Rejected(exc.text()) from exc
