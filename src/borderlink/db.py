@@ -159,6 +159,7 @@ def is_postgres(session: Session) -> bool:
 
 
 _ON_COMMIT = "on_commit_callbacks"
+_ON_COMMIT_KEYS = "on_commit_keys"
 
 
 def on_commit(session: Session, callback: Any) -> None:
@@ -170,7 +171,18 @@ def on_commit(session: Session, callback: Any) -> None:
         event.listen(session, "after_soft_rollback", _drop_on_commit)
 
 
+def on_commit_once(session: Session, key: str, callback: Any) -> None:
+    """`on_commit`, unless a callback under the same `key` waits already for this transaction
+    (one notice for many changes of a kind)."""
+    keys: set[str] = session.info.setdefault(_ON_COMMIT_KEYS, set())
+    if key in keys:
+        return
+    keys.add(key)
+    on_commit(session, callback)
+
+
 def _run_on_commit(session: Session) -> None:
+    session.info.pop(_ON_COMMIT_KEYS, None)
     for callback in session.info.pop(_ON_COMMIT, []):
         callback()
 
@@ -178,3 +190,4 @@ def _run_on_commit(session: Session) -> None:
 def _drop_on_commit(session: Session, _previous: Any) -> None:
     if not session.in_transaction():
         session.info.pop(_ON_COMMIT, None)
+        session.info.pop(_ON_COMMIT_KEYS, None)

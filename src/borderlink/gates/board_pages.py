@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from pydantic import ValidationError
 
 from borderlink.directory import service as directory
@@ -20,6 +20,7 @@ from borderlink.errors import BorderLinkError, NotFound
 from borderlink.gates import dashboard, passes, pre_arrivals, views
 from borderlink.gates.reference import reference_gates
 from borderlink.gates.schemas import PassCreate, PreArrivalCreate
+from borderlink.web import streams
 from borderlink.web.deps import DbSession, get_node, require
 from borderlink.web.errors import problems_of, shown_errors, status_for
 from borderlink.web.templating import render
@@ -57,6 +58,15 @@ async def _values(request: Request, names: tuple[str, ...]) -> dict[str, str]:
     return {name: str(form.get(name) or "") for name in names}
 
 
+@router.get("/dashboard/stream")
+def dashboard_stream(request: Request, session: DbSession, principal: Reader, gate: str) -> Response:
+    """The live stream of an open gate dashboard: a `dashboard` event whenever what it counts may
+    have changed; a gate the caller does not cover does not exist for them."""
+    unit_id, _gate = dashboard.gate_for(session, principal, gate)
+    return StreamingResponse(dashboard.dashboard_events(unit_id, still_allowed=streams.caller_check(request)),
+                             media_type="text/event-stream", headers=streams.HEADERS)
+
+
 @router.get("/dashboard")
 def dashboard_page(request: Request, session: DbSession, principal: Reader, gate: str | None = None) -> Response:
     now = get_node(request).clock.now()
@@ -70,7 +80,8 @@ def dashboard_page(request: Request, session: DbSession, principal: Reader, gate
     expected = pre_arrivals.list_notices(session, principal, status="expected",
                                          gate_unit_code=board.gate_unit_code)
     return render(request, "gates/dashboard.html", {
-        "board": board, "busiest": busiest, "choices": choices,
+        "board": board, "stream": f"/gates/dashboard/stream?gate={board.gate_unit_code}", "busiest": busiest,
+        "choices": choices,
         "expected": [views.pre_arrival_out(session, n) for n in expected],
         "overstays": [views.overstay_out(session, c, passes.stay_limit(session))
                       for c in passes.overstays(session, principal, now)

@@ -24,6 +24,7 @@ from borderlink.alerts.screening_entries import (
     normalise_document_number,
     normalise_state,
 )
+from borderlink.db import on_commit_once
 from borderlink.directory import service as directory
 from borderlink.directory.models import Unit
 from borderlink.directory.permissions import Permission, Principal
@@ -31,11 +32,12 @@ from borderlink.errors import Forbidden, InvalidInput, NotFound
 from borderlink.gates import hits as hit_service
 from borderlink.gates import mrz, passes, photos, pre_arrivals, protection
 from borderlink.gates.alert_screen import AlertFacts, alert_screen
-from borderlink.gates.models import CheckResult, Crossing, Direction, DocumentType, Hit
+from borderlink.gates.models import GATE_TYPE, CheckResult, Crossing, Direction, DocumentType, Hit
 from borderlink.gates.reference import Gate, reference_gates
 from borderlink.gates.schemas import CrossingCreate
 from borderlink.ids import new_id
-from borderlink.shared import paging
+from borderlink.shared import live, paging
+from borderlink.shared.workfeed import ObjectRef
 
 # A crossing time the officer gives may lag (an e-gate's queue) but is never ahead of the node.
 MAX_CLOCK_LEAD = dt.timedelta(minutes=5)
@@ -157,6 +159,7 @@ def record(session: Session, principal: Principal, data: CrossingCreate, now: dt
     crossing.check_result = CheckResult.HIT if matches else CheckResult.CLEAR
     session.add(crossing)
     session.flush()
+    dashboard_changed(session, unit.id)
     if crossing.direction is Direction.EXIT:
         passes.match_exit(session, crossing, principal.party)
     pre_arrivals.match_crossing(session, crossing, unit, now)
@@ -167,6 +170,19 @@ def record(session: Session, principal: Principal, data: CrossingCreate, now: dt
              for match, facts in matches]
     children = [record(session, principal, child, now) for child in _children_of(session, data, crossed_at, gate)]
     return Recorded(crossing, found, children)
+
+
+def dashboard_topic(gate_unit_id: str) -> str:
+    """The live topic of a gate's dashboard: a crossing there (hits, notices and overstays reach it
+    through the gate's work feed)."""
+    return live.object_topic(GATE_TYPE, gate_unit_id)
+
+
+def dashboard_changed(session: Session, gate_unit_id: str) -> None:
+    """Tell the gate's open dashboards once the transaction commits, once per gate however many
+    crossings the transaction records (an e-gate's batch)."""
+    topic = dashboard_topic(gate_unit_id)
+    on_commit_once(session, topic, lambda: live.broadcaster.publish([topic], ObjectRef(GATE_TYPE, gate_unit_id).key))
 
 
 def _children_of(session: Session, data: CrossingCreate, crossed_at: dt.datetime, gate: Gate) -> list[CrossingCreate]:

@@ -1,9 +1,11 @@
 """A gate's dashboard: today's crossings by direction and hour (the gate's own day), pending hits,
-expected arrivals and overstays, for the gates the caller covers."""
+expected arrivals and overstays, for the gates the caller covers; its page follows them live."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import AsyncGenerator
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -13,9 +15,11 @@ from borderlink.directory import service as directory
 from borderlink.directory.permissions import Principal
 from borderlink.errors import NotFound
 from borderlink.gates import hits, passes, pre_arrivals
+from borderlink.gates.crossings import dashboard_topic
 from borderlink.gates.models import Crossing, Direction
 from borderlink.gates.reference import Gate, reference_gates
 from borderlink.gates.schemas import DashboardOut, HourCount
+from borderlink.shared import live
 
 
 def gate_for(session: Session, principal: Principal, code: str | None) -> tuple[str, Gate]:
@@ -29,6 +33,15 @@ def gate_for(session: Session, principal: Principal, code: str | None) -> tuple[
     if unit.id not in principal.scope_unit_ids:
         raise NotFound("There is no gate %(code)s you may see.", code=wanted)
     return unit.id, gate
+
+
+def dashboard_events(gate_unit_id: str, keepalive: float = 15.0,
+                     still_allowed: live.StillAllowed | None = None) -> AsyncGenerator[str, None]:
+    """One `dashboard` event each time what the gate's dashboard counts may have changed: a
+    crossing at the gate, or a change in the gate's work feed (a hit, a notice, an overstay)."""
+    frame = live.sse_frame("dashboard", json.dumps({"gate_unit_id": gate_unit_id}))
+    return live.sse_events([dashboard_topic(gate_unit_id), live.unit_topic(gate_unit_id)], lambda _message: frame,
+                           keepalive=keepalive, still_allowed=still_allowed)
 
 
 def dashboard(session: Session, principal: Principal, code: str | None, now: dt.datetime) -> DashboardOut:

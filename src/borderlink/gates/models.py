@@ -26,6 +26,7 @@ from borderlink.shared.timeline import N_, EventKind, Timeline
 
 CROSSING_TYPE = "gates.crossing"
 HIT_TYPE = "gates.hit"  # how hits are named in the work feed, on timelines and on live streams
+GATE_TYPE = "gates.gate"  # a gate (its unit's id) on live streams: its dashboard
 
 
 class Direction(enum.StrEnum):

@@ -4,6 +4,9 @@ crossing recorded from the pass's page with the children listed on it."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +19,9 @@ from tests.integration.gates.conftest import HeldAlerts
 from tests.integration.gates.test_gates_passes import PASS, register
 
 from borderlink.alerts.screening_entries import AlertEntry, AlertPerson
+from borderlink.directory import service as directory
 from borderlink.gates.alert_screen import AlertFacts
+from borderlink.gates.dashboard import dashboard_events
 from borderlink.ids import new_id
 from borderlink.node import Node
 
@@ -119,3 +124,48 @@ def test_the_api_records_the_children_on_the_pass_with_the_holder(
     without = app_client.post("/api/v1/gates/crossings", headers=officer, json={
         "direction": "entry", "person": {"names": ["黄丽"]}, "pass_children": [0]})
     assert without.status_code == 422
+
+
+def _dashboard_frames(gate_unit_id: str, action: Callable[[], object]) -> list[str]:
+    """Follow the gate's dashboard stream, run `action` (blocking) in a thread, and return the
+    frames heard within a few seconds of it."""
+
+    async def scenario() -> list[str]:
+        stream = dashboard_events(gate_unit_id, keepalive=30)
+        assert await stream.__anext__() == ": connected\n\n"
+        waiting = asyncio.ensure_future(stream.__anext__())
+        await asyncio.to_thread(action)
+        try:
+            heard = [await asyncio.wait_for(waiting, timeout=5)]
+            with contextlib.suppress(TimeoutError):  # nothing more was published
+                heard.append(await asyncio.wait_for(stream.__anext__(), timeout=1))
+            return heard
+        finally:
+            await stream.aclose()
+
+    return asyncio.run(scenario())
+
+
+def test_the_dashboard_follows_the_gates_crossings_live_and_its_stream_is_only_for_who_covers_the_gate(
+        node: Node, login: Login, app_client: TestClient, personas: dict[str, Persona], bearer: Bearer,
+        held_alerts: HeldAlerts) -> None:
+    with node.session_factory() as session:
+        gate_id = directory.get_unit_by_code(session, "VN-QN-MONGCAI").id
+    crossings = [{"direction": "entry", "person": {"names": [f"Lê Thị Hoa {n}"]}} for n in range(3)]
+
+    def record_batch() -> None:
+        answer = app_client.post("/api/v1/gates/crossings/batch", headers=bearer("mongcai.officer"),
+                                 json={"crossings": crossings})
+        assert answer.status_code in (200, 201), answer.text
+
+    # One notice for the batch, however many crossings it recorded.
+    assert _dashboard_frames(gate_id, record_batch) == [
+        f"event: dashboard\ndata: {json.dumps({'gate_unit_id': gate_id})}\n\n"]
+    officer = login("mongcai.officer")
+    page = officer.get("/gates/dashboard")
+    assert 'data-live-stream="/gates/dashboard/stream?gate=VN-QN-MONGCAI"' in page.text
+    assert page.text.index('src="/static/request-live.js"') > page.text.index("</title>")
+    assert re.search(r'id="crossings-today">3<', page.text)
+    # A gate officer elsewhere, and a province that does not cover the gate, are told it does not exist.
+    assert login("laocai.officer").get("/gates/dashboard/stream", params={"gate": "VN-QN-MONGCAI"}).status_code == 404
+    assert login("qn.commander").get("/gates/dashboard/stream", params={"gate": "VN-LC-LAOCAI"}).status_code == 404

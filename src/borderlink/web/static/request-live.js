@@ -9,9 +9,16 @@
   var stream = root.getAttribute("data-stream") || root.getAttribute("data-live-stream");
   var eventName = root.getAttribute("data-live-event") || "request";
   var pending = null;
+  // The page as it is shown (a dashboard's chosen gate stays chosen), without a one-time notice.
+  function pageAddress() {
+    var query = new URLSearchParams(window.location.search);
+    query.delete("done");
+    var search = query.toString();
+    return window.location.pathname + (search ? "?" + search : "");
+  }
   function refresh() {
     pending = null;
-    fetch(window.location.pathname, { credentials: "same-origin" })
+    fetch(pageAddress(), { credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.text() : null; })
       .then(function (html) {
         if (html === null) { return; }
