@@ -1,6 +1,6 @@
 """One person's browser walking a journey: numbered screenshots of every step (desktop and phone
-width), and at every step the checks each page must pass: no sideways scrolling at 390 px, no
-serious or critical axe-core finding, no console error."""
+width), and at every step the checks each page must pass: no sideways scrolling at 390 px (phone)
+or 768 px (tablet), no serious or critical axe-core finding, no console error."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from tests.e2e.nodes import NodeProcess
 from borderlink.directory.service import demo_accounts
 
 PHONE = {"width": 390, "height": 844}
+TABLET = {"width": 768, "height": 1024}
 BLOCKING_IMPACTS = ("serious", "critical")
 _AXE = Axe()  # axe-core as shipped in the axe-playwright-python package (see the lock file)
 
@@ -85,16 +86,20 @@ class Journey:
         stem = f"{self.steps:02d}-{name}"
         page.wait_for_load_state("load")
         desktop = page.viewport_size
-        page.set_viewport_size(PHONE)  # type: ignore[arg-type]
+        measured: dict[str, dict[str, Any]] = {}
         try:
-            measured: dict[str, Any] = page.evaluate(_OVERFLOW_SCRIPT)
-            page.screenshot(path=self.folder / f"{stem}-phone.png", full_page=True)
+            for label, size in (("phone", PHONE), ("tablet", TABLET)):
+                page.set_viewport_size(size)  # type: ignore[arg-type]
+                measured[label] = page.evaluate(_OVERFLOW_SCRIPT)
+                if label == "phone":
+                    page.screenshot(path=self.folder / f"{stem}-phone.png", full_page=True)
         finally:
             if desktop is not None:
                 page.set_viewport_size(desktop)
-        assert measured["scrollWidth"] <= measured["width"], (
-            f"{name}: {page.url} scrolls sideways at {PHONE['width']} px "
-            f"(content {measured['scrollWidth']} px wide); sticking out: {measured['wide']}")
+        for label, found in measured.items():
+            assert found["scrollWidth"] <= found["width"], (
+                f"{name}: {page.url} scrolls sideways at {found['width']} px ({label}) "
+                f"(content {found['scrollWidth']} px wide); sticking out: {found['wide']}")
         page.screenshot(path=self.folder / f"{stem}.png", full_page=True)
         unlabelled = page.evaluate(_UNLABELLED_SCRIPT)
         assert unlabelled == [], f"{name}: {page.url} has form fields without a label: {unlabelled}"

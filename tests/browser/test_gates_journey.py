@@ -74,10 +74,11 @@ def test_a_gate_hit_from_the_pasted_zone_to_the_owners_confirmation_and_the_outc
     expect(result).to_contain_text("WANG XIAOHONG")
     arrest = code_lists()["gates.action"].label("arrest", "vi")
     expect(result).to_contain_text(arrest)
+    expect(officer.locator("div.flash.ok[role=status]")).to_contain_text(vi("The crossing was recorded and checked."))
     gate.step(officer, "vn-check-red")
 
     # Which of the hits is on this run's alert (other runs on these nodes may have their own).
-    crossing_id = officer.url.rsplit("/", 1)[-1]
+    crossing_id = officer.url.split("?")[0].rsplit("/", 1)[-1]
     with nodes.vn.client("mongcai.officer") as api:
         hits = api.get(f"/api/v1/gates/crossings/{crossing_id}").json()["check"]["hits"]
     [hit_id] = [hit["id"] for hit in hits if hit["alert_id"] == alert_id]
@@ -110,6 +111,8 @@ def test_a_gate_hit_from_the_pasted_zone_to_the_owners_confirmation_and_the_outc
     officer.locator("form[action$='/outcome'] button[type=submit]").click()
     expect(officer.locator("body")).to_contain_text(code_lists()["gates.outcome"].label("held", "vi"))
     expect(officer.locator("#outcome")).to_have_count(0)
+    notice = officer.locator("div.flash.ok[role=status]")
+    expect(notice).to_contain_text(vi("The outcome was recorded; the alert's owner sees it."))
     gate.step(officer, "vn-outcome-recorded")
     assert vi("Outcome") in officer.content()
 

@@ -192,14 +192,17 @@ def records(nodes: NodePair) -> dict[str, str]:
                  "/alerts/{alert}/extend", "/engagements/{engagement}", "/engagements/commitments/{commitment}",
                  "/engagements/calendar"]),
 ])
+@pytest.mark.parametrize(("language", "locale"), [("vi", "vi-VN"), ("zh_Hans", "zh-CN"), ("en", "en-GB")])
 def test_every_domains_pages_fit_a_phone_and_pass_axe(
-    nodes: NodePair, journey: Callable[..., Journey], records: dict[str, str], username: str, paths: list[str]
+    nodes: NodePair, journey: Callable[..., Journey], records: dict[str, str], username: str, paths: list[str],
+    language: str, locale: str,
 ) -> None:
     """Lists, details, forms and print views of every domain and the engagements calendar, as the
-    people who use them see them; every page is checked before the failures are reported."""
-    walk = journey(locale="vi-VN")
+    people who use them see them, in each of the three languages (the longest words and labels
+    differ); every page is checked before the failures are reported."""
+    walk = journey(locale=locale)
     page = walk.new_page()
-    log_in(page, nodes.vn, username, "vi")
+    log_in(page, nodes.vn, username, language)
     problems: list[str] = []
     for template in paths:
         path = template.format(**records)
@@ -209,6 +212,32 @@ def test_every_domains_pages_fit_a_phone_and_pass_axe(
             continue
         try:
             walk.step(page, re.sub(r"[{}]", "", template.strip("/").replace("/", "-")))
+        except AssertionError as failed:
+            problems.append(str(failed))
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize(("username", "paths"), [
+    ("dongxing.officer", ["/", "/hotline", "/hotline/new", "/alerts", "/screening/check", "/gates", "/gates/hits",
+                          "/cases", "/handovers", "/engagements", "/engagements/calendar", "/units", "/tokens",
+                          "/preferences"]),
+    ("gx.commander", ["/cases/new", "/handovers/new", "/engagements/new", "/engagements/patrols/new"]),
+])
+def test_chinas_node_fits_a_phone_and_a_tablet_in_chinese(
+    nodes: NodePair, journey: Callable[..., Journey], username: str, paths: list[str]
+) -> None:
+    """China's node, as its officers read it in Chinese: the same width and accessibility checks."""
+    walk = journey(locale="zh-CN")
+    page = walk.new_page()
+    log_in(page, nodes.cn, username, "zh_Hans")
+    problems: list[str] = []
+    for path in paths:
+        response = page.goto(f"{nodes.cn.url}{path}")
+        if response is None or response.status != 200:
+            problems.append(f"{path}: {response.status if response else 'no response'}")
+            continue
+        try:
+            walk.step(page, path.strip("/").replace("/", "-")[:40] or "home")
         except AssertionError as failed:
             problems.append(str(failed))
     assert problems == [], "\n".join(problems)

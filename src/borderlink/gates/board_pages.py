@@ -11,13 +11,14 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import RedirectResponse, Response, StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 from pydantic import ValidationError
 
 from borderlink.directory import service as directory
 from borderlink.directory.permissions import Permission, Principal
 from borderlink.errors import BorderLinkError, NotFound
 from borderlink.gates import dashboard, passes, pre_arrivals, views
+from borderlink.gates.notices import DONE
 from borderlink.gates.reference import reference_gates
 from borderlink.gates.schemas import PassCreate, PreArrivalCreate
 from borderlink.web import streams
@@ -120,6 +121,7 @@ def _notices(request: Request, session: DbSession, principal: Principal, values:
     found = pre_arrivals.list_notices(session, principal)
     return render(request, "gates/pre_arrivals.html", {
         "items": [views.pre_arrival_out(session, n) for n in found], "values": values, "errors": errors,
+        "done": DONE.shown(request),
     }, status_code=status_code)
 
 
@@ -135,13 +137,15 @@ async def announce_form(request: Request, session: DbSession, principal: Checker
         pre_arrivals.announce(session, principal, data, get_node(request).clock.now())
         return "/gates/pre-arrivals"
 
-    return await _submit(request, session, principal, NOTICE_INPUTS, announce, flat_input("driver"), _notices)
+    return await _submit(request, session, principal, NOTICE_INPUTS, announce, flat_input("driver"), _notices,
+                         "announced")
 
 
 async def _submit(request: Request, session: DbSession, principal: Principal, inputs: tuple[str, ...],
-                  act: Callable[[dict[str, str]], str], rename: Callable[[str], str], redisplay: Redisplay) -> Response:
-    """Do what the form asks in a savepoint and go where `act` says; or show the form again with
-    its values and the problems beside their inputs."""
+                  act: Callable[[dict[str, str]], str], rename: Callable[[str], str], redisplay: Redisplay,
+                  outcome: str) -> Response:
+    """Do what the form asks in a savepoint and go where `act` says, with the outcome's notice; or
+    show the form again with its values and the problems beside their inputs."""
     values = await _values(request, inputs)
     try:
         with session.begin_nested():
@@ -149,7 +153,7 @@ async def _submit(request: Request, session: DbSession, principal: Principal, in
     except (ValidationError, BorderLinkError) as exc:
         shown = shown_errors(request, problems_of(exc), rename)
         return redisplay(request, session, principal, values, shown, status_for(exc))
-    return RedirectResponse(target, status_code=303)
+    return DONE.redirect(target, outcome)
 
 
 # --- border-resident passes -------------------------------------------------------------------
@@ -192,10 +196,11 @@ async def register_form(request: Request, session: DbSession, principal: Checker
         data = PassCreate.model_validate(pass_body(values))
         return f"/gates/passes/{passes.create_pass(session, principal, data, get_node(request).clock.now()).number}"
 
-    return await _submit(request, session, principal, PASS_INPUTS, register, flat_input("holder"), _passes)
+    return await _submit(request, session, principal, PASS_INPUTS, register, flat_input("holder"), _passes,
+                         "registered")
 
 
 @router.get("/passes/{number}")
 def pass_page(number: str, request: Request, session: DbSession, principal: Reader) -> Response:
     found = passes.find_pass(session, principal, number)
-    return render(request, "gates/pass.html", {"item": views.pass_out(session, found)})
+    return render(request, "gates/pass.html", {"item": views.pass_out(session, found), "done": DONE.shown(request)})

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse, Response, StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
@@ -17,6 +17,7 @@ from borderlink.errors import BorderLinkError, NotFound
 from borderlink.gates import crossings, hits, views
 from borderlink.gates.api import caller_check, hit_event_stream
 from borderlink.gates.models import Hit
+from borderlink.gates.notices import DONE
 from borderlink.gates.photos import MAX_CROSSING_BODY_BYTES, MAX_PHOTO_BYTES
 from borderlink.gates.reference import reference_gates
 from borderlink.gates.schemas import CrossingCreate, HitOutcomeIn
@@ -118,15 +119,16 @@ async def record_form(request: Request, session: DbSession, principal: Checker) 
     except (ValidationError, BorderLinkError) as exc:
         shown = shown_errors(request, problems_of(exc), _input_of)
         return _desk(request, session, principal, values, shown, status_for(exc))
-    return RedirectResponse(f"/gates/crossings/{recorded.crossing.id}", status_code=303)
+    return DONE.redirect(f"/gates/crossings/{recorded.crossing.id}", "recorded")
 
 
 @router.get("/crossings/{crossing_id}")
 def crossing_page(crossing_id: str, request: Request, session: DbSession, principal: Reader) -> Response:
     crossing = crossings.visible_crossing(session, principal, crossing_id)
     found = crossings.crossing_hits(session, [crossing.id]).get(crossing.id, [])
-    return render(request, "gates/crossing.html", {"item": views.crossing_out(session, crossing, found,
-                                                                               _language(request), with_photo=True)})
+    return render(request, "gates/crossing.html", {
+        "item": views.crossing_out(session, crossing, found, _language(request), with_photo=True),
+        "done": DONE.shown(request)})
 
 
 @router.get("/hits")
@@ -146,7 +148,7 @@ def _hit_page(request: Request, session: DbSession, principal: Principal, hit_id
     return render(request, "gates/hit.html", {
         "item": views.hit_out(session, hit, _language(request), with_photo=True),
         "may_answer": _may_answer(principal, hit), "may_record": _may_record(principal, hit),
-        "errors": shown or {},
+        "errors": shown or {}, "done": DONE.shown(request),
     }, status_code=status_code)
 
 
@@ -165,7 +167,7 @@ def hit_page(hit_id: str, request: Request, session: DbSession, principal: Reade
     return _hit_page(request, session, principal, hit_id)
 
 
-def _act(request: Request, session: DbSession, principal: Principal, hit_id: str,
+def _act(request: Request, session: DbSession, principal: Principal, hit_id: str, outcome: str,
          action: Callable[[], object]) -> Response:
     try:
         with session.begin_nested():
@@ -175,14 +177,14 @@ def _act(request: Request, session: DbSession, principal: Principal, hit_id: str
             raise
         return _hit_page(request, session, principal, hit_id, shown_errors(request, problems_of(exc)),
                          status_for(exc))
-    return RedirectResponse(f"/gates/hits/{hit_id}", status_code=303)
+    return DONE.redirect(f"/gates/hits/{hit_id}", outcome)
 
 
 @router.post("/hits/{hit_id}/answer")
 def answer_form(hit_id: str, request: Request, session: DbSession, principal: Confirmer,
                 decision: Annotated[str, Form()] = "", note: Annotated[str, Form(max_length=2000)] = "") -> Response:
     now = get_node(request).clock.now()
-    return _act(request, session, principal, hit_id,
+    return _act(request, session, principal, hit_id, "confirmed" if decision == "confirm" else "rejected",
                 lambda: hits.answer(session, principal, hit_id, decision == "confirm", note.strip() or None, now))
 
 
@@ -195,7 +197,7 @@ def outcome_form(hit_id: str, request: Request, session: DbSession, principal: C
         data = HitOutcomeIn.model_validate({"outcome": outcome, "note": note.strip() or None})
         return hits.record_outcome(session, principal, hit_id, data.outcome, data.note, now)
 
-    return _act(request, session, principal, hit_id, record)
+    return _act(request, session, principal, hit_id, "outcome", record)
 
 
 @router.get("/hits-stream")

@@ -24,6 +24,7 @@ from borderlink.gates.alert_screen import AlertFacts
 from borderlink.gates.dashboard import dashboard_events
 from borderlink.ids import new_id
 from borderlink.node import Node
+from borderlink.web.i18n import translator
 
 Bearer = Callable[[str], dict[str, str]]
 Login = Callable[..., TestClient]
@@ -67,7 +68,9 @@ def test_a_vehicle_is_announced_from_the_form_and_listed(
     assert 'id="hs_code-error"' in refused.text
     sent = officer.post("/gates/pre-arrivals", data=form)
     assert sent.status_code == 303, sent.text
-    listed = officer.get("/gates/pre-arrivals")
+    assert sent.headers["location"] == "/gates/pre-arrivals?done=announced"
+    listed = officer.get(sent.headers["location"])
+    assert translator("vi")("The pre-arrival notice was sent to the facing gate.") in listed.text
     assert "14C-123.45" in listed.text
     assert "VN-QN-MONGCAI → CN-GX-DONGXING" in listed.text
     # A time from the form's date and time picker, without an offset, is the officer's own.
@@ -94,9 +97,10 @@ def test_a_pass_is_registered_from_the_form_and_its_holder_crosses_with_a_child(
     assert 'id="valid_until-error"' in too_long.text
     made = officer.post("/gates/passes", data=form)
     assert made.status_code == 303, made.text
-    assert made.headers["location"] == "/gates/passes/CN-DX-2026-0099"
+    assert made.headers["location"] == "/gates/passes/CN-DX-2026-0099?done=registered"
     assert "CN-DX-2026-0099" in officer.get("/gates/passes").text
     pass_page = officer.get(made.headers["location"])
+    assert translator("vi")("The border pass was registered.") in pass_page.text
     assert pass_page.text.count('name="pass_children"') == 2
     crossed = officer.post("/gates/crossings", data={"direction": "entry", "border_pass": "CN-DX-2026-0099",
                                                      "pass_children": "0",

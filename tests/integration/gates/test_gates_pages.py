@@ -11,6 +11,8 @@ from tests.integration.conftest import Persona
 from tests.integration.gates.conftest import HeldAlerts
 from tests.integration.gates.test_gates_crossings import WANG_MRZ, wanted_wang
 
+from borderlink.web.i18n import translator
+
 Login = Callable[..., TestClient]
 EMPTY = dict.fromkeys(("names", "surname", "given_names", "birth_date", "sex", "nationality", "document_type",
                        "document_number", "issuing_state", "document_expiry", "purpose", "vehicle_plate",
@@ -30,7 +32,9 @@ def test_a_zone_from_the_reader_records_a_red_crossing_and_the_owner_confirms(
                                                       "gate_unit_code": "VN-QN-MONGCAI",
                                                       "csrf_token": officer.headers["X-CSRF-Token"]})
     assert recorded.status_code == 303, recorded.text
+    assert recorded.headers["location"].endswith("?done=recorded")
     page = officer.get(recorded.headers["location"])
+    assert translator("vi")("The crossing was recorded and checked.") in page.text
     assert 'data-result="hit"' in page.text
     assert "WANG XIAOHONG" in page.text
     hit_link = re.search(r'href="(/gates/hits/[0-9a-f-]+)"', page.text)
@@ -41,7 +45,11 @@ def test_a_zone_from_the_reader_records_a_red_crossing_and_the_owner_confirms(
     answered = owner.post(hit_link.group(1) + "/answer", data={"decision": "confirm", "note": "",
                                                                "csrf_token": owner.headers["X-CSRF-Token"]})
     assert answered.status_code == 303
+    assert answered.headers["location"] == hit_link.group(1) + "?done=confirmed"
     assert 'value="confirm"' not in owner.get(hit_link.group(1)).text
+    confirmed = translator("vi")("You confirmed the hit: it is the person. The gate sees it at once.")
+    assert confirmed in owner.get(answered.headers["location"]).text
+    assert confirmed not in owner.get(hit_link.group(1)).text
 
 
 def test_a_bad_zone_is_shown_beside_the_field(login: Login, personas: dict[str, Persona],
