@@ -3,7 +3,6 @@ and a gate's hit on the alert is heard in the owning unit, each pushed to the pa
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Callable
 from typing import Any
@@ -13,6 +12,7 @@ from fastapi.testclient import TestClient
 from tests.integration.alerts.conftest import headers
 from tests.integration.alerts.test_alerts_flow import WANTED, issue
 from tests.integration.hotline.conftest import Pair
+from tests.support.live_streams import frames_after
 from tests.support.two_nodes import browser
 
 from borderlink import domains
@@ -39,19 +39,7 @@ def _heard_after(pair: Pair, party: str, username: str, alert_id: str, action: C
     with node.transaction() as session:
         response = alert_page_stream(alert_id, request, session, principal)
 
-    async def scenario() -> list[str]:
-        stream = response.body_iterator  # type: ignore[attr-defined]
-        assert await stream.__anext__() == ": connected\n\n"  # subscribed from here on
-        heard: list[str] = []
-        waiting = asyncio.ensure_future(stream.__anext__())
-        await asyncio.to_thread(action)
-        try:
-            heard.append(await asyncio.wait_for(waiting, timeout=5))
-        finally:
-            await stream.aclose()
-        return heard
-
-    return asyncio.run(scenario())
+    return frames_after(response.body_iterator, action)  # type: ignore[attr-defined]
 
 
 def _frame(alert_id: str) -> str:

@@ -3,12 +3,12 @@ exchange and is pushed to the page's stream, without reloading."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 from fastapi.testclient import TestClient
 from tests.integration.hotline.conftest import Pair, browser, token_headers
 from tests.integration.hotline.test_flow import send
+from tests.support.live_streams import frames_after
 
 from borderlink.hotline.models import OBJECT_TYPE
 from borderlink.web.streams import object_events
@@ -18,19 +18,7 @@ def _pushed_after(pair: Pair, request_id: str, action: object) -> list[str]:
     """Subscribe to the request's stream on VN, run `action` (blocking) in a thread, and return
     the frames heard within a few seconds of it."""
 
-    async def scenario() -> list[str]:
-        stream = object_events(OBJECT_TYPE, request_id, "request", keepalive=30)
-        assert await stream.__anext__() == ": connected\n\n"  # subscribed from here on
-        heard: list[str] = []
-        waiting = asyncio.ensure_future(stream.__anext__())
-        await asyncio.to_thread(action)  # type: ignore[arg-type]
-        try:
-            heard.append(await asyncio.wait_for(waiting, timeout=5))
-        finally:
-            await stream.aclose()
-        return heard
-
-    return asyncio.run(scenario())
+    return frames_after(object_events(OBJECT_TYPE, request_id, "request", keepalive=30), action)  # type: ignore[arg-type]
 
 
 def test_a_reply_from_the_other_side_is_pushed_to_the_open_request_page(
