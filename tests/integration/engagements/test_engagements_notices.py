@@ -4,6 +4,10 @@ what was done, in the reader's language."""
 from __future__ import annotations
 
 from tests.integration.hotline.conftest import Pair, browser
+from tests.support.live_streams import frames_after
+
+from borderlink.engagements.models import ENGAGEMENT, PATROL
+from borderlink.web.streams import object_events
 
 
 def _done(response: object, outcome: str) -> str:
@@ -66,3 +70,30 @@ def test_engagement_and_patrol_streams_open_only_to_who_may_see_them(pair: Pair)
     engagement_path = _done(planned, "planned").split("?")[0]
     assert f'data-live-stream="{engagement_path}/stream"' in vn.get(engagement_path).text
     assert browser(pair, "VN", "laocai.officer").get(f"{engagement_path}/stream").status_code == 404
+
+
+def test_the_other_sides_answer_reaches_the_open_patrol_and_engagement_pages(pair: Pair) -> None:
+    """What the other node does arrives through the exchange and is pushed to the open page's
+    stream (the other side's own step was taken before the page listened)."""
+    mongcai = browser(pair, "VN", "mongcai.officer")
+    made = mongcai.post("/engagements/patrols/new", data={
+        "counterpart_unit_code": "CN-GX-DONGXING", "starts_at": "2026-11-27T07:00", "ends_at": "2026-11-27T11:00",
+        "marker_from": "1094", "marker_to": "1095", "route": "Trà Cổ beach road"})
+    patrol_path = _done(made, "proposed").split("?")[0]
+    pair.pump()
+    dongxing = browser(pair, "CN", "dongxing.officer")
+    dongxing.post(f"{patrol_path}/answer", data={"decision": "accept", "participants": ""})
+    patrol_id = patrol_path.rsplit("/", 1)[-1]
+    heard = frames_after(object_events(PATROL, patrol_id, "patrol", keepalive=30), pair.pump)
+    assert [frame.split("\n", 1)[0] for frame in heard] == ["event: patrol"], heard
+
+    vn = browser(pair, "VN", "bgc.analyst")
+    planned = vn.post("/engagements/new", data={
+        "kind": "ministerial", "series": "ministerial_crime", "number": "12", "counterpart_unit_code": "CN-NIA",
+        "starts_at": "2026-12-16T09:00", "ends_at": "2026-12-16T16:30", "place": "Hà Nội", "host_party": "VN"})
+    engagement_path = _done(planned, "planned").split("?")[0]
+    pair.pump()
+    browser(pair, "CN", "nia.analyst").post(f"{engagement_path}/answer", data={"decision": "confirm", "note": ""})
+    engagement_id = engagement_path.rsplit("/", 1)[-1]
+    heard = frames_after(object_events(ENGAGEMENT, engagement_id, "engagement", keepalive=30), pair.pump)
+    assert [frame.split("\n", 1)[0] for frame in heard] == ["event: engagement"], heard
