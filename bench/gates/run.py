@@ -9,8 +9,7 @@ base database, holding N active alerts of VN units (default 1,000,000; the synth
 `bench/matching/scale.py`: wanted, missing and person-of-interest alerts, every tenth with a
 passport and every twentieth with a plate). The seeded database and node directory (screening
 snapshot included) are kept and reused by the next run with the same N (see seed.py); the seeding
-time is printed when it happens. Each run works on a fresh copy of the seeded database, so what an
-earlier run recorded (crossings, hits and their escalations) does not weigh on its figures.
+time is printed when it happens.
 
 Travellers are recorded at Móng Cái as mongcai.officer with a typed person (name in any script,
 birth date, sex, nationality) and a passport; one in 25 is a spelling of a listed person, so hits
@@ -51,7 +50,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 if str(PROJECT_ROOT) not in sys.path:  # `python bench/gates/run.py`
     sys.path.insert(0, str(PROJECT_ROOT))
 
-from bench.gates.seed import SeededNode, progress, seeded_node, working_copy  # noqa: E402
+from bench.gates.seed import SeededNode, progress, seeded_node  # noqa: E402
 from borderlink.matching import PersonRecord  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/test"
@@ -165,14 +164,12 @@ def verdict(passed: bool) -> str:
     return "PASS" if passed else "MISS"
 
 
-def run(seeded: SeededNode, base_url: str, seconds: float, clients: int, samples: int) -> int:
+def run(seeded: SeededNode, seconds: float, clients: int, samples: int) -> int:
     from tests.e2e.nodes import NodeProcess, _tokens, free_port
 
     listen, federation = free_port(), free_port()
-    tokens = _tokens(seeded.node_dir)  # kept in the seeded database, so the run's copy holds them
-    env = {"BORDERLINK_LISTEN_PORT": str(listen), "BORDERLINK_FEDERATION_PORT": str(federation),
-           "BORDERLINK_DATABASE_URL": working_copy(base_url, seeded.database_url)}
-    node = NodeProcess("VN", seeded.node_dir, listen, federation, tokens, env)
+    env = {"BORDERLINK_LISTEN_PORT": str(listen), "BORDERLINK_FEDERATION_PORT": str(federation)}
+    node = NodeProcess("VN", seeded.node_dir, listen, federation, _tokens(seeded.node_dir), env)
     travellers = Travellers(seeded.queries, seeded.listed_queries)
 
     def make_client() -> httpx.Client:
@@ -266,7 +263,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     kept = os.environ.get("BORDERLINK_BENCH_GATES_DIR")
     seeded = seeded_node(base_url, max(10, args.persons), min(TRAVELLERS, max(20, args.persons)),
                          Path(kept) if kept else None)
-    return run(seeded, base_url, max(1.0, args.seconds), max(1, args.clients), max(1, args.samples))
+    return run(seeded, max(1.0, args.seconds), max(1, args.clients), max(1, args.samples))
 
 
 if __name__ == "__main__":

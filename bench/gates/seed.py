@@ -211,19 +211,6 @@ def seeded_node(base_url: str, persons: int, query_count: int, root: Path | None
     return SeededNode(root / NODE_FOLDER, url, persons, False, time.perf_counter() - started, list(queries), listed)
 
 
-def working_copy(base_url: str, seeded_url: str) -> str:
-    """A fresh copy of the seeded database for one run, made from it as a template: each run starts
-    from the seeded alerts alone, so the crossings and hits of an earlier run (whose answer
-    deadlines run out and escalate in the background) never weigh on the figures of the next."""
-    seeded = make_url(seeded_url).database
-    copy = f"{seeded}_run"
-    _admin(base_url, f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
-    _admin(base_url, f'CREATE DATABASE "{copy}" TEMPLATE "{seeded}"')
-    return make_url(seeded_url).set(database=copy).render_as_string(hide_password=False)
-
-
 def drop_database(base_url: str, persons: int) -> None:
-    """Drop the seeded database of `persons` alerts and its last run's copy (its node directory is
-    the caller's to remove)."""
-    for name in (database_name(base_url, persons), f"{database_name(base_url, persons)}_run"):
-        _admin(base_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    """Drop the seeded database of `persons` alerts (its node directory is the caller's to remove)."""
+    _admin(base_url, f'DROP DATABASE IF EXISTS "{database_name(base_url, persons)}" WITH (FORCE)')
