@@ -9,10 +9,7 @@ file the hash names, and does nothing for a file it holds already.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
-import hashlib
 from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints
@@ -43,8 +40,7 @@ def travels(stored: StoredFile) -> bool:
 
 def peer_file(stored: StoredFile) -> dict[str, Any]:
     """The `PeerFile` fields of a stored file."""
-    return {"id": stored.id, "filename": stored.filename, "content_type": stored.content_type,
-            "sha256": stored.sha256, "content_base64": base64.b64encode(stored.data).decode("ascii")}
+    return attachments.wire_part(stored)
 
 
 def store(session: Session, ref: ObjectRef, part: PeerFile, now: dt.datetime, *, added_by: str,
@@ -56,13 +52,9 @@ def store(session: Session, ref: ObjectRef, part: PeerFile, now: dt.datetime, *,
     kept under the type its bytes are, then."""
     if session.get(StoredFile, part.id) is not None:
         return None
-    try:
-        content = base64.b64decode(part.content_base64, validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise Rejected(f"file {part.filename} is not valid base64") from exc
-    digest = hashlib.sha256(content).hexdigest()
-    if len(content) > min(max_bytes, MAX_PEER_FILE_BYTES) or digest != part.sha256 \
-            or expected_sha256 not in (None, digest):
+    content = attachments.decode_received(part.filename, part.content_base64, part.sha256,
+                                          min(max_bytes, MAX_PEER_FILE_BYTES), what="file")
+    if expected_sha256 not in (None, part.sha256):
         raise Rejected(f"file {part.filename} is too large or does not match its hash")
     content_type = part.content_type
     if accepted_types is not None:
