@@ -12,7 +12,6 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
@@ -46,6 +45,7 @@ from borderlink.shared import attachments
 from borderlink.shared.attachments import StoredFile
 from borderlink.shared.forms import N_, input_limits
 from borderlink.shared.workfeed import ObjectRef
+from borderlink.web import form_pages as forms
 from borderlink.web import streams
 from borderlink.web.deps import DbSession, get_node, require
 from borderlink.web.errors import problems_of, shown_errors, status_for
@@ -99,13 +99,6 @@ def _unit_names(session: Session, language: str) -> Callable[[str], str]:
     return lambda code: names.get(code, code)
 
 
-def _page_link(request: Request, path: str, cursor: str | None) -> str | None:
-    if cursor is None:
-        return None
-    params = [(k, v) for k, v in request.query_params.multi_items() if k != "cursor"]
-    return f"{path}?" + urlencode([*params, ("cursor", cursor)])
-
-
 # --- the list and the review queue ------------------------------------------------------------
 
 @dataclasses.dataclass(frozen=True)
@@ -143,8 +136,7 @@ def list_page(request: Request, session: DbSession, principal: Reader,
     items = [summary_out(session, alert, viewer, alert.id in flagged) for alert in found.items]
     return render(request, "alerts/list.html", {
         "listed": items, "filters": filters, "unit_name": _unit_names(session, viewer.language),
-        "next_link": _page_link(request, "/alerts", found.next_cursor),
-        "prev_link": _page_link(request, "/alerts", found.prev_cursor),
+        **forms.pager(request, "/alerts", found.next_cursor, found.prev_cursor),
     })
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from typing import Annotated, Any
-from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
@@ -37,6 +36,7 @@ from borderlink.errors import BorderLinkError, NotFound
 from borderlink.safeguards.offences import allowed_offences
 from borderlink.shared.forms import N_, input_limits
 from borderlink.web import ask_first as ask
+from borderlink.web import form_pages as forms
 from borderlink.web import streams
 from borderlink.web.deps import DbSession, get_node, require
 from borderlink.web.errors import problems_of, shown_errors, status_for
@@ -81,13 +81,6 @@ def _language(request: Request) -> str:
     return str(getattr(request.state, "language", "en"))
 
 
-def _page_link(request: Request, path: str, cursor: str | None) -> str | None:
-    if cursor is None:
-        return None
-    params = [(k, v) for k, v in request.query_params.multi_items() if k != "cursor"]
-    return f"{path}?" + urlencode([*params, ("cursor", cursor)])
-
-
 @router.get("/cases")
 def cases_page(request: Request, session: DbSession, principal: Reader, status: str | None = None,
                case_type: str | None = None, q: str | None = None, cursor: str | None = None) -> Response:
@@ -97,8 +90,7 @@ def cases_page(request: Request, session: DbSession, principal: Reader, status: 
     figures = operations.immigration_figures(session, principal)
     return render(request, "cases/list.html", {
         "listed": listed, "filters": filters, "figures": figures,
-        "next_link": _page_link(request, "/cases", listed.next_cursor),
-        "prev_link": _page_link(request, "/cases", listed.prev_cursor)})
+        **forms.pager(request, "/cases", listed.next_cursor, listed.prev_cursor)})
 
 
 NEW_CASE_INPUTS = ("title", "case_type", "summary", "legal_basis", "handling_code", "jit_reference", "jit_starts_on",
@@ -278,8 +270,7 @@ def handovers_list(request: Request, session: DbSession, principal: Reader, stat
                                                                q)
     return render(request, "cases/handovers.html", {
         "items": [handover_out(session, h) for h in items], "status": status, "q": q,
-        "next_link": _page_link(request, "/handovers", next_cursor),
-        "prev_link": _page_link(request, "/handovers", prev_cursor)})
+        **forms.pager(request, "/handovers", next_cursor, prev_cursor)})
 
 
 def _new_handover(request: Request, session: DbSession, principal: Principal, values: dict[str, Any],

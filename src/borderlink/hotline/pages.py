@@ -71,8 +71,7 @@ def _inbox_context(
             "priorities": [p.value for p in Priority],
             "counterparts": directory.counterpart_codes(session, principal.scope_unit_ids),
             "units": printing.units_by_code(session),
-            "next_link": forms.page_link(request, "/hotline", listed.next_cursor),
-            "prev_link": forms.page_link(request, "/hotline", listed.prev_cursor)}
+            **forms.pager(request, "/hotline", listed.next_cursor, listed.prev_cursor)}
 
 
 @router.get("")

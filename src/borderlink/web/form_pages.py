@@ -70,6 +70,11 @@ def page_link(request: Request, path: str, cursor: str | None) -> str | None:
     return f"{path}?" + urlencode([*params, ("cursor", cursor)])
 
 
+def pager(request: Request, path: str, next_cursor: str | None, prev_cursor: str | None) -> dict[str, str | None]:
+    """The `next_link` and `prev_link` a list page's pager (`web/forms.html`) shows."""
+    return {"next_link": page_link(request, path, next_cursor), "prev_link": page_link(request, path, prev_cursor)}
+
+
 def offered(value: str | None, choices: Iterable[str]) -> str | None:
     """A filter's value from the query string, kept only when it is one the page offers."""
     return value if value in set(choices) else None

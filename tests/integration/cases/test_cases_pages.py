@@ -3,6 +3,10 @@ with its forms, and a handover's detail with the steps of the reader's side."""
 
 from __future__ import annotations
 
+import html
+import re
+import uuid
+
 import pytest
 from fastapi.testclient import TestClient
 from tests.integration.cases.conftest import Pair, open_case
@@ -86,3 +90,23 @@ def test_a_task_for_the_other_side_is_in_its_units_work_feed(pair: Pair, clients
         assert cards[tasks[0].object_id].title == "Identify the buyer's phones"
         case_cards = kinds["cases.case"].cards(session, [created["id"]], "zh_Hans")
         assert "毒品贩运" in case_cards[created["id"]].detail
+
+
+def test_the_case_list_pages_through_older_and_newer_cases(pair: Pair, clients: dict[str, TestClient],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from borderlink.cases import pages
+
+    monkeypatch.setattr(pages, "PAGE_SIZE", 2)
+    run = uuid.uuid4().hex[:8]
+    titles = [open_case(pair, clients, title=f"Paged case {run} {number}")["title"] for number in range(3)]
+    page = browser(pair, "CN", "gx.commander")
+    first = page.get("/cases?lang=en")
+    older = re.search(r'<a href="([^"]+)" rel="next">Older</a>', first.text)
+    assert older is not None
+    assert 'rel="prev"' not in first.text
+    second = page.get(html.unescape(older.group(1)))
+    assert second.status_code == 200
+    newer = re.search(r'<a href="([^"]+)" rel="prev">Newer</a>', second.text)
+    assert newer is not None
+    assert titles[2] in first.text
+    assert titles[0] in second.text and titles[2] not in second.text
