@@ -25,9 +25,12 @@ from borderlink.alerts.models import (
     WarningFlag,
 )
 from borderlink.shared.contracts import (
+    BirthDate,
     ContractPart,
     FilePart,
     MessageBody,
+    Name,
+    OffenceCode,
     Text,
     TimelineStep,
     Timestamp,
@@ -37,18 +40,14 @@ from borderlink.shared.contracts import (
 )
 from borderlink.shared.replicated import HandlingCode
 
-BIRTH_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
-BirthDate = Annotated[str, StringConstraints(strip_whitespace=True, pattern=BIRTH_DATE_PATTERN)]
 """A birth date, as much of it as is known: 1988, 1988-03 or 1988-03-14."""
-OffenceCode = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, min_length=5, max_length=8)]
 StateCode = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Z<]{1,3}$")]
-PersonName = Annotated[Text, Field(max_length=200)]
 MAX_NAMES = 20
 MAX_ITEMS = 20
 
 
 class PersonPart(ContractPart):
-    names: list[PersonName] = Field(min_length=1, max_length=MAX_NAMES)
+    names: list[Name] = Field(min_length=1, max_length=MAX_NAMES)
     birth_date: BirthDate | None = None
     gender: Gender | None = None
     nationalities: list[StateCode] = Field(default_factory=list, max_length=5)

@@ -10,11 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from borderlink.alerts.contracts import (
     MAX_ITEMS,
     MAX_NAMES,
-    BirthDate,
     DocumentPart,
     LegalBasisPart,
-    OffenceCode,
-    PersonName,
     StateCode,
     VehiclePart,
 )
@@ -27,7 +24,7 @@ from borderlink.alerts.models import (
     SourceEvaluation,
     WarningFlag,
 )
-from borderlink.shared.contracts import Text, Timestamp, UnitCode, Uuid
+from borderlink.shared.contracts import BirthDate, Name, OffenceCode, Text, Timestamp, UnitCode, Uuid
 from borderlink.shared.forms import rule_error
 from borderlink.shared.replicated import HandlingCode
 from borderlink.shared.timeline import EventOut
@@ -54,7 +51,7 @@ DistributionIn = Literal["all", "provincial_and_central"] | list[UnitCode]
 
 
 class PersonIn(BaseModel):
-    names: list[PersonName] = Field(min_length=1, max_length=MAX_NAMES,
+    names: list[Name] = Field(min_length=1, max_length=MAX_NAMES,
                                     description="Names in any script, aliases included; the first is the main one.")
     birth_date: BirthDate | None = Field(default=None, description="1988, 1988-03 or 1988-03-14")
     gender: Gender | None = None
@@ -242,7 +239,7 @@ class AlertPageOut(BaseModel):
 
 class ScreeningCheckIn(BaseModel):
     name: Annotated[Text, Field(max_length=200)] | None = Field(default=None, description="A name in any script")
-    names: list[PersonName] = Field(default_factory=list, max_length=5, description="Further names or spellings")
+    names: list[Name] = Field(default_factory=list, max_length=5, description="Further names or spellings")
     birth_date: BirthDate | None = None
     gender: Gender | None = None
     nationality: StateCode | None = None

@@ -27,7 +27,11 @@ from borderlink.cases.models import (
 from borderlink.shared.contracts import (
     ContractPart,
     MessageBody,
+    Name,
+    OffenceCode,
     Party,
+    Sha256,
+    ShortText,
     Text,
     TimelineStep,
     Timestamp,
@@ -37,12 +41,8 @@ from borderlink.shared.contracts import (
 from borderlink.shared.peer_files import PeerFile
 from borderlink.shared.replicated import HandlingCode
 
-Name = Annotated[Text, Field(max_length=200)]
-Short = Annotated[Text, Field(max_length=300)]
-OffenceCode = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, min_length=5, max_length=8)]
 Decimal = Annotated[str, StringConstraints(pattern=r"^\d{1,15}(\.\d{1,3})?$")]
 """A non-negative quantity or amount as decimal text: exact, and the same on both nodes."""
-Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 Country = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 SharedRole = Literal["suspect", "accused", "victim", "witness"]  # never "informant"
 CaseEventKind = Literal["opened", "activated", "suspended", "closed", "unit_added", "agreement",
@@ -107,7 +107,7 @@ class SeizurePart(ContractPart):
 class OperationPart(Recorded):
     kind: OperationKind
     on_date: dt.date
-    place: Short
+    place: ShortText
     unit_codes: list[UnitCode] = Field(default_factory=list, max_length=20)
     arrested: int = Field(ge=0, le=100_000)
     rescued: int = Field(ge=0, le=100_000)
@@ -117,7 +117,7 @@ class OperationPart(Recorded):
 
 class TaskPart(Recorded):
     assigned_unit_code: UnitCode
-    title: Short
+    title: ShortText
     deadline_at: Timestamp
     status: TaskStatus = TaskStatus.OPEN
     done_at: Timestamp | None = None
@@ -133,14 +133,14 @@ class CustodyPart(ContractPart):
 
 
 class EvidencePart(Recorded):
-    item: Short
+    item: ShortText
     sha256: Sha256
     holder: Name
     custody: list[CustodyPart] = Field(default_factory=list, max_length=200)
 
 
 class AssetPart(Recorded):
-    description: Short
+    description: ShortText
     status: AssetStatus
     value: Decimal
     currency: Country
@@ -155,7 +155,7 @@ class BreakdownPart(ContractPart):
 
 class GroupPart(Recorded):
     intercepted_at: Timestamp
-    place: Short
+    place: ShortText
     side: Party
     people: int = Field(ge=1, le=100_000)
     minors: int = Field(ge=0, le=100_000)
@@ -263,7 +263,7 @@ class HandoverPersonPart(ContractPart):
 
 
 class ChecklistPart(ContractPart):
-    item: Short
+    item: ShortText
     kind: Literal["document", "belonging"]
 
 

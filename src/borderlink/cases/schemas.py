@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from borderlink.cases.contracts import Country, Decimal, Name, OffenceCode, Sha256, Short
+from borderlink.cases.contracts import Country, Decimal
 from borderlink.cases.handover_models import HandoverKind
 from borderlink.cases.models import (
     EVIDENCE_MAX_BYTES,
@@ -21,7 +21,7 @@ from borderlink.cases.models import (
     QuantityUnit,
     SeizureType,
 )
-from borderlink.shared.contracts import Text, UnitCode
+from borderlink.shared.contracts import Name, OffenceCode, Sha256, ShortText, Text, UnitCode
 from borderlink.shared.forms import rule_error
 from borderlink.shared.replicated import HandlingCode
 from borderlink.shared.timeline import EventOut
@@ -108,7 +108,7 @@ class SeizureIn(BaseModel):
 class OperationCreate(BaseModel):
     kind: OperationKind
     on_date: dt.date
-    place: Short
+    place: ShortText
     unit_codes: list[UnitCode] = Field(default_factory=list, max_length=20)
     arrested: int = Field(default=0, ge=0, le=100_000)
     rescued: int = Field(default=0, ge=0, le=100_000)
@@ -118,12 +118,12 @@ class OperationCreate(BaseModel):
 
 class TaskCreate(BaseModel):
     assigned_unit_code: UnitCode
-    title: Short
+    title: ShortText
     deadline_at: dt.datetime
 
 
 class EvidenceCreate(BaseModel):
-    item: Short
+    item: ShortText
     sha256: Sha256 | None = Field(default=None, description="SHA-256 of the content, lower-case hex.")
     content_base64: Annotated[str, Field(max_length=4 * ((EVIDENCE_MAX_BYTES + 2) // 3))] | None = Field(
         default=None, description="The item's file, kept with it; the item's SHA-256 is that of these bytes.")
@@ -144,7 +144,7 @@ class CustodyCreate(BaseModel):
 
 
 class AssetCreate(BaseModel):
-    description: Short
+    description: ShortText
     status: AssetStatus = AssetStatus.IDENTIFIED
     value: Decimal
     currency: Country
@@ -164,7 +164,7 @@ class BreakdownIn(BaseModel):
 
 class GroupCreate(BaseModel):
     intercepted_at: dt.datetime
-    place: Short
+    place: ShortText
     side: Literal["VN", "CN"]
     people: int = Field(ge=1, le=100_000)
     minors: int = Field(default=0, ge=0, le=100_000)
@@ -251,7 +251,7 @@ class HandoverPersonIn(BaseModel):
 
 
 class ChecklistIn(BaseModel):
-    item: Short
+    item: ShortText
     kind: Literal["document", "belonging"]
 
 

@@ -17,8 +17,11 @@ from borderlink.directory.models import Tier
 from borderlink.engagements.models import AgreementKind, AgreementStatus, EngagementKind, IncidentKind
 from borderlink.shared.contracts import (
     ContractPart,
+    LongText,
     MessageBody,
+    Name,
     Party,
+    ShortText,
     Text,
     TimelineStep,
     Timestamp,
@@ -28,9 +31,6 @@ from borderlink.shared.contracts import (
 from borderlink.shared.peer_files import MAX_PEER_FILE_BYTES, PeerFile
 from borderlink.shared.replicated import HandlingCode
 
-Name = Annotated[Text, Field(max_length=200)]
-ShortText = Annotated[Text, Field(max_length=300)]
-LongText = Annotated[Text, Field(max_length=20_000)]
 SeriesCode = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[a-z][a-z0-9_]{1,39}$")]
 Marker = Annotated[str, StringConstraints(strip_whitespace=True,
                                           pattern=r"^[0-9]{1,4}(/[0-9]{1,3})?(\([0-9]{1,2}\))?$")]

@@ -10,16 +10,13 @@ from pydantic import AwareDatetime, BaseModel, Field, model_validator
 from borderlink.directory.models import Tier
 from borderlink.engagements.contracts import (
     Delegation,
-    LongText,
     Marker,
     Minutes,
-    Name,
     SeriesCode,
-    ShortText,
     Signatory,
 )
 from borderlink.engagements.models import AgreementKind, AgreementStatus, EngagementKind, IncidentKind
-from borderlink.shared.contracts import Party, Text, UnitCode
+from borderlink.shared.contracts import LongText, Name, Party, ShortText, Text, UnitCode
 from borderlink.shared.forms import rule_error
 from borderlink.shared.replicated import HandlingCode
 from borderlink.shared.timeline import EventOut

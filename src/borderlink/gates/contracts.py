@@ -12,6 +12,7 @@ from borderlink.gates.photos import MAX_PHOTO_BASE64
 from borderlink.shared.contracts import (
     ContractPart,
     MessageBody,
+    Note,
     Text,
     TimelineStep,
     Timestamp,
@@ -20,7 +21,6 @@ from borderlink.shared.contracts import (
 )
 from borderlink.shared.peer_files import PeerFile
 
-Note = Annotated[Text, Field(max_length=2000)]
 HitEventKind = Literal["reported", "confirmed", "rejected", "escalated", "outcome"]
 
 

@@ -11,7 +11,7 @@ from borderlink.gates.models import Direction, DocumentType, Outcome, Purpose
 from borderlink.gates.mrz import MrzResult
 from borderlink.gates.photos import MAX_PHOTO_BASE64
 from borderlink.gates.service import GateView
-from borderlink.shared.contracts import Text
+from borderlink.shared.contracts import BirthDate, Name, Text
 from borderlink.shared.forms import rule_error
 from borderlink.shared.timeline import EventOut
 
@@ -92,17 +92,15 @@ class GateOut(BaseModel):
 
 # --- crossings and their checks -------------------------------------------------------------
 
-BirthDate = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
 StateCode = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z<]{1,3}$")]
-PersonName = Annotated[Text, Field(max_length=200)]
 
 
 class PersonIn(BaseModel):
     """A traveller typed by the officer: names in any script (王晓红, Vương Hiểu Hồng, WANG XIAOHONG)."""
 
-    names: list[PersonName] = Field(default_factory=list, max_length=5)
-    surname: PersonName | None = None
-    given_names: PersonName | None = None
+    names: list[Name] = Field(default_factory=list, max_length=5)
+    surname: Name | None = None
+    given_names: Name | None = None
     birth_date: BirthDate | None = Field(default=None, description="YYYY-MM-DD, or YYYY-MM / YYYY when partly known.")
     sex: Literal["M", "F", "X"] | None = None
     nationality: StateCode | None = None
@@ -283,14 +281,14 @@ class GateSettingsOut(BaseModel):
 # --- border-resident passes -----------------------------------------------------------------
 
 class PassHolderIn(BaseModel):
-    names: list[PersonName] = Field(min_length=1, max_length=5)
+    names: list[Name] = Field(min_length=1, max_length=5)
     birth_date: BirthDate | None = None
     sex: Literal["M", "F", "X"] | None = None
     nationality: StateCode | None = None
 
 
 class ChildIn(BaseModel):
-    names: list[PersonName] = Field(min_length=1, max_length=3)
+    names: list[Name] = Field(min_length=1, max_length=3)
     birth_date: BirthDate | None = None
 
 
@@ -336,7 +334,7 @@ class OverstayOut(BaseModel):
 # --- pre-arrival notices ----------------------------------------------------------------------
 
 class DriverIn(BaseModel):
-    names: list[PersonName] = Field(min_length=1, max_length=5)
+    names: list[Name] = Field(min_length=1, max_length=5)
     birth_date: BirthDate | None = None
     nationality: StateCode | None = None
     document_number: Annotated[Text, Field(max_length=40)] | None = None

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from borderlink.hotline.models import AssistanceType, HandlingCode, Priority, RequestKind
 from borderlink.shared.contracts import (
     ContractPart,
     FilePart,
     MessageBody,
+    Name,
+    OffenceCode,
     Party,
     Text,
     TimelineStep,
@@ -27,9 +29,7 @@ from borderlink.shared.contracts import (
 
 MAX_ATTACHMENT_BYTES = 256 * 1024
 MAX_ATTACHMENTS = 3
-OffenceCode = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, min_length=5, max_length=8)]
 """An ICCS code, stored as normalised here: " 06011 " is "06011"."""
-Name = Annotated[Text, Field(max_length=200)]
 # Timeline steps that cross the border (which side may take each: models.LIFECYCLE).
 EventKind = Literal["sent", "delivered", "acknowledged", "answered", "closed", "escalated"]
 

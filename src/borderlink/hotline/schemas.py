@@ -7,9 +7,9 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from borderlink.hotline.contracts import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, OffenceCode, Reference
+from borderlink.hotline.contracts import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, Reference
 from borderlink.hotline.models import AssistanceType, HandlingCode, Priority, RequestKind
-from borderlink.shared.contracts import Text, UnitCode, base64_length
+from borderlink.shared.contracts import OffenceCode, Text, UnitCode, base64_length
 from borderlink.shared.forms import rule_error
 from borderlink.shared.timeline import EventOut
 

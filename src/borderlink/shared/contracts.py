@@ -70,6 +70,17 @@ class ContractPart(BaseModel):
 
 UnitCode = Annotated[Code, Field(max_length=80)]
 """A unit of the directory, by its code."""
+OffenceCode = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, min_length=5, max_length=8)]
+"""A code of the offence list (ICCS-based; see the safeguards' offences)."""
+Name = Annotated[Text, Field(max_length=200)]
+"""A person's or an object's name, as shown on both nodes."""
+ShortText = Annotated[Text, Field(max_length=300)]
+Note = Annotated[Text, Field(max_length=2000)]
+LongText = Annotated[Text, Field(max_length=20_000)]
+BIRTH_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+BirthDate = Annotated[str, StringConstraints(strip_whitespace=True, pattern=BIRTH_DATE_PATTERN)]
+"""A birth date as far as it is known: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`."""
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 
 
 def base64_length(max_bytes: int) -> int:
@@ -84,7 +95,7 @@ class FilePart(ContractPart):
     id: Uuid
     filename: Annotated[Text, Field(max_length=200)]
     content_type: Annotated[str, Field(max_length=100)]
-    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    sha256: Sha256
     content_base64: str
 
 
