@@ -25,11 +25,14 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from bench.matching.scale import synthetic_watchlist
+from bench.matching.scale import synthetic_watchlist_and_listed
 from borderlink.matching import PersonRecord
 
 MARKER_FILE = "bench-seed.json"
 QUERIES_FILE = "travellers.json"
+# How the travellers file is made: 2 = listed spellings first, every birth date in full. A kept
+# seed with travellers of another version gets new travellers (the alerts stay).
+TRAVELLERS_VERSION = 2
 MARKER_TABLE = "bench_gates_seed"
 NODE_FOLDER = "vn"
 # VN units that own the seeded alerts: hits on them go to their owning unit's work feed.
@@ -179,6 +182,22 @@ def _upgrade(url: str, head: str) -> None:
         engine.dispose()
 
 
+def seed_travellers(persons: int, query_count: int) -> tuple[list[PersonRecord], list[PersonRecord], int]:
+    """The watchlist and the travellers, spellings of listed persons first: the generator shuffles
+    them, so without reordering half of the "others" would be listed persons too. Travellers show a
+    passport, which always gives the full birth date."""
+    records, queries, listed = synthetic_watchlist_and_listed(persons, query_count, query_precision="day")
+    ordered = [q for q, is_listed in zip(queries, listed, strict=True) if is_listed] + \
+        [q for q, is_listed in zip(queries, listed, strict=True) if not is_listed]
+    return records, ordered, sum(listed)
+
+
+def _save_travellers(root: Path, queries: Sequence[PersonRecord], listed: int) -> None:
+    (root / QUERIES_FILE).write_text(json.dumps(
+        {"version": TRAVELLERS_VERSION, "listed": listed, "queries": [dataclasses.asdict(q) for q in queries]},
+        ensure_ascii=False))
+
+
 def seeded_node(base_url: str, persons: int, query_count: int, root: Path | None = None) -> SeededNode:
     """The node directory and database with `persons` alerts, reused when both carry the marker."""
     from borderlink.db import normalise_url
@@ -189,25 +208,32 @@ def seeded_node(base_url: str, persons: int, query_count: int, root: Path | None
     held = _marker_in_database(url)
     try:
         in_folder = json.loads((root / MARKER_FILE).read_text())
-        saved = json.loads((root / QUERIES_FILE).read_text())
     except (OSError, ValueError):
-        in_folder, saved = None, None
+        in_folder = None
     reused = bool(held and in_folder and held["marker"] == in_folder["marker"] and held["persons"] == persons
-                  and (root / NODE_FOLDER).is_dir() and saved and len(saved["queries"]) >= query_count)
-    if reused and saved:
+                  and (root / NODE_FOLDER).is_dir())
+    if reused:
         progress(f"reusing the seeded database {make_url(url).database} and node directory {root}")
         head = _migration_head()
         if held and held["head"] != head:  # the schema moved on since the seeding: the alerts stay
             _upgrade(url, head)
-        queries = [PersonRecord(**{**item, "alt_names": tuple(item["alt_names"])}) for item in saved["queries"]]
-        return SeededNode(root / NODE_FOLDER, url, persons, True, 0.0, queries[:query_count], saved["listed"])
+        try:
+            saved = json.loads((root / QUERIES_FILE).read_text())
+        except (OSError, ValueError):
+            saved = None
+        if not saved or saved.get("version") != TRAVELLERS_VERSION or len(saved["queries"]) < query_count:
+            progress("making the travellers again (the alerts are drawn the same and stay)")
+            _, queries, listed = seed_travellers(persons, query_count)
+            _save_travellers(root, queries, listed)
+        else:
+            queries = [PersonRecord(**{**item, "alt_names": tuple(item["alt_names"])}) for item in saved["queries"]]
+            listed = saved["listed"]
+        return SeededNode(root / NODE_FOLDER, url, persons, True, 0.0, queries[:query_count], listed)
     started = time.perf_counter()
     progress(f"generating {persons:,} alert persons and {query_count:,} travellers")
-    records, queries = synthetic_watchlist(persons, query_count)
+    records, queries, listed = seed_travellers(persons, query_count)
     _make(root, base_url, url, persons, records)
-    listed = min(persons, query_count // 2)
-    (root / QUERIES_FILE).write_text(json.dumps(
-        {"listed": listed, "queries": [dataclasses.asdict(q) for q in queries]}, ensure_ascii=False))
+    _save_travellers(root, queries, listed)
     return SeededNode(root / NODE_FOLDER, url, persons, False, time.perf_counter() - started, list(queries), listed)
 
 

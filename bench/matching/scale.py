@@ -73,6 +73,19 @@ def _rss_mb() -> float:
 def synthetic_watchlist(size: int, query_count: int) -> tuple[list[PersonRecord],
                                                                 list[PersonRecord]]:
     """A mixed-script watchlist and queries: half of them spellings of listed people."""
+    records, queries, _ = synthetic_watchlist_and_listed(size, query_count)
+    return records, queries
+
+
+def synthetic_watchlist_and_listed(size: int, query_count: int, query_precision: str | None = None,
+                                   ) -> tuple[list[PersonRecord], list[PersonRecord], list[bool]]:
+    """`synthetic_watchlist`, and for each query whether it is a spelling of a listed person
+    (the queries are shuffled, so their order does not tell).
+
+    `query_precision` ("day", "month", "year", "none") fixes how precisely every query gives its
+    birth date (a traveller's passport always gives the full date); the watchlist and which
+    people the queries are do not change with it.
+    """
     rng = random.Random(SEED)
     factory = PersonFactory(load_sources(), rng)
     wanted = set(rng.sample(range(size), min(size, query_count // 2)))
@@ -100,15 +113,16 @@ def synthetic_watchlist(size: int, query_count: int) -> tuple[list[PersonRecord]
         categories = [c for c in POSITIVE_CATEGORIES if applicable(c, name)]
         return render_pair(rng.choice(categories), name, rng)[1]
 
-    people = kept + [factory.person() for _ in range(query_count - len(kept))]
+    people = [(p, True) for p in kept] + [(factory.person(), False) for _ in range(query_count - len(kept))]
     rng.shuffle(people)
-    queries = [
-        PersonRecord(id=f"SQ{n:05d}", name=query_name(p.name),
-                     birth_date=noisy_birth_date(p.birth, precision_for_query(rng), rng),
-                     gender=p.gender, nationality=p.nationality)
-        for n, p in enumerate(people)
-    ]
-    return records, queries
+    queries = []
+    for n, (p, _) in enumerate(people):
+        name = query_name(p.name)
+        drawn = precision_for_query(rng)
+        queries.append(PersonRecord(id=f"SQ{n:05d}", name=name,
+                                    birth_date=noisy_birth_date(p.birth, query_precision or drawn, rng),
+                                    gender=p.gender, nationality=p.nationality))
+    return records, queries, [listed for _, listed in people]
 
 
 def _timed_until(budget: float, items: list[Any], run: Callable[[Any], object]) -> list[float]:
