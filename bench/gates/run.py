@@ -50,7 +50,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 if str(PROJECT_ROOT) not in sys.path:  # `python bench/gates/run.py`
     sys.path.insert(0, str(PROJECT_ROOT))
 
-from bench.gates.seed import SeededNode, progress, seeded_node  # noqa: E402
+from bench.gates.cost import CostPerCrossing, Reading, cost  # noqa: E402
+from bench.gates.seed import SeededNode, progress, seeded_node, settle_earlier_runs  # noqa: E402
 from borderlink.matching import PersonRecord  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/test"
@@ -175,6 +176,9 @@ def run(seeded: SeededNode, seconds: float, clients: int, samples: int) -> int:
     def make_client() -> httpx.Client:
         return node.client("mongcai.officer", timeout=60.0)
 
+    taken = settle_earlier_runs(seeded.database_url)
+    if any(taken):
+        progress(f"took out {taken[0]:,} crossings and {taken[1]:,} hits of earlier runs")
     progress("starting the node")
     began = time.perf_counter()
     node.start()
@@ -208,16 +212,22 @@ def _measure(node: Any, travellers: Travellers, make_client: Any, seconds: float
     warm, _ = sustained(make_client, travellers, 2, 3.0, 1)
     progress(f"latency: {samples} single crossings one at a time")
     single = Tally()
+    before = Reading.take(node, seeded.database_url)
     with make_client() as client:
         for _ in range(samples):
             post(client, CROSSINGS, travellers.body(), single)
+    cost_latency = cost(before, Reading.take(node, seeded.database_url), single.recorded)
     load_latency = load()
     progress(f"throughput: {clients} clients, single crossings, {seconds:g} s")
+    before = Reading.take(node, seeded.database_url)
     rate_single, took_single = sustained(make_client, travellers, clients, seconds, 1)
+    cost_single = cost(before, Reading.take(node, seeded.database_url), rate_single.recorded)
     load_single = load()
     batch_clients = max(1, clients // 2)
     progress(f"throughput: {batch_clients} clients, batches of {BATCH_SIZE}, {seconds:g} s")
+    before = Reading.take(node, seeded.database_url)
     rate_batch, took_batch = sustained(make_client, travellers, batch_clients, seconds, BATCH_SIZE)
+    cost_batch = cost(before, Reading.take(node, seeded.database_url), rate_batch.recorded)
     load_batch = load()
 
     print(f"gates benchmark: {seeded.persons:,} alert persons in the screening index, PostgreSQL, "
@@ -234,11 +244,14 @@ def _measure(node: Any, travellers: Travellers, make_client: Any, seconds: float
     print(f"  single crossing latency, one at a time ({len(single.latencies)} crossings, {single.hits} hits): "
           f"p50 {p50:.1f} ms  p99 {p99:.1f} ms   goal p99 <= {GOAL_P99_MS:.0f} ms: {verdict(p99 <= GOAL_P99_MS)}"
           f"   (load average {load_latency})")
+    print(f"    {cost_latency.line()}")
     failed = bool(single.failures or warm.failures)
-    for label, tally, took, load_at in (
-            (f"POST /api/v1/gates/crossings, {clients} concurrent clients", rate_single, took_single, load_single),
-            (f"POST /api/v1/gates/crossings/batch of {BATCH_SIZE}, {batch_clients} concurrent clients", rate_batch,
-             took_batch, load_batch)):
+    steps: tuple[tuple[str, Tally, float, str, CostPerCrossing], ...] = (
+        (f"POST /api/v1/gates/crossings, {clients} concurrent clients", rate_single, took_single, load_single,
+         cost_single),
+        (f"POST /api/v1/gates/crossings/batch of {BATCH_SIZE}, {batch_clients} concurrent clients", rate_batch,
+         took_batch, load_batch, cost_batch))
+    for label, tally, took, load_at, spent in steps:
         rate = tally.recorded / took if took else 0.0
         failed = failed or bool(tally.failures)
         print(f"  crossings recorded and checked per second, {label}: {rate:.0f}/s "
@@ -246,6 +259,7 @@ def _measure(node: Any, travellers: Travellers, make_client: Any, seconds: float
               f"request p50 {1000 * percentile(tally.latencies, 50):.0f} ms, "
               f"p99 {1000 * percentile(tally.latencies, 99):.0f} ms)   goal >= {GOAL_RATE:.0f}/s: "
               f"{verdict(rate >= GOAL_RATE and not tally.failures)}   (load average {load_at})")
+        print(f"    {spent.line()}")
     print(f"  load average (1, 5, 15 min) at the end: {load()}")
     return 1 if failed else 0
 
