@@ -166,20 +166,11 @@ def _act(request: Request, session: DbSession, principal: Principal, case_id: st
          action: Callable[[], object], form: str, outcome: str) -> Response:
     """One step on a case from a form; done, the case's page says `outcome`; a refusal is shown on
     the case's page beside its input, in the form it came from (`form`), with what was typed kept."""
-    try:
-        with session.begin_nested():
-            action()
-    except (ValidationError, BorderLinkError) as exc:
-        if isinstance(exc, NotFound):
-            raise
-        shown = shown_errors(request, problems_of(exc), lambda field: field.split(".")[0])
-        return _case_page(request, session, principal, case_id, {**values, "_form": form}, shown, status_for(exc))
+    done = forms.attempt(request, session, action, rename=lambda field: field.split(".")[0], hidden_is_refusal=False)
+    if isinstance(done, forms.Refusal):
+        return _case_page(request, session, principal, case_id, {**values, "_form": form}, done.shown,
+                          done.status_code)
     return CASE_DONE.redirect(f"/cases/{case_id}", outcome)
-
-
-async def _form_values(request: Request) -> dict[str, Any]:
-    form = await request.form()
-    return {key: str(value) for key, value in form.items() if key != "csrf_token"}
 
 
 _LOCAL_TIMES = ("planned_at", "deadline_at", "intercepted_at")
@@ -207,7 +198,7 @@ def _zone(request: Request) -> str:
 
 @router.post("/cases/{case_id}/status")
 async def status_form(case_id: str, request: Request, session: DbSession, principal: Manager) -> Response:
-    values = await _form_values(request)
+    values: dict[str, Any] = await forms.submitted(request)
     now = get_node(request).clock.now()
 
     def act() -> object:
@@ -219,7 +210,7 @@ async def status_form(case_id: str, request: Request, session: DbSession, princi
 
 @router.post("/cases/{case_id}/notes")
 async def note_form(case_id: str, request: Request, session: DbSession, principal: Contributor) -> Response:
-    values = await _form_values(request)
+    values: dict[str, Any] = await forms.submitted(request)
     now = get_node(request).clock.now()
     data = {"body": values.get("body", ""), "shared": values.get("shared") == "1"}
     return await run_in_threadpool(_act, request, session, principal, case_id, values, lambda: service.add_note(
@@ -228,7 +219,7 @@ async def note_form(case_id: str, request: Request, session: DbSession, principa
 
 @router.post("/cases/{case_id}/persons")
 async def person_form(case_id: str, request: Request, session: DbSession, principal: Contributor) -> Response:
-    values = await _form_values(request)
+    values: dict[str, Any] = await forms.submitted(request)
     now = get_node(request).clock.now()
 
     def act() -> object:
@@ -240,7 +231,7 @@ async def person_form(case_id: str, request: Request, session: DbSession, princi
 
 @router.post("/cases/{case_id}/operations")
 async def operation_form(case_id: str, request: Request, session: DbSession, principal: Contributor) -> Response:
-    values = await _form_values(request)
+    values: dict[str, Any] = await forms.submitted(request)
     now = get_node(request).clock.now()
 
     def act() -> object:
@@ -254,7 +245,7 @@ async def operation_form(case_id: str, request: Request, session: DbSession, pri
 
 @router.post("/cases/{case_id}/tasks")
 async def task_form(case_id: str, request: Request, session: DbSession, principal: Contributor) -> Response:
-    values = await _form_values(request)
+    values: dict[str, Any] = await forms.submitted(request)
     now = get_node(request).clock.now()
     return await run_in_threadpool(_act, request, session, principal, case_id, values, lambda: operations.add_task(
         session, principal, case_id, _model(TaskCreate, values, _zone(request)), now), "task", "task")
@@ -305,7 +296,7 @@ def new_handover_form(request: Request, session: DbSession, principal: Handler) 
 
 @router.post("/handovers/new")
 async def create_handover_form(request: Request, session: DbSession, principal: Handler) -> Response:
-    values = await _form_values(request)
+    values: dict[str, Any] = await forms.submitted(request)
     values["case_person_ids"] = [str(v) for v in (await request.form()).getlist("case_person_ids")]
 
     def create() -> str:
@@ -373,7 +364,7 @@ def _handover_act(request: Request, session: DbSession, principal: Principal, ha
 
 @router.post("/handovers/{handover_id}/accept")
 async def accept_form(handover_id: str, request: Request, session: DbSession, principal: Handler) -> Response:
-    values = await _form_values(request)
+    values: dict[str, Any] = await forms.submitted(request)
     now = get_node(request).clock.now()
     return await run_in_threadpool(_handover_act, request, session, principal, handover_id, lambda: handovers.accept(
         session, principal, handover_id, _model(HandoverAccept, values), now), "accepted")
@@ -381,7 +372,7 @@ async def accept_form(handover_id: str, request: Request, session: DbSession, pr
 
 @router.post("/handovers/{handover_id}/counter")
 async def counter_form(handover_id: str, request: Request, session: DbSession, principal: Handler) -> Response:
-    values = await _form_values(request)
+    values: dict[str, Any] = await forms.submitted(request)
     now = get_node(request).clock.now()
     return await run_in_threadpool(_handover_act, request, session, principal, handover_id, lambda: handovers.counter(
         session, principal, handover_id, _model(HandoverCounter, values, _zone(request)), now), "countered")
@@ -396,7 +387,7 @@ async def confirm_form(handover_id: str, request: Request, session: DbSession, p
 
 @router.post("/handovers/{handover_id}/cancel")
 async def cancel_form(handover_id: str, request: Request, session: DbSession, principal: Handler) -> Response:
-    values = await _form_values(request)
+    values: dict[str, Any] = await forms.submitted(request)
     now = get_node(request).clock.now()
     reason = str(values.get("reason", ""))
     if reason.strip() and not ask.confirmed(values):  # a cancelled handover stays cancelled: the page asks first

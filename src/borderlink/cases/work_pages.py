@@ -18,7 +18,7 @@ from starlette.datastructures import UploadFile
 
 from borderlink.cases import operations, persons, service
 from borderlink.cases.models import EVIDENCE_MAX_BYTES
-from borderlink.cases.pages import Contributor, Manager, _act, _form_values, _model, _zone
+from borderlink.cases.pages import Contributor, Manager, _act, _model, _zone
 from borderlink.cases.schemas import (
     AgreementExtension,
     AssetCreate,
@@ -31,6 +31,7 @@ from borderlink.cases.schemas import (
 from borderlink.directory.permissions import Principal
 from borderlink.errors import InvalidInput
 from borderlink.shared.body_limit import KIB, max_body
+from borderlink.web import form_pages as forms
 from borderlink.web.deps import DbSession, get_node
 
 router = APIRouter(include_in_schema=False)
@@ -42,7 +43,7 @@ async def _step(request: Request, session: DbSession, principal: Principal, case
                 values: dict[str, Any] | None = None, outcome: str | None = None) -> Response:
     """Run one form's step (`action(values, now)`) and answer as `pages._act` does; the outcome
     shown is the form's own unless `outcome` names another."""
-    shown = values if values is not None else await _form_values(request)
+    shown = values if values is not None else await forms.submitted(request)
     now = get_node(request).clock.now()
     return await run_in_threadpool(_act, request, session, principal, case_id, shown, lambda: action(shown, now),
                                    form, outcome or form)

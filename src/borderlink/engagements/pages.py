@@ -13,7 +13,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
-from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from borderlink.directory import service as directory
@@ -33,14 +32,14 @@ from borderlink.engagements.schemas import (
     PatrolReportIn,
 )
 from borderlink.engagements.views import commitment_out, engagement_out, patrol_out
-from borderlink.errors import BorderLinkError, NotFound
+from borderlink.errors import BorderLinkError
 from borderlink.shared import attachments
 from borderlink.shared.forms import N_, input_limits
 from borderlink.shared.workfeed import ObjectRef
 from borderlink.web import ask_first as ask
+from borderlink.web import form_pages as forms
 from borderlink.web import streams
 from borderlink.web.deps import DbSession, get_node, require
-from borderlink.web.errors import problems_of, shown_errors, status_for
 from borderlink.web.i18n import translator
 from borderlink.web.outcomes import Outcomes
 from borderlink.web.templating import render
@@ -77,30 +76,6 @@ def _now(request: Request) -> dt.datetime:
 
 def _language(request: Request) -> str:
     return str(getattr(request.state, "language", "en"))
-
-
-async def _form(request: Request) -> dict[str, str]:
-    form = await request.form()
-    return {name: str(value) for name, value in form.items() if isinstance(value, str)}
-
-
-def _attempt(request: Request, action: Callable[[], Any], rename: Callable[[str], str] | None = None
-             ) -> tuple[Any, Shown, int]:
-    """Run one action in a savepoint; a refusal comes back as the form's shown errors."""
-    try:
-        return action(), {}, 200
-    except (ValidationError, BorderLinkError) as exc:
-        if isinstance(exc, NotFound):
-            raise
-        return None, shown_errors(request, problems_of(exc), rename), status_for(exc)
-
-
-def _in_savepoint(session: DbSession, work: Callable[[], Any]) -> Callable[[], Any]:
-    def run() -> Any:
-        with session.begin_nested():
-            return work()
-
-    return run
 
 
 def _field(name: str) -> str:
@@ -185,15 +160,16 @@ def engagement_input(values: Mapping[str, str], zone: str) -> dict[str, Any]:
 
 @router.post("/new")
 async def create_engagement(request: Request, session: DbSession, principal: Planner) -> Response:
-    values = form_input.text_values(await _form(request), ENGAGEMENT_INPUTS)
+    values = form_input.text_values(await forms.submitted(request), ENGAGEMENT_INPUTS)
 
     def create() -> Any:
         data = EngagementCreate.model_validate(engagement_input(values, principal.timezone))
         return engagements.create_engagement(session, principal, data, _now(request))
 
-    created, errors, status_code = await run_in_threadpool(_attempt, request, _in_savepoint(session, create), _field)
-    if created is None:
-        return await run_in_threadpool(_engagement_form, request, session, principal, values, errors, status_code)
+    created = await run_in_threadpool(forms.attempt, request, session, create, rename=_field, hidden_is_refusal=False)
+    if isinstance(created, forms.Refusal):
+        return await run_in_threadpool(_engagement_form, request, session, principal, values, created.shown,
+                                       created.status_code)
     return DONE.redirect(f"/engagements/{created.id}", "planned")
 
 
@@ -230,12 +206,12 @@ async def _act_on_engagement(request: Request, session: DbSession, principal: Pr
                              outcome: str | Callable[[dict[str, str]], str]) -> Response:
     """Run one action from the engagement's page; done, the page says `outcome` (or the outcome the
     form's values name)."""
-    values = await _form(request)
-    _, errors, status_code = await run_in_threadpool(_attempt, request,
-                                                     _in_savepoint(session, lambda: work(values)), _field)
-    if errors:
-        return await run_in_threadpool(_engagement_page, request, session, principal, engagement_id, values, errors,
-                                       status_code)
+    values = await forms.submitted(request)
+    done = await run_in_threadpool(forms.attempt, request, session, lambda: work(values), rename=_field,
+                                   hidden_is_refusal=False)
+    if isinstance(done, forms.Refusal):
+        return await run_in_threadpool(_engagement_page, request, session, principal, engagement_id, values, done.shown,
+                                       done.status_code)
     return DONE.redirect(f"/engagements/{engagement_id}", outcome if isinstance(outcome, str) else outcome(values))
 
 
@@ -260,7 +236,7 @@ async def record_held(engagement_id: str, request: Request, session: DbSession, 
 
 @router.post("/{engagement_id}/cancel")
 async def cancel_engagement(engagement_id: str, request: Request, session: DbSession, principal: Planner) -> Response:
-    values = {key: str(value) for key, value in (await request.form()).items()}
+    values = await forms.submitted(request)
     if values.get("cancel_note", "").strip() and not ask.confirmed(values):  # a cancelled engagement stays so
         await run_in_threadpool(engagements.visible_engagement, session, principal, engagement_id)
         return ask.ask_first(request, ask.Ask(
@@ -316,18 +292,18 @@ def commitment_page(commitment_id: str, request: Request, session: DbSession, pr
 
 @router.post("/commitments/{commitment_id}/notes")
 async def commitment_note(commitment_id: str, request: Request, session: DbSession, principal: Planner) -> Response:
-    values = await _form(request)
+    values = await forms.submitted(request)
     close = values.get("close") == "1"
 
     def note() -> Any:
         return records.add_note(session, principal, commitment_id, values.get("text", ""),
                                 values.get("evidence", ""), _now(request), close=close)
 
-    _, errors, status_code = await run_in_threadpool(
-        _attempt, request, _in_savepoint(session, note), lambda f: "text" if f == "note" else f)
-    if errors:
-        return await run_in_threadpool(_commitment_page, request, session, principal, commitment_id, values, errors,
-                                       status_code)
+    done = await run_in_threadpool(forms.attempt, request, session, note,
+                                   rename=lambda field: "text" if field == "note" else field, hidden_is_refusal=False)
+    if isinstance(done, forms.Refusal):
+        return await run_in_threadpool(_commitment_page, request, session, principal, commitment_id, values,
+                                       done.shown, done.status_code)
     return DONE.redirect(f"/engagements/commitments/{commitment_id}", "closed" if close else "noted")
 
 
@@ -348,7 +324,7 @@ def new_patrol(request: Request, session: DbSession, principal: Patroller) -> Re
 
 @router.post("/patrols/new")
 async def create_patrol(request: Request, session: DbSession, principal: Patroller) -> Response:
-    values = form_input.text_values(await _form(request), PATROL_INPUTS)
+    values = form_input.text_values(await forms.submitted(request), PATROL_INPUTS)
 
     def create() -> Any:
         data = PatrolCreate.model_validate({
@@ -359,9 +335,10 @@ async def create_patrol(request: Request, session: DbSession, principal: Patroll
             "participants": form_input.people(values["participants"])})
         return patrols.propose(session, principal, data, _now(request))
 
-    created, errors, status_code = await run_in_threadpool(_attempt, request, _in_savepoint(session, create), _field)
-    if created is None:
-        return await run_in_threadpool(_patrol_form, request, session, principal, values, errors, status_code)
+    created = await run_in_threadpool(forms.attempt, request, session, create, rename=_field, hidden_is_refusal=False)
+    if isinstance(created, forms.Refusal):
+        return await run_in_threadpool(_patrol_form, request, session, principal, values, created.shown,
+                                       created.status_code)
     return DONE.redirect(f"/engagements/patrols/{created.id}", "proposed")
 
 
@@ -395,12 +372,12 @@ def patrol_page(patrol_id: str, request: Request, session: DbSession, principal:
 async def _act_on_patrol(request: Request, session: DbSession, principal: Principal, patrol_id: str,
                          work: Callable[[dict[str, str]], Any],
                          outcome: str | Callable[[dict[str, str]], str]) -> Response:
-    values = await _form(request)
-    _, errors, status_code = await run_in_threadpool(_attempt, request,
-                                                     _in_savepoint(session, lambda: work(values)), _field)
-    if errors:
-        return await run_in_threadpool(_patrol_page, request, session, principal, patrol_id, values, errors,
-                                       status_code)
+    values = await forms.submitted(request)
+    done = await run_in_threadpool(forms.attempt, request, session, lambda: work(values), rename=_field,
+                                   hidden_is_refusal=False)
+    if isinstance(done, forms.Refusal):
+        return await run_in_threadpool(_patrol_page, request, session, principal, patrol_id, values, done.shown,
+                                       done.status_code)
     return DONE.redirect(f"/engagements/patrols/{patrol_id}", outcome if isinstance(outcome, str) else outcome(values))
 
 

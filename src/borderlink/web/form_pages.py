@@ -45,6 +45,12 @@ def attempt(request: Request, session: Session, action: Callable[[], T], *,
         return Refusal(shown_errors(request, problems_of(exc), rename), status_for(exc))
 
 
+async def submitted(request: Request) -> dict[str, str]:
+    """Every text input of the posted form by name (files and the form's CSRF token left out)."""
+    form = await request.form()
+    return {name: value for name, value in form.items() if isinstance(value, str) and name != "csrf_token"}
+
+
 def typed(form: FormData, names: Iterable[str], *, strip: bool = False) -> dict[str, str]:
     """What was typed in each named input ("" for one left out)."""
     values = {name: str(form.get(name) or "") for name in names}
