@@ -218,15 +218,10 @@ def _done(alert_id: str, what: str) -> Response:
 def _step(request: Request, session: Session, principal: Principal, alert_id: str, values: dict[str, str],
           step: Callable[[], str]) -> Response:
     """Run one step on an alert; a refusal is shown on its page beside the input it concerns."""
-    try:
-        with session.begin_nested():
-            what = step()
-    except (ValidationError, BorderLinkError) as exc:
-        if isinstance(exc, NotFound):
-            raise
-        shown = shown_errors(request, problems_of(exc))
-        return _alert_page(request, session, principal, alert_id, values=values, shown=shown,
-                           status_code=status_for(exc))
+    what = forms.attempt(request, session, step, hidden_is_refusal=False)
+    if isinstance(what, forms.Refusal):
+        return _alert_page(request, session, principal, alert_id, values=values, shown=what.shown,
+                           status_code=what.status_code)
     return _done(alert_id, what)
 
 

@@ -12,18 +12,17 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response, StreamingResponse
-from pydantic import ValidationError
 
 from borderlink.directory import service as directory
 from borderlink.directory.permissions import Permission, Principal
-from borderlink.errors import BorderLinkError, NotFound
+from borderlink.errors import NotFound
 from borderlink.gates import dashboard, passes, pre_arrivals, views
 from borderlink.gates.notices import DONE
 from borderlink.gates.reference import reference_gates
 from borderlink.gates.schemas import PassCreate, PreArrivalCreate
+from borderlink.web import form_pages as forms
 from borderlink.web import streams
 from borderlink.web.deps import DbSession, get_node, require
-from borderlink.web.errors import problems_of, shown_errors, status_for
 from borderlink.web.templating import render
 
 router = APIRouter(prefix="/gates", include_in_schema=False)
@@ -147,12 +146,9 @@ async def _submit(request: Request, session: DbSession, principal: Principal, in
     """Do what the form asks in a savepoint and go where `act` says, with the outcome's notice; or
     show the form again with its values and the problems beside their inputs."""
     values = await _values(request, inputs)
-    try:
-        with session.begin_nested():
-            target = act(values)
-    except (ValidationError, BorderLinkError) as exc:
-        shown = shown_errors(request, problems_of(exc), rename)
-        return redisplay(request, session, principal, values, shown, status_for(exc))
+    target = forms.attempt(request, session, lambda: act(values), rename=rename)
+    if isinstance(target, forms.Refusal):
+        return redisplay(request, session, principal, values, target.shown, target.status_code)
     return DONE.redirect(target, outcome)
 
 

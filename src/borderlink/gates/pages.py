@@ -9,11 +9,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response, StreamingResponse
-from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from borderlink.directory.permissions import Permission, Principal
-from borderlink.errors import BorderLinkError, NotFound
 from borderlink.gates import crossings, hits, views
 from borderlink.gates.api import caller_check, hit_event_stream
 from borderlink.gates.models import Hit
@@ -23,8 +21,8 @@ from borderlink.gates.reference import reference_gates
 from borderlink.gates.schemas import CrossingCreate, HitOutcomeIn
 from borderlink.shared.body_limit import max_body
 from borderlink.shared.forms import input_limits
+from borderlink.web import form_pages as forms
 from borderlink.web.deps import DbSession, get_node, require
-from borderlink.web.errors import problems_of, shown_errors, status_for
 from borderlink.web.templating import render
 
 router = APIRouter(prefix="/gates", include_in_schema=False)
@@ -112,13 +110,10 @@ async def record_form(request: Request, session: DbSession, principal: Checker) 
         # Read at most one byte past the limit: a larger photo is refused by the schema's length.
         content = await upload.read(MAX_PHOTO_BYTES + 1)
         body["photo"] = {"filename": upload.filename, "content_base64": base64.b64encode(content).decode("ascii")}
-    try:
-        data = CrossingCreate.model_validate(body)
-        with session.begin_nested():
-            recorded = crossings.record(session, principal, data, get_node(request).clock.now())
-    except (ValidationError, BorderLinkError) as exc:
-        shown = shown_errors(request, problems_of(exc), _input_of)
-        return _desk(request, session, principal, values, shown, status_for(exc))
+    recorded = forms.attempt(request, session, lambda: crossings.record(
+        session, principal, CrossingCreate.model_validate(body), get_node(request).clock.now()), rename=_input_of)
+    if isinstance(recorded, forms.Refusal):
+        return _desk(request, session, principal, values, recorded.shown, recorded.status_code)
     return DONE.redirect(f"/gates/crossings/{recorded.crossing.id}", "recorded")
 
 
@@ -169,14 +164,9 @@ def hit_page(hit_id: str, request: Request, session: DbSession, principal: Reade
 
 def _act(request: Request, session: DbSession, principal: Principal, hit_id: str, outcome: str,
          action: Callable[[], object]) -> Response:
-    try:
-        with session.begin_nested():
-            action()
-    except (ValidationError, BorderLinkError) as exc:
-        if isinstance(exc, NotFound):
-            raise
-        return _hit_page(request, session, principal, hit_id, shown_errors(request, problems_of(exc)),
-                         status_for(exc))
+    done = forms.attempt(request, session, action, hidden_is_refusal=False)
+    if isinstance(done, forms.Refusal):
+        return _hit_page(request, session, principal, hit_id, done.shown, done.status_code)
     return DONE.redirect(f"/gates/hits/{hit_id}", outcome)
 
 
