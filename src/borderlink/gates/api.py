@@ -14,7 +14,7 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from borderlink.directory.permissions import Permission, Principal
-from borderlink.gates import crossings, dashboard, hits, mrz, passes, photos, pre_arrivals, service, views
+from borderlink.gates import crossings, dashboard, hits, mrz, passes, photos, pre_arrivals, service, settings, views
 from borderlink.gates.models import HIT_TYPE
 from borderlink.gates.schemas import (
     CrossingBatch,
@@ -128,18 +128,17 @@ def get_crossing(crossing_id: str, request: Request, session: DbSession, princip
 @router.get("/settings", response_model=GateSettingsOut)
 def get_settings(session: DbSession, _: Reader) -> GateSettingsOut:
     """How long the alert's owner has to answer a hit, and how long a pass holder may stay."""
-    urgent, other = hits.deadlines(session)
-    return GateSettingsOut(hit_urgent_minutes=int(urgent.total_seconds() // 60),
-                           hit_other_minutes=int(other.total_seconds() // 60),
-                           pass_stay_days=passes.stay_limit(session).days)
+    stored = settings.GATE_SETTINGS.all(session)
+    return GateSettingsOut(hit_urgent_minutes=int(stored[settings.GateDuration.URGENT_HITS].total_seconds() // 60),
+                           hit_other_minutes=int(stored[settings.GateDuration.OTHER_HITS].total_seconds() // 60),
+                           pass_stay_days=stored[settings.GateDuration.STAY].days)
 
 
 @router.put("/settings", response_model=GateSettingsOut)
 def put_settings(body: GateSettingsIn, session: DbSession, principal: Configurer) -> GateSettingsOut:
     """The node administrator's settings (left-out fields keep their value)."""
-    hits.set_deadlines(session, principal, body.hit_urgent_minutes, body.hit_other_minutes)
-    if body.pass_stay_days is not None:
-        passes.set_stay_limit(session, principal, body.pass_stay_days)
+    settings.change(session, principal, urgent_minutes=body.hit_urgent_minutes, other_minutes=body.hit_other_minutes,
+                    stay_days=body.pass_stay_days)
     session.flush()
     return get_settings(session, principal)
 
@@ -168,7 +167,7 @@ def get_pass(number: str, session: DbSession, principal: Reader) -> PassOut:
 def list_overstays(request: Request, session: DbSession, principal: Reader) -> list[OverstayOut]:
     """Entries with a pass at the caller's gates and no exit after the allowed stay, oldest first."""
     now = get_node(request).clock.now()
-    stay = passes.stay_limit(session)
+    stay = settings.stay_limit(session)
     return [views.overstay_out(session, c, stay) for c in passes.overstays(session, principal, now)]
 
 

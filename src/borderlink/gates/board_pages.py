@@ -16,7 +16,7 @@ from fastapi.responses import Response, StreamingResponse
 from borderlink.directory import service as directory
 from borderlink.directory.permissions import Permission, Principal
 from borderlink.errors import NotFound
-from borderlink.gates import dashboard, passes, pre_arrivals, views
+from borderlink.gates import dashboard, passes, pre_arrivals, settings, views
 from borderlink.gates.notices import DONE
 from borderlink.gates.reference import reference_gates
 from borderlink.gates.schemas import PassCreate, PreArrivalCreate
@@ -83,7 +83,7 @@ def dashboard_page(request: Request, session: DbSession, principal: Reader, gate
         "board": board, "stream": f"/gates/dashboard/stream?gate={board.gate_unit_code}", "busiest": busiest,
         "choices": choices,
         "expected": [views.pre_arrival_out(session, n) for n in expected],
-        "overstays": [views.overstay_out(session, c, passes.stay_limit(session))
+        "overstays": [views.overstay_out(session, c, settings.stay_limit(session))
                       for c in passes.overstays(session, principal, now)
                       if directory.unit_codes(session, [c.gate_unit_id]).get(c.gate_unit_id) == board.gate_unit_code],
     })

@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from borderlink.directory import service as directory
-from borderlink.gates import hits
+from borderlink.gates import hits, settings
 from borderlink.gates.contracts import HitEscalationMessage
 from borderlink.gates.models import HIT_TIMELINE, Hit, HitStatus
 from borderlink.shared.escalation import Escalation, Step
@@ -31,6 +31,6 @@ HITS = Escalation(
     name="gate hit escalation", model=Hit, timeline=HIT_TIMELINE,
     pending=lambda party: [Hit.alert_party == party, Hit.status == HitStatus.PENDING],
     units=lambda _session, hit: (hit.alert_unit_id, None),  # only the alert's side answers a hit
-    deadline=lambda session, hit: hits.deadline_for(session, hit.alert_kind),
+    deadline=lambda session, hit: settings.hit_deadline(session, hit.alert_kind),
     record=hits.add_event, tell_peer=_tell_the_gate,
 )

@@ -25,7 +25,7 @@ from borderlink.directory.permissions import Permission, Principal
 from borderlink.errors import Forbidden, InvalidInput
 from borderlink.exchange import service as exchange
 from borderlink.exchange.context import context_of
-from borderlink.gates import photos
+from borderlink.gates import photos, settings
 from borderlink.gates.alert_screen import AlertFacts
 from borderlink.gates.contracts import (
     CrossingPart,
@@ -35,14 +35,10 @@ from borderlink.gates.contracts import (
     HitReportMessage,
 )
 from borderlink.gates.models import (
-    DEFAULT_OTHER_DEADLINE,
-    DEFAULT_URGENT_DEADLINE,
     HIT_LIFECYCLE,
     HIT_TIMELINE,
     HIT_TYPE,
-    URGENT_ALERT_KINDS,
     Crossing,
-    GateSetting,
     Hit,
     HitStatus,
     Outcome,
@@ -54,12 +50,9 @@ from borderlink.shared.contracts import to_wire
 from borderlink.shared.forms import N_
 from borderlink.shared.lifecycle import Steps
 from borderlink.shared.replicated import HandlingCode, Side, validate_contribution_text
-from borderlink.shared.static_cache import StaticCache
 from borderlink.shared.timeline import Detail, TimelineEvent
 from borderlink.shared.workfeed import ObjectRef, Reason
 
-URGENT_DEADLINE_SETTING = "hit_deadline_urgent"
-OTHER_DEADLINE_SETTING = "hit_deadline_other"
 # A victim is protected, never arrested: these outcomes are refused on a protected hit.
 _NOT_FOR_VICTIMS = frozenset({Outcome.HELD})
 VICTIM_KIND = "victim"
@@ -76,43 +69,6 @@ def stream_of(hit_id: str) -> str:
 
 def local_party(session: Session) -> str:
     return context_of(session).party
-
-
-# --- settings ---------------------------------------------------------------------------------
-
-def _settings(session: Session) -> dict[str, int]:
-    return {row.name: row.seconds for row in session.scalars(select(GateSetting))}
-
-
-_SETTINGS = StaticCache("gate settings", (GateSetting,), _settings)
-
-
-def deadlines(session: Session) -> tuple[dt.timedelta, dt.timedelta]:
-    """(wanted, missing and victim alerts; every other alert)."""
-    stored = _SETTINGS.get(session)
-    urgent = stored.get(URGENT_DEADLINE_SETTING)
-    other = stored.get(OTHER_DEADLINE_SETTING)
-    return (dt.timedelta(seconds=urgent) if urgent else DEFAULT_URGENT_DEADLINE,
-            dt.timedelta(seconds=other) if other else DEFAULT_OTHER_DEADLINE)
-
-
-def deadline_for(session: Session, alert_kind: str) -> dt.timedelta:
-    urgent, other = deadlines(session)
-    return urgent if alert_kind in URGENT_ALERT_KINDS else other
-
-
-def set_deadlines(session: Session, principal: Principal, urgent_minutes: int | None,
-                  other_minutes: int | None) -> None:
-    if not principal.can(Permission.GATES_CONFIGURE):
-        raise Forbidden("Only the node administrator sets the deadlines for answering hits.")
-    for name, minutes in ((URGENT_DEADLINE_SETTING, urgent_minutes), (OTHER_DEADLINE_SETTING, other_minutes)):
-        if minutes is None:
-            continue
-        row = session.get(GateSetting, name)
-        if row is None:
-            session.add(GateSetting(name=name, seconds=minutes * 60))
-        else:
-            row.seconds = minutes * 60
 
 
 # --- timeline ---------------------------------------------------------------------------------
@@ -166,7 +122,7 @@ def report(session: Session, crossing: Crossing, gate_unit: Unit, match: Screeni
         action=PROTECT_ACTION if protected else facts.action, protected=protected, subject=Subject(match.subject),
         score=round(float(match.score), 4), explanation=dict(match.explanation), crossing=details,
         traveller_key=crossing.traveller_key, status=HitStatus.PENDING,
-        deadline_at=now + deadline_for(session, facts.kind),
+        deadline_at=now + settings.hit_deadline(session, facts.kind),
     )
     session.add(hit)
     session.flush()
@@ -206,7 +162,7 @@ def receive_report(session: Session, body: HitReportMessage, gate_unit: Unit, al
                    sender_party: str, facts: AlertFacts, now: dt.datetime) -> Hit:
     """Store the other node's report of a hit on one of our alerts, for the owning unit to answer.
     The gate's word that the traveller is protected is kept; so is this node's own victim alert."""
-    deadline = now + deadline_for(session, facts.kind)
+    deadline = now + settings.hit_deadline(session, facts.kind)
     protected = body.protected or facts.kind == VICTIM_KIND
     hit = Hit(
         id=body.id, owner_party=sender_party, owner_unit_id=gate_unit.id, handling_code=_handling(facts.handling_code),

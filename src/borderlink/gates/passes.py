@@ -20,14 +20,13 @@ from borderlink.directory import service as directory
 from borderlink.directory.models import Unit
 from borderlink.directory.permissions import Permission, Principal
 from borderlink.errors import Conflict, Forbidden, InvalidInput, NotFound
+from borderlink.gates import settings
 from borderlink.gates.models import (
-    DEFAULT_PASS_STAY,
     MAX_PASS_VALIDITY_MONTHS,
     OVERSTAY_TYPE,
     BorderPass,
     Crossing,
     Direction,
-    GateSetting,
 )
 from borderlink.gates.schemas import PassCreate
 from borderlink.ids import new_id
@@ -36,7 +35,6 @@ from borderlink.shared import jobs, paging, workfeed
 from borderlink.shared.workfeed import ObjectRef, Reason
 
 log = logging.getLogger("borderlink.gates.passes")
-STAY_SETTING = "pass_stay"
 JOB_NAME = "gate overstays"
 INTERVAL_SECONDS = 60.0
 
@@ -50,21 +48,6 @@ def _add_months(day: dt.date, months: int) -> dt.date:
         except ValueError:
             continue
     raise ValueError(day)
-
-
-def stay_limit(session: Session) -> dt.timedelta:
-    row = session.get(GateSetting, STAY_SETTING)
-    return dt.timedelta(seconds=row.seconds) if row else DEFAULT_PASS_STAY
-
-
-def set_stay_limit(session: Session, principal: Principal, days: int) -> None:
-    if not principal.can(Permission.GATES_CONFIGURE):
-        raise Forbidden("Only the node administrator sets how long a pass holder may stay.")
-    row = session.get(GateSetting, STAY_SETTING)
-    if row is None:
-        session.add(GateSetting(name=STAY_SETTING, seconds=days * 86400))
-    else:
-        row.seconds = days * 86400
 
 
 def create_pass(session: Session, principal: Principal, data: PassCreate, now: dt.datetime) -> BorderPass:
@@ -141,7 +124,7 @@ def overstays(session: Session, principal: Principal, now: dt.datetime, limit: i
         return []
     query = select(Crossing).where(
         Crossing.direction == Direction.ENTRY, Crossing.border_pass.is_not(None),
-        Crossing.exit_crossing_id.is_(None), Crossing.crossed_at <= now - stay_limit(session),
+        Crossing.exit_crossing_id.is_(None), Crossing.crossed_at <= now - settings.stay_limit(session),
         Crossing.gate_unit_id.in_(principal.scope_unit_ids))
     return list(session.scalars(query.order_by(Crossing.crossed_at, Crossing.id).limit(limit)))
 
@@ -151,7 +134,7 @@ def report_overstays(session: Session, now: dt.datetime) -> int:
     due = session.scalars(jobs.claim(session, select(Crossing).where(
         Crossing.direction == Direction.ENTRY, Crossing.border_pass.is_not(None),
         Crossing.exit_crossing_id.is_(None), Crossing.overstay_reported_at.is_(None),
-        Crossing.crossed_at <= now - stay_limit(session)).order_by(Crossing.crossed_at).limit(500),
+        Crossing.crossed_at <= now - settings.stay_limit(session)).order_by(Crossing.crossed_at).limit(500),
         of=Crossing)).all()
 
     def report(session: Session, crossing: Crossing) -> bool:

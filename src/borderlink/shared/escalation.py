@@ -8,7 +8,7 @@ descriptor (`escalations=`):
         name="gate hit escalation", model=Hit, timeline=HIT_TIMELINE,
         pending=lambda party: [Hit.alert_party == party, Hit.status == HitStatus.PENDING],
         units=lambda session, hit: (hit.alert_unit_id, None),     # only the alert's side answers
-        deadline=lambda session, hit: hits.deadline_for(session, hit.alert_kind),
+        deadline=lambda session, hit: settings.hit_deadline(session, hit.alert_kind),
         record=hits.add_event, tell_peer=_tell_the_gate)
 
 Every serving node then runs one periodic job per declaration. A pass claims the overdue objects
