@@ -43,11 +43,16 @@ from borderlink.alerts.models import (
 from borderlink.alerts.visibility import alert_ref
 from borderlink.directory import service as directory
 from borderlink.directory.models import Tier, Unit
-from borderlink.errors import InvalidInput
 from borderlink.exchange.registry import InboundEnvelope, Rejected
-from borderlink.safeguards.offences import require_allowed
 from borderlink.shared import attachments, workfeed
-from borderlink.shared.replicated import Side, accept_version, known, named_unit, require_sender_is_owner
+from borderlink.shared.replicated import (
+    Side,
+    accept_version,
+    check_received_offence,
+    known,
+    named_unit,
+    require_sender_is_owner,
+)
 from borderlink.shared.workfeed import ObjectRef, Reason
 
 PURGE_DELAY = dt.timedelta(days=DEFAULT_PURGE_AFTER_DAYS)
@@ -79,10 +84,7 @@ def _check_content(session: Session, content: AlertContent, sender_party: str) -
         raise Rejected(f"{content.owner_unit_code} is not a unit of the sending node")
     if content.status not in PUBLISHED:
         raise Rejected(f"an alert is shared once it is active, not while {content.status.value}")
-    try:
-        require_allowed(content.offence_code)
-    except InvalidInput as exc:
-        raise Rejected(f"offence code {content.offence_code} is not on this node's allow-list") from exc
+    check_received_offence(content.offence_code)
     if content.kind == AlertKind.WANTED and content.legal_basis is None:
         raise Rejected("a wanted alert needs its legal basis")
     for code in content.distribution_units:

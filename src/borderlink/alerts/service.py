@@ -51,8 +51,7 @@ from borderlink.directory.permissions import Permission, Principal
 from borderlink.errors import Forbidden, InvalidInput, NotFound
 from borderlink.ids import new_id
 from borderlink.safeguards.offences import require_allowed
-from borderlink.safeguards.screening import screen as neutrality_screen
-from borderlink.shared import attachments, namesearch, paging, workfeed
+from borderlink.shared import attachments, namesearch, paging, replicated, workfeed
 from borderlink.shared.forms import N_
 from borderlink.shared.replicated import record_change, require_owner, require_use, side_of
 from borderlink.shared.timeline import Detail, TimelineEvent
@@ -147,7 +146,7 @@ def screening_flags(alert: Alert) -> list[dict[str, str]]:
     basis = alert.legal_basis or {}
     texts = [alert.description or "", alert.handling_note or "", str(person.get("description") or ""),
              str(basis.get("authority") or ""), *(str(v.get("make") or "") for v in alert.vehicles or ())]
-    return [{"ground": f.ground, "term": f.term} for f in neutrality_screen(texts)]
+    return replicated.screening_flags(texts)
 
 
 def _person_of(data: AlertIn | AlertUpdate) -> dict[str, Any] | None:

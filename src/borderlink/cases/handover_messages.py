@@ -15,13 +15,11 @@ from borderlink.errors import NotFound
 from borderlink.exchange.context import now_of
 from borderlink.exchange.registry import InboundEnvelope, Rejected
 from borderlink.shared.replicated import (
-    ScreeningRefused,
     Side,
     already_applied,
+    check_received_text,
     known,
-    rejecting,
     side_of,
-    validate_contribution_text,
 )
 from borderlink.shared.timeline import TimelineEvent
 
@@ -48,10 +46,7 @@ def apply_handover(session: Session, envelope: InboundEnvelope[HandoverMessage])
         raise Rejected(f"{gate.code} and {facing.code} are not a gate pair")
     if body.event.kind != "proposed" or body.event.party != sender:
         raise Rejected("a new handover carries the handing side's 'proposed' step")
-    try:
-        validate_contribution_text([body.note, *(c.item for c in body.checklist)], "the handover")
-    except ScreeningRefused as refused:
-        raise rejecting(refused) from refused
+    check_received_text([body.note, *(c.item for c in body.checklist)], "the handover")
     now = now_of(session)
     handover = Handover(
         id=body.id, owner_party=sender, kind=body.kind, handing_unit_id=handing.id, receiving_unit_id=receiving.id,

@@ -25,25 +25,15 @@ from borderlink.cases.contracts import (
     Recorded,
 )
 from borderlink.cases.models import Asset, CaseStatus, CaseTask, CaseUnit, EvidenceItem, JointCase
-from borderlink.errors import InvalidInput
 from borderlink.exchange.registry import InboundEnvelope, Rejected
-from borderlink.safeguards.offences import require_allowed
 from borderlink.shared.replicated import (
-    ScreeningRefused,
     accept_version,
+    check_received_offence,
+    check_received_text,
     known,
     named_unit,
-    rejecting,
     require_sender_is_owner,
-    validate_contribution_text,
 )
-
-
-def _screen(texts: list[str], what: str) -> None:
-    try:
-        validate_contribution_text(texts, what)
-    except ScreeningRefused as refused:
-        raise rejecting(refused) from refused
 
 
 def _own_unit(session: Session, part: Recorded, sender_party: str) -> None:
@@ -66,11 +56,8 @@ def apply_case(session: Session, envelope: InboundEnvelope[CaseMessage]) -> None
     if not any(unit.party_code == envelope.recipient_party for unit in units.values()):
         raise Rejected("the case names no unit of this side")
     for code in body.offence_codes:
-        try:
-            require_allowed(code)
-        except InvalidInput as exc:
-            raise Rejected(f"offence code {code} is not on this node's allow-list") from exc
-    _screen([body.title, body.summary, body.legal_basis, *(n.body for n in body.notes)], "the case")
+        check_received_offence(code)
+    check_received_text([body.title, body.summary, body.legal_basis, *(n.body for n in body.notes)], "the case")
     for event in body.events:
         if event.unit_code and named_unit(session, event.unit_code).party_code != event.party:
             raise Rejected(f"step {event.id} names a unit of another side")
@@ -170,15 +157,15 @@ def _check_kind(kind: str, expected: str) -> None:
 
 def _check_and_store(session: Session, case: JointCase, name: str, part: Recorded, sender: str) -> None:
     if isinstance(part, NotePart):
-        _screen([part.body], "the note")
+        check_received_text([part.body], "the note")
         sync.store_note(session, case.id, part)
     elif isinstance(part, PersonPart):
-        _screen([part.description], "the description")
+        check_received_text([part.description], "the description")
         sync.store_person(session, case.id, part)
     elif isinstance(part, LinkPart):
         sync.store_link(session, case.id, part)
     elif isinstance(part, OperationPart):
-        _screen([part.place, part.outcome], "the operation")
+        check_received_text([part.place, part.outcome], "the operation")
         sync.store_operation(session, case.id, part)
     elif isinstance(part, AssetPart):
         existing = session.get(Asset, part.id)

@@ -48,14 +48,13 @@ from borderlink.shared import workfeed
 from borderlink.shared.contracts import MessageBody
 from borderlink.shared.lifecycle import Lifecycle
 from borderlink.shared.replicated import (
-    ScreeningRefused,
     Side,
+    check_received_text,
     counterpart_pair,
     known,
     named_unit,
     rejecting,
     require_sender_is_owner,
-    validate_contribution_text,
 )
 from borderlink.shared.workfeed import ObjectRef
 
@@ -85,13 +84,6 @@ def _check_step(session: Session, lifecycle: Lifecycle, obj: Shared, envelope: I
             raise Rejected(f"{event.unit_code} is not the sending side's unit on {obj.id}")
 
 
-def _screen(texts: list[str], what: str) -> None:
-    try:
-        validate_contribution_text(texts, what)
-    except ScreeningRefused as refused:
-        raise rejecting(refused) from refused
-
-
 def apply_engagement(session: Session, envelope: InboundEnvelope[EngagementMessage]) -> None:
     body = envelope.body
     owner, other = _owner_pair(session, envelope, body.owner_unit_code, body.counterpart_unit_code)
@@ -108,7 +100,7 @@ def apply_engagement(session: Session, envelope: InboundEnvelope[EngagementMessa
         raise Rejected(f"series {body.series} is not known on this node")
     if body.ends_at < body.starts_at:
         raise Rejected("the engagement ends before it starts")
-    _screen([body.title, body.topic or "", *body.agenda, *body.outcomes, *(m.text for m in body.minutes)],
+    check_received_text([body.title, body.topic or "", *body.agenda, *body.outcomes, *(m.text for m in body.minutes)],
             "the engagement")
     engagements.receive_copy(session, body, envelope.sender_party, owner, other)
 
@@ -138,7 +130,7 @@ def apply_agreement(session: Session, envelope: InboundEnvelope[AgreementMessage
         engagement = known(session, Engagement, body.engagement_id, "engagement")
         if engagement.owner_party != envelope.sender_party:
             raise Rejected("agreements of an engagement come from the side that planned it")
-    _screen([body.title_vi, body.title_zh, body.title_en, body.scope], "the agreement")
+    check_received_text([body.title_vi, body.title_zh, body.title_en, body.scope], "the agreement")
     records.receive_agreement(session, body, envelope.sender_party, owner, other)
 
 
@@ -158,7 +150,7 @@ def apply_commitment(session: Session, envelope: InboundEnvelope[CommitmentMessa
     responsible = named_unit(session, body.responsible_unit_code)
     if responsible.party_code != body.responsible_party:
         raise Rejected(f"{responsible.code} is not a unit of {body.responsible_party}")
-    _screen([body.text], "the commitment")
+    check_received_text([body.text], "the commitment")
     records.receive_commitment(session, body, envelope.sender_party, owner, other, responsible)
 
 
@@ -174,7 +166,7 @@ def apply_commitment_note(session: Session, envelope: InboundEnvelope[Commitment
         raise Rejected("a note must come from the sending node")
     if note.closes and not note.text.strip():
         raise Rejected("closing a commitment needs a note")
-    _screen([note.text, note.evidence], "the note")
+    check_received_text([note.text, note.evidence], "the note")
     records.receive_note(session, commitment, CommitmentNote(
         id=note.id, commitment_id=commitment.id, party=note.party, unit_code=note.unit_code,
         author_name=note.author_name, text=note.text, evidence=note.evidence, closes=note.closes,
@@ -192,7 +184,7 @@ def apply_patrol(session: Session, envelope: InboundEnvelope[PatrolMessage]) -> 
         raise Rejected(f"a {body.event.kind!r} step does not travel with the patrol's copy")
     if body.ends_at < body.starts_at:
         raise Rejected("the patrol ends before it starts")
-    _screen([body.route], "the route")
+    check_received_text([body.route], "the route")
     patrols.receive_copy(session, body, envelope.sender_party, owner, other)
 
 
@@ -207,7 +199,7 @@ def apply_patrol_answer(session: Session, envelope: InboundEnvelope[PatrolAnswer
     if any(p.party != envelope.sender_party for p in body.participants):
         raise Rejected("the answering side names its own participants only")
     if body.changes is not None:
-        _screen([body.changes.route or "", body.event.detail or ""], "the adjustment")
+        check_received_text([body.changes.route or "", body.event.detail or ""], "the adjustment")
     try:
         patrols.receive_answer(session, patrol, body, envelope.sender_party)
     except InvalidInput as exc:
@@ -224,7 +216,7 @@ def apply_patrol_report(session: Session, envelope: InboundEnvelope[PatrolReport
         raise Rejected("a report must come from the sending node")
     if any(r.party == envelope.sender_party and r.id != body.report.id for r in patrols.reports(session, patrol.id)):
         raise Rejected(f"{envelope.sender_party} has filed its report on patrol {patrol.id} already")
-    _screen([body.report.summary, *(i.note for i in body.report.incidents)], "the report")
+    check_received_text([body.report.summary, *(i.note for i in body.report.incidents)], "the report")
     patrols.receive_report(session, patrol, body)
 
 

@@ -29,13 +29,11 @@ from borderlink.gates.models import HIT_LIFECYCLE, HIT_TIMELINE, Hit, HitStatus,
 from borderlink.gates.reference import reference_gates
 from borderlink.shared import escalation
 from borderlink.shared.replicated import (
-    ScreeningRefused,
     Side,
     already_applied,
+    check_received_text,
     known,
     named_unit,
-    rejecting,
-    validate_contribution_text,
 )
 
 
@@ -50,10 +48,7 @@ def _check_event(session: Session, event: HitEvent, sender_party: str, expected:
 
 def _note(note: str | None) -> None:
     if note:
-        try:
-            validate_contribution_text([note], "the note")
-        except ScreeningRefused as refused:
-            raise rejecting(refused) from refused
+        check_received_text([note], "the note")
 
 
 def apply_report(session: Session, envelope: InboundEnvelope[HitReportMessage]) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from borderlink.errors import InvalidInput
 from borderlink.exchange.registry import InboundEnvelope, Rejected
 from borderlink.hotline import service
 from borderlink.hotline.contracts import (
@@ -24,19 +23,18 @@ from borderlink.hotline.contracts import (
 )
 from borderlink.hotline.escalation import REQUESTS
 from borderlink.hotline.models import LIFECYCLE, HotlineReply, HotlineRequest, Status
-from borderlink.safeguards.offences import require_allowed
 from borderlink.shared import attachments, escalation, workfeed
 from borderlink.shared.replicated import (
-    ScreeningRefused,
     already_applied,
+    check_received_offence,
+    check_received_text,
     check_step,
     counterpart_pair,
     known,
     named_unit,
     now_of,
-    rejecting,
     require_sender_is_owner,
-    validate_contribution_text,
+    screening_flags,
 )
 
 
@@ -52,12 +50,9 @@ def apply_request(session: Session, envelope: InboundEnvelope[RequestMessage]) -
     if body.sent_event.kind != "sent":
         raise Rejected("a new request carries its 'sent' step")
     _check_step(session, envelope.sender_party, envelope.sender_party, body.sent_event)
-    try:
-        require_allowed(body.offence_code)
-    except InvalidInput as exc:
-        raise Rejected(f"offence code {body.offence_code} is not on this node's allow-list") from exc
+    check_received_offence(body.offence_code)
     references = [r.model_dump(exclude_none=True) for r in body.references]
-    flags = service.screening_flags(body.subject, body.body, body.handling_note, references)
+    flags = screening_flags(service.request_texts(body.subject, body.body, body.handling_note, references))
     if flags and not body.release_note:
         raise Rejected("the request appears to rest on political, religious, military or ethnic grounds "
                        "and no supervisor of the sending unit released it")
@@ -93,10 +88,7 @@ def apply_reply(session: Session, envelope: InboundEnvelope[ReplyMessage]) -> No
         unit = named_unit(session, item.author_unit_code)
         if unit.party_code != envelope.sender_party:
             raise Rejected("a reply must come from a unit of the sending node")
-        try:
-            validate_contribution_text([item.body], "the reply")
-        except ScreeningRefused as refused:
-            raise rejecting(refused) from refused
+        check_received_text([item.body], "the reply")
         service.store_reply(session, HotlineReply(id=item.id, request_id=request.id, author_party=envelope.sender_party,
                                  author_unit_id=unit.id, author_name=item.author_name, body=item.body,
                                  created_at=item.created_at))

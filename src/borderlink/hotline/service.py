@@ -39,7 +39,6 @@ from borderlink.hotline.models import TIMELINE as REQUEST_TIMELINE
 from borderlink.hotline.schemas import MAX_ATTACHMENT_BYTES, MAX_DEADLINE_SECONDS, AttachmentIn, RequestCreate
 from borderlink.ids import new_id
 from borderlink.safeguards.offences import require_allowed
-from borderlink.safeguards.screening import screen
 from borderlink.shared import attachments as shared_attachments
 from borderlink.shared import new_objects, scoping, workfeed
 from borderlink.shared.attachments import StoredFile
@@ -47,7 +46,7 @@ from borderlink.shared.durations import DurationSettings
 from borderlink.shared.forms import N_
 from borderlink.shared.lifecycle import Steps
 from borderlink.shared.paging import fold_for_search
-from borderlink.shared.replicated import now_of, require_use, send, side_of, validate_contribution_text
+from borderlink.shared.replicated import now_of, require_use, screening_flags, send, side_of, validate_contribution_text
 from borderlink.shared.shapes import same_named
 from borderlink.shared.timeline import Detail
 from borderlink.shared.timeline import TimelineEvent as TimelineRow
@@ -191,7 +190,7 @@ def create_request(session: Session, principal: Principal, data: RequestCreate, 
                            recipient_unit_id=recipient.id, sender_unit=sender, recipient_unit=recipient,
                            author_name=principal.display_name, created_by_user_id=principal.user_id,
                            created_at=now, updated_at=now)
-    flags = screening_flags(data.subject, data.body, data.handling_note, request.references)
+    flags = screening_flags(request_texts(data.subject, data.body, data.handling_note, request.references))
     request.status, request.screening_flags = Status.HELD if flags else Status.SENT, flags
     if not flags:  # what sending sets is known now, so the row is written once
         request.sent_at, request.deadline_at = now, now + deadline_for(session, request.priority)
@@ -322,12 +321,9 @@ def _step_shared_with_peer(session: Session, principal: Principal, request: Hotl
     return request
 
 
-def screening_flags(subject: str, body: str, handling_note: str | None,
-                    references: list[dict[str, Any]]) -> list[dict[str, str]]:
-    """The neutrality flags of a request, from every free text it carries; the sending and the
-    receiving node both call this, so neither reads less of the request than the other."""
-    texts = [subject, body, handling_note or "", *(str(r.get("description", "")) for r in references)]
-    return [{"ground": f.ground, "term": f.term} for f in screen(texts)]
+def request_texts(subject: str, body: str, handling_note: str | None, references: list[dict[str, Any]]) -> list[str]:
+    """Every free text a request carries, as screened on both nodes."""
+    return [subject, body, handling_note or "", *(str(r.get("description", "")) for r in references)]
 
 
 def reply(session: Session, principal: Principal, request_id: str, body: str, now: dt.datetime) -> HotlineReply:

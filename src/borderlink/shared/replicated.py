@@ -42,6 +42,7 @@ from borderlink.errors import Forbidden, InvalidInput, NotFound
 from borderlink.exchange import outbox
 from borderlink.exchange.registry import InboundEnvelope, Rejected
 from borderlink.ids import new_id
+from borderlink.safeguards.offences import require_allowed
 from borderlink.safeguards.screening import screen
 from borderlink.shared.codelists import enum_column
 from borderlink.shared.contracts import MessageBody, to_wire
@@ -247,6 +248,12 @@ def flagged_grounds(texts: Iterable[str]) -> list[str]:
     return sorted({flag.ground for flag in screen(list(texts))})
 
 
+def screening_flags(texts: Iterable[str]) -> list[dict[str, str]]:
+    """The neutrality flags of an object's free texts, as it stores them (ground and term); both
+    nodes compute them from the same texts, so neither reads less of the object than the other."""
+    return [{"ground": flag.ground, "term": flag.term} for flag in screen(list(texts))]
+
+
 def validate_contribution_text(texts: Iterable[str], what: str) -> None:
     """The one check a contribution's text passes, on the side that writes it (raises
     ScreeningRefused, shown to the user) and on the side that applies it (see `rejecting`)."""
@@ -258,3 +265,19 @@ def validate_contribution_text(texts: Iterable[str], what: str) -> None:
 def rejecting(error: InvalidInput) -> Rejected:
     """A validation failure met while applying a peer's message, as the refusal sent back."""
     return Rejected(str(error))
+
+
+def check_received_text(texts: Iterable[str], what: str) -> None:
+    """`validate_contribution_text` on a peer's message: flagged text refuses the message."""
+    try:
+        validate_contribution_text(texts, what)
+    except ScreeningRefused as refused:
+        raise rejecting(refused) from refused
+
+
+def check_received_offence(code: str) -> None:
+    """A peer's object names an offence on this node's allow-list, or the message is refused."""
+    try:
+        require_allowed(code)
+    except InvalidInput as exc:
+        raise Rejected(f"offence code {code} is not on this node's allow-list") from exc

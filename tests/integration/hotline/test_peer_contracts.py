@@ -12,11 +12,12 @@ from sqlalchemy import select
 from tests.integration.hotline.conftest import Pair, browser, token_headers
 from tests.integration.hotline.test_flow import URGENT, send
 
+from borderlink.errors import InvalidInput
 from borderlink.exchange.models import StoredReceipt
-from borderlink.hotline import messages
 from borderlink.hotline.models import OBJECT_TYPE, HotlineRequest
 from borderlink.hotline.service import stream_of
 from borderlink.ids import new_id
+from borderlink.shared import replicated
 from borderlink.shared.timeline import TimelineEvent
 from borderlink.shared.workfeed import FeedEntry
 
@@ -157,9 +158,10 @@ def test_a_refusal_by_the_peer_shows_on_the_request_and_in_the_senders_feed(
     pair: Pair, clients: dict[str, TestClient], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def nothing_allowed(code: str) -> None:
-        raise messages.InvalidInput(f"offence code {code} is not allowed here")
+        raise InvalidInput(f"offence code {code} is not allowed here")
 
-    monkeypatch.setattr(messages, "require_allowed", nothing_allowed)  # the receiving node's list only
+    # The check of what the peer sends only: the receiving node's list.
+    monkeypatch.setattr(replicated, "require_allowed", nothing_allowed)
     created = send(pair, clients)
     headers = token_headers(pair, "VN", "mongcai.officer")
     clients["VN"].get(f"/api/v1/hotline/requests/{created['id']}", headers=headers)  # read: not unread now

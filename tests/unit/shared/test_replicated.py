@@ -13,6 +13,8 @@ from borderlink.shared.replicated import (
     ScreeningRefused,
     Side,
     accept_version,
+    check_received_offence,
+    check_received_text,
     is_newer,
     record_change,
     rejecting,
@@ -20,6 +22,7 @@ from borderlink.shared.replicated import (
     require_replica,
     require_sender_is_owner,
     require_sender_on,
+    screening_flags,
     side_of,
     touch,
     validate_contribution_text,
@@ -92,6 +95,22 @@ def test_a_contribution_is_screened_the_same_way_on_both_sides() -> None:
         validate_contribution_text(["Nhóm biểu tình chính trị"], "the reply")
     assert refused.value.grounds == ["political"]
     assert "the reply mentions possible political grounds" in rejecting(refused.value).reason
+
+
+def test_a_peer_s_flagged_text_or_unlisted_offence_refuses_its_message() -> None:
+    check_received_text(["The suspect crossed at gate 3 with forged papers."], "the note")
+    with pytest.raises(Rejected, match="the note mentions possible political grounds"):
+        check_received_text(["Nhóm biểu tình chính trị"], "the note")
+    check_received_offence("06012")
+    with pytest.raises(Rejected, match="offence code 99999 is not on this node's allow-list"):
+        check_received_offence("99999")
+
+
+def test_screening_flags_name_the_ground_and_the_term_found() -> None:
+    assert screening_flags(["The suspect crossed at gate 3."]) == []
+    flags = screening_flags(["", "Nhóm biểu tình chính trị"])
+    assert {flag["ground"] for flag in flags} == {"political"}
+    assert all(flag["term"] for flag in flags)
 
 
 def test_a_peer_s_time_without_a_zone_is_utc() -> None:
