@@ -18,6 +18,7 @@ from borderlink.errors import InvalidInput
 from borderlink.exchange import service as exchange
 from borderlink.shared import scoping, workfeed
 from borderlink.shared.contracts import MessageBody, to_wire
+from borderlink.shared.replicated import local_unit_of, unit_pair
 from borderlink.shared.timeline import Timeline
 from borderlink.shared.timeline import TimelineEvent as TimelineRow
 from borderlink.shared.workfeed import ObjectRef, Reason
@@ -62,18 +63,6 @@ def unit_by_code(session: Session, code: str, field: str) -> Unit:
         return directory.get_unit_by_code(session, code)
     except Exception as exc:  # NotFound, shown beside the input
         raise InvalidInput("There is no unit %(code)s.", field=field, code=code) from exc
-
-
-def local_unit_of(session: Session, obj: Shared, party: str) -> Unit:
-    """This side's unit on a shared object."""
-    return directory.get_unit(session, obj.owner_unit_id if obj.owner_party == party else obj.counterpart_unit_id)
-
-
-def unit_pair(session: Session, obj: Shared, party: str) -> tuple[str, str]:
-    """(this side's unit code, the other side's) on a shared object."""
-    owner = directory.get_unit(session, obj.owner_unit_id).code
-    other = directory.get_unit(session, obj.counterpart_unit_id).code
-    return (owner, other) if obj.owner_party == party else (other, owner)
 
 
 def visible(session: Session, principal: Principal, model: type[T], object_type: str, object_id: str,

@@ -3,13 +3,9 @@ the agreements signed there, the commitments each side took, and joint patrols."
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy.orm import Session
-
 from borderlink.directory.models import Role
 from borderlink.directory.permissions import Permission
-from borderlink.engagements import api, codes, common, demo, feed, messages, minutes, models, pages, records
+from borderlink.engagements import api, codes, demo, feed, messages, minutes, models, pages, records
 from borderlink.engagements.contracts import (
     AgreementMessage,
     CommitmentMessage,
@@ -34,13 +30,9 @@ _PATROL = _READ | {Permission.PATROLS_RUN}
 
 
 
-def _our_unit(session: Session, obj: common.Shared, _body: Any, party: str) -> str:
-    return common.local_unit_of(session, obj, party).id
-
-
 # A message the other side refused shows on the object it was about and brings it back into the
 # feed of this side's unit on it.
-_REFUSED = {kind: ShowRefusal(model, timeline, unit_of=_our_unit) for kind, model, timeline in (
+_REFUSED = {kind: ShowRefusal(model, timeline) for kind, model, timeline in (
     ("engagement", models.Engagement, models.ENGAGEMENT_TIMELINE),
     ("agreement", models.Agreement, models.AGREEMENT_TIMELINE),
     ("commitment", models.Commitment, models.COMMITMENT_TIMELINE),

@@ -38,7 +38,14 @@ from borderlink.errors import Forbidden, InvalidInput
 from borderlink.ids import new_id
 from borderlink.shared import paging, workfeed
 from borderlink.shared.forms import N_
-from borderlink.shared.replicated import require_owner, side_of, touch, validate_contribution_text
+from borderlink.shared.replicated import (
+    local_unit_of,
+    require_owner,
+    side_of,
+    touch,
+    unit_pair,
+    validate_contribution_text,
+)
 from borderlink.shared.timeline import Detail
 from borderlink.shared.timeline import TimelineEvent as TimelineRow
 from borderlink.shared.workfeed import ObjectRef
@@ -129,7 +136,7 @@ def propose(session: Session, principal: Principal, data: PatrolCreate, now: dt.
 
 
 def _send_copy(session: Session, patrol: Patrol, event: TimelineRow | None) -> None:
-    owner, other = common.unit_pair(session, patrol, patrol.owner_party)
+    owner, other = unit_pair(session, patrol, patrol.owner_party)
     message = PatrolMessage.from_fields({
         "id": patrol.id, "version": patrol.version, "owner_unit_code": owner, "counterpart_unit_code": other,
         "starts_at": patrol.starts_at, "ends_at": patrol.ends_at, "marker_from": patrol.marker_from,
@@ -174,7 +181,7 @@ def answer(session: Session, principal: Principal, patrol_id: str, participants:
                              no_permission=N_("Your role may not answer joint patrol proposals."),
                              wrong_side=N_("The counterpart answers a patrol proposal, not the side that made it."),
                              wrong_state=N_("This patrol is not waiting for an answer."))
-    unit = common.local_unit_of(session, patrol, principal.party)
+    unit = local_unit_of(session, patrol, principal.party)
     ours = _participants(session, principal, participants, unit, principal.party)
     changes = None
     detail = Detail.text(principal.display_name)
@@ -248,7 +255,7 @@ def file_report(session: Session, principal: Principal, patrol_id: str, data: Pa
     if any(r.party == principal.party for r in reports(session, patrol.id)):
         raise InvalidInput("Your side has filed its report on this patrol already.", field="summary")
     validate_contribution_text([data.summary, *(i.note for i in data.incidents)], N_("the report"))
-    unit = common.local_unit_of(session, patrol, principal.party)
+    unit = local_unit_of(session, patrol, principal.party)
     report = PatrolReport(id=new_id(), patrol_id=patrol.id, party=principal.party, unit_code=unit.code,
                           author_name=principal.display_name, summary=data.summary,
                           incidents=[i.model_dump(mode="json", exclude_none=True) for i in data.incidents],

@@ -39,7 +39,7 @@ from borderlink.ids import new_id
 from borderlink.node import Node
 from borderlink.shared import jobs, workfeed
 from borderlink.shared.forms import N_
-from borderlink.shared.replicated import side_of, touch, validate_contribution_text
+from borderlink.shared.replicated import local_unit_of, side_of, touch, unit_pair, validate_contribution_text
 from borderlink.shared.timeline import Detail
 from borderlink.shared.timeline import TimelineEvent as TimelineRow
 from borderlink.shared.workfeed import ObjectRef, Reason
@@ -105,7 +105,7 @@ def create_agreement(session: Session, principal: Principal, data: AgreementCrea
 
 
 def agreement_message(session: Session, agreement: Agreement, event: TimelineRow | None) -> AgreementMessage:
-    owner, other = common.unit_pair(session, agreement, agreement.owner_party)
+    owner, other = unit_pair(session, agreement, agreement.owner_party)
     return AgreementMessage.from_fields({
         "id": agreement.id, "version": agreement.version, "engagement_id": agreement.engagement_id,
         "kind": agreement.kind, "title_vi": agreement.title_vi, "title_zh": agreement.title_zh,
@@ -222,7 +222,7 @@ def _share(session: Session, commitment: Commitment, party: str, now: dt.datetim
 
 
 def commitment_message(session: Session, commitment: Commitment, event: TimelineRow | None) -> CommitmentMessage:
-    owner, other = common.unit_pair(session, commitment, commitment.owner_party)
+    owner, other = unit_pair(session, commitment, commitment.owner_party)
     return CommitmentMessage.from_fields({
         "id": commitment.id, "version": commitment.version, "engagement_id": commitment.engagement_id,
         "agreement_id": commitment.agreement_id, "text": commitment.text,
@@ -277,7 +277,7 @@ def add_note(session: Session, principal: Principal, commitment_id: str, text: s
             N_("Enter some text, not only spaces.")
         raise InvalidInput(message, field="note" if close else "text")
     validate_contribution_text([text, evidence], N_("the note"))
-    unit = common.local_unit_of(session, commitment, principal.party)
+    unit = local_unit_of(session, commitment, principal.party)
     note = CommitmentNote(id=new_id(), commitment_id=commitment.id, party=principal.party, unit_code=unit.code,
                           author_name=principal.display_name, text=text.strip(), evidence=evidence.strip(),
                           closes=close, created_at=now)

@@ -28,7 +28,14 @@ from borderlink.errors import InvalidInput
 from borderlink.ids import new_id
 from borderlink.shared import paging, workfeed
 from borderlink.shared.forms import N_
-from borderlink.shared.replicated import require_owner, side_of, touch, validate_contribution_text
+from borderlink.shared.replicated import (
+    local_unit_of,
+    require_owner,
+    side_of,
+    touch,
+    unit_pair,
+    validate_contribution_text,
+)
 from borderlink.shared.timeline import Detail
 from borderlink.shared.timeline import TimelineEvent as TimelineRow
 from borderlink.shared.workfeed import ObjectRef
@@ -232,7 +239,7 @@ def answer_engagement(session: Session, principal: Principal, engagement_id: str
     if not confirm and not note.strip():
         raise InvalidInput("Say why you decline.", field="note")
     validate_contribution_text([note], N_("the note"))
-    unit = common.local_unit_of(session, engagement, principal.party)
+    unit = local_unit_of(session, engagement, principal.party)
     detail = ENGAGEMENT_TIMELINE.detail("declined", text=note.strip()) if not confirm else \
         Detail.text(principal.display_name)
     event = add_event(session, engagement, step, now, principal.party, unit.code, detail)
@@ -251,7 +258,7 @@ def _send_copy(session: Session, engagement: Engagement, party: str, event: Time
 
 
 def engagement_message(session: Session, engagement: Engagement, event: TimelineRow | None) -> EngagementMessage:
-    owner, other = common.unit_pair(session, engagement, engagement.owner_party)
+    owner, other = unit_pair(session, engagement, engagement.owner_party)
     return EngagementMessage.from_fields({
         "id": engagement.id, "version": engagement.version, "kind": engagement.kind, "tier": engagement.tier,
         "series": engagement.series, "number": engagement.number, "title": engagement.title,

@@ -20,11 +20,6 @@ from borderlink.shared.namesearch import NamedRecord
 from borderlink.shared.refusals import ShowRefusal
 
 
-def _our_unit(_session: Session, request: HotlineRequest, _body: object, local_party: str) -> str:
-    """This side's unit on a request: the sending unit if we own it, else the receiving one."""
-    return request.sender_unit_id if request.owner_party == local_party else request.recipient_unit_id
-
-
 def _never_received(_session: Session, request: HotlineRequest, body: object) -> None:
     if isinstance(body, RequestMessage):
         request.escalation_done = True  # escalating it on the other side is pointless
@@ -37,7 +32,7 @@ def _referenced_names(values: Mapping[str, Any]) -> list[str]:
 
 # A message the other side refused shows on its request's timeline and brings the request back
 # into this side's unit's inbox.
-_REFUSED = ShowRefusal(HotlineRequest, TIMELINE, unit_of=_our_unit, after=_never_received)
+_REFUSED = ShowRefusal(HotlineRequest, TIMELINE, after=_never_received)
 _REFUSED_STEP = _REFUSED.about(lambda body: body.request_id)
 _WORK = frozenset({Permission.HOTLINE_READ, Permission.HOTLINE_SEND, Permission.HOTLINE_ANSWER})
 

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from borderlink.directory import service as directory
 from borderlink.hotline import service
 from borderlink.hotline.contracts import EscalationMessage
 from borderlink.hotline.models import TIMELINE, HotlineRequest, Priority
 from borderlink.shared.escalation import Escalation, Step
-from borderlink.shared.replicated import send
+from borderlink.shared.replicated import send, unit_pair
 from borderlink.shared.workfeed import Reason
 
 
@@ -23,9 +22,8 @@ def _tell_peer(session: Session, request: HotlineRequest, step: Step) -> None:
     message = EscalationMessage(request_id=request.id, level=step.level, deadline_at=step.deadline,
                                 recipient_side_unit=theirs.code if theirs else None,
                                 event=service.event_payload(step.event))
-    send(session, message, request, sender_unit=directory.get_unit(session, request.sender_unit_id).code,
-         recipient_unit=directory.get_unit(session, request.recipient_unit_id).code,
-         stream=service.stream_of(request.id))
+    sender, recipient = unit_pair(session, request, request.owner_party)
+    send(session, message, request, sender_unit=sender, recipient_unit=recipient, stream=service.stream_of(request.id))
 
 
 REQUESTS = Escalation(

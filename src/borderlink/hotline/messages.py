@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 from borderlink.exchange.registry import InboundEnvelope, Rejected
 from borderlink.hotline import service
 from borderlink.hotline.contracts import (
-    MAX_ATTACHMENT_BYTES,
     EscalationMessage,
     EventMessage,
     ReplyMessage,
@@ -23,7 +22,7 @@ from borderlink.hotline.contracts import (
 )
 from borderlink.hotline.escalation import REQUESTS
 from borderlink.hotline.models import LIFECYCLE, HotlineReply, HotlineRequest, Status
-from borderlink.shared import attachments, escalation, workfeed
+from borderlink.shared import escalation, workfeed
 from borderlink.shared.replicated import (
     already_applied,
     check_received_offence,
@@ -56,8 +55,6 @@ def apply_request(session: Session, envelope: InboundEnvelope[RequestMessage]) -
     if flags and not body.release_note:
         raise Rejected("the request appears to rest on political, religious, military or ethnic grounds "
                        "and no supervisor of the sending unit released it")
-    for item in body.attachments:
-        attachments.decode_received(item.filename, item.content_base64, item.sha256, MAX_ATTACHMENT_BYTES)
     service.receive_request(session, body, sender, recipient, envelope.sender_party, flags)
 
 

@@ -119,6 +119,7 @@ class HotlineRequest(ReplicatedObject, EscalatingObject, Base):
     sender_unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"))
     owner_unit_id: Mapped[str] = synonym("sender_unit_id")
     recipient_unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"))
+    counterpart_unit_id: Mapped[str] = synonym("recipient_unit_id")
     author_name: Mapped[str] = mapped_column(String(200))
     created_by_user_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"), default=None)
     status: Mapped[Status] = mapped_column(enum_column(Status))

@@ -6,7 +6,6 @@ changes local state and enqueues those messages in the same transaction.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 from typing import Any
 
@@ -40,13 +39,21 @@ from borderlink.hotline.schemas import MAX_ATTACHMENT_BYTES, MAX_DEADLINE_SECOND
 from borderlink.ids import new_id
 from borderlink.safeguards.offences import require_allowed
 from borderlink.shared import attachments as shared_attachments
-from borderlink.shared import new_objects, scoping, workfeed
+from borderlink.shared import new_objects, peer_files, scoping, workfeed
 from borderlink.shared.attachments import StoredFile
 from borderlink.shared.durations import DurationSettings
 from borderlink.shared.forms import N_
 from borderlink.shared.lifecycle import Steps
 from borderlink.shared.paging import fold_for_search
-from borderlink.shared.replicated import now_of, require_use, screening_flags, send, side_of, validate_contribution_text
+from borderlink.shared.replicated import (
+    now_of,
+    require_use,
+    screening_flags,
+    send,
+    side_of,
+    unit_pair,
+    validate_contribution_text,
+)
 from borderlink.shared.shapes import same_named
 from borderlink.shared.timeline import Detail
 from borderlink.shared.timeline import TimelineEvent as TimelineRow
@@ -241,10 +248,9 @@ def receive_request(session: Session, body: RequestMessage, sender: Unit, recipi
     session.add(request)
     new_objects.created(session, OBJECT_TYPE, request.id)
     session.flush()  # attachments and events refer to the request row
-    for item in body.attachments:
-        shared_attachments.add(session, feed_ref(request.id), item.filename, item.content_type,
-                               base64.b64decode(item.content_base64), now, names_person=request.names_person,
-                               file_id=item.id, max_bytes=MAX_ATTACHMENT_BYTES)
+    for item in body.attachments:  # each checked against its hash; a bad one refuses the whole request
+        peer_files.store(session, feed_ref(request.id), item, now, added_by=None, max_bytes=MAX_ATTACHMENT_BYTES,
+                         names_person=request.names_person)
     session.flush()
     STEPS.received(session, request, body.sent_event)
     delivered = add_event(session, request, "delivered", now, recipient.party_code, recipient.code)
@@ -293,13 +299,6 @@ def review_held(session: Session, principal: Principal, request_id: str, release
 
 # --- acting on a request ---------------------------------------------------------------------
 
-def _peer_unit_code(session: Session, request: HotlineRequest, local_party: str) -> tuple[str, str]:
-    """(our side's unit code, their side's unit code) of the original pair."""
-    sender = directory.get_unit(session, request.sender_unit_id)
-    recipient = directory.get_unit(session, request.recipient_unit_id)
-    return (sender.code, recipient.code) if request.owner_party == local_party else (recipient.code, sender.code)
-
-
 def acknowledge(session: Session, principal: Principal, request_id: str, now: dt.datetime) -> HotlineRequest:
     request = visible_request(session, principal, request_id)
     LIFECYCLE.require(request.status, "acknowledged", side=side_of(request, principal.party), can=principal.can,
@@ -315,7 +314,7 @@ def _step_shared_with_peer(session: Session, principal: Principal, request: Hotl
     unit = directory.get_unit(session, principal.unit_id)  # the principal acts through their own unit
     event = add_event(session, request, kind, now, principal.party, unit.code, Detail.text(principal.display_name))
     assert event is not None
-    ours, theirs = _peer_unit_code(session, request, principal.party)
+    ours, theirs = unit_pair(session, request, principal.party)
     send_event(session, request, event, ours, theirs)
     touch_inbox(session, request, now, except_unit=principal.unit_id)
     return request
@@ -338,7 +337,7 @@ def reply(session: Session, principal: Principal, request_id: str, body: str, no
                           author_unit_id=unit.id, author_name=principal.display_name, body=body, created_at=now)
     store_reply(session, answer)
     request.search_text = request.search_text + " " + fold_for_search(body)
-    ours, theirs = _peer_unit_code(session, request, principal.party)
+    ours, theirs = unit_pair(session, request, principal.party)
     answering_side = request.owner_party != principal.party
     event = None
     if answering_side and request.answered_at is None:

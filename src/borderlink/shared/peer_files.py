@@ -19,7 +19,7 @@ from borderlink.errors import InvalidInput
 from borderlink.exchange.registry import Rejected
 from borderlink.shared import attachments
 from borderlink.shared.attachments import StoredFile
-from borderlink.shared.contracts import ContractPart, Text, Uuid
+from borderlink.shared.contracts import ContractPart, FilePart, Text, Uuid
 from borderlink.shared.workfeed import ObjectRef
 
 MAX_PEER_FILE_BYTES = 512 * 1024
@@ -43,7 +43,7 @@ def peer_file(stored: StoredFile) -> dict[str, Any]:
     return attachments.wire_part(stored)
 
 
-def store(session: Session, ref: ObjectRef, part: PeerFile, now: dt.datetime, *, added_by: str,
+def store(session: Session, ref: ObjectRef, part: PeerFile | FilePart, now: dt.datetime, *, added_by: str | None,
           max_files: int = attachments.DEFAULT_MAX_FILES, expected_sha256: str | None = None,
           max_bytes: int = MAX_PEER_FILE_BYTES, accepted_types: tuple[str, ...] | None = None,
           names_person: bool = False) -> StoredFile | None:

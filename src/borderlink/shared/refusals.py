@@ -28,7 +28,7 @@ from borderlink.exchange.context import context_of
 from borderlink.exchange.envelope import PARTIES
 from borderlink.shared import workfeed
 from borderlink.shared.contracts import MessageBody
-from borderlink.shared.replicated import now_of, touch
+from borderlink.shared.replicated import local_unit_id, now_of, touch
 from borderlink.shared.timeline import Detail, Timeline
 
 log = logging.getLogger("borderlink.shared.refusals")
@@ -37,6 +37,11 @@ MAX_REASON = 1000
 
 # (session, the object, our refused message's body, this node's party) -> this side's unit id(s) on it
 UnitsOf = Callable[[Session, Any, Any, str], "str | Iterable[str]"]
+
+
+def _paired_unit(_session: Session, obj: Any, _body: Any, party: str) -> str:
+    """This side's unit on an object shared between one unit on each side (`replicated.Paired`)."""
+    return local_unit_id(obj, party)
 
 
 def _id_field(body: Any) -> str | None:
@@ -50,12 +55,13 @@ class ShowRefusal:
 
     `object_id(body)` is the id of the object the refused message was about (by default the body's
     `id`: the message that creates or shares it); `about(...)` gives the same hook for a message
-    kind that names it otherwise. `unit_of` says which of this side's units see it come back.
+    kind that names it otherwise. `unit_of` says which of this side's units see it come back (by
+    default this side's unit on a paired object: `replicated.local_unit_id`).
     `after` does what else the domain needs (e.g. stop escalating what the other side never got)."""
 
     model: type[Any]
     timeline: Timeline
-    unit_of: UnitsOf
+    unit_of: UnitsOf = _paired_unit
     object_id: Callable[[Any], str | None] = _id_field
     after: Callable[[Session, Any, Any], None] | None = None
 

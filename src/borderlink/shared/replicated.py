@@ -94,6 +94,30 @@ class Owned(Protocol):
     updated_at: dt.datetime
 
 
+class Paired(Protocol):
+    """An object shared between one unit on each side: its owner's unit and that unit's counterpart."""
+
+    owner_party: str
+    owner_unit_id: str
+    counterpart_unit_id: str
+
+
+def local_unit_id(obj: Paired, party: str) -> str:
+    """This side's unit on a paired object: the owner's unit where this side owns it, else the counterpart."""
+    return obj.owner_unit_id if obj.owner_party == party else obj.counterpart_unit_id
+
+
+def local_unit_of(session: Session, obj: Paired, party: str) -> Unit:
+    return directory.get_unit(session, local_unit_id(obj, party))
+
+
+def unit_pair(session: Session, obj: Paired, party: str) -> tuple[str, str]:
+    """(this side's unit code, the other side's) on a paired object: whom a message about it is between."""
+    owner = directory.get_unit(session, obj.owner_unit_id).code
+    other = directory.get_unit(session, obj.counterpart_unit_id).code
+    return (owner, other) if obj.owner_party == party else (other, owner)
+
+
 def side_of(obj: Owned, party: str) -> Side:
     return Side.OWNER if obj.owner_party == party else Side.REPLICA
 
