@@ -9,7 +9,6 @@ both into the API's alert input, and a refusal comes back beside the input that 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -47,7 +46,7 @@ from borderlink.shared.forms import N_, input_limits
 from borderlink.shared.workfeed import ObjectRef
 from borderlink.web import form_pages as forms
 from borderlink.web import streams
-from borderlink.web.deps import DbSession, get_node, require
+from borderlink.web.deps import DbSession, node_now, require
 from borderlink.web.errors import problems_of, shown_errors, status_for
 from borderlink.web.i18n import translator
 from borderlink.web.outcomes import Outcomes
@@ -90,10 +89,6 @@ def _viewer(request: Request, principal: Principal) -> Principal:
     return dataclasses.replace(principal, language=_language(request))
 
 
-def _now(request: Request) -> dt.datetime:
-    return get_node(request).clock.now()
-
-
 def _unit_names(session: Session, language: str) -> Callable[[str], str]:
     names = {unit.code: unit.name(language) for unit in directory.list_units(session)}
     return lambda code: names.get(code, code)
@@ -131,7 +126,7 @@ def list_page(request: Request, session: DbSession, principal: Reader,
         kind=AlertKind(filters.kind) if filters.kind else None,
         status=Status(filters.status) if filters.status else None,
         side=filters.side, offence=filters.offence, expiring_within_days=EXPIRING_DAYS if filters.expiring else None,
-        q=filters.q, limit=PAGE_SIZE, cursor=filters.cursor), _now(request))
+        q=filters.q, limit=PAGE_SIZE, cursor=filters.cursor), node_now(request))
     flagged = service.flagged_ids(session, [alert.id for alert in found.items])
     items = [summary_out(session, alert, viewer, alert.id in flagged) for alert in found.items]
     return render(request, "alerts/list.html", {
@@ -277,7 +272,7 @@ async def create_from_form(request: Request, session: DbSession, principal: Issu
         body = form_record_input(values, warnings, values["kind"])
         data = parsed(AlertIn, {**body, "draft": values["draft"] == "1", "link_to": values["link_to"] or None})
         with session.begin_nested():
-            return service.create_alert(session, principal, data, _now(request))
+            return service.create_alert(session, principal, data, node_now(request))
 
     try:
         created = await run_in_threadpool(create)
@@ -349,7 +344,7 @@ async def edit_from_form(alert_id: str, request: Request, session: DbSession, pr
         }
         data = parsed(AlertUpdate, {k: v for k, v in changes.items() if v is not None})
         with session.begin_nested():
-            service.update(session, principal, alert.id, data, _now(request))
+            service.update(session, principal, alert.id, data, node_now(request))
 
     try:
         await run_in_threadpool(save)
@@ -404,7 +399,7 @@ def withdraw_form(alert_id: str, request: Request, session: DbSession, principal
     try:
         body = WithdrawIn.model_validate({"note": note.strip() or None, "fulfilled": outcome == "fulfilled"})
         with session.begin_nested():
-            service.withdraw(session, principal, alert_id, body.note, _now(request), fulfilled=body.fulfilled)
+            service.withdraw(session, principal, alert_id, body.note, node_now(request), fulfilled=body.fulfilled)
     except (ValidationError, BorderLinkError) as exc:
         if isinstance(exc, NotFound):
             raise
@@ -432,7 +427,7 @@ def extend_form(alert_id: str, request: Request, session: DbSession, principal: 
         body = ExtendIn.model_validate({"expires_at": f"{expires_at}T00:00:00+00:00" if expires_at else "",
                                         "review": review})
         with session.begin_nested():
-            service.extend(session, principal, alert_id, body.expires_at, body.review, _now(request))
+            service.extend(session, principal, alert_id, body.expires_at, body.review, node_now(request))
     except (ValidationError, BorderLinkError) as exc:
         if isinstance(exc, NotFound):
             raise
@@ -444,7 +439,7 @@ def extend_form(alert_id: str, request: Request, session: DbSession, principal: 
 @router.post("/{alert_id}/submit")
 def submit_form(alert_id: str, request: Request, session: DbSession, principal: Issuer) -> Response:
     def step() -> str:
-        service.submit(session, principal, alert_id, _now(request))
+        service.submit(session, principal, alert_id, node_now(request))
         return "submitted"
 
     return _step(request, session, principal, alert_id, {}, step)
@@ -454,7 +449,7 @@ def submit_form(alert_id: str, request: Request, session: DbSession, principal: 
 def visibility_form(alert_id: str, request: Request, session: DbSession, principal: Issuer,
                     hidden: Annotated[str, Form()] = "1") -> Response:
     def step() -> str:
-        service.update(session, principal, alert_id, parsed(AlertUpdate, {"hidden": hidden == "1"}), _now(request))
+        service.update(session, principal, alert_id, parsed(AlertUpdate, {"hidden": hidden == "1"}), node_now(request))
         return "hidden" if hidden == "1" else "shown"
 
     return _step(request, session, principal, alert_id, {}, step)
@@ -465,7 +460,7 @@ def flag_form(alert_id: str, request: Request, session: DbSession, principal: Re
               reason: Annotated[str, Form()] = "") -> Response:
     def step() -> str:
         body = FlagIn.model_validate({"reason": reason})
-        service.flag(session, principal, alert_id, body.reason, _now(request))
+        service.flag(session, principal, alert_id, body.reason, node_now(request))
         return "flagged"
 
     return _step(request, session, principal, alert_id, {"reason": reason}, step)
@@ -476,7 +471,7 @@ def review_form(alert_id: str, request: Request, session: DbSession, principal: 
                 decision: Annotated[str, Form()] = "", note: Annotated[str, Form()] = "") -> Response:
     def step() -> str:
         body = ReviewIn.model_validate({"decision": decision, "note": note})
-        service.review(session, principal, alert_id, body.decision == "approve", body.note, _now(request))
+        service.review(session, principal, alert_id, body.decision == "approve", body.note, node_now(request))
         return "approved" if body.decision == "approve" else "rejected"
 
     return _step(request, session, principal, alert_id, {"note": note}, step)
@@ -511,7 +506,7 @@ async def check_person(request: Request, session: DbSession, principal: Screener
                                gender=body.gender.value if body.gender else None, nationality=body.nationality,
                                document_number=body.document_number, document_state=body.document_state,
                                plate=body.plate)
-        now = _now(request)
+        now = node_now(request)
         matches = screen(session, principal, query, now, limit=body.limit)
         return {"checked_at": now, "matches": [match_out(m, viewer) for m in matches]}
 

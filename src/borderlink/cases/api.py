@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -32,16 +31,12 @@ from borderlink.cases.views import CSV_PARTS, CaseFilter, case_csv, case_out, li
 from borderlink.directory.permissions import Principal
 from borderlink.shared.body_limit import KIB, max_body
 from borderlink.shared.contracts import Timestamp
-from borderlink.web.deps import DbSession, get_node, require
+from borderlink.web.deps import DbSession, node_now, require
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 Reader = Annotated[Principal, Depends(require(Perm.READ))]
 Contributor = Annotated[Principal, Depends(require(Perm.CONTRIBUTE))]
 Manager = Annotated[Principal, Depends(require(Perm.MANAGE))]
-
-
-def _now(request: Request) -> dt.datetime:
-    return get_node(request).clock.now()
 
 
 def _out(session: DbSession, principal: Principal, case_id: str) -> CaseOut:
@@ -64,7 +59,7 @@ def get_cases(session: DbSession, principal: Reader,
 @router.post("", response_model=CaseOut, status_code=201)
 def create_case(body: CaseCreate, request: Request, session: DbSession, principal: Manager) -> CaseOut:
     """Open a joint case; the other side's units named on it receive it."""
-    created = service.create_case(session, principal, body, _now(request))
+    created = service.create_case(session, principal, body, node_now(request))
     return _out(session, principal, created.id)
 
 
@@ -79,33 +74,33 @@ def immigration_figures(session: DbSession, principal: Reader, since: Timestamp 
 
 @router.get("/{case_id}", response_model=CaseOut)
 def get_case(case_id: str, request: Request, session: DbSession, principal: Reader) -> CaseOut:
-    return case_out(session, principal, service.read_case(session, principal, case_id, _now(request)))
+    return case_out(session, principal, service.read_case(session, principal, case_id, node_now(request)))
 
 
 @router.post("/{case_id}/status", response_model=CaseOut)
 def change_status(case_id: str, body: StatusChange, request: Request, session: DbSession,
                   principal: Manager) -> CaseOut:
-    service.change_status(session, principal, case_id, body.status, body.reason, _now(request))
+    service.change_status(session, principal, case_id, body.status, body.reason, node_now(request))
     return _out(session, principal, case_id)
 
 
 @router.post("/{case_id}/units", response_model=CaseOut)
 def add_unit(case_id: str, body: UnitAdd, request: Request, session: DbSession, principal: Manager) -> CaseOut:
-    service.add_unit(session, principal, case_id, body.unit_code, _now(request))
+    service.add_unit(session, principal, case_id, body.unit_code, node_now(request))
     return _out(session, principal, case_id)
 
 
 @router.post("/{case_id}/agreement/extensions", response_model=CaseOut)
 def extend_agreement(case_id: str, body: AgreementExtension, request: Request, session: DbSession,
                      principal: Manager) -> CaseOut:
-    service.extend_agreement(session, principal, case_id, body, _now(request))
+    service.extend_agreement(session, principal, case_id, body, node_now(request))
     return _out(session, principal, case_id)
 
 
 @router.post("/{case_id}/notes", response_model=CaseOut, status_code=201)
 def add_note(case_id: str, body: NoteCreate, request: Request, session: DbSession, principal: Contributor) -> CaseOut:
     """An internal note (the default) stays on this node; a shared one reaches the other side."""
-    service.add_note(session, principal, case_id, body, _now(request))
+    service.add_note(session, principal, case_id, body, node_now(request))
     return _out(session, principal, case_id)
 
 
@@ -113,34 +108,34 @@ def add_note(case_id: str, body: NoteCreate, request: Request, session: DbSessio
 def add_person(case_id: str, body: PersonCreate, request: Request, session: DbSession,
                principal: Contributor) -> CaseOut:
     """A person in a role; an informant never leaves this node, a victim is protected."""
-    persons.add_person(session, principal, case_id, body, _now(request))
+    persons.add_person(session, principal, case_id, body, node_now(request))
     return _out(session, principal, case_id)
 
 
 @router.post("/{case_id}/links", response_model=CaseOut, status_code=201)
 def add_link(case_id: str, body: LinkCreate, request: Request, session: DbSession, principal: Contributor) -> CaseOut:
-    persons.add_link(session, principal, case_id, body, _now(request))
+    persons.add_link(session, principal, case_id, body, node_now(request))
     return _out(session, principal, case_id)
 
 
 @router.post("/{case_id}/operations", response_model=CaseOut, status_code=201)
 def add_operation(case_id: str, body: OperationCreate, request: Request, session: DbSession,
                   principal: Contributor) -> CaseOut:
-    operations.add_operation(session, principal, case_id, body, _now(request))
+    operations.add_operation(session, principal, case_id, body, node_now(request))
     return _out(session, principal, case_id)
 
 
 @router.post("/{case_id}/tasks", response_model=CaseOut, status_code=201)
 def add_task(case_id: str, body: TaskCreate, request: Request, session: DbSession, principal: Contributor) -> CaseOut:
     """A task for a unit of either side on the case, in that unit's work feed until done."""
-    operations.add_task(session, principal, case_id, body, _now(request))
+    operations.add_task(session, principal, case_id, body, node_now(request))
     return _out(session, principal, case_id)
 
 
 @router.post("/{case_id}/tasks/{task_id}/done", response_model=CaseOut)
 def complete_task(case_id: str, task_id: str, request: Request, session: DbSession,
                   principal: Contributor) -> CaseOut:
-    operations.complete_task(session, principal, case_id, task_id, _now(request))
+    operations.complete_task(session, principal, case_id, task_id, node_now(request))
     return _out(session, principal, case_id)
 
 
@@ -150,34 +145,34 @@ def add_evidence(case_id: str, body: EvidenceCreate, request: Request, session: 
                  principal: Contributor) -> CaseOut:
     """An item of evidence with its file (kept here, its SHA-256 taken from the stored bytes) or
     the SHA-256 alone."""
-    operations.add_evidence(session, principal, case_id, body, _now(request))
+    operations.add_evidence(session, principal, case_id, body, node_now(request))
     return _out(session, principal, case_id)
 
 
 @router.post("/{case_id}/evidence/{evidence_id}/custody", response_model=CaseOut)
 def pass_custody(case_id: str, evidence_id: str, body: CustodyCreate, request: Request, session: DbSession,
                  principal: Contributor) -> CaseOut:
-    operations.pass_custody(session, principal, case_id, evidence_id, body, _now(request))
+    operations.pass_custody(session, principal, case_id, evidence_id, body, node_now(request))
     return _out(session, principal, case_id)
 
 
 @router.post("/{case_id}/assets", response_model=CaseOut, status_code=201)
 def add_asset(case_id: str, body: AssetCreate, request: Request, session: DbSession, principal: Contributor) -> CaseOut:
-    operations.add_asset(session, principal, case_id, body, _now(request))
+    operations.add_asset(session, principal, case_id, body, node_now(request))
     return _out(session, principal, case_id)
 
 
 @router.post("/{case_id}/assets/{asset_id}", response_model=CaseOut)
 def update_asset(case_id: str, asset_id: str, body: AssetUpdate, request: Request, session: DbSession,
                  principal: Contributor) -> CaseOut:
-    operations.update_asset(session, principal, case_id, asset_id, body, _now(request))
+    operations.update_asset(session, principal, case_id, asset_id, body, node_now(request))
     return _out(session, principal, case_id)
 
 
 @router.post("/{case_id}/immigration-groups", response_model=CaseOut, status_code=201)
 def add_group(case_id: str, body: GroupCreate, request: Request, session: DbSession,
               principal: Contributor) -> CaseOut:
-    operations.add_group(session, principal, case_id, body, _now(request))
+    operations.add_group(session, principal, case_id, body, node_now(request))
     return _out(session, principal, case_id)
 
 
@@ -185,7 +180,7 @@ def add_group(case_id: str, body: GroupCreate, request: Request, session: DbSess
 def export_csv(case_id: str, request: Request, session: DbSession, principal: Reader,
                part: str = Query(pattern="^(persons|seizures|assets)$")) -> Response:
     """The case's persons, seizures or assets as CSV."""
-    case = service.read_case(session, principal, case_id, _now(request))
+    case = service.read_case(session, principal, case_id, node_now(request))
     assert part in CSV_PARTS
     return Response(case_csv(session, principal, case, part), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="case-{case.id}-{part}.csv"'})
@@ -194,5 +189,5 @@ def export_csv(case_id: str, request: Request, session: DbSession, principal: Re
 @router.get("/{case_id}/persons.ftm.json")
 def export_ftm(case_id: str, request: Request, session: DbSession, principal: Reader) -> list[dict[str, Any]]:
     """The case's persons as FollowTheMoney `Person` entities."""
-    case = service.read_case(session, principal, case_id, _now(request))
+    case = service.read_case(session, principal, case_id, node_now(request))
     return persons.ftm_entities(session, case.id, case.case_type.value, principal)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -20,16 +19,12 @@ from borderlink.cases.schemas import (
     HandoverOut,
 )
 from borderlink.directory.permissions import Principal
-from borderlink.web.deps import DbSession, get_node, require
+from borderlink.web.deps import DbSession, node_now, require
 
 router = APIRouter(prefix="/handovers", tags=["handovers"])
 Reader = Annotated[Principal, Depends(require(Perm.READ))]
 Handler = Annotated[Principal, Depends(require(Perm.HANDOVER))]
 Confirmer = Annotated[Principal, Depends(require(Perm.CONFIRM))]
-
-
-def _now(request: Request) -> dt.datetime:
-    return get_node(request).clock.now()
 
 
 def handover_out(session: Session, handover: Handover, language: str | None = None) -> HandoverOut:
@@ -65,7 +60,7 @@ def list_handovers(session: DbSession, principal: Reader,
 @router.post("", response_model=HandoverOut, status_code=201)
 def propose(body: HandoverCreate, request: Request, session: DbSession, principal: Handler) -> HandoverOut:
     """Propose a handover at one of your gates; the facing gate's side accepts or proposes another time."""
-    return handover_out(session, handovers.propose(session, principal, body, _now(request)))
+    return handover_out(session, handovers.propose(session, principal, body, node_now(request)))
 
 
 @router.get("/{handover_id}", response_model=HandoverOut)
@@ -79,23 +74,23 @@ def accept(handover_id: str, request: Request, session: DbSession, principal: Ha
     """The receiving side accepts the proposal (a victim's: naming the protection service), or the
     handing side accepts the other time proposed."""
     return handover_out(session, handovers.accept(session, principal, handover_id, body or HandoverAccept(),
-                                                  _now(request)))
+                                                  node_now(request)))
 
 
 @router.post("/{handover_id}/counter", response_model=HandoverOut)
 def counter(handover_id: str, body: HandoverCounter, request: Request, session: DbSession,
             principal: Handler) -> HandoverOut:
     """The receiving side proposes another time."""
-    return handover_out(session, handovers.counter(session, principal, handover_id, body, _now(request)))
+    return handover_out(session, handovers.counter(session, principal, handover_id, body, node_now(request)))
 
 
 @router.post("/{handover_id}/confirm", response_model=HandoverOut)
 def confirm(handover_id: str, request: Request, session: DbSession, principal: Confirmer) -> HandoverOut:
     """This side's gate officer confirms the handover; it is complete once both sides have."""
-    return handover_out(session, handovers.confirm(session, principal, handover_id, _now(request)))
+    return handover_out(session, handovers.confirm(session, principal, handover_id, node_now(request)))
 
 
 @router.post("/{handover_id}/cancel", response_model=HandoverOut)
 def cancel(handover_id: str, body: HandoverCancel, request: Request, session: DbSession,
            principal: Handler) -> HandoverOut:
-    return handover_out(session, handovers.cancel(session, principal, handover_id, body, _now(request)))
+    return handover_out(session, handovers.cancel(session, principal, handover_id, body, node_now(request)))

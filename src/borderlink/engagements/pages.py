@@ -39,7 +39,7 @@ from borderlink.shared.workfeed import ObjectRef
 from borderlink.web import ask_first as ask
 from borderlink.web import form_pages as forms
 from borderlink.web import streams
-from borderlink.web.deps import DbSession, get_node, require
+from borderlink.web.deps import DbSession, node_now, require
 from borderlink.web.i18n import translator
 from borderlink.web.outcomes import Outcomes
 from borderlink.web.templating import render
@@ -70,10 +70,6 @@ ENGAGEMENT_INPUTS = ("kind", "series", "number", "title", "topic", "starts_at", 
 PATROL_INPUTS = ("counterpart_unit_code", "starts_at", "ends_at", "marker_from", "marker_to", "route", "participants")
 
 
-def _now(request: Request) -> dt.datetime:
-    return get_node(request).clock.now()
-
-
 def _language(request: Request) -> str:
     return str(getattr(request.state, "language", "en"))
 
@@ -89,7 +85,7 @@ def _field(name: str) -> str:
 
 @router.get("")
 def index(request: Request, session: DbSession, principal: Reader) -> Response:
-    now = _now(request)
+    now = node_now(request)
     language = _language(request)
     upcoming = engagements.list_engagements(session, principal, limit=50,
                                             starts_from=now - dt.timedelta(days=1)).items
@@ -105,16 +101,16 @@ def index(request: Request, session: DbSession, principal: Reader) -> Response:
 def month_page(request: Request, session: DbSession, principal: Reader, month: str | None = None) -> Response:
     language = _language(request)
     try:
-        year, number = calendar.parse_month(month, principal.timezone, _now(request))
+        year, number = calendar.parse_month(month, principal.timezone, node_now(request))
     except BorderLinkError:
-        year, number = calendar.parse_month(None, principal.timezone, _now(request))
+        year, number = calendar.parse_month(None, principal.timezone, node_now(request))
     view = calendar.month_view(session, principal, year, number, language)
     return render(request, "engagements/calendar.html", {"view": view, "weekdays": calendar.weekday_names(language)})
 
 
 @router.get("/calendar.ics")
 def month_file(request: Request, session: DbSession, principal: Reader, month: str | None = None) -> Response:
-    now = _now(request)
+    now = node_now(request)
     year, number = calendar.parse_month(month, principal.timezone, now)
     view = calendar.month_view(session, principal, year, number, _language(request))
     body = calendar.ical(view.items, str(request.base_url), translator(_language(request))("Joint patrol"), now)
@@ -164,7 +160,7 @@ async def create_engagement(request: Request, session: DbSession, principal: Pla
 
     def create() -> Any:
         data = EngagementCreate.model_validate(engagement_input(values, principal.timezone))
-        return engagements.create_engagement(session, principal, data, _now(request))
+        return engagements.create_engagement(session, principal, data, node_now(request))
 
     created = await run_in_threadpool(forms.attempt, request, session, create, rename=_field, hidden_is_refusal=False)
     if isinstance(created, forms.Refusal):
@@ -176,7 +172,7 @@ async def create_engagement(request: Request, session: DbSession, principal: Pla
 def _engagement_page(request: Request, session: DbSession, principal: Principal, engagement_id: str,
                      values: Mapping[str, str] | None = None, errors: Shown | None = None,
                      status_code: int = 200) -> Response:
-    now = _now(request)
+    now = node_now(request)
     language = _language(request)
     found = engagements.read_engagement(session, principal, engagement_id, now)
     return render(request, "engagements/engagement.html", {
@@ -218,7 +214,7 @@ async def _act_on_engagement(request: Request, session: DbSession, principal: Pr
 @router.post("/{engagement_id}/answer")
 async def answer_engagement(engagement_id: str, request: Request, session: DbSession, principal: Planner) -> Response:
     return await _act_on_engagement(request, session, principal, engagement_id, lambda v: engagements.answer_engagement(
-        session, principal, engagement_id, v.get("decision") == "confirm", v.get("note", ""), _now(request)),
+        session, principal, engagement_id, v.get("decision") == "confirm", v.get("note", ""), node_now(request)),
         lambda v: "confirmed" if v.get("decision") == "confirm" else "declined")
 
 
@@ -229,7 +225,7 @@ async def record_held(engagement_id: str, request: Request, session: DbSession, 
             if values.get("minutes_text", "").strip() else None
         data = EngagementUpdate.model_validate({"minutes": minutes,
                                                 "outcomes": form_input.lines(values.get("outcomes")) or None})
-        return engagements.update_engagement(session, principal, engagement_id, data, _now(request), step="held")
+        return engagements.update_engagement(session, principal, engagement_id, data, node_now(request), step="held")
 
     return await _act_on_engagement(request, session, principal, engagement_id, held, "held")
 
@@ -245,7 +241,7 @@ async def cancel_engagement(engagement_id: str, request: Request, session: DbSes
             cancel=f"/engagements/{engagement_id}", summary=values["cancel_note"],
             fields={"cancel_note": values["cancel_note"]}))
     return await _act_on_engagement(request, session, principal, engagement_id, lambda v: engagements.cancel_engagement(
-        session, principal, engagement_id, v.get("cancel_note", ""), _now(request)), "cancelled")
+        session, principal, engagement_id, v.get("cancel_note", ""), node_now(request)), "cancelled")
 
 
 @router.post("/{engagement_id}/commitments")
@@ -254,7 +250,7 @@ async def add_commitment(engagement_id: str, request: Request, session: DbSessio
         data = CommitmentCreate.model_validate({
             "engagement_id": engagement_id, "text": values.get("text", ""),
             "responsible_unit_code": values.get("responsible_unit_code", ""), "due_on": values.get("due_on") or None})
-        return records.create_commitment(session, principal, data, _now(request))
+        return records.create_commitment(session, principal, data, node_now(request))
 
     return await _act_on_engagement(request, session, principal, engagement_id, add, "commitment")
 
@@ -268,7 +264,7 @@ async def add_agreement(engagement_id: str, request: Request, session: DbSession
             "parties": form_input.lines(values.get("parties")),
             "signed_on": values.get("signed_on") or None, "valid_until": values.get("valid_until") or None,
             "valid_from": values.get("signed_on") or None})
-        return records.create_agreement(session, principal, data, _now(request))
+        return records.create_agreement(session, principal, data, node_now(request))
 
     return await _act_on_engagement(request, session, principal, engagement_id, add, "agreement")
 
@@ -279,7 +275,7 @@ def _commitment_page(request: Request, session: DbSession, principal: Principal,
                      values: Mapping[str, str] | None = None, errors: Shown | None = None,
                      status_code: int = 200) -> Response:
     found = records.visible_commitment(session, principal, commitment_id)
-    today = records.today_in(principal.timezone, _now(request))
+    today = records.today_in(principal.timezone, node_now(request))
     return render(request, "engagements/commitment.html", {
         "item": commitment_out(session, found, today, _language(request)), "unit": found.responsible_unit,
         "values": values or {}, "errors": errors or {}, "done": DONE.shown(request)}, status_code=status_code)
@@ -297,7 +293,7 @@ async def commitment_note(commitment_id: str, request: Request, session: DbSessi
 
     def note() -> Any:
         return records.add_note(session, principal, commitment_id, values.get("text", ""),
-                                values.get("evidence", ""), _now(request), close=close)
+                                values.get("evidence", ""), node_now(request), close=close)
 
     done = await run_in_threadpool(forms.attempt, request, session, note,
                                    rename=lambda field: "text" if field == "note" else field, hidden_is_refusal=False)
@@ -333,7 +329,7 @@ async def create_patrol(request: Request, session: DbSession, principal: Patroll
             "ends_at": form_input.local_moment(values["ends_at"], principal.timezone),
             "marker_from": values["marker_from"], "marker_to": values["marker_to"], "route": values["route"],
             "participants": form_input.people(values["participants"])})
-        return patrols.propose(session, principal, data, _now(request))
+        return patrols.propose(session, principal, data, node_now(request))
 
     created = await run_in_threadpool(forms.attempt, request, session, create, rename=_field, hidden_is_refusal=False)
     if isinstance(created, forms.Refusal):
@@ -345,7 +341,7 @@ async def create_patrol(request: Request, session: DbSession, principal: Patroll
 def _patrol_page(request: Request, session: DbSession, principal: Principal, patrol_id: str,
                  values: Mapping[str, str] | None = None, errors: Shown | None = None,
                  status_code: int = 200) -> Response:
-    found = patrols.read_patrol(session, principal, patrol_id, _now(request))
+    found = patrols.read_patrol(session, principal, patrol_id, node_now(request))
     return render(request, "engagements/patrol.html", {
         "item": patrol_out(session, found, _language(request)), "is_owner": found.owner_party == principal.party,
         "owner_unit": found.owner_unit, "counterpart_unit": found.counterpart_unit,
@@ -396,7 +392,7 @@ async def answer_patrol(patrol_id: str, request: Request, session: DbSession, pr
                 "route": form_input.optional(values.get("route", "")), "note": values.get("note", ""),
                 "participants": _participants(values)})
         people = PatrolAnswerIn.model_validate({"participants": _participants(values)}).participants
-        return patrols.answer(session, principal, patrol_id, people, _now(request), adjust)
+        return patrols.answer(session, principal, patrol_id, people, node_now(request), adjust)
 
     return await _act_on_patrol(request, session, principal, patrol_id, answer,
                                 lambda v: "adjusted" if v.get("decision") == "adjust" else "accepted")
@@ -413,7 +409,7 @@ async def report_patrol(patrol_id: str, request: Request, session: DbSession, pr
                 "note": values.get("incident_note", ""),
                 "case_ref": form_input.optional(values.get("incident_case", ""))})
         data = PatrolReportIn.model_validate({"summary": values.get("summary", ""), "incidents": incidents})
-        return patrols.file_report(session, principal, patrol_id, data, _now(request))
+        return patrols.file_report(session, principal, patrol_id, data, node_now(request))
 
     return await _act_on_patrol(request, session, principal, patrol_id, report, "reported")
 
