@@ -32,7 +32,7 @@ from borderlink.directory.permissions import Permission, Principal
 from borderlink.shared.body_limit import max_body
 from borderlink.shared.forms import FieldError
 from borderlink.web import errors as web_errors
-from borderlink.web.deps import DbSession, get_node, language_for, require
+from borderlink.web.deps import DbSession, language_for, node_now, require
 
 router = APIRouter(tags=["alerts"])
 Reader = Annotated[Principal, Depends(require(Permission.ALERTS_READ))]
@@ -59,7 +59,7 @@ def create_alert(body: AlertIn, request: Request, session: DbSession, principal:
     religious, military or ethnic grounds (a central reviewer decides), or a `draft` when asked.
     A wanted alert on a protected victim is refused (409, audited); a second alert of this side on
     the same person is refused (409) unless `link_to` names the first."""
-    now = get_node(request).clock.now()
+    now = node_now(request)
     try:
         alert = service.create_alert(session, principal, body, now)
     except ProtectedPerson as refused:
@@ -87,7 +87,7 @@ def list_alerts(
     filters = service.AlertFilter(kind=kind, status=status, side=side, offence=offence,
                                   expiring_within_days=within, flagged=flagged, q=q, limit=limit, cursor=cursor)
     language = language_for(request, principal)
-    page = service.list_alerts(session, principal, filters, get_node(request).clock.now())
+    page = service.list_alerts(session, principal, filters, node_now(request))
     flagged_now = service.flagged_ids(session, [a.id for a in page.items])
     items = [summary_out(session, a, principal, a.id in flagged_now, language) for a in page.items]
     return AlertPageOut(items=items, next_cursor=page.next_cursor, prev_cursor=page.prev_cursor)
@@ -127,7 +127,7 @@ def update_alert(alert_id: str, body: AlertUpdate, request: Request, session: Db
                  principal: Issuer) -> AlertOut | Response:
     """Change an alert's content, or hide it from the other side during an operation (owner only)."""
     try:
-        alert = service.update(session, principal, alert_id, body, get_node(request).clock.now())
+        alert = service.update(session, principal, alert_id, body, node_now(request))
     except ProtectedPerson as refused:
         return _refusal(request, refused)
     return _out(request, session, alert, principal)
@@ -137,7 +137,7 @@ def update_alert(alert_id: str, body: AlertUpdate, request: Request, session: Db
 def submit(alert_id: str, request: Request, session: DbSession, principal: Issuer) -> AlertOut | Response:
     """Publish a draft (or send it for review)."""
     try:
-        alert = service.submit(session, principal, alert_id, get_node(request).clock.now())
+        alert = service.submit(session, principal, alert_id, node_now(request))
     except ProtectedPerson as refused:
         return _refusal(request, refused)
     return _out(request, session, alert, principal)
@@ -146,7 +146,7 @@ def submit(alert_id: str, request: Request, session: DbSession, principal: Issue
 @router.post("/alerts/{alert_id}/withdraw", response_model=AlertOut)
 def withdraw(alert_id: str, body: WithdrawIn, request: Request, session: DbSession, principal: Issuer) -> AlertOut:
     """End an alert: withdrawn, or `fulfilled` when its action was taken. It leaves every screening index."""
-    alert = service.withdraw(session, principal, alert_id, body.note, get_node(request).clock.now(),
+    alert = service.withdraw(session, principal, alert_id, body.note, node_now(request),
                              fulfilled=body.fulfilled)
     return _out(request, session, alert, principal)
 
@@ -155,7 +155,7 @@ def withdraw(alert_id: str, body: WithdrawIn, request: Request, session: DbSessi
 def flag(alert_id: str, body: FlagIn, request: Request, session: DbSession, principal: Reader) -> AlertOut:
     """The receiving side will not take the alert's action on its territory, and why (a provincial or
     central unit); the owner sees the flag."""
-    service.flag(session, principal, alert_id, body.reason, get_node(request).clock.now(), lifted=body.lifted)
+    service.flag(session, principal, alert_id, body.reason, node_now(request), lifted=body.lifted)
     return _out(request, session, service.get_alert(session, principal, alert_id), principal)
 
 
@@ -163,14 +163,14 @@ def flag(alert_id: str, body: FlagIn, request: Request, session: DbSession, prin
 def review(alert_id: str, body: ReviewIn, request: Request, session: DbSession, principal: Reviewer) -> AlertOut:
     """A central reviewer approves an alert held by neutrality screening, or refuses it."""
     alert = service.review(session, principal, alert_id, body.decision == "approve", body.note,
-                           get_node(request).clock.now())
+                           node_now(request))
     return _out(request, session, alert, principal)
 
 
 @router.post("/alerts/{alert_id}/extend", response_model=AlertOut)
 def extend(alert_id: str, body: ExtendIn, request: Request, session: DbSession, principal: Issuer) -> AlertOut:
     """Extend an active alert's validity; the review (why it is still needed) is recorded."""
-    alert = service.extend(session, principal, alert_id, body.expires_at, body.review, get_node(request).clock.now())
+    alert = service.extend(session, principal, alert_id, body.expires_at, body.review, node_now(request))
     return _out(request, session, alert, principal)
 
 
@@ -189,7 +189,7 @@ def screening_check(body: ScreeningCheckIn, request: Request, session: DbSession
     """Check a person (a name in any script, optional birth date, gender, nationality), a document or
     a plate against every active alert you may see; each match explains itself in your language.
     Every check is audited."""
-    now = get_node(request).clock.now()
+    now = node_now(request)
     query = ScreeningQuery(names=body.all_names, birth_date=body.birth_date,
                            gender=body.gender.value if body.gender else None, nationality=body.nationality,
                            document_number=body.document_number, document_state=body.document_state,

@@ -48,7 +48,7 @@ from borderlink.web import form_pages as forms
 from borderlink.web import streams
 from borderlink.web.deps import DbSession, node_now, require
 from borderlink.web.errors import problems_of, shown_errors, status_for
-from borderlink.web.i18n import translator
+from borderlink.web.i18n import request_language, translator
 from borderlink.web.outcomes import Outcomes
 from borderlink.web.templating import render
 
@@ -80,13 +80,9 @@ DONE = Outcomes({
 FORM_INPUTS = (*tuple(c for c in CSV_COLUMNS if c != "id"), "distribution_units", "draft", "link_to")
 
 
-def _language(request: Request) -> str:
-    return str(getattr(request.state, "language", "en"))
-
-
 def _viewer(request: Request, principal: Principal) -> Principal:
     """The principal as the views need it: labels and timeline in the language the page is in."""
-    return dataclasses.replace(principal, language=_language(request))
+    return dataclasses.replace(principal, language=request_language(request))
 
 
 def _unit_names(session: Session, language: str) -> Callable[[str], str]:
@@ -228,7 +224,7 @@ def new_form(request: Request, session: DbSession, principal: Issuer) -> Respons
 def _form_page(request: Request, values: dict[str, str], warnings: list[str], shown: dict[str, str], *,
                alert_id: str | None = None, kept: int = 0, links: list[str] | None = None,
                status_code: int = 200) -> Response:
-    gettext = translator(_language(request))
+    gettext = translator(request_language(request))
     editing = alert_id is not None
     return render(request, "alerts/form.html", {
         "values": values, "warnings": warnings, "errors": shown, "editing": editing, "alert_id": alert_id,
@@ -418,7 +414,7 @@ def extend_form(alert_id: str, request: Request, session: DbSession, principal: 
                 expires_at: Annotated[str, Form()] = "", review: Annotated[str, Form()] = "",
                 confirmed: Annotated[str, Form()] = "") -> Response:
     values = {"expires_at": expires_at, "review": review}
-    gettext = translator(_language(request))
+    gettext = translator(request_language(request))
     try:
         if confirmed != "1":
             shown = {"confirmed": gettext("Confirm the review and the new date first.")}

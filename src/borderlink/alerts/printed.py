@@ -17,10 +17,11 @@ from borderlink.alerts.views import alert_out, title_of
 from borderlink.directory.permissions import Permission, Principal
 from borderlink.shared import attachments, printing
 from borderlink.shared.workfeed import ObjectRef
+from borderlink.web.i18n import request_language
 
 
 def alert_print_context(request: Request, session: Session, principal: Principal, alert_id: str) -> dict[str, Any]:
-    language = str(getattr(request.state, "language", "en"))
+    language = request_language(request)
     alert = service.get_alert(session, principal, alert_id)
     shown = alert_out(session, alert, dataclasses.replace(principal, language=language), language)
     named = printing.unit_names(session, language)

@@ -38,9 +38,9 @@ from borderlink.shared.forms import N_, input_limits
 from borderlink.web import ask_first as ask
 from borderlink.web import form_pages as forms
 from borderlink.web import streams
-from borderlink.web.deps import DbSession, get_node, require
+from borderlink.web.deps import DbSession, node_now, require
 from borderlink.web.errors import problems_of, shown_errors, status_for
-from borderlink.web.i18n import translator
+from borderlink.web.i18n import request_language, translator
 from borderlink.web.outcomes import Outcomes
 from borderlink.web.templating import render
 
@@ -75,10 +75,6 @@ HANDOVER_DONE = Outcomes({
     "confirmed": N_("You confirmed the handover took place."),
     "cancelled": N_("The handover was cancelled on both sides."),
 })
-
-
-def _language(request: Request) -> str:
-    return str(getattr(request.state, "language", "en"))
 
 
 @router.get("/cases")
@@ -121,7 +117,7 @@ async def create_case_form(request: Request, session: DbSession, principal: Mana
                                           **{k: values[k] for k in ("title", "case_type", "summary", "legal_basis",
                                                                     "handling_code", "offence_codes", "unit_codes")}})
         with session.begin_nested():
-            return service.create_case(session, principal, data, get_node(request).clock.now()).id
+            return service.create_case(session, principal, data, node_now(request)).id
 
     try:
         case_id = await run_in_threadpool(create)
@@ -134,9 +130,9 @@ async def create_case_form(request: Request, session: DbSession, principal: Mana
 def _case_page(request: Request, session: DbSession, principal: Principal, case_id: str,
                values: dict[str, Any] | None = None, shown: dict[str, str] | None = None,
                status_code: int = 200) -> Response:
-    now = get_node(request).clock.now()
+    now = node_now(request)
     case = service.read_case(session, principal, case_id, now)
-    language = _language(request)
+    language = request_language(request)
     rows = service.case_units(session, case.id)
     on_case = {row.unit_id for row in rows}
     return render(request, "cases/detail.html", {
@@ -199,7 +195,7 @@ def _zone(request: Request) -> str:
 @router.post("/cases/{case_id}/status")
 async def status_form(case_id: str, request: Request, session: DbSession, principal: Manager) -> Response:
     values: dict[str, Any] = await forms.submitted(request)
-    now = get_node(request).clock.now()
+    now = node_now(request)
 
     def act() -> object:
         data = _model(StatusChange, values)
@@ -211,7 +207,7 @@ async def status_form(case_id: str, request: Request, session: DbSession, princi
 @router.post("/cases/{case_id}/notes")
 async def note_form(case_id: str, request: Request, session: DbSession, principal: Contributor) -> Response:
     values: dict[str, Any] = await forms.submitted(request)
-    now = get_node(request).clock.now()
+    now = node_now(request)
     data = {"body": values.get("body", ""), "shared": values.get("shared") == "1"}
     return await run_in_threadpool(_act, request, session, principal, case_id, values, lambda: service.add_note(
         session, principal, case_id, NoteCreate.model_validate(data), now), "note", "note")
@@ -220,7 +216,7 @@ async def note_form(case_id: str, request: Request, session: DbSession, principa
 @router.post("/cases/{case_id}/persons")
 async def person_form(case_id: str, request: Request, session: DbSession, principal: Contributor) -> Response:
     values: dict[str, Any] = await forms.submitted(request)
-    now = get_node(request).clock.now()
+    now = node_now(request)
 
     def act() -> object:
         data = {**values, "other_names": [n.strip() for n in values.get("other_names", "").split(";") if n.strip()]}
@@ -232,7 +228,7 @@ async def person_form(case_id: str, request: Request, session: DbSession, princi
 @router.post("/cases/{case_id}/operations")
 async def operation_form(case_id: str, request: Request, session: DbSession, principal: Contributor) -> Response:
     values: dict[str, Any] = await forms.submitted(request)
-    now = get_node(request).clock.now()
+    now = node_now(request)
 
     def act() -> object:
         seizure = {key[8:]: value for key, value in values.items() if key.startswith("seizure_") and value}
@@ -246,7 +242,7 @@ async def operation_form(case_id: str, request: Request, session: DbSession, pri
 @router.post("/cases/{case_id}/tasks")
 async def task_form(case_id: str, request: Request, session: DbSession, principal: Contributor) -> Response:
     values: dict[str, Any] = await forms.submitted(request)
-    now = get_node(request).clock.now()
+    now = node_now(request)
     return await run_in_threadpool(_act, request, session, principal, case_id, values, lambda: operations.add_task(
         session, principal, case_id, _model(TaskCreate, values, _zone(request)), now), "task", "task")
 
@@ -283,7 +279,7 @@ def _case_persons(request: Request, session: DbSession, principal: Principal, ca
         service.visible_case(session, principal, case_id)
     except NotFound:
         return []
-    translate = translator(_language(request))
+    translate = translator(request_language(request))
     return [persons.person_out(p, principal, translate) for p in persons.persons(session, case_id)
             if p.role != PersonRole.INFORMANT]
 
@@ -314,7 +310,7 @@ async def create_handover_form(request: Request, session: DbSession, principal: 
             "escorts": [e.strip() for e in values.get("escorts", "").split(";") if e.strip()],
             "checklist": checklist}, _zone(request))
         with session.begin_nested():
-            return handovers.propose(session, principal, data, get_node(request).clock.now()).id
+            return handovers.propose(session, principal, data, node_now(request)).id
 
     try:
         handover_id = await run_in_threadpool(create)
@@ -330,7 +326,8 @@ def _handover_page(request: Request, session: DbSession, principal: Principal, h
     found = handovers.visible_handover(session, principal, handover_id)
     _, gate = handovers.our_units(found, principal.party)
     return render(request, "cases/handover.html", {
-        "item": handover_out(session, found, _language(request)), "is_owner": found.owner_party == principal.party,
+        "item": handover_out(session, found, request_language(request)),
+        "is_owner": found.owner_party == principal.party,
         "at_gate": principal.unit_id == gate.id, "errors": shown or {},
         "confirmed_here": handovers.confirmation_of(session, found.id, principal.party) is not None,
         "done": HANDOVER_DONE.shown(request),
@@ -365,7 +362,7 @@ def _handover_act(request: Request, session: DbSession, principal: Principal, ha
 @router.post("/handovers/{handover_id}/accept")
 async def accept_form(handover_id: str, request: Request, session: DbSession, principal: Handler) -> Response:
     values: dict[str, Any] = await forms.submitted(request)
-    now = get_node(request).clock.now()
+    now = node_now(request)
     return await run_in_threadpool(_handover_act, request, session, principal, handover_id, lambda: handovers.accept(
         session, principal, handover_id, _model(HandoverAccept, values), now), "accepted")
 
@@ -373,14 +370,14 @@ async def accept_form(handover_id: str, request: Request, session: DbSession, pr
 @router.post("/handovers/{handover_id}/counter")
 async def counter_form(handover_id: str, request: Request, session: DbSession, principal: Handler) -> Response:
     values: dict[str, Any] = await forms.submitted(request)
-    now = get_node(request).clock.now()
+    now = node_now(request)
     return await run_in_threadpool(_handover_act, request, session, principal, handover_id, lambda: handovers.counter(
         session, principal, handover_id, _model(HandoverCounter, values, _zone(request)), now), "countered")
 
 
 @router.post("/handovers/{handover_id}/confirm")
 async def confirm_form(handover_id: str, request: Request, session: DbSession, principal: Confirmer) -> Response:
-    now = get_node(request).clock.now()
+    now = node_now(request)
     return await run_in_threadpool(_handover_act, request, session, principal, handover_id, lambda: handovers.confirm(
         session, principal, handover_id, now), "confirmed")
 
@@ -388,7 +385,7 @@ async def confirm_form(handover_id: str, request: Request, session: DbSession, p
 @router.post("/handovers/{handover_id}/cancel")
 async def cancel_form(handover_id: str, request: Request, session: DbSession, principal: Handler) -> Response:
     values: dict[str, Any] = await forms.submitted(request)
-    now = get_node(request).clock.now()
+    now = node_now(request)
     reason = str(values.get("reason", ""))
     if reason.strip() and not ask.confirmed(values):  # a cancelled handover stays cancelled: the page asks first
         await run_in_threadpool(handovers.visible_handover, session, principal, handover_id)

@@ -17,17 +17,13 @@ from borderlink.cases.persons import name_line
 from borderlink.cases.views import case_out
 from borderlink.directory.permissions import Principal
 from borderlink.shared import printing
-from borderlink.web.deps import get_node
-from borderlink.web.i18n import translator
-
-
-def _language(request: Request) -> str:
-    return str(getattr(request.state, "language", "en"))
+from borderlink.web.deps import node_now
+from borderlink.web.i18n import request_language, translator
 
 
 def case_print_context(request: Request, session: Session, principal: Principal, case_id: str) -> dict[str, Any]:
-    language = _language(request)
-    case = service.read_case(session, principal, case_id, get_node(request).clock.now())
+    language = request_language(request)
+    case = service.read_case(session, principal, case_id, node_now(request))
     shown = case_out(session, principal, case, language, translator(language))
     named = printing.unit_names(session, language)
     steps = domains.code_lists()["cases.event"]
@@ -37,7 +33,7 @@ def case_print_context(request: Request, session: Session, principal: Principal,
 
 def handover_print_context(request: Request, session: Session, principal: Principal,
                            handover_id: str) -> dict[str, Any]:
-    language = _language(request)
+    language = request_language(request)
     found = handovers.visible_handover(session, principal, handover_id)
     shown = handover_out(session, found, language)
     named = printing.unit_names(session, language)

@@ -32,7 +32,7 @@ from borderlink.directory.permissions import Principal
 from borderlink.errors import InvalidInput
 from borderlink.shared.body_limit import KIB, max_body
 from borderlink.web import form_pages as forms
-from borderlink.web.deps import DbSession, get_node
+from borderlink.web.deps import DbSession, node_now
 
 router = APIRouter(include_in_schema=False)
 _BREAKDOWN_LINE = re.compile(r"^\s*([A-Za-z]{3})[\s,;]+([MFmf])[\s,;]+(\d{1,6})\s*$")
@@ -44,7 +44,7 @@ async def _step(request: Request, session: DbSession, principal: Principal, case
     """Run one form's step (`action(values, now)`) and answer as `pages._act` does; the outcome
     shown is the form's own unless `outcome` names another."""
     shown = values if values is not None else await forms.submitted(request)
-    now = get_node(request).clock.now()
+    now = node_now(request)
     return await run_in_threadpool(_act, request, session, principal, case_id, shown, lambda: action(shown, now),
                                    form, outcome or form)
 

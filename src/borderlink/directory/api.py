@@ -19,7 +19,7 @@ from borderlink.directory.schemas import (
     UserCreate,
     UserOut,
 )
-from borderlink.web.deps import DbSession, get_node, require
+from borderlink.web.deps import DbSession, node_now, require
 
 router = APIRouter(tags=["directory"])
 
@@ -92,7 +92,7 @@ def create_user(
 ) -> UserOut:
     user = accounts.create_user(
         session, username=body.username, password=body.password, unit_code=body.unit_code, role=body.role,
-        display_name=body.display_name, now=get_node(request).clock.now(), actor=principal,
+        display_name=body.display_name, now=node_now(request), actor=principal,
         language=body.language,
     )
     return user_view(user)
@@ -111,7 +111,7 @@ def create_token(
     principal: Annotated[Principal, Depends(require(Permission.TOKENS_OWN))],
 ) -> TokenCreated:
     user = accounts.get_visible_user(session, principal, principal.user_id)
-    token, secret = accounts.create_token(session, user, body.name, get_node(request).clock.now())
+    token, secret = accounts.create_token(session, user, body.name, node_now(request))
     return TokenCreated(**token_view(token).model_dump(), token=secret)
 
 
@@ -120,4 +120,4 @@ def revoke_token(
     token_id: str, request: Request, session: DbSession,
     principal: Annotated[Principal, Depends(require(Permission.TOKENS_OWN))],
 ) -> TokenOut:
-    return token_view(accounts.revoke_token(session, principal, token_id, get_node(request).clock.now()))
+    return token_view(accounts.revoke_token(session, principal, token_id, node_now(request)))

@@ -15,7 +15,7 @@ from borderlink.directory.schemas import TokenCreate, UserCreate
 from borderlink.shared.forms import N_, input_limits
 from borderlink.web import ask_first as ask
 from borderlink.web import form_pages as forms
-from borderlink.web.deps import DbSession, get_node, require
+from borderlink.web.deps import DbSession, node_now, require
 from borderlink.web.outcomes import Outcomes
 from borderlink.web.templating import render
 
@@ -74,7 +74,7 @@ def create_user_form(
         data = UserCreate.model_validate({**values, "password": password, "display_name": display_name or None})
         return accounts.create_user(session, username=data.username, password=data.password, unit_code=data.unit_code,
                                     role=data.role, display_name=data.display_name or data.username,
-                                    now=get_node(request).clock.now(), actor=principal)
+                                    now=node_now(request), actor=principal)
 
     # A unit outside the admin's scope answers exactly like one that does not exist.
     refused = forms.attempt(request, session, create)
@@ -111,7 +111,7 @@ def create_token_form(
 ) -> Response:
     user = accounts.get_visible_user(session, principal, principal.user_id)
     made = forms.attempt(request, session, lambda: accounts.create_token(
-        session, user, TokenCreate.model_validate({"name": name}).name, get_node(request).clock.now()))
+        session, user, TokenCreate.model_validate({"name": name}).name, node_now(request)))
     if isinstance(made, forms.Refusal):
         return render(request, "directory/tokens.html", {
             "tokens": accounts.tokens_of(session, principal), "new_secret": None, "values": {"name": name},
@@ -134,5 +134,5 @@ def revoke_token_form(
             heading=N_("Revoke API token"), consequence=N_("Every client using this token is refused from now on."),
             button=N_("Yes, revoke this token"), action=f"/tokens/{token_id}/revoke", cancel="/tokens",
             summary=f"{token.name} · {token.prefix}…"))
-    accounts.revoke_token(session, principal, token_id, get_node(request).clock.now())
+    accounts.revoke_token(session, principal, token_id, node_now(request))
     return DONE.redirect("/tokens", "revoked")

@@ -40,7 +40,7 @@ from borderlink.web import ask_first as ask
 from borderlink.web import form_pages as forms
 from borderlink.web import streams
 from borderlink.web.deps import DbSession, node_now, require
-from borderlink.web.i18n import translator
+from borderlink.web.i18n import request_language, translator
 from borderlink.web.outcomes import Outcomes
 from borderlink.web.templating import render
 
@@ -70,10 +70,6 @@ ENGAGEMENT_INPUTS = ("kind", "series", "number", "title", "topic", "starts_at", 
 PATROL_INPUTS = ("counterpart_unit_code", "starts_at", "ends_at", "marker_from", "marker_to", "route", "participants")
 
 
-def _language(request: Request) -> str:
-    return str(getattr(request.state, "language", "en"))
-
-
 def _field(name: str) -> str:
     """The page input that carries a schema field."""
     head = name.split(".")[0]
@@ -86,7 +82,7 @@ def _field(name: str) -> str:
 @router.get("")
 def index(request: Request, session: DbSession, principal: Reader) -> Response:
     now = node_now(request)
-    language = _language(request)
+    language = request_language(request)
     upcoming = engagements.list_engagements(session, principal, limit=50,
                                             starts_from=now - dt.timedelta(days=1)).items
     past = engagements.list_engagements(session, principal, limit=200, starts_before=now).items[-20:]
@@ -99,7 +95,7 @@ def index(request: Request, session: DbSession, principal: Reader) -> Response:
 
 @router.get("/calendar")
 def month_page(request: Request, session: DbSession, principal: Reader, month: str | None = None) -> Response:
-    language = _language(request)
+    language = request_language(request)
     try:
         year, number = calendar.parse_month(month, principal.timezone, node_now(request))
     except BorderLinkError:
@@ -112,8 +108,8 @@ def month_page(request: Request, session: DbSession, principal: Reader, month: s
 def month_file(request: Request, session: DbSession, principal: Reader, month: str | None = None) -> Response:
     now = node_now(request)
     year, number = calendar.parse_month(month, principal.timezone, now)
-    view = calendar.month_view(session, principal, year, number, _language(request))
-    body = calendar.ical(view.items, str(request.base_url), translator(_language(request))("Joint patrol"), now)
+    view = calendar.month_view(session, principal, year, number, request_language(request))
+    body = calendar.ical(view.items, str(request.base_url), translator(request_language(request))("Joint patrol"), now)
     return Response(body, media_type="text/calendar; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="borderlink-{view.key}.ics"'})
 
@@ -173,7 +169,7 @@ def _engagement_page(request: Request, session: DbSession, principal: Principal,
                      values: Mapping[str, str] | None = None, errors: Shown | None = None,
                      status_code: int = 200) -> Response:
     now = node_now(request)
-    language = _language(request)
+    language = request_language(request)
     found = engagements.read_engagement(session, principal, engagement_id, now)
     return render(request, "engagements/engagement.html", {
         "item": engagement_out(session, principal, found, now, language),
@@ -277,7 +273,7 @@ def _commitment_page(request: Request, session: DbSession, principal: Principal,
     found = records.visible_commitment(session, principal, commitment_id)
     today = records.today_in(principal.timezone, node_now(request))
     return render(request, "engagements/commitment.html", {
-        "item": commitment_out(session, found, today, _language(request)), "unit": found.responsible_unit,
+        "item": commitment_out(session, found, today, request_language(request)), "unit": found.responsible_unit,
         "values": values or {}, "errors": errors or {}, "done": DONE.shown(request)}, status_code=status_code)
 
 
@@ -343,7 +339,7 @@ def _patrol_page(request: Request, session: DbSession, principal: Principal, pat
                  status_code: int = 200) -> Response:
     found = patrols.read_patrol(session, principal, patrol_id, node_now(request))
     return render(request, "engagements/patrol.html", {
-        "item": patrol_out(session, found, _language(request)), "is_owner": found.owner_party == principal.party,
+        "item": patrol_out(session, found, request_language(request)), "is_owner": found.owner_party == principal.party,
         "owner_unit": found.owner_unit, "counterpart_unit": found.counterpart_unit,
         "units": {u.code: u for u in directory.list_units(session)},
         "filed": {r.party for r in patrols.reports(session, found.id)},

@@ -44,7 +44,8 @@ from borderlink.shared import live
 from borderlink.shared.body_limit import max_body
 from borderlink.shared.workfeed import ObjectRef
 from borderlink.web.body_gate import is_known_caller
-from borderlink.web.deps import DbSession, get_node, require
+from borderlink.web.deps import DbSession, get_node, node_now, require
+from borderlink.web.i18n import request_language
 
 router = APIRouter(prefix="/gates", tags=["gates"])
 hits_router = APIRouter(prefix="/hits", tags=["gates"])
@@ -54,16 +55,12 @@ Confirmer = Annotated[Principal, Depends(require(Permission.GATES_CONFIRM))]
 Configurer = Annotated[Principal, Depends(require(Permission.GATES_CONFIGURE))]
 
 
-def _language(request: Request) -> str:
-    return str(getattr(request.state, "language", "en"))
-
-
 @router.get("", response_model=list[GateOut])
 def list_gates(request: Request, session: DbSession, _: Reader,
                party: Annotated[str | None, Query(pattern="^(VN|CN|vn|cn)$")] = None) -> list[GateOut]:
     """Border gates of both parties (or one), each with the gate it faces, its lanes, and its
     opening hours in its own time zone with whether each is open now."""
-    now = get_node(request).clock.now()
+    now = node_now(request)
     return [GateOut.of(view) for view in service.list_gates(session, now, party)]
 
 
@@ -76,7 +73,7 @@ def _local_today(moment: dt.datetime, timezone: str) -> dt.date:
 def parse_mrz(body: MrzParseRequest, request: Request, principal: Checker) -> MrzParseOut:
     """Read the zone as a passport reader types it or as pasted. A bad zone is answered with
     `valid` false and errors naming the failing field, not refused."""
-    today = _local_today(get_node(request).clock.now(), principal.timezone)
+    today = _local_today(node_now(request), principal.timezone)
     return MrzParseOut.of(mrz.parse(body.mrz, today=today))
 
 
@@ -86,8 +83,8 @@ def create_crossing(body: CrossingCreate, request: Request, session: DbSession, 
     """Record a crossing at the caller's gate and check it at once: the person against the live
     screening index, the document against document alerts, the plate against vehicle alerts.
     `check.result` is `clear` or `hit`; each hit goes to the alert's owner to confirm."""
-    now = get_node(request).clock.now()
-    return views.recorded_out(session, crossings.record(session, principal, body, now), _language(request))
+    now = node_now(request)
+    return views.recorded_out(session, crossings.record(session, principal, body, now), request_language(request))
 
 
 @router.post("/crossings/batch", response_model=CrossingBatchOut, status_code=201)
@@ -96,8 +93,8 @@ def create_crossings(body: CrossingBatch, request: Request, session: DbSession,
                      principal: Checker) -> CrossingBatchOut:
     """Several crossings from an e-gate, each recorded and checked as by `POST /gates/crossings`;
     all are recorded or, if one is refused, none."""
-    now = get_node(request).clock.now()
-    language = _language(request)
+    now = node_now(request)
+    language = request_language(request)
     done = [crossings.record(session, principal, item, now) for item in body.crossings]
     return CrossingBatchOut(crossings=[views.recorded_out(session, r, language) for r in done])
 
@@ -113,7 +110,7 @@ def list_crossings(request: Request, session: DbSession, principal: Reader,
     page = crossings.list_crossings(session, principal, limit=limit, cursor=cursor, gate_unit_code=gate,
                                     result=result, direction=direction)
     found = crossings.crossing_hits(session, [c.id for c in page.items])
-    language = _language(request)
+    language = request_language(request)
     return CrossingListOut(items=[views.crossing_out(session, c, found.get(c.id, []), language) for c in page.items],
                            next_cursor=page.next_cursor)
 
@@ -122,7 +119,7 @@ def list_crossings(request: Request, session: DbSession, principal: Reader,
 def get_crossing(crossing_id: str, request: Request, session: DbSession, principal: Reader) -> CrossingOut:
     crossing = crossings.visible_crossing(session, principal, crossing_id)
     found = crossings.crossing_hits(session, [crossing.id]).get(crossing.id, [])
-    return views.crossing_out(session, crossing, found, _language(request), with_photo=True)
+    return views.crossing_out(session, crossing, found, request_language(request), with_photo=True)
 
 
 @router.get("/settings", response_model=GateSettingsOut)
@@ -146,7 +143,7 @@ def put_settings(body: GateSettingsIn, session: DbSession, principal: Configurer
 @router.post("/passes", response_model=PassOut, status_code=201, responses={409: {"description": "number taken"}})
 def create_pass(body: PassCreate, request: Request, session: DbSession, principal: Checker) -> PassOut:
     """Register a border resident's pass (valid for at most twelve months)."""
-    return views.pass_out(session, passes.create_pass(session, principal, body, get_node(request).clock.now()))
+    return views.pass_out(session, passes.create_pass(session, principal, body, node_now(request)))
 
 
 @router.get("/passes", response_model=PassListOut)
@@ -166,7 +163,7 @@ def get_pass(number: str, session: DbSession, principal: Reader) -> PassOut:
 @router.get("/overstays", response_model=list[OverstayOut])
 def list_overstays(request: Request, session: DbSession, principal: Reader) -> list[OverstayOut]:
     """Entries with a pass at the caller's gates and no exit after the allowed stay, oldest first."""
-    now = get_node(request).clock.now()
+    now = node_now(request)
     stay = settings.stay_limit(session)
     return [views.overstay_out(session, c, stay) for c in passes.overstays(session, principal, now)]
 
@@ -175,7 +172,7 @@ def list_overstays(request: Request, session: DbSession, principal: Reader) -> l
 def announce(body: PreArrivalCreate, request: Request, session: DbSession, principal: Checker) -> PreArrivalOut:
     """Announce a vehicle to the gate facing the caller's: plate, driver, containers, cargo, HS code,
     weight, expected arrival. The facing gate checks driver and vehicle when it arrives."""
-    notice = pre_arrivals.announce(session, principal, body, get_node(request).clock.now())
+    notice = pre_arrivals.announce(session, principal, body, node_now(request))
     return views.pre_arrival_out(session, notice)
 
 
@@ -199,7 +196,7 @@ def get_dashboard(request: Request, session: DbSession, principal: Reader,
                   gate: Annotated[str | None, Query(max_length=80)] = None) -> DashboardOut:
     """Today at a gate (the caller's own unless `gate` names one they cover): crossings by direction
     and hour of the gate's day, pending hits, expected arrivals, overstays."""
-    return dashboard.dashboard(session, principal, gate, get_node(request).clock.now())
+    return dashboard.dashboard(session, principal, gate, node_now(request))
 
 
 @hits_router.get("", response_model=HitListOut)
@@ -209,7 +206,7 @@ def list_hits(request: Request, session: DbSession, principal: Reader,
               limit: Annotated[int, Query(ge=1, le=200)] = 50) -> HitListOut:
     """Hits at the caller's gates and on the caller's units' alerts, newest first."""
     found = hits.list_hits(session, principal, alert_id=alert_id, status=status, limit=limit)
-    return HitListOut(items=[views.hit_out(session, hit, _language(request)) for hit in found], next_cursor=None)
+    return HitListOut(items=[views.hit_out(session, hit, request_language(request)) for hit in found], next_cursor=None)
 
 
 @hits_router.get("/stream", response_class=StreamingResponse)
@@ -248,8 +245,8 @@ def _hit_event(message: str) -> str | None:
 @hits_router.get("/{hit_id}", response_model=HitOut)
 def get_hit(hit_id: str, request: Request, session: DbSession, principal: Reader) -> HitOut:
     """The same id on both nodes: the gate's and the alert owner's."""
-    now = get_node(request).clock.now()
-    return views.hit_out(session, hits.read_hit(session, principal, hit_id, now), _language(request),
+    now = node_now(request)
+    return views.hit_out(session, hits.read_hit(session, principal, hit_id, now), request_language(request),
                          with_photo=True)
 
 
@@ -257,22 +254,22 @@ def get_hit(hit_id: str, request: Request, session: DbSession, principal: Reader
 def confirm_hit(hit_id: str, body: HitAnswerIn, request: Request, session: DbSession,
                 principal: Confirmer) -> HitOut:
     """The alert's owning unit: it is the person."""
-    now = get_node(request).clock.now()
-    return views.hit_out(session, hits.answer(session, principal, hit_id, True, body.note, now), _language(request))
+    answered = hits.answer(session, principal, hit_id, True, body.note, node_now(request))
+    return views.hit_out(session, answered, request_language(request))
 
 
 @hits_router.post("/{hit_id}/reject", response_model=HitOut)
 def reject_hit(hit_id: str, body: HitAnswerIn, request: Request, session: DbSession,
                principal: Confirmer) -> HitOut:
     """The alert's owning unit: it is not the person; this traveller is not flagged again for it."""
-    now = get_node(request).clock.now()
-    return views.hit_out(session, hits.answer(session, principal, hit_id, False, body.note, now), _language(request))
+    answered = hits.answer(session, principal, hit_id, False, body.note, node_now(request))
+    return views.hit_out(session, answered, request_language(request))
 
 
 @hits_router.post("/{hit_id}/outcome", response_model=HitOut)
 def hit_outcome(hit_id: str, body: HitOutcomeIn, request: Request, session: DbSession,
                 principal: Checker) -> HitOut:
     """The gate records what it did: held, protected, document_seized, discreet_report or released."""
-    now = get_node(request).clock.now()
+    now = node_now(request)
     found = hits.record_outcome(session, principal, hit_id, body.outcome, body.note, now)
-    return views.hit_out(session, found, _language(request))
+    return views.hit_out(session, found, request_language(request))

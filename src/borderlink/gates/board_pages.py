@@ -22,7 +22,7 @@ from borderlink.gates.reference import reference_gates
 from borderlink.gates.schemas import PassCreate, PreArrivalCreate
 from borderlink.web import form_pages as forms
 from borderlink.web import streams
-from borderlink.web.deps import DbSession, get_node, require
+from borderlink.web.deps import DbSession, node_now, require
 from borderlink.web.templating import render
 
 router = APIRouter(prefix="/gates", include_in_schema=False)
@@ -34,10 +34,6 @@ NOTICE_INPUTS = ("plate", "driver_names", "driver_birth_date", "driver_nationali
 Redisplay = Callable[[Request, DbSession, Principal, dict[str, str], dict[str, str], int], Response]
 PASS_INPUTS = ("number", "holder_names", "holder_birth_date", "holder_sex", "holder_nationality", "commune",
                "permitted_area", "children", "valid_from", "valid_until")
-
-
-def _language(request: Request) -> str:
-    return str(getattr(request.state, "language", "en"))
 
 
 def _lines(text: str) -> list[str]:
@@ -69,7 +65,7 @@ def dashboard_stream(request: Request, session: DbSession, principal: Reader, ga
 
 @router.get("/dashboard")
 def dashboard_page(request: Request, session: DbSession, principal: Reader, gate: str | None = None) -> Response:
-    now = get_node(request).clock.now()
+    now = node_now(request)
     covered = set(directory.unit_codes(session, principal.scope_unit_ids).values())
     choices = [g.unit for g in reference_gates() if g.unit in covered]
     if not choices:
@@ -133,7 +129,7 @@ def notices_page(request: Request, session: DbSession, principal: Reader) -> Res
 async def announce_form(request: Request, session: DbSession, principal: Checker) -> Response:
     def announce(values: dict[str, str]) -> str:
         data = PreArrivalCreate.model_validate(notice_body(values, principal.timezone))
-        pre_arrivals.announce(session, principal, data, get_node(request).clock.now())
+        pre_arrivals.announce(session, principal, data, node_now(request))
         return "/gates/pre-arrivals"
 
     return await _submit(request, session, principal, NOTICE_INPUTS, announce, flat_input("driver"), _notices,
@@ -172,7 +168,7 @@ def pass_body(values: dict[str, str]) -> dict[str, Any]:
 def _passes(request: Request, session: DbSession, principal: Principal, values: dict[str, str],
             errors: dict[str, str], status_code: int = 200) -> Response:
     page = passes.list_passes(session, principal, limit=200, cursor=None)
-    today = get_node(request).clock.now().date()
+    today = node_now(request).date()
     return render(request, "gates/passes.html", {
         "items": [views.pass_out(session, p) for p in page.items], "today": today,
         "values": values or {"valid_from": today.isoformat(),
@@ -190,7 +186,7 @@ def passes_page(request: Request, session: DbSession, principal: Reader) -> Resp
 async def register_form(request: Request, session: DbSession, principal: Checker) -> Response:
     def register(values: dict[str, str]) -> str:
         data = PassCreate.model_validate(pass_body(values))
-        return f"/gates/passes/{passes.create_pass(session, principal, data, get_node(request).clock.now()).number}"
+        return f"/gates/passes/{passes.create_pass(session, principal, data, node_now(request)).number}"
 
     return await _submit(request, session, principal, PASS_INPUTS, register, flat_input("holder"), _passes,
                          "registered")

@@ -22,7 +22,8 @@ from borderlink.gates.schemas import CrossingCreate, HitOutcomeIn
 from borderlink.shared.body_limit import max_body
 from borderlink.shared.forms import input_limits
 from borderlink.web import form_pages as forms
-from borderlink.web.deps import DbSession, get_node, require
+from borderlink.web.deps import DbSession, node_now, require
+from borderlink.web.i18n import request_language
 from borderlink.web.templating import render
 
 router = APIRouter(prefix="/gates", include_in_schema=False)
@@ -39,10 +40,6 @@ _DOCUMENT = {"document_type": "type", "document_number": "number", "issuing_stat
 RECENT = 20
 
 
-def _language(request: Request) -> str:
-    return str(getattr(request.state, "language", "en"))
-
-
 def _gates_of(principal: Principal) -> list[Any]:
     """The gates the principal may record crossings at, theirs first."""
     return [g for g in reference_gates() if g.unit == principal.unit_code] + \
@@ -53,7 +50,7 @@ def _desk(request: Request, session: DbSession, principal: Principal, values: di
           shown: dict[str, str], status_code: int = 200) -> Response:
     recent = crossings.list_crossings(session, principal, limit=RECENT).items
     found = crossings.crossing_hits(session, [c.id for c in recent])
-    language = _language(request)
+    language = request_language(request)
     return render(request, "gates/desk.html", {
         "values": values, "errors": shown, "limits": {"mrz": input_limits(CrossingCreate).get("mrz", {})},
         "recent": [views.crossing_out(session, c, found.get(c.id, []), language) for c in recent],
@@ -111,7 +108,7 @@ async def record_form(request: Request, session: DbSession, principal: Checker) 
         content = await upload.read(MAX_PHOTO_BYTES + 1)
         body["photo"] = {"filename": upload.filename, "content_base64": base64.b64encode(content).decode("ascii")}
     recorded = forms.attempt(request, session, lambda: crossings.record(
-        session, principal, CrossingCreate.model_validate(body), get_node(request).clock.now()), rename=_input_of)
+        session, principal, CrossingCreate.model_validate(body), node_now(request)), rename=_input_of)
     if isinstance(recorded, forms.Refusal):
         return _desk(request, session, principal, values, recorded.shown, recorded.status_code)
     return DONE.redirect(f"/gates/crossings/{recorded.crossing.id}", "recorded")
@@ -122,14 +119,14 @@ def crossing_page(crossing_id: str, request: Request, session: DbSession, princi
     crossing = crossings.visible_crossing(session, principal, crossing_id)
     found = crossings.crossing_hits(session, [crossing.id]).get(crossing.id, [])
     return render(request, "gates/crossing.html", {
-        "item": views.crossing_out(session, crossing, found, _language(request), with_photo=True),
+        "item": views.crossing_out(session, crossing, found, request_language(request), with_photo=True),
         "done": DONE.shown(request)})
 
 
 @router.get("/hits")
 def hits_page(request: Request, session: DbSession, principal: Reader, status: str | None = None) -> Response:
     wanted = status if status in ("pending", "confirmed", "rejected") else None
-    language = _language(request)
+    language = request_language(request)
     return render(request, "gates/hits.html", {
         "items": [views.hit_out(session, h, language) for h in hits.list_hits(session, principal, status=wanted,
                                                                                limit=200)],
@@ -139,9 +136,9 @@ def hits_page(request: Request, session: DbSession, principal: Reader, status: s
 
 def _hit_page(request: Request, session: DbSession, principal: Principal, hit_id: str,
               shown: dict[str, str] | None = None, status_code: int = 200) -> Response:
-    hit = hits.read_hit(session, principal, hit_id, get_node(request).clock.now())
+    hit = hits.read_hit(session, principal, hit_id, node_now(request))
     return render(request, "gates/hit.html", {
-        "item": views.hit_out(session, hit, _language(request), with_photo=True),
+        "item": views.hit_out(session, hit, request_language(request), with_photo=True),
         "may_answer": _may_answer(principal, hit), "may_record": _may_record(principal, hit),
         "errors": shown or {}, "done": DONE.shown(request),
     }, status_code=status_code)
@@ -173,7 +170,7 @@ def _act(request: Request, session: DbSession, principal: Principal, hit_id: str
 @router.post("/hits/{hit_id}/answer")
 def answer_form(hit_id: str, request: Request, session: DbSession, principal: Confirmer,
                 decision: Annotated[str, Form()] = "", note: Annotated[str, Form(max_length=2000)] = "") -> Response:
-    now = get_node(request).clock.now()
+    now = node_now(request)
     return _act(request, session, principal, hit_id, "confirmed" if decision == "confirm" else "rejected",
                 lambda: hits.answer(session, principal, hit_id, decision == "confirm", note.strip() or None, now))
 
@@ -181,7 +178,7 @@ def answer_form(hit_id: str, request: Request, session: DbSession, principal: Co
 @router.post("/hits/{hit_id}/outcome")
 def outcome_form(hit_id: str, request: Request, session: DbSession, principal: Checker,
                  outcome: Annotated[str, Form()] = "", note: Annotated[str, Form(max_length=2000)] = "") -> Response:
-    now = get_node(request).clock.now()
+    now = node_now(request)
 
     def record() -> object:
         data = HitOutcomeIn.model_validate({"outcome": outcome, "note": note.strip() or None})

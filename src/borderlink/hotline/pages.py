@@ -25,6 +25,7 @@ from borderlink.web import ask_first as ask
 from borderlink.web import duration_pages, streams
 from borderlink.web import form_pages as forms
 from borderlink.web.deps import DbSession, get_node, require
+from borderlink.web.i18n import request_language
 from borderlink.web.outcomes import Outcomes
 from borderlink.web.templating import render
 
@@ -162,7 +163,7 @@ def _request_page(request: Request, session: DbSession, principal: Principal, re
                   status_code: int = 200) -> Response:
     now = get_node(request).clock.now()
     found = service.read_request(session, principal, request_id, now)
-    item = request_out(session, found, now, getattr(request.state, "language", "en"))
+    item = request_out(session, found, now, request_language(request))
     return render(request, "hotline/request.html", {
         "item": item, "done": DONE.shown(request), "units": printing.units_by_code(session),
         "offences": allowed_offences(),
@@ -176,7 +177,7 @@ def _request_page(request: Request, session: DbSession, principal: Principal, re
 
 def _print_context(request: Request, session: DbSession, principal: Principal, request_id: str) -> dict[str, Any]:
     now = get_node(request).clock.now()
-    language = getattr(request.state, "language", "en")
+    language = request_language(request)
     found = service.read_request(session, principal, request_id, now)
     item = request_out(session, found, now, language)
     units = printing.units_by_code(session)

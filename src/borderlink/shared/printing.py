@@ -36,7 +36,7 @@ from borderlink.directory.models import Unit
 from borderlink.directory.permissions import Principal
 from borderlink.shared.attachments import content_disposition
 from borderlink.shared.codelists import CodeList
-from borderlink.web.deps import DbSession, get_node, require
+from borderlink.web.deps import DbSession, node_now, require
 from borderlink.web.templating import render
 
 PDF_TYPE = "application/pdf"
@@ -95,7 +95,7 @@ class PrintedRecord:
 
     def full_context(self, request: Request, session: Session, principal: Principal, record_id: str) -> dict[str, Any]:
         found = self.context(request, session, principal, record_id)
-        return {"printed_at": get_node(request).clock.now(), "record_href": self.href(record_id),
+        return {"printed_at": node_now(request), "record_href": self.href(record_id),
                 "pdf_href": self.href(record_id, "/print.pdf"), **found}
 
 

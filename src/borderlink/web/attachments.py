@@ -28,7 +28,7 @@ from borderlink.shared import attachments
 from borderlink.shared.body_limit import KIB, max_body
 from borderlink.shared.descriptor import Domain
 from borderlink.shared.workfeed import ObjectRef
-from borderlink.web.deps import DbSession, get_node, require
+from borderlink.web.deps import DbSession, node_now, require
 
 LoggedIn = Annotated[Principal, Depends(require(Permission.DIRECTORY_READ))]
 # A form carries a few files of the largest size; JSON carries one file in base64.
@@ -96,7 +96,7 @@ async def add_from_form(object_type: str, object_id: str, request: Request, sess
     names_person = form.get("names_person") == "1"
     back = _safe_next(str(form.get("next") or ""), "/")
     ref = ObjectRef(object_type, object_id)
-    now = get_node(request).clock.now()
+    now = node_now(request)
 
     def attach() -> None:
         if not uploads:
@@ -133,7 +133,7 @@ def add_file(object_type: str, object_id: str, body: AttachmentIn, request: Requ
         raise InvalidInput("Attachment %(name)s is not valid base64.", field="content_base64",
                            name=body.filename) from exc
     stored = attachments.add_as(session, principal, ObjectRef(object_type, object_id), body.filename,
-                                body.content_type, data, get_node(request).clock.now(), names_person=body.names_person)
+                                body.content_type, data, node_now(request), names_person=body.names_person)
     return AttachmentOut.of(stored)
 
 

@@ -26,7 +26,8 @@ from borderlink.shared import live
 from borderlink.shared.feedkinds import FeedAction, FeedCard, FeedKind, feed_kinds
 from borderlink.shared.workfeed import FeedEntry
 from borderlink.web.body_gate import is_known_caller
-from borderlink.web.deps import DbSession, get_node, require
+from borderlink.web.deps import DbSession, get_node, node_now, require
+from borderlink.web.i18n import request_language
 from borderlink.web.templating import render
 
 HOME_LIMIT = 100
@@ -145,8 +146,8 @@ def urgent_unread(session: Session, principal: Principal, language: str,
 
 
 def home_context(request: Request, session: Session, principal: Principal, kind: str | None) -> dict[str, Any]:
-    now = get_node(request).clock.now()
-    language = getattr(request.state, "language", "en")
+    now = node_now(request)
+    language = request_language(request)
     return {"work": my_work(session, principal, language, now, kind=kind), "now": now}
 
 
@@ -159,8 +160,8 @@ def items_fragment(request: Request, session: DbSession, principal: LoggedIn, ki
 @router.get("/urgent")
 def urgent_summary(request: Request, session: DbSession, principal: LoggedIn) -> Response:
     """The unit's unread urgent items, for the banner every page shows."""
-    now = get_node(request).clock.now()
-    count, items = urgent_unread(session, principal, getattr(request.state, "language", "en"), now)
+    now = node_now(request)
+    count, items = urgent_unread(session, principal, request_language(request), now)
     return JSONResponse({"count": count, "items": [
         {"key": i.key, "title": i.card.title, "href": i.card.href, "detail": i.card.detail,
          "deadline_at": i.entry.deadline_at.isoformat() if i.entry.deadline_at else None} for i in items]})

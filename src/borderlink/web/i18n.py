@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 from collections.abc import Callable
 from importlib import resources
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
@@ -13,9 +14,17 @@ from babel.messages.pofile import read_po
 
 from borderlink.shared.forms import N_
 
+if TYPE_CHECKING:
+    from starlette.requests import Request
+
 LANGUAGES = ("vi", "zh_Hans", "en")
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "zh_Hans": "简体中文", "en": "English"}
 Translator = Callable[..., str]
+
+
+def request_language(request: Request) -> str:
+    """The language this request is answered in: chosen when its caller was recognised."""
+    return str(getattr(request.state, "language", "en"))
 
 
 @functools.cache

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from fastapi import Request
 from fastapi.responses import RedirectResponse
 
-from borderlink.web.i18n import translator
+from borderlink.web.i18n import request_language, translator
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -30,5 +30,5 @@ class Outcomes:
         outcome = request.query_params.get("done", "")
         if outcome not in self.messages:
             return None
-        shown_in = language or str(getattr(request.state, "language", "en"))
+        shown_in = language or request_language(request)
         return translator(shown_in)(self.messages[outcome])

@@ -21,6 +21,7 @@ from borderlink.web.deps import (
     get_node,
     language_cookie,
     login_csrf_cookie,
+    node_now,
     public_page,
     require,
     session_cookie,
@@ -178,7 +179,7 @@ def start_totp(
     password: Annotated[str, Form()] = "", totp: Annotated[str, Form()] = "",
 ) -> Response:
     try:
-        secret = accounts.enable_totp(session, principal, password, totp or None, get_node(request).clock.now(),
+        secret = accounts.enable_totp(session, principal, password, totp or None, node_now(request),
                                       _login_policy(request))
     except AuthenticationFailed:
         return _preferences_page(request, session, principal, "Wrong password or code.", 401)
@@ -195,7 +196,7 @@ def stop_totp(
     password: Annotated[str, Form()] = "", totp: Annotated[str, Form()] = "",
 ) -> Response:
     try:
-        accounts.disable_totp(session, principal, password, totp or None, get_node(request).clock.now(),
+        accounts.disable_totp(session, principal, password, totp or None, node_now(request),
                               _login_policy(request))
     except AuthenticationFailed:
         return _preferences_page(request, session, principal, "Wrong password or code.", 401)
@@ -230,7 +231,7 @@ def change_password(
     own_session = request.cookies.get(session_cookie(get_node(request).settings.party))
     try:
         accounts.change_password(session, principal, current_password, new_password, keep_session=own_session,
-                                 now=get_node(request).clock.now(), policy=_login_policy(request))
+                                 now=node_now(request), policy=_login_policy(request))
     except AuthenticationFailed:
         return _password_page(request, message="Wrong password.", status_code=401)
     except InvalidInput:

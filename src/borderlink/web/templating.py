@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, PrefixLoader, select_autoescape
 
 from borderlink.shared.codelists import CodeList
-from borderlink.web.i18n import LANGUAGE_NAMES, LANGUAGES, local_time, side_times, translator
+from borderlink.web.i18n import LANGUAGE_NAMES, LANGUAGES, local_time, request_language, side_times, translator
 
 
 @functools.cache
@@ -37,7 +37,7 @@ def _code_list(name: str) -> CodeList:
 def render(
     request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200
 ) -> HTMLResponse:
-    language: str = getattr(request.state, "language", "en")
+    language: str = request_language(request)
     zone: str = getattr(request.state, "timezone", "UTC")
     principal = getattr(request.state, "principal", None)
     node = request.app.state.node
