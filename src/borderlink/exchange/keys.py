@@ -16,6 +16,7 @@ import ipaddress
 import json
 import os
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -146,15 +147,49 @@ def init_keys(settings: NodeSettings) -> bool:
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
     certificate = _self_signed_certificate(settings.party, tls_key, settings.federation_host)
     (folder / TLS_CERT_FILE).write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    _forget_recent()
     return True
 
 
 _cache_lock = threading.Lock()
 _local_cache: dict[Path, tuple[int, LocalIdentity]] = {}
 _peer_cache: dict[Path, tuple[tuple[int, ...], PeerIdentity | None]] = {}
+# Every envelope sent or received asks for both identities several times; listing the peers'
+# folder and reading the files' times each time cost more than signing. What was found is used
+# for this long without looking at the files again: a change made by this process (an import,
+# new keys) is seen at once, one made by another process within this time.
+RECHECK_SECONDS = 1.0
+_recent: dict[tuple[str, Path], tuple[float, Any]] = {}
+
+
+def _recently_loaded(kind: str, node_dir: Path) -> Any:
+    with _cache_lock:
+        held = _recent.get((kind, node_dir))
+    if held is not None and time.monotonic() - held[0] < RECHECK_SECONDS:
+        return held[1]
+    return None
+
+
+def _loaded(kind: str, node_dir: Path, value: Any) -> None:
+    with _cache_lock:
+        _recent[(kind, node_dir)] = (time.monotonic(), value)
+
+
+def _forget_recent() -> None:
+    with _cache_lock:
+        _recent.clear()
 
 
 def load_local(settings: NodeSettings) -> LocalIdentity:
+    recent: LocalIdentity | None = _recently_loaded("local", settings.node_dir)
+    if recent is not None and recent.party == settings.party:
+        return recent
+    identity = _load_local(settings)
+    _loaded("local", settings.node_dir, identity)
+    return identity
+
+
+def _load_local(settings: NodeSettings) -> LocalIdentity:
     folder = keys_dir(settings.node_dir)
     key_path = folder / SIGNING_KEY_FILE
     if not keys_exist(settings.node_dir):
@@ -229,6 +264,7 @@ def import_peer(settings: NodeSettings, data: Any) -> PeerIdentity:
         "key_id": key_id_of(public_raw(public)),
     }
     (folder / f"{party}.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    _forget_recent()
     peer = load_peer(settings)
     assert peer is not None
     return peer
@@ -236,6 +272,16 @@ def import_peer(settings: NodeSettings, data: Any) -> PeerIdentity:
 
 def load_peer(settings: NodeSettings) -> PeerIdentity | None:
     """The one peer this node trusts, or None before `borderlink peer import`."""
+    recent: PeerIdentity | None = _recently_loaded("peer", settings.node_dir)
+    if recent is not None:
+        return recent
+    peer = _load_peer(settings)
+    if peer is not None:  # a node without a peer yet looks again at once
+        _loaded("peer", settings.node_dir, peer)
+    return peer
+
+
+def _load_peer(settings: NodeSettings) -> PeerIdentity | None:
     folder = settings.node_dir / PEERS_DIR
     files = sorted(folder.glob("*.json")) if folder.is_dir() else []
     if not files:

@@ -247,14 +247,17 @@ def receive_request(session: Session, body: RequestMessage, sender: Unit, recipi
                            deadline_at=deadline, updated_at=now, screening_flags=flags)
     session.add(request)
     new_objects.created(session, OBJECT_TYPE, request.id)
-    session.flush()  # attachments and events refer to the request row
+    # The two steps set the row's status and times before it is first written: inserted as it
+    # stands, not inserted and then updated (with an audit entry for each).
+    with session.no_autoflush:
+        STEPS.received(session, request, body.sent_event)
+        delivered = add_event(session, request, "delivered", now, recipient.party_code, recipient.code)
+    assert delivered is not None
+    session.flush()  # attachments refer to the request row
     for item in body.attachments:  # each checked against its hash; a bad one refuses the whole request
         peer_files.store(session, feed_ref(request.id), item, now, added_by=None, max_bytes=MAX_ATTACHMENT_BYTES,
                          names_person=request.names_person)
     session.flush()
-    STEPS.received(session, request, body.sent_event)
-    delivered = add_event(session, request, "delivered", now, recipient.party_code, recipient.code)
-    assert delivered is not None
     put_in_inbox(session, request, recipient.id, "received", now, deadline)
     send_event(session, request, delivered, recipient.code, sender.code)
     return request

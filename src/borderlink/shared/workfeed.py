@@ -14,10 +14,11 @@ Every change is pushed live after commit on the unit's topic and on the object's
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import enum
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, Row, String, UniqueConstraint, distinct, exists, func, select, text, tuple_
@@ -109,9 +110,10 @@ def entry_of(session: Session, ref: ObjectRef, unit_id: str) -> FeedEntry | None
     put_here = new_objects.kept(session, ref.object_type, ref.object_id, _KEPT)
     if put_here is not None:
         return next((entry for entry in put_here if entry.unit_id == unit_id), None)
-    return session.scalar(select(FeedEntry).where(
-        FeedEntry.object_type == ref.object_type, FeedEntry.object_id == ref.object_id,
-        FeedEntry.unit_id == unit_id))
+    with _flushing_only_new_entries(session):
+        return session.scalar(select(FeedEntry).where(
+            FeedEntry.object_type == ref.object_type, FeedEntry.object_id == ref.object_id,
+            FeedEntry.unit_id == unit_id))
 
 
 def entries_of(session: Session, ref: ObjectRef) -> list[FeedEntry]:
@@ -119,8 +121,22 @@ def entries_of(session: Session, ref: ObjectRef) -> list[FeedEntry]:
     put_here = new_objects.kept(session, ref.object_type, ref.object_id, _KEPT)
     if put_here is not None:
         return put_here
-    return list(session.scalars(select(FeedEntry).where(
-        FeedEntry.object_type == ref.object_type, FeedEntry.object_id == ref.object_id).order_by(FeedEntry.id)))
+    with _flushing_only_new_entries(session):
+        return list(session.scalars(select(FeedEntry).where(
+            FeedEntry.object_type == ref.object_type, FeedEntry.object_id == ref.object_id).order_by(FeedEntry.id)))
+
+
+@contextlib.contextmanager
+def _flushing_only_new_entries(session: Session) -> Iterator[None]:
+    """An object's entries are found by columns that never change once written, so only an entry
+    not yet inserted could be missed: the session is flushed first only when it holds one. The
+    handlers that look entries up have other rows pending (a timeline step, a status), and an
+    extra flush for them cost more than the lookup."""
+    if any(isinstance(instance, FeedEntry) for instance in session.new):
+        yield
+        return
+    with session.no_autoflush:
+        yield
 
 
 def put(session: Session, ref: ObjectRef, unit_id: str, reason: Reason, now: dt.datetime, *,
