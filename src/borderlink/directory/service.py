@@ -176,6 +176,20 @@ def _unit_id_map(session: Session) -> dict[str, str]:
 
 
 _UNIT_IDS = StaticCache("unit ids by code", (Unit,), _unit_id_map)
+
+
+def _unit_party_map(session: Session) -> dict[str, str]:
+    return dict(session.execute(select(Unit.code, Unit.party_code)).tuples().all())
+
+
+_UNIT_PARTIES = StaticCache("unit parties by code", (Unit,), _unit_party_map)
+
+
+def party_of_unit_code(session: Session, code: str) -> str:
+    """The party a unit belongs to, by the unit's code (from the per-process map: checking the
+    unit a peer's step names needs no row of it)."""
+    party = _UNIT_PARTIES.get(session).get(code)
+    return party if party is not None else get_unit_by_code(session, code).party_code
 _COUNTERPARTS = StaticCache("counterpart pairs", (Counterpart,), counterpart_map)
 
 

@@ -203,12 +203,13 @@ def create_request(session: Session, principal: Principal, data: RequestCreate, 
         request.sent_at, request.deadline_at = now, now + deadline_for(session, request.priority)
     session.add(request)
     new_objects.created(session, OBJECT_TYPE, request.id)
-    session.flush()  # attachments and events refer to the request row
-    for item, content in files:
-        shared_attachments.add(session, feed_ref(request.id), item.filename, item.content_type, content, now,
-                               names_person=request.names_person, added_by=principal.label,
-                               max_bytes=MAX_ATTACHMENT_BYTES)
-    session.flush()
+    if files:  # the attachments' rows refer to the request's; without any, all is written in one flush
+        session.flush()
+        for item, content in files:
+            shared_attachments.add(session, feed_ref(request.id), item.filename, item.content_type, content, now,
+                                   names_person=request.names_person, added_by=principal.label,
+                                   max_bytes=MAX_ATTACHMENT_BYTES)
+        session.flush()
     put_in_inbox(session, request, sender.id, "sent", now, None, unread=False)
     if flags:
         grounds = sorted({f["ground"] for f in flags})

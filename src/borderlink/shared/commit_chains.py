@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Table, event, insert, text
+from sqlalchemy import Table, bindparam, event, insert, text, update
 from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.sql.dml import Update
 
@@ -67,29 +67,37 @@ def append_linked(session: Session, table: Table, head: Table, lock_head: Callab
     """Chain a commit's lines on the head and move it. `link(seq, hash)` returns the lines chained
     on that tip and the new tip; `lock_head` locks the head row and reads it.
 
-    On PostgreSQL the tip this process last wrote is tried first, in one statement that moves the
-    head only if it is still that tip and inserts the lines only if it moved; that is the usual
+    The tip this process last wrote is tried first. On PostgreSQL that is one statement that moves
+    the head only if it is still that tip and inserts the lines only if it moved; that is the usual
     case on a node with one process, and the head is then locked for one round trip and the commit
-    instead of three. When another process (or a transaction that rolled back) moved it meanwhile,
-    nothing was written and the head is locked and read as before. The same lines and hashes are
-    written either way: only the number of round trips differs."""
+    instead of three. On SQLite it is a conditional move of the head, then the insert. When another
+    process (or a transaction that rolled back) moved it meanwhile, nothing was written and the
+    head is locked and read as before. The same lines and hashes are written either way: only the
+    number of statements differs."""
     postgres = session.get_bind().dialect.name == "postgresql"
     key = (str(session.get_bind().engine.url), head.name)
-    if postgres:
-        with _TIPS_LOCK:
-            tip = _TIPS.get(key)
-        if tip is not None:
-            rows, seq, last = link(*tip)
-            written = session.connection().execute(_conditional_append(table, head), {
-                "tip_seq": tip[0], "tip_hash": tip[1], "new_seq": seq, "new_hash": last,
-                "lines": json.dumps(rows, default=_json_value)}).rowcount
-            if written == len(rows):
-                _remember(key, seq, last)
-                return
+    with _TIPS_LOCK:
+        tip = _TIPS.get(key)
+    if tip is not None:
+        rows, seq, last = link(*tip)
+        values = {"tip_seq": tip[0], "tip_hash": tip[1], "new_seq": seq, "new_hash": last}
+        connection = session.connection()
+        if postgres:
+            written = connection.execute(_conditional_append(table, head), {
+                **values, "lines": json.dumps(rows, default=_json_value)}).rowcount
+            moved = written == len(rows)
+        else:
+            # SQLite: the write lock is held from the transaction's start, so moving the head
+            # first and inserting after is as safe; two statements instead of three.
+            moved = connection.execute(_conditional_move(head), values).rowcount == 1
+            if moved:
+                connection.execute(_insert_statement(table), rows)
+        if moved:
+            _remember(key, seq, last)
+            return
     rows, seq, last = link(*lock_head(session))
     insert_lines(session, table, rows, set_head, {"new_seq": seq, "new_hash": last})
-    if postgres:
-        _remember(key, seq, last)
+    _remember(key, seq, last)
 
 
 # The tip each chain was last moved to by this process, per database. It may name a tip whose
@@ -138,14 +146,32 @@ def insert_lines(session: Session, table: Table, rows: list[dict[str, Any]], set
     its head. Folding the lines into the head's UPDATE as one multi-row statement saved a round
     trip but cost more: SQLAlchemy builds and keys a new statement for every number of lines."""
     connection = session.connection()
-    statement = _INSERTS.get(table.name)
-    if statement is None:
-        statement = _INSERTS[table.name] = insert(table)
-    connection.execute(statement, rows)
+    connection.execute(_insert_statement(table), rows)
     connection.execute(set_head, head_values)
 
 
 _INSERTS: dict[str, Any] = {}
+
+
+def _insert_statement(table: Table) -> Any:
+    statement = _INSERTS.get(table.name)
+    if statement is None:
+        statement = _INSERTS[table.name] = insert(table)
+    return statement
+
+
+_MOVES: dict[str, Any] = {}
+
+
+def _conditional_move(head: Table) -> Any:
+    """Move the head from the expected tip (no row changes when another writer moved it since)."""
+    statement = _MOVES.get(head.name)
+    if statement is None:
+        statement = _MOVES[head.name] = (
+            update(head).where(head.c.id == 1, head.c.last_seq == bindparam("tip_seq"),
+                               head.c.last_hash == bindparam("tip_hash"))
+            .values(last_seq=bindparam("new_seq"), last_hash=bindparam("new_hash")))
+    return statement
 
 
 def write_now(session: Session) -> None:

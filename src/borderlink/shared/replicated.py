@@ -33,7 +33,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from sqlalchemy import ForeignKey, Integer, String
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, lazyload, mapped_column
 
 from borderlink.audit.service import CLOCK_INFO
 from borderlink.directory import service as directory
@@ -171,14 +171,20 @@ def accept_version(obj: Owned, incoming_version: int) -> bool:
     return True
 
 
+# A handler reads the object a message is about by its id: its own columns, not the rows its
+# relationships would join in (a request joined both its units and their parents). A relationship
+# the handler does use is loaded when first touched, from the session when the row is there.
+_NOT_EAGER = (lazyload("*"),)
+
+
 def already_applied(session: Session, model: type[Any], object_id: str) -> bool:
     """Idempotent apply: a row with this global id exists, so the message was applied before."""
-    return session.get(model, object_id) is not None
+    return session.get(model, object_id, options=_NOT_EAGER) is not None
 
 
 def known(session: Session, model: type[T], object_id: str, what: str) -> T:
     """Message side: the object a contribution or change refers to, which this node must hold."""
-    found = session.get(model, object_id)
+    found = session.get(model, object_id, options=_NOT_EAGER)
     if found is None:
         raise Rejected(f"unknown {what} {object_id}")
     return found
@@ -218,7 +224,13 @@ def check_step(session: Session, lifecycle: Lifecycle, owner_party: str, sender_
     lifecycle.require_side(kind, Side.OWNER if owner_party == sender_party else Side.REPLICA)
     if party != sender_party:
         raise Rejected(f"a step from {sender_party} cannot be recorded in the name of {party}")
-    if unit_code is not None and named_unit(session, unit_code).party_code != sender_party:
+    if unit_code is None:
+        return
+    try:
+        unit_party = directory.party_of_unit_code(session, unit_code)
+    except NotFound as exc:
+        raise Rejected(f"unknown unit {unit_code!r}") from exc
+    if unit_party != sender_party:
         raise Rejected(f"{unit_code} is not a unit of the sending node")
 
 
