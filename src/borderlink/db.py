@@ -60,10 +60,19 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# The execution option of a transaction that only reads (see `transaction(read_only=True)`).
+READ_ONLY = "borderlink_read_only"
+
+
 def _sqlite_begin(connection: Any) -> None:
     # IMMEDIATE takes the write lock up front: a transaction that reads and then writes can never
-    # fail half-way because another process wrote in between (it waits on busy_timeout instead).
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # fail half-way because another writer committed in between (it waits on busy_timeout instead).
+    # A transaction that only reads must not queue behind the writers for a lock it does not use:
+    # it begins deferred and reads its snapshot beside them (WAL). Should it write after all, it
+    # takes the lock then, and fails at once if another writer committed since it began reading
+    # (SQLITE_BUSY_SNAPSHOT); `shared.retry` runs such a transaction again.
+    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def normalise_url(url: str) -> str:
@@ -139,9 +148,10 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextmanager
-def transaction(factory: sessionmaker[Session], **info: Any) -> Iterator[Session]:
-    """One unit of work: commits when the block succeeds, rolls back when it raises."""
-    session = factory()
+def transaction(factory: sessionmaker[Session], *, read_only: bool = False, **info: Any) -> Iterator[Session]:
+    """One unit of work: commits when the block succeeds, rolls back when it raises. `read_only`:
+    the work is not expected to write (on SQLite it then does not take the write lock at its start)."""
+    session = factory(execution_options={READ_ONLY: True}) if read_only else factory()
     session.info.update(info)
     try:
         yield session

@@ -43,8 +43,8 @@ class Node:
         return self.settings.party
 
     @contextmanager
-    def transaction(self, actor: Actor = SYSTEM) -> Iterator[Session]:
-        with transaction(self.session_factory, **{ACTOR_INFO: actor}) as session:
+    def transaction(self, actor: Actor = SYSTEM, *, read_only: bool = False) -> Iterator[Session]:
+        with transaction(self.session_factory, read_only=read_only, **{ACTOR_INFO: actor}) as session:
             yield session
 
     def run(self, work: Callable[[Session], T], actor: Actor = SYSTEM, what: str = "a transaction") -> T:

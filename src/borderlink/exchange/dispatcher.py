@@ -149,7 +149,9 @@ class Dispatcher:
         """The round's first transaction; None when the claimed batch is still to be sent."""
         postgres = self.node.engine.dialect.name == "postgresql"
         party = state.peer.party
-        with self.node.transaction() as session:
+        # On SQLite the round only reads (the batch is recorded apart): it does not queue for the
+        # write lock behind the node's writers, nor hold them up.
+        with self.node.transaction(read_only=not postgres) as session:
             link = _read_link(session, party)
             if link.retry_at is not None and link.retry_at > state.now:
                 return CycleResult(wait_seconds=float((link.retry_at - state.now).total_seconds()))

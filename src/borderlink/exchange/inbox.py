@@ -171,7 +171,9 @@ def _process_batch(node: Node, items: list[Any], context: ExchangeContext, peer:
         _save_streams(batch)
         for reason, count in batch.refusals.items():
             count_refusal(session, reason, batch.last_refusal.get(reason), now, count)
-        signed = [sign_receipt(receipt, local.signing_key, local.key_id) for receipt in batch.receipts]
+    # Signed once committed: the receipts say what the commit holds, and the write lock (SQLite)
+    # or the streams' locks (PostgreSQL) are not held meanwhile.
+    signed = [sign_receipt(receipt, local.signing_key, local.key_id) for receipt in batch.receipts]
     return {"receiver": context.party, "receipts": [receipt.wire() for receipt in signed]}
 
 

@@ -14,7 +14,7 @@ from borderlink.db import statements_sent
 from borderlink.exchange import service
 from borderlink.exchange.inbox import REFUSAL_REASONS
 from borderlink.exchange.models import OutboxEnvelope
-from borderlink.shared import counters
+from borderlink.shared import counters, retry
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
@@ -92,7 +92,8 @@ def render(session: Session, now: dt.datetime, party: str) -> str:
 
 _OPERATION_FAMILIES = {
     counters.TRANSACTION_RETRIES: ("borderlink_transaction_retries_total", "cause",
-                                   "Transactions that lost a deadlock or serialisation check and were run again."),
+                                   "Transactions that lost a deadlock or serialisation check (or, on SQLite, "
+                                   "began as reads and then wrote behind another writer) and were run again."),
     counters.JOB_ROW_FAILURES: ("borderlink_job_row_failures_total", "job",
                                 "Rows a background job failed on and skipped (the others still ran)."),
     counters.JOB_RUN_FAILURES: ("borderlink_job_run_failures_total", "job",
@@ -107,6 +108,6 @@ def _operation_counts(lines: list[str], session: Session) -> None:
             by_name[name].append((count, {_OPERATION_FAMILIES[name][1]: label}))
     by_name[counters.TRANSACTION_RETRIES] = [
         (next((v for v, labels in by_name[counters.TRANSACTION_RETRIES] if labels["cause"] == cause), 0),
-         {"cause": cause}) for cause in ("deadlock", "serialization")]
+         {"cause": cause}) for cause in retry.CAUSES]
     for name, (family, _label, help_text) in _OPERATION_FAMILIES.items():
         _family(lines, family, "counter", help_text, by_name[name])

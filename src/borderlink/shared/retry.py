@@ -21,6 +21,11 @@ from borderlink.shared import counters
 log = logging.getLogger("borderlink.shared.retry")
 T = TypeVar("T")
 RETRYABLE_SQLSTATES = {"40P01": "deadlock", "40001": "serialization"}
+# SQLite: a transaction begun deferred (one meant to only read) that wrote after another writer
+# had committed since its snapshot was taken; nothing was written.
+SQLITE_BUSY_SNAPSHOT = 517
+SNAPSHOT = "snapshot"
+CAUSES = ("deadlock", "serialization", SNAPSHOT)
 
 
 def retry_cause(exc: BaseException) -> str | None:
@@ -33,6 +38,8 @@ def retry_cause(exc: BaseException) -> str | None:
             cause = RETRYABLE_SQLSTATES.get(str(getattr(candidate, "sqlstate", "") or ""))
             if cause is not None:
                 return cause
+            if getattr(candidate, "sqlite_errorcode", None) == SQLITE_BUSY_SNAPSHOT:
+                return SNAPSHOT
         current = current.__cause__ or current.__context__
     return None
 
@@ -52,6 +59,10 @@ def retry_once(factory: sessionmaker[Session], what: str, attempt: Callable[[], 
             raise
         note_retry(factory, cause, what, exc)
     return attempt()
+
+
+# Set in a request's state when it is run again because, begun as a read, it wrote.
+WRITE_LOCK_FIRST = "write_lock_first"
 
 
 class RetryLostTransactions:
@@ -96,6 +107,8 @@ class RetryLostTransactions:
             if cause is None or started[0] or sizes[0] > self.MAX_REPLAY_BYTES:
                 raise
             await asyncio.to_thread(note_retry, self.factory, cause, f"{scope['method']} {scope['path']}", exc)
+        if cause == SNAPSHOT:
+            state[WRITE_LOCK_FIRST] = True  # it does write: this time it takes the lock at its start
         replay = list(received)
 
         async def replaying_receive() -> Any:

@@ -23,6 +23,7 @@ from borderlink.directory.models import ApiToken, Counterpart, Unit, User, WebSe
 from borderlink.directory.permissions import Principal
 from borderlink.errors import AuthenticationFailed, Forbidden
 from borderlink.node import Node
+from borderlink.shared.retry import WRITE_LOCK_FIRST
 from borderlink.shared.static_cache import KeyedCache
 from borderlink.web.i18n import pick_language
 
@@ -85,8 +86,11 @@ def now(request: Request) -> dt.datetime:
 
 def db_session(request: Request) -> Iterator[Session]:
     """The request's single transaction, committed when the handler returns and before the response
-    is sent: a client never sees success for a change that did not commit."""
-    with transaction(get_node(request).session_factory) as session:
+    is sent: a client never sees success for a change that did not commit. A GET is taken to only
+    read (on SQLite it then does not queue for the write lock); one that does write and lost the
+    lock to another writer is run again taking the lock first (see `shared.retry`)."""
+    read_only = request.method in SAFE_METHODS and not getattr(request.state, WRITE_LOCK_FIRST, False)
+    with transaction(get_node(request).session_factory, read_only=read_only) as session:
         yield session
 
 
