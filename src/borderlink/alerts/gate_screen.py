@@ -4,6 +4,7 @@ this node's live screening index."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
@@ -29,8 +30,12 @@ class NodeAlertScreen:
     def screen(self, session: Session, principal: Principal, query: ScreeningQuery,
                now: dt.datetime) -> list[tuple[ScreeningHit, AlertFacts]]:
         # The officer's own check: scoped to the alerts they may see, and audited as theirs.
-        matches = screening_service.screen(session, principal, query, now, purpose="gate crossing")
-        return [(match.hit, facts_of(session, match.alert)) for match in matches]
+        return self.screen_many(session, principal, [query], now)[0]
+
+    def screen_many(self, session: Session, principal: Principal, queries: Sequence[ScreeningQuery],
+                    now: dt.datetime) -> list[list[tuple[ScreeningHit, AlertFacts]]]:
+        found = screening_service.screen_many(session, principal, queries, now, purpose="gate crossing")
+        return [[(match.hit, facts_of(session, match.alert)) for match in matches] for matches in found]
 
     def screen_unscoped(self, session: Session, query: ScreeningQuery) -> list[tuple[ScreeningHit, AlertFacts]]:
         with live_index.index_for(session, directory.local_party(session).code) as index:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from sqlalchemy.orm import Session
 
@@ -77,15 +77,25 @@ def explain(hit: ScreeningHit, translate: Translate = _english) -> list[str]:
 def screen(session: Session, principal: Principal, query: ScreeningQuery, now: dt.datetime, *,
            limit: int = 10, threshold: float = DEFAULT_THRESHOLD, purpose: str = "check") -> list[ScreeningMatch]:
     """Matches the principal may see, best first; the check is audited (who, what, how many)."""
+    return screen_many(session, principal, [query], now, limit=limit, threshold=threshold, purpose=purpose)[0]
+
+
+def screen_many(session: Session, principal: Principal, queries: Sequence[ScreeningQuery], now: dt.datetime, *,
+                limit: int = 10, threshold: float = DEFAULT_THRESHOLD,
+                purpose: str = "check") -> list[list[ScreeningMatch]]:
+    """`screen` for each query (an e-gate's batch), against one catch-up of the index, with one
+    visibility read for all of their hits; each check is audited as its own entry."""
     if not principal.can(Permission.ALERTS_SCREEN):
         raise Forbidden("Your role may not run screening checks.")
     with live_index.index_for(session, principal.party) as index:
-        hits = index.check(query, threshold=threshold, limit=limit * 3)
-    visible = visible_ids(session, principal, list(dict.fromkeys(hit.alert_id for hit in hits)))
-    matches = [ScreeningMatch(visible[hit.alert_id], hit) for hit in hits if hit.alert_id in visible][:limit]
-    asked = {k: v for k, v in dataclasses.asdict(query).items() if v}
+        found = [index.check(query, threshold=threshold, limit=limit * 3) for query in queries]
+    visible = visible_ids(session, principal, list(dict.fromkeys(hit.alert_id for hits in found for hit in hits)))
+    answers = [[ScreeningMatch(visible[hit.alert_id], hit) for hit in hits if hit.alert_id in visible][:limit]
+               for hits in found]
     audit.append(session, [{"action": "screen", "object_type": "alerts", "object_id": principal.unit_code,
-                            "detail": json.dumps({"by": principal.label, "purpose": purpose, "query": asked,
+                            "detail": json.dumps({"by": principal.label, "purpose": purpose,
+                                                  "query": {k: v for k, v in dataclasses.asdict(query).items() if v},
                                                   "at": now.isoformat(),
-                                                  "matches": [m.alert.id for m in matches]}, ensure_ascii=False)}])
-    return matches
+                                                  "matches": [m.alert.id for m in matches]}, ensure_ascii=False)}
+                           for query, matches in zip(queries, answers, strict=True)])
+    return answers

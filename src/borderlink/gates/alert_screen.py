@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 from typing import Protocol
 
 from sqlalchemy.orm import Session
@@ -39,6 +40,11 @@ class AlertScreen(Protocol):
                now: dt.datetime) -> list[tuple[ScreeningHit, AlertFacts]]:
         """Active alerts the principal may see whose person, document or vehicle agrees, best first
         (the check is audited as the officer's)."""
+        ...
+
+    def screen_many(self, session: Session, principal: Principal, queries: Sequence[ScreeningQuery],
+                    now: dt.datetime) -> list[list[tuple[ScreeningHit, AlertFacts]]]:
+        """`screen` for each of several crossings at once (an e-gate's batch), answered in order."""
         ...
 
     def screen_unscoped(self, session: Session, query: ScreeningQuery) -> list[tuple[ScreeningHit, AlertFacts]]:

@@ -95,7 +95,7 @@ def create_crossings(body: CrossingBatch, request: Request, session: DbSession,
     all are recorded or, if one is refused, none."""
     now = node_now(request)
     language = request_language(request)
-    done = [crossings.record(session, principal, item, now) for item in body.crossings]
+    done = crossings.record_many(session, principal, body.crossings, now)
     return CrossingBatchOut(crossings=[views.recorded_out(session, r, language) for r in done])
 
 

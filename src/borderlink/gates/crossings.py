@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import unicodedata
+from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -37,6 +38,7 @@ from borderlink.gates.reference import Gate, reference_gates
 from borderlink.gates.schemas import CrossingCreate
 from borderlink.ids import new_id
 from borderlink.shared import live, paging
+from borderlink.shared.attachments import StoredFile
 from borderlink.shared.workfeed import ObjectRef
 
 # A crossing time the officer gives may lag (an e-gate's queue) but is never ahead of the node.
@@ -97,9 +99,48 @@ def _from_mrz(text: str, today: dt.date) -> mrz.MrzResult:
 
 def record(session: Session, principal: Principal, data: CrossingCreate, now: dt.datetime) -> Recorded:
     """Record the crossing and check it; hits are reported to the alerts' owners at once."""
+    return record_many(session, principal, [data], now)[0]
+
+
+def record_many(session: Session, principal: Principal, items: Sequence[CrossingCreate],
+                now: dt.datetime) -> list[Recorded]:
+    """Record several crossings (an e-gate's batch), each checked as `record` checks one, with the
+    batch's shared work done once: each gate looked up once, all of them screened against one
+    catch-up of the index with one read of the alerts they match and of earlier rejections, the
+    crossings written together, and their hits with them when the transaction flushes."""
     if not principal.can(Permission.GATES_CHECK):
         raise Forbidden("Your role may not record crossings.")
-    unit, gate = gate_of(session, principal, data.gate_unit_code)
+    gates: dict[str | None, tuple[Unit, Gate]] = {}
+    made = [_crossing_of(session, principal, data, now, gates) for data in items]
+    crossings = [crossing for crossing, _, _ in made]
+    # Screened before they are written, so each crossing goes in once with its result.
+    screened = screen_many(session, principal, crossings, now)
+    for crossing, matches in zip(crossings, screened, strict=True):
+        crossing.check_result = CheckResult.HIT if matches else CheckResult.CLEAR
+    session.add_all(crossings)
+    session.flush()
+    followed = [_follow_up(session, principal, data, crossing, unit, matches, now)
+                for data, (crossing, unit, _), matches in zip(items, made, screened, strict=True)]
+    # The hits are reported once every read above is done, and a read while reporting (a setting
+    # or a unit not cached yet) does not write them one by one: they go in together.
+    with session.no_autoflush:
+        found = [[hit_service.report(session, crossing, unit, match, facts, now, protected=protected, photo=photo)
+                  for match, facts in matches]
+                 for (crossing, unit, _), matches, (photo, protected) in zip(made, screened, followed, strict=True)]
+    recorded = []
+    for data, (crossing, _, gate), hits in zip(items, made, found, strict=True):
+        children = _children_of(session, data, crossing.crossed_at, gate)
+        recorded.append(Recorded(crossing, hits, record_many(session, principal, children, now) if children else []))
+    return recorded
+
+
+def _crossing_of(session: Session, principal: Principal, data: CrossingCreate, now: dt.datetime,
+                 gates: dict[str | None, tuple[Unit, Gate]]) -> tuple[Crossing, Unit, Gate]:
+    """The crossing as recorded (not yet screened nor written), at its gate."""
+    wanted = data.gate_unit_code.strip().upper() if data.gate_unit_code else None
+    if wanted not in gates:
+        gates[wanted] = gate_of(session, principal, data.gate_unit_code)
+    unit, gate = gates[wanted]
     crossed_at = data.crossed_at.astimezone(dt.UTC) if data.crossed_at and data.crossed_at.tzinfo else \
         (data.crossed_at.replace(tzinfo=dt.UTC) if data.crossed_at else now)
     if crossed_at > now + MAX_CLOCK_LEAD:
@@ -154,11 +195,13 @@ def record(session: Session, principal: Principal, data: CrossingCreate, now: dt
             names, birth, nationality, None if doc_type is DocumentType.BORDER_PASS else number, state),
         check_result=CheckResult.CLEAR, created_at=now,
     )
-    # Screened before it is written, so the crossing goes in once with its result.
-    matches = screen(session, principal, crossing, now)
-    crossing.check_result = CheckResult.HIT if matches else CheckResult.CLEAR
-    session.add(crossing)
-    session.flush()
+    return crossing, unit, gate
+
+
+def _follow_up(session: Session, principal: Principal, data: CrossingCreate, crossing: Crossing, unit: Unit,
+               matches: list[tuple[ScreeningHit, AlertFacts]], now: dt.datetime) -> tuple[StoredFile | None, bool]:
+    """What a written crossing sets going before its hits: the exit matched to its entry, an
+    announced vehicle marked arrived, the photo kept; and whether the traveller is protected."""
     dashboard_changed(session, unit.id)
     if crossing.direction is Direction.EXIT:
         passes.match_exit(session, crossing, principal.party)
@@ -166,10 +209,7 @@ def record(session: Session, principal: Principal, data: CrossingCreate, now: dt
     photo = photos.attach_to_crossing(session, principal, crossing, data.photo.filename, data.photo.content_base64,
                                       now) if data.photo else None
     protected = bool(matches) and protection.traveller_is_protected(session, crossing, [f for _, f in matches])
-    found = [hit_service.report(session, crossing, unit, match, facts, now, protected=protected, photo=photo)
-             for match, facts in matches]
-    children = [record(session, principal, child, now) for child in _children_of(session, data, crossed_at, gate)]
-    return Recorded(crossing, found, children)
+    return photo, protected
 
 
 def dashboard_topic(gate_unit_id: str) -> str:
@@ -234,19 +274,31 @@ def screen(session: Session, principal: Principal, crossing: Crossing,
            now: dt.datetime) -> list[tuple[ScreeningHit, AlertFacts]]:
     """The person, the document and the plate against the live screening index, one match per
     alert; a match the alert's owner rejected for this traveller before is not raised again."""
-    matches = alert_screen().screen(session, principal, query_of(crossing), now)
-    if not matches:
+    return screen_many(session, principal, [crossing], now)[0]
+
+
+def screen_many(session: Session, principal: Principal, crossings: Sequence[Crossing],
+                now: dt.datetime) -> list[list[tuple[ScreeningHit, AlertFacts]]]:
+    """`screen` for each crossing, in order, with one screening call and one read of the
+    rejections for all of them."""
+    if not crossings:
         return []
-    rejected = hit_service.rejected_alerts(session, crossing.traveller_key, {m.alert_id for m, _ in matches})
-    kept: list[tuple[ScreeningHit, AlertFacts]] = []
-    seen: set[str] = set()
-    for match, facts in matches:
-        # One hit per alert: the person and their document matching the same alert are one finding.
-        if match.alert_id in rejected or match.alert_id in seen:
-            continue
-        seen.add(match.alert_id)
-        kept.append((match, facts))
-    return kept
+    found = alert_screen().screen_many(session, principal, [query_of(c) for c in crossings], now)
+    rejected = hit_service.rejected_pairs(session, {(crossing.traveller_key, match.alert_id)
+                                                    for crossing, matches in zip(crossings, found, strict=True)
+                                                    for match, _ in matches})
+    answers: list[list[tuple[ScreeningHit, AlertFacts]]] = []
+    for crossing, matches in zip(crossings, found, strict=True):
+        kept: list[tuple[ScreeningHit, AlertFacts]] = []
+        seen: set[str] = set()
+        for match, facts in matches:
+            # One hit per alert: the person and their document matching the same alert are one finding.
+            if (crossing.traveller_key, match.alert_id) in rejected or match.alert_id in seen:
+                continue
+            seen.add(match.alert_id)
+            kept.append((match, facts))
+        answers.append(kept)
+    return answers
 
 
 def crossing_hits(session: Session, crossing_ids: list[str]) -> dict[str, list[Hit]]:

@@ -44,6 +44,7 @@ from borderlink.gates.models import (
     Outcome,
     Subject,
 )
+from borderlink.ids import new_id
 from borderlink.shared import scoping, workfeed
 from borderlink.shared.attachments import StoredFile
 from borderlink.shared.contracts import to_wire
@@ -88,10 +89,18 @@ def timeline(session: Session, hit_id: str) -> list[TimelineEvent]:
 
 def rejected_alerts(session: Session, key: str, alert_ids: Collection[str]) -> set[str]:
     """Of `alert_ids`, those whose owner said of this traveller before that it is not the person."""
-    if not alert_ids:
+    return {alert_id for _, alert_id in rejected_pairs(session, {(key, alert_id) for alert_id in alert_ids})}
+
+
+def rejected_pairs(session: Session, pairs: Collection[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Of (traveller key, alert id) pairs, those whose alert's owner said of that traveller before
+    that it is not the person: one read for a whole batch of crossings."""
+    if not pairs:
         return set()
-    return set(session.scalars(select(Hit.alert_id).where(
-        Hit.traveller_key == key, Hit.alert_id.in_(alert_ids), Hit.status == HitStatus.REJECTED)))
+    rows = session.execute(select(Hit.traveller_key, Hit.alert_id).where(
+        Hit.traveller_key.in_({key for key, _ in pairs}), Hit.alert_id.in_({alert_id for _, alert_id in pairs}),
+        Hit.status == HitStatus.REJECTED))
+    return {(key, alert_id) for key, alert_id in rows if (key, alert_id) in pairs}
 
 
 def crossing_part(crossing: Crossing, gate_unit: Unit) -> dict[str, Any]:
@@ -115,8 +124,10 @@ def report(session: Session, crossing: Crossing, gate_unit: Unit, match: Screeni
     party = gate_unit.party_code
     alert_unit_id = facts.unit_id or directory.get_unit_by_code(session, facts.unit_code).id
     details = CrossingPart.from_fields(crossing_part(crossing, gate_unit)).model_dump(mode="json")
+    # The id is given here, so the hit, its first step and its feed entries are written together
+    # when the transaction flushes (with the batch's others), not one flush per hit.
     hit = Hit(
-        owner_party=party, owner_unit_id=gate_unit.id, handling_code=_handling(facts.handling_code),
+        id=new_id(), owner_party=party, owner_unit_id=gate_unit.id, handling_code=_handling(facts.handling_code),
         created_at=now, updated_at=now, crossing_id=crossing.id, gate_unit_id=gate_unit.id,
         alert_id=facts.alert_id, alert_party=facts.party, alert_unit_id=alert_unit_id, alert_kind=facts.kind,
         action=PROTECT_ACTION if protected else facts.action, protected=protected, subject=Subject(match.subject),
@@ -125,7 +136,6 @@ def report(session: Session, crossing: Crossing, gate_unit: Unit, match: Screeni
         deadline_at=now + settings.hit_deadline(session, facts.kind),
     )
     session.add(hit)
-    session.flush()
     reported = add_event(session, hit, "reported", now, party, gate_unit.code, HIT_TIMELINE.detail(
         "reported", subject=hit.subject.value, gate=gate_unit.code, score=f"{hit.score:.2f}"))
     assert reported is not None

@@ -4,7 +4,7 @@ crossing tests that run before or beside the alerts domain's own tables."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import pytest
 from sqlalchemy.orm import Session
@@ -32,6 +32,10 @@ class HeldAlerts:
     def screen(self, session: Session, principal: Principal, query: ScreeningQuery,
                now: dt.datetime) -> list[tuple[ScreeningHit, AlertFacts]]:
         return [(hit, self.known[hit.alert_id]) for hit in self.index.check(query)]
+
+    def screen_many(self, session: Session, principal: Principal, queries: Sequence[ScreeningQuery],
+                    now: dt.datetime) -> list[list[tuple[ScreeningHit, AlertFacts]]]:
+        return [self.screen(session, principal, query, now) for query in queries]
 
     def screen_unscoped(self, session: Session, query: ScreeningQuery) -> list[tuple[ScreeningHit, AlertFacts]]:
         return [(hit, self.known[hit.alert_id]) for hit in self.index.check(query)]

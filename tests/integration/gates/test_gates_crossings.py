@@ -7,12 +7,14 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 from tests.integration.conftest import Persona
 from tests.integration.gates.conftest import HeldAlerts
 
 from borderlink.alerts.screening_entries import AlertDocument, AlertEntry, AlertPerson, AlertVehicle
 from borderlink.gates.alert_screen import AlertFacts
 from borderlink.ids import new_id
+from borderlink.node import Node
 
 Bearer = Callable[[str], dict[str, str]]
 URL = "/api/v1/gates/crossings"
@@ -169,3 +171,35 @@ def test_an_egate_batch_records_every_crossing(app_client: TestClient, personas:
         {"direction": "entry", "mrz": WANG_MRZ}]})
     assert response.status_code == 201, response.text
     assert [c["check"]["result"] for c in response.json()["crossings"]] == ["clear", "hit"]
+
+
+def test_an_egate_batch_writes_its_crossings_and_hits_together(
+        app_client: TestClient, node: Node, personas: dict[str, Persona], bearer: Bearer,
+        held_alerts: HeldAlerts) -> None:
+    """The batch's shared work is done once: one read of earlier rejections for all of its
+    crossings, and each table's rows written in one statement, however many crossings hit."""
+    wanted_wang(held_alerts)
+    statements: list[str] = []
+
+    def sent(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(" ".join(statement.split()))
+
+    travellers = [{"direction": "entry", "person": {"names": ["王晓红"], "birth_date": "1988-03-14", "sex": "F"},
+                   "document": {"type": "passport", "number": f"E9900000{n}", "issuing_state": "CHN"}}
+                  for n in range(5)] + [{"direction": "entry", "person": {"names": ["Phạm Minh Đức"]}}]
+    event.listen(node.engine, "before_cursor_execute", sent)
+    try:
+        response = app_client.post(f"{URL}/batch", headers=bearer("mongcai.officer"),
+                                   json={"crossings": travellers})
+    finally:
+        event.remove(node.engine, "before_cursor_execute", sent)
+    assert response.status_code == 201, response.text
+    assert [c["check"]["result"] for c in response.json()["crossings"]] == ["hit"] * 5 + ["clear"]
+    inserts = [s.split()[2] for s in statements if s.startswith("INSERT INTO")]
+    # SQLite's driver sends rows whose generated key it reads back (a feed entry's) one at a time.
+    batched = ("gate_crossings", "gate_hits", "timeline_events") + (
+        ("work_feed",) if node.engine.dialect.name == "postgresql" else ())
+    for table in batched:
+        assert inserts.count(table) == 1, (table, inserts)
+    assert len([s for s in statements if s.startswith("SELECT") and "FROM gate_hits" in s
+                and "traveller_key" in s]) == 1
