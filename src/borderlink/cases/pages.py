@@ -146,11 +146,10 @@ def _case_page(request: Request, session: DbSession, principal: Principal, case_
     }, status_code=status_code)
 
 
-@router.get("/cases/{case_id}/stream")
-def case_page_stream(case_id: str, request: Request, session: DbSession, principal: Reader) -> Response:
-    """The live stream of an open case page: a `case` event at each change, whichever side made it."""
-    service.visible_case(session, principal, case_id)
-    return streams.object_stream(request, OBJECT_TYPE, case_id, "case")
+streams.add_page_stream(router, "/cases/{case_id}/stream", OBJECT_TYPE, "case", permission=Perm.READ,
+                        visible=service.visible_case,
+                        doc="The live stream of an open case page: a `case` event at each change, whichever side "
+                            "made it.")
 
 
 @router.get("/cases/{case_id}")
@@ -334,11 +333,9 @@ def _handover_page(request: Request, session: DbSession, principal: Principal, h
     }, status_code=status_code)
 
 
-@router.get("/handovers/{handover_id}/stream")
-def handover_page_stream(handover_id: str, request: Request, session: DbSession, principal: Reader) -> Response:
-    """The live stream of an open handover page: a `handover` event at each step of either side."""
-    handovers.visible_handover(session, principal, handover_id)
-    return streams.object_stream(request, HANDOVER_TYPE, handover_id, "handover")
+streams.add_page_stream(router, "/handovers/{handover_id}/stream", HANDOVER_TYPE, "handover", permission=Perm.READ,
+                        visible=handovers.visible_handover,
+                        doc="The live stream of an open handover page: a `handover` event at each step of either side.")
 
 
 @router.get("/handovers/{handover_id}")

@@ -181,11 +181,10 @@ def _engagement_page(request: Request, session: DbSession, principal: Principal,
         status_code=status_code)
 
 
-@router.get("/{engagement_id}/stream")
-def engagement_page_stream(engagement_id: str, request: Request, session: DbSession, principal: Reader) -> Response:
-    """The live stream of an open engagement page: an `engagement` event at each change of either side."""
-    engagements.visible_engagement(session, principal, engagement_id)
-    return streams.object_stream(request, ENGAGEMENT, engagement_id, "engagement")
+streams.add_page_stream(router, "/{engagement_id}/stream", ENGAGEMENT, "engagement",
+                        permission=Permission.ENGAGEMENTS_READ, visible=engagements.visible_engagement,
+                        doc="The live stream of an open engagement page: an `engagement` event at each change of "
+                            "either side.")
 
 
 @router.get("/{engagement_id}")
@@ -349,11 +348,10 @@ def _patrol_page(request: Request, session: DbSession, principal: Principal, pat
         status_code=status_code)
 
 
-@router.get("/patrols/{patrol_id}/stream")
-def patrol_page_stream(patrol_id: str, request: Request, session: DbSession, principal: Reader) -> Response:
-    """The live stream of an open patrol page: a `patrol` event at each answer or report of either side."""
-    patrols.visible_patrol(session, principal, patrol_id)
-    return streams.object_stream(request, PATROL, patrol_id, "patrol")
+streams.add_page_stream(router, "/patrols/{patrol_id}/stream", PATROL, "patrol", permission=Permission.ENGAGEMENTS_READ,
+                        visible=patrols.visible_patrol,
+                        doc="The live stream of an open patrol page: a `patrol` event at each answer or report of "
+                            "either side.")
 
 
 @router.get("/patrols/{patrol_id}")

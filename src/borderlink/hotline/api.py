@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
-from borderlink.directory.permissions import Permission, Principal
+from borderlink.directory.permissions import Permission
 from borderlink.hotline import service
 from borderlink.hotline.models import OBJECT_TYPE
-from borderlink.hotline.pages import DEADLINES_PAGE
+from borderlink.hotline.pages import DEADLINES_PAGE, Answerer, Reader, Sender, Supervisor
 from borderlink.hotline.schemas import (
     MAX_REQUEST_JSON_BYTES,
     ForwardCreate,
@@ -24,13 +24,10 @@ from borderlink.hotline.views import InboxFilter, inbox, request_out
 from borderlink.shared.body_limit import max_body
 from borderlink.shared.shapes import shaped
 from borderlink.web import streams
-from borderlink.web.deps import DbSession, Now, require
+from borderlink.web.deps import DbSession, Now
 from borderlink.web.duration_pages import add_duration_api
 
-router = APIRouter(prefix="/hotline", tags=["hotline"])
-Reader = Annotated[Principal, Depends(require(Permission.HOTLINE_READ))]
-Sender = Annotated[Principal, Depends(require(Permission.HOTLINE_SEND))]
-Answerer = Annotated[Principal, Depends(require(Permission.HOTLINE_ANSWER))]
+router = APIRouter(prefix="/hotline", tags=["hotline"])  # who may call each route: as on the pages
 
 
 @router.post("/requests", response_model=RequestOut, status_code=201)
@@ -66,16 +63,14 @@ def close(request_id: str, now: Now, session: DbSession, principal: Answerer) ->
 
 
 @router.post("/requests/{request_id}/release", response_model=RequestOut)
-def release(request_id: str, now: Now, session: DbSession,
-            principal: Annotated[Principal, Depends(require(Permission.HOTLINE_SUPERVISE))],
+def release(request_id: str, now: Now, session: DbSession, principal: Supervisor,
             note: Annotated[str, Query(min_length=1, max_length=500)]) -> RequestOut:
     """A supervisor of the sending unit lets a held request go."""
     return request_out(session, service.review_held(session, principal, request_id, True, note, now), now)
 
 
 @router.post("/requests/{request_id}/withdraw", response_model=RequestOut)
-def withdraw(request_id: str, now: Now, session: DbSession,
-             principal: Annotated[Principal, Depends(require(Permission.HOTLINE_SUPERVISE))],
+def withdraw(request_id: str, now: Now, session: DbSession, principal: Supervisor,
              note: Annotated[str, Query(min_length=1, max_length=500)]) -> RequestOut:
     return request_out(session, service.review_held(session, principal, request_id, False, note, now), now)
 

@@ -65,7 +65,7 @@ def apply_event(session: Session, envelope: InboundEnvelope[EventMessage]) -> No
         raise Rejected(f"a {event.kind!r} step does not travel as a hotline.event")
     _check_step(session, request.owner_party, envelope.sender_party, event)
     if service.STEPS.received(session, request, event) is not None:
-        service.touch_inbox(session, request, now_of(session), except_unit=None)
+        workfeed.touch(session, service.feed_ref(request.id), now_of(session))
 
 
 def apply_reply(session: Session, envelope: InboundEnvelope[ReplyMessage]) -> None:
@@ -86,14 +86,13 @@ def apply_reply(session: Session, envelope: InboundEnvelope[ReplyMessage]) -> No
         if unit.party_code != envelope.sender_party:
             raise Rejected("a reply must come from a unit of the sending node")
         check_received_text([item.body], "the reply")
-        service.store_reply(session, HotlineReply(id=item.id, request_id=request.id, author_party=envelope.sender_party,
-                                 author_unit_id=unit.id, author_name=item.author_name, body=item.body,
-                                 created_at=item.created_at))
-        request.search_text = request.search_text + " " + service.fold_for_search(item.body)
+        service.store_reply(session, request, HotlineReply(
+            id=item.id, request_id=request.id, author_party=envelope.sender_party, author_unit_id=unit.id,
+            author_name=item.author_name, body=item.body, created_at=item.created_at))
     if event is not None:
         service.STEPS.received(session, request, event)
     request.updated_at = max(request.updated_at, now)
-    service.touch_inbox(session, request, now, except_unit=None)
+    workfeed.touch(session, service.feed_ref(request.id), now)
 
 
 def apply_escalation(session: Session, envelope: InboundEnvelope[EscalationMessage]) -> None:

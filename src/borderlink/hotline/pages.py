@@ -283,8 +283,6 @@ async def page_stream(request: Request, principal: Reader, below: str | None = N
     return streams.feed_stream(request, principal, OBJECT_TYPE, "request", include_below=below == "1")
 
 
-@router.get("/requests/{request_id}/stream")
-def request_page_stream(request_id: str, request: Request, session: DbSession, principal: Reader) -> Response:
-    """The live stream for an open request page: a `request` event at each change of it."""
-    service.visible_request(session, principal, request_id)
-    return streams.object_stream(request, OBJECT_TYPE, request_id, "request")
+streams.add_page_stream(router, "/requests/{request_id}/stream", OBJECT_TYPE, "request",
+                        permission=Permission.HOTLINE_READ, visible=service.visible_request,
+                        doc="The live stream for an open request page: a `request` event at each change of it.")

@@ -12,6 +12,7 @@ from borderlink.hotline.models import AssistanceType, HandlingCode, Priority, Re
 from borderlink.shared.contracts import OffenceCode, Text, UnitCode, base64_length
 from borderlink.shared.forms import rule_error
 from borderlink.shared.timeline import EventOut
+from borderlink.web.attachments import AttachmentOut
 
 __all__ = ["MAX_ATTACHMENTS", "MAX_ATTACHMENT_BYTES", "Reference"]
 
@@ -76,14 +77,6 @@ class ReplyOut(BaseModel):
     author_name: str
     body: str
     created_at: dt.datetime
-
-
-class AttachmentOut(BaseModel):
-    id: str
-    filename: str
-    content_type: str
-    size: int
-    sha256: str
 
 
 class RequestOut(BaseModel):

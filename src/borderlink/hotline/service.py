@@ -59,8 +59,7 @@ from borderlink.shared.timeline import Detail
 from borderlink.shared.timeline import TimelineEvent as TimelineRow
 from borderlink.shared.workfeed import FeedEntry, ObjectRef, Reason
 
-__all__ = ["OPEN_STATUSES", "fold_for_search", "now_of_session"]
-now_of_session = now_of  # the shared name is `replicated.now_of`
+__all__ = ["OPEN_STATUSES", "fold_for_search"]
 
 
 def stream_of(request_id: str) -> str:
@@ -101,16 +100,14 @@ def read_request(session: Session, principal: Principal, request_id: str, now: d
     return request
 
 
-def timeline(session: Session, request_id: str) -> list[TimelineRow]:
-    return REQUEST_TIMELINE.events(session, request_id)
-
-
 REPLIES_KEPT = "hotline.replies"  # the replies to a request made in the running transaction
 
 
-def store_reply(session: Session, answer: HotlineReply) -> None:
+def store_reply(session: Session, request: HotlineRequest, answer: HotlineReply) -> None:
+    """Keep a reply of either side; the request is found by its words from then on."""
     session.add(answer)
     new_objects.keep(session, OBJECT_TYPE, answer.request_id, REPLIES_KEPT, answer)
+    request.search_text = request.search_text + " " + fold_for_search(answer.body)
 
 
 def replies(session: Session, request_id: str) -> list[HotlineReply]:
@@ -140,11 +137,6 @@ def put_in_inbox(session: Session, request: HotlineRequest, unit_id: str, reason
     """Put the request in a unit's work feed (or bring its entry up to date)."""
     return workfeed.put(session, feed_ref(request.id), unit_id, Reason(reason), now, deadline=deadline,
                         urgent=request.priority == Priority.URGENT, unread=unread)
-
-
-def touch_inbox(session: Session, request: HotlineRequest, now: dt.datetime, *, except_unit: str | None) -> None:
-    """Something happened on a request: every unit holding it sees it as new again."""
-    workfeed.touch(session, feed_ref(request.id), now, except_unit=except_unit)
 
 
 # A timeline step, recorded once (events carry their id across the border); statuses only move
@@ -268,7 +260,7 @@ def _release_note(session: Session, request: HotlineRequest) -> str | None:
     """Why a supervisor let a flagged request go; the receiving node sees the judgement made."""
     if not request.screening_flags:
         return None
-    released = [e for e in timeline(session, request.id) if e.kind == "released"]
+    released = [e for e in REQUEST_TIMELINE.events(session, request.id) if e.kind == "released"]
     return REQUEST_TIMELINE.render(released[-1]) if released else None
 
 
@@ -297,7 +289,7 @@ def review_held(session: Session, principal: Principal, request_id: str, release
               Detail.text(f"{principal.label}: {note.strip()}"))
     if release:
         _send(session, request, now, sender, directory.get_unit(session, request.recipient_unit_id))
-    touch_inbox(session, request, now, except_unit=principal.unit_id)
+    workfeed.touch(session, feed_ref(request.id), now, except_unit=principal.unit_id)
     return request
 
 
@@ -320,7 +312,7 @@ def _step_shared_with_peer(session: Session, principal: Principal, request: Hotl
     assert event is not None
     ours, theirs = unit_pair(session, request, principal.party)
     send_event(session, request, event, ours, theirs)
-    touch_inbox(session, request, now, except_unit=principal.unit_id)
+    workfeed.touch(session, feed_ref(request.id), now, except_unit=principal.unit_id)
     return request
 
 
@@ -339,8 +331,7 @@ def reply(session: Session, principal: Principal, request_id: str, body: str, no
     unit = directory.get_unit(session, principal.unit_id)  # the principal acts through their own unit
     answer = HotlineReply(id=new_id(), request_id=request.id, author_party=principal.party,
                           author_unit_id=unit.id, author_name=principal.display_name, body=body, created_at=now)
-    store_reply(session, answer)
-    request.search_text = request.search_text + " " + fold_for_search(body)
+    store_reply(session, request, answer)
     ours, theirs = unit_pair(session, request, principal.party)
     answering_side = request.owner_party != principal.party
     event = None
@@ -354,7 +345,7 @@ def reply(session: Session, principal: Principal, request_id: str, body: str, no
     })
     send(session, message, request, sender_unit=ours, recipient_unit=theirs, stream=stream_of(request.id))
     request.updated_at = now
-    touch_inbox(session, request, now, except_unit=principal.unit_id)
+    workfeed.touch(session, feed_ref(request.id), now, except_unit=principal.unit_id)
     return answer
 
 

@@ -14,17 +14,18 @@ longer read (revoked, ended, user deactivated).
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Collection
+from collections.abc import AsyncIterator, Callable, Collection
 
-from fastapi import Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from borderlink.directory.permissions import Principal
 from borderlink.shared import live
 from borderlink.shared.workfeed import ObjectRef
 from borderlink.web.body_gate import is_known_caller
-from borderlink.web.deps import get_node
+from borderlink.web.deps import DbSession, get_node, require
 
 HEADERS = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
 
@@ -98,3 +99,20 @@ def object_stream(request: Request, object_type: str, object_id: str, event: str
     return StreamingResponse(object_events(object_type, object_id, event, still_allowed=caller_check(request),
                                            related_units=related_units, related_types=related_types),
                              media_type="text/event-stream", headers=HEADERS)
+
+
+def add_page_stream(router: APIRouter, path: str, object_type: str, event: str, *, permission: str,
+                    visible: Callable[[Session, Principal, str], object], doc: str) -> None:
+    """Add to a pages router the live stream of an object's open page at `path`, whose last
+    parameter names the object: an `event` at each change of it, whichever side made it, for a
+    reader with `permission` who may see it (`visible` raises NotFound otherwise)."""
+    id_param = path.rsplit("{", 1)[1].split("}", 1)[0]
+    may_read = require(permission)
+
+    def page_stream(request: Request, session: DbSession,
+                    principal: Principal = Depends(may_read)) -> StreamingResponse:
+        object_id = request.path_params[id_param]
+        visible(session, principal, object_id)
+        return object_stream(request, object_type, object_id, event)
+
+    router.add_api_route(path, page_stream, methods=["GET"], name=f"{event}_page_stream", description=doc)
