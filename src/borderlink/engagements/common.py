@@ -1,5 +1,5 @@
-"""What every part of the domain needs: who sees an object, routing to the counterpart unit,
-sending a copy or a step across, and times in both sides' zones."""
+"""What every part of the domain needs: who sees an object, routing to the counterpart unit, and
+times in both sides' zones. A copy or a step goes across with `replicated.send_to_peer`."""
 
 from __future__ import annotations
 
@@ -15,10 +15,8 @@ from borderlink.directory import service as directory
 from borderlink.directory.models import Unit
 from borderlink.directory.permissions import Permission, Principal
 from borderlink.errors import InvalidInput
-from borderlink.exchange import service as exchange
 from borderlink.shared import scoping, workfeed
-from borderlink.shared.contracts import MessageBody, to_wire
-from borderlink.shared.replicated import local_unit_of, unit_pair
+from borderlink.shared.replicated import Paired, local_unit_of
 from borderlink.shared.timeline import Timeline
 from borderlink.shared.timeline import TimelineEvent as TimelineRow
 from borderlink.shared.workfeed import ObjectRef, Reason
@@ -28,13 +26,10 @@ PARTIES = ("VN", "CN")
 PARTY_ZONES = {party: str(PARTY_DEFAULTS[party]["timezone"]) for party in PARTIES}
 
 
-class Shared(Protocol):
+class Shared(Paired, Protocol):
     """The columns of an object shared between one unit on each side."""
 
     id: str
-    owner_party: str
-    owner_unit_id: str
-    counterpart_unit_id: str
     version: int
 
 
@@ -83,14 +78,6 @@ def share_locally(session: Session, object_type: str, obj: Shared, party: str, n
     unit = local_unit_of(session, obj, party)
     reason = Reason.SENT if obj.owner_party == party else Reason.RECEIVED
     workfeed.put(session, ObjectRef(object_type, obj.id), unit.id, reason, now, unread=unread)
-
-
-def send(session: Session, obj: Shared, party: str, message: MessageBody, handling_code: str,
-         stream_name: str) -> None:
-    """Queue a message about the object for the other side's unit on it, in this transaction."""
-    ours, theirs = unit_pair(session, obj, party)
-    exchange.enqueue(session, kind=message.message_kind, body=to_wire(message), sender_unit=ours,
-                     recipient_unit=theirs, handling_code=handling_code, stream=stream_name)
 
 
 def event_payload(timeline: Timeline, event: TimelineRow) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from borderlink.errors import Forbidden
 from borderlink.exchange.registry import InboundEnvelope, Rejected
 from borderlink.shared import peer_files
 from borderlink.shared.attachments import Attachable, StoredFile
-from borderlink.shared.replicated import known
+from borderlink.shared.replicated import known, send_to_peer
 from borderlink.shared.workfeed import ObjectRef
 
 MAX_FILES = 10
@@ -33,8 +33,7 @@ def minutes_added(session: Session, principal: Principal, stored: StoredFile) ->
         raise Forbidden("Your role may not plan engagements.")
     message = MinutesFileMessage.from_fields({"engagement_id": engagement.id, "party": principal.party,
                                               "file": peer_files.peer_file(stored)})
-    common.send(session, engagement, principal.party, message, engagement.handling_code.value,
-                engagements.stream_of(engagement.id))
+    send_to_peer(session, message, engagement, principal.party, stream=engagements.stream_of(engagement.id))
 
 
 def apply_minutes_file(session: Session, envelope: InboundEnvelope[MinutesFileMessage]) -> None:

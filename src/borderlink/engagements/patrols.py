@@ -41,6 +41,7 @@ from borderlink.shared.forms import N_
 from borderlink.shared.replicated import (
     local_unit_of,
     require_owner,
+    send_to_peer,
     side_of,
     touch,
     unit_pair,
@@ -144,7 +145,7 @@ def _send_copy(session: Session, patrol: Patrol, event: TimelineRow | None) -> N
         "handling_code": patrol.handling_code, "author_name": patrol.author_name, "created_at": patrol.created_at,
         "event": PATROL_TIMELINE.payload(event) if event is not None else None,
     })
-    common.send(session, patrol, patrol.owner_party, message, patrol.handling_code.value, stream_of(patrol.id))
+    send_to_peer(session, message, patrol, patrol.owner_party, stream=stream_of(patrol.id))
 
 
 def receive_copy(session: Session, body: PatrolMessage, owner_party: str, owner_unit: Unit, other_unit: Unit) -> Patrol:
@@ -198,7 +199,7 @@ def answer(session: Session, principal: Principal, patrol_id: str, participants:
         "patrol_id": patrol.id, "event": StepEvent.from_fields(PATROL_TIMELINE.payload(event)),
         "changes": changes, "participants": ours,
     })
-    common.send(session, patrol, principal.party, message, patrol.handling_code.value, stream_of(patrol.id))
+    send_to_peer(session, message, patrol, principal.party, stream=stream_of(patrol.id))
     workfeed.touch(session, ObjectRef(PATROL, patrol.id), now, except_unit=principal.unit_id)
     return patrol
 
@@ -270,7 +271,7 @@ def file_report(session: Session, principal: Principal, patrol_id: str, data: Pa
                    "author_name": report.author_name, "summary": report.summary, "incidents": report.incidents,
                    "filed_at": now},
     })
-    common.send(session, patrol, principal.party, message, patrol.handling_code.value, stream_of(patrol.id))
+    send_to_peer(session, message, patrol, principal.party, stream=stream_of(patrol.id))
     complete_if_both_reported(session, patrol, now)
     workfeed.touch(session, ObjectRef(PATROL, patrol.id), now, except_unit=principal.unit_id)
     return patrol

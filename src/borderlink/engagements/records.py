@@ -39,7 +39,14 @@ from borderlink.ids import new_id
 from borderlink.node import Node
 from borderlink.shared import jobs, workfeed
 from borderlink.shared.forms import N_
-from borderlink.shared.replicated import local_unit_of, side_of, touch, unit_pair, validate_contribution_text
+from borderlink.shared.replicated import (
+    local_unit_of,
+    send_to_peer,
+    side_of,
+    touch,
+    unit_pair,
+    validate_contribution_text,
+)
 from borderlink.shared.timeline import Detail
 from borderlink.shared.timeline import TimelineEvent as TimelineRow
 from borderlink.shared.workfeed import ObjectRef, Reason
@@ -99,8 +106,8 @@ def create_agreement(session: Session, principal: Principal, data: AgreementCrea
     event = AGREEMENT_TIMELINE.record(session, agreement.id, "recorded", now, principal.party, unit.code,
                                       Detail.text(principal.display_name))
     common.share_locally(session, AGREEMENT, agreement, principal.party, now, unread=False)
-    common.send(session, agreement, principal.party, agreement_message(session, agreement, event),
-                agreement.handling_code.value, agreement_stream(agreement))
+    send_to_peer(session, agreement_message(session, agreement, event), agreement, principal.party,
+                 stream=agreement_stream(agreement))
     return agreement
 
 
@@ -212,8 +219,8 @@ def create_commitment(session: Session, principal: Principal, data: CommitmentCr
     event = COMMITMENT_TIMELINE.record(session, commitment.id, "recorded", now, principal.party, owner_code,
                                        Detail.text(principal.display_name))
     _share(session, commitment, principal.party, now, unread=False)
-    common.send(session, commitment, principal.party, commitment_message(session, commitment, event),
-                commitment.handling_code.value, commitment_stream(commitment))
+    send_to_peer(session, commitment_message(session, commitment, event), commitment, principal.party,
+                 stream=commitment_stream(commitment))
     return commitment
 
 
@@ -292,8 +299,7 @@ def add_note(session: Session, principal: Principal, commitment_id: str, text: s
                  "text": note.text, "evidence": note.evidence, "closes": note.closes, "created_at": now},
         "event": StepEvent.from_fields(COMMITMENT_TIMELINE.payload(event)),
     })
-    common.send(session, commitment, principal.party, sent, commitment.handling_code.value,
-                commitment_stream(commitment))
+    send_to_peer(session, sent, commitment, principal.party, stream=commitment_stream(commitment))
     workfeed.touch(session, ObjectRef(COMMITMENT, commitment.id), now, except_unit=principal.unit_id)
     return commitment
 

@@ -31,6 +31,7 @@ from borderlink.shared.forms import N_
 from borderlink.shared.replicated import (
     local_unit_of,
     require_owner,
+    send_to_peer,
     side_of,
     touch,
     unit_pair,
@@ -246,15 +247,14 @@ def answer_engagement(session: Session, principal: Principal, engagement_id: str
     assert event is not None
     message = StepMessage(object_kind="engagement", object_id=engagement.id,
                           event=StepEvent.from_fields(ENGAGEMENT_TIMELINE.payload(event)))
-    common.send(session, engagement, principal.party, message, engagement.handling_code.value,
-                stream_of(engagement.id))
+    send_to_peer(session, message, engagement, principal.party, stream=stream_of(engagement.id))
     workfeed.touch(session, ObjectRef(ENGAGEMENT, engagement.id), now, except_unit=principal.unit_id)
     return engagement
 
 
 def _send_copy(session: Session, engagement: Engagement, party: str, event: TimelineRow | None) -> None:
-    common.send(session, engagement, party, engagement_message(session, engagement, event),
-                engagement.handling_code.value, stream_of(engagement.id))
+    send_to_peer(session, engagement_message(session, engagement, event), engagement, party,
+                 stream=stream_of(engagement.id))
 
 
 def engagement_message(session: Session, engagement: Engagement, event: TimelineRow | None) -> EngagementMessage:

@@ -13,7 +13,7 @@ from borderlink.hotline import service
 from borderlink.hotline.contracts import EscalationMessage
 from borderlink.hotline.models import TIMELINE, HotlineRequest, Priority
 from borderlink.shared.escalation import Escalation, Step
-from borderlink.shared.replicated import send, unit_pair
+from borderlink.shared.replicated import send_to_peer
 from borderlink.shared.workfeed import Reason
 
 
@@ -22,8 +22,7 @@ def _tell_peer(session: Session, request: HotlineRequest, step: Step) -> None:
     message = EscalationMessage(request_id=request.id, level=step.level, deadline_at=step.deadline,
                                 recipient_side_unit=theirs.code if theirs else None,
                                 event=service.event_payload(step.event))
-    sender, recipient = unit_pair(session, request, request.owner_party)
-    send(session, message, request, sender_unit=sender, recipient_unit=recipient, stream=service.stream_of(request.id))
+    send_to_peer(session, message, request, request.owner_party, stream=service.stream_of(request.id))
 
 
 REQUESTS = Escalation(

@@ -49,9 +49,8 @@ from borderlink.shared.replicated import (
     now_of,
     require_use,
     screening_flags,
-    send,
+    send_to_peer,
     side_of,
-    unit_pair,
     validate_contribution_text,
 )
 from borderlink.shared.shapes import same_named
@@ -111,11 +110,9 @@ def store_reply(session: Session, request: HotlineRequest, answer: HotlineReply)
 
 
 def replies(session: Session, request_id: str) -> list[HotlineReply]:
-    added_here = new_objects.kept(session, OBJECT_TYPE, request_id, REPLIES_KEPT)
-    if added_here is not None:
-        return sorted(added_here, key=lambda r: r.created_at)
-    return list(session.scalars(
-        select(HotlineReply).where(HotlineReply.request_id == request_id).order_by(HotlineReply.created_at)))
+    return new_objects.kept_or_read(session, OBJECT_TYPE, request_id, REPLIES_KEPT, lambda: session.scalars(
+        select(HotlineReply).where(HotlineReply.request_id == request_id).order_by(HotlineReply.created_at)),
+        order=lambda r: r.created_at)
 
 
 def attachments(session: Session, request_id: str) -> list[StoredFile]:
@@ -151,11 +148,10 @@ def event_payload(event: TimelineRow) -> TimelineEvent:
     return TimelineEvent.from_fields(REQUEST_TIMELINE.payload(event))
 
 
-def send_event(session: Session, request: HotlineRequest, event: TimelineRow, sender_unit: str,
-               recipient_unit: str) -> None:
+def send_event(session: Session, request: HotlineRequest, event: TimelineRow, party: str) -> None:
+    """Tell the other side of a step taken on `party`'s side."""
     message = EventMessage(request_id=request.id, event=event_payload(event))
-    send(session, message, request, sender_unit=sender_unit, recipient_unit=recipient_unit,
-         stream=stream_of(request.id))
+    send_to_peer(session, message, request, party, stream=stream_of(request.id))
 
 
 # --- creating and sending --------------------------------------------------------------------
@@ -208,18 +204,18 @@ def create_request(session: Session, principal: Principal, data: RequestCreate, 
         add_event(session, request, "held", now, principal.party, sender.code,
                   REQUEST_TIMELINE.detail("held", grounds=grounds))
     else:
-        _send(session, request, now, sender, recipient)
+        _send(session, request, now, sender)
     return request
 
 
-def _send(session: Session, request: HotlineRequest, now: dt.datetime, sender: Unit, recipient: Unit) -> None:
+def _send(session: Session, request: HotlineRequest, now: dt.datetime, sender: Unit) -> None:
     request.status = Status.SENT
     request.deadline_at = now + deadline_for(session, request.priority)
     sent = add_event(session, request, "sent", now, request.owner_party, sender.code)
     assert sent is not None
     workfeed.set_deadline(session, feed_ref(request.id), request.deadline_at, unit_id=sender.id)
-    send(session, request_payload(session, request, sent), request, sender_unit=sender.code,
-         recipient_unit=recipient.code, stream=stream_of(request.id))
+    send_to_peer(session, request_payload(session, request, sent), request, request.owner_party,
+                 stream=stream_of(request.id))
 
 
 def request_payload(session: Session, request: HotlineRequest, sent: TimelineRow) -> RequestMessage:
@@ -252,7 +248,7 @@ def receive_request(session: Session, body: RequestMessage, sender: Unit, recipi
                          names_person=request.names_person)
     session.flush()
     put_in_inbox(session, request, recipient.id, "received", now, deadline)
-    send_event(session, request, delivered, recipient.code, sender.code)
+    send_event(session, request, delivered, recipient.party_code)
     return request
 
 
@@ -288,7 +284,7 @@ def review_held(session: Session, principal: Principal, request_id: str, release
     add_event(session, request, label, now, request.owner_party, sender.code,
               Detail.text(f"{principal.label}: {note.strip()}"))
     if release:
-        _send(session, request, now, sender, directory.get_unit(session, request.recipient_unit_id))
+        _send(session, request, now, sender)
     workfeed.touch(session, feed_ref(request.id), now, except_unit=principal.unit_id)
     return request
 
@@ -310,8 +306,7 @@ def _step_shared_with_peer(session: Session, principal: Principal, request: Hotl
     unit = directory.get_unit(session, principal.unit_id)  # the principal acts through their own unit
     event = add_event(session, request, kind, now, principal.party, unit.code, Detail.text(principal.display_name))
     assert event is not None
-    ours, theirs = unit_pair(session, request, principal.party)
-    send_event(session, request, event, ours, theirs)
+    send_event(session, request, event, principal.party)
     workfeed.touch(session, feed_ref(request.id), now, except_unit=principal.unit_id)
     return request
 
@@ -332,7 +327,6 @@ def reply(session: Session, principal: Principal, request_id: str, body: str, no
     answer = HotlineReply(id=new_id(), request_id=request.id, author_party=principal.party,
                           author_unit_id=unit.id, author_name=principal.display_name, body=body, created_at=now)
     store_reply(session, request, answer)
-    ours, theirs = unit_pair(session, request, principal.party)
     answering_side = request.owner_party != principal.party
     event = None
     if answering_side and request.answered_at is None:
@@ -343,7 +337,7 @@ def reply(session: Session, principal: Principal, request_id: str, body: str, no
         "reply": same_named(ReplyPart, answer, author_unit_code=unit.code),
         "event": event_payload(event) if event else None,
     })
-    send(session, message, request, sender_unit=ours, recipient_unit=theirs, stream=stream_of(request.id))
+    send_to_peer(session, message, request, principal.party, stream=stream_of(request.id))
     request.updated_at = now
     workfeed.touch(session, feed_ref(request.id), now, except_unit=principal.unit_id)
     return answer

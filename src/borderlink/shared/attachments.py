@@ -176,12 +176,9 @@ _KEPT = "attachments"  # the files added to an object made in the running transa
 
 
 def files_of(session: Session, ref: ObjectRef) -> list[StoredFile]:
-    added_here = new_objects.kept(session, ref.object_type, ref.object_id, _KEPT)
-    if added_here is not None:
-        return sorted(added_here, key=lambda f: (f.created_at, f.id))
-    return list(session.scalars(select(StoredFile).where(
-        StoredFile.object_type == ref.object_type, StoredFile.object_id == ref.object_id,
-    ).order_by(StoredFile.created_at, StoredFile.id)))
+    return new_objects.kept_or_read(session, ref.object_type, ref.object_id, _KEPT, lambda: session.scalars(
+        select(StoredFile).where(StoredFile.object_type == ref.object_type, StoredFile.object_id == ref.object_id)
+        .order_by(StoredFile.created_at, StoredFile.id)), order=lambda f: (f.created_at, f.id))
 
 
 def files_of_many(session: Session, object_type: str, object_ids: Iterable[str]) -> dict[str, list[StoredFile]]:

@@ -11,9 +11,12 @@ never sees it. An object that is not marked is read from the database as usual (
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
+
+T = TypeVar("T")
 
 _CREATED = "objects_created_here"
 
@@ -51,3 +54,11 @@ def kept(session: Session, object_type: str, object_id: str, what: str) -> list[
         return None
     # A row added in a savepoint that was rolled back has left the session with it.
     return [item for item in children.get(what, ()) if item in session]
+
+
+def kept_or_read(session: Session, object_type: str, object_id: str, what: str, read: Callable[[], Iterable[T]],
+                 order: Callable[[T], Any]) -> list[T]:
+    """The object's `what`: those kept in this transaction (in `order`) when the object is new here,
+    else what `read` finds in the database (already in that order)."""
+    added_here = kept(session, object_type, object_id, what)
+    return sorted(added_here, key=order) if added_here is not None else list(read())

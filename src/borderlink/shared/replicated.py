@@ -100,6 +100,7 @@ class Paired(Protocol):
     owner_party: str
     owner_unit_id: str
     counterpart_unit_id: str
+    handling_code: HandlingCode
 
 
 def local_unit_id(obj: Paired, party: str) -> str:
@@ -258,6 +259,13 @@ def send(session: Session, message: MessageBody, about: ReplicatedObject, *, sen
     the object's handling code; returns the envelope's id."""
     return outbox.enqueue(session, kind=message.message_kind, body=to_wire(message), sender_unit=sender_unit,
                           recipient_unit=recipient_unit, handling_code=about.handling_code.value, stream=stream)
+
+
+def send_to_peer(session: Session, message: MessageBody, about: Paired, party: str, *, stream: str) -> str:
+    """`send` from this side's unit on a paired object to the other side's unit on it."""
+    ours, theirs = unit_pair(session, about, party)
+    return outbox.enqueue(session, kind=message.message_kind, body=to_wire(message), sender_unit=ours,
+                          recipient_unit=theirs, handling_code=about.handling_code.value, stream=stream)
 
 
 def now_of(session: Session) -> dt.datetime:

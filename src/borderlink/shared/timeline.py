@@ -165,13 +165,10 @@ class Timeline:
 
     def events(self, session: Session, object_id: str) -> list[TimelineEvent]:
         """The steps in the order they happened, whatever order they were recorded in."""
-        recorded_here = new_objects.kept(session, self.object_type, object_id, _KEPT)
-        if recorded_here is not None:
-            return sorted(recorded_here, key=lambda e: (e.at, e.id))
-        return list(session.scalars(
+        return new_objects.kept_or_read(session, self.object_type, object_id, _KEPT, lambda: session.scalars(
             select(TimelineEvent)
             .where(TimelineEvent.object_type == self.object_type, TimelineEvent.object_id == object_id)
-            .order_by(TimelineEvent.at, TimelineEvent.id)))
+            .order_by(TimelineEvent.at, TimelineEvent.id)), order=lambda e: (e.at, e.id))
 
     def out(self, session: Session, object_id: str, language: str | None = None) -> list[EventOut]:
         """The object's steps as the API shows them: details in English unless a `language` is
