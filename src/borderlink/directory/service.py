@@ -9,7 +9,7 @@ from importlib import resources
 from typing import Any
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from borderlink.directory.models import Counterpart, Party, Tier, Unit
 from borderlink.errors import InvalidInput, NotFound
@@ -96,6 +96,37 @@ def get_unit(session: Session, unit_id: str) -> Unit:
     if unit is None:
         raise NotFound("no such unit")
     return unit
+
+
+def _unit_rows(session: Session) -> dict[str, dict[str, Any]]:
+    columns = Unit.__table__.columns
+    return {row["id"]: dict(row) for row in session.execute(select(*columns)).mappings()}
+
+
+_UNIT_ROWS = StaticCache("unit rows", (Unit,), _unit_rows)
+
+
+def cached_unit(session: Session, unit_id: str) -> Unit:
+    """`get_unit` without a read for work done many times a second (a gate's crossings): the unit
+    this session holds already, else one placed in it as the process's copy of the units table
+    has it (kept and dropped as every `StaticCache` is); a unit not in that copy is read."""
+    held = session.identity_map.get(session.identity_key(Unit, unit_id))
+    if isinstance(held, Unit):
+        return held
+    row = _UNIT_ROWS.get(session).get(unit_id)
+    if row is None:
+        return get_unit(session, unit_id)
+    unit = Unit(**row)
+    make_transient_to_detached(unit)  # as loaded: adding it writes nothing
+    session.add(unit)
+    return unit
+
+
+def cached_unit_by_code(session: Session, code: str) -> Unit:
+    """`get_unit_by_code` through `cached_unit`."""
+    unit_id = _UNIT_IDS.get(session).get(code)
+    unit = cached_unit(session, unit_id) if unit_id is not None else None
+    return unit if unit is not None and unit.code == code else get_unit_by_code(session, code)
 
 
 def get_unit_by_code(session: Session, code: str) -> Unit:

@@ -58,8 +58,8 @@ def gate_of(session: Session, principal: Principal, unit_code: str | None) -> tu
     """The gate a crossing is recorded at: the caller's unit, or a gate below it on this node."""
     gates = {gate.unit: gate for gate in reference_gates()}
     try:
-        unit = directory.get_unit_by_code(session, unit_code.strip().upper()) if unit_code else \
-            directory.get_unit(session, principal.unit_id)
+        unit = directory.cached_unit_by_code(session, unit_code.strip().upper()) if unit_code else \
+            directory.cached_unit(session, principal.unit_id)
     except NotFound as exc:
         raise InvalidInput("There is no gate %(code)s.", field="gate_unit_code", code=unit_code or "") from exc
     gate = gates.get(unit.code)
