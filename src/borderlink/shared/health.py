@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DatabaseError, IntegrityError
 
 from borderlink.node import Node
+from borderlink.shared.retry import passes_to_retry
 
 log = logging.getLogger("borderlink.health")
 
@@ -139,8 +140,8 @@ def report(node: Node) -> tuple[int, dict[str, Any]]:
 async def _database_unavailable(request: Request, exc: Exception) -> Response:
     """A request that met a database which cannot be used answers 503 with a plain reason, not a
     bare 500; a constraint violation is a fault of the request or the code and is not this."""
-    if isinstance(exc, IntegrityError):
-        raise exc
+    if isinstance(exc, IntegrityError) or passes_to_retry(request, exc):
+        raise exc  # a lost transaction is run again once by `shared.retry`, before any answer
     log.error("%s %s: %s", request.method, request.url.path, describe_database_error(exc))
     return JSONResponse({"detail": "the node's database cannot be used at the moment; try again later"},
                         status_code=503, headers={"Retry-After": "30"})

@@ -63,6 +63,14 @@ def retry_once(factory: sessionmaker[Session], what: str, attempt: Callable[[], 
 
 # Set in a request's state when it is run again because, begun as a read, it wrote.
 WRITE_LOCK_FIRST = "write_lock_first"
+# Set in a request's state when it is run again (see `passes_to_retry`).
+RETRIED = "transaction_retried"
+
+
+def passes_to_retry(request: Any, exc: BaseException) -> bool:
+    """Whether an error handler should let `exc` through to `RetryLostTransactions` (a lost
+    transaction of a request not yet run again) instead of answering it itself."""
+    return retry_cause(exc) is not None and not getattr(request.state, RETRIED, False)
 
 
 class RetryLostTransactions:
@@ -107,6 +115,7 @@ class RetryLostTransactions:
             if cause is None or started[0] or sizes[0] > self.MAX_REPLAY_BYTES:
                 raise
             await asyncio.to_thread(note_retry, self.factory, cause, f"{scope['method']} {scope['path']}", exc)
+        state[RETRIED] = True
         if cause == SNAPSHOT:
             state[WRITE_LOCK_FIRST] = True  # it does write: this time it takes the lock at its start
         replay = list(received)
