@@ -53,7 +53,14 @@ def derive_audit_key(node_secret: bytes) -> bytes:
     return hmac.new(node_secret, b"borderlink-audit-chain-v1", hashlib.sha256).digest()
 
 
+# Most columns hold these already; their exact type is checked first (a flush digests every
+# column of every row it writes). Subclasses (string enums) take the checks below.
+_JSON_NATIVE = frozenset({str, int, bool, type(None)})
+
+
 def _plain(value: Any) -> Any:
+    if type(value) in _JSON_NATIVE:
+        return value
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC).isoformat()
     if isinstance(value, dt.date):

@@ -336,7 +336,11 @@ async def run(node: Node, transport: Transport | None = None) -> None:
         result = dispatcher.cycle()
         if result.wait_seconds is not None:
             return result.wait_seconds
-        return 0.0 if result.sent else None
+        # A full batch may have left more behind: the next round runs at once. After a smaller one
+        # the outbox held no more than was sent, and an envelope committed since has woken the
+        # loop already (the wake is cleared before a round, not after), so a round at once would
+        # only find nothing, at the cost of a transaction.
+        return 0.0 if result.sent >= dispatcher.limits.max_batch else None
 
     add_waker(waker)
     listener = (Listener(node.engine, OUTBOX_CHANNEL, waker).start()
