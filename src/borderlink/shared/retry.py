@@ -24,6 +24,9 @@ RETRYABLE_SQLSTATES = {"40P01": "deadlock", "40001": "serialization"}
 # SQLite: a transaction begun deferred (one meant to only read) that wrote after another writer
 # had committed since its snapshot was taken; nothing was written.
 SQLITE_BUSY_SNAPSHOT = 517
+# A transaction begun as a read that then writes while another connection holds the write lock gets
+# plain SQLITE_BUSY at once (waiting could deadlock the two); run again, it takes the lock first.
+SQLITE_BUSY = 5
 SNAPSHOT = "snapshot"
 CAUSES = ("deadlock", "serialization", SNAPSHOT)
 
@@ -38,7 +41,7 @@ def retry_cause(exc: BaseException) -> str | None:
             cause = RETRYABLE_SQLSTATES.get(str(getattr(candidate, "sqlstate", "") or ""))
             if cause is not None:
                 return cause
-            if getattr(candidate, "sqlite_errorcode", None) == SQLITE_BUSY_SNAPSHOT:
+            if getattr(candidate, "sqlite_errorcode", None) in (SQLITE_BUSY_SNAPSHOT, SQLITE_BUSY):
                 return SNAPSHOT
         current = current.__cause__ or current.__context__
     return None
