@@ -32,14 +32,9 @@ VERSION_FIELD = "v"
 
 # Shared field types. Input is normalised once, here, on whichever side it enters.
 Uuid = Annotated[str, StringConstraints(pattern=UUID_REGEX)]
-def _no_nul(text: str) -> str:
-    # Neither database stores the NUL character in text (PostgreSQL refuses it outright).
-    if "\x00" in text:
-        raise ValueError("text may not contain the NUL character")
-    return text
-
-
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_no_nul)]
+# Neither database stores the NUL character in text (PostgreSQL refuses it outright). A pattern,
+# not a validator, so that a field's own length limits still report as text limits.
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, pattern=r"^[^\x00]*$")]
 """Free text: surrounding whitespace removed; whitespace-only text and the NUL character are refused."""
 Code = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, min_length=1, max_length=80)]
 """A code from a code list or the directory (offence, unit): stripped and upper-cased."""
