@@ -9,7 +9,9 @@ Names are kept as written and shown in every rendering (characters, Pinyin, Hán
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -42,30 +44,47 @@ def name_line(name: str, other_names: list[str] | tuple[str, ...] = ()) -> str:
     return " · ".join(shown)
 
 
-def _record(person: CasePerson) -> PersonRecord:
-    return PersonRecord(id=person.id, name=person.name, alt_names=tuple(person.other_names),
-                        birth_date=person.birth_date, gender=person.gender, nationality=person.nationality,
-                        document_number=person.document_number)
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Victim:
+    id: str
+    case_id: str
+    record: PersonRecord
+
+
+def _victims(session: Session) -> list[_Victim]:
+    """The victims on this node's cases, only what the same-person rule compares, in one read."""
+    rows = session.execute(select(
+        CasePerson.id, CasePerson.case_id, CasePerson.name, CasePerson.other_names, CasePerson.birth_date,
+        CasePerson.gender, CasePerson.nationality, CasePerson.document_number,
+    ).where(CasePerson.role == PersonRole.VICTIM).order_by(CasePerson.created_at, CasePerson.id))
+    return [_Victim(person_id, case_id, PersonRecord(
+        id=person_id, name=name, alt_names=tuple(other_names or ()), birth_date=birth_date, gender=gender,
+        nationality=nationality, document_number=document_number))
+        for person_id, case_id, name, other_names, birth_date, gender, nationality, document_number in rows]
+
+
+def _protected_each(session: Session, persons: Sequence[protected_persons.Person]) -> list[list[_Victim]]:
+    """For each person, the victims on this node's cases whom they may be, across scripts and by
+    birth date, the rule the alerts domain applies to its victim alerts (shared/protected_persons.py);
+    the victims are read once for all of the persons."""
+    probes = [person.record for person in persons]
+    victims = _victims(session) if any(probe is not None for probe in probes) else []
+    return [[v for v in victims if protected_persons.records_are_same_person(probe, v.record)]
+            if probe is not None else [] for probe in probes]
 
 
 def protected_matches(session: Session, name: str, other_names: tuple[str, ...] = (), birth_date: str | None = None,
-                      gender: str | None = None, nationality: str | None = None) -> list[CasePerson]:
-    """Victims on this node's cases whom the person may be, across scripts and by birth date, the
-    rule the alerts domain applies to its victim alerts (shared/protected_persons.py)."""
-    query = protected_persons.Person((name, *other_names), birth_date, gender, nationality)
-    victims = session.scalars(select(CasePerson).where(CasePerson.role == PersonRole.VICTIM)
-                              .order_by(CasePerson.created_at, CasePerson.id))
-    return [v for v in victims if protected_persons.is_same_person(query, _record(v))]
+                      gender: str | None = None, nationality: str | None = None) -> bool:
+    """Whether the person is a victim on one of this node's cases (see `_protected_each`)."""
+    person = protected_persons.Person((name, *other_names), birth_date, gender, nationality)
+    return bool(_protected_each(session, [person])[0])
 
 
-def protections(session: Session, person: protected_persons.Person) -> list[protected_persons.Protection]:
-    """The descriptor's protected-persons provider: the case victims the person is."""
-    names = tuple(n for n in person.names if n.strip())
-    if not names:
-        return []
-    return [protected_persons.Protection("case_persons", v.id, "cases", v.case_id)
-            for v in protected_matches(session, names[0], names[1:], person.birth_date, person.gender,
-                                       person.nationality)]
+def protections(session: Session,
+                persons: Sequence[protected_persons.Person]) -> list[list[protected_persons.Protection]]:
+    """The descriptor's protected-persons provider: for each person, the case victims they are."""
+    return [[protected_persons.Protection("case_persons", v.id, "cases", v.case_id) for v in victims]
+            for victims in _protected_each(session, persons)]
 
 
 def is_protected(session: Session, name: str, other_names: tuple[str, ...] = (), birth_date: str | None = None,

@@ -107,7 +107,9 @@ def record_many(session: Session, principal: Principal, items: Sequence[Crossing
     """Record several crossings (an e-gate's batch), each checked as `record` checks one, with the
     batch's shared work done once: each gate looked up once, all of them screened against one
     catch-up of the index with one read of the alerts they match and of earlier rejections, the
-    crossings written together, and their hits with them when the transaction flushes."""
+    crossings written together, one read of the entries their exits close and one of the persons
+    other domains protect (only when a crossing matched), and their hits with them when the
+    transaction flushes."""
     if not principal.can(Permission.GATES_CHECK):
         raise Forbidden("Your role may not record crossings.")
     gates: dict[str | None, tuple[Unit, Gate]] = {}
@@ -119,14 +121,19 @@ def record_many(session: Session, principal: Principal, items: Sequence[Crossing
         crossing.check_result = CheckResult.HIT if matches else CheckResult.CLEAR
     session.add_all(crossings)
     session.flush()
-    followed = [_follow_up(session, principal, data, crossing, unit, matches, now)
-                for data, (crossing, unit, _), matches in zip(items, made, screened, strict=True)]
+    passes.match_exits(session, [crossing for crossing in crossings if crossing.direction is Direction.EXIT],
+                       principal.party)
+    matched = [[facts for _, facts in matches] for matches in screened]
+    protected = protection.travellers_protected(session, list(zip(crossings, matched, strict=True)))
+    photos_kept = [_follow_up(session, principal, data, crossing, unit, now)
+                   for data, (crossing, unit, _) in zip(items, made, strict=True)]
     # The hits are reported once every read above is done, and a read while reporting (a setting
     # or a unit not cached yet) does not write them one by one: they go in together.
     with session.no_autoflush:
-        found = [[hit_service.report(session, crossing, unit, match, facts, now, protected=protected, photo=photo)
+        found = [[hit_service.report(session, crossing, unit, match, facts, now, protected=is_protected, photo=photo)
                   for match, facts in matches]
-                 for (crossing, unit, _), matches, (photo, protected) in zip(made, screened, followed, strict=True)]
+                 for (crossing, unit, _), matches, photo, is_protected in zip(made, screened, photos_kept, protected,
+                                                                              strict=True)]
     recorded = []
     for data, (crossing, _, gate), hits in zip(items, made, found, strict=True):
         children = _children_of(session, data, crossing.crossed_at, gate)
@@ -199,17 +206,13 @@ def _crossing_of(session: Session, principal: Principal, data: CrossingCreate, n
 
 
 def _follow_up(session: Session, principal: Principal, data: CrossingCreate, crossing: Crossing, unit: Unit,
-               matches: list[tuple[ScreeningHit, AlertFacts]], now: dt.datetime) -> tuple[StoredFile | None, bool]:
-    """What a written crossing sets going before its hits: the exit matched to its entry, an
-    announced vehicle marked arrived, the photo kept; and whether the traveller is protected."""
+               now: dt.datetime) -> StoredFile | None:
+    """What a written crossing sets going before its hits, beside its exit matched to its entry:
+    the gate's dashboards told, an announced vehicle marked arrived, the photo kept."""
     dashboard_changed(session, unit.id)
-    if crossing.direction is Direction.EXIT:
-        passes.match_exit(session, crossing, principal.party)
     pre_arrivals.match_crossing(session, crossing, unit, now)
-    photo = photos.attach_to_crossing(session, principal, crossing, data.photo.filename, data.photo.content_base64,
-                                      now) if data.photo else None
-    protected = bool(matches) and protection.traveller_is_protected(session, crossing, [f for _, f in matches])
-    return photo, protected
+    return photos.attach_to_crossing(session, principal, crossing, data.photo.filename, data.photo.content_base64,
+                                     now) if data.photo else None
 
 
 def dashboard_topic(gate_unit_id: str) -> str:

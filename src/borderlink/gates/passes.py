@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -102,20 +103,28 @@ def list_passes(session: Session, principal: Principal, *, limit: int, cursor: s
 
 # --- entries and exits ----------------------------------------------------------------------------
 
-def match_exit(session: Session, exit_crossing: Crossing, party: str) -> Crossing | None:
-    """Link an exit to the traveller's latest open entry at a gate of this node."""
+def match_exits(session: Session, exits: Sequence[Crossing], party: str) -> list[Crossing | None]:
+    """Link each exit, in order, to its traveller's latest open entry at a gate of this node (an
+    entry closes once: two exits of one traveller take two entries), from one read for all of
+    them (an e-gate's batch)."""
+    if not exits:
+        return []
     units = select(Unit.id).where(Unit.party_code == party)
-    entry = session.scalar(select(Crossing).where(
-        Crossing.traveller_key == exit_crossing.traveller_key, Crossing.direction == Direction.ENTRY,
-        Crossing.exit_crossing_id.is_(None), Crossing.crossed_at <= exit_crossing.crossed_at,
-        Crossing.gate_unit_id.in_(units), Crossing.id != exit_crossing.id,
-    ).order_by(Crossing.crossed_at.desc()).limit(1))
-    if entry is None:
-        return None
-    entry.exit_crossing_id = exit_crossing.id
-    if entry.overstay_reported_at is not None:
-        workfeed.touch(session, ObjectRef(OVERSTAY_TYPE, entry.id), exit_crossing.created_at)
-    return entry
+    candidates = list(session.scalars(select(Crossing).where(
+        Crossing.traveller_key.in_({crossing.traveller_key for crossing in exits}),
+        Crossing.direction == Direction.ENTRY, Crossing.exit_crossing_id.is_(None),
+        Crossing.crossed_at <= max(crossing.crossed_at for crossing in exits), Crossing.gate_unit_id.in_(units),
+    ).order_by(Crossing.crossed_at.desc())))
+    matched: list[Crossing | None] = []
+    for exit_crossing in exits:
+        entry = next((c for c in candidates if c.traveller_key == exit_crossing.traveller_key
+                      and c.exit_crossing_id is None and c.crossed_at <= exit_crossing.crossed_at), None)
+        if entry is not None:
+            entry.exit_crossing_id = exit_crossing.id
+            if entry.overstay_reported_at is not None:
+                workfeed.touch(session, ObjectRef(OVERSTAY_TYPE, entry.id), exit_crossing.created_at)
+        matched.append(entry)
+    return matched
 
 
 def overstays(session: Session, principal: Principal, now: dt.datetime, limit: int = 200) -> list[Crossing]:

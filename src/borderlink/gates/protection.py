@@ -15,12 +15,21 @@ from borderlink.gates.models import Crossing
 from borderlink.shared import protected_persons
 
 
-def traveller_is_protected(session: Session, crossing: Crossing, matched: Sequence[AlertFacts]) -> bool:
-    """Asked only when the crossing matched an alert. A victim alert the traveller is the subject
-    of is among the matches already (the same index, at the same threshold), so only the other
-    domains' protected persons are asked about."""
-    if any(facts.kind == VICTIM_KIND for facts in matched):
-        return True
-    person = protected_persons.Person(tuple(crossing.names), crossing.birth_date,
-                                      crossing.sex if crossing.sex in ("M", "F") else None, crossing.nationality)
-    return bool(protected_persons.protecting(session, person))
+def travellers_protected(session: Session, screened: Sequence[tuple[Crossing, Sequence[AlertFacts]]]) -> list[bool]:
+    """For each crossing with the alerts it matched, whether its traveller is protected, asked of
+    the other domains once for the whole batch and only for crossings that matched an alert. A
+    victim alert the traveller is the subject of is among the matches already (the same index, at
+    the same threshold), so only the other domains' protected persons are asked about."""
+    answers = [any(facts.kind == VICTIM_KIND for facts in matched) for _, matched in screened]
+    asked = [place for place, (_, matched) in enumerate(screened) if matched and not answers[place]]
+    if not asked:
+        return answers
+    persons = [_person(screened[place][0]) for place in asked]
+    for place, protections in zip(asked, protected_persons.protecting_each(session, persons), strict=True):
+        answers[place] = bool(protections)
+    return answers
+
+
+def _person(crossing: Crossing) -> protected_persons.Person:
+    return protected_persons.Person(tuple(crossing.names), crossing.birth_date,
+                                    crossing.sex if crossing.sex in ("M", "F") else None, crossing.nationality)

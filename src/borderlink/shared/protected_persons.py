@@ -6,10 +6,11 @@ in its descriptor:
 
     protected_persons=(persons.protections,)
 
-`provider(session, person)` answers the records on this node that protect the person, each as a
-`Protection` (the object that protects them, to audit and to route to). `protecting` asks every
-domain's provider, so the alerts domain refuses a wanted alert on a case's victim without knowing
-how cases keeps its persons.
+`provider(session, persons)` answers, for each person in order, the records on this node that
+protect them, each as a `Protection` (the object that protects them, to audit and to route to),
+from one read however many persons are asked about (an e-gate's batch). `protecting` asks every
+domain's provider about one person, `protecting_each` about several, so the alerts domain refuses
+a wanted alert on a case's victim without knowing how cases keeps its persons.
 
 "The same person" is one rule wherever it is asked (`same_person`): the names agree in some
 rendering (王晓红, Wáng Xiǎohóng, Vương Hiểu Hồng, WANG XIAOHONG) and the birth dates do not
@@ -19,7 +20,7 @@ disagree; without two birth dates only a near-certain name agreement counts.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from sqlalchemy.orm import Session
 
@@ -58,7 +59,7 @@ class Protection:
     holder_id: str
 
 
-ProtectedPersonsProvider = Callable[[Session, Person], list[Protection]]
+ProtectedPersonsProvider = Callable[[Session, Sequence[Person]], list[list[Protection]]]
 
 
 def same_person(score: float, explanation: Mapping[str, object]) -> bool:
@@ -74,8 +75,10 @@ def same_person(score: float, explanation: Mapping[str, object]) -> bool:
 
 def is_same_person(person: Person, other: PersonRecord) -> bool:
     probe = person.record
-    if probe is None:
-        return False
+    return probe is not None and records_are_same_person(probe, other)
+
+
+def records_are_same_person(probe: PersonRecord, other: PersonRecord) -> bool:
     match = score_records(probe, other)
     return same_person(match.score, match.explanation)
 
@@ -88,6 +91,17 @@ def providers() -> list[ProtectedPersonsProvider]:
 
 def protecting(session: Session, person: Person) -> list[Protection]:
     """Every record on this node, of any domain, that protects the person."""
-    if person.record is None:
-        return []
-    return [found for provider in providers() for found in provider(session, person)]
+    return protecting_each(session, [person])[0]
+
+
+def protecting_each(session: Session, persons: Sequence[Person]) -> list[list[Protection]]:
+    """`protecting` for each person, in order, with one read per domain for all of them; a
+    person without a name is protected by nothing and asks nothing."""
+    found: list[list[Protection]] = [[] for _ in persons]
+    named = [place for place, person in enumerate(persons) if person.record is not None]
+    if not named:
+        return found
+    for provider in providers():
+        for place, protections in zip(named, provider(session, [persons[place] for place in named]), strict=True):
+            found[place].extend(protections)
+    return found

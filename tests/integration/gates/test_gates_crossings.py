@@ -3,6 +3,7 @@ answered by the owning unit; who sees which crossings and hits."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -203,3 +204,40 @@ def test_an_egate_batch_writes_its_crossings_and_hits_together(
         assert inserts.count(table) == 1, (table, inserts)
     assert len([s for s in statements if s.startswith("SELECT") and "FROM gate_hits" in s
                 and "traveller_key" in s]) == 1
+    # Whether the travellers who hit are protected is one read of the other domains' persons.
+    assert len([s for s in statements if s.startswith("SELECT") and "FROM case_persons" in s]) == 1
+
+
+def test_an_egate_batch_closes_each_exits_entry_from_one_read(
+        app_client: TestClient, node: Node, personas: dict[str, Persona], bearer: Bearer,
+        held_alerts: HeldAlerts) -> None:
+    """Each exit closes its traveller's latest open entry, an entry once: two exits of one
+    traveller close two entries, and an entry earlier in the same batch is closed too."""
+    officer = bearer("mongcai.officer")
+
+    def traveller(direction: str, number: str, hours_ago: int = 0) -> dict[str, Any]:
+        return {"direction": direction, "person": {"names": ["Phạm Minh Đức"], "birth_date": "1990-01-02"},
+                "document": {"type": "passport", "number": number, "issuing_state": "VNM"},
+                "crossed_at": (node.clock.now() - dt.timedelta(hours=hours_ago)).isoformat()}
+
+    earlier = [app_client.post(URL, headers=officer, json=traveller("entry", "C1234567", hours)).json()["id"]
+               for hours in (2, 1)]
+    statements: list[str] = []
+
+    def sent(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(" ".join(statement.split()))
+
+    event.listen(node.engine, "before_cursor_execute", sent)
+    try:
+        response = app_client.post(f"{URL}/batch", headers=officer, json={"crossings": [
+            traveller("exit", "C1234567"), traveller("exit", "C1234567"), traveller("exit", "C1234567"),
+            traveller("entry", "C7654321"), traveller("exit", "C7654321"), traveller("exit", "C0000001")]})
+    finally:
+        event.remove(node.engine, "before_cursor_execute", sent)
+    assert response.status_code == 201, response.text
+    made = [c["id"] for c in response.json()["crossings"]]
+    closed = {crossing_id: app_client.get(f"{URL}/{crossing_id}", headers=officer).json()["exit_crossing_id"]
+              for crossing_id in [*earlier, made[3]]}
+    # The latest entry goes to the first exit; the third exit finds no open entry left.
+    assert closed == {earlier[1]: made[0], earlier[0]: made[1], made[3]: made[4]}
+    assert len([s for s in statements if s.startswith("SELECT") and "FROM gate_crossings" in s]) == 1
