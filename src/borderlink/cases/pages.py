@@ -157,15 +157,14 @@ def case_page(case_id: str, request: Request, session: DbSession, principal: Rea
     return _case_page(request, session, principal, case_id)
 
 
+# A step on a case from a form: done, the case's page says its outcome; a refusal is shown on the
+# case's page beside its input, in the form it came from, with what was typed kept.
+CASE_PAGE = forms.ObjectPage("/cases/{}", _case_page, CASE_DONE, rename=lambda field: field.split(".")[0])
+
+
 def _act(request: Request, session: DbSession, principal: Principal, case_id: str, values: dict[str, Any],
          action: Callable[[], object], form: str, outcome: str) -> Response:
-    """One step on a case from a form; done, the case's page says `outcome`; a refusal is shown on
-    the case's page beside its input, in the form it came from (`form`), with what was typed kept."""
-    done = forms.attempt(request, session, action, rename=lambda field: field.split(".")[0], hidden_is_refusal=False)
-    if isinstance(done, forms.Refusal):
-        return _case_page(request, session, principal, case_id, {**values, "_form": form}, done.shown,
-                          done.status_code)
-    return CASE_DONE.redirect(f"/cases/{case_id}", outcome)
+    return CASE_PAGE.act(request, session, principal, case_id, action, outcome, {**values, "_form": form})
 
 
 _LOCAL_TIMES = ("planned_at", "deadline_at", "intercepted_at")
@@ -343,40 +342,34 @@ def handover_page(handover_id: str, request: Request, session: DbSession, princi
     return _handover_page(request, session, principal, handover_id)
 
 
-def _handover_act(request: Request, session: DbSession, principal: Principal, handover_id: str,
-                  action: Callable[[], object], outcome: str) -> Response:
-    try:
-        with session.begin_nested():
-            action()
-    except (ValidationError, BorderLinkError) as exc:
-        if isinstance(exc, NotFound):
-            raise
-        shown = shown_errors(request, problems_of(exc), lambda field: field.split(".")[0])
-        return _handover_page(request, session, principal, handover_id, shown, status_for(exc))
-    return HANDOVER_DONE.redirect(f"/handovers/{handover_id}", outcome)
+HANDOVER_PAGE = forms.ObjectPage("/handovers/{}", _handover_page, HANDOVER_DONE,
+                                 rename=lambda field: field.split(".")[0])
 
 
 @router.post("/handovers/{handover_id}/accept")
 async def accept_form(handover_id: str, request: Request, session: DbSession, principal: Handler) -> Response:
     values: dict[str, Any] = await forms.submitted(request)
     now = node_now(request)
-    return await run_in_threadpool(_handover_act, request, session, principal, handover_id, lambda: handovers.accept(
-        session, principal, handover_id, _model(HandoverAccept, values), now), "accepted")
+    return await run_in_threadpool(HANDOVER_PAGE.act, request, session, principal, handover_id,
+                                   lambda: handovers.accept(session, principal, handover_id,
+                                                            _model(HandoverAccept, values), now), "accepted")
 
 
 @router.post("/handovers/{handover_id}/counter")
 async def counter_form(handover_id: str, request: Request, session: DbSession, principal: Handler) -> Response:
     values: dict[str, Any] = await forms.submitted(request)
     now = node_now(request)
-    return await run_in_threadpool(_handover_act, request, session, principal, handover_id, lambda: handovers.counter(
-        session, principal, handover_id, _model(HandoverCounter, values, _zone(request)), now), "countered")
+    return await run_in_threadpool(HANDOVER_PAGE.act, request, session, principal, handover_id,
+                                   lambda: handovers.counter(session, principal, handover_id,
+                                                             _model(HandoverCounter, values, _zone(request)), now),
+                                   "countered")
 
 
 @router.post("/handovers/{handover_id}/confirm")
 async def confirm_form(handover_id: str, request: Request, session: DbSession, principal: Confirmer) -> Response:
     now = node_now(request)
-    return await run_in_threadpool(_handover_act, request, session, principal, handover_id, lambda: handovers.confirm(
-        session, principal, handover_id, now), "confirmed")
+    return await run_in_threadpool(HANDOVER_PAGE.act, request, session, principal, handover_id,
+                                   lambda: handovers.confirm(session, principal, handover_id, now), "confirmed")
 
 
 @router.post("/handovers/{handover_id}/cancel")
@@ -391,5 +384,6 @@ async def cancel_form(handover_id: str, request: Request, session: DbSession, pr
             button=N_("Yes, cancel the handover"), action=f"/handovers/{handover_id}/cancel",
             cancel=f"/handovers/{handover_id}", summary=reason, fields={"reason": reason}))
     values.pop(ask.CONFIRMED_FIELD, None)
-    return await run_in_threadpool(_handover_act, request, session, principal, handover_id, lambda: handovers.cancel(
-        session, principal, handover_id, _model(HandoverCancel, values), now), "cancelled")
+    return await run_in_threadpool(HANDOVER_PAGE.act, request, session, principal, handover_id,
+                                   lambda: handovers.cancel(session, principal, handover_id,
+                                                            _model(HandoverCancel, values), now), "cancelled")

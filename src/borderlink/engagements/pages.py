@@ -8,7 +8,7 @@ object's page; a refusal is shown on that page beside the input it concerns, wit
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -166,7 +166,7 @@ async def create_engagement(request: Request, session: DbSession, principal: Pla
 
 
 def _engagement_page(request: Request, session: DbSession, principal: Principal, engagement_id: str,
-                     values: Mapping[str, str] | None = None, errors: Shown | None = None,
+                     values: Mapping[str, str] | None = None, shown: Shown | None = None,
                      status_code: int = 200) -> Response:
     now = node_now(request)
     language = request_language(request)
@@ -177,8 +177,12 @@ def _engagement_page(request: Request, session: DbSession, principal: Principal,
         "owner_unit": found.owner_unit, "counterpart_unit": found.counterpart_unit,
         "units": {u.code: u for u in directory.list_units(session)},
         "files": attachments.files_of(session, ObjectRef(ENGAGEMENT, found.id)),
-        "values": values or {}, "errors": errors or {}, "done": DONE.shown(request, language)},
+        "values": values or {}, "errors": shown or {}, "done": DONE.shown(request, language)},
         status_code=status_code)
+
+
+# Every action on an engagement comes back to its page; a refusal is shown there with what was typed.
+ENGAGEMENT_PAGE = forms.ObjectPage("/engagements/{}", _engagement_page, DONE, rename=_field)
 
 
 streams.add_page_stream(router, "/{engagement_id}/stream", ENGAGEMENT, "engagement",
@@ -192,24 +196,11 @@ def engagement_page(engagement_id: str, request: Request, session: DbSession, pr
     return _engagement_page(request, session, principal, engagement_id)
 
 
-async def _act_on_engagement(request: Request, session: DbSession, principal: Principal, engagement_id: str,
-                             work: Callable[[dict[str, str]], Any],
-                             outcome: str | Callable[[dict[str, str]], str]) -> Response:
-    """Run one action from the engagement's page; done, the page says `outcome` (or the outcome the
-    form's values name)."""
-    values = await forms.submitted(request)
-    done = await run_in_threadpool(forms.attempt, request, session, lambda: work(values), rename=_field,
-                                   hidden_is_refusal=False)
-    if isinstance(done, forms.Refusal):
-        return await run_in_threadpool(_engagement_page, request, session, principal, engagement_id, values, done.shown,
-                                       done.status_code)
-    return DONE.redirect(f"/engagements/{engagement_id}", outcome if isinstance(outcome, str) else outcome(values))
-
-
 @router.post("/{engagement_id}/answer")
 async def answer_engagement(engagement_id: str, request: Request, session: DbSession, principal: Planner) -> Response:
-    return await _act_on_engagement(request, session, principal, engagement_id, lambda v: engagements.answer_engagement(
-        session, principal, engagement_id, v.get("decision") == "confirm", v.get("note", ""), node_now(request)),
+    return await ENGAGEMENT_PAGE.act_on_form(
+        request, session, principal, engagement_id, lambda v: engagements.answer_engagement(
+            session, principal, engagement_id, v.get("decision") == "confirm", v.get("note", ""), node_now(request)),
         lambda v: "confirmed" if v.get("decision") == "confirm" else "declined")
 
 
@@ -222,7 +213,7 @@ async def record_held(engagement_id: str, request: Request, session: DbSession, 
                                                 "outcomes": form_input.lines(values.get("outcomes")) or None})
         return engagements.update_engagement(session, principal, engagement_id, data, node_now(request), step="held")
 
-    return await _act_on_engagement(request, session, principal, engagement_id, held, "held")
+    return await ENGAGEMENT_PAGE.act_on_form(request, session, principal, engagement_id, held, "held")
 
 
 @router.post("/{engagement_id}/cancel")
@@ -235,8 +226,9 @@ async def cancel_engagement(engagement_id: str, request: Request, session: DbSes
             button=N_("Yes, cancel the engagement"), action=f"/engagements/{engagement_id}/cancel",
             cancel=f"/engagements/{engagement_id}", summary=values["cancel_note"],
             fields={"cancel_note": values["cancel_note"]}))
-    return await _act_on_engagement(request, session, principal, engagement_id, lambda v: engagements.cancel_engagement(
-        session, principal, engagement_id, v.get("cancel_note", ""), node_now(request)), "cancelled")
+    return await ENGAGEMENT_PAGE.act_on_form(
+        request, session, principal, engagement_id, lambda v: engagements.cancel_engagement(
+            session, principal, engagement_id, v.get("cancel_note", ""), node_now(request)), "cancelled")
 
 
 @router.post("/{engagement_id}/commitments")
@@ -247,7 +239,7 @@ async def add_commitment(engagement_id: str, request: Request, session: DbSessio
             "responsible_unit_code": values.get("responsible_unit_code", ""), "due_on": values.get("due_on") or None})
         return records.create_commitment(session, principal, data, node_now(request))
 
-    return await _act_on_engagement(request, session, principal, engagement_id, add, "commitment")
+    return await ENGAGEMENT_PAGE.act_on_form(request, session, principal, engagement_id, add, "commitment")
 
 
 @router.post("/{engagement_id}/agreements")
@@ -261,19 +253,23 @@ async def add_agreement(engagement_id: str, request: Request, session: DbSession
             "valid_from": values.get("signed_on") or None})
         return records.create_agreement(session, principal, data, node_now(request))
 
-    return await _act_on_engagement(request, session, principal, engagement_id, add, "agreement")
+    return await ENGAGEMENT_PAGE.act_on_form(request, session, principal, engagement_id, add, "agreement")
 
 
 # --- commitments --------------------------------------------------------------------------------
 
 def _commitment_page(request: Request, session: DbSession, principal: Principal, commitment_id: str,
-                     values: Mapping[str, str] | None = None, errors: Shown | None = None,
+                     values: Mapping[str, str] | None = None, shown: Shown | None = None,
                      status_code: int = 200) -> Response:
     found = records.visible_commitment(session, principal, commitment_id)
     today = records.today_in(principal.timezone, node_now(request))
     return render(request, "engagements/commitment.html", {
         "item": commitment_out(session, found, today, request_language(request)), "unit": found.responsible_unit,
-        "values": values or {}, "errors": errors or {}, "done": DONE.shown(request)}, status_code=status_code)
+        "values": values or {}, "errors": shown or {}, "done": DONE.shown(request)}, status_code=status_code)
+
+
+COMMITMENT_PAGE = forms.ObjectPage("/engagements/commitments/{}", _commitment_page, DONE,
+                                   rename=lambda field: "text" if field == "note" else field)
 
 
 @router.get("/commitments/{commitment_id}")
@@ -283,19 +279,12 @@ def commitment_page(commitment_id: str, request: Request, session: DbSession, pr
 
 @router.post("/commitments/{commitment_id}/notes")
 async def commitment_note(commitment_id: str, request: Request, session: DbSession, principal: Planner) -> Response:
-    values = await forms.submitted(request)
-    close = values.get("close") == "1"
-
-    def note() -> Any:
+    def note(values: dict[str, str]) -> Any:
         return records.add_note(session, principal, commitment_id, values.get("text", ""),
-                                values.get("evidence", ""), node_now(request), close=close)
+                                values.get("evidence", ""), node_now(request), close=values.get("close") == "1")
 
-    done = await run_in_threadpool(forms.attempt, request, session, note,
-                                   rename=lambda field: "text" if field == "note" else field, hidden_is_refusal=False)
-    if isinstance(done, forms.Refusal):
-        return await run_in_threadpool(_commitment_page, request, session, principal, commitment_id, values,
-                                       done.shown, done.status_code)
-    return DONE.redirect(f"/engagements/commitments/{commitment_id}", "closed" if close else "noted")
+    return await COMMITMENT_PAGE.act_on_form(request, session, principal, commitment_id, note,
+                                             lambda v: "closed" if v.get("close") == "1" else "noted")
 
 
 # --- joint patrols ------------------------------------------------------------------------------
@@ -334,7 +323,7 @@ async def create_patrol(request: Request, session: DbSession, principal: Patroll
 
 
 def _patrol_page(request: Request, session: DbSession, principal: Principal, patrol_id: str,
-                 values: Mapping[str, str] | None = None, errors: Shown | None = None,
+                 values: Mapping[str, str] | None = None, shown: Shown | None = None,
                  status_code: int = 200) -> Response:
     found = patrols.read_patrol(session, principal, patrol_id, node_now(request))
     return render(request, "engagements/patrol.html", {
@@ -342,12 +331,13 @@ def _patrol_page(request: Request, session: DbSession, principal: Principal, pat
         "owner_unit": found.owner_unit, "counterpart_unit": found.counterpart_unit,
         "units": {u.code: u for u in directory.list_units(session)},
         "filed": {r.party for r in patrols.reports(session, found.id)},
-        "values": values or {}, "errors": errors or {}, "done": DONE.shown(request),
+        "values": values or {}, "errors": shown or {}, "done": DONE.shown(request),
         "adjust_values": {"starts_at": form_input.for_input(found.starts_at, principal.timezone),
                           "ends_at": form_input.for_input(found.ends_at, principal.timezone)}},
         status_code=status_code)
 
 
+PATROL_PAGE = forms.ObjectPage("/engagements/patrols/{}", _patrol_page, DONE, rename=_field)
 streams.add_page_stream(router, "/patrols/{patrol_id}/stream", PATROL, "patrol", permission=Permission.ENGAGEMENTS_READ,
                         visible=patrols.visible_patrol,
                         doc="The live stream of an open patrol page: a `patrol` event at each answer or report of "
@@ -357,18 +347,6 @@ streams.add_page_stream(router, "/patrols/{patrol_id}/stream", PATROL, "patrol",
 @router.get("/patrols/{patrol_id}")
 def patrol_page(patrol_id: str, request: Request, session: DbSession, principal: Reader) -> Response:
     return _patrol_page(request, session, principal, patrol_id)
-
-
-async def _act_on_patrol(request: Request, session: DbSession, principal: Principal, patrol_id: str,
-                         work: Callable[[dict[str, str]], Any],
-                         outcome: str | Callable[[dict[str, str]], str]) -> Response:
-    values = await forms.submitted(request)
-    done = await run_in_threadpool(forms.attempt, request, session, lambda: work(values), rename=_field,
-                                   hidden_is_refusal=False)
-    if isinstance(done, forms.Refusal):
-        return await run_in_threadpool(_patrol_page, request, session, principal, patrol_id, values, done.shown,
-                                       done.status_code)
-    return DONE.redirect(f"/engagements/patrols/{patrol_id}", outcome if isinstance(outcome, str) else outcome(values))
 
 
 def _participants(values: Mapping[str, str]) -> list[dict[str, str]]:
@@ -388,7 +366,7 @@ async def answer_patrol(patrol_id: str, request: Request, session: DbSession, pr
         people = PatrolAnswerIn.model_validate({"participants": _participants(values)}).participants
         return patrols.answer(session, principal, patrol_id, people, node_now(request), adjust)
 
-    return await _act_on_patrol(request, session, principal, patrol_id, answer,
+    return await PATROL_PAGE.act_on_form(request, session, principal, patrol_id, answer,
                                 lambda v: "adjusted" if v.get("decision") == "adjust" else "accepted")
 
 
@@ -405,5 +383,5 @@ async def report_patrol(patrol_id: str, request: Request, session: DbSession, pr
         data = PatrolReportIn.model_validate({"summary": values.get("summary", ""), "incidents": incidents})
         return patrols.file_report(session, principal, patrol_id, data, node_now(request))
 
-    return await _act_on_patrol(request, session, principal, patrol_id, report, "reported")
+    return await PATROL_PAGE.act_on_form(request, session, principal, patrol_id, report, "reported")
 

@@ -4,7 +4,6 @@ green or red result, hits with their timeline, the owner's answer and the gate's
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -159,20 +158,17 @@ def hit_page(hit_id: str, request: Request, session: DbSession, principal: Reade
     return _hit_page(request, session, principal, hit_id)
 
 
-def _act(request: Request, session: DbSession, principal: Principal, hit_id: str, outcome: str,
-         action: Callable[[], object]) -> Response:
-    done = forms.attempt(request, session, action, hidden_is_refusal=False)
-    if isinstance(done, forms.Refusal):
-        return _hit_page(request, session, principal, hit_id, done.shown, done.status_code)
-    return DONE.redirect(f"/gates/hits/{hit_id}", outcome)
+HIT_PAGE = forms.ObjectPage("/gates/hits/{}", _hit_page, DONE)
 
 
 @router.post("/hits/{hit_id}/answer")
 def answer_form(hit_id: str, request: Request, session: DbSession, principal: Confirmer,
                 decision: Annotated[str, Form()] = "", note: Annotated[str, Form(max_length=2000)] = "") -> Response:
     now = node_now(request)
-    return _act(request, session, principal, hit_id, "confirmed" if decision == "confirm" else "rejected",
-                lambda: hits.answer(session, principal, hit_id, decision == "confirm", note.strip() or None, now))
+    confirmed = decision == "confirm"
+    return HIT_PAGE.act(request, session, principal, hit_id,
+                        lambda: hits.answer(session, principal, hit_id, confirmed, note.strip() or None, now),
+                        "confirmed" if confirmed else "rejected")
 
 
 @router.post("/hits/{hit_id}/outcome")
@@ -184,7 +180,7 @@ def outcome_form(hit_id: str, request: Request, session: DbSession, principal: C
         data = HitOutcomeIn.model_validate({"outcome": outcome, "note": note.strip() or None})
         return hits.record_outcome(session, principal, hit_id, data.outcome, data.note, now)
 
-    return _act(request, session, principal, hit_id, "outcome", record)
+    return HIT_PAGE.act(request, session, principal, hit_id, record, "outcome")
 
 
 @router.get("/hits-stream")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -24,7 +24,7 @@ from borderlink.shared.forms import N_, input_limits
 from borderlink.web import ask_first as ask
 from borderlink.web import duration_pages, streams
 from borderlink.web import form_pages as forms
-from borderlink.web.deps import DbSession, get_node, require
+from borderlink.web.deps import DbSession, Now, node_now, require
 from borderlink.web.i18n import request_language
 from borderlink.web.outcomes import Outcomes
 from borderlink.web.templating import render
@@ -65,8 +65,7 @@ DONE = Outcomes({
 def _inbox_context(
     request: Request, session: DbSession, principal: Principal, filters: InboxFilter
 ) -> dict[str, object]:
-    now = get_node(request).clock.now()
-    listed = inbox(session, principal, filters, now)
+    listed = inbox(session, principal, filters, node_now(request))
     return {"inbox": listed, "filters": filters,
             "offences": allowed_offences(), "statuses": [s.value for s in Status],
             "priorities": [p.value for p in Priority],
@@ -127,7 +126,7 @@ def _references(values: dict[str, str]) -> tuple[list[dict[str, str]], list[str]
 
 @router.post("/new")
 @max_body(MAX_REQUEST_FORM_BYTES)
-async def create_from_form(request: Request, session: DbSession, principal: Sender) -> Response:
+async def create_from_form(request: Request, session: DbSession, principal: Sender, now: Now) -> Response:
     form = await request.form()
     values, files = forms.typed(form, NEW_REQUEST_INPUTS), await forms.uploads(form, "attachment")
     references, reference_inputs = _references(values)
@@ -145,7 +144,7 @@ async def create_from_form(request: Request, session: DbSession, principal: Send
             **{name: values[name] for name in ("kind", "subject", "body", "priority", "offence_code", "handling_code")},
             "references": references, "attachments": files,
         })
-        return service.create_request(session, principal, data, get_node(request).clock.now())
+        return service.create_request(session, principal, data, now)
 
     created = await run_in_threadpool(forms.attempt, request, session, create, rename=rename)
     if isinstance(created, forms.Refusal):
@@ -159,9 +158,9 @@ def request_page(request_id: str, request: Request, session: DbSession, principa
 
 
 def _request_page(request: Request, session: DbSession, principal: Principal, request_id: str,
-                  values: dict[str, str] | None = None, shown: dict[str, str] | None = None,
+                  values: Mapping[str, str] | None = None, shown: dict[str, str] | None = None,
                   status_code: int = 200) -> Response:
-    now = get_node(request).clock.now()
+    now = node_now(request)
     found = service.read_request(session, principal, request_id, now)
     item = request_out(session, found, now, request_language(request))
     return render(request, "hotline/request.html", {
@@ -175,8 +174,13 @@ def _request_page(request: Request, session: DbSession, principal: Principal, re
     }, status_code=status_code)
 
 
+# A refused action on a request is shown on the request's page beside the input it concerns, with
+# what was typed kept.
+REQUEST_PAGE = forms.ObjectPage("/hotline/requests/{}", _request_page, DONE)
+
+
 def _print_context(request: Request, session: DbSession, principal: Principal, request_id: str) -> dict[str, Any]:
-    now = get_node(request).clock.now()
+    now = node_now(request)
     language = request_language(request)
     found = service.read_request(session, principal, request_id, now)
     item = request_out(session, found, now, language)
@@ -194,35 +198,23 @@ print_router = printing.printing_router(PRINTED_REQUEST)
 
 
 @router.post("/requests/{request_id}/acknowledge")
-def acknowledge_form(request_id: str, request: Request, session: DbSession, principal: Answerer) -> Response:
-    return _act_then_back(request, session, principal, request_id, {}, "acknowledged",
-                          lambda: service.acknowledge(session, principal, request_id, get_node(request).clock.now()))
-
-
-def _act_then_back(request: Request, session: DbSession, principal: Principal, request_id: str,
-                   values: dict[str, str], outcome: str, action: Callable[[], object]) -> Response:
-    """Run one action on a request; a refusal is shown on the request's page beside the input it
-    concerns, with what was typed kept."""
-    refused = forms.attempt(request, session, action, hidden_is_refusal=False)
-    if isinstance(refused, forms.Refusal):
-        return _request_page(request, session, principal, request_id, values, refused.shown, refused.status_code)
-    return DONE.redirect(f"/hotline/requests/{request_id}", outcome)
+def acknowledge_form(request_id: str, request: Request, session: DbSession, principal: Answerer, now: Now) -> Response:
+    return REQUEST_PAGE.act(request, session, principal, request_id,
+                            lambda: service.acknowledge(session, principal, request_id, now), "acknowledged")
 
 
 @router.post("/requests/{request_id}/reply")
-def reply_form(request_id: str, request: Request, session: DbSession, principal: Answerer,
+def reply_form(request_id: str, request: Request, session: DbSession, principal: Answerer, now: Now,
                body: Annotated[str, Form()] = "") -> Response:
-    now = get_node(request).clock.now()
-
     def send() -> object:
         text = ReplyCreate.model_validate({"body": body}).body
         return service.reply(session, principal, request_id, text, now)
 
-    return _act_then_back(request, session, principal, request_id, {"body": body}, "replied", send)
+    return REQUEST_PAGE.act(request, session, principal, request_id, send, "replied", {"body": body})
 
 
 @router.get("/requests/{request_id}/close")
-def close_confirm(request_id: str, request: Request, session: DbSession, principal: Answerer) -> Response:
+def close_confirm(request_id: str, request: Request, session: DbSession, principal: Answerer, now: Now) -> Response:
     """Closing ends the request on both sides: the page asks first."""
     found = service.visible_request(session, principal, request_id)
     if found.owner_party != principal.party:
@@ -230,21 +222,21 @@ def close_confirm(request_id: str, request: Request, session: DbSession, princip
     if found.status in (Status.CLOSED, Status.HELD, Status.WITHDRAWN):
         raise InvalidInput("This request is not open.")
     return render(request, "hotline/close.html", {
-        "item": request_out(session, found, get_node(request).clock.now()), "units": printing.units_by_code(session)})
+        "item": request_out(session, found, now), "units": printing.units_by_code(session)})
 
 
 @router.post("/requests/{request_id}/close")
-def close_form(request_id: str, request: Request, session: DbSession, principal: Answerer) -> Response:
-    return _act_then_back(request, session, principal, request_id, {}, "closed",
-                          lambda: service.close(session, principal, request_id, get_node(request).clock.now()))
+def close_form(request_id: str, request: Request, session: DbSession, principal: Answerer, now: Now) -> Response:
+    return REQUEST_PAGE.act(request, session, principal, request_id,
+                            lambda: service.close(session, principal, request_id, now), "closed")
 
 
 @router.post("/requests/{request_id}/forward")
-def forward_form(request_id: str, request: Request, session: DbSession, principal: Answerer,
+def forward_form(request_id: str, request: Request, session: DbSession, principal: Answerer, now: Now,
                  unit_code: Annotated[str, Form()] = "") -> Response:
-    now = get_node(request).clock.now()
-    return _act_then_back(request, session, principal, request_id, {"unit_code": unit_code}, "shared",
-                          lambda: service.forward(session, principal, request_id, unit_code, now))
+    return REQUEST_PAGE.act(request, session, principal, request_id,
+                            lambda: service.forward(session, principal, request_id, unit_code, now), "shared",
+                            {"unit_code": unit_code})
 
 
 @router.get("/held")
@@ -254,7 +246,7 @@ def held_page(request: Request, session: DbSession, principal: Supervisor) -> Re
 
 
 @router.post("/requests/{request_id}/review")
-def review_form(request_id: str, request: Request, session: DbSession, principal: Supervisor,
+def review_form(request_id: str, request: Request, session: DbSession, principal: Supervisor, now: Now,
                 decision: Annotated[str, Form()], note: Annotated[str, Form()],
                 confirmed: Annotated[str, Form()] = "") -> Response:
     release = decision == "release"
@@ -266,7 +258,7 @@ def review_form(request_id: str, request: Request, session: DbSession, principal
             button=N_("Yes, withdraw this request"), action=f"/hotline/requests/{request_id}/review",
             cancel="/hotline/held", summary=f"{found.subject}: {note.strip()}",
             fields={"decision": "withdraw", "note": note.strip()}))
-    service.review_held(session, principal, request_id, release, note, get_node(request).clock.now())
+    service.review_held(session, principal, request_id, release, note, now)
     return DONE.redirect("/hotline/held", "released" if release else "withdrawn")
 
 

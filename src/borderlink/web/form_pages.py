@@ -1,24 +1,29 @@
 """What every page form does the same way: read what was typed, run the action in a savepoint, and
 on a refusal give back the errors beside their inputs (translated) with the status to show them at,
-so the page is shown again with everything the user typed. Also the list pages' own address at
-another page of results, and the uploads of a form as the API's file parts.
+so the page is shown again with everything the user typed; an action posted from an object's page
+goes back to that page. Also the list pages' own address at another page of results, and the
+uploads of a form as the API's file parts.
 """
 
 from __future__ import annotations
 
 import base64
 import dataclasses
-from collections.abc import Callable, Iterable
-from typing import TypeVar
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import Request
+from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
+from borderlink.directory.permissions import Principal
 from borderlink.errors import BorderLinkError, NotFound
 from borderlink.web.errors import problems_of, shown_errors, status_for
+from borderlink.web.outcomes import Outcomes
 
 T = TypeVar("T")
 
@@ -43,6 +48,41 @@ def attempt(request: Request, session: Session, action: Callable[[], T], *,
         if isinstance(exc, NotFound) and not hidden_is_refusal:
             raise
         return Refusal(shown_errors(request, problems_of(exc), rename), status_for(exc))
+
+
+@dataclasses.dataclass(frozen=True)
+class ObjectPage:
+    """An object's page that its forms post their actions from. `path` is its address with `{}`
+    for the object's id; `show(request, session, principal, object_id, *, shown, status_code)`
+    renders it (with `values=`, what was typed, for a page that keeps it); `rename` maps a schema
+    field to the page's input."""
+
+    path: str
+    show: Callable[..., Response]
+    outcomes: Outcomes
+    rename: Callable[[str], str] | None = None
+
+    def act(self, request: Request, session: Session, principal: Principal, object_id: str,
+            action: Callable[[], object], outcome: str, values: Mapping[str, Any] | None = None) -> Response:
+        """Run one action (in a savepoint, as `attempt` does) and go back to the page saying
+        `outcome` (a 303); a refusal shows the page again with the errors beside their inputs and
+        `values` kept. An object the user may not see stays a 404 page."""
+        done = attempt(request, session, action, rename=self.rename, hidden_is_refusal=False)
+        if isinstance(done, Refusal):
+            kept = {} if values is None else {"values": values}
+            return self.show(request, session, principal, object_id, shown=done.shown, status_code=done.status_code,
+                             **kept)
+        return self.outcomes.redirect(self.path.format(object_id), outcome)
+
+    async def act_on_form(self, request: Request, session: Session, principal: Principal, object_id: str,
+                          work: Callable[[dict[str, str]], object],
+                          outcome: str | Callable[[dict[str, str]], str]) -> Response:
+        """`act` with the posted form's inputs: `work(values)` is the action, and the outcome is
+        `outcome` or the one it names from the values."""
+        values = await submitted(request)
+        said = outcome if isinstance(outcome, str) else outcome(values)
+        return await run_in_threadpool(self.act, request, session, principal, object_id, lambda: work(values), said,
+                                       values)
 
 
 async def submitted(request: Request) -> dict[str, str]:
