@@ -27,7 +27,7 @@ from borderlink.directory import service as directory
 from borderlink.directory.models import Role
 from borderlink.directory.permissions import Permission, Principal
 from borderlink.node import Node
-from borderlink.shared.attachments import Attachable, StoredFile
+from borderlink.shared.attachments import Attachable, StoredFile, seen_with
 from borderlink.shared.descriptor import Domain, NavEntry
 from borderlink.shared.feedkinds import FeedKind
 from borderlink.shared.forms import N_
@@ -81,7 +81,9 @@ DOMAIN = Domain(
     page_routers=(pages.router, pages.screening_router, printed.router),
     templates=True,
     cli=cli.register,
-    attachables=(Attachable(models.OBJECT_TYPE, open_object=pages.photo_access, add_permission=Permission.ALERTS_ISSUE,
+    # An alert's photos are seen with the alert; they bear the person's data when it does.
+    attachables=(Attachable(models.OBJECT_TYPE, open_object=seen_with(service.get_alert, lambda a: a.names_person),
+                            add_permission=Permission.ALERTS_ISSUE,
                             on_added=_photo_added),),
     navigation=(NavEntry("Alerts", "/alerts", permission=Permission.ALERTS_READ, order=20),
                 NavEntry("Check a person", "/screening/check", permission=Permission.ALERTS_SCREEN, order=21)),

@@ -176,11 +176,6 @@ def _hits(session: Session, principal: Principal, alert_id: str) -> list[dict[st
             for hit in hits.list_hits(session, principal, alert_id=alert_id, limit=HITS_SHOWN)]
 
 
-def photo_access(session: Session, principal: Principal, alert_id: str) -> bool:
-    """An alert's photos are seen with the alert; they bear the person's data when it does."""
-    return service.get_alert(session, principal, alert_id).names_person
-
-
 def photo_added(session: Session, principal: Principal, stored: StoredFile) -> None:
     """Only those who may change the alert add its photos (the shared route lets issuers through)."""
     alert = service.get_alert(session, principal, stored.object_id)

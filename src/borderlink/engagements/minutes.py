@@ -13,17 +13,11 @@ from borderlink.engagements.models import ENGAGEMENT, Engagement
 from borderlink.errors import Forbidden
 from borderlink.exchange.registry import InboundEnvelope, Rejected
 from borderlink.shared import peer_files
-from borderlink.shared.attachments import Attachable, StoredFile
+from borderlink.shared.attachments import Attachable, StoredFile, seen_with
 from borderlink.shared.replicated import known, send_to_peer
 from borderlink.shared.workfeed import ObjectRef
 
 MAX_FILES = 10
-
-
-def minutes_access(session: Session, principal: Principal, engagement_id: str) -> bool:
-    """Minutes files are seen with their engagement; they bear no person's data."""
-    engagements.visible_engagement(session, principal, engagement_id)
-    return False
 
 
 def minutes_added(session: Session, principal: Principal, stored: StoredFile) -> None:
@@ -45,5 +39,7 @@ def apply_minutes_file(session: Session, envelope: InboundEnvelope[MinutesFileMe
                      added_by=envelope.sender_party, max_files=MAX_FILES)
 
 
-ATTACHABLE = Attachable(ENGAGEMENT, open_object=minutes_access, add_permission=Permission.ENGAGEMENTS_PLAN,
-                        max_files=MAX_FILES, max_bytes=MAX_MINUTES_FILE_BYTES, on_added=minutes_added)
+# Minutes files are seen with their engagement; they bear no person's data.
+ATTACHABLE = Attachable(ENGAGEMENT, open_object=seen_with(engagements.visible_engagement, False),
+                        add_permission=Permission.ENGAGEMENTS_PLAN, max_files=MAX_FILES,
+                        max_bytes=MAX_MINUTES_FILE_BYTES, on_added=minutes_added)

@@ -30,7 +30,7 @@ from borderlink.gates.contracts import (
     PreArrivalArrivedMessage,
     PreArrivalMessage,
 )
-from borderlink.shared.attachments import Attachable
+from borderlink.shared.attachments import Attachable, seen_with
 from borderlink.shared.descriptor import Domain, NavEntry
 from borderlink.shared.feedkinds import FeedKind
 from borderlink.shared.timeline import N_
@@ -57,10 +57,11 @@ DOMAIN = Domain(
     background_tasks=(passes.overstay_loop,),
     escalations=(escalation.HITS,),
     code_lists=codes.CODE_LISTS,
-    # The traveller's photo: taken with the crossing, and the one a hit report brought.
-    attachables=(Attachable(models.CROSSING_TYPE, open_object=photos.photo_access(crossings.visible_crossing),
+    # The traveller's photo: taken with the crossing, and the one a hit report brought; seen with
+    # the object, and always a person's data.
+    attachables=(Attachable(models.CROSSING_TYPE, open_object=seen_with(crossings.visible_crossing, True),
                             max_files=1, max_bytes=photos.MAX_PHOTO_BYTES),
-                 Attachable(models.HIT_TYPE, open_object=photos.photo_access(hits.visible_hit), max_files=1,
+                 Attachable(models.HIT_TYPE, open_object=seen_with(hits.visible_hit, True), max_files=1,
                             max_bytes=photos.MAX_PHOTO_BYTES)),
     indirect_messages=views.INDIRECT_MESSAGES + feed.INDIRECT_MESSAGES,
     permission_grants={Role.COMMANDER: _GATE_WORK, Role.OFFICER: _GATE_WORK, Role.ANALYST: _GATE_WORK,

@@ -89,12 +89,3 @@ def keep_reported(session: Session, hit: Hit, part: PeerFile, sender_party: str,
     peer_files.store(session, ObjectRef(HIT_TYPE, hit.id), part, now, added_by=sender_party, max_files=1,
                      max_bytes=MAX_PHOTO_BYTES, accepted_types=PHOTO_TYPES, names_person=True)
 
-
-def photo_access(open_object: Any) -> Any:
-    """The attachments' access check of an object type: visible to who sees the object; a photo
-    always bears a person's data."""
-    def check(session: Session, principal: Principal, object_id: str) -> bool:
-        open_object(session, principal, object_id)
-        return True
-
-    return check

@@ -9,10 +9,10 @@ from sqlalchemy.orm import Session
 
 from borderlink.directory.models import Role
 from borderlink.directory.permissions import Permission
-from borderlink.hotline import api, codes, demo, escalation, feed, messages, models, pages
+from borderlink.hotline import api, codes, demo, escalation, feed, messages, models, pages, service
 from borderlink.hotline.contracts import EscalationMessage, EventMessage, ReplyMessage, RequestMessage
 from borderlink.hotline.models import TIMELINE, HotlineRequest
-from borderlink.shared.attachments import Attachable
+from borderlink.shared.attachments import Attachable, seen_with
 from borderlink.shared.descriptor import Domain, NavEntry
 from borderlink.shared.feedkinds import FeedKind
 from borderlink.shared.forms import N_
@@ -65,6 +65,7 @@ DOMAIN = Domain(
                          open_clause=feed.request_is_open, permission=Permission.HOTLINE_READ, order=10,
                          actions=feed.request_actions),),
     # A request's files travel with it across the border; none are added afterwards.
-    attachables=(Attachable(models.OBJECT_TYPE, open_object=feed.attachment_access),),
+    attachables=(Attachable(models.OBJECT_TYPE, open_object=seen_with(service.visible_request,
+                                                                      lambda r: r.names_person)),),
     named_records=(NamedRecord(HotlineRequest, models.OBJECT_TYPE, ("references",), _referenced_names),),
 )

@@ -1,4 +1,4 @@
-"""How hotline requests appear on the home page's work feed and carry files."""
+"""How hotline requests appear on the home page's work feed."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
 from borderlink.directory.permissions import Permission, Principal
-from borderlink.hotline import service
 from borderlink.hotline.codes import CODE_LISTS
 from borderlink.hotline.models import HotlineRequest, Status
 from borderlink.shared.feedkinds import FeedAction, FeedCard
@@ -47,7 +46,3 @@ def request_actions(session: Session, principal: Principal, request_ids: Sequenc
         HotlineRequest.status.in_((Status.SENT, Status.DELIVERED))))
     return {i: FeedAction(N_("Acknowledge"), f"/hotline/requests/{i}/acknowledge") for i in waiting}
 
-
-def attachment_access(session: Session, principal: Principal, request_id: str) -> bool:
-    """A request's files are visible with the request; they bear a person's data when it does."""
-    return service.visible_request(session, principal, request_id).names_person

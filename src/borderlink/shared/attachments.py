@@ -27,7 +27,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import quote
 
 from sqlalchemy import Index, LargeBinary, String, func, select
@@ -51,6 +51,18 @@ MAX_FILENAME = 200
 
 # Whether the principal may see the object (NotFound otherwise) and whether it bears a person's data.
 OpenObject = Callable[[Session, "Principal", str], bool]
+T = TypeVar("T")
+
+
+def seen_with(visible: Callable[[Session, Principal, str], T], bears_person: Callable[[T], bool] | bool) -> OpenObject:
+    """The `open_object` of files seen with their object: `visible` raises NotFound for a
+    principal who may not see it; the files bear a person's data as `bears_person` says of the
+    object (or always, or never)."""
+    def open_object(session: Session, principal: Principal, object_id: str) -> bool:
+        found = visible(session, principal, object_id)
+        return bears_person(found) if callable(bears_person) else bears_person
+
+    return open_object
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
