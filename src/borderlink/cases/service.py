@@ -81,9 +81,7 @@ def visible_case(session: Session, principal: Principal, case_id: str) -> JointC
 
 
 def read_case(session: Session, principal: Principal, case_id: str, now: dt.datetime) -> JointCase:
-    case = visible_case(session, principal, case_id)
-    workfeed.mark_read(session, feed_ref(case.id), principal.unit_id, now)
-    return case
+    return scoping.read_visible(session, principal, visible_case, OBJECT_TYPE, case_id, now)
 
 
 def case_units(session: Session, case_id: str) -> list[CaseUnit]:

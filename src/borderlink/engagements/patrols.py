@@ -36,7 +36,7 @@ from borderlink.engagements.models import (
 from borderlink.engagements.schemas import ParticipantIn, PatrolAdjustIn, PatrolCreate, PatrolReportIn
 from borderlink.errors import Forbidden, InvalidInput
 from borderlink.ids import new_id
-from borderlink.shared import paging, workfeed
+from borderlink.shared import paging, scoping, workfeed
 from borderlink.shared.forms import N_
 from borderlink.shared.replicated import (
     local_unit_of,
@@ -67,9 +67,7 @@ def visible_patrol(session: Session, principal: Principal, patrol_id: str) -> Pa
 
 
 def read_patrol(session: Session, principal: Principal, patrol_id: str, now: dt.datetime) -> Patrol:
-    patrol = visible_patrol(session, principal, patrol_id)
-    workfeed.mark_read(session, ObjectRef(PATROL, patrol.id), principal.unit_id, now)
-    return patrol
+    return scoping.read_visible(session, principal, visible_patrol, PATROL, patrol_id, now)
 
 
 def list_patrols(session: Session, principal: Principal, *, limit: int, cursor: str | None = None,

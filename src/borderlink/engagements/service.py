@@ -26,7 +26,7 @@ from borderlink.engagements.models import (
 from borderlink.engagements.schemas import EngagementCreate, EngagementUpdate
 from borderlink.errors import InvalidInput
 from borderlink.ids import new_id
-from borderlink.shared import paging, workfeed
+from borderlink.shared import paging, scoping, workfeed
 from borderlink.shared.forms import N_
 from borderlink.shared.replicated import (
     local_unit_of,
@@ -101,9 +101,7 @@ def visible_engagement(session: Session, principal: Principal, engagement_id: st
 
 
 def read_engagement(session: Session, principal: Principal, engagement_id: str, now: dt.datetime) -> Engagement:
-    engagement = visible_engagement(session, principal, engagement_id)
-    workfeed.mark_read(session, ObjectRef(ENGAGEMENT, engagement.id), principal.unit_id, now)
-    return engagement
+    return scoping.read_visible(session, principal, visible_engagement, ENGAGEMENT, engagement_id, now)
 
 
 def list_engagements(session: Session, principal: Principal, *, limit: int, cursor: str | None = None,

@@ -204,9 +204,7 @@ def visible_hit(session: Session, principal: Principal, hit_id: str) -> Hit:
 
 
 def read_hit(session: Session, principal: Principal, hit_id: str, now: dt.datetime) -> Hit:
-    hit = visible_hit(session, principal, hit_id)
-    workfeed.mark_read(session, feed_ref(hit.id), principal.unit_id, now)
-    return hit
+    return scoping.read_visible(session, principal, visible_hit, HIT_TYPE, hit_id, now)
 
 
 def list_hits(session: Session, principal: Principal, *, alert_id: str | None = None,

@@ -94,9 +94,7 @@ def visible_request(session: Session, principal: Principal, request_id: str) -> 
 
 def read_request(session: Session, principal: Principal, request_id: str, now: dt.datetime) -> HotlineRequest:
     """Open a request: marks it read for the reader's unit."""
-    request = visible_request(session, principal, request_id)
-    workfeed.mark_read(session, feed_ref(request.id), principal.unit_id, now)
-    return request
+    return scoping.read_visible(session, principal, visible_request, OBJECT_TYPE, request_id, now)
 
 
 REPLIES_KEPT = "hotline.replies"  # the replies to a request made in the running transaction

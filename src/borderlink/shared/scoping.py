@@ -2,9 +2,10 @@
 
 An object is visible to a principal when it is in the work feed of one of the units the principal
 covers (their unit and the units below it: `Principal.scope_unit_ids`). Single objects are fetched
-with `get_visible`, which answers NotFound for an object that exists but is hidden, exactly as for
-one that does not exist: an outsider learns nothing, not even that the id is in use. Lists add
-`visible_clause` to their query, so hidden rows never leave the database.
+with `get_visible` (and `read_visible` when the principal opens one), which answers NotFound for
+an object that exists but is hidden, exactly as for one that does not exist: an outsider learns
+nothing, not even that the id is in use. Lists add `visible_clause` to their query, so hidden rows
+never leave the database.
 
 Reads of person records are audited here, whichever route returns them: `get_visible` records the
 read when the object names a person, once per object per transaction.
@@ -12,6 +13,7 @@ read when the object names a person, once per object per transaction.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Collection
 from typing import Any, TypeVar
 
@@ -54,6 +56,14 @@ def get_visible(session: Session, principal: Principal, model: type[T], object_t
         raise NotFound(not_found)
     if names_person is not None and names_person(found):
         record_person_read(session, principal, object_type, object_id)
+    return found
+
+
+def read_visible(session: Session, principal: Principal, visible: Callable[[Session, Principal, str], T],
+                 object_type: str, object_id: str, now: dt.datetime) -> T:
+    """The object `visible` gives the principal, marked read for their unit: they opened it."""
+    found = visible(session, principal, object_id)
+    workfeed.mark_read(session, workfeed.ObjectRef(object_type, object_id), principal.unit_id, now)
     return found
 
 
