@@ -146,9 +146,9 @@ def _case_page(request: Request, session: DbSession, principal: Principal, case_
     }, status_code=status_code)
 
 
-streams.add_page_stream(router, "/cases/{case_id}/stream", OBJECT_TYPE, "case", permission=Perm.READ,
-                        visible=service.visible_case,
-                        doc="The live stream of an open case page: a `case` event at each change, whichever side "
+streams.add_object_stream(router, "/cases/{case_id}/stream", OBJECT_TYPE, "case", permission=Perm.READ,
+                          visible=service.visible_case,
+                          doc="The live stream of an open case page: a `case` event at each change, whichever side "
                             "made it.")
 
 
@@ -332,9 +332,10 @@ def _handover_page(request: Request, session: DbSession, principal: Principal, h
     }, status_code=status_code)
 
 
-streams.add_page_stream(router, "/handovers/{handover_id}/stream", HANDOVER_TYPE, "handover", permission=Perm.READ,
-                        visible=handovers.visible_handover,
-                        doc="The live stream of an open handover page: a `handover` event at each step of either side.")
+streams.add_object_stream(router, "/handovers/{handover_id}/stream", HANDOVER_TYPE, "handover", permission=Perm.READ,
+                          visible=handovers.visible_handover,
+                          doc="The live stream of an open handover page: a `handover` event at each step of either "
+                              "side.")
 
 
 @router.get("/handovers/{handover_id}")

@@ -185,9 +185,9 @@ def _engagement_page(request: Request, session: DbSession, principal: Principal,
 ENGAGEMENT_PAGE = forms.ObjectPage("/engagements/{}", _engagement_page, DONE, rename=_field)
 
 
-streams.add_page_stream(router, "/{engagement_id}/stream", ENGAGEMENT, "engagement",
-                        permission=Permission.ENGAGEMENTS_READ, visible=engagements.visible_engagement,
-                        doc="The live stream of an open engagement page: an `engagement` event at each change of "
+streams.add_object_stream(router, "/{engagement_id}/stream", ENGAGEMENT, "engagement",
+                          permission=Permission.ENGAGEMENTS_READ, visible=engagements.visible_engagement,
+                          doc="The live stream of an open engagement page: an `engagement` event at each change of "
                             "either side.")
 
 
@@ -338,9 +338,9 @@ def _patrol_page(request: Request, session: DbSession, principal: Principal, pat
 
 
 PATROL_PAGE = forms.ObjectPage("/engagements/patrols/{}", _patrol_page, DONE, rename=_field)
-streams.add_page_stream(router, "/patrols/{patrol_id}/stream", PATROL, "patrol", permission=Permission.ENGAGEMENTS_READ,
-                        visible=patrols.visible_patrol,
-                        doc="The live stream of an open patrol page: a `patrol` event at each answer or report of "
+streams.add_object_stream(router, "/patrols/{patrol_id}/stream", PATROL, "patrol",
+                          permission=Permission.ENGAGEMENTS_READ, visible=patrols.visible_patrol,
+                          doc="The live stream of an open patrol page: a `patrol` event at each answer or report of "
                             "either side.")
 
 

@@ -120,12 +120,10 @@ async def inbox_stream(request: Request, principal: Reader, include_below: bool 
     return streams.feed_stream(request, principal, OBJECT_TYPE, "request", include_below=include_below)
 
 
-@router.get("/requests/{request_id}/stream", response_class=StreamingResponse)
-def request_stream(request_id: str, request: Request, session: DbSession, principal: Reader) -> StreamingResponse:
-    """Server-sent events: one `request` event each time this request changes, whichever side
-    changed it (404 for a request you may not see). It ends as the inbox stream does."""
-    service.visible_request(session, principal, request_id)
-    return streams.object_stream(request, OBJECT_TYPE, request_id, "request")
+streams.add_object_stream(router, "/requests/{request_id}/stream", OBJECT_TYPE, "request",
+                          permission=Permission.HOTLINE_READ, visible=service.visible_request, name="request_stream",
+                          doc="Server-sent events: one `request` event each time this request changes, whichever "
+                              "side changed it (404 for a request you may not see). It ends as the inbox stream does.")
 
 
 add_duration_api(router, DEADLINES_PAGE, "/deadlines", reader=Permission.DIRECTORY_READ, name="deadlines",

@@ -275,6 +275,6 @@ async def page_stream(request: Request, principal: Reader, below: str | None = N
     return streams.feed_stream(request, principal, OBJECT_TYPE, "request", include_below=below == "1")
 
 
-streams.add_page_stream(router, "/requests/{request_id}/stream", OBJECT_TYPE, "request",
-                        permission=Permission.HOTLINE_READ, visible=service.visible_request,
-                        doc="The live stream for an open request page: a `request` event at each change of it.")
+streams.add_object_stream(router, "/requests/{request_id}/stream", OBJECT_TYPE, "request",
+                          permission=Permission.HOTLINE_READ, visible=service.visible_request,
+                          doc="The live stream for an open request page: a `request` event at each change of it.")

@@ -101,18 +101,20 @@ def object_stream(request: Request, object_type: str, object_id: str, event: str
                              media_type="text/event-stream", headers=HEADERS)
 
 
-def add_page_stream(router: APIRouter, path: str, object_type: str, event: str, *, permission: str,
-                    visible: Callable[[Session, Principal, str], object], doc: str) -> None:
-    """Add to a pages router the live stream of an object's open page at `path`, whose last
+def add_object_stream(router: APIRouter, path: str, object_type: str, event: str, *, permission: str,
+                      visible: Callable[[Session, Principal, str], object], doc: str, name: str = "") -> None:
+    """Add to a router (of pages, or of the API) the live stream of an object at `path`, whose last
     parameter names the object: an `event` at each change of it, whichever side made it, for a
-    reader with `permission` who may see it (`visible` raises NotFound otherwise)."""
+    reader with `permission` who may see it (`visible` raises NotFound otherwise). The route is
+    named `name`, or after the event on a page."""
     id_param = path.rsplit("{", 1)[1].split("}", 1)[0]
     may_read = require(permission)
 
-    def page_stream(request: Request, session: DbSession,
-                    principal: Principal = Depends(may_read)) -> StreamingResponse:
+    def object_stream_route(request: Request, session: DbSession,
+                            principal: Principal = Depends(may_read)) -> StreamingResponse:
         object_id = request.path_params[id_param]
         visible(session, principal, object_id)
         return object_stream(request, object_type, object_id, event)
 
-    router.add_api_route(path, page_stream, methods=["GET"], name=f"{event}_page_stream", description=doc)
+    router.add_api_route(path, object_stream_route, methods=["GET"], name=name or f"{event}_page_stream",
+                         description=doc, response_class=StreamingResponse)
