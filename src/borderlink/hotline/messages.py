@@ -18,7 +18,6 @@ from borderlink.hotline.contracts import (
     EventMessage,
     ReplyMessage,
     RequestMessage,
-    TimelineEvent,
 )
 from borderlink.hotline.escalation import REQUESTS
 from borderlink.hotline.models import LIFECYCLE, HotlineReply, HotlineRequest, Status
@@ -37,10 +36,6 @@ from borderlink.shared.replicated import (
 )
 
 
-def _check_step(session: Session, owner_party: str, sender_party: str, event: TimelineEvent) -> None:
-    check_step(session, LIFECYCLE, owner_party, sender_party, event.kind, event.party, event.unit_code)
-
-
 def apply_request(session: Session, envelope: InboundEnvelope[RequestMessage]) -> None:
     body = envelope.body
     if already_applied(session, HotlineRequest, body.id):
@@ -48,7 +43,7 @@ def apply_request(session: Session, envelope: InboundEnvelope[RequestMessage]) -
     sender, recipient = counterpart_pair(session, envelope, envelope.sender_unit, envelope.recipient_unit)
     if body.sent_event.kind != "sent":
         raise Rejected("a new request carries its 'sent' step")
-    _check_step(session, envelope.sender_party, envelope.sender_party, body.sent_event)
+    check_step(session, LIFECYCLE, envelope.sender_party, envelope.sender_party, body.sent_event)
     check_received_offence(body.offence_code)
     references = [r.model_dump(exclude_none=True) for r in body.references]
     flags = screening_flags(service.request_texts(body.subject, body.body, body.handling_note, references))
@@ -63,7 +58,7 @@ def apply_event(session: Session, envelope: InboundEnvelope[EventMessage]) -> No
     event = envelope.body.event
     if event.kind not in ("delivered", "acknowledged", "closed"):
         raise Rejected(f"a {event.kind!r} step does not travel as a hotline.event")
-    _check_step(session, request.owner_party, envelope.sender_party, event)
+    check_step(session, LIFECYCLE, request.owner_party, envelope.sender_party, event)
     if service.STEPS.received(session, request, event) is not None:
         workfeed.touch(session, service.feed_ref(request.id), now_of(session))
 
@@ -77,7 +72,7 @@ def apply_reply(session: Session, envelope: InboundEnvelope[ReplyMessage]) -> No
     if event is not None:
         if event.kind != "answered":
             raise Rejected(f"a reply carries an 'answered' step, not {event.kind!r}")
-        _check_step(session, request.owner_party, envelope.sender_party, event)
+        check_step(session, LIFECYCLE, request.owner_party, envelope.sender_party, event)
     if request.status in (Status.HELD, Status.WITHDRAWN):
         raise Rejected(f"request {request.id} takes no replies")
     now = now_of(session)
@@ -101,7 +96,7 @@ def apply_escalation(session: Session, envelope: InboundEnvelope[EscalationMessa
     require_sender_is_owner(request, envelope, "request")
     if body.event.kind != "escalated":
         raise Rejected(f"an escalation carries an 'escalated' step, not {body.event.kind!r}")
-    _check_step(session, request.owner_party, envelope.sender_party, body.event)
+    check_step(session, LIFECYCLE, request.owner_party, envelope.sender_party, body.event)
     target = None
     if body.recipient_side_unit:
         target = named_unit(session, body.recipient_side_unit)

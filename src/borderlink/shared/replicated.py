@@ -45,7 +45,7 @@ from borderlink.ids import new_id
 from borderlink.safeguards.offences import require_allowed
 from borderlink.safeguards.screening import screen
 from borderlink.shared.codelists import enum_column
-from borderlink.shared.contracts import MessageBody, to_wire
+from borderlink.shared.contracts import MessageBody, TimelineStep, to_wire
 
 if TYPE_CHECKING:  # the lifecycle module builds on this one
     from borderlink.shared.lifecycle import Lifecycle
@@ -217,14 +217,15 @@ def received_time(value: str) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
-def check_step(session: Session, lifecycle: Lifecycle, owner_party: str, sender_party: str, kind: str,
-               party: str, unit_code: str | None) -> None:
-    """The sending node may take the step `kind` on an object `owner_party` owns, in its own name:
-    its side of the object takes that step (by the lifecycle), and the step names the sending node
-    and, if any, one of its units."""
-    lifecycle.require_side(kind, Side.OWNER if owner_party == sender_party else Side.REPLICA)
-    if party != sender_party:
-        raise Rejected(f"a step from {sender_party} cannot be recorded in the name of {party}")
+def check_step(session: Session, lifecycle: Lifecycle, owner_party: str, sender_party: str,
+               step: TimelineStep) -> None:
+    """The sending node may take the step on an object `owner_party` owns, in its own name: its
+    side of the object takes that step (by the lifecycle), and the step names the sending node and,
+    if any, one of its units."""
+    lifecycle.require_side(step.kind, Side.OWNER if owner_party == sender_party else Side.REPLICA)
+    if step.party != sender_party:
+        raise Rejected(f"a step from {sender_party} cannot be recorded in the name of {step.party}")
+    unit_code = step.unit_code
     if unit_code is None:
         return
     try:
