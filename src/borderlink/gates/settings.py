@@ -9,7 +9,6 @@ import enum
 from sqlalchemy.orm import Session
 
 from borderlink.directory.permissions import Permission, Principal
-from borderlink.errors import Forbidden
 from borderlink.gates.models import (
     DEFAULT_OTHER_DEADLINE,
     DEFAULT_PASS_STAY,
@@ -18,6 +17,7 @@ from borderlink.gates.models import (
     GateSetting,
 )
 from borderlink.shared.durations import DurationSettings
+from borderlink.shared.forms import N_
 
 
 class GateDuration(enum.StrEnum):
@@ -28,7 +28,8 @@ class GateDuration(enum.StrEnum):
 
 GATE_SETTINGS = DurationSettings("gate settings", GateSetting, "name", {
     GateDuration.URGENT_HITS: DEFAULT_URGENT_DEADLINE, GateDuration.OTHER_HITS: DEFAULT_OTHER_DEADLINE,
-    GateDuration.STAY: DEFAULT_PASS_STAY}, max_seconds=90 * 86400)
+    GateDuration.STAY: DEFAULT_PASS_STAY}, max_seconds=90 * 86400, permission=Permission.GATES_CONFIGURE,
+    refusal=N_("Only the node administrator changes the gate settings."))
 _INPUTS = {GateDuration.URGENT_HITS: "hit_urgent_minutes", GateDuration.OTHER_HITS: "hit_other_minutes",
            GateDuration.STAY: "pass_stay_days"}
 
@@ -46,9 +47,7 @@ def stay_limit(session: Session) -> dt.timedelta:
 def change(session: Session, principal: Principal, *, urgent_minutes: int | None = None,
            other_minutes: int | None = None, stay_days: int | None = None) -> None:
     """Store the settings given (None keeps one as it is)."""
-    if not principal.can(Permission.GATES_CONFIGURE):
-        raise Forbidden("Only the node administrator changes the gate settings.")
-    GATE_SETTINGS.set(session, {
+    GATE_SETTINGS.change(session, principal, {
         GateDuration.URGENT_HITS: None if urgent_minutes is None else urgent_minutes * 60,
         GateDuration.OTHER_HITS: None if other_minutes is None else other_minutes * 60,
         GateDuration.STAY: None if stay_days is None else stay_days * 86400}, _INPUTS)

@@ -263,9 +263,7 @@ def review_form(request_id: str, request: Request, session: DbSession, principal
 
 
 # The node administrator's response deadline per priority, entered in minutes.
-DEADLINES_PAGE = duration_pages.DurationPage(
-    path="/hotline/deadlines", settings=service.DEADLINES, permission=Permission.HOTLINE_CONFIGURE,
-    template="hotline/deadlines.html", save=service.set_deadlines)
+DEADLINES_PAGE = duration_pages.DurationPage("/hotline/deadlines", service.DEADLINES, "hotline/deadlines.html")
 deadlines_router = duration_pages.duration_router(DEADLINES_PAGE)
 
 

@@ -65,17 +65,13 @@ def stream_of(request_id: str) -> str:
     return f"hotline:{request_id}"
 
 
-DEADLINES = DurationSettings("hotline deadlines", DeadlineSetting, "priority", DEFAULT_DEADLINES, MAX_DEADLINE_SECONDS)
+DEADLINES = DurationSettings("hotline deadlines", DeadlineSetting, "priority", DEFAULT_DEADLINES, MAX_DEADLINE_SECONDS,
+                             permission=Permission.HOTLINE_CONFIGURE,
+                             refusal=N_("Only the central node administrator sets response deadlines."))
 
 
 def deadline_for(session: Session, priority: Priority) -> dt.timedelta:
     return DEADLINES.of(session, priority)
-
-
-def set_deadlines(session: Session, principal: Principal, seconds: dict[str, int | None]) -> None:
-    if not principal.can(Permission.HOTLINE_CONFIGURE):
-        raise Forbidden("Only the central node administrator sets response deadlines.")
-    DEADLINES.set(session, {Priority(name): value for name, value in seconds.items()})
 
 
 # --- visibility -----------------------------------------------------------------------------

@@ -7,7 +7,6 @@ reads and sets the same durations in seconds.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -26,14 +25,18 @@ from borderlink.web.templating import render
 
 @dataclasses.dataclass(frozen=True)
 class DurationPage:
-    """`template` gets `keys`, `values`, `errors` and `limits`; `save` stores seconds by key name
-    (and checks the principal may)."""
+    """`template` gets `keys`, `values`, `errors` and `limits`; the settings' own permission lets a
+    principal see and change them."""
 
     path: str
     settings: DurationSettings[Any]
-    permission: Permission
     template: str
-    save: Callable[[Session, Principal, dict[str, int | None]], None]
+
+    @property
+    def permission(self) -> str:
+        if self.settings.permission is None:
+            raise ValueError(f"the durations of {self.path} name no permission to change them")
+        return self.settings.permission
 
 
 def duration_router(page: DurationPage) -> APIRouter:
@@ -56,7 +59,7 @@ def duration_router(page: DurationPage) -> APIRouter:
 
         def store() -> None:
             minutes = in_minutes.model_validate(values).model_dump()
-            page.save(session, principal, {key: value * 60 for key, value in minutes.items()})
+            page.settings.change(session, principal, {key: value * 60 for key, value in minutes.items()})
 
         refused = await run_in_threadpool(forms.attempt, request, session, store)
         if isinstance(refused, forms.Refusal):
@@ -87,7 +90,7 @@ def add_duration_api(router: APIRouter, page: DurationPage, path: str, *, reader
         return current(session)
 
     def put_durations(body: Any, session: DbSession, principal: Principal = Depends(allowed)) -> dict[str, Any]:
-        page.save(session, principal, body.model_dump())
+        page.settings.change(session, principal, body.model_dump())
         session.flush()
         return current(session)
 

@@ -91,7 +91,7 @@ def test_the_service_refuses_a_deadline_beyond_the_bound(node: Node, personas: d
     with node.transaction() as session:
         admin = accounts.principal_for(session, accounts.find_user(session, "node.admin"))
         with pytest.raises(InvalidInput) as caught:
-            service.set_deadlines(session, admin, {"urgent": MAX_DEADLINE_SECONDS * 1000})
+            service.DEADLINES.change(session, admin, {"urgent": MAX_DEADLINE_SECONDS * 1000})
     assert caught.value.field == "urgent"
 
 
