@@ -132,23 +132,28 @@ class DatabaseAlertSource:
         except ValueError as exc:
             raise StaleToken(token) from exc
         with self._lock, self._open_session() as session:
-            if seq > 0:
-                held = session.get(AlertIndexChange, seq)
-                if held is None or held.nonce != nonce:
-                    raise StaleToken(token)
-            rows = list(session.scalars(select(AlertIndexChange).where(
-                AlertIndexChange.seq > seq - REREAD_WINDOW).order_by(AlertIndexChange.seq)))
-            fresh = [row for row in rows if row.seq not in self._seen]
+            # One read of what is new: the token's own row (to check its nonce) and those after it,
+            # and the numbers of the re-read window not seen yet (a transaction that took a lower
+            # number and committed later). Usually it answers the token's row alone.
+            unseen = [number for number in range(max(1, seq - REREAD_WINDOW + 1), seq) if number not in self._seen]
+            after = AlertIndexChange.seq >= seq if seq > 0 else AlertIndexChange.seq > 0
+            rows = session.execute(select(AlertIndexChange.seq, AlertIndexChange.nonce, AlertIndexChange.alert_id)
+                                   .where(or_(after, AlertIndexChange.seq.in_(unseen)) if unseen else after)
+                                   .order_by(AlertIndexChange.seq)).all()
+            if seq > 0 and not any(row_seq == seq and row_nonce == nonce for row_seq, row_nonce, _ in rows):
+                raise StaleToken(token)
+            fresh = [(row_seq, alert_id) for row_seq, _, alert_id in rows if row_seq not in self._seen]
             if not fresh:
                 return ChangeBatch((), token)
-            last = max(rows, key=lambda row: row.seq)
-            wanted = list(dict.fromkeys(row.alert_id for row in fresh))
+            last_seq, last_nonce, _ = rows[-1]
+            wanted = list(dict.fromkeys(alert_id for _, alert_id in fresh))
             alerts = {a.id: a for a in session.scalars(select(Alert).where(
                 Alert.id.in_(wanted), indexable_clause(self.local_party)))}
             changes = tuple(AlertChange(alert_id, entry_of(alerts[alert_id]) if alert_id in alerts else None)
                             for alert_id in wanted)
-            self._seen = {row.seq for row in rows if row.seq > last.seq - REREAD_WINDOW}
-            return ChangeBatch(changes, self._token(last))
+            self._seen = {number for number in (*self._seen, *(row_seq for row_seq, _ in fresh))
+                          if number > last_seq - REREAD_WINDOW}
+            return ChangeBatch(changes, f"{last_seq}:{last_nonce}")
 
 
 class NodeScreening:
