@@ -27,6 +27,7 @@ from borderlink.alerts.models import (
 from borderlink.shared.contracts import BirthDate, Name, OffenceCode, Text, Timestamp, UnitCode, Uuid
 from borderlink.shared.forms import rule_error
 from borderlink.shared.replicated import HandlingCode
+from borderlink.shared.shapes import CursorPage
 from borderlink.shared.timeline import EventOut
 
 __all__ = ["DocumentIn", "LegalBasisIn", "VehicleIn"]
@@ -231,10 +232,8 @@ class AlertSummaryOut(BaseModel):
     labels: dict[str, str]
 
 
-class AlertPageOut(BaseModel):
+class AlertPageOut(CursorPage):
     items: list[AlertSummaryOut]
-    next_cursor: str | None = Field(default=None, description="Pass as `cursor` for the next page; null on the last.")
-    prev_cursor: str | None = None
 
 
 class ScreeningCheckIn(BaseModel):

@@ -11,6 +11,7 @@ from borderlink.hotline.contracts import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, 
 from borderlink.hotline.models import AssistanceType, HandlingCode, Priority, RequestKind
 from borderlink.shared.contracts import OffenceCode, Text, UnitCode, base64_length
 from borderlink.shared.forms import rule_error
+from borderlink.shared.shapes import CursorPage
 from borderlink.shared.timeline import EventOut
 from borderlink.web.attachments import AttachmentOut
 
@@ -129,11 +130,9 @@ class InboxItemOut(BaseModel):
     updated_at: dt.datetime
 
 
-class InboxOut(BaseModel):
+class InboxOut(CursorPage):
     unread: int
     items: list[InboxItemOut]
-    next_cursor: str | None = Field(default=None, description="Pass as `cursor` for the next page; null on the last.")
-    prev_cursor: str | None = Field(default=None, description="Pass as `cursor` for the page before.")
 
 
 MAX_DEADLINE_SECONDS = 90 * 86400  # one bound for the API, the page and the service

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -20,3 +20,10 @@ def same_named(shape: type[BaseModel], source: object, **given: Any) -> dict[str
 
 def shaped(shape: type[M], source: object, **given: Any) -> M:
     return shape.model_validate(same_named(shape, source, **given))
+
+
+class CursorPage(BaseModel):
+    """The cursors of one page of a list's answer; the list's own shape adds its items."""
+
+    next_cursor: str | None = Field(default=None, description="Pass as `cursor` for the next page; null on the last.")
+    prev_cursor: str | None = Field(default=None, description="Pass as `cursor` for the page before.")
