@@ -29,7 +29,6 @@ from borderlink.shared.contracts import (
 
 MAX_ATTACHMENT_BYTES = 256 * 1024
 MAX_ATTACHMENTS = 3
-"""An ICCS code, stored as normalised here: " 06011 " is "06011"."""
 # Timeline steps that cross the border (which side may take each: models.LIFECYCLE).
 EventKind = Literal["sent", "delivered", "acknowledged", "answered", "closed", "escalated"]
 

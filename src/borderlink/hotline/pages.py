@@ -18,7 +18,7 @@ from borderlink.hotline.schemas import MAX_REQUEST_FORM_BYTES, Reference, ReplyC
 from borderlink.hotline.views import InboxFilter, inbox, request_out
 from borderlink.matching.render import display_renderings
 from borderlink.safeguards.offences import allowed_offences
-from borderlink.shared import printing
+from borderlink.shared import attachments, printing
 from borderlink.shared.body_limit import max_body
 from borderlink.shared.forms import N_, input_limits
 from borderlink.web import ask_first as ask
@@ -167,7 +167,7 @@ def _request_page(request: Request, session: DbSession, principal: Principal, re
         "item": item, "done": DONE.shown(request), "units": printing.units_by_code(session),
         "offences": allowed_offences(),
         "renderings": {ref["name"]: display_renderings(ref["name"]) for ref in item.references if ref.get("name")},
-        "files": service.attachments(session, found.id),
+        "files": attachments.files_of(session, service.feed_ref(found.id)),
         "is_owner": found.owner_party == principal.party,
         "local_units": directory.list_units(session, principal.party),
         "values": values or {}, "errors": shown or {}, "limits": {"body": input_limits(ReplyCreate)["body"]},
@@ -186,7 +186,7 @@ def _print_context(request: Request, session: DbSession, principal: Principal, r
     item = request_out(session, found, now, language)
     units = printing.units_by_code(session)
     events = printing.printed_events(item.timeline, codes.CODE_LISTS["hotline.event"], units, language)
-    return {"item": item, "files": service.attachments(session, found.id), "units": units,
+    return {"item": item, "files": attachments.files_of(session, service.feed_ref(found.id)), "units": units,
             "offences": allowed_offences(), "events": events, "printed_at": now}
 
 

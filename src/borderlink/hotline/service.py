@@ -40,7 +40,6 @@ from borderlink.ids import new_id
 from borderlink.safeguards.offences import require_allowed
 from borderlink.shared import attachments as shared_attachments
 from borderlink.shared import new_objects, peer_files, scoping, workfeed
-from borderlink.shared.attachments import StoredFile
 from borderlink.shared.durations import DurationSettings
 from borderlink.shared.forms import N_
 from borderlink.shared.lifecycle import Steps
@@ -107,14 +106,6 @@ def replies(session: Session, request_id: str) -> list[HotlineReply]:
     return new_objects.kept_or_read(session, OBJECT_TYPE, request_id, REPLIES_KEPT, lambda: session.scalars(
         select(HotlineReply).where(HotlineReply.request_id == request_id).order_by(HotlineReply.created_at)),
         order=lambda r: r.created_at)
-
-
-def attachments(session: Session, request_id: str) -> list[StoredFile]:
-    return shared_attachments.files_of(session, feed_ref(request_id))
-
-
-def is_overdue(request: HotlineRequest, now: dt.datetime) -> bool:
-    return overdue_at(request.status, request.deadline_at, now)
 
 
 def overdue_at(status: Status, deadline_at: dt.datetime | None, now: dt.datetime) -> bool:
@@ -216,7 +207,8 @@ def request_payload(session: Session, request: HotlineRequest, sent: TimelineRow
     return RequestMessage.from_fields(same_named(
         RequestMessage, request, deadline_seconds=int(deadline_for(session, request.priority).total_seconds()),
         sent_event=event_payload(sent), release_note=_release_note(session, request),
-        attachments=[shared_attachments.wire_part(a) for a in attachments(session, request.id)]))
+        attachments=[shared_attachments.wire_part(a)
+                     for a in shared_attachments.files_of(session, feed_ref(request.id))]))
 
 
 def receive_request(session: Session, body: RequestMessage, sender: Unit, recipient: Unit, owner_party: str,

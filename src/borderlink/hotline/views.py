@@ -17,7 +17,7 @@ from borderlink.hotline import service
 from borderlink.hotline.models import OBJECT_TYPE, HotlineRequest, Priority, Status
 from borderlink.hotline.models import TIMELINE as REQUEST_TIMELINE
 from borderlink.hotline.schemas import InboxItemOut, InboxOut, ReplyOut, RequestOut
-from borderlink.shared import list_filters, scoping, workfeed
+from borderlink.shared import attachments, list_filters, scoping, workfeed
 from borderlink.shared.shapes import shaped
 from borderlink.shared.workfeed import FeedEntry
 from borderlink.web.attachments import AttachmentOut
@@ -31,9 +31,10 @@ def request_out(session: Session, request: HotlineRequest, now: dt.datetime,
     codes = directory.unit_codes(session, {r.author_unit_id for r in replies}) if replies else {}
     return shaped(
         RequestOut, request, sender_unit_code=request.sender_unit.code, recipient_unit_code=request.recipient_unit.code,
-        overdue=service.is_overdue(request, now), timeline=REQUEST_TIMELINE.out(session, request.id, language),
+        overdue=service.overdue_at(request.status, request.deadline_at, now),
+        timeline=REQUEST_TIMELINE.out(session, request.id, language),
         replies=[shaped(ReplyOut, r, author_unit_code=codes[r.author_unit_id]) for r in replies],
-        attachments=[AttachmentOut.of(a) for a in service.attachments(session, request.id)])
+        attachments=[AttachmentOut.of(a) for a in attachments.files_of(session, service.feed_ref(request.id))])
 
 
 @dataclasses.dataclass(frozen=True)
