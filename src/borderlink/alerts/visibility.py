@@ -12,6 +12,8 @@ Anything else does not exist for the reader: a single alert answers 404 exactly 
 
 from __future__ import annotations
 
+import functools
+
 from sqlalchemy import and_, exists, false, or_, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
@@ -27,21 +29,21 @@ from borderlink.shared.workfeed import ObjectRef
 NOT_FOUND = N_("There is no such alert, or you may not see it.")
 
 
-def own_side_clause(principal: Principal) -> ColumnElement[bool]:
+def own_side_clause(party: str, scope_unit_ids: frozenset[str], reviews: bool) -> ColumnElement[bool]:
     published = Alert.status.in_([s.value for s in PUBLISHED])
-    issuing_chain = Alert.owner_unit_id.in_(principal.scope_unit_ids)
-    reviewing = (Alert.status == Status.UNDER_REVIEW) if principal.can(Permission.ALERTS_REVIEW) else false()
-    return and_(Alert.owner_party == principal.party, or_(published, issuing_chain, reviewing))
+    issuing_chain = Alert.owner_unit_id.in_(scope_unit_ids)
+    reviewing = (Alert.status == Status.UNDER_REVIEW) if reviews else false()
+    return and_(Alert.owner_party == party, or_(published, issuing_chain, reviewing))
 
 
-def replica_clause(principal: Principal) -> ColumnElement[bool]:
-    senior = principal.unit_tier in (Tier.CENTRAL, Tier.PROVINCIAL)
+def replica_clause(party: str, tier: Tier, scope_unit_ids: frozenset[str]) -> ColumnElement[bool]:
+    senior = tier in (Tier.CENTRAL, Tier.PROVINCIAL)
     listed = exists(
         select(AlertRecipient.alert_id)
         .join(Unit, Unit.code == AlertRecipient.unit_code)
-        .where(AlertRecipient.alert_id == Alert.id, Unit.id.in_(principal.scope_unit_ids)))
+        .where(AlertRecipient.alert_id == Alert.id, Unit.id.in_(scope_unit_ids)))
     return and_(
-        Alert.owner_party != principal.party,
+        Alert.owner_party != party,
         Alert.hidden.is_(False),
         or_(Alert.distribution == Distribution.ALL,
             and_(Alert.distribution == Distribution.PROVINCIAL_AND_CENTRAL, true() if senior else false()),
@@ -52,7 +54,15 @@ def replica_clause(principal: Principal) -> ColumnElement[bool]:
 def visible_clause(principal: Principal) -> ColumnElement[bool]:
     if not principal.can(Permission.ALERTS_READ):
         return false()
-    return or_(own_side_clause(principal), replica_clause(principal))
+    return _visible_clause(principal.party, principal.unit_tier, principal.scope_unit_ids,
+                           principal.can(Permission.ALERTS_REVIEW))
+
+
+@functools.lru_cache(maxsize=512)
+def _visible_clause(party: str, tier: Tier, scope_unit_ids: frozenset[str], reviews: bool) -> ColumnElement[bool]:
+    # Built once per kind of reader: a gate's screening asks it of every crossing's hits, and
+    # building it cost more than running it. It depends on nothing else.
+    return or_(own_side_clause(party, scope_unit_ids, reviews), replica_clause(party, tier, scope_unit_ids))
 
 
 def visible_alert(session: Session, principal: Principal, alert_id: str, *, audit: bool = True) -> Alert:

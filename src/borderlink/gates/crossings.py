@@ -130,8 +130,7 @@ def record_many(session: Session, principal: Principal, items: Sequence[Crossing
     # The hits are reported once every read above is done, and a read while reporting (a setting
     # or a unit not cached yet) does not write them one by one: they go in together.
     with session.no_autoflush:
-        found = [[hit_service.report(session, crossing, unit, match, facts, now, protected=is_protected, photo=photo)
-                  for match, facts in matches]
+        found = [hit_service.report(session, crossing, unit, matches, now, protected=is_protected, photo=photo)
                  for (crossing, unit, _), matches, photo, is_protected in zip(made, screened, photos_kept, protected,
                                                                               strict=True)]
     recorded = []

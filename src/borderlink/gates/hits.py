@@ -12,7 +12,7 @@ alert. Every step is on the hit's timeline on both nodes.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import func, select
@@ -115,15 +115,25 @@ def crossing_part(crossing: Crossing, gate_unit: Unit) -> dict[str, Any]:
     }
 
 
-def report(session: Session, crossing: Crossing, gate_unit: Unit, match: ScreeningHit, facts: AlertFacts,
-           now: dt.datetime, *, protected: bool = False, photo: StoredFile | None = None) -> Hit:
-    """A new hit of this node's gate: in the gate's feed, and at once with the alert's owning unit
-    (here, or on the other node through a hit report). A hit on a protected traveller, or on a
-    victim alert, asks for protection whatever the alert's action."""
+def report(session: Session, crossing: Crossing, gate_unit: Unit,
+           matches: Sequence[tuple[ScreeningHit, AlertFacts]], now: dt.datetime, *, protected: bool = False,
+           photo: StoredFile | None = None) -> list[Hit]:
+    """The crossing's new hits, one per alert it matched: each in the gate's feed, and at once with
+    the alert's owning unit (here, or on the other node through a hit report). A hit on a
+    protected traveller, or on a victim alert, asks for protection whatever the alert's action.
+    The crossing as the hits describe it is made once for all of them."""
+    if not matches:
+        return []
+    details = CrossingPart.from_fields(crossing_part(crossing, gate_unit)).model_dump(mode="json")
+    return [_report_one(session, crossing, gate_unit, match, facts, now, dict(details), protected=protected,
+                        photo=photo) for match, facts in matches]
+
+
+def _report_one(session: Session, crossing: Crossing, gate_unit: Unit, match: ScreeningHit, facts: AlertFacts,
+                now: dt.datetime, details: dict[str, Any], *, protected: bool, photo: StoredFile | None) -> Hit:
     protected = protected or facts.kind == VICTIM_KIND
     party = gate_unit.party_code
     alert_unit_id = facts.unit_id or directory.get_unit_by_code(session, facts.unit_code).id
-    details = CrossingPart.from_fields(crossing_part(crossing, gate_unit)).model_dump(mode="json")
     # The id is given here, so the hit, its first step and its feed entries are written together
     # when the transaction flushes (with the batch's others), not one flush per hit.
     hit = Hit(
