@@ -47,6 +47,8 @@ def register_message_handlers() -> None:
             registry.register_handler(contract, handler)
         for contract, hook in domain.refusal_hooks.items():
             registry.on_refused(contract, hook)
+        for contract, applied_hook in domain.applied_hooks.items():
+            registry.on_applied(contract, applied_hook)
 
 
 def setup(node: Node) -> None:

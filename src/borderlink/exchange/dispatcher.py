@@ -22,6 +22,7 @@ from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from borderlink.exchange import anchors, keys, messagelog
+from borderlink.exchange.applied import APPLIED_STATUSES, has_hook, show_applied
 from borderlink.exchange.canonical import sha256_hex
 from borderlink.exchange.context import OUTBOX_CHANNEL, add_waker, bind, insert_ignoring_conflicts, remove_waker
 from borderlink.exchange.envelope import Malformed, SignedReceipt, format_time, parse_wire_receipt, signature_valid
@@ -40,8 +41,8 @@ OUTBOX = cast(Table, OutboxEnvelope.__table__)
 LINKS = cast(Table, PeerLink.__table__)
 # Statements on the hot path are built once: building them costs more than running them.
 _CLAIM = (
-    select(OUTBOX.c.id, OUTBOX.c.content, OUTBOX.c.content_hash, OUTBOX.c.key_id, OUTBOX.c.signature,
-           OUTBOX.c.attempts)
+    select(OUTBOX.c.id, OUTBOX.c.kind, OUTBOX.c.content, OUTBOX.c.content_hash, OUTBOX.c.key_id,
+           OUTBOX.c.signature, OUTBOX.c.attempts)
     .where(OUTBOX.c.status == "pending", OUTBOX.c.recipient_party == bindparam("peer"),
            OUTBOX.c.next_attempt_at <= bindparam("now"))
     .order_by(OUTBOX.c.position)
@@ -56,6 +57,7 @@ _LINK_OK = update(LINKS).where(LINKS.c.party == bindparam("peer")).values(
 @dataclasses.dataclass(frozen=True, slots=True)
 class _Pending:
     id: str
+    kind: str
     content: str
     content_hash: str
     key_id: str
@@ -243,6 +245,10 @@ class Dispatcher:
                    if signed.receipt.status == "rejected"]
         if refused:
             show_refusals(session, refused)
+        applied = [(by_id[envelope_id].content, signed.receipt) for envelope_id, signed in good.items()
+                   if signed.receipt.status in APPLIED_STATUSES and has_hook(by_id[envelope_id].kind)]
+        if applied:
+            show_applied(session, applied)
         missing = [row for row in rows if row.id not in good]
         self._reschedule(session, missing, "no valid receipt in the peer's answer", now)
         session.connection().execute(_LINK_OK, {"peer": peer.party, "now": now})

@@ -20,6 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from borderlink.audit.service import Actor
+from borderlink.clock import Clock
 from borderlink.exchange import keys, messagelog
 from borderlink.exchange.canonical import canonical, sha256_hex
 from borderlink.exchange.context import ExchangeContext, insert_ignoring_conflicts, node_context
@@ -49,7 +50,7 @@ STREAMS = cast(Table, InboundStream.__table__)
 LINKS = cast(Table, PeerLink.__table__)
 # Statements on the hot path are built once: building them costs more than running them.
 _INSERT_INBOX = insert(INBOX)
-_SEEN = select(INBOX.c.id, INBOX.c.content_hash, INBOX.c.status, INBOX.c.reason).where(
+_SEEN = select(INBOX.c.id, INBOX.c.content_hash, INBOX.c.status, INBOX.c.reason, INBOX.c.applied_at).where(
     INBOX.c.id.in_(bindparam("ids", expanding=True)))
 _NEXT_SEQ = select(STREAMS.c.next_seq).where(
     STREAMS.c.sender_party == bindparam("peer"), STREAMS.c.stream == bindparam("stream_name"))
@@ -105,13 +106,27 @@ class _Batch:
     now: dt.datetime
     careful: bool  # savepoint per handler (slower; used once a handler has raised in this batch)
     streams: dict[str, _StreamState] = dataclasses.field(default_factory=dict)
-    seen: dict[str, tuple[str, str, str | None]] = dataclasses.field(default_factory=dict)
+    # Per envelope id received before: its content hash, status, reason and time of applying.
+    seen: dict[str, tuple[str, str, str | None, dt.datetime | None]] = dataclasses.field(default_factory=dict)
     receipts: list[Receipt] = dataclasses.field(default_factory=list)
     refusals: Counter[str] = dataclasses.field(default_factory=Counter)
     last_refusal: dict[str, str] = dataclasses.field(default_factory=dict)
     log_lines: list[messagelog.LogLine] = dataclasses.field(default_factory=list)
     rows: list[dict[str, Any]] = dataclasses.field(default_factory=list)  # inbox rows not yet inserted
     slots: set[tuple[str, int]] = dataclasses.field(default_factory=set)  # (stream, seq) stored this batch
+    clock: Clock | None = None  # read for each envelope applied; without it, the batch's time
+    last_applied_at: dt.datetime | None = None
+
+    def applied_at(self) -> dt.datetime:
+        """The time of applying the next envelope, to the millisecond as its receipt states it, and
+        a millisecond after the batch's previous one at least: receipts, and the steps the sender
+        learns from them, show the order in which the envelopes were applied."""
+        now = self.clock.now() if self.clock is not None else self.now
+        moment = now.replace(microsecond=now.microsecond // 1000 * 1000)
+        if self.last_applied_at is not None and moment <= self.last_applied_at:
+            moment = self.last_applied_at + dt.timedelta(milliseconds=1)
+        self.last_applied_at = moment
+        return moment
 
 
 def peer_actor(party: str) -> Actor:
@@ -157,7 +172,7 @@ class _HandlerRaised(Exception):
 def _process_batch(node: Node, items: list[Any], context: ExchangeContext, peer: keys.PeerIdentity,
                    local: keys.LocalIdentity, now: dt.datetime, *, careful: bool) -> dict[str, Any]:
     with node.transaction(peer_actor(peer.party)) as session:
-        batch = _Batch(session, context, peer, now, careful=careful)
+        batch = _Batch(session, context, peer, now, careful=careful, clock=node.clock)
         _touch_peer(session, peer.party, now)
         names = _stream_names(items)
         _lock_streams(batch, names)
@@ -306,13 +321,16 @@ def _answer_if_seen(batch: _Batch, item: Any, wire: WireEnvelope) -> bool:
     known = batch.seen.get(envelope.id)
     if known is None:
         return False
-    content_hash, status, reason = known
+    content_hash, status, reason, applied_at = known
     if content_hash != wire.content_hash:
         _refuse(batch, item, "replay", "an envelope with this id but different content was already received", wire)
         return True
     # A dead-lettered envelope is kept here for an operator: to the sender it is held.
     answer = {"applied": "duplicate", "held": "held", "rejected": "rejected", "dead_letter": "held"}[status]
-    batch.receipts.append(Receipt(envelope.id, wire.content_hash, answer, reason, batch.context.party, batch.now))
+    # A duplicate's receipt states when the envelope was applied, as its first receipt did: the
+    # sender may not have stored that one, and a step it learns from the receipt keeps its time.
+    batch.receipts.append(Receipt(envelope.id, wire.content_hash, answer, reason, batch.context.party,
+                                  applied_at if answer == "duplicate" and applied_at else batch.now))
     return True
 
 
@@ -321,7 +339,7 @@ def _prefetch_seen(batch: _Batch, items: list[Any]) -> None:
     for start in range(0, len(ids), 500):
         rows = batch.session.connection().execute(_SEEN, {"ids": ids[start:start + 500]})
         for row in rows:
-            batch.seen[row.id] = (row.content_hash, row.status, row.reason)
+            batch.seen[row.id] = (row.content_hash, row.status, row.reason, row.applied_at)
 
 
 def _stream_names(items: list[Any]) -> list[str]:
@@ -382,15 +400,16 @@ def _slot_free(batch: _Batch, envelope: Envelope) -> bool:
     return taken is None
 
 
-def _store(batch: _Batch, wire: WireEnvelope, status: str, reason: str | None) -> None:
+def _store(batch: _Batch, wire: WireEnvelope, status: str, reason: str | None,
+           applied_at: dt.datetime | None = None) -> None:
     envelope = wire.envelope
     batch.rows.append({
         "id": envelope.id, "sender_party": envelope.sender_party, "stream": envelope.stream, "seq": envelope.seq,
         "kind": envelope.kind, "content_hash": wire.content_hash, "content": wire.content.decode("utf-8"),
         "key_id": wire.key_id, "signature": wire.signature, "status": status, "reason": reason,
-        "received_at": batch.now, "applied_at": batch.now if status == "applied" else None,
+        "received_at": batch.now, "applied_at": applied_at if status == "applied" else None,
     })
-    batch.seen[envelope.id] = (wire.content_hash, status, reason)
+    batch.seen[envelope.id] = (wire.content_hash, status, reason, applied_at if status == "applied" else None)
     batch.slots.add((envelope.stream, envelope.seq))
     batch.log_lines.append(messagelog.LogLine("received", envelope.sender_party, envelope.id, envelope.kind,
                                               wire.content_hash))
@@ -403,16 +422,19 @@ def _flush_rows(batch: _Batch) -> None:
         batch.rows = []
 
 
-def _inbound(envelope: Envelope, body: MessageBody) -> InboundEnvelope[MessageBody]:
+def _inbound(envelope: Envelope, body: MessageBody, applied_at: dt.datetime, *,
+             receipted: bool) -> InboundEnvelope[MessageBody]:
     return InboundEnvelope(
         id=envelope.id, kind=envelope.kind, sender_party=envelope.sender_party,
         recipient_party=envelope.recipient_party, sender_unit=envelope.sender_unit,
         recipient_unit=envelope.recipient_unit, handling_code=envelope.handling_code,
         created_at=envelope.created_at, stream=envelope.stream, seq=envelope.seq, body=body,
+        received_at=applied_at, receipted=receipted,
     )
 
 
-def _run_handler(batch: _Batch, envelope: Envelope, *, final: bool = False) -> tuple[str, str | None] | None:
+def _run_handler(batch: _Batch, envelope: Envelope, applied_at: dt.datetime, *,
+                 final: bool = False) -> tuple[str, str | None] | None:
     """Apply one envelope: (status, reason), or None if the handler failed and the sender should
     try again. After the last allowed attempt (or at once when `final`: nobody would send it
     again) a failure dead-letters it: ("dead_letter", error)."""
@@ -421,7 +443,8 @@ def _run_handler(batch: _Batch, envelope: Envelope, *, final: bool = False) -> t
         return "rejected", f"unknown_kind: no handler for kind {envelope.kind!r}"
     try:
         # The body is checked against its kind's contract before any handler sees it.
-        inbound = _inbound(envelope, CONTRACTS.parse(envelope.kind, envelope.body))
+        # Only an envelope applied in its turn (not `final`) is answered with an "applied" receipt.
+        inbound = _inbound(envelope, CONTRACTS.parse(envelope.kind, envelope.body), applied_at, receipted=not final)
     except ContractViolation as violation:
         return _refused_on_content(batch, envelope, "invalid_body", violation.reason)
     if not batch.careful:
@@ -475,11 +498,12 @@ def _count_failure(batch: _Batch, envelope: Envelope, exc: Exception) -> int:
 
 
 def _apply_and_drain(batch: _Batch, wire: WireEnvelope, state: _StreamState) -> None:
-    outcome = _run_handler(batch, wire.envelope)
+    applied_at = batch.applied_at()
+    outcome = _run_handler(batch, wire.envelope, applied_at)
     if outcome is None:
         return
     status, reason = outcome
-    _store(batch, wire, status, reason)
+    _store(batch, wire, status, reason, applied_at)
     if status == "dead_letter":
         # Its stream waits for the operator (later envelopes are held); the sender stops resending.
         batch.receipts.append(Receipt(wire.envelope.id, wire.content_hash, "held", f"dead_letter: {reason}"[:500],
@@ -488,7 +512,7 @@ def _apply_and_drain(batch: _Batch, wire: WireEnvelope, state: _StreamState) -> 
     state.next_seq += 1
     state.touched = True
     batch.receipts.append(Receipt(wire.envelope.id, wire.content_hash, status, reason, batch.context.party,
-                                  batch.now))
+                                  applied_at))
     while state.has_held and _apply_held(batch, wire.envelope.stream, state):
         pass
 
@@ -507,16 +531,17 @@ def _apply_held(batch: _Batch, stream: str, state: _StreamState) -> bool:
     envelope = envelope_from_fields(json.loads(row.content))
     # The sender already holds a receipt for a held envelope and will not send it again: a failure
     # here dead-letters it at once.
-    outcome = _run_handler(batch, envelope, final=True)
+    applied_at = batch.applied_at()
+    outcome = _run_handler(batch, envelope, applied_at, final=True)
     assert outcome is not None
     row.status, row.reason = outcome
     if row.status == "dead_letter":
         batch.session.flush()
-        batch.seen[row.id] = (row.content_hash, row.status, row.reason)
+        batch.seen[row.id] = (row.content_hash, row.status, row.reason, row.applied_at)
         return False
-    row.applied_at = batch.now if row.status == "applied" else None
+    row.applied_at = applied_at if row.status == "applied" else None
     batch.session.flush()
-    batch.seen[row.id] = (row.content_hash, row.status, row.reason)
+    batch.seen[row.id] = (row.content_hash, row.status, row.reason, row.applied_at)
     state.next_seq += 1
     state.touched = True
     return True
@@ -550,17 +575,18 @@ def resolve_dead_letter(node: Node, envelope_id: str, *, reject_reason: str | No
         row = session.get(InboxEnvelope, envelope_id, with_for_update=True)
         if row is None or row.status != "dead_letter":
             raise NotDeadLettered(f"no dead-lettered envelope {envelope_id}")
-        batch = _Batch(session, context, peer, node.clock.now(), careful=True)
+        batch = _Batch(session, context, peer, node.clock.now(), careful=True, clock=node.clock)
         state = _stream(batch, row.stream)
+        applied_at = batch.applied_at()
         if reject_reason is not None:
             row.status, row.reason = "rejected", f"rejected by an operator: {reject_reason}"[:500]
         else:
-            outcome = _run_handler(batch, envelope_from_fields(json.loads(row.content)), final=True)
+            outcome = _run_handler(batch, envelope_from_fields(json.loads(row.content)), applied_at, final=True)
             assert outcome is not None
             row.status, row.reason = outcome
         if row.status == "dead_letter":
             return row.status, row.reason
-        row.applied_at = batch.now if row.status == "applied" else None
+        row.applied_at = applied_at if row.status == "applied" else None
         session.flush()
         state.next_seq = max(state.next_seq, row.seq + 1)
         state.touched = True

@@ -5,6 +5,11 @@ A domain registers a handler together with the body model it accepts:
 that model before the handler runs, so a handler only ever sees a valid, normalised body. The
 handler runs inside the inbox transaction, so what it writes commits together with the record that
 the envelope was applied, or not at all.
+
+The domain that sends a kind may also react to the peer's receipt for it: to a refusal
+(`on_refused`), or to the receipt saying the peer applied it (`on_applied`). A step the receiving
+side takes when it applies an envelope can then be learnt from the receipt that is sent anyway,
+instead of travelling back as a message of its own.
 """
 
 from __future__ import annotations
@@ -36,6 +41,23 @@ class InboundEnvelope(Generic[BodyT]):
     stream: str
     seq: int
     body: BodyT
+    # This node's time of applying it, to the millisecond: the time its receipt states.
+    received_at: dt.datetime
+    # Whether the sender gets this node's "applied" receipt for it. Not so for an envelope applied
+    # after it was held (the sender holds a "held" receipt already) or by an operator's decision:
+    # what the sender would learn from the receipt must then travel as a message.
+    receipted: bool
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class AppliedEnvelope(Generic[BodyT]):
+    """One of our envelopes that the peer's signed receipt says it applied."""
+
+    id: str
+    recipient_unit: str | None
+    receiver_party: str
+    received_at: dt.datetime  # the peer's time of applying it, as its receipt states
+    body: BodyT
 
 
 class Rejected(Exception):
@@ -49,9 +71,13 @@ class Rejected(Exception):
 Handler = Callable[[Session, InboundEnvelope[Any]], None]
 RefusalHook = Callable[[Session, str, MessageBody, str], None]
 """Called when the peer rejects one of our envelopes: (session, envelope id, parsed body, reason)."""
+AppliedHook = Callable[[Session, AppliedEnvelope[Any]], None]
+"""Called when the peer's receipt says it applied one of our envelopes (also when it answers that
+it had applied it before: called again, so a hook must be idempotent)."""
 
 _handlers: dict[str, Handler] = {}
 _refusal_hooks: dict[str, RefusalHook] = {}
+_applied_hooks: dict[str, AppliedHook] = {}
 _lock = threading.Lock()
 
 
@@ -74,12 +100,24 @@ def on_refused(contract: type[BodyT], hook: Callable[[Session, str, BodyT, str],
         _refusal_hooks[contract.message_kind] = cast(RefusalHook, hook)
 
 
+def on_applied(contract: type[BodyT], hook: Callable[[Session, AppliedEnvelope[BodyT]], None]) -> None:
+    """Let the domain that sent an envelope of this kind react when the peer's receipt says it
+    applied it, in the transaction that stores the receipt."""
+    with _lock:
+        CONTRACTS.register(contract)
+        _applied_hooks[contract.message_kind] = cast(AppliedHook, hook)
+
+
 def handler_for(kind: str) -> Handler | None:
     return _handlers.get(kind)
 
 
 def refusal_hook_for(kind: str) -> RefusalHook | None:
     return _refusal_hooks.get(kind)
+
+
+def applied_hook_for(kind: str) -> AppliedHook | None:
+    return _applied_hooks.get(kind)
 
 
 def registered_kinds() -> list[str]:

@@ -47,6 +47,7 @@ DOMAIN = Domain(
         ReplyMessage: messages.apply_reply,
         EscalationMessage: messages.apply_escalation,
     },
+    applied_hooks={RequestMessage: messages.delivered_by_receipt},
     refusal_hooks={RequestMessage: _REFUSED, **dict.fromkeys((EventMessage, ReplyMessage, EscalationMessage),
                                                              _REFUSED_STEP)},
     escalations=(escalation.REQUESTS,),

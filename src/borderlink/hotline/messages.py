@@ -5,13 +5,14 @@ against its contract (contracts.py). Refusing raises Rejected, which the exchang
 its receipt without applying anything. Every handler first checks that the sender may produce this
 message for this request: the owner alone creates, closes and escalates a request; the receiving
 side alone delivers, acknowledges and answers it, and always in the name of one of its own units.
+That the other side delivered our request is learnt from its receipt for the request.
 """
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from borderlink.exchange.registry import InboundEnvelope, Rejected
+from borderlink.exchange.registry import AppliedEnvelope, InboundEnvelope, Rejected
 from borderlink.hotline import service
 from borderlink.hotline.contracts import (
     EscalationMessage,
@@ -50,7 +51,16 @@ def apply_request(session: Session, envelope: InboundEnvelope[RequestMessage]) -
     if flags and not body.release_note:
         raise Rejected("the request appears to rest on political, religious, military or ethnic grounds "
                        "and no supervisor of the sending unit released it")
-    service.receive_request(session, body, sender, recipient, envelope.sender_party, flags)
+    service.receive_request(session, body, sender, recipient, envelope.sender_party, flags, envelope.received_at,
+                            envelope.receipted)
+
+
+def delivered_by_receipt(session: Session, applied: AppliedEnvelope[RequestMessage]) -> None:
+    """The other side applied our request, so delivered it to the unit it was sent to: its signed
+    receipt says so, and no "delivered" message follows."""
+    if applied.recipient_unit is not None:
+        service.delivered_by_receipt(session, applied.body, applied.receiver_party, applied.recipient_unit,
+                                     applied.received_at)
 
 
 def apply_event(session: Session, envelope: InboundEnvelope[EventMessage]) -> None:

@@ -36,7 +36,7 @@ from borderlink.hotline.models import (
 )
 from borderlink.hotline.models import TIMELINE as REQUEST_TIMELINE
 from borderlink.hotline.schemas import MAX_ATTACHMENT_BYTES, MAX_DEADLINE_SECONDS, AttachmentIn, RequestCreate
-from borderlink.ids import new_id
+from borderlink.ids import new_id, next_after
 from borderlink.safeguards.offences import require_allowed
 from borderlink.shared import attachments as shared_attachments
 from borderlink.shared import new_objects, peer_files, scoping, workfeed
@@ -211,9 +211,18 @@ def request_payload(session: Session, request: HotlineRequest, sent: TimelineRow
                      for a in shared_attachments.files_of(session, feed_ref(request.id))]))
 
 
+def delivered_event_id(sent_event_id: str) -> str:
+    """The id of a request's "delivered" step, the same on both nodes: the owner learns of the step
+    from the receipt of its request, which carries no event id. Made from the "sent" step's id, so
+    that the two steps keep their order when they share a time."""
+    return next_after(sent_event_id)
+
+
 def receive_request(session: Session, body: RequestMessage, sender: Unit, recipient: Unit, owner_party: str,
-                    flags: list[dict[str, str]]) -> HotlineRequest:
-    """Store a request the owner sent (its checks passed) and put it in the recipient unit's inbox."""
+                    flags: list[dict[str, str]], received_at: dt.datetime, receipted: bool) -> HotlineRequest:
+    """Store a request the owner sent (its checks passed) and put it in the recipient unit's inbox.
+    It is delivered at `received_at`, the time the receipt for it states; the owner records the
+    step from that receipt, or, when it gets none saying so (not `receipted`), from a message."""
     now = now_of(session)
     deadline = now + dt.timedelta(seconds=body.deadline_seconds)
     request = _new_request(body, id=body.id, owner_party=owner_party, sender_unit_id=sender.id,
@@ -226,7 +235,8 @@ def receive_request(session: Session, body: RequestMessage, sender: Unit, recipi
     # stands, not inserted and then updated (with an audit entry for each).
     with session.no_autoflush:
         STEPS.received(session, request, body.sent_event)
-        delivered = add_event(session, request, "delivered", now, recipient.party_code, recipient.code)
+        delivered = add_event(session, request, "delivered", received_at, recipient.party_code, recipient.code,
+                              event_id=delivered_event_id(body.sent_event.id))
     assert delivered is not None
     session.flush()  # attachments refer to the request row
     for item in body.attachments:  # each checked against its hash; a bad one refuses the whole request
@@ -234,8 +244,22 @@ def receive_request(session: Session, body: RequestMessage, sender: Unit, recipi
                          names_person=request.names_person)
     session.flush()
     put_in_inbox(session, request, recipient.id, "received", now, deadline)
-    send_event(session, request, delivered, recipient.party_code)
+    if not receipted:
+        send_event(session, request, delivered, recipient.party_code)
     return request
+
+
+def delivered_by_receipt(session: Session, body: RequestMessage, party: str, unit_code: str,
+                         at: dt.datetime) -> None:
+    """The other side's receipt says it applied our request (`body`): the request was delivered to
+    `unit_code` at `at`. A repeated receipt, or a "delivered" message that came first, changes
+    nothing."""
+    request = session.get(HotlineRequest, body.id)
+    if request is None or request.delivered_at is not None:
+        return
+    if add_event(session, request, "delivered", at, party, unit_code,
+                 event_id=delivered_event_id(body.sent_event.id)) is not None:
+        workfeed.touch(session, feed_ref(request.id), now_of(session))
 
 
 def _release_note(session: Session, request: HotlineRequest) -> str | None:

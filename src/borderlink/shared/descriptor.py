@@ -35,7 +35,7 @@ if TYPE_CHECKING:  # the descriptor names these types only; importing them here 
     from fastapi import APIRouter, FastAPI
 
     from borderlink.directory.models import Role
-    from borderlink.exchange.registry import Handler, RefusalHook
+    from borderlink.exchange.registry import AppliedHook, Handler, RefusalHook
     from borderlink.node import Node
     from borderlink.shared.attachments import Attachable
     from borderlink.shared.codelists import CodeList
@@ -75,9 +75,11 @@ class Domain:
     # Extra set-up of the web app that needs the node (binding sessions, mounting sub-apps).
     install_app: Callable[[FastAPI, Node], None] | None = None
     # Message contract (its kind and body model, shared/contracts.py) -> the handler applying it
-    # inside the inbox transaction, and -> what to do when the peer rejects one we sent.
+    # inside the inbox transaction, -> what to do when the peer rejects one we sent, and -> what
+    # to record when the peer's receipt says it applied one we sent.
     message_handlers: Mapping[type[MessageBody], Handler] = dataclasses.field(default_factory=dict)
     refusal_hooks: Mapping[type[MessageBody], RefusalHook] = dataclasses.field(default_factory=dict)
+    applied_hooks: Mapping[type[MessageBody], AppliedHook] = dataclasses.field(default_factory=dict)
     # Long-running work of a serving node, and other set-up that serving needs.
     background_tasks: tuple[BackgroundTask, ...] = ()
     # Objects that move one tier up when not answered in time (see shared/escalation.py); every

@@ -24,7 +24,8 @@ from borderlink.shared import workfeed
 def envelope(body: Any, sender: str = "CN", recipient: str = "VN") -> InboundEnvelope[Any]:
     return InboundEnvelope(id="00000000-0000-7000-8000-000000000001", kind="alerts.test", sender_party=sender,
                            recipient_party=recipient, sender_unit=None, recipient_unit=None, handling_code="H0",
-                           created_at=START, stream="alerts:test", seq=1, body=body)
+                           created_at=START, stream="alerts:test", seq=1, body=body, received_at=START,
+                           receipted=True)
 
 
 def content_on_cn(pair: Pair, alert_id: str) -> AlertPublished:

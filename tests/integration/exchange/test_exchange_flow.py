@@ -103,6 +103,10 @@ def test_a_resent_batch_gets_duplicate_receipts_and_is_not_applied_again(pair: P
     with pair.vn.transaction() as session:
         testtraffic.send_test(session, 5)
     pair.drain()
+    with pair.vn.transaction() as session:
+        # Each envelope applied has a time of its own, in the order applied.
+        first = dict(session.execute(select(StoredReceipt.envelope_id, StoredReceipt.received_at)).tuples().all())
+        assert len(set(first.values())) == 5
     # As if the sender crashed after the peer committed but before it stored the receipts.
     with pair.vn.transaction() as session:
         session.execute(update(OutboxEnvelope).values(status="pending"))
@@ -111,6 +115,9 @@ def test_a_resent_batch_gets_duplicate_receipts_and_is_not_applied_again(pair: P
     with pair.vn.transaction() as session:
         assert set(session.scalars(select(StoredReceipt.status))) == {"duplicate"}
         assert service.outbox_status(session)["delivered"] == 5
+        # A duplicate's receipt states when the envelope was applied, as the lost one did.
+        again = dict(session.execute(select(StoredReceipt.envelope_id, StoredReceipt.received_at)).tuples().all())
+        assert again == first
     with pair.cn.transaction() as session:
         assert service.received_counts(session, "test.echo") == {"distinct": 5, "duplicates_applied": 0}
 

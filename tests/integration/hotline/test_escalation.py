@@ -96,6 +96,9 @@ def test_escalations_made_while_the_peer_was_offline_arrive_in_order(
     pair.clock.advance(dt.timedelta(minutes=61))
     assert escalate(pair) == 1
     assert created["id"] not in inbox_ids(pair, clients, "CN", "nia.analyst")
+    # The CN node comes back a moment later (at the same instant the order of the steps would
+    # only be their ids').
+    pair.clock.advance(dt.timedelta(seconds=1))
     pair.pump()
     cn_view = clients["CN"].get(f"/api/v1/hotline/requests/{created['id']}",
                                 headers=token_headers(pair, "CN", "nia.analyst")).json()

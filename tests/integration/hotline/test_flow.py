@@ -32,6 +32,16 @@ def test_urgent_request_reaches_the_facing_post_and_both_sides_share_one_timelin
     assert inbox["unread"] == 1
     assert [i["request_id"] for i in inbox["items"]] == [created["id"]]
     assert inbox["items"][0]["status"] == "delivered"
+    # Móng Cái learns of the delivery from the receipt of its request: no message of its own.
+    mongcai = token_headers(pair, "VN", "mongcai.officer")
+    delivered = clients["VN"].get(f"/api/v1/hotline/requests/{created['id']}", headers=mongcai).json()
+    assert delivered["status"] == "delivered"
+    on_cn = clients["CN"].get(f"/api/v1/hotline/requests/{created['id']}", headers=dongxing).json()
+    assert [(e["id"], e["kind"], e["at"], e["unit_code"]) for e in delivered["timeline"]] == \
+        [(e["id"], e["kind"], e["at"], e["unit_code"]) for e in on_cn["timeline"]]
+    assert delivered["delivered_at"] == on_cn["delivered_at"] is not None
+    with pair.node("CN").transaction() as session:
+        assert session.scalar(select(func.count()).select_from(OutboxEnvelope)) == 0
 
     ack = clients["CN"].post(f"/api/v1/hotline/requests/{created['id']}/acknowledge", headers=dongxing)
     assert ack.status_code == 200, ack.text
@@ -40,7 +50,6 @@ def test_urgent_request_reaches_the_facing_post_and_both_sides_share_one_timelin
     assert reply.status_code == 201, reply.text
     pair.pump()
 
-    mongcai = token_headers(pair, "VN", "mongcai.officer")
     vn_view = clients["VN"].get(f"/api/v1/hotline/requests/{created['id']}", headers=mongcai).json()
     cn_view = clients["CN"].get(f"/api/v1/hotline/requests/{created['id']}", headers=dongxing).json()
     assert vn_view["status"] == cn_view["status"] == "answered"

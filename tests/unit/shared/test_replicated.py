@@ -43,7 +43,7 @@ def envelope(sender: str) -> InboundEnvelope:
     return InboundEnvelope(id="e1", kind="things.change", sender_party=sender,
                            recipient_party="CN" if sender == "VN" else "VN", sender_unit=None,
                            recipient_unit=None, handling_code="H0", created_at=T0, stream="things:1",
-                           seq=1, body={})
+                           seq=1, body={}, received_at=T0, receipted=True)
 
 
 def test_the_side_of_a_party() -> None:

@@ -1,0 +1,72 @@
+"""The peer applied some of our envelopes: tell the domains that sent them.
+
+A receiving node takes some steps whenever it applies an envelope (a hotline request is delivered
+to its unit as it is applied). Its signed receipt, which comes back anyway, says so; the domain's
+hook (`registry.on_applied`) records the step from it, instead of the peer sending it back as a
+message of its own (one envelope, one exchange round and one inbox transaction less each time).
+
+Runs in the transaction that stores the receipts, in the peer's name (as the inbox applies what
+the peer sends). All hooks of a round share one savepoint; only if one fails is each run again in
+its own, so that a failing hook never loses the receipts, nor the others' steps.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from borderlink.audit.service import ACTOR_INFO, Actor
+from borderlink.exchange.envelope import Receipt
+from borderlink.exchange.registry import AppliedEnvelope, AppliedHook, applied_hook_for
+from borderlink.shared.contracts import CONTRACTS, ContractViolation
+
+log = logging.getLogger("borderlink.exchange.applied")
+APPLIED_STATUSES = frozenset({"applied", "duplicate"})
+
+
+def has_hook(kind: str) -> bool:
+    return applied_hook_for(kind) is not None
+
+
+def show_applied(session: Session, applied: list[tuple[str, Receipt]]) -> None:
+    """`applied`: (the canonical envelope fields we sent, the peer's receipt saying it applied
+    them) per envelope whose kind has a hook."""
+    calls: list[tuple[AppliedHook, AppliedEnvelope[Any]]] = []
+    for content, receipt in applied:
+        fields = json.loads(content)
+        hook = applied_hook_for(fields["kind"])
+        if hook is None:
+            continue
+        try:
+            body = CONTRACTS.parse(fields["kind"], fields["body"])
+        except ContractViolation as violation:
+            log.error("cannot record what the peer's receipt of %s says: our own body no longer parses (%s)",
+                      fields["id"], violation.reason)
+            continue
+        calls.append((hook, AppliedEnvelope(fields["id"], fields.get("recipient_unit"), receipt.receiver_party,
+                                            receipt.received_at, body)))
+    if not calls:
+        return
+    actor = session.info.get(ACTOR_INFO)
+    session.info[ACTOR_INFO] = Actor(None, None, f"peer:{calls[0][1].receiver_party}")
+    try:
+        try:
+            with session.begin_nested():
+                for hook, envelope in calls:
+                    hook(session, envelope)
+        except Exception:
+            for hook, envelope in calls:
+                try:
+                    with session.begin_nested():
+                        hook(session, envelope)
+                except Exception:
+                    # The receipt itself is stored all the same.
+                    log.exception("recording what the peer's receipt of %s says failed", envelope.id)
+    finally:
+        if actor is None:
+            session.info.pop(ACTOR_INFO, None)
+        else:
+            session.info[ACTOR_INFO] = actor
