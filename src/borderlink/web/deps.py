@@ -80,10 +80,6 @@ def cookies_secure(request: Request) -> bool:
     return get_node(request).settings.secure_cookies or request.url.scheme == "https"
 
 
-def now(request: Request) -> dt.datetime:
-    return get_node(request).clock.now()
-
-
 def db_session(request: Request) -> Iterator[Session]:
     """The request's single transaction, committed when the handler returns and before the response
     is sent: a client never sees success for a change that did not commit. A GET is taken to only
