@@ -34,7 +34,7 @@ from borderlink.cases.contracts import (
     HandoverStepMessage,
 )
 from borderlink.cases.handover_models import HANDOVER_TYPE, Handover
-from borderlink.cases.models import OBJECT_TYPE, TASK_TYPE, CasePerson, JointCase, Perm
+from borderlink.cases.models import OBJECT_TYPE, TASK_TYPE, CasePerson, JointCase, Perm, PersonRole
 from borderlink.directory.models import Role
 from borderlink.shared.descriptor import Domain, NavEntry
 from borderlink.shared.feedkinds import FeedKind
@@ -51,6 +51,14 @@ def _person_names(values: Mapping[str, Any]) -> list[str]:
     """A case person's names, found by searching the cases list; a victim's or an informant's
     never, since many who see the case may not see those names."""
     if values["role"] in persons.PROTECTED_ROLES:
+        return []
+    return [values["name"], *(values["other_names"] or ())]
+
+
+def _victim_names(values: Mapping[str, Any]) -> list[str]:
+    """A victim's names, filed apart from the cases list's so that the protection check finds the
+    victims a person may be by index lookups (cases/persons.py) and no list search finds them."""
+    if values["role"] != PersonRole.VICTIM:
         return []
     return [values["name"], *(values["other_names"] or ())]
 
@@ -114,6 +122,7 @@ DOMAIN = Domain(
     named_records=(
         NamedRecord(CasePerson, OBJECT_TYPE, ("name", "other_names", "role"), _person_names,
                     object_id_field="case_id"),
+        NamedRecord(CasePerson, persons.VICTIM_NAMES_TYPE, ("name", "other_names", "role"), _victim_names),
         NamedRecord(Handover, HANDOVER_TYPE, ("persons",), _handed_over_names),
     ),
 )

@@ -25,12 +25,14 @@ from borderlink.errors import InvalidInput, NotFound
 from borderlink.ids import new_id
 from borderlink.matching import PersonRecord
 from borderlink.matching.render import display_renderings
-from borderlink.shared import protected_persons
+from borderlink.shared import namesearch, protected_persons
 from borderlink.shared.replicated import validate_contribution_text
 from borderlink.shared.timeline import N_
 
 PROTECTED_ROLES = frozenset({PersonRole.VICTIM, PersonRole.INFORMANT})
 PROTECTED_LABEL = N_("protected person")
+# The object type under which the victims' names are filed in the shared name keys (see domain.py).
+VICTIM_NAMES_TYPE = "cases.victim"
 
 
 def name_line(name: str, other_names: list[str] | tuple[str, ...] = ()) -> str:
@@ -51,12 +53,20 @@ class _Victim:
     record: PersonRecord
 
 
-def _victims(session: Session) -> list[_Victim]:
-    """The victims on this node's cases, only what the same-person rule compares, in one read."""
+def _victims(session: Session, persons: Sequence[protected_persons.Person]) -> list[_Victim]:
+    """The victims on this node's cases who share a name key with any of the persons (the
+    matcher's blocking keys, filed under `VICTIM_NAMES_TYPE`), only what the same-person rule
+    compares, in one read looked up in the keys' index."""
+    keys = sorted({key for person in persons for name in person.names for key in namesearch.query_name_keys(name)})
+    if not keys:
+        return []
+    named = select(namesearch.NameKey.object_id).where(namesearch.NameKey.object_type == VICTIM_NAMES_TYPE,
+                                                       namesearch.NameKey.key.in_(keys))
     rows = session.execute(select(
         CasePerson.id, CasePerson.case_id, CasePerson.name, CasePerson.other_names, CasePerson.birth_date,
         CasePerson.gender, CasePerson.nationality, CasePerson.document_number,
-    ).where(CasePerson.role == PersonRole.VICTIM).order_by(CasePerson.created_at, CasePerson.id))
+    ).where(CasePerson.id.in_(named), CasePerson.role == PersonRole.VICTIM)
+        .order_by(CasePerson.created_at, CasePerson.id))
     return [_Victim(person_id, case_id, PersonRecord(
         id=person_id, name=name, alt_names=tuple(other_names or ()), birth_date=birth_date, gender=gender,
         nationality=nationality, document_number=document_number))
@@ -66,9 +76,9 @@ def _victims(session: Session) -> list[_Victim]:
 def _protected_each(session: Session, persons: Sequence[protected_persons.Person]) -> list[list[_Victim]]:
     """For each person, the victims on this node's cases whom they may be, across scripts and by
     birth date, the rule the alerts domain applies to its victim alerts (shared/protected_persons.py);
-    the victims are read once for all of the persons."""
+    the candidates are read once for all of the persons."""
     probes = [person.record for person in persons]
-    victims = _victims(session) if any(probe is not None for probe in probes) else []
+    victims = _victims(session, [person for person, probe in zip(persons, probes, strict=True) if probe is not None])
     return [[v for v in victims if protected_persons.records_are_same_person(probe, v.record)]
             if probe is not None else [] for probe in probes]
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Boolean, Index, Select, String, and_, delete, event, insert, or_, select
@@ -137,10 +137,16 @@ def _id_in_array(element: _IdIn, compiler: SQLCompiler, **kw: Any) -> str:
 # --- keeping the keys up to date ----------------------------------------------------------------
 
 @functools.cache
-def _records_by_model() -> dict[type[Any], NamedRecord]:
+def _records_by_model() -> dict[type[Any], tuple[NamedRecord, ...]]:
+    """Each model's records: one model may file its rows' names under several object types (a
+    case's persons for the cases list, its victims for the protection check)."""
     from borderlink import domains  # the domains import this module through their descriptors
 
-    return {record.model: record for domain in domains.DOMAINS for record in domain.named_records}
+    found: dict[type[Any], list[NamedRecord]] = {}
+    for domain in domains.DOMAINS:
+        for record in domain.named_records:
+            found.setdefault(record.model, []).append(record)
+    return {model: tuple(records) for model, records in found.items()}
 
 
 def _values(instance: Any, record: NamedRecord) -> dict[str, Any]:
@@ -164,16 +170,17 @@ def _after_flush(session: Session, _context: UOWTransaction) -> None:
     stale: list[str] = []
     rows: list[dict[str, str]] = []
     for instance in session.new:
-        record = records.get(type(instance))
-        if record is not None:
+        for record in records.get(type(instance), ()):
             rows.extend(_rows(record, instance.id, getattr(instance, record.object_id_field),
                               _values(instance, record)))
     for instance in session.dirty:
-        record = records.get(type(instance))
-        if record is not None and _names_changed(instance, record):
+        held = records.get(type(instance), ())
+        # The row's keys go by its id whatever their object type, so all of them are filed again.
+        if any(_names_changed(instance, record) for record in held):
             stale.append(instance.id)
-            rows.extend(_rows(record, instance.id, getattr(instance, record.object_id_field),
-                              _values(instance, record)))
+            for record in held:
+                rows.extend(_rows(record, instance.id, getattr(instance, record.object_id_field),
+                                  _values(instance, record)))
     for instance in session.deleted:
         if type(instance) in records:
             stale.append(instance.id)
@@ -194,11 +201,14 @@ def install() -> None:
         event.listen(Session, "after_flush", _after_flush)
 
 
-def rebuild(connection: Connection) -> int:
-    """File the names of every declared record again (a new node, or keys from before the table
-    existed); returns the number of keys written."""
+def rebuild(connection: Connection, object_types: Collection[str] | None = None) -> int:
+    """File the names of every declared record (or of those of `object_types`) again (a new
+    node, or keys from before the table or the object type existed); returns the number of keys
+    written."""
     written = 0
-    for record in _records_by_model().values():
+    for record in (record for held in _records_by_model().values() for record in held):
+        if object_types is not None and record.object_type not in object_types:
+            continue
         table = record.model.__table__
         if not sa_inspect(connection).has_table(table.name):
             continue  # made by a later migration, with no rows yet
