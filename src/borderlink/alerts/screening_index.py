@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -130,6 +131,7 @@ class ScreeningIndex:
         self._merge_log: list[AlertChange] | None = None
         self._follow_stop = threading.Event()
         self._follow_thread: threading.Thread | None = None
+        self._caught_up_at = 0.0  # time.monotonic() of the last read of the source's changes
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -243,6 +245,7 @@ class ScreeningIndex:
         if self._source is None or self._state.token is None:
             return 0
         batch = self._source.changes_since(self._state.token)
+        self._caught_up_at = time.monotonic()
         if batch.changes or batch.token != self._state.token:
             self.apply(batch.changes, batch.token)
         return len(batch.changes)
@@ -259,6 +262,10 @@ class ScreeningIndex:
 
     def _follow(self, poll_interval: float) -> None:
         while not self._follow_stop.wait(poll_interval):
+            # A check catches up before it screens: while checks come in, the index is fresh
+            # already and the poll would only read the change log again.
+            if time.monotonic() - self._caught_up_at < poll_interval:
+                continue
             try:
                 self.refresh()
             except StaleToken:
