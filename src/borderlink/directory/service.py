@@ -144,7 +144,7 @@ def get_unit_by_code(session: Session, code: str) -> Unit:
 def counterparts_of(session: Session, unit_id: str) -> list[Unit]:
     """The units facing this one across the border, at the same tier."""
     ids = _COUNTERPARTS.get(session).get(unit_id, [])
-    units = [unit for unit in (session.get(Unit, uid) for uid in ids) if unit is not None]
+    units = [cached_unit(session, uid) for uid in ids]
     return sorted(units, key=lambda u: u.code)
 
 

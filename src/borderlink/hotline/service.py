@@ -161,7 +161,7 @@ def _new_request(content: RequestCreate | RequestMessage, **fields: Any) -> Hotl
 def create_request(session: Session, principal: Principal, data: RequestCreate, now: dt.datetime) -> HotlineRequest:
     if not principal.can(Permission.HOTLINE_SEND):
         raise Forbidden("Your role may not send hotline requests.")
-    sender = directory.get_unit(session, principal.unit_id)
+    sender = directory.cached_unit(session, principal.unit_id)
     # The directory decides who receives: a counterpart of the sender at the same tier.
     recipient = directory.choose_counterpart(session, sender, data.recipient_unit_code, "recipient_unit_code")
     require_allowed(data.offence_code)

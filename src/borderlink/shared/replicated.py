@@ -192,9 +192,10 @@ def known(session: Session, model: type[T], object_id: str, what: str) -> T:
 
 
 def named_unit(session: Session, code: str | None) -> Unit:
-    """Message side: the unit a peer's message names, which this node's directory must hold."""
+    """Message side: the unit a peer's message names, which this node's directory must hold (as
+    the process's copy of the units has it: every message names one or two)."""
     try:
-        return directory.get_unit_by_code(session, code or "")
+        return directory.cached_unit_by_code(session, code or "")
     except NotFound as exc:
         raise Rejected(f"unknown unit {code!r}") from exc
 

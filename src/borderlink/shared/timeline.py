@@ -154,6 +154,10 @@ class Timeline:
         self.kind(kind)
         if event_id is None:
             event_id = new_id()  # minted here, so not recorded before
+        elif (added_here := new_objects.kept(session, self.object_type, object_id, _KEPT)) is not None:
+            # An object made in this transaction has no steps but those added to it here.
+            if any(event.id == event_id for event in added_here):
+                return None
         elif session.get(TimelineEvent, event_id) is not None:
             return None
         event = TimelineEvent(id=event_id, object_type=self.object_type, object_id=object_id, kind=kind,

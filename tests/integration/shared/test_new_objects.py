@@ -65,3 +65,18 @@ def test_an_object_not_made_here_is_read_from_the_database(session: Session) -> 
     session.flush()
     assert new_objects.kept(session, "tests.fresh", object_id, "timeline") is None
     assert [e.kind for e in THINGS.events(session, object_id)] == ["sent"]
+
+
+def test_a_step_with_its_own_id_on_a_new_object_is_recorded_once_without_a_read(node: Node, personas: object) -> None:
+    ref = ObjectRef("tests.fresh", new_id())
+    step_id = new_id()
+    with node.transaction() as session:
+        session.connection()  # begun, as a request's transaction is by the time it makes an object
+        new_objects.created(session, ref.object_type, ref.object_id)
+        statements = _counting(node)
+        assert THINGS.record(session, ref.object_id, "sent", T0, "VN", None, event_id=step_id) is not None
+        assert THINGS.record(session, ref.object_id, "sent", T0, "VN", None, event_id=step_id) is None
+        assert statements == []  # nothing outside this transaction can hold a step of it
+    with node.transaction() as session:  # an object made earlier: the database is asked
+        assert THINGS.record(session, ref.object_id, "sent", T0, "VN", None, event_id=step_id) is None
+        assert [e.id for e in THINGS.events(session, ref.object_id)] == [step_id]
