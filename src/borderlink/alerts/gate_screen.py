@@ -16,6 +16,10 @@ from borderlink.directory import service as directory
 from borderlink.directory.permissions import Principal
 from borderlink.gates.alert_screen import AlertFacts, use_alert_screen
 
+# What `facts_of` reads of an alert: a gate's screening loads only these of the alerts it matched.
+FACT_COLUMNS = (Alert.kind, Alert.action, Alert.owner_party, Alert.owner_unit_id, Alert.handling_code,
+                Alert.person, Alert.documents, Alert.vehicles)
+
 
 def facts_of(session: Session, alert: Alert) -> AlertFacts:
     codes = directory.unit_codes(session, [alert.owner_unit_id])  # cached: no query per hit
@@ -34,7 +38,8 @@ class NodeAlertScreen:
 
     def screen_many(self, session: Session, principal: Principal, queries: Sequence[ScreeningQuery],
                     now: dt.datetime) -> list[list[tuple[ScreeningHit, AlertFacts]]]:
-        found = screening_service.screen_many(session, principal, queries, now, purpose="gate crossing")
+        found = screening_service.screen_many(session, principal, queries, now, purpose="gate crossing",
+                                              columns=FACT_COLUMNS)
         return [[(match.hit, facts_of(session, match.alert)) for match in matches] for matches in found]
 
     def screen_unscoped(self, session: Session, query: ScreeningQuery) -> list[tuple[ScreeningHit, AlertFacts]]:

@@ -12,8 +12,9 @@ import dataclasses
 import datetime as dt
 import json
 from collections.abc import Callable, Sequence
+from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from borderlink.alerts import live_index
 from borderlink.alerts.models import Alert
@@ -81,15 +82,17 @@ def screen(session: Session, principal: Principal, query: ScreeningQuery, now: d
 
 
 def screen_many(session: Session, principal: Principal, queries: Sequence[ScreeningQuery], now: dt.datetime, *,
-                limit: int = 10, threshold: float = DEFAULT_THRESHOLD,
-                purpose: str = "check") -> list[list[ScreeningMatch]]:
+                limit: int = 10, threshold: float = DEFAULT_THRESHOLD, purpose: str = "check",
+                columns: Sequence[InstrumentedAttribute[Any]] = ()) -> list[list[ScreeningMatch]]:
     """`screen` for each query (an e-gate's batch), against one catch-up of the index, with one
-    visibility read for all of their hits; each check is audited as its own entry."""
+    visibility read for all of their hits; each check is audited as its own entry. `columns`:
+    only these of the matched alerts are loaded at once (what the caller reads of them)."""
     if not principal.can(Permission.ALERTS_SCREEN):
         raise Forbidden("Your role may not run screening checks.")
     with live_index.index_for(session, principal.party) as index:
         found = [index.check(query, threshold=threshold, limit=limit * 3) for query in queries]
-    visible = visible_ids(session, principal, list(dict.fromkeys(hit.alert_id for hits in found for hit in hits)))
+    visible = visible_ids(session, principal, list(dict.fromkeys(hit.alert_id for hits in found for hit in hits)),
+                          columns)
     answers = [[ScreeningMatch(visible[hit.alert_id], hit) for hit in hits if hit.alert_id in visible][:limit]
                for hits in found]
     audit.append(session, [{"action": "screen", "object_type": "alerts", "object_id": principal.unit_code,

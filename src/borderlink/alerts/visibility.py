@@ -13,9 +13,11 @@ Anything else does not exist for the reader: a single alert answers 404 exactly 
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import and_, exists, false, or_, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session, load_only
 from sqlalchemy.sql import ColumnElement
 
 from borderlink.alerts.models import PUBLISHED, Alert, AlertRecipient, Distribution, Status
@@ -75,12 +77,16 @@ def visible_alert(session: Session, principal: Principal, alert_id: str, *, audi
     return found
 
 
-def visible_ids(session: Session, principal: Principal, alert_ids: list[str]) -> dict[str, Alert]:
-    """The alerts among `alert_ids` the principal may read (for screening hits)."""
+def visible_ids(session: Session, principal: Principal, alert_ids: list[str],
+                columns: Sequence[InstrumentedAttribute[Any]] = ()) -> dict[str, Alert]:
+    """The alerts among `alert_ids` the principal may read (for screening hits); with `columns`,
+    only those are loaded (the others load when first read)."""
     if not alert_ids:
         return {}
-    rows = session.scalars(select(Alert).where(Alert.id.in_(alert_ids), visible_clause(principal)))
-    return {alert.id: alert for alert in rows}
+    query = select(Alert).where(Alert.id.in_(alert_ids), visible_clause(principal))
+    if columns:
+        query = query.options(load_only(*columns))
+    return {alert.id: alert for alert in session.scalars(query)}
 
 
 def alert_ref(alert_id: str) -> ObjectRef:
