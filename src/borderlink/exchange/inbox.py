@@ -15,7 +15,7 @@ import logging
 from collections import Counter
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select, text, update
+from sqlalchemy import BigInteger, Table, bindparam, insert, literal, select, text, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -60,13 +60,16 @@ _LOCK_STREAMS = text("SELECT count(pg_advisory_xact_lock(k)) FROM "
 _ANY_HELD = select(INBOX.c.id).where(
     INBOX.c.sender_party == bindparam("peer"), INBOX.c.stream == bindparam("stream_name"),
     INBOX.c.status == "held").limit(1)
-# A batch's streams are read in two statements, whatever their number (most hotline streams
-# are new: one per request), and written back in one.
-_NEXT_SEQS = select(STREAMS.c.stream, STREAMS.c.next_seq).where(
-    STREAMS.c.sender_party == bindparam("peer"), STREAMS.c.stream.in_(bindparam("names", expanding=True)))
-_HELD_IN = select(INBOX.c.stream).where(
-    INBOX.c.sender_party == bindparam("peer"), INBOX.c.stream.in_(bindparam("names", expanding=True)),
-    INBOX.c.status == "held").distinct()
+# A batch's streams are read in one statement, whatever their number (most hotline streams are
+# new: one per request), and written back in one: each stream's next sequence number (a row with
+# `held` 0), and each stream holding an envelope for later (a row with `held` 1).
+_STREAM_STATES = union_all(
+    select(STREAMS.c.stream, STREAMS.c.next_seq, literal(0).label("held")).where(
+        STREAMS.c.sender_party == bindparam("peer"), STREAMS.c.stream.in_(bindparam("names", expanding=True))),
+    select(INBOX.c.stream, literal(None, BigInteger), literal(1)).where(
+        INBOX.c.sender_party == bindparam("peer"), INBOX.c.stream.in_(bindparam("names", expanding=True)),
+        INBOX.c.status == "held").distinct(),
+)
 
 
 def _save_statement(dialect: Any) -> Any:
@@ -368,8 +371,8 @@ def _prefetch_streams(batch: _Batch, names: list[str]) -> None:
     party = batch.peer.party
     for start in range(0, len(names), 500):
         chunk = names[start:start + 500]
-        next_seqs = dict(connection.execute(_NEXT_SEQS, {"peer": party, "names": chunk}).tuples().all())
-        held = set(connection.execute(_HELD_IN, {"peer": party, "names": chunk}).scalars())
+        rows = connection.execute(_STREAM_STATES, {"peer": party, "names": chunk}).all()
+        next_seqs, held = {row[0]: row[1] for row in rows if not row[2]}, {row[0] for row in rows if row[2]}
         for name in chunk:
             batch.streams[name] = _StreamState(int(next_seqs.get(name) or 1), name in held)
 
