@@ -12,7 +12,6 @@ its own, so that a failing hook never loses the receipts, nor the others' steps.
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -20,8 +19,7 @@ from sqlalchemy.orm import Session
 
 from borderlink.audit.service import ACTOR_INFO, Actor
 from borderlink.exchange.envelope import Receipt
-from borderlink.exchange.registry import AppliedEnvelope, AppliedHook, applied_hook_for
-from borderlink.shared.contracts import CONTRACTS, ContractViolation
+from borderlink.exchange.registry import AppliedEnvelope, AppliedHook, applied_hook_for, hooked_own_envelopes
 
 log = logging.getLogger("borderlink.exchange.applied")
 APPLIED_STATUSES = frozenset({"applied", "duplicate"})
@@ -34,20 +32,10 @@ def has_hook(kind: str) -> bool:
 def show_applied(session: Session, applied: list[tuple[str, Receipt]]) -> None:
     """`applied`: (the canonical envelope fields we sent, the peer's receipt saying it applied
     them) per envelope whose kind has a hook."""
-    calls: list[tuple[AppliedHook, AppliedEnvelope[Any]]] = []
-    for content, receipt in applied:
-        fields = json.loads(content)
-        hook = applied_hook_for(fields["kind"])
-        if hook is None:
-            continue
-        try:
-            body = CONTRACTS.parse(fields["kind"], fields["body"])
-        except ContractViolation as violation:
-            log.error("cannot record what the peer's receipt of %s says: our own body no longer parses (%s)",
-                      fields["id"], violation.reason)
-            continue
-        calls.append((hook, AppliedEnvelope(fields["id"], fields.get("recipient_unit"), receipt.receiver_party,
-                                            receipt.received_at, body)))
+    calls: list[tuple[AppliedHook, AppliedEnvelope[Any]]] = [
+        (hook, AppliedEnvelope(envelope_id, fields.get("recipient_unit"), receipt.receiver_party, receipt.received_at,
+                               body))
+        for envelope_id, fields, hook, body, receipt in hooked_own_envelopes(applied, applied_hook_for)]
     if not calls:
         return
     actor = session.info.get(ACTOR_INFO)

@@ -16,16 +16,21 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
+import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Generic, TypeVar, cast
 
 from sqlalchemy.orm import Session
 
 from borderlink.exchange.envelope import validate_kind
-from borderlink.shared.contracts import CONTRACTS, MessageBody
+from borderlink.shared.contracts import CONTRACTS, ContractViolation, MessageBody
 
 BodyT = TypeVar("BodyT", bound=MessageBody)
+HookT = TypeVar("HookT")
+AnswerT = TypeVar("AnswerT")
+log = logging.getLogger("borderlink.exchange.registry")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -118,6 +123,27 @@ def refusal_hook_for(kind: str) -> RefusalHook | None:
 
 def applied_hook_for(kind: str) -> AppliedHook | None:
     return _applied_hooks.get(kind)
+
+
+def hooked_own_envelopes(
+    sent: Iterable[tuple[str, AnswerT]], hook_for: Callable[[str], HookT | None]
+) -> Iterator[tuple[str, dict[str, Any], HookT, MessageBody, AnswerT]]:
+    """Of our own envelopes (their canonical fields as sent, each with the peer's answer to it), those
+    whose kind has a hook: (id, fields, hook, body parsed again, answer). One whose body no longer
+    parses was sent before its contract changed; it is logged and left out (the dispatcher still
+    logs the answer itself)."""
+    for content, answer in sent:
+        fields = json.loads(content)
+        hook = hook_for(fields["kind"])
+        if hook is None:
+            continue
+        try:
+            body = CONTRACTS.parse(fields["kind"], fields["body"])
+        except ContractViolation as violation:
+            log.error("cannot pass the peer's answer to %s on: our own body no longer parses (%s)",
+                      fields["id"], violation.reason)
+            continue
+        yield fields["id"], fields, hook, body, answer
 
 
 def registered_kinds() -> list[str]:
