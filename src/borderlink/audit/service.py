@@ -15,7 +15,7 @@ import enum
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, event, insert, inspect, select, update
@@ -158,8 +158,12 @@ def record_read(session: Session, object_type: str, object_id: str, detail: str 
     append(session, [{"action": "read", "object_type": object_type, "object_id": object_id, "detail": detail}])
 
 
+def _is_audited_type(model: type[Any]) -> bool:
+    return bool(getattr(model, "__audit__", True))
+
+
 def _is_audited(instance: object) -> bool:
-    return bool(getattr(type(instance), "__audit__", True))
+    return _is_audited_type(type(instance))
 
 
 def _column_values(instance: object, *, before: bool) -> dict[str, Any]:
@@ -196,15 +200,33 @@ def _object_id(instance: object) -> str:
     return "/".join(str(getattr(instance, col.key)) for col in mapper.primary_key)
 
 
+def _created(object_type: str, object_id: str, values: dict[str, Any]) -> dict[str, Any]:
+    return {"action": "create", "object_type": object_type, "object_id": object_id,
+            "after_digest": state_digest(values)}
+
+
+def record_inserted(session: Session, model: type[Any], rows: Sequence[dict[str, Any]]) -> None:
+    """Audit rows of `model` that a bulk insert wrote outside the unit of work, with the entries a
+    flush inserting them as ORM objects would record. Each row holds every mapped column by its
+    attribute key, as written (its primary key included)."""
+    if AUDIT_KEY_INFO not in session.info or not _is_audited_type(model):
+        return
+    mapper = inspect(model)
+    keys = [attr.key for attr in mapper.column_attrs]
+    primary = [mapper.get_property_by_column(column).key for column in mapper.primary_key]
+    object_type = model.__tablename__
+    records = []
+    for row in rows:
+        values = {key: row[key] for key in keys}  # a column left out would change the digest
+        records.append(_created(object_type, "/".join(str(row[key]) for key in primary), values))
+    append(session, records)
+
+
 def _changes(session: Session) -> Iterator[dict[str, Any]]:
     for instance in session.new:
         if _is_audited(instance):
-            yield {
-                "action": "create",
-                "object_type": type(instance).__tablename__,
-                "object_id": _object_id(instance),
-                "after_digest": state_digest(_column_values(instance, before=False)),
-            }
+            yield _created(type(instance).__tablename__, _object_id(instance),
+                           _column_values(instance, before=False))
     for instance in session.dirty:
         if _is_audited(instance) and session.is_modified(instance, include_collections=False):
             yield {

@@ -130,9 +130,10 @@ def record_many(session: Session, principal: Principal, items: Sequence[Crossing
     # The hits are reported once every read above is done, and a read while reporting (a setting
     # or a unit not cached yet) does not write them one by one: they go in together.
     with session.no_autoflush:
-        found = [hit_service.report(session, crossing, unit, matches, now, protected=is_protected, photo=photo)
-                 for (crossing, unit, _), matches, photo, is_protected in zip(made, screened, photos_kept, protected,
-                                                                              strict=True)]
+        found = hit_service.report_many(session, [
+            hit_service.Found(crossing, unit, matches, is_protected, photo)
+            for (crossing, unit, _), matches, photo, is_protected in zip(made, screened, photos_kept, protected,
+                                                                         strict=True)], now)
     recorded = []
     for data, (crossing, _, gate), hits in zip(items, made, found, strict=True):
         children = _children_of(session, data, crossing.crossed_at, gate)

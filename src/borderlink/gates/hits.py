@@ -11,6 +11,7 @@ alert. Every step is on the hit's timeline on both nodes.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Collection, Sequence
 from typing import Any
@@ -115,27 +116,51 @@ def crossing_part(crossing: Crossing, gate_unit: Unit) -> dict[str, Any]:
     }
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class Found:
+    """A crossing written and screened, whose matches become hits (`report_many`)."""
+
+    crossing: Crossing
+    gate_unit: Unit
+    matches: Sequence[tuple[ScreeningHit, AlertFacts]]
+    protected: bool = False
+    photo: StoredFile | None = None
+
+
 def report(session: Session, crossing: Crossing, gate_unit: Unit,
            matches: Sequence[tuple[ScreeningHit, AlertFacts]], now: dt.datetime, *, protected: bool = False,
            photo: StoredFile | None = None) -> list[Hit]:
-    """The crossing's new hits, one per alert it matched: each in the gate's feed, and at once with
+    """The crossing's new hits, one per alert it matched (see `report_many`)."""
+    return report_many(session, [Found(crossing, gate_unit, matches, protected, photo)], now)[0]
+
+
+def report_many(session: Session, found: Sequence[Found], now: dt.datetime) -> list[list[Hit]]:
+    """Each crossing's new hits, one per alert it matched: each in the gate's feed, and at once with
     the alert's owning unit (here, or on the other node through a hit report). A hit on a
     protected traveller, or on a victim alert, asks for protection whatever the alert's action.
-    The crossing as the hits describe it is made once for all of them."""
-    if not matches:
-        return []
-    details = CrossingPart.from_fields(crossing_part(crossing, gate_unit)).model_dump(mode="json")
-    return [_report_one(session, crossing, gate_unit, match, facts, now, dict(details), protected=protected,
-                        photo=photo) for match, facts in matches]
+    The crossing as its hits describe it is made once for all of them, and the feed entries of
+    every hit go in with one insert."""
+    feed: list[workfeed.NewEntry] = []
+    hits: list[list[Hit]] = []
+    for item in found:
+        if not item.matches:
+            hits.append([])
+            continue
+        details = CrossingPart.from_fields(crossing_part(item.crossing, item.gate_unit)).model_dump(mode="json")
+        hits.append([_report_one(session, item, match, facts, now, dict(details), feed)
+                     for match, facts in item.matches])
+    workfeed.put_new(session, feed, now)
+    return hits
 
 
-def _report_one(session: Session, crossing: Crossing, gate_unit: Unit, match: ScreeningHit, facts: AlertFacts,
-                now: dt.datetime, details: dict[str, Any], *, protected: bool, photo: StoredFile | None) -> Hit:
-    protected = protected or facts.kind == VICTIM_KIND
+def _report_one(session: Session, found: Found, match: ScreeningHit, facts: AlertFacts, now: dt.datetime,
+                details: dict[str, Any], feed: list[workfeed.NewEntry]) -> Hit:
+    crossing, gate_unit = found.crossing, found.gate_unit
+    protected = found.protected or facts.kind == VICTIM_KIND
     party = gate_unit.party_code
     alert_unit_id = facts.unit_id or directory.get_unit_by_code(session, facts.unit_code).id
-    # The id is given here, so the hit, its first step and its feed entries are written together
-    # when the transaction flushes (with the batch's others), not one flush per hit.
+    # The id is given here, so the hit and its first step are written together when the
+    # transaction flushes (with the batch's others), not one flush per hit.
     hit = Hit(
         id=new_id(), owner_party=party, owner_unit_id=gate_unit.id, handling_code=_handling(facts.handling_code),
         created_at=now, updated_at=now, crossing_id=crossing.id, gate_unit_id=gate_unit.id,
@@ -149,20 +174,20 @@ def _report_one(session: Session, crossing: Crossing, gate_unit: Unit, match: Sc
     reported = add_event(session, hit, "reported", now, party, gate_unit.code, HIT_TIMELINE.detail(
         "reported", subject=hit.subject.value, gate=gate_unit.code, score=f"{hit.score:.2f}"))
     assert reported is not None
-    workfeed.put(session, feed_ref(hit.id), gate_unit.id, Reason.SENT, now, deadline=hit.deadline_at,
-                 urgent=True, unread=False, new_object=True)
-    if facts.party == party and alert_unit_id != gate_unit.id:
-        workfeed.put(session, feed_ref(hit.id), alert_unit_id, Reason.RECEIVED, now, deadline=hit.deadline_at,
-                     urgent=True, new_object=True)
-    elif facts.party == party:
-        workfeed.put(session, feed_ref(hit.id), alert_unit_id, Reason.RECEIVED, now, deadline=hit.deadline_at,
-                     urgent=True)
+    ref = feed_ref(hit.id)
+    if facts.party == party and alert_unit_id == gate_unit.id:
+        # The gate owns the alert too: its one entry is the one it sent, waiting for its answer.
+        feed.append(workfeed.NewEntry(ref, gate_unit.id, Reason.SENT, hit.deadline_at, urgent=True))
+        return hit
+    feed.append(workfeed.NewEntry(ref, gate_unit.id, Reason.SENT, hit.deadline_at, urgent=True, unread=False))
+    if facts.party == party:
+        feed.append(workfeed.NewEntry(ref, alert_unit_id, Reason.RECEIVED, hit.deadline_at, urgent=True))
     else:
         message = HitReportMessage.from_fields({
             "id": hit.id, "alert_id": hit.alert_id, "alert_unit_code": facts.unit_code,
             "subject": hit.subject.value, "score": hit.score, "explanation": hit.explanation,
             "action": hit.action, "protected": hit.protected, "alert_kind": hit.alert_kind,
-            "traveller_key": hit.traveller_key, "crossing": details, "photo": photos.report_part(photo),
+            "traveller_key": hit.traveller_key, "crossing": details, "photo": photos.report_part(found.photo),
             "event": event_payload(reported),
         })
         exchange.enqueue(session, kind=HitReportMessage.message_kind, body=to_wire(message),

@@ -19,12 +19,27 @@ import dataclasses
 import datetime as dt
 import enum
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ForeignKey, Index, Row, String, UniqueConstraint, distinct, exists, func, select, text, tuple_
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    Row,
+    String,
+    Table,
+    UniqueConstraint,
+    distinct,
+    exists,
+    func,
+    insert,
+    select,
+    text,
+    tuple_,
+)
 from sqlalchemy.orm import Mapped, Session, aliased, mapped_column
 from sqlalchemy.sql import ColumnElement, Select
 
+from borderlink.audit import service as audit
 from borderlink.db import Base
 from borderlink.directory import service as directory
 from borderlink.directory.models import Unit
@@ -161,6 +176,44 @@ def put(session: Session, ref: ObjectRef, unit_id: str, reason: Reason, now: dt.
             entry.read_at = None
     _publish(session, ref, [unit_id])
     return entry
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class NewEntry:
+    """An object made in this transaction, for one unit's feed (`put_new`)."""
+
+    ref: ObjectRef
+    unit_id: str
+    reason: Reason
+    deadline: dt.datetime | None = None
+    urgent: bool = False
+    unread: bool = True
+
+
+def put_new(session: Session, entries: Sequence[NewEntry], now: dt.datetime) -> None:
+    """`put` with `new_object` for many objects at once (a batch's hits): one insert for all their
+    entries, without an ORM object each, audited as a flush audits the entries `put` adds. Meant
+    for objects whose entries this transaction does not keep (`new_objects`): a kept object would
+    not see these."""
+    if not entries:
+        return
+    for entry in entries:
+        if new_objects.kept(session, entry.ref.object_type, entry.ref.object_id, _KEPT) is not None:
+            raise ValueError(f"{entry.ref.key} keeps its feed entries in this transaction; use put")
+    rows: list[dict[str, Any]] = [{
+        "unit_id": entry.unit_id, "object_type": entry.ref.object_type, "object_id": entry.ref.object_id,
+        "reason": entry.reason.value, "urgent": entry.urgent, "deadline_at": entry.deadline, "created_at": now,
+        "updated_at": now, "read_at": None if entry.unread else now,
+    } for entry in entries]
+    # The table, not the mapped class: an ORM bulk insert splits the rows wherever the columns
+    # left empty change (a read entry beside an unread one), a statement each.
+    table = cast(Table, FeedEntry.__table__)
+    ids = session.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).all()
+    for row, entry_id in zip(rows, ids, strict=True):
+        row["id"] = entry_id
+    audit.record_inserted(session, FeedEntry, rows)
+    for entry in entries:
+        _publish(session, entry.ref, [entry.unit_id])
 
 
 def touch(session: Session, ref: ObjectRef, now: dt.datetime, *, except_unit: str | None = None) -> list[FeedEntry]:

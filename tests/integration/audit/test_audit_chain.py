@@ -24,7 +24,8 @@ from borderlink.config import write_node_config
 from borderlink.db import make_engine
 from borderlink.directory.models import Unit, User
 from borderlink.node import Node, open_node
-from borderlink.shared import commit_chains
+from borderlink.shared import commit_chains, workfeed
+from borderlink.shared.workfeed import FeedEntry, NewEntry, ObjectRef, Reason
 from borderlink.web.deps import login_csrf_cookie
 
 LOGIN_CSRF_COOKIE = login_csrf_cookie("VN")
@@ -396,3 +397,25 @@ def test_another_process_appending_meanwhile_keeps_one_chain(committed_node: Nod
     count, problems = check(node)
     assert problems == []
     assert count == last_seq(node) == start + 6
+
+
+def test_feed_entries_written_in_bulk_are_audited_as_a_flush_audits_them(node: Node) -> None:
+    at = dt.datetime(2026, 5, 1, 8, 0, tzinfo=dt.UTC)
+    deadline = at + dt.timedelta(hours=1)
+    ref = ObjectRef("test.item", "bulk-1")
+    with node.transaction() as session:
+        unit_id = session.scalars(select(Unit.id).where(Unit.code == "VN-QN")).one()
+        workfeed.put_new(session, [NewEntry(ref, unit_id, Reason.SENT, deadline, urgent=True, unread=False)], at)
+    with node.transaction() as session:
+        written = session.scalars(select(FeedEntry).where(FeedEntry.object_id == ref.object_id)).one()
+        entry_id = written.id
+        session.delete(written)
+    with node.transaction() as session:  # the same row again, written by a flush this time
+        session.add(FeedEntry(id=entry_id, unit_id=unit_id, object_type=ref.object_type, object_id=ref.object_id,
+                              reason="sent", urgent=True, deadline_at=deadline, created_at=at, updated_at=at,
+                              read_at=at))
+    with node.transaction() as session:
+        entries = _entries(session, "work_feed", str(entry_id))
+    assert [e.action for e in entries] == ["create", "delete", "create"]
+    assert entries[0].after_digest == entries[2].after_digest == entries[1].before_digest
+    assert check(node)[1] == []
