@@ -52,7 +52,7 @@ from borderlink.shared.contracts import to_wire
 from borderlink.shared.forms import N_
 from borderlink.shared.lifecycle import Steps
 from borderlink.shared.replicated import HandlingCode, Side, validate_contribution_text
-from borderlink.shared.timeline import Detail, TimelineEvent
+from borderlink.shared.timeline import Detail, EventLike, NewStep, TimelineEvent
 from borderlink.shared.workfeed import ObjectRef, Reason
 
 # A victim is protected, never arrested: these outcomes are refused on a protected hit.
@@ -75,10 +75,11 @@ def local_party(session: Session) -> str:
 
 # --- timeline ---------------------------------------------------------------------------------
 
-add_event = Steps(HIT_TIMELINE, HIT_LIFECYCLE, HitStatus).record
+HIT_STEPS = Steps(HIT_TIMELINE, HIT_LIFECYCLE, HitStatus)
+add_event = HIT_STEPS.record
 
 
-def event_payload(event: TimelineEvent) -> HitEvent:
+def event_payload(event: EventLike) -> HitEvent:
     return HitEvent.from_fields(HIT_TIMELINE.payload(event))
 
 
@@ -140,6 +141,7 @@ def report_many(session: Session, found: Sequence[Found], now: dt.datetime) -> l
     protected traveller, or on a victim alert, asks for protection whatever the alert's action.
     The crossing as its hits describe it is made once for all of them, and the feed entries of
     every hit go in with one insert."""
+    steps: list[tuple[Hit, NewStep]] = []
     feed: list[workfeed.NewEntry] = []
     hits: list[list[Hit]] = []
     for item in found:
@@ -147,20 +149,21 @@ def report_many(session: Session, found: Sequence[Found], now: dt.datetime) -> l
             hits.append([])
             continue
         details = CrossingPart.from_fields(crossing_part(item.crossing, item.gate_unit)).model_dump(mode="json")
-        hits.append([_report_one(session, item, match, facts, now, dict(details), feed)
+        hits.append([_report_one(session, item, match, facts, now, dict(details), steps, feed)
                      for match, facts in item.matches])
+    HIT_STEPS.record_new(session, steps)
     workfeed.put_new(session, feed, now)
     return hits
 
 
 def _report_one(session: Session, found: Found, match: ScreeningHit, facts: AlertFacts, now: dt.datetime,
-                details: dict[str, Any], feed: list[workfeed.NewEntry]) -> Hit:
+                details: dict[str, Any], steps: list[tuple[Hit, NewStep]], feed: list[workfeed.NewEntry]) -> Hit:
     crossing, gate_unit = found.crossing, found.gate_unit
     protected = found.protected or facts.kind == VICTIM_KIND
     party = gate_unit.party_code
     alert_unit_id = facts.unit_id or directory.get_unit_by_code(session, facts.unit_code).id
-    # The id is given here, so the hit and its first step are written together when the
-    # transaction flushes (with the batch's others), not one flush per hit.
+    # The id is given here, so the hit is written when the transaction flushes (with the batch's
+    # others), not one flush per hit; its first step and feed entries go in with the batch's.
     hit = Hit(
         id=new_id(), owner_party=party, owner_unit_id=gate_unit.id, handling_code=_handling(facts.handling_code),
         created_at=now, updated_at=now, crossing_id=crossing.id, gate_unit_id=gate_unit.id,
@@ -171,9 +174,9 @@ def _report_one(session: Session, found: Found, match: ScreeningHit, facts: Aler
         deadline_at=now + settings.hit_deadline(session, facts.kind),
     )
     session.add(hit)
-    reported = add_event(session, hit, "reported", now, party, gate_unit.code, HIT_TIMELINE.detail(
+    reported = HIT_TIMELINE.new_step(hit.id, "reported", now, party, gate_unit.code, HIT_TIMELINE.detail(
         "reported", subject=hit.subject.value, gate=gate_unit.code, score=f"{hit.score:.2f}"))
-    assert reported is not None
+    steps.append((hit, reported))
     ref = feed_ref(hit.id)
     if facts.party == party and alert_unit_id == gate_unit.id:
         # The gate owns the alert too: its one entry is the one it sent, waiting for its answer.

@@ -32,7 +32,7 @@ from typing import Any
 from borderlink.errors import Forbidden, InvalidInput
 from borderlink.exchange.registry import Rejected
 from borderlink.shared.replicated import Side, touch
-from borderlink.shared.timeline import Detail, Timeline, TimelineEvent
+from borderlink.shared.timeline import Detail, NewStep, Timeline, TimelineEvent
 
 INITIAL = ""  # the source state of an object's first event
 
@@ -147,13 +147,23 @@ class Steps:
         event = self.timeline.record(session, obj.id, kind, at, party, unit_code, detail, event_id)
         if event is None:
             return None
+        self._took(obj, kind, at)
+        return event
+
+    def record_new(self, session: Any, steps: Sequence[tuple[Any, NewStep]]) -> None:
+        """`record` for steps of objects made in this transaction, written together
+        (`Timeline.record_new`)."""
+        self.timeline.record_new(session, [step for _, step in steps])
+        for obj, step in steps:
+            self._took(obj, step.kind, step.at)
+
+    def _took(self, obj: Any, kind: str, at: dt.datetime) -> None:
         field = self.times.get(kind)
         if field is not None and getattr(obj, field) is None:
             setattr(obj, field, at)
         if self.lifecycle is not None:
             obj.status = self.state(self.lifecycle.advance(obj.status, kind))
         touch(obj, at)
-        return event
 
     def received(self, session: Any, obj: Any, event: Any) -> TimelineEvent | None:
         """A step the other side took, as its message carries it (a `TimelineStep`: its id, time,

@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, Protocol, cast
 
 from pydantic import BaseModel, Field
-from sqlalchemy import JSON, Index, String, select
+from sqlalchemy import JSON, Index, String, Table, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from borderlink.audit import service as audit
 from borderlink.db import Base
 from borderlink.ids import new_id
 from borderlink.shared import new_objects
@@ -89,11 +90,44 @@ class EventKind:
     coded_params: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
 
+class EventLike(Protocol):
+    """What rendering a step and its wire form read: a `TimelineEvent`, or a `NewStep` not yet written."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def at(self) -> dt.datetime: ...
+    @property
+    def party(self) -> str: ...
+    @property
+    def unit_code(self) -> str | None: ...
+    @property
+    def message(self) -> str | None: ...
+    @property
+    def params(self) -> Mapping[str, Any]: ...
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class NewStep:
+    """A first step of an object made in this transaction, written with others by `Timeline.record_new`."""
+
+    id: str
+    object_id: str
+    kind: str
+    at: dt.datetime
+    party: str
+    unit_code: str | None
+    message: str | None
+    params: Mapping[str, Any]
+
+
 def _code_value(_list_name: str, value: str) -> str:
     return value
 
 
-def render_detail(event: TimelineEvent, translate: Translate = _english, code_label: CodeLabel = _code_value,
+def render_detail(event: EventLike, translate: Translate = _english, code_label: CodeLabel = _code_value,
                   kinds: Mapping[str, EventKind] | None = None) -> str | None:
     """The detail of `event` in the language of `translate` (English source text by default)."""
     params = dict(event.params or {})
@@ -167,6 +201,30 @@ class Timeline:
         new_objects.keep(session, self.object_type, object_id, _KEPT, event)
         return event
 
+    def new_step(self, object_id: str, kind: str, at: dt.datetime, party: str, unit_code: str | None,
+                 detail: Detail | None = None) -> NewStep:
+        """A step of an object made in this transaction, to be written by `record_new`."""
+        self.kind(kind)
+        return NewStep(new_id(), object_id, kind, at, party, unit_code, detail.message if detail else None,
+                       dict(detail.params) if detail else {})
+
+    def record_new(self, session: Session, steps: Sequence[NewStep]) -> None:
+        """Write the steps of objects made in this transaction (a batch's hits) in one insert,
+        without an ORM object each, audited as a flush audits the steps `record` adds. Their ids are
+        minted, so none was recorded before. Meant for objects whose steps this transaction does
+        not keep (`new_objects`): a kept object would not see these."""
+        if not steps:
+            return
+        for step in steps:
+            if new_objects.kept(session, self.object_type, step.object_id, _KEPT) is not None:
+                raise ValueError(f"{self.object_type}:{step.object_id} keeps its steps in this transaction; use record")
+        rows: list[dict[str, Any]] = [{
+            "id": step.id, "object_type": self.object_type, "object_id": step.object_id, "kind": step.kind,
+            "at": step.at, "party": step.party, "unit_code": step.unit_code, "message": step.message,
+            "params": dict(step.params)} for step in steps]
+        session.execute(insert(cast(Table, TimelineEvent.__table__)), rows)
+        audit.record_inserted(session, TimelineEvent, rows)
+
     def events(self, session: Session, object_id: str) -> list[TimelineEvent]:
         """The steps in the order they happened, whatever order they were recorded in."""
         return new_objects.kept_or_read(session, self.object_type, object_id, _KEPT, lambda: session.scalars(
@@ -181,7 +239,7 @@ class Timeline:
                          detail=self.render(e, language), message=e.message, params=e.params or {})
                 for e in self.events(session, object_id)]
 
-    def render(self, event: TimelineEvent, language: str | None = None) -> str | None:
+    def render(self, event: EventLike, language: str | None = None) -> str | None:
         """The detail in `language`; without one, the English source text (the API's form)."""
         if language is None:
             return render_detail(event, kinds=self.kinds)
@@ -195,7 +253,7 @@ class Timeline:
 
         return render_detail(event, translator(language), label, self.kinds)
 
-    def payload(self, event: TimelineEvent) -> dict[str, Any]:
+    def payload(self, event: EventLike) -> dict[str, Any]:
         """The wire form: the detail in English for readers that do not translate, and its
         message id and parameters for those that do."""
         return {"id": event.id, "kind": event.kind, "at": event.at.isoformat(), "party": event.party,

@@ -25,6 +25,7 @@ from borderlink.db import make_engine
 from borderlink.directory.models import Unit, User
 from borderlink.node import Node, open_node
 from borderlink.shared import commit_chains, workfeed
+from borderlink.shared.timeline import EventKind, Timeline, TimelineEvent
 from borderlink.shared.workfeed import FeedEntry, NewEntry, ObjectRef, Reason
 from borderlink.web.deps import login_csrf_cookie
 
@@ -416,6 +417,24 @@ def test_feed_entries_written_in_bulk_are_audited_as_a_flush_audits_them(node: N
                               read_at=at))
     with node.transaction() as session:
         entries = _entries(session, "work_feed", str(entry_id))
+    assert [e.action for e in entries] == ["create", "delete", "create"]
+    assert entries[0].after_digest == entries[2].after_digest == entries[1].before_digest
+    assert check(node)[1] == []
+
+
+def test_timeline_steps_written_in_bulk_are_audited_as_a_flush_audits_them(node: Node) -> None:
+    at = dt.datetime(2026, 5, 1, 8, 0, tzinfo=dt.UTC)
+    steps = Timeline("test.item", kinds=[EventKind("noted", "noted at %(gate)s")])
+    step = steps.new_step("bulk-2", "noted", at, "VN", "VN-QN", steps.detail("noted", gate="VN-QN"))
+    with node.transaction() as session:
+        steps.record_new(session, [step])
+    with node.transaction() as session:
+        session.delete(session.get(TimelineEvent, step.id))
+    with node.transaction() as session:  # the same step again, written by a flush this time
+        assert steps.record(session, "bulk-2", "noted", at, "VN", "VN-QN", steps.detail("noted", gate="VN-QN"),
+                            event_id=step.id) is not None
+    with node.transaction() as session:
+        entries = _entries(session, "timeline_events", step.id)
     assert [e.action for e in entries] == ["create", "delete", "create"]
     assert entries[0].after_digest == entries[2].after_digest == entries[1].before_digest
     assert check(node)[1] == []
