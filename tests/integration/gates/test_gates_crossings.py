@@ -13,9 +13,12 @@ from tests.integration.conftest import Persona
 from tests.integration.gates.conftest import HeldAlerts
 
 from borderlink.alerts.screening_entries import AlertDocument, AlertEntry, AlertPerson, AlertVehicle
+from borderlink.directory import service as directory
 from borderlink.gates.alert_screen import AlertFacts
+from borderlink.gates.models import HIT_TYPE
 from borderlink.ids import new_id
 from borderlink.node import Node
+from borderlink.shared import workfeed
 
 Bearer = Callable[[str], dict[str, str]]
 URL = "/api/v1/gates/crossings"
@@ -206,6 +209,22 @@ def test_an_egate_batch_writes_its_crossings_and_hits_together(
                 and "traveller_key" in s]) == 1
     # Whether the travellers who hit are protected is one read of the other domains' persons.
     assert len([s for s in statements if s.startswith("SELECT") and "FROM case_persons" in s]) == 1
+
+
+def test_a_hit_on_an_alert_of_the_gate_itself_holds_one_unread_entry_in_its_feed(
+        app_client: TestClient, node: Node, personas: dict[str, Persona], bearer: Bearer,
+        held_alerts: HeldAlerts) -> None:
+    """The gate that found the hit owns the alert too: it sent the hit and must answer it, so its
+    feed holds the hit once, unread."""
+    wanted_wang(held_alerts, unit_code="VN-QN-MONGCAI")
+    response = app_client.post(f"{URL}/batch", headers=bearer("mongcai.officer"), json={"crossings": [
+        {"direction": "entry", "person": {"names": ["王晓红"], "birth_date": "1988-03-14", "sex": "F"}}]})
+    assert response.status_code == 201, response.text
+    (hit,) = response.json()["crossings"][0]["check"]["hits"]
+    with node.transaction() as session:
+        gate = directory.get_unit_by_code(session, "VN-QN-MONGCAI")
+        entries = workfeed.entries_of(session, workfeed.ObjectRef(HIT_TYPE, hit["id"]))
+        assert [(e.unit_id, e.reason, e.urgent, e.unread) for e in entries] == [(gate.id, "sent", True, True)]
 
 
 def test_an_egate_batch_closes_each_exits_entry_from_one_read(
