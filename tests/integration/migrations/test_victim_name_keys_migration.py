@@ -4,12 +4,10 @@ theirs; downgrading takes those keys out again."""
 from __future__ import annotations
 
 from sqlalchemy import text
+from tests.integration.migrations.rows_before import stored_at
 
 from borderlink import migrate
-from borderlink.db import make_engine
 
-PARTIES = """INSERT INTO parties (code, name_vi, name_zh, name_en, is_local)
-VALUES ('VN', 'a', 'b', 'c', true), ('CN', 'a', 'b', 'c', false)"""
 UNITS = """INSERT INTO units (id, code, party_code, tier, name_vi, name_zh, name_en, is_active)
 VALUES ('u-prov', 'VN-X', 'VN', 'provincial', 'a', 'b', 'c', true)"""
 CASE = """INSERT INTO cases (id, owner_party, handling_code, title, case_type, offence_codes, summary, lead_unit_id,
@@ -24,14 +22,9 @@ KEYS = "SELECT DISTINCT object_id FROM name_search_keys WHERE object_type = 'cas
 
 def test_the_victims_stored_before_get_their_name_keys(empty_database: str) -> None:
     database_url = empty_database
-    migrate.upgrade(database_url, revision="0020")
-    engine = make_engine(database_url)
-    with engine.begin() as conn:
-        conn.execute(text(PARTIES))
-        conn.execute(text(UNITS))
-        conn.execute(text(CASE))
-        conn.execute(text(PERSON), [{"id": "p-victim", "role": "victim", "name": "王晓红"},
-                                    {"id": "p-witness", "role": "witness", "name": "Phạm Minh Đức"}])
+    engine = stored_at(database_url, "0020", [(UNITS, None), (CASE, None), (PERSON, [
+        {"id": "p-victim", "role": "victim", "name": "王晓红"},
+        {"id": "p-witness", "role": "witness", "name": "Phạm Minh Đức"}])])
     migrate.upgrade(database_url)
     with engine.connect() as conn:
         assert [row[0] for row in conn.execute(text(KEYS))] == ["p-victim"]

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from sqlalchemy import text
+from tests.integration.migrations.rows_before import stored_at
 
 from borderlink import migrate
-from borderlink.db import make_engine
 
-PARTIES = """INSERT INTO parties (code, name_vi, name_zh, name_en, is_local)
-VALUES ('VN', 'a', 'b', 'c', true), ('CN', 'a', 'b', 'c', false)"""
 UNITS = """INSERT INTO units (id, code, party_code, tier, name_vi, name_zh, name_en, is_active)
 VALUES ('u-post', 'VN-X-POST', 'VN', 'post', 'a', 'b', 'c', true),
        ('u-prov', 'VN-X', 'VN', 'provincial', 'a', 'b', 'c', true),
@@ -24,21 +22,18 @@ VALUES (:unit, :request, :reason, :deadline, '2026-11-02 03:00:00', :updated, :r
 
 def test_inbox_entries_become_feed_entries_and_come_back_on_downgrade(empty_database: str) -> None:
     database_url = empty_database
-    migrate.upgrade(database_url, revision="0009")
-    engine = make_engine(database_url)
-    with engine.begin() as conn:
-        conn.execute(text(PARTIES))
-        conn.execute(text(UNITS))
-        conn.execute(text(REQUEST), [{"id": "r-urgent", "priority": "urgent"},
-                                     {"id": "r-normal", "priority": "normal"}])
-        conn.execute(text(INBOX), [
+    engine = stored_at(database_url, "0009", [
+        (UNITS, None),
+        (REQUEST, [{"id": "r-urgent", "priority": "urgent"}, {"id": "r-normal", "priority": "normal"}]),
+        (INBOX, [
             {"unit": "u-post", "request": "r-urgent", "reason": "sent", "deadline": "2026-11-02 04:00:00",
              "updated": "2026-11-02 03:05:00", "read": "2026-11-02 03:01:00"},
             {"unit": "u-prov", "request": "r-urgent", "reason": "escalated", "deadline": None,
              "updated": "2026-11-02 03:06:00", "read": None},
             {"unit": "u-post", "request": "r-normal", "reason": "shared", "deadline": None,
              "updated": "2026-11-02 03:07:00", "read": None},
-        ])
+        ]),
+    ])
     migrate.upgrade(database_url)
     with engine.connect() as conn:
         rows = conn.execute(text(
