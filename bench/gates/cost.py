@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Sequence
 
 from tests.e2e.nodes import NodeProcess
 
@@ -45,12 +46,12 @@ class Reading:
     statements: int
 
     @classmethod
-    def take(cls, node: NodeProcess, database_url: str) -> Reading:
-        assert node.process is not None
-        statements = statements_sent(node)  # first: its own CPU falls before the reading
+    def take(cls, nodes: Sequence[NodeProcess], database_url: str) -> Reading:
+        """The node's processes (one or several serving one database) and their backends."""
+        statements = sum(statements_sent(node) for node in nodes)  # first: their own CPU falls before
         pids = backend_pids(database_url)
-        return cls(process_cpu_seconds(node.process.pid), {pid: process_cpu_seconds(pid) for pid in pids},
-                   statements)
+        return cls(sum(process_cpu_seconds(node.process.pid) for node in nodes if node.process is not None),
+                   {pid: process_cpu_seconds(pid) for pid in pids}, statements)
 
 
 @dataclasses.dataclass(frozen=True)

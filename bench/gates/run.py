@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import dataclasses
+import itertools
 import math
 import os
 import sys
@@ -165,8 +166,8 @@ def verdict(passed: bool) -> str:
     return "PASS" if passed else "MISS"
 
 
-def run(seeded: SeededNode, seconds: float, clients: int, samples: int) -> int:
-    from tests.e2e.nodes import NodeProcess, _tokens, free_port
+def run(seeded: SeededNode, seconds: float, clients: int, samples: int, processes: int = 1) -> int:
+    from tests.e2e.nodes import NodeProcess, _tokens, another_process, free_port
 
     listen, federation = free_port(), free_port()
     env = {"BORDERLINK_LISTEN_PORT": str(listen), "BORDERLINK_FEDERATION_PORT": str(federation)}
@@ -181,27 +182,78 @@ def run(seeded: SeededNode, seconds: float, clients: int, samples: int) -> int:
         progress(f"took out {taken[0]:,} crossings and {taken[1]:,} hits of earlier runs")
     progress("starting the node")
     began = time.perf_counter()
+    more = [another_process(node, number) for number in range(2, processes + 1)]  # copied before it starts
     node.start()
     try:
-        return _measure(node, travellers, make_client, seconds, clients, samples, seeded, began)
+        failed = _measure(node, travellers, make_client, seconds, clients, samples, seeded, began)
+        if more and not failed:
+            failed = _several_processes([node, *more], travellers, seconds, max(1, clients // 2), seeded)
+        print(f"  load average (1, 5, 15 min) at the end: {load()}")
+        return failed
     finally:
+        for process in more:
+            if process.running:
+                process.stop()
         node.stop()
 
 
-def _measure(node: Any, travellers: Travellers, make_client: Any, seconds: float, clients: int, samples: int,
-             seeded: SeededNode, began: float) -> int:
+def _ready(node: Any) -> bool:
     # No peer is imported, so the node listens only for the web: ready once /health answers.
     deadline = time.monotonic() + 300
     while True:
         try:
             if httpx.get(f"{node.url}/health", timeout=1.0).status_code == 200:
-                break
+                return True
         except httpx.HTTPError:
             pass
         if not node.running or time.monotonic() > deadline:
             print(f"the node did not start:\n{node.log_tail()}")
-            return 1
+            return False
         time.sleep(0.1)
+
+
+def _several_processes(nodes: list[Any], travellers: Travellers, seconds: float, clients: int,
+                       seeded: SeededNode) -> int:
+    """Batches posted to several `serve` processes of the one node on its one database (as behind a
+    load balancer), the clients spread over them in turn."""
+    progress(f"throughput: {len(nodes)} node processes, {clients} clients, batches of {BATCH_SIZE}, {seconds:g} s")
+    for process in nodes[1:]:
+        process.start()
+    if not all(_ready(process) for process in nodes[1:]):
+        return 1
+    for process in nodes[1:]:  # its screening index opened before the step starts
+        with process.client("mongcai.officer", timeout=FIRST_ANSWER_TIMEOUT) as client:
+            if client.post(CROSSINGS, json=travellers.body()).status_code != 201:
+                print(f"the first crossing on {process.url} was refused")
+                return 1
+    turn = itertools.count()
+    lock = threading.Lock()
+
+    def make_client() -> httpx.Client:
+        with lock:
+            process = nodes[next(turn) % len(nodes)]
+        return process.client("mongcai.officer", timeout=60.0)
+
+    before = Reading.take(nodes, seeded.database_url)
+    tally, took = sustained(make_client, travellers, clients, seconds, BATCH_SIZE)
+    spent = cost(before, Reading.take(nodes, seeded.database_url), tally.recorded)
+    rate = tally.recorded / took if took else 0.0
+    for failure in tally.failures[:3]:
+        print(f"  failed in the several-processes step: {failure}")
+    print(f"  crossings recorded and checked per second, POST /api/v1/gates/crossings/batch of {BATCH_SIZE}, "
+          f"{len(nodes)} serve processes of the node on its one database, {clients} concurrent clients spread "
+          f"over them: {rate:.0f}/s ({tally.recorded} in {took:.1f} s, {tally.hits} hits, {len(tally.failures)} "
+          f"failed; request p50 {1000 * percentile(tally.latencies, 50):.0f} ms, "
+          f"p99 {1000 * percentile(tally.latencies, 99):.0f} ms)   goal >= {GOAL_RATE:.0f}/s: "
+          f"{verdict(rate >= GOAL_RATE and not tally.failures)}   (load average {load()})")
+    print(f"    {spent.line()}")
+    return 1 if tally.failures else 0
+
+
+def _measure(node: Any, travellers: Travellers, make_client: Any, seconds: float, clients: int, samples: int,
+             seeded: SeededNode, began: float) -> int:
+    if not _ready(node):
+        return 1
     with node.client("mongcai.officer", timeout=FIRST_ANSWER_TIMEOUT) as client:
         first = client.post(CROSSINGS, json=travellers.body())
     first_s = time.perf_counter() - began
@@ -212,22 +264,22 @@ def _measure(node: Any, travellers: Travellers, make_client: Any, seconds: float
     warm, _ = sustained(make_client, travellers, 2, 3.0, 1)
     progress(f"latency: {samples} single crossings one at a time")
     single = Tally()
-    before = Reading.take(node, seeded.database_url)
+    before = Reading.take([node], seeded.database_url)
     with make_client() as client:
         for _ in range(samples):
             post(client, CROSSINGS, travellers.body(), single)
-    cost_latency = cost(before, Reading.take(node, seeded.database_url), single.recorded)
+    cost_latency = cost(before, Reading.take([node], seeded.database_url), single.recorded)
     load_latency = load()
     progress(f"throughput: {clients} clients, single crossings, {seconds:g} s")
-    before = Reading.take(node, seeded.database_url)
+    before = Reading.take([node], seeded.database_url)
     rate_single, took_single = sustained(make_client, travellers, clients, seconds, 1)
-    cost_single = cost(before, Reading.take(node, seeded.database_url), rate_single.recorded)
+    cost_single = cost(before, Reading.take([node], seeded.database_url), rate_single.recorded)
     load_single = load()
     batch_clients = max(1, clients // 2)
     progress(f"throughput: {batch_clients} clients, batches of {BATCH_SIZE}, {seconds:g} s")
-    before = Reading.take(node, seeded.database_url)
+    before = Reading.take([node], seeded.database_url)
     rate_batch, took_batch = sustained(make_client, travellers, batch_clients, seconds, BATCH_SIZE)
-    cost_batch = cost(before, Reading.take(node, seeded.database_url), rate_batch.recorded)
+    cost_batch = cost(before, Reading.take([node], seeded.database_url), rate_batch.recorded)
     load_batch = load()
 
     print(f"gates benchmark: {seeded.persons:,} alert persons in the screening index, PostgreSQL, "
@@ -260,7 +312,6 @@ def _measure(node: Any, travellers: Travellers, make_client: Any, seconds: float
               f"p99 {1000 * percentile(tally.latencies, 99):.0f} ms)   goal >= {GOAL_RATE:.0f}/s: "
               f"{verdict(rate >= GOAL_RATE and not tally.failures)}   (load average {load_at})")
         print(f"    {spent.line()}")
-    print(f"  load average (1, 5, 15 min) at the end: {load()}")
     return 1 if failed else 0
 
 
@@ -271,13 +322,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=float(os.environ.get("BORDERLINK_BENCH_GATES_SECONDS", 30)))
     parser.add_argument("--clients", type=int, default=int(os.environ.get("BORDERLINK_BENCH_GATES_CLIENTS", 8)))
     parser.add_argument("--samples", type=int, default=LATENCY_SAMPLES, help="single crossings timed one at a time")
+    parser.add_argument("--processes", type=int, default=int(os.environ.get("BORDERLINK_BENCH_GATES_PROCESSES", 2)),
+                        help="serve processes of the node in the last batch step (1: that step is left out)")
     args = parser.parse_args(list(argv) if argv is not None else [])
     base_url = os.environ.get("BORDERLINK_BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
     print(f"gates benchmark: {args.persons:,} alert persons; load average at start {load()}", flush=True)
     kept = os.environ.get("BORDERLINK_BENCH_GATES_DIR")
     seeded = seeded_node(base_url, max(10, args.persons), min(TRAVELLERS, max(20, args.persons)),
                          Path(kept) if kept else None)
-    return run(seeded, max(1.0, args.seconds), max(1, args.clients), max(1, args.samples))
+    return run(seeded, max(1.0, args.seconds), max(1, args.clients), max(1, args.samples), max(1, args.processes))
 
 
 if __name__ == "__main__":

@@ -92,6 +92,20 @@ def _tokens(node_dir: Path) -> dict[str, str]:
         node.engine.dispose()
 
 
+def another_process(first: NodeProcess, number: int = 2) -> NodeProcess:
+    """Another `serve` process of `first`'s node (its directory copied: same keys, secret and
+    database) on ports of its own, as a second machine behind a load balancer would run it. Only
+    useful on PostgreSQL, where several processes share one database."""
+    import shutil
+
+    copy = first.node_dir.with_name(f"{first.node_dir.name}-{number}")
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(first.node_dir, copy, ignore=shutil.ignore_patterns("node.log", "node.pid"))
+    listen_port, federation_port = free_port(), free_port()
+    env = {**first.env, "BORDERLINK_LISTEN_PORT": str(listen_port), "BORDERLINK_FEDERATION_PORT": str(federation_port)}
+    return NodeProcess(first.party, copy, listen_port, federation_port, dict(first.tokens), env, first.preloaded)
+
+
 @dataclasses.dataclass
 class NodeProcess:
     """One node directory and, while started, its `borderlink serve` process."""
@@ -202,18 +216,8 @@ class NodePair:
     databases: dict[str, str] = dataclasses.field(default_factory=dict)  # party -> its database URL
 
     def second_process(self, party: str) -> NodeProcess:
-        """Another `serve` process of the same node (its directory copied: same keys, secret and
-        database) on ports of its own, as a second machine behind a load balancer would run it.
-        Only useful on PostgreSQL, where several processes share one database."""
-        import shutil
-
-        first = self[party]
-        copy = first.node_dir.with_name(f"{first.node_dir.name}-2")
-        shutil.copytree(first.node_dir, copy, ignore=shutil.ignore_patterns("node.log", "node.pid"))
-        listen_port, federation_port = free_port(), free_port()
-        env = {**first.env, "BORDERLINK_LISTEN_PORT": str(listen_port),
-               "BORDERLINK_FEDERATION_PORT": str(federation_port)}
-        return NodeProcess(party, copy, listen_port, federation_port, dict(first.tokens), env, first.preloaded)
+        """Another `serve` process of the same node; see `another_process`."""
+        return another_process(self[party])
 
     def drop_databases(self) -> None:
         if self.database_url and self.databases:
