@@ -11,8 +11,9 @@ import typer
 from borderlink.cli.common import NodeDir, echo_json, friendly_errors, node_from
 from borderlink.config import load_settings
 from borderlink.errors import InvalidInput
-from borderlink.exchange import anchors, inbox, keys, messagelog, service, testtraffic
+from borderlink.exchange import anchors, keys, messagelog, service, testtraffic
 from borderlink.exchange.context import bind
+from borderlink.exchange.dead_letters import NotDeadLettered, resolve_dead_letter
 from borderlink.node import Node
 
 keys_app = typer.Typer(help="This node's signing and TLS keys.", no_args_is_help=True)
@@ -192,8 +193,8 @@ def _resolve(node: Node, envelope_id: str, reject_reason: str | None) -> tuple[s
 
     domains.register_message_handlers()
     try:
-        return inbox.resolve_dead_letter(node, envelope_id, reject_reason=reject_reason)
-    except inbox.NotDeadLettered as exc:
+        return resolve_dead_letter(node, envelope_id, reject_reason=reject_reason)
+    except NotDeadLettered as exc:
         raise InvalidInput(str(exc)) from exc
 
 

@@ -12,7 +12,7 @@ from tests.integration.exchange.exchange_pair import LIMITS, Pair
 from typer.testing import CliRunner
 
 from borderlink.cli.main import app
-from borderlink.exchange import inbox, metrics, service, testtraffic
+from borderlink.exchange import dead_letters, metrics, service, testtraffic
 from borderlink.exchange.models import InboxEnvelope, OutboxEnvelope, StoredReceipt
 from borderlink.exchange.registry import InboundEnvelope, register_handler
 from borderlink.shared.contracts import MessageBody
@@ -86,9 +86,9 @@ def test_a_failing_handler_is_dead_lettered_while_other_streams_flow_and_retry_a
     assert "borderlink_exchange_dead_letters 1" in text
 
     # Still broken: a retry changes nothing.
-    assert inbox.resolve_dead_letter(pair.cn, first)[0] == "dead_letter"
+    assert dead_letters.resolve_dead_letter(pair.cn, first)[0] == "dead_letter"
     broken["on"] = False
-    assert inbox.resolve_dead_letter(pair.cn, first) == ("applied", None)
+    assert dead_letters.resolve_dead_letter(pair.cn, first) == ("applied", None)
     assert applied == [1, 2]  # and the envelope held behind it follows
     assert (_inbox_status(pair, first), _inbox_status(pair, second)) == ("applied", "applied")
 
