@@ -7,7 +7,7 @@ limits and normalisation.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -26,6 +26,7 @@ from borderlink.shared.contracts import (
     Uuid,
     base64_length,
 )
+from borderlink.shared.forms import rule_error
 
 MAX_ATTACHMENT_BYTES = 256 * 1024
 MAX_ATTACHMENTS = 3
@@ -65,19 +66,37 @@ class AttachmentPart(FilePart):
     content_base64: Annotated[str, Field(max_length=base64_length(MAX_ATTACHMENT_BYTES))]
 
 
-class RequestMessage(MessageBody, kind="hotline.request", version=1):
-    """A new request, sent by its owner to the counterpart unit."""
+class RequestContent(BaseModel):
+    """What a request's author writes, and its rules: checked by the sending form and the API, and
+    again by the receiving node on the message."""
 
-    id: Uuid
     kind: RequestKind
     assistance_type: AssistanceType | None = None
     subject: Annotated[Text, Field(min_length=3, max_length=300)]
     body: Annotated[Text, Field(max_length=20_000)]
-    priority: Priority
+    priority: Priority = Priority.NORMAL
     offence_code: OffenceCode
-    handling_code: HandlingCode
+    handling_code: HandlingCode = HandlingCode.H0
     handling_note: Annotated[Text, Field(max_length=500)] | None = None
     references: list[Reference] = Field(default_factory=list, max_length=20)
+
+    @model_validator(mode="after")
+    def _assistance_type_matches_kind(self) -> Self:
+        if self.kind == RequestKind.ASSISTANCE and self.assistance_type is None:
+            raise rule_error("An assistance request needs an assistance type.", field="assistance_type")
+        if self.kind != RequestKind.ASSISTANCE and self.assistance_type is not None:
+            raise rule_error("An assistance type is only for assistance requests.", field="assistance_type")
+        if self.handling_code == HandlingCode.H3 and not self.handling_note:
+            raise rule_error("Handling code H3 needs a note stating the restriction.", field="handling_note")
+        return self
+
+
+class RequestMessage(MessageBody, RequestContent, kind="hotline.request", version=1):
+    """A new request, sent by its owner to the counterpart unit."""
+
+    id: Uuid
+    priority: Priority
+    handling_code: HandlingCode
     author_name: Name
     created_at: Timestamp
     deadline_seconds: int = Field(ge=1, le=90 * 86400)

@@ -5,12 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, field_validator
 
-from borderlink.hotline.contracts import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, Reference
-from borderlink.hotline.models import AssistanceType, HandlingCode, Priority, RequestKind
-from borderlink.shared.contracts import OffenceCode, Text, UnitCode, base64_length
-from borderlink.shared.forms import rule_error
+from borderlink.hotline.contracts import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, Reference, RequestContent
+from borderlink.shared.contracts import Text, UnitCode, base64_length
 from borderlink.shared.shapes import CursorPage
 from borderlink.shared.timeline import EventOut
 from borderlink.web.attachments import AttachmentOut
@@ -38,29 +36,10 @@ class AttachmentIn(BaseModel):
         return value
 
 
-class RequestCreate(BaseModel):
-    kind: RequestKind
-    assistance_type: AssistanceType | None = None
-    subject: Annotated[Text, Field(min_length=3, max_length=300)]
-    body: Annotated[Text, Field(max_length=20_000)]
-    priority: Priority = Priority.NORMAL
-    offence_code: OffenceCode
-    handling_code: HandlingCode = HandlingCode.H0
-    handling_note: Annotated[Text, Field(max_length=500)] | None = None
+class RequestCreate(RequestContent):
     recipient_unit_code: UnitCode | None = Field(default=None, description="A counterpart of your unit; "
                                                  "may be left out when your unit has exactly one.")
-    references: list[Reference] = Field(default_factory=list, max_length=20)
     attachments: list[AttachmentIn] = Field(default_factory=list, max_length=MAX_ATTACHMENTS)
-
-    @model_validator(mode="after")
-    def _assistance_type_matches_kind(self) -> RequestCreate:
-        if self.kind == RequestKind.ASSISTANCE and self.assistance_type is None:
-            raise rule_error("An assistance request needs an assistance type.", field="assistance_type")
-        if self.kind != RequestKind.ASSISTANCE and self.assistance_type is not None:
-            raise rule_error("An assistance type is only for assistance requests.", field="assistance_type")
-        if self.handling_code == HandlingCode.H3 and not self.handling_note:
-            raise rule_error("Handling code H3 needs a note stating the restriction.", field="handling_note")
-        return self
 
 
 class ReplyCreate(BaseModel):

@@ -146,7 +146,9 @@ def violation_text(error: ValidationError, prefix: str = "body") -> str:
     """One line per problem, each naming its field: `body.sent_event.at: field required`."""
     lines = []
     for item in error.errors(include_url=False):
-        path = ".".join([prefix, *(str(part) for part in item["loc"])])
+        # A rule spanning several fields is raised for the model; its context names the field.
+        field = (item.get("ctx") or {}).get("field")
+        path = ".".join([prefix, *(str(part) for part in item["loc"]), *([str(field)] if field else [])])
         message = str(item["msg"])
         lines.append(f"{path}: {message[:1].lower()}{message[1:]}")
     return "; ".join(lines)

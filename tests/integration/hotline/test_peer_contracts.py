@@ -186,3 +186,21 @@ def test_a_refusal_by_the_peer_shows_on_the_request_and_in_the_senders_feed(
     page = browser(pair, "VN", "mongcai.officer").get(f"/hotline/requests/{created['id']}")
     assert page.status_code == 200
     assert "bị phía bên kia từ chối" in page.text  # the user's language is Vietnamese
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    ({"kind": "assistance"}, "body.assistance_type: an assistance request needs an assistance type"),
+    ({"assistance_type": "locate_person"}, "body.assistance_type: an assistance type is only for assistance requests"),
+    ({"handling_code": "H3"}, "body.handling_note: handling code H3 needs a note"),
+])
+def test_a_received_request_is_held_to_the_rules_of_the_sending_form(
+    pair: Pair, changes: dict[str, Any], field: str
+) -> None:
+    request_id = new_id()
+    receipt = forge(pair, "hotline.request", _cn_request_body(request_id, **changes), request_id)
+    assert receipt.status == "rejected"
+    assert receipt.reason is not None
+    assert receipt.reason.startswith("invalid_body: ")
+    assert field in receipt.reason
+    with pair.vn.transaction() as session:
+        assert session.get(HotlineRequest, request_id) is None
