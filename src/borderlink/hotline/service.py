@@ -257,8 +257,9 @@ def delivered_by_receipt(session: Session, body: RequestMessage, party: str, uni
     request = session.get(HotlineRequest, body.id)
     if request is None or request.delivered_at is not None:
         return
+    # Its step sets delivered_at, whichever way it came: not set, it is not recorded.
     if add_event(session, request, "delivered", at, party, unit_code,
-                 event_id=delivered_event_id(body.sent_event.id)) is not None:
+                 event_id=delivered_event_id(body.sent_event.id), unrecorded=True) is not None:
         workfeed.touch(session, feed_ref(request.id), now_of(session))
 
 

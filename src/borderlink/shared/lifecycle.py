@@ -142,9 +142,11 @@ class Steps:
     times: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
     def record(self, session: Any, obj: Any, kind: str, at: dt.datetime, party: str, unit_code: str | None,
-               detail: Detail | None = None, event_id: str | None = None) -> TimelineEvent | None:
+               detail: Detail | None = None, event_id: str | None = None, *,
+               unrecorded: bool = False) -> TimelineEvent | None:
         """The step, or None when an event with this id is recorded already (a repeated message)."""
-        event = self.timeline.record(session, obj.id, kind, at, party, unit_code, detail, event_id)
+        event = self.timeline.record(session, obj.id, kind, at, party, unit_code, detail, event_id,
+                                     unrecorded=unrecorded)
         if event is None:
             return None
         self._took(obj, kind, at)

@@ -183,11 +183,14 @@ class Timeline:
 
     def record(self, session: Session, object_id: str, kind: str, at: dt.datetime, party: str,
                unit_code: str | None, detail: Detail | None = None,
-               event_id: str | None = None) -> TimelineEvent | None:
-        """Record a step once; None when an event with this id is already there."""
+               event_id: str | None = None, *, unrecorded: bool = False) -> TimelineEvent | None:
+        """Record a step once; None when an event with this id is already there. `unrecorded`: the
+        caller knows from the object's own state that it is not, and nothing is read to check."""
         self.kind(kind)
         if event_id is None:
             event_id = new_id()  # minted here, so not recorded before
+        elif unrecorded:
+            pass
         elif (added_here := new_objects.kept(session, self.object_type, object_id, _KEPT)) is not None:
             # An object made in this transaction has no steps but those added to it here.
             if any(event.id == event_id for event in added_here):
