@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DatabaseError, IntegrityError
 
+from borderlink.exchange.keys import load_peer
 from borderlink.node import Node
 from borderlink.shared.retry import passes_to_retry
 
@@ -117,7 +118,21 @@ def peer_states(node: Node) -> list[PeerState]:
         else:
             state = "ok" if (now - contact).total_seconds() <= PEER_QUIET_SECONDS else "quiet"
         states.append(PeerState(str(party), state, contact, int(failures)))
+    configured = _configured_peer(node)
+    if configured is not None and configured not in {state.party for state in states}:
+        # The link's row is written at first contact; until then the peer is known but unheard.
+        states.append(PeerState(configured, "unknown", None, 0))
+        states.sort(key=lambda state: state.party)
     return states
+
+
+def _configured_peer(node: Node) -> str | None:
+    try:
+        peer = load_peer(node.settings)
+    except (OSError, ValueError, KeyError) as exc:  # a damaged peer file is not a database fault
+        log.error("health: the peer's identity file cannot be read: %s", exc)
+        return None
+    return peer.party if peer is not None else None
 
 
 def report(node: Node) -> tuple[int, dict[str, Any]]:

@@ -23,6 +23,7 @@ from borderlink import migrate
 from borderlink.app import create_app
 from borderlink.config import load_settings, write_node_config
 from borderlink.db import make_engine, normalise_url
+from borderlink.exchange.setup import peer_each_other
 from borderlink.node import open_node
 from borderlink.shared.health import database_problem
 
@@ -122,6 +123,20 @@ def test_health_reports_the_peer_links(own_database: tuple[str, Callable[[], Non
     assert response.status_code == 200
     assert response.json()["peers"] == [{"party": "CN", "state": "failing", "consecutive_failures": 3,
                                          "last_contact_at": "2026-11-02T03:00:00+00:00"}]
+
+
+def test_health_lists_the_configured_peer_before_first_contact(
+        own_database: tuple[str, Callable[[], None]], tmp_path: Path) -> None:
+    url, _ = own_database
+    write_node_config(tmp_path / "cn", "CN", {})
+    node = open_node(write_node_config(tmp_path / "vn", "VN", {"database_url": url}))
+    peer_each_other(tmp_path / "vn", tmp_path / "cn")
+    with TestClient(create_app(node, run_background=False)) as client:
+        response = client.get("/health")
+    node.engine.dispose()
+    assert response.status_code == 200
+    assert response.json()["peers"] == [{"party": "CN", "state": "unknown", "consecutive_failures": 0,
+                                         "last_contact_at": None}]
 
 
 def test_a_database_that_went_away_is_reported(own_database: tuple[str, Callable[[], None]], tmp_path: Path) -> None:
