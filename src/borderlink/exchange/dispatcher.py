@@ -16,7 +16,7 @@ import datetime as dt
 import json
 import logging
 import random
-from typing import Any, cast
+from typing import cast
 
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
@@ -24,10 +24,11 @@ from sqlalchemy.orm import Session
 from borderlink.exchange import anchors, keys, messagelog
 from borderlink.exchange.applied import APPLIED_STATUSES, has_hook, show_applied
 from borderlink.exchange.canonical import sha256_hex
-from borderlink.exchange.context import OUTBOX_CHANNEL, add_waker, bind, insert_ignoring_conflicts, remove_waker
+from borderlink.exchange.context import OUTBOX_CHANNEL, add_waker, bind, remove_waker
 from borderlink.exchange.envelope import Malformed, SignedReceipt, format_time, parse_wire_receipt, signature_valid
 from borderlink.exchange.limits import ExchangeLimits
-from borderlink.exchange.models import OutboxEnvelope, PeerLink, StoredReceipt
+from borderlink.exchange.links import LINKS, link_answered, read_link
+from borderlink.exchange.models import OutboxEnvelope, StoredReceipt
 from borderlink.exchange.refusals import show_refusals
 from borderlink.exchange.transport import HttpsTransport, Transport, TransportError
 from borderlink.node import Node
@@ -38,7 +39,6 @@ from borderlink.shared.retry import note_retry, retry_cause
 log = logging.getLogger("borderlink.exchange.dispatcher")
 RETRYABLE_REFUSALS = ("stream_gap:",)
 OUTBOX = cast(Table, OutboxEnvelope.__table__)
-LINKS = cast(Table, PeerLink.__table__)
 # Statements on the hot path are built once: building them costs more than running them.
 _CLAIM = (
     select(OUTBOX.c.id, OUTBOX.c.kind, OUTBOX.c.content, OUTBOX.c.content_hash, OUTBOX.c.key_id,
@@ -49,9 +49,6 @@ _CLAIM = (
     .limit(bindparam("limit"))
 )
 _CLAIM_LOCKED = _CLAIM.with_for_update(skip_locked=True)
-_READ_LINK = select(LINKS.c.retry_at, LINKS.c.last_anchor_at).where(LINKS.c.party == bindparam("peer"))
-_LINK_OK = update(LINKS).where(LINKS.c.party == bindparam("peer")).values(
-    consecutive_failures=0, retry_at=None, last_error=None, last_contact_at=bindparam("now"))
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -154,7 +151,7 @@ class Dispatcher:
         # On SQLite the round only reads (the batch is recorded apart): it does not queue for the
         # write lock behind the node's writers, nor hold them up.
         with self.node.transaction(read_only=not postgres) as session:
-            link = _read_link(session, party)
+            link = read_link(session, party)
             if link.retry_at is not None and link.retry_at > state.now:
                 return CycleResult(wait_seconds=float((link.retry_at - state.now).total_seconds()))
             state.last_anchor_at = link.last_anchor_at
@@ -251,7 +248,7 @@ class Dispatcher:
             show_applied(session, applied)
         missing = [row for row in rows if row.id not in good]
         self._reschedule(session, missing, "no valid receipt in the peer's answer", now)
-        session.connection().execute(_LINK_OK, {"peer": peer.party, "now": now})
+        link_answered(session, peer.party, now)
         return CycleResult(sent=len(rows), receipted=len(good))
 
     def _store_receipts(self, session: Session, party: str, good: dict[str, SignedReceipt],
@@ -295,12 +292,11 @@ class Dispatcher:
 
     def _failed(self, session: Session, party: str, rows: list[_Pending], error: str,
                 now: dt.datetime) -> CycleResult:
-        link = _link(session, party)
-        failures = link.consecutive_failures + 1
+        failures = read_link(session, party).consecutive_failures + 1
         wait = backoff_seconds(failures, self.limits)
         log.warning("sending %d envelopes to %s failed (attempt %d, next in %.1f s): %s",
                     len(rows), party, failures, wait, error)
-        session.execute(update(PeerLink).where(PeerLink.party == party).values(
+        session.connection().execute(update(LINKS).where(LINKS.c.party == party).values(
             consecutive_failures=failures, retry_at=now + dt.timedelta(seconds=wait), last_error=error[:2000]))
         session.connection().execute(
             update(OUTBOX).where(OutboxEnvelope.id == bindparam("envelope_id"))
@@ -308,23 +304,6 @@ class Dispatcher:
             [{"envelope_id": row.id, "new_attempts": row.attempts + 1} for row in rows],
         )
         return CycleResult(sent=len(rows), wait_seconds=wait)
-
-
-def _read_link(session: Session, party: str) -> Any:
-    link = session.connection().execute(_READ_LINK, {"peer": party}).one_or_none()
-    if link is None:
-        insert_ignoring_conflicts(session, LINKS, {"party": party, "consecutive_failures": 0})
-        link = session.connection().execute(_READ_LINK, {"peer": party}).one()
-    return link
-
-
-def _link(session: Session, party: str) -> PeerLink:
-    # Read first: the idle poll must not take SQLite's write lock on every round.
-    link = session.scalars(select(PeerLink).where(PeerLink.party == party)).one_or_none()
-    if link is None:
-        insert_ignoring_conflicts(session, PeerLink.__table__, {"party": party, "consecutive_failures": 0})
-        link = session.scalars(select(PeerLink).where(PeerLink.party == party)).one()
-    return link
 
 
 async def run(node: Node, transport: Transport | None = None) -> None:

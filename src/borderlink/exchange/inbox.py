@@ -37,7 +37,8 @@ from borderlink.exchange.envelope import (
     sign_receipt,
     signature_valid,
 )
-from borderlink.exchange.models import HandlerFailure, InboundStream, InboxEnvelope, PeerLink, RefusalCount
+from borderlink.exchange.links import heard_from
+from borderlink.exchange.models import HandlerFailure, InboundStream, InboxEnvelope, RefusalCount
 from borderlink.exchange.registry import InboundEnvelope, Rejected, handler_for
 from borderlink.node import Node
 from borderlink.shared.contracts import CONTRACTS, ContractViolation, MessageBody
@@ -47,7 +48,6 @@ log = logging.getLogger("borderlink.exchange.inbox")
 
 INBOX = cast(Table, InboxEnvelope.__table__)
 STREAMS = cast(Table, InboundStream.__table__)
-LINKS = cast(Table, PeerLink.__table__)
 # Statements on the hot path are built once: building them costs more than running them.
 _INSERT_INBOX = insert(INBOX)
 _SEEN = select(INBOX.c.id, INBOX.c.content_hash, INBOX.c.status, INBOX.c.reason, INBOX.c.applied_at).where(
@@ -79,7 +79,6 @@ def _save_statement(dialect: Any) -> Any:
 
 
 _SAVE_STREAMS = {"postgresql": _save_statement(postgresql), "sqlite": _save_statement(sqlite)}
-_TOUCH_PEER = update(LINKS).where(LINKS.c.party == bindparam("peer")).values(last_contact_at=bindparam("now"))
 REFUSAL_REASONS = (
     "malformed", "oversized", "unknown_key", "bad_signature", "wrong_recipient", "clock_skew",
     "unknown_kind", "replay", "stream_gap", "invalid_body", "handler_rejected",
@@ -176,7 +175,8 @@ def _process_batch(node: Node, items: list[Any], context: ExchangeContext, peer:
                    local: keys.LocalIdentity, now: dt.datetime, *, careful: bool) -> dict[str, Any]:
     with node.transaction(peer_actor(peer.party)) as session:
         batch = _Batch(session, context, peer, now, careful=careful, clock=node.clock)
-        _touch_peer(session, peer.party, now)
+        # Also the batch's first statement: it opens the transaction before any savepoint.
+        heard_from(session, peer.party, now)
         names = _stream_names(items)
         _lock_streams(batch, names)
         _prefetch_seen(batch, items)
@@ -222,14 +222,6 @@ def _parse_request(raw: bytes, context: ExchangeContext, peer: keys.PeerIdentity
                                                 f"(limit {limits.max_clock_skew_seconds:.0f} s)")
     items: list[Any] = data["envelopes"]
     return items
-
-
-def _touch_peer(session: Session, party: str, now: dt.datetime) -> None:
-    # Also the batch's first write: on SQLite it opens the transaction before any savepoint.
-    connection = session.connection()
-    if connection.execute(_TOUCH_PEER, {"peer": party, "now": now}).rowcount == 0:
-        insert_ignoring_conflicts(session, LINKS, {"party": party, "consecutive_failures": 0})
-        connection.execute(_TOUCH_PEER, {"peer": party, "now": now})
 
 
 def count_refusal(session: Session, reason: str, detail: str | None, now: dt.datetime, count: int = 1) -> None:
