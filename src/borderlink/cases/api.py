@@ -41,7 +41,7 @@ Manager = Annotated[Principal, Depends(require(Perm.MANAGE))]
 
 def _out(session: DbSession, principal: Principal, case_id: str) -> CaseOut:
     session.flush()
-    return case_out(session, principal, service.visible_case(session, principal, case_id))
+    return case_out(session, principal, service.CASE_KIND.visible(session, principal, case_id))
 
 
 @router.get("", response_model=CaseListOut)
@@ -74,7 +74,7 @@ def immigration_figures(session: DbSession, principal: Reader, since: Timestamp 
 
 @router.get("/{case_id}", response_model=CaseOut)
 def get_case(case_id: str, request: Request, session: DbSession, principal: Reader) -> CaseOut:
-    return case_out(session, principal, service.read_case(session, principal, case_id, node_now(request)))
+    return case_out(session, principal, service.CASE_KIND.read(session, principal, case_id, node_now(request)))
 
 
 @router.post("/{case_id}/status", response_model=CaseOut)
@@ -180,7 +180,7 @@ def add_group(case_id: str, body: GroupCreate, request: Request, session: DbSess
 def export_csv(case_id: str, request: Request, session: DbSession, principal: Reader,
                part: str = Query(pattern="^(persons|seizures|assets)$")) -> Response:
     """The case's persons, seizures or assets as CSV."""
-    case = service.read_case(session, principal, case_id, node_now(request))
+    case = service.CASE_KIND.read(session, principal, case_id, node_now(request))
     assert part in CSV_PARTS
     return Response(case_csv(session, principal, case, part), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="case-{case.id}-{part}.csv"'})
@@ -189,5 +189,5 @@ def export_csv(case_id: str, request: Request, session: DbSession, principal: Re
 @router.get("/{case_id}/persons.ftm.json")
 def export_ftm(case_id: str, request: Request, session: DbSession, principal: Reader) -> list[dict[str, Any]]:
     """The case's persons as FollowTheMoney `Person` entities."""
-    case = service.read_case(session, principal, case_id, node_now(request))
+    case = service.CASE_KIND.read(session, principal, case_id, node_now(request))
     return persons.ftm_entities(session, case.id, case.case_type.value, principal)

@@ -28,7 +28,7 @@ def send(session: Session, case: JointCase, item: EvidenceItem, stored: StoredFi
     exchange.enqueue(session, kind=EvidenceFileMessage.message_kind, body=to_wire(message),
                      sender_unit=case.lead_unit.code if owner else item.unit_code,
                      recipient_unit=sync.peer_unit_code(session, case) if owner else case.lead_unit.code,
-                     handling_code=case.handling_code.value, stream=service.stream_of(case.id))
+                     handling_code=case.handling_code.value, stream=service.CASE_KIND.stream(case.id))
 
 
 def apply_evidence_file(session: Session, envelope: InboundEnvelope[EvidenceFileMessage]) -> None:

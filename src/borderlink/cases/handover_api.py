@@ -65,7 +65,7 @@ def propose(body: HandoverCreate, request: Request, session: DbSession, principa
 
 @router.get("/{handover_id}", response_model=HandoverOut)
 def get_handover(handover_id: str, session: DbSession, principal: Reader) -> HandoverOut:
-    return handover_out(session, handovers.visible_handover(session, principal, handover_id))
+    return handover_out(session, handovers.HANDOVER_KIND.visible(session, principal, handover_id))
 
 
 @router.post("/{handover_id}/accept", response_model=HandoverOut)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -34,34 +33,25 @@ from borderlink.cases.models import Perm
 from borderlink.cases.schemas import HandoverAccept, HandoverCancel, HandoverCounter, HandoverCreate
 from borderlink.directory import service as directory
 from borderlink.directory.models import Tier, Unit
-from borderlink.directory.permissions import Permission, Principal
+from borderlink.directory.permissions import Principal
 from borderlink.errors import Forbidden, InvalidInput
 from borderlink.exchange import service as exchange
 from borderlink.ids import new_id
 from borderlink.shared import scoping, workfeed
 from borderlink.shared.contracts import to_wire
 from borderlink.shared.lifecycle import Steps
+from borderlink.shared.objectkinds import ObjectKind
 from borderlink.shared.replicated import Side, side_of, validate_contribution_text
 from borderlink.shared.timeline import N_, Detail, TimelineEvent
-from borderlink.shared.workfeed import ObjectRef, Reason
+from borderlink.shared.workfeed import Reason
 
 NOT_FOUND = N_("There is no such handover, or you may not see it.")
 PARTY_ZONES = {"VN": "Asia/Ho_Chi_Minh", "CN": "Asia/Shanghai"}
 _COMPLETION = uuid.UUID("6f1c2a47-3c1e-4b8e-9a51-0d1f2e3c4b5a")  # names the one completion step of a handover
 
 
-def feed_ref(handover_id: str) -> ObjectRef:
-    return ObjectRef(HANDOVER_TYPE, handover_id)
-
-
-def stream_of(handover_id: str) -> str:
-    return f"handovers:{handover_id}"
-
-
-def visible_handover(session: Session, principal: Principal, handover_id: str) -> Handover:
-    return scoping.get_visible(session, principal, Handover, HANDOVER_TYPE, handover_id,
-                               permission=cast(Permission, Perm.READ), names_person=lambda _h: True,
-                               not_found=NOT_FOUND)
+HANDOVER_KIND = ObjectKind(HANDOVER_TYPE, Handover, "handovers", Perm.READ, NOT_FOUND,
+                           names_person=lambda _session, _handover: True)
 
 
 def planned_local(moment: dt.datetime) -> dict[str, str]:
@@ -114,13 +104,13 @@ def place_in_feeds(session: Session, handover: Handover, party: str, now: dt.dat
     unit, gate = our_units(handover, party)
     owner = handover.owner_party == party
     for target in {unit.id: unit, gate.id: gate}.values():
-        if workfeed.entry_of(session, feed_ref(handover.id), target.id) is None:
+        if workfeed.entry_of(session, HANDOVER_KIND.ref(handover.id), target.id) is None:
             reason = (Reason.SENT if target.id == unit.id else Reason.SHARED) if owner else Reason.RECEIVED
-            workfeed.put(session, feed_ref(handover.id), target.id, reason, now, deadline=handover.planned_at,
-                         unread=target.id != except_unit)
+            HANDOVER_KIND.put(session, handover.id, target.id, reason, now, deadline=handover.planned_at,
+                              unread=target.id != except_unit)
     open_ = handover.status not in (HandoverStatus.COMPLETED, HandoverStatus.CANCELLED)
-    workfeed.set_deadline(session, feed_ref(handover.id), handover.planned_at if open_ else None)
-    workfeed.touch(session, feed_ref(handover.id), now, except_unit=except_unit)
+    workfeed.set_deadline(session, HANDOVER_KIND.ref(handover.id), handover.planned_at if open_ else None)
+    HANDOVER_KIND.touch(session, handover.id, now, except_unit=except_unit)
 
 
 # --- proposing -------------------------------------------------------------------------------
@@ -140,7 +130,7 @@ def propose(session: Session, principal: Principal, data: HandoverCreate, now: d
     if planned <= now:
         raise InvalidInput("The planned time is in the past.", field="planned_at")
     if data.case_id is not None:
-        service.visible_case(session, principal, data.case_id)
+        service.CASE_KIND.visible(session, principal, data.case_id)
     chosen, linked_alert = persons.handover_persons(session, principal, data.case_id, data.persons)
     alert_id = data.alert_id or (linked_alert if data.kind == HandoverKind.FUGITIVE else None)
     if alert_id is not None:
@@ -170,7 +160,7 @@ def propose(session: Session, principal: Principal, data: HandoverCreate, now: d
         "created_at": now, "event": _event_payload(event).model_dump()})
     exchange.enqueue(session, kind=HandoverMessage.message_kind, body=to_wire(message), sender_unit=handing.code,
                      recipient_unit=receiving.code, handling_code=handover.handling_code.value,
-                     stream=stream_of(handover.id))
+                     stream=HANDOVER_KIND.stream(handover.id))
     return handover
 
 
@@ -183,7 +173,7 @@ def _send_step(session: Session, handover: Handover, event: TimelineEvent, party
                                                **{k: v for k, v in extra.items() if v is not None}})
     exchange.enqueue(session, kind=HandoverStepMessage.message_kind, body=to_wire(message), sender_unit=ours.code,
                      recipient_unit=theirs.code, handling_code=handover.handling_code.value,
-                     stream=stream_of(handover.id))
+                     stream=HANDOVER_KIND.stream(handover.id))
 
 
 def _require_step(principal: Principal, handover: Handover, step: str) -> Side:
@@ -198,7 +188,7 @@ def _require_step(principal: Principal, handover: Handover, step: str) -> Side:
 def accept(session: Session, principal: Principal, handover_id: str, data: HandoverAccept,
            now: dt.datetime) -> Handover:
     """The receiving side accepts the proposal, or the handing side accepts the other time."""
-    handover = visible_handover(session, principal, handover_id)
+    handover = HANDOVER_KIND.visible(session, principal, handover_id)
     side = _require_step(principal, handover, "accepted")
     expected = Side.REPLICA if handover.status == HandoverStatus.PROPOSED else Side.OWNER
     if side is not expected:
@@ -224,7 +214,7 @@ def _require_protection(handover: Handover, protection_service: str | None) -> N
 def counter(session: Session, principal: Principal, handover_id: str, data: HandoverCounter,
             now: dt.datetime) -> Handover:
     """The receiving side proposes another time."""
-    handover = visible_handover(session, principal, handover_id)
+    handover = HANDOVER_KIND.visible(session, principal, handover_id)
     _require_step(principal, handover, "countered")
     planned = _at_utc(data.planned_at)
     if planned <= now:
@@ -244,7 +234,7 @@ def counter(session: Session, principal: Principal, handover_id: str, data: Hand
 
 def confirm(session: Session, principal: Principal, handover_id: str, now: dt.datetime) -> Handover:
     """This side's officer at the gate confirms that the persons passed."""
-    handover = visible_handover(session, principal, handover_id)
+    handover = HANDOVER_KIND.visible(session, principal, handover_id)
     _require_step(principal, handover, "confirmed")
     _, gate = our_units(handover, principal.party)
     if principal.unit_id != gate.id:
@@ -265,7 +255,7 @@ def confirm(session: Session, principal: Principal, handover_id: str, now: dt.da
 
 def cancel(session: Session, principal: Principal, handover_id: str, data: HandoverCancel,
            now: dt.datetime) -> Handover:
-    handover = visible_handover(session, principal, handover_id)
+    handover = HANDOVER_KIND.visible(session, principal, handover_id)
     _require_step(principal, handover, "cancelled")
     validate_contribution_text([data.reason], "the reason")
     unit = directory.get_unit(session, principal.unit_id)

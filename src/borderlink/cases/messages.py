@@ -26,6 +26,7 @@ from borderlink.cases.contracts import (
 )
 from borderlink.cases.models import Asset, CaseStatus, CaseTask, CaseUnit, EvidenceItem, JointCase
 from borderlink.exchange.registry import InboundEnvelope, Rejected
+from borderlink.shared.paging import fold_for_search
 from borderlink.shared.replicated import (
     accept_version,
     check_received_offence,
@@ -82,7 +83,7 @@ def apply_case(session: Session, envelope: InboundEnvelope[CaseMessage]) -> None
             session.add(CaseUnit(case_id=case.id, unit_id=unit.id, party=unit.party_code, lead=part.lead))
     session.flush()
     _store_children(session, case, body, envelope.recipient_party, now)
-    case.search_text = service.fold_for_search(" ".join([body.title, body.summary, *body.offence_codes,
+    case.search_text = fold_for_search(" ".join([body.title, body.summary, *body.offence_codes,
                                                          *(p.name for p in body.persons if p.role != "victim")]))
     service.place_in_feeds(session, case, envelope.recipient_party, now)
 

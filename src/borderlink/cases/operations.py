@@ -59,7 +59,7 @@ def _case_unit_codes(session: Session, case: JointCase) -> set[str]:
 
 def add_operation(session: Session, principal: Principal, case_id: str, data: OperationCreate,
                   now: dt.datetime) -> Operation:
-    case = service.visible_case(session, principal, case_id)
+    case = service.CASE_KIND.visible(session, principal, case_id)
     service.require_work(principal)
     named = _case_unit_codes(session, case)
     for code in data.unit_codes:
@@ -102,7 +102,7 @@ def put_task_in_feed(session: Session, task: CaseTask, local_party: str, now: dt
 
 
 def add_task(session: Session, principal: Principal, case_id: str, data: TaskCreate, now: dt.datetime) -> CaseTask:
-    case = service.visible_case(session, principal, case_id)
+    case = service.CASE_KIND.visible(session, principal, case_id)
     service.require_work(principal)
     if data.assigned_unit_code not in _case_unit_codes(session, case):
         raise InvalidInput("%(unit)s is not on this case.", field="assigned_unit_code", unit=data.assigned_unit_code)
@@ -123,7 +123,7 @@ def add_task(session: Session, principal: Principal, case_id: str, data: TaskCre
 
 
 def complete_task(session: Session, principal: Principal, case_id: str, task_id: str, now: dt.datetime) -> CaseTask:
-    case = service.visible_case(session, principal, case_id)
+    case = service.CASE_KIND.visible(session, principal, case_id)
     service.require_work(principal)
     task = session.get(CaseTask, task_id)
     if task is None or task.case_id != case.id:
@@ -162,7 +162,7 @@ def add_evidence(session: Session, principal: Principal, case_id: str, data: Evi
                  now: dt.datetime) -> EvidenceItem:
     """Log an item of evidence. Its file, when given, is kept with the item (shared/attachments.py)
     and the item's SHA-256 is that of the stored bytes; without a file the SHA-256 given fixes it."""
-    case = service.visible_case(session, principal, case_id)
+    case = service.CASE_KIND.visible(session, principal, case_id)
     service.require_work(principal)
     validate_contribution_text([data.item], "the item")
     content = _content(data)
@@ -196,7 +196,7 @@ def evidence_access(session: Session, principal: Principal, evidence_id: str) ->
     item = session.get(EvidenceItem, evidence_id)
     if item is None:
         raise NotFound("There is no such file, or you may not see it.")
-    service.visible_case(session, principal, item.case_id)
+    service.CASE_KIND.visible(session, principal, item.case_id)
     return service.names_persons(session, item.case_id)
 
 
@@ -205,7 +205,7 @@ EVIDENCE_FILES = Attachable(EVIDENCE_TYPE, open_object=evidence_access, max_file
 
 def pass_custody(session: Session, principal: Principal, case_id: str, evidence_id: str, data: CustodyCreate,
                  now: dt.datetime) -> EvidenceItem:
-    case = service.visible_case(session, principal, case_id)
+    case = service.CASE_KIND.visible(session, principal, case_id)
     service.require_work(principal)
     item = session.get(EvidenceItem, evidence_id)
     if item is None or item.case_id != case.id:
@@ -225,7 +225,7 @@ def pass_custody(session: Session, principal: Principal, case_id: str, evidence_
 # --- assets ----------------------------------------------------------------------------------
 
 def add_asset(session: Session, principal: Principal, case_id: str, data: AssetCreate, now: dt.datetime) -> Asset:
-    case = service.visible_case(session, principal, case_id)
+    case = service.CASE_KIND.visible(session, principal, case_id)
     service.require_work(principal)
     validate_contribution_text([data.description], "the asset")
     unit = service.acting_unit(session, principal)
@@ -242,7 +242,7 @@ def add_asset(session: Session, principal: Principal, case_id: str, data: AssetC
 def update_asset(session: Session, principal: Principal, case_id: str, asset_id: str, data: AssetUpdate,
                  now: dt.datetime) -> Asset:
     """An asset moves on (frozen, seized, returned); the side that recorded it keeps it up to date."""
-    case = service.visible_case(session, principal, case_id)
+    case = service.CASE_KIND.visible(session, principal, case_id)
     service.require_work(principal)
     asset = session.get(Asset, asset_id)
     if asset is None or asset.case_id != case.id:
@@ -261,7 +261,7 @@ def update_asset(session: Session, principal: Principal, case_id: str, asset_id:
 
 def add_group(session: Session, principal: Principal, case_id: str, data: GroupCreate,
               now: dt.datetime) -> ImmigrationGroup:
-    case = service.visible_case(session, principal, case_id)
+    case = service.CASE_KIND.visible(session, principal, case_id)
     service.require_work(principal)
     if data.return_gate_code is not None:
         gate = service.unit_by_code(session, data.return_gate_code, "return_gate_code")

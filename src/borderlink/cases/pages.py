@@ -131,7 +131,7 @@ def _case_page(request: Request, session: DbSession, principal: Principal, case_
                values: dict[str, Any] | None = None, shown: dict[str, str] | None = None,
                status_code: int = 200) -> Response:
     now = node_now(request)
-    case = service.read_case(session, principal, case_id, now)
+    case = service.CASE_KIND.read(session, principal, case_id, now)
     language = request_language(request)
     rows = service.case_units(session, case.id)
     on_case = {row.unit_id for row in rows}
@@ -147,7 +147,7 @@ def _case_page(request: Request, session: DbSession, principal: Principal, case_
 
 
 streams.add_object_stream(router, "/cases/{case_id}/stream", OBJECT_TYPE, "case", permission=Perm.READ,
-                          visible=service.visible_case,
+                          visible=service.CASE_KIND.visible,
                           doc="The live stream of an open case page: a `case` event at each change, whichever side "
                             "made it.")
 
@@ -274,7 +274,7 @@ def _case_persons(request: Request, session: DbSession, principal: Principal, ca
     if len(case_id) != 36:
         return []
     try:
-        service.visible_case(session, principal, case_id)
+        service.CASE_KIND.visible(session, principal, case_id)
     except NotFound:
         return []
     translate = translator(request_language(request))
@@ -321,7 +321,7 @@ async def create_handover_form(request: Request, session: DbSession, principal: 
 
 def _handover_page(request: Request, session: DbSession, principal: Principal, handover_id: str,
                    shown: dict[str, str] | None = None, status_code: int = 200) -> Response:
-    found = handovers.visible_handover(session, principal, handover_id)
+    found = handovers.HANDOVER_KIND.visible(session, principal, handover_id)
     _, gate = handovers.our_units(found, principal.party)
     return render(request, "cases/handover.html", {
         "item": handover_out(session, found, request_language(request)),
@@ -333,7 +333,7 @@ def _handover_page(request: Request, session: DbSession, principal: Principal, h
 
 
 streams.add_object_stream(router, "/handovers/{handover_id}/stream", HANDOVER_TYPE, "handover", permission=Perm.READ,
-                          visible=handovers.visible_handover,
+                          visible=handovers.HANDOVER_KIND.visible,
                           doc="The live stream of an open handover page: a `handover` event at each step of either "
                               "side.")
 
@@ -379,7 +379,7 @@ async def cancel_form(handover_id: str, request: Request, session: DbSession, pr
     now = node_now(request)
     reason = str(values.get("reason", ""))
     if reason.strip() and not ask.confirmed(values):  # a cancelled handover stays cancelled: the page asks first
-        await run_in_threadpool(handovers.visible_handover, session, principal, handover_id)
+        await run_in_threadpool(handovers.HANDOVER_KIND.visible, session, principal, handover_id)
         return ask.ask_first(request, ask.Ask(
             heading=N_("Cancel the handover"), consequence=N_("The handover is cancelled on both sides."),
             button=N_("Yes, cancel the handover"), action=f"/handovers/{handover_id}/cancel",

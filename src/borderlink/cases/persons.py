@@ -26,6 +26,7 @@ from borderlink.ids import new_id
 from borderlink.matching import PersonRecord
 from borderlink.matching.render import display_renderings
 from borderlink.shared import namesearch, protected_persons
+from borderlink.shared.paging import fold_for_search
 from borderlink.shared.replicated import validate_contribution_text
 from borderlink.shared.timeline import N_
 
@@ -109,7 +110,7 @@ def is_protected(session: Session, name: str, other_names: tuple[str, ...] = (),
 
 def add_person(session: Session, principal: Principal, case_id: str, data: PersonCreate,
                now: dt.datetime) -> CasePerson:
-    case = service.visible_case(session, principal, case_id)
+    case = service.CASE_KIND.visible(session, principal, case_id)
     service.require_work(principal)
     if data.role in PROTECTED_ROLES and not principal.can(Perm.PROTECTED):
         raise InvalidInput("Your role may not record victims or informants.", field="role")
@@ -128,7 +129,7 @@ def add_person(session: Session, principal: Principal, case_id: str, data: Perso
     session.add(person)
     session.flush()
     if data.role not in PROTECTED_ROLES:  # a protected person's name must not find the case
-        case.search_text = case.search_text + " " + service.fold_for_search(" ".join([data.name, *data.other_names]))
+        case.search_text = case.search_text + " " + fold_for_search(" ".join([data.name, *data.other_names]))
     if data.role == PersonRole.INFORMANT:  # stays here: no shared step, nothing sent
         service.place_in_feeds(session, case, principal.party, now, except_unit=principal.unit_id)
         return person
@@ -139,7 +140,7 @@ def add_person(session: Session, principal: Principal, case_id: str, data: Perso
 
 
 def add_link(session: Session, principal: Principal, case_id: str, data: LinkCreate, now: dt.datetime) -> CaseLink:
-    case = service.visible_case(session, principal, case_id)
+    case = service.CASE_KIND.visible(session, principal, case_id)
     service.require_work(principal)
     person = None
     if data.person_id is not None:
@@ -171,11 +172,11 @@ def _link_label(session: Session, principal: Principal, link_type: LinkType, tar
         if link_type == LinkType.HOTLINE_REQUEST:
             from borderlink.hotline import service as hotline
 
-            return hotline.visible_request(session, principal, target_id).subject
+            return hotline.REQUEST_KIND.visible(session, principal, target_id).subject
         if link_type == LinkType.HIT:
             from borderlink.gates import hits
 
-            hit = hits.visible_hit(session, principal, target_id)
+            hit = hits.HIT_KIND.visible(session, principal, target_id)
             names = [str(n) for n in hit.crossing.get("names") or ()]
             return " · ".join([*names[:1], str(hit.crossing.get("gate_unit_code") or ""),
                                str(hit.crossing.get("crossed_at") or "")[:16]]).strip(" ·")

@@ -23,7 +23,7 @@ from borderlink.web.i18n import request_language, translator
 
 def case_print_context(request: Request, session: Session, principal: Principal, case_id: str) -> dict[str, Any]:
     language = request_language(request)
-    case = service.read_case(session, principal, case_id, node_now(request))
+    case = service.CASE_KIND.read(session, principal, case_id, node_now(request))
     shown = case_out(session, principal, case, language, translator(language))
     named = printing.unit_names(session, language)
     steps = domains.code_lists()["cases.event"]
@@ -34,7 +34,7 @@ def case_print_context(request: Request, session: Session, principal: Principal,
 def handover_print_context(request: Request, session: Session, principal: Principal,
                            handover_id: str) -> dict[str, Any]:
     language = request_language(request)
-    found = handovers.visible_handover(session, principal, handover_id)
+    found = handovers.HANDOVER_KIND.visible(session, principal, handover_id)
     shown = handover_out(session, found, language)
     named = printing.unit_names(session, language)
     steps = domains.code_lists()["cases.handover_event"]

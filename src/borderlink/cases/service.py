@@ -9,9 +9,7 @@ again (sync.py). Internal notes and informants are never put in either message.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Iterable
-from typing import cast
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
@@ -31,30 +29,19 @@ from borderlink.cases.models import (
 from borderlink.cases.schemas import AgreementExtension, CaseCreate, NoteCreate
 from borderlink.directory import service as directory
 from borderlink.directory.models import Unit
-from borderlink.directory.permissions import Permission, Principal
+from borderlink.directory.permissions import Principal
 from borderlink.errors import Forbidden, InvalidInput, NotFound
 from borderlink.exchange.context import now_of
 from borderlink.ids import new_id
 from borderlink.safeguards.offences import require_allowed
-from borderlink.shared import scoping, workfeed
+from borderlink.shared import workfeed
+from borderlink.shared.objectkinds import ObjectKind
+from borderlink.shared.paging import fold_for_search
 from borderlink.shared.replicated import is_owner, require_owner, side_of, validate_contribution_text
 from borderlink.shared.timeline import N_, Detail, TimelineEvent
-from borderlink.shared.workfeed import ObjectRef, Reason
+from borderlink.shared.workfeed import Reason
 
 NOT_FOUND = N_("There is no such case, or you may not see it.")
-
-
-def fold_for_search(text: str) -> str:
-    text = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
-    return "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
-
-
-def feed_ref(case_id: str) -> ObjectRef:
-    return ObjectRef(OBJECT_TYPE, case_id)
-
-
-def stream_of(case_id: str) -> str:
-    return f"cases:{case_id}"
 
 
 # --- visibility ------------------------------------------------------------------------------
@@ -63,25 +50,8 @@ def names_persons(session: Session, case_id: str) -> bool:
     return bool(session.scalar(select(exists().where(CasePerson.case_id == case_id))))
 
 
-def _names_person(session: Session) -> object:
-    def check(case: JointCase) -> bool:
-        return names_persons(session, case.id)
-
-    return check
-
-
-def visible_case(session: Session, principal: Principal, case_id: str) -> JointCase:
-    """A case in the feed of one of the principal's units; anything else does not exist for them.
-    A case naming persons is audited as read."""
-    # The domain's permissions are strings of their own; the check itself is by value.
-    return scoping.get_visible(session, principal, JointCase, OBJECT_TYPE, case_id,
-                               permission=cast(Permission, Perm.READ),
-                               names_person=_names_person(session),  # type: ignore[arg-type]
-                               not_found=NOT_FOUND)
-
-
-def read_case(session: Session, principal: Principal, case_id: str, now: dt.datetime) -> JointCase:
-    return scoping.read_visible(session, principal, visible_case, OBJECT_TYPE, case_id, now)
+CASE_KIND = ObjectKind(OBJECT_TYPE, JointCase, "cases", Perm.READ, NOT_FOUND,
+                       names_person=lambda session, case: names_persons(session, case.id))
 
 
 def case_units(session: Session, case_id: str) -> list[CaseUnit]:
@@ -118,11 +88,11 @@ def place_in_feeds(session: Session, case: JointCase, party: str, now: dt.dateti
     for row in case_units(session, case.id):
         if row.party != party:
             continue
-        if workfeed.entry_of(session, feed_ref(case.id), row.unit_id) is None:
+        if workfeed.entry_of(session, CASE_KIND.ref(case.id), row.unit_id) is None:
             reason = Reason.SENT if row.lead and is_owner(case, party) else (
                 Reason.SHARED if is_owner(case, party) else Reason.RECEIVED)
-            workfeed.put(session, feed_ref(case.id), row.unit_id, reason, now, unread=row.unit_id != except_unit)
-    workfeed.touch(session, feed_ref(case.id), now, except_unit=except_unit)
+            CASE_KIND.put(session, case.id, row.unit_id, reason, now, unread=row.unit_id != except_unit)
+    CASE_KIND.touch(session, case.id, now, except_unit=except_unit)
 
 
 def changed(session: Session, principal: Principal, case: JointCase, now: dt.datetime,
@@ -197,7 +167,7 @@ def create_case(session: Session, principal: Principal, data: CaseCreate, now: d
 
 def change_status(session: Session, principal: Principal, case_id: str, status: CaseStatus, reason: str,
                   now: dt.datetime) -> JointCase:
-    case = visible_case(session, principal, case_id)
+    case = CASE_KIND.visible(session, principal, case_id)
     event_name = STATUS_EVENTS.get(status)
     if event_name is None:
         raise InvalidInput("A case cannot be set back to open.", field="status")
@@ -215,7 +185,7 @@ def change_status(session: Session, principal: Principal, case_id: str, status: 
 
 
 def add_unit(session: Session, principal: Principal, case_id: str, unit_code: str, now: dt.datetime) -> JointCase:
-    case = visible_case(session, principal, case_id)
+    case = CASE_KIND.visible(session, principal, case_id)
     require_work(principal, Perm.MANAGE)
     require_owner(case, principal.party, N_("Only the side that opened the case adds units to it."))
     unit = unit_by_code(session, unit_code, "unit_code")
@@ -231,7 +201,7 @@ def add_unit(session: Session, principal: Principal, case_id: str, unit_code: st
 
 def extend_agreement(session: Session, principal: Principal, case_id: str, data: AgreementExtension,
                      now: dt.datetime) -> JointCase:
-    case = visible_case(session, principal, case_id)
+    case = CASE_KIND.visible(session, principal, case_id)
     require_work(principal, Perm.MANAGE)
     require_owner(case, principal.party, N_("Only the side that opened the case records its agreement."))
     if case.jit_reference is None or case.jit_ends_on is None:
@@ -252,7 +222,7 @@ def extend_agreement(session: Session, principal: Principal, case_id: str, data:
 def add_note(session: Session, principal: Principal, case_id: str, data: NoteCreate, now: dt.datetime) -> CaseNote:
     """A shared note reaches the other side; an internal one stays here and is not on the shared
     timeline (which both sides hold alike)."""
-    case = visible_case(session, principal, case_id)
+    case = CASE_KIND.visible(session, principal, case_id)
     require_work(principal)
     if data.shared:
         validate_contribution_text([data.body], "the note")

@@ -153,7 +153,7 @@ def share(session: Session, case: JointCase, now: dt.datetime, *, new: bool = Fa
     session.flush()
     exchange.enqueue(session, kind=CaseMessage.message_kind, body=to_wire(case_message(session, case)),
                      sender_unit=case.lead_unit.code, recipient_unit=peer_unit_code(session, case),
-                     handling_code=case.handling_code.value, stream=service.stream_of(case.id))
+                     handling_code=case.handling_code.value, stream=service.CASE_KIND.stream(case.id))
 
 
 def contribute(session: Session, case: JointCase, event: TimelineEvent, **item: Any) -> None:
@@ -173,7 +173,7 @@ def contribute(session: Session, case: JointCase, event: TimelineEvent, **item: 
     message = ContributionMessage.from_fields({"case_id": case.id, "event": event_part(event).model_dump(), **parts})
     exchange.enqueue(session, kind=ContributionMessage.message_kind, body=to_wire(message),
                      sender_unit=event.unit_code, recipient_unit=case.lead_unit.code,
-                     handling_code=case.handling_code.value, stream=service.stream_of(case.id))
+                     handling_code=case.handling_code.value, stream=service.CASE_KIND.stream(case.id))
 
 
 # --- storing parts (both directions) ---------------------------------------------------------

@@ -81,7 +81,8 @@ def statistics(session: DbSession, principal: Reader, start: Annotated[Timestamp
 @router.get("/engagements/{engagement_id}", response_model=EngagementOut)
 def get_engagement(engagement_id: str, request: Request, session: DbSession, principal: Reader) -> EngagementOut:
     now = node_now(request)
-    return engagement_out(session, principal, engagements.read_engagement(session, principal, engagement_id, now), now)
+    found = engagements.ENGAGEMENT_KIND.read(session, principal, engagement_id, now)
+    return engagement_out(session, principal, found, now)
 
 
 @router.patch("/engagements/{engagement_id}", response_model=EngagementOut)
@@ -145,7 +146,7 @@ def create_agreement(body: AgreementCreate, request: Request, session: DbSession
 
 @router.get("/agreements/{agreement_id}", response_model=AgreementOut)
 def get_agreement(agreement_id: str, request: Request, session: DbSession, principal: Reader) -> AgreementOut:
-    return agreement_out(session, principal, records.visible_agreement(session, principal, agreement_id),
+    return agreement_out(session, principal, records.AGREEMENT_KIND.visible(session, principal, agreement_id),
                          _today(principal, node_now(request)))
 
 
@@ -172,7 +173,7 @@ def create_commitment(body: CommitmentCreate, request: Request, session: DbSessi
 
 @router.get("/commitments/{commitment_id}", response_model=CommitmentOut)
 def get_commitment(commitment_id: str, request: Request, session: DbSession, principal: Reader) -> CommitmentOut:
-    return commitment_out(session, records.visible_commitment(session, principal, commitment_id),
+    return commitment_out(session, records.COMMITMENT_KIND.visible(session, principal, commitment_id),
                           _today(principal, node_now(request)))
 
 
@@ -216,7 +217,7 @@ def propose_patrol(body: PatrolCreate, request: Request, session: DbSession, pri
 
 @router.get("/patrols/{patrol_id}", response_model=PatrolOut)
 def get_patrol(patrol_id: str, request: Request, session: DbSession, principal: Reader) -> PatrolOut:
-    return patrol_out(session, patrols.read_patrol(session, principal, patrol_id, node_now(request)))
+    return patrol_out(session, patrols.PATROL_KIND.read(session, principal, patrol_id, node_now(request)))
 
 
 @router.post("/patrols/{patrol_id}/accept", response_model=PatrolOut)

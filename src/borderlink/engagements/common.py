@@ -16,6 +16,7 @@ from borderlink.directory.models import Unit
 from borderlink.directory.permissions import Permission, Principal
 from borderlink.errors import InvalidInput
 from borderlink.shared import scoping, workfeed
+from borderlink.shared.objectkinds import ObjectKind
 from borderlink.shared.replicated import Paired, local_unit_of
 from borderlink.shared.timeline import Timeline
 from borderlink.shared.timeline import TimelineEvent as TimelineRow
@@ -60,11 +61,11 @@ def unit_by_code(session: Session, code: str, field: str) -> Unit:
         raise InvalidInput("There is no unit %(code)s.", field=field, code=code) from exc
 
 
-def visible(session: Session, principal: Principal, model: type[T], object_type: str, object_id: str,
-            permission: Permission = Permission.ENGAGEMENTS_READ) -> T:
-    """The object if it is in a feed the principal reads; otherwise it does not exist for them."""
-    return scoping.get_visible(session, principal, model, object_type, object_id, permission=permission,
-                               not_found="There is no such record, or you may not see it.")
+def kind(object_type: str, model: type[T], stream_prefix: str = "engagements") -> ObjectKind[T]:
+    """An object type of the domain; engagements, their agreements and their commitments travel in
+    one ordered stream per engagement (`"engagements:<engagement id>"`)."""
+    return ObjectKind(object_type, model, stream_prefix, Permission.ENGAGEMENTS_READ,
+                      "There is no such record, or you may not see it.")
 
 
 def visible_to(principal: Principal, object_type: str, id_column: InstrumentedAttribute[str]) -> ColumnElement[bool]:

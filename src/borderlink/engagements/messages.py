@@ -32,7 +32,6 @@ from borderlink.engagements.contracts import (
 )
 from borderlink.engagements.models import (
     COMMITMENT_LIFECYCLE,
-    ENGAGEMENT,
     ENGAGEMENT_LIFECYCLE,
     ENGAGEMENT_TIMELINE,
     PATROL_LIFECYCLE,
@@ -44,7 +43,6 @@ from borderlink.engagements.models import (
 )
 from borderlink.errors import InvalidInput
 from borderlink.exchange.registry import Handler, InboundEnvelope, Rejected
-from borderlink.shared import workfeed
 from borderlink.shared.contracts import MessageBody
 from borderlink.shared.lifecycle import Lifecycle
 from borderlink.shared.replicated import (
@@ -56,7 +54,6 @@ from borderlink.shared.replicated import (
     rejecting,
     require_sender_is_owner,
 )
-from borderlink.shared.workfeed import ObjectRef
 
 
 def _owner_pair(session: Session, envelope: InboundEnvelope[Any], owner_code: str,
@@ -117,7 +114,7 @@ def apply_step(session: Session, envelope: InboundEnvelope[StepMessage]) -> None
                           body.event.unit_code,
                           ENGAGEMENT_TIMELINE.detail_from_payload(body.event.kind, body.event.model_dump()),
                           event_id=body.event.id)
-    workfeed.touch(session, ObjectRef(ENGAGEMENT, engagement.id), common.now_of(session))
+    engagements.ENGAGEMENT_KIND.touch(session, engagement.id, common.now_of(session))
 
 
 def apply_agreement(session: Session, envelope: InboundEnvelope[AgreementMessage]) -> None:

@@ -35,7 +35,6 @@ from borderlink.engagements.views import commitment_out, engagement_out, patrol_
 from borderlink.errors import BorderLinkError
 from borderlink.shared import attachments
 from borderlink.shared.forms import N_, input_limits
-from borderlink.shared.workfeed import ObjectRef
 from borderlink.web import ask_first as ask
 from borderlink.web import form_pages as forms
 from borderlink.web import streams
@@ -170,13 +169,13 @@ def _engagement_page(request: Request, session: DbSession, principal: Principal,
                      status_code: int = 200) -> Response:
     now = node_now(request)
     language = request_language(request)
-    found = engagements.read_engagement(session, principal, engagement_id, now)
+    found = engagements.ENGAGEMENT_KIND.read(session, principal, engagement_id, now)
     return render(request, "engagements/engagement.html", {
         "item": engagement_out(session, principal, found, now, language),
         "is_owner": found.owner_party == principal.party,
         "owner_unit": found.owner_unit, "counterpart_unit": found.counterpart_unit,
         "units": {u.code: u for u in directory.list_units(session)},
-        "files": attachments.files_of(session, ObjectRef(ENGAGEMENT, found.id)),
+        "files": attachments.files_of(session, engagements.ENGAGEMENT_KIND.ref(found.id)),
         "values": values or {}, "errors": shown or {}, "done": DONE.shown(request, language)},
         status_code=status_code)
 
@@ -186,7 +185,7 @@ ENGAGEMENT_PAGE = forms.ObjectPage("/engagements/{}", _engagement_page, DONE, re
 
 
 streams.add_object_stream(router, "/{engagement_id}/stream", ENGAGEMENT, "engagement",
-                          permission=Permission.ENGAGEMENTS_READ, visible=engagements.visible_engagement,
+                          permission=Permission.ENGAGEMENTS_READ, visible=engagements.ENGAGEMENT_KIND.visible,
                           doc="The live stream of an open engagement page: an `engagement` event at each change of "
                             "either side.")
 
@@ -220,7 +219,7 @@ async def record_held(engagement_id: str, request: Request, session: DbSession, 
 async def cancel_engagement(engagement_id: str, request: Request, session: DbSession, principal: Planner) -> Response:
     values = await forms.submitted(request)
     if values.get("cancel_note", "").strip() and not ask.confirmed(values):  # a cancelled engagement stays so
-        await run_in_threadpool(engagements.visible_engagement, session, principal, engagement_id)
+        await run_in_threadpool(engagements.ENGAGEMENT_KIND.visible, session, principal, engagement_id)
         return ask.ask_first(request, ask.Ask(
             heading=N_("Cancel the engagement"), consequence=N_("The engagement is cancelled on both sides."),
             button=N_("Yes, cancel the engagement"), action=f"/engagements/{engagement_id}/cancel",
@@ -261,7 +260,7 @@ async def add_agreement(engagement_id: str, request: Request, session: DbSession
 def _commitment_page(request: Request, session: DbSession, principal: Principal, commitment_id: str,
                      values: Mapping[str, str] | None = None, shown: Shown | None = None,
                      status_code: int = 200) -> Response:
-    found = records.visible_commitment(session, principal, commitment_id)
+    found = records.COMMITMENT_KIND.visible(session, principal, commitment_id)
     today = records.today_in(principal.timezone, node_now(request))
     return render(request, "engagements/commitment.html", {
         "item": commitment_out(session, found, today, request_language(request)), "unit": found.responsible_unit,
@@ -325,7 +324,7 @@ async def create_patrol(request: Request, session: DbSession, principal: Patroll
 def _patrol_page(request: Request, session: DbSession, principal: Principal, patrol_id: str,
                  values: Mapping[str, str] | None = None, shown: Shown | None = None,
                  status_code: int = 200) -> Response:
-    found = patrols.read_patrol(session, principal, patrol_id, node_now(request))
+    found = patrols.PATROL_KIND.read(session, principal, patrol_id, node_now(request))
     return render(request, "engagements/patrol.html", {
         "item": patrol_out(session, found, request_language(request)), "is_owner": found.owner_party == principal.party,
         "owner_unit": found.owner_unit, "counterpart_unit": found.counterpart_unit,
@@ -339,7 +338,7 @@ def _patrol_page(request: Request, session: DbSession, principal: Principal, pat
 
 PATROL_PAGE = forms.ObjectPage("/engagements/patrols/{}", _patrol_page, DONE, rename=_field)
 streams.add_object_stream(router, "/patrols/{patrol_id}/stream", PATROL, "patrol",
-                          permission=Permission.ENGAGEMENTS_READ, visible=patrols.visible_patrol,
+                          permission=Permission.ENGAGEMENTS_READ, visible=patrols.PATROL_KIND.visible,
                           doc="The live stream of an open patrol page: a `patrol` event at each answer or report of "
                             "either side.")
 

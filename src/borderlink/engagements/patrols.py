@@ -36,7 +36,7 @@ from borderlink.engagements.models import (
 from borderlink.engagements.schemas import ParticipantIn, PatrolAdjustIn, PatrolCreate, PatrolReportIn
 from borderlink.errors import Forbidden, InvalidInput
 from borderlink.ids import new_id
-from borderlink.shared import paging, scoping, workfeed
+from borderlink.shared import paging
 from borderlink.shared.forms import N_
 from borderlink.shared.replicated import (
     local_unit_of,
@@ -49,25 +49,15 @@ from borderlink.shared.replicated import (
 )
 from borderlink.shared.timeline import Detail
 from borderlink.shared.timeline import TimelineEvent as TimelineRow
-from borderlink.shared.workfeed import ObjectRef
 
 LIST_SORT = paging.SortKey((Patrol.starts_at, Patrol.id), descending=False)  # type: ignore[arg-type]
 
 
-def stream_of(patrol_id: str) -> str:
-    return f"patrols:{patrol_id}"
+PATROL_KIND = common.kind(PATROL, Patrol, "patrols")
 
 
 def sector(patrol: Patrol) -> str:
     return f"{patrol.marker_from}–{patrol.marker_to}"
-
-
-def visible_patrol(session: Session, principal: Principal, patrol_id: str) -> Patrol:
-    return common.visible(session, principal, Patrol, PATROL, patrol_id)
-
-
-def read_patrol(session: Session, principal: Principal, patrol_id: str, now: dt.datetime) -> Patrol:
-    return scoping.read_visible(session, principal, visible_patrol, PATROL, patrol_id, now)
 
 
 def list_patrols(session: Session, principal: Principal, *, limit: int, cursor: str | None = None,
@@ -143,7 +133,7 @@ def _send_copy(session: Session, patrol: Patrol, event: TimelineRow | None) -> N
         "handling_code": patrol.handling_code, "author_name": patrol.author_name, "created_at": patrol.created_at,
         "event": PATROL_TIMELINE.payload(event) if event is not None else None,
     })
-    send_to_peer(session, message, patrol, patrol.owner_party, stream=stream_of(patrol.id))
+    send_to_peer(session, message, patrol, patrol.owner_party, stream=PATROL_KIND.stream(patrol.id))
 
 
 def receive_copy(session: Session, body: PatrolMessage, owner_party: str, owner_unit: Unit, other_unit: Unit) -> Patrol:
@@ -167,14 +157,14 @@ def receive_copy(session: Session, body: PatrolMessage, owner_party: str, owner_
     if body.event is not None:
         add_event(session, patrol, body.event.kind, body.event.at, body.event.party, body.event.unit_code,
                   PATROL_TIMELINE.detail_from_payload(body.event.kind, body.event.model_dump()), body.event.id)
-    workfeed.touch(session, ObjectRef(PATROL, patrol.id), now)
+    PATROL_KIND.touch(session, patrol.id, now)
     return patrol
 
 
 def answer(session: Session, principal: Principal, patrol_id: str, participants: list[ParticipantIn],
            now: dt.datetime, adjust: PatrolAdjustIn | None = None) -> Patrol:
     """The counterpart accepts the proposal, or (with `adjust`) agrees to it with changes."""
-    patrol = visible_patrol(session, principal, patrol_id)
+    patrol = PATROL_KIND.visible(session, principal, patrol_id)
     step = "adjusted" if adjust is not None else "accepted"
     PATROL_LIFECYCLE.require(patrol.status, step, side=side_of(patrol, principal.party), can=principal.can,
                              no_permission=N_("Your role may not answer joint patrol proposals."),
@@ -197,8 +187,8 @@ def answer(session: Session, principal: Principal, patrol_id: str, participants:
         "patrol_id": patrol.id, "event": StepEvent.from_fields(PATROL_TIMELINE.payload(event)),
         "changes": changes, "participants": ours,
     })
-    send_to_peer(session, message, patrol, principal.party, stream=stream_of(patrol.id))
-    workfeed.touch(session, ObjectRef(PATROL, patrol.id), now, except_unit=principal.unit_id)
+    send_to_peer(session, message, patrol, principal.party, stream=PATROL_KIND.stream(patrol.id))
+    PATROL_KIND.touch(session, patrol.id, now, except_unit=principal.unit_id)
     return patrol
 
 
@@ -227,11 +217,11 @@ def receive_answer(session: Session, patrol: Patrol, body: PatrolAnswerMessage, 
         p.model_dump(exclude_none=True) for p in body.participants]
     patrol.version += 1
     _send_copy(session, patrol, None)
-    workfeed.touch(session, ObjectRef(PATROL, patrol.id), now)
+    PATROL_KIND.touch(session, patrol.id, now)
 
 
 def cancel(session: Session, principal: Principal, patrol_id: str, note: str, now: dt.datetime) -> Patrol:
-    patrol = visible_patrol(session, principal, patrol_id)
+    patrol = PATROL_KIND.visible(session, principal, patrol_id)
     require_owner(patrol, principal.party, N_("Only the proposing side cancels a joint patrol."))
     PATROL_LIFECYCLE.require(patrol.status, "cancelled", side=side_of(patrol, principal.party), can=principal.can,
                              wrong_state=N_("This patrol can no longer be cancelled."))
@@ -241,13 +231,13 @@ def cancel(session: Session, principal: Principal, patrol_id: str, note: str, no
     event = add_event(session, patrol, "cancelled", now, principal.party, unit.code,
                       Detail.text(f"{principal.display_name}: {note}"))
     _send_copy(session, patrol, event)
-    workfeed.touch(session, ObjectRef(PATROL, patrol.id), now, except_unit=principal.unit_id)
+    PATROL_KIND.touch(session, patrol.id, now, except_unit=principal.unit_id)
     return patrol
 
 
 def file_report(session: Session, principal: Principal, patrol_id: str, data: PatrolReportIn,
                 now: dt.datetime) -> Patrol:
-    patrol = visible_patrol(session, principal, patrol_id)
+    patrol = PATROL_KIND.visible(session, principal, patrol_id)
     PATROL_LIFECYCLE.require(patrol.status, "reported", side=side_of(patrol, principal.party), can=principal.can,
                              no_permission=N_("Your role may not file patrol reports."),
                              wrong_state=N_("Reports are filed on an agreed patrol."))
@@ -269,9 +259,9 @@ def file_report(session: Session, principal: Principal, patrol_id: str, data: Pa
                    "author_name": report.author_name, "summary": report.summary, "incidents": report.incidents,
                    "filed_at": now},
     })
-    send_to_peer(session, message, patrol, principal.party, stream=stream_of(patrol.id))
+    send_to_peer(session, message, patrol, principal.party, stream=PATROL_KIND.stream(patrol.id))
     complete_if_both_reported(session, patrol, now)
-    workfeed.touch(session, ObjectRef(PATROL, patrol.id), now, except_unit=principal.unit_id)
+    PATROL_KIND.touch(session, patrol.id, now, except_unit=principal.unit_id)
     return patrol
 
 
@@ -287,7 +277,7 @@ def receive_report(session: Session, patrol: Patrol, body: PatrolReportMessage) 
     add_event(session, patrol, body.event.kind, body.event.at, body.event.party, body.event.unit_code,
               PATROL_TIMELINE.detail_from_payload(body.event.kind, body.event.model_dump()), body.event.id)
     complete_if_both_reported(session, patrol, now)
-    workfeed.touch(session, ObjectRef(PATROL, patrol.id), now)
+    PATROL_KIND.touch(session, patrol.id, now)
 
 
 def complete_if_both_reported(session: Session, patrol: Patrol, now: dt.datetime) -> None:

@@ -49,24 +49,23 @@ from borderlink.shared.replicated import (
 )
 from borderlink.shared.timeline import Detail
 from borderlink.shared.timeline import TimelineEvent as TimelineRow
-from borderlink.shared.workfeed import ObjectRef, Reason
+from borderlink.shared.workfeed import Reason
 
 NEAR_DUE = dt.timedelta(days=14)  # a commitment this close to its due date is in the responsible unit's feed
 DUE_JOB = "commitments falling due"
 
 
 def agreement_stream(agreement: Agreement) -> str:
-    return engagements.stream_of(agreement.engagement_id or agreement.id)
+    return engagements.ENGAGEMENT_KIND.stream(agreement.engagement_id or agreement.id)
 
 
 def commitment_stream(commitment: Commitment) -> str:
-    return engagements.stream_of(commitment.engagement_id or commitment.agreement_id or commitment.id)
+    return engagements.ENGAGEMENT_KIND.stream(commitment.engagement_id or commitment.agreement_id or commitment.id)
 
 
 # --- agreements -----------------------------------------------------------------------------
 
-def visible_agreement(session: Session, principal: Principal, agreement_id: str) -> Agreement:
-    return common.visible(session, principal, Agreement, AGREEMENT, agreement_id)
+AGREEMENT_KIND = common.kind(AGREEMENT, Agreement)
 
 
 def list_agreements(session: Session, principal: Principal, engagement_id: str | None = None) -> list[Agreement]:
@@ -83,7 +82,7 @@ def create_agreement(session: Session, principal: Principal, data: AgreementCrea
         raise Forbidden("Your role may not record agreements.")
     engagement = None
     if data.engagement_id is not None:
-        engagement = engagements.visible_engagement(session, principal, data.engagement_id)
+        engagement = engagements.ENGAGEMENT_KIND.visible(session, principal, data.engagement_id)
         if engagement.owner_party != principal.party:
             raise InvalidInput("Agreements of this engagement are recorded by the side that planned it.",
                                field="engagement_id")
@@ -161,8 +160,7 @@ def in_force(agreement: Agreement, today: dt.date) -> bool:
 
 # --- commitments ----------------------------------------------------------------------------
 
-def visible_commitment(session: Session, principal: Principal, commitment_id: str) -> Commitment:
-    return common.visible(session, principal, Commitment, COMMITMENT, commitment_id)
+COMMITMENT_KIND = common.kind(COMMITMENT, Commitment)
 
 
 def list_commitments(session: Session, principal: Principal, *, engagement_id: str | None = None,
@@ -199,10 +197,10 @@ def create_commitment(session: Session, principal: Principal, data: CommitmentCr
         raise Forbidden("Your role may not record commitments.")
     source: Engagement | Agreement
     if data.engagement_id is not None:
-        source = engagements.visible_engagement(session, principal, data.engagement_id)
+        source = engagements.ENGAGEMENT_KIND.visible(session, principal, data.engagement_id)
     else:
         assert data.agreement_id is not None
-        source = visible_agreement(session, principal, data.agreement_id)
+        source = AGREEMENT_KIND.visible(session, principal, data.agreement_id)
     if source.owner_party != principal.party:
         raise InvalidInput("Commitments are recorded by the side that holds the minutes.", field="engagement_id")
     responsible = common.unit_by_code(session, data.responsible_unit_code, "responsible_unit_code")
@@ -274,7 +272,7 @@ def notes(session: Session, commitment_id: str) -> list[CommitmentNote]:
 def add_note(session: Session, principal: Principal, commitment_id: str, text: str, evidence: str,
              now: dt.datetime, *, close: bool = False) -> Commitment:
     """A progress note from either side; `close` ends the commitment, and needs the note."""
-    commitment = visible_commitment(session, principal, commitment_id)
+    commitment = COMMITMENT_KIND.visible(session, principal, commitment_id)
     step = "closed" if close else "progress"
     COMMITMENT_LIFECYCLE.require(commitment.status, step, side=side_of(commitment, principal.party),
                                  can=principal.can, no_permission=N_("Your role may not report on commitments."),
@@ -300,7 +298,7 @@ def add_note(session: Session, principal: Principal, commitment_id: str, text: s
         "event": StepEvent.from_fields(COMMITMENT_TIMELINE.payload(event)),
     })
     send_to_peer(session, sent, commitment, principal.party, stream=commitment_stream(commitment))
-    workfeed.touch(session, ObjectRef(COMMITMENT, commitment.id), now, except_unit=principal.unit_id)
+    COMMITMENT_KIND.touch(session, commitment.id, now, except_unit=principal.unit_id)
     return commitment
 
 
@@ -318,7 +316,7 @@ def receive_note(session: Session, commitment: Commitment, note: CommitmentNote,
         _apply_note(commitment, note, now)
     COMMITMENT_TIMELINE.record(session, commitment.id, event.kind, event.at, event.party, event.unit_code,
                                Detail.text(event.detail or ""), event.id)
-    workfeed.touch(session, ObjectRef(COMMITMENT, commitment.id), now)
+    COMMITMENT_KIND.touch(session, commitment.id, now)
 
 
 # --- falling due: the periodic job -------------------------------------------------------------
@@ -346,8 +344,8 @@ def _flag_due(session: Session, commitment: Commitment, today: dt.date, now: dt.
     commitment.due_notice = stage
     zone = ZoneInfo(common.PARTY_ZONES[commitment.responsible_party])
     deadline = dt.datetime.combine(commitment.due_on + dt.timedelta(days=1), dt.time(), zone).astimezone(dt.UTC)
-    workfeed.put(session, ObjectRef(COMMITMENT, commitment.id), commitment.responsible_unit_id, Reason.DUE, now,
-                 deadline=deadline, urgent=stage == DueNotice.PAST)
+    COMMITMENT_KIND.put(session, commitment.id, commitment.responsible_unit_id, Reason.DUE, now,
+                        deadline=deadline, urgent=stage == DueNotice.PAST)
     COMMITMENT_TIMELINE.record(session, commitment.id, "due", now, commitment.responsible_party,
                                directory.get_unit(session, commitment.responsible_unit_id).code,
                                COMMITMENT_TIMELINE.detail("due", date=commitment.due_on.isoformat()))

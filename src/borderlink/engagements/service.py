@@ -26,7 +26,7 @@ from borderlink.engagements.models import (
 from borderlink.engagements.schemas import EngagementCreate, EngagementUpdate
 from borderlink.errors import InvalidInput
 from borderlink.ids import new_id
-from borderlink.shared import paging, scoping, workfeed
+from borderlink.shared import paging
 from borderlink.shared.forms import N_
 from borderlink.shared.replicated import (
     local_unit_of,
@@ -39,14 +39,11 @@ from borderlink.shared.replicated import (
 )
 from borderlink.shared.timeline import Detail
 from borderlink.shared.timeline import TimelineEvent as TimelineRow
-from borderlink.shared.workfeed import ObjectRef
 
 LIST_SORT = paging.SortKey((Engagement.starts_at, Engagement.id))  # type: ignore[arg-type]
 
 
-def stream_of(engagement_id: str) -> str:
-    """An engagement, its agreements and its commitments travel in one ordered stream."""
-    return f"engagements:{engagement_id}"
+ENGAGEMENT_KIND = common.kind(ENGAGEMENT, Engagement)
 
 
 def ordinal(number: int, language: str) -> str:
@@ -95,14 +92,6 @@ def _texts(data: EngagementCreate | EngagementUpdate) -> list[str]:
 
 
 # --- visibility and lists -------------------------------------------------------------------
-
-def visible_engagement(session: Session, principal: Principal, engagement_id: str) -> Engagement:
-    return common.visible(session, principal, Engagement, ENGAGEMENT, engagement_id)
-
-
-def read_engagement(session: Session, principal: Principal, engagement_id: str, now: dt.datetime) -> Engagement:
-    return scoping.read_visible(session, principal, visible_engagement, ENGAGEMENT, engagement_id, now)
-
 
 def list_engagements(session: Session, principal: Principal, *, limit: int, cursor: str | None = None,
                      kind: str | None = None, series: str | None = None, status: str | None = None,
@@ -182,7 +171,7 @@ def update_engagement(session: Session, principal: Principal, engagement_id: str
                       now: dt.datetime, *, step: str = "updated") -> Engagement:
     """The planning side changes its engagement (agenda, minutes, outcomes...); `step` "held"
     records that it took place."""
-    engagement = visible_engagement(session, principal, engagement_id)
+    engagement = ENGAGEMENT_KIND.visible(session, principal, engagement_id)
     require_owner(engagement, principal.party, N_("Only the planning side changes an engagement."))
     ENGAGEMENT_LIFECYCLE.require(engagement.status, step, side=side_of(engagement, principal.party),
                                  can=principal.can, no_permission=N_("Your role may not plan engagements."),
@@ -206,13 +195,13 @@ def update_engagement(session: Session, principal: Principal, engagement_id: str
     unit = directory.get_unit(session, engagement.owner_unit_id)
     event = add_event(session, engagement, step, now, principal.party, unit.code, Detail.text(principal.display_name))
     _send_copy(session, engagement, principal.party, event)
-    workfeed.touch(session, ObjectRef(ENGAGEMENT, engagement.id), now, except_unit=principal.unit_id)
+    ENGAGEMENT_KIND.touch(session, engagement.id, now, except_unit=principal.unit_id)
     return engagement
 
 
 def cancel_engagement(session: Session, principal: Principal, engagement_id: str, note: str,
                       now: dt.datetime) -> Engagement:
-    engagement = visible_engagement(session, principal, engagement_id)
+    engagement = ENGAGEMENT_KIND.visible(session, principal, engagement_id)
     ENGAGEMENT_LIFECYCLE.require(engagement.status, "cancelled", side=side_of(engagement, principal.party),
                                  can=principal.can, wrong_side=N_("Only the planning side cancels an engagement."),
                                  wrong_state=N_("This engagement can no longer be changed that way."))
@@ -222,14 +211,14 @@ def cancel_engagement(session: Session, principal: Principal, engagement_id: str
     event = add_event(session, engagement, "cancelled", now, principal.party, unit.code,
                       Detail.text(f"{principal.display_name}: {note}"))
     _send_copy(session, engagement, principal.party, event)
-    workfeed.touch(session, ObjectRef(ENGAGEMENT, engagement.id), now, except_unit=principal.unit_id)
+    ENGAGEMENT_KIND.touch(session, engagement.id, now, except_unit=principal.unit_id)
     return engagement
 
 
 def answer_engagement(session: Session, principal: Principal, engagement_id: str, confirm: bool, note: str,
                       now: dt.datetime) -> Engagement:
     """The other side confirms the planned engagement, or declines it with a reason."""
-    engagement = visible_engagement(session, principal, engagement_id)
+    engagement = ENGAGEMENT_KIND.visible(session, principal, engagement_id)
     step = "confirmed" if confirm else "declined"
     ENGAGEMENT_LIFECYCLE.require(engagement.status, step, side=side_of(engagement, principal.party),
                                  can=principal.can, no_permission=N_("Your role may not plan engagements."),
@@ -245,14 +234,14 @@ def answer_engagement(session: Session, principal: Principal, engagement_id: str
     assert event is not None
     message = StepMessage(object_kind="engagement", object_id=engagement.id,
                           event=StepEvent.from_fields(ENGAGEMENT_TIMELINE.payload(event)))
-    send_to_peer(session, message, engagement, principal.party, stream=stream_of(engagement.id))
-    workfeed.touch(session, ObjectRef(ENGAGEMENT, engagement.id), now, except_unit=principal.unit_id)
+    send_to_peer(session, message, engagement, principal.party, stream=ENGAGEMENT_KIND.stream(engagement.id))
+    ENGAGEMENT_KIND.touch(session, engagement.id, now, except_unit=principal.unit_id)
     return engagement
 
 
 def _send_copy(session: Session, engagement: Engagement, party: str, event: TimelineRow | None) -> None:
     send_to_peer(session, engagement_message(session, engagement, event), engagement, party,
-                 stream=stream_of(engagement.id))
+                 stream=ENGAGEMENT_KIND.stream(engagement.id))
 
 
 def engagement_message(session: Session, engagement: Engagement, event: TimelineRow | None) -> EngagementMessage:
@@ -299,7 +288,7 @@ def receive_copy(session: Session, body: EngagementMessage, owner_party: str, ow
         add_event(session, engagement, body.event.kind, body.event.at, body.event.party, body.event.unit_code,
                   ENGAGEMENT_TIMELINE.detail_from_payload(body.event.kind, body.event.model_dump()),
                   event_id=body.event.id)
-    workfeed.touch(session, ObjectRef(ENGAGEMENT, engagement.id), now)
+    ENGAGEMENT_KIND.touch(session, engagement.id, now)
     return engagement
 
 

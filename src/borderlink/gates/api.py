@@ -188,7 +188,7 @@ def list_pre_arrivals(session: DbSession, principal: Reader,
 
 @router.get("/pre-arrivals/{notice_id}", response_model=PreArrivalOut)
 def get_pre_arrival(notice_id: str, session: DbSession, principal: Reader) -> PreArrivalOut:
-    return views.pre_arrival_out(session, pre_arrivals.visible_notice(session, principal, notice_id))
+    return views.pre_arrival_out(session, pre_arrivals.PRE_ARRIVAL_KIND.visible(session, principal, notice_id))
 
 
 @router.get("/dashboard", response_model=DashboardOut, responses={404: {"description": "no such gate for you"}})
@@ -246,7 +246,7 @@ def _hit_event(message: str) -> str | None:
 def get_hit(hit_id: str, request: Request, session: DbSession, principal: Reader) -> HitOut:
     """The same id on both nodes: the gate's and the alert owner's."""
     now = node_now(request)
-    return views.hit_out(session, hits.read_hit(session, principal, hit_id, now), request_language(request),
+    return views.hit_out(session, hits.HIT_KIND.read(session, principal, hit_id, now), request_language(request),
                          with_photo=True)
 
 

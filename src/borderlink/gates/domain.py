@@ -61,7 +61,7 @@ DOMAIN = Domain(
     # the object, and always a person's data.
     attachables=(Attachable(models.CROSSING_TYPE, open_object=seen_with(crossings.visible_crossing, True),
                             max_files=1, max_bytes=photos.MAX_PHOTO_BYTES),
-                 Attachable(models.HIT_TYPE, open_object=seen_with(hits.visible_hit, True), max_files=1,
+                 Attachable(models.HIT_TYPE, open_object=seen_with(hits.HIT_KIND.visible, True), max_files=1,
                             max_bytes=photos.MAX_PHOTO_BYTES)),
     indirect_messages=views.INDIRECT_MESSAGES + feed.INDIRECT_MESSAGES,
     permission_grants={Role.COMMANDER: _GATE_WORK, Role.OFFICER: _GATE_WORK, Role.ANALYST: _GATE_WORK,

@@ -24,7 +24,7 @@ def _tell_the_gate(session: Session, hit: Hit, step: Step) -> None:
     message = HitEscalationMessage.from_fields({"hit_id": hit.id, "level": step.level,
                                                 "event": hits.event_payload(step.event)})
     send(session, message, hit, sender_unit=directory.get_unit(session, hit.alert_unit_id).code,
-         recipient_unit=directory.get_unit(session, hit.gate_unit_id).code, stream=hits.stream_of(hit.id))
+         recipient_unit=directory.get_unit(session, hit.gate_unit_id).code, stream=hits.HIT_KIND.stream(hit.id))
 
 
 HITS = Escalation(

@@ -51,22 +51,15 @@ from borderlink.shared.attachments import StoredFile
 from borderlink.shared.contracts import to_wire
 from borderlink.shared.forms import N_
 from borderlink.shared.lifecycle import Steps
+from borderlink.shared.objectkinds import ObjectKind
 from borderlink.shared.replicated import HandlingCode, Side, validate_contribution_text
 from borderlink.shared.timeline import Detail, EventLike, NewStep, TimelineEvent
-from borderlink.shared.workfeed import ObjectRef, Reason
+from borderlink.shared.workfeed import Reason
 
 # A victim is protected, never arrested: these outcomes are refused on a protected hit.
 _NOT_FOR_VICTIMS = frozenset({Outcome.HELD})
 VICTIM_KIND = "victim"
 PROTECT_ACTION = "protect"
-
-
-def feed_ref(hit_id: str) -> ObjectRef:
-    return ObjectRef(HIT_TYPE, hit_id)
-
-
-def stream_of(hit_id: str) -> str:
-    return f"gates.hit:{hit_id}"
 
 
 def local_party(session: Session) -> str:
@@ -177,7 +170,7 @@ def _report_one(session: Session, found: Found, match: ScreeningHit, facts: Aler
     reported = HIT_TIMELINE.new_step(hit.id, "reported", now, party, gate_unit.code, HIT_TIMELINE.detail(
         "reported", subject=hit.subject.value, gate=gate_unit.code, score=f"{hit.score:.2f}"))
     steps.append((hit, reported))
-    ref = feed_ref(hit.id)
+    ref = HIT_KIND.ref(hit.id)
     if facts.party == party and alert_unit_id == gate_unit.id:
         # The gate owns the alert too: its one entry is the one it sent, waiting for its answer.
         feed.append(workfeed.NewEntry(ref, gate_unit.id, Reason.SENT, hit.deadline_at, urgent=True))
@@ -195,7 +188,7 @@ def _report_one(session: Session, found: Found, match: ScreeningHit, facts: Aler
         })
         exchange.enqueue(session, kind=HitReportMessage.message_kind, body=to_wire(message),
                          sender_unit=gate_unit.code, recipient_unit=facts.unit_code,
-                         handling_code=hit.handling_code.value, stream=stream_of(hit.id))
+                         handling_code=hit.handling_code.value, stream=HIT_KIND.stream(hit.id))
     return hit
 
 
@@ -225,24 +218,16 @@ def receive_report(session: Session, body: HitReportMessage, gate_unit: Unit, al
     session.flush()
     add_event(session, hit, "reported", body.event.at, body.event.party, body.event.unit_code,
               HIT_TIMELINE.detail_from_payload("reported", body.event.model_dump()), event_id=body.event.id)
-    workfeed.put(session, feed_ref(hit.id), alert_unit.id, Reason.RECEIVED, now, deadline=deadline, urgent=True)
+    HIT_KIND.put(session, hit.id, alert_unit.id, Reason.RECEIVED, now, deadline=deadline, urgent=True)
     return hit
 
 
 # --- reading ----------------------------------------------------------------------------------
 
-_NOT_FOUND = N_("There is no such hit, or you may not see it.")
-
-
-def visible_hit(session: Session, principal: Principal, hit_id: str) -> Hit:
-    """A hit in the feed of one of the caller's units (its gate, the alert's owning unit, or a
-    unit above either); a hit names a person, so reading it is audited."""
-    return scoping.get_visible(session, principal, Hit, HIT_TYPE, hit_id, permission=Permission.GATES_READ,
-                               names_person=lambda hit: hit.subject is not Subject.VEHICLE, not_found=_NOT_FOUND)
-
-
-def read_hit(session: Session, principal: Principal, hit_id: str, now: dt.datetime) -> Hit:
-    return scoping.read_visible(session, principal, visible_hit, HIT_TYPE, hit_id, now)
+# A hit names a person unless it is on a vehicle, so reading one is audited.
+HIT_KIND = ObjectKind(HIT_TYPE, Hit, "gates.hit", Permission.GATES_READ,
+                      N_("There is no such hit, or you may not see it."),
+                      names_person=lambda _session, hit: hit.subject is not Subject.VEHICLE)
 
 
 def list_hits(session: Session, principal: Principal, *, alert_id: str | None = None,
@@ -263,7 +248,7 @@ def list_hits(session: Session, principal: Principal, *, alert_id: str | None = 
 def answer(session: Session, principal: Principal, hit_id: str, confirmed: bool, note: str | None,
            now: dt.datetime) -> Hit:
     """The alert's owning unit (or one above it) says whether it is the person."""
-    hit = visible_hit(session, principal, hit_id)
+    hit = HIT_KIND.visible(session, principal, hit_id)
     kind = "confirmed" if confirmed else "rejected"
     refusal = N_("Only the unit that owns the alert, or a unit above it, answers a hit.")
     if hit.alert_party != principal.party or not principal.covers_unit(hit.alert_unit_id):
@@ -283,8 +268,8 @@ def answer(session: Session, principal: Principal, hit_id: str, confirmed: bool,
         message = HitAnswerMessage.from_fields({"hit_id": hit.id, "note": note, "event": event_payload(event)})
         exchange.enqueue(session, kind=HitAnswerMessage.message_kind, body=to_wire(message),
                          sender_unit=unit.code, recipient_unit=gate.code, handling_code=hit.handling_code.value,
-                         stream=stream_of(hit.id))
-    workfeed.touch(session, feed_ref(hit.id), now, except_unit=principal.unit_id)
+                         stream=HIT_KIND.stream(hit.id))
+    HIT_KIND.touch(session, hit.id, now, except_unit=principal.unit_id)
     return hit
 
 
@@ -301,7 +286,7 @@ def apply_answer(session: Session, hit: Hit, body: HitAnswerMessage, now: dt.dat
                       HIT_TIMELINE.detail_from_payload(event.kind, event.model_dump()), event_id=event.id)
     if added is not None:
         _take_answer(hit, body.note, event.at, event.unit_code)
-        workfeed.touch(session, feed_ref(hit.id), now)
+        HIT_KIND.touch(session, hit.id, now)
 
 
 # --- the gate's outcome -------------------------------------------------------------------------
@@ -309,7 +294,7 @@ def apply_answer(session: Session, hit: Hit, body: HitAnswerMessage, now: dt.dat
 def record_outcome(session: Session, principal: Principal, hit_id: str, outcome: Outcome, note: str | None,
                    now: dt.datetime) -> Hit:
     """The gate records what it did; a victim is protected, never held."""
-    hit = visible_hit(session, principal, hit_id)
+    hit = HIT_KIND.visible(session, principal, hit_id)
     if hit.owner_party != principal.party or not principal.covers_unit(hit.gate_unit_id):
         raise Forbidden(N_("Only the gate that found the hit, or a unit above it, records its outcome."))
     HIT_LIFECYCLE.require(hit.status, "outcome", side=Side.OWNER, can=principal.can,
@@ -332,8 +317,8 @@ def record_outcome(session: Session, principal: Principal, hit_id: str, outcome:
         exchange.enqueue(session, kind=HitOutcomeMessage.message_kind, body=to_wire(message),
                          sender_unit=directory.get_unit(session, hit.gate_unit_id).code,
                          recipient_unit=alert_unit.code, handling_code=hit.handling_code.value,
-                         stream=stream_of(hit.id))
-    workfeed.touch(session, feed_ref(hit.id), now, except_unit=principal.unit_id)
+                         stream=HIT_KIND.stream(hit.id))
+    HIT_KIND.touch(session, hit.id, now, except_unit=principal.unit_id)
     return hit
 
 
@@ -348,7 +333,7 @@ def apply_outcome(session: Session, hit: Hit, body: HitOutcomeMessage, now: dt.d
                       HIT_TIMELINE.detail_from_payload("outcome", event.model_dump()), event_id=event.id)
     if added is not None:
         _take_outcome(hit, body.outcome, body.note, event.at)
-        workfeed.touch(session, feed_ref(hit.id), now)
+        HIT_KIND.touch(session, hit.id, now)
 
 
 def count_pending(session: Session, unit_ids: frozenset[str]) -> int:

@@ -135,7 +135,7 @@ def hits_page(request: Request, session: DbSession, principal: Reader, status: s
 
 def _hit_page(request: Request, session: DbSession, principal: Principal, hit_id: str,
               shown: dict[str, str] | None = None, status_code: int = 200) -> Response:
-    hit = hits.read_hit(session, principal, hit_id, node_now(request))
+    hit = hits.HIT_KIND.read(session, principal, hit_id, node_now(request))
     return render(request, "gates/hit.html", {
         "item": views.hit_out(session, hit, request_language(request), with_photo=True),
         "may_answer": _may_answer(principal, hit), "may_record": _may_record(principal, hit),

@@ -30,18 +30,15 @@ from borderlink.gates.models import (
 from borderlink.gates.reference import reference_gates
 from borderlink.gates.schemas import PreArrivalCreate
 from borderlink.ids import new_id
-from borderlink.shared import scoping, workfeed
+from borderlink.shared import scoping
 from borderlink.shared.contracts import to_wire
+from borderlink.shared.objectkinds import ObjectKind
 from borderlink.shared.replicated import HandlingCode
-from borderlink.shared.workfeed import ObjectRef, Reason
+from borderlink.shared.workfeed import Reason
 
-
-def feed_ref(notice_id: str) -> ObjectRef:
-    return ObjectRef(PRE_ARRIVAL_TYPE, notice_id)
-
-
-def stream_of(notice_id: str) -> str:
-    return f"gates.pre_arrival:{notice_id}"
+PRE_ARRIVAL_KIND = ObjectKind(PRE_ARRIVAL_TYPE, PreArrival, "gates.pre_arrival", Permission.GATES_READ,
+                              "There is no such pre-arrival notice, or you may not see it.",
+                              names_person=lambda _session, _notice: True)
 
 
 def facing_gate(session: Session, gate: Unit) -> Unit:
@@ -72,7 +69,7 @@ def announce(session: Session, principal: Principal, data: PreArrivalCreate, now
         status=PreArrivalStatus.EXPECTED)
     session.add(notice)
     session.flush()
-    workfeed.put(session, feed_ref(notice.id), gate.id, Reason.SENT, now, unread=False)
+    PRE_ARRIVAL_KIND.put(session, notice.id, gate.id, Reason.SENT, now, unread=False)
     message = PreArrivalMessage.from_fields({
         "id": notice.id, "from_gate_unit_code": gate.code, "to_gate_unit_code": facing.code, "plate": notice.plate,
         "driver": {"names": notice.driver_names, "birth_date": notice.driver_birth_date,
@@ -82,7 +79,7 @@ def announce(session: Session, principal: Principal, data: PreArrivalCreate, now
         "weight_kg": notice.weight_kg, "expected_at": notice.expected_at, "created_at": now,
     })
     exchange.enqueue(session, kind=PreArrivalMessage.message_kind, body=to_wire(message), sender_unit=gate.code,
-                     recipient_unit=facing.code, stream=stream_of(notice.id))
+                     recipient_unit=facing.code, stream=PRE_ARRIVAL_KIND.stream(notice.id))
     return notice
 
 
@@ -106,8 +103,8 @@ def receive(session: Session, body: PreArrivalMessage, sender_party: str, from_g
                           "action": facts.action, "alert_kind": facts.kind} for hit, facts in found]
     session.add(notice)
     session.flush()
-    workfeed.put(session, feed_ref(notice.id), to_gate.id, Reason.RECEIVED, now, deadline=notice.expected_at,
-                 urgent=bool(found))
+    PRE_ARRIVAL_KIND.put(session, notice.id, to_gate.id, Reason.RECEIVED, now, deadline=notice.expected_at,
+                         urgent=bool(found))
     return notice
 
 
@@ -123,13 +120,14 @@ def match_crossing(session: Session, crossing: Crossing, gate: Unit, now: dt.dat
         return None
     notice.status, notice.crossing_id, notice.arrived_at = PreArrivalStatus.ARRIVED, crossing.id, crossing.crossed_at
     notice.updated_at = now
-    workfeed.touch(session, feed_ref(notice.id), now)
+    PRE_ARRIVAL_KIND.touch(session, notice.id, now)
     if notice.owner_party != gate.party_code:
         message = PreArrivalArrivedMessage.from_fields({"pre_arrival_id": notice.id,
                                                         "arrived_at": crossing.crossed_at, "gate_unit_code": gate.code})
         announcer = directory.get_unit(session, notice.from_gate_unit_id)
         exchange.enqueue(session, kind=PreArrivalArrivedMessage.message_kind, body=to_wire(message),
-                         sender_unit=gate.code, recipient_unit=announcer.code, stream=stream_of(notice.id))
+                         sender_unit=gate.code, recipient_unit=announcer.code,
+                         stream=PRE_ARRIVAL_KIND.stream(notice.id))
     return notice
 
 
@@ -137,7 +135,7 @@ def apply_arrived(session: Session, notice: PreArrival, body: PreArrivalArrivedM
     if notice.status is PreArrivalStatus.ARRIVED:
         return
     notice.status, notice.arrived_at, notice.updated_at = PreArrivalStatus.ARRIVED, body.arrived_at, now
-    workfeed.touch(session, feed_ref(notice.id), now)
+    PRE_ARRIVAL_KIND.touch(session, notice.id, now)
 
 
 def list_notices(session: Session, principal: Principal, status: str | None = None,
@@ -154,9 +152,3 @@ def list_notices(session: Session, principal: Principal, status: str | None = No
         units = select(Unit.id).where(Unit.code == gate_unit_code.upper())
         query = query.where(PreArrival.to_gate_unit_id.in_(units) | PreArrival.from_gate_unit_id.in_(units))
     return list(session.scalars(query.order_by(PreArrival.expected_at, PreArrival.id).limit(limit)))
-
-
-def visible_notice(session: Session, principal: Principal, notice_id: str) -> PreArrival:
-    return scoping.get_visible(session, principal, PreArrival, PRE_ARRIVAL_TYPE, notice_id,
-                               permission=Permission.GATES_READ, names_person=lambda _: True,
-                               not_found="There is no such pre-arrival notice, or you may not see it.")

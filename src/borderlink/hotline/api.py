@@ -42,7 +42,7 @@ def create_request(body: RequestCreate, now: Now, session: DbSession, principal:
 
 @router.get("/requests/{request_id}", response_model=RequestOut)
 def get_request(request_id: str, now: Now, session: DbSession, principal: Reader) -> RequestOut:
-    return request_out(session, service.read_request(session, principal, request_id, now), now)
+    return request_out(session, service.REQUEST_KIND.read(session, principal, request_id, now), now)
 
 
 @router.post("/requests/{request_id}/acknowledge", response_model=RequestOut)
@@ -80,14 +80,14 @@ def forward(request_id: str, body: ForwardCreate, now: Now, session: DbSession,
             principal: Answerer) -> RequestOut:
     """Share a request with another unit of this node (refused by handling codes H2 and H3)."""
     service.forward(session, principal, request_id, body.unit_code, now)
-    return request_out(session, service.visible_request(session, principal, request_id), now)
+    return request_out(session, service.REQUEST_KIND.visible(session, principal, request_id), now)
 
 
 @router.get("/requests/{request_id}/export", response_model=RequestOut)
 def export(request_id: str, now: Now, session: DbSession, principal: Reader,
            purpose: Annotated[str, Query(pattern="^(prevention|investigation|court)$")]) -> RequestOut:
     """The full record for a stated purpose; a received request marked H1 or H3 is not for court."""
-    found = service.read_request(session, principal, request_id, now)
+    found = service.REQUEST_KIND.read(session, principal, request_id, now)
     service.check_export(found, principal.party, purpose)
     return request_out(session, found, now)
 
@@ -121,7 +121,8 @@ async def inbox_stream(request: Request, principal: Reader, include_below: bool 
 
 
 streams.add_object_stream(router, "/requests/{request_id}/stream", OBJECT_TYPE, "request",
-                          permission=Permission.HOTLINE_READ, visible=service.visible_request, name="request_stream",
+                          permission=Permission.HOTLINE_READ, visible=service.REQUEST_KIND.visible,
+                          name="request_stream",
                           doc="Server-sent events: one `request` event each time this request changes, whichever "
                               "side changed it (404 for a request you may not see). It ends as the inbox stream does.")
 

@@ -66,7 +66,7 @@ DOMAIN = Domain(
                          open_clause=feed.request_is_open, permission=Permission.HOTLINE_READ, order=10,
                          actions=feed.request_actions),),
     # A request's files travel with it across the border; none are added afterwards.
-    attachables=(Attachable(models.OBJECT_TYPE, open_object=seen_with(service.visible_request,
+    attachables=(Attachable(models.OBJECT_TYPE, open_object=seen_with(service.REQUEST_KIND.visible,
                                                                       lambda r: r.names_person)),),
     named_records=(NamedRecord(HotlineRequest, models.OBJECT_TYPE, ("references",), _referenced_names),),
 )

@@ -22,7 +22,7 @@ def _tell_peer(session: Session, request: HotlineRequest, step: Step) -> None:
     message = EscalationMessage(request_id=request.id, level=step.level, deadline_at=step.deadline,
                                 recipient_side_unit=theirs.code if theirs else None,
                                 event=service.event_payload(step.event))
-    send_to_peer(session, message, request, request.owner_party, stream=service.stream_of(request.id))
+    send_to_peer(session, message, request, request.owner_party, stream=service.REQUEST_KIND.stream(request.id))
 
 
 REQUESTS = Escalation(

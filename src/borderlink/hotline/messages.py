@@ -70,7 +70,7 @@ def apply_event(session: Session, envelope: InboundEnvelope[EventMessage]) -> No
         raise Rejected(f"a {event.kind!r} step does not travel as a hotline.event")
     check_step(session, LIFECYCLE, request.owner_party, envelope.sender_party, event)
     if service.STEPS.received(session, request, event) is not None:
-        workfeed.touch(session, service.feed_ref(request.id), now_of(session))
+        service.REQUEST_KIND.touch(session, request.id, now_of(session))
 
 
 def apply_reply(session: Session, envelope: InboundEnvelope[ReplyMessage]) -> None:
@@ -97,7 +97,7 @@ def apply_reply(session: Session, envelope: InboundEnvelope[ReplyMessage]) -> No
     if event is not None:
         service.STEPS.received(session, request, event)
     request.updated_at = max(request.updated_at, now)
-    workfeed.touch(session, service.feed_ref(request.id), now)
+    service.REQUEST_KIND.touch(session, request.id, now)
 
 
 def apply_escalation(session: Session, envelope: InboundEnvelope[EscalationMessage]) -> None:

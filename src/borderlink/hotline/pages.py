@@ -161,13 +161,13 @@ def _request_page(request: Request, session: DbSession, principal: Principal, re
                   values: Mapping[str, str] | None = None, shown: dict[str, str] | None = None,
                   status_code: int = 200) -> Response:
     now = node_now(request)
-    found = service.read_request(session, principal, request_id, now)
+    found = service.REQUEST_KIND.read(session, principal, request_id, now)
     item = request_out(session, found, now, request_language(request))
     return render(request, "hotline/request.html", {
         "item": item, "done": DONE.shown(request), "units": printing.units_by_code(session),
         "offences": allowed_offences(),
         "renderings": {ref["name"]: display_renderings(ref["name"]) for ref in item.references if ref.get("name")},
-        "files": attachments.files_of(session, service.feed_ref(found.id)),
+        "files": attachments.files_of(session, service.REQUEST_KIND.ref(found.id)),
         "is_owner": found.owner_party == principal.party,
         "local_units": directory.list_units(session, principal.party),
         "values": values or {}, "errors": shown or {}, "limits": {"body": input_limits(ReplyCreate)["body"]},
@@ -182,11 +182,11 @@ REQUEST_PAGE = forms.ObjectPage("/hotline/requests/{}", _request_page, DONE)
 def _print_context(request: Request, session: DbSession, principal: Principal, request_id: str) -> dict[str, Any]:
     now = node_now(request)
     language = request_language(request)
-    found = service.read_request(session, principal, request_id, now)
+    found = service.REQUEST_KIND.read(session, principal, request_id, now)
     item = request_out(session, found, now, language)
     units = printing.units_by_code(session)
     events = printing.printed_events(item.timeline, codes.CODE_LISTS["hotline.event"], units, language)
-    return {"item": item, "files": attachments.files_of(session, service.feed_ref(found.id)), "units": units,
+    return {"item": item, "files": attachments.files_of(session, service.REQUEST_KIND.ref(found.id)), "units": units,
             "offences": allowed_offences(), "events": events, "printed_at": now}
 
 
@@ -216,7 +216,7 @@ def reply_form(request_id: str, request: Request, session: DbSession, principal:
 @router.get("/requests/{request_id}/close")
 def close_confirm(request_id: str, request: Request, session: DbSession, principal: Answerer, now: Now) -> Response:
     """Closing ends the request on both sides: the page asks first."""
-    found = service.visible_request(session, principal, request_id)
+    found = service.REQUEST_KIND.visible(session, principal, request_id)
     if found.owner_party != principal.party:
         raise Forbidden("Only the sending side closes a request.")
     if found.status in (Status.CLOSED, Status.HELD, Status.WITHDRAWN):
@@ -251,7 +251,7 @@ def review_form(request_id: str, request: Request, session: DbSession, principal
                 confirmed: Annotated[str, Form()] = "") -> Response:
     release = decision == "release"
     if not release and note.strip() and not ask.confirmed({"confirmed": confirmed}):  # it cannot be undone
-        found = service.visible_request(session, principal, request_id)
+        found = service.REQUEST_KIND.visible(session, principal, request_id)
         return ask.ask_first(request, ask.Ask(
             heading=N_("Withdraw held request"),
             consequence=N_("The request never leaves this node; its sender sees it withdrawn."),
@@ -274,5 +274,5 @@ async def page_stream(request: Request, principal: Reader, below: str | None = N
 
 
 streams.add_object_stream(router, "/requests/{request_id}/stream", OBJECT_TYPE, "request",
-                          permission=Permission.HOTLINE_READ, visible=service.visible_request,
+                          permission=Permission.HOTLINE_READ, visible=service.REQUEST_KIND.visible,
                           doc="The live stream for an open request page: a `request` event at each change of it.")

@@ -39,10 +39,11 @@ from borderlink.hotline.schemas import MAX_ATTACHMENT_BYTES, MAX_DEADLINE_SECOND
 from borderlink.ids import new_id, next_after
 from borderlink.safeguards.offences import require_allowed
 from borderlink.shared import attachments as shared_attachments
-from borderlink.shared import new_objects, peer_files, scoping, workfeed
+from borderlink.shared import new_objects, peer_files, workfeed
 from borderlink.shared.durations import DurationSettings
 from borderlink.shared.forms import N_
 from borderlink.shared.lifecycle import Steps
+from borderlink.shared.objectkinds import ObjectKind
 from borderlink.shared.paging import fold_for_search
 from borderlink.shared.replicated import (
     now_of,
@@ -55,13 +56,9 @@ from borderlink.shared.replicated import (
 from borderlink.shared.shapes import same_named
 from borderlink.shared.timeline import Detail
 from borderlink.shared.timeline import TimelineEvent as TimelineRow
-from borderlink.shared.workfeed import FeedEntry, ObjectRef, Reason
+from borderlink.shared.workfeed import FeedEntry, Reason
 
 __all__ = ["OPEN_STATUSES", "fold_for_search"]
-
-
-def stream_of(request_id: str) -> str:
-    return f"hotline:{request_id}"
 
 
 DEADLINES = DurationSettings("hotline deadlines", DeadlineSetting, "priority", DEFAULT_DEADLINES, MAX_DEADLINE_SECONDS,
@@ -75,21 +72,9 @@ def deadline_for(session: Session, priority: Priority) -> dt.timedelta:
 
 # --- visibility -----------------------------------------------------------------------------
 
-def feed_ref(request_id: str) -> ObjectRef:
-    return ObjectRef(OBJECT_TYPE, request_id)
-
-
-def visible_request(session: Session, principal: Principal, request_id: str) -> HotlineRequest:
-    """A request in one of the principal's units' inboxes; anything else does not exist for them.
-    A request naming a person is audited as read."""
-    return scoping.get_visible(session, principal, HotlineRequest, OBJECT_TYPE, request_id,
-                               permission=Permission.HOTLINE_READ, names_person=lambda r: r.names_person,
-                               not_found="There is no such request, or you may not see it.")
-
-
-def read_request(session: Session, principal: Principal, request_id: str, now: dt.datetime) -> HotlineRequest:
-    """Open a request: marks it read for the reader's unit."""
-    return scoping.read_visible(session, principal, visible_request, OBJECT_TYPE, request_id, now)
+REQUEST_KIND = ObjectKind(OBJECT_TYPE, HotlineRequest, "hotline", Permission.HOTLINE_READ,
+                          "There is no such request, or you may not see it.",
+                          names_person=lambda _session, request: request.names_person)
 
 
 REPLIES_KEPT = "hotline.replies"  # the replies to a request made in the running transaction
@@ -117,8 +102,8 @@ def overdue_at(status: Status, deadline_at: dt.datetime | None, now: dt.datetime
 def put_in_inbox(session: Session, request: HotlineRequest, unit_id: str, reason: str, now: dt.datetime,
                  deadline: dt.datetime | None, *, unread: bool = True) -> FeedEntry:
     """Put the request in a unit's work feed (or bring its entry up to date)."""
-    return workfeed.put(session, feed_ref(request.id), unit_id, Reason(reason), now, deadline=deadline,
-                        urgent=request.priority == Priority.URGENT, unread=unread)
+    return REQUEST_KIND.put(session, request.id, unit_id, Reason(reason), now, deadline=deadline,
+                            urgent=request.priority == Priority.URGENT, unread=unread)
 
 
 # A timeline step, recorded once (events carry their id across the border); statuses only move
@@ -136,7 +121,7 @@ def event_payload(event: TimelineRow) -> TimelineEvent:
 def send_event(session: Session, request: HotlineRequest, event: TimelineRow, party: str) -> None:
     """Tell the other side of a step taken on `party`'s side."""
     message = EventMessage(request_id=request.id, event=event_payload(event))
-    send_to_peer(session, message, request, party, stream=stream_of(request.id))
+    send_to_peer(session, message, request, party, stream=REQUEST_KIND.stream(request.id))
 
 
 # --- creating and sending --------------------------------------------------------------------
@@ -179,8 +164,8 @@ def create_request(session: Session, principal: Principal, data: RequestCreate, 
     if files:  # the attachments' rows refer to the request's; without any, all is written in one flush
         session.flush()
         for item, content in files:
-            shared_attachments.add(session, feed_ref(request.id), item.filename, item.content_type, content, now,
-                                   names_person=request.names_person, added_by=principal.label,
+            shared_attachments.add(session, REQUEST_KIND.ref(request.id), item.filename, item.content_type, content,
+                                   now, names_person=request.names_person, added_by=principal.label,
                                    max_bytes=MAX_ATTACHMENT_BYTES)
         session.flush()
     put_in_inbox(session, request, sender.id, "sent", now, None, unread=False)
@@ -198,9 +183,9 @@ def _send(session: Session, request: HotlineRequest, now: dt.datetime, sender: U
     request.deadline_at = now + deadline_for(session, request.priority)
     sent = add_event(session, request, "sent", now, request.owner_party, sender.code)
     assert sent is not None
-    workfeed.set_deadline(session, feed_ref(request.id), request.deadline_at, unit_id=sender.id)
+    workfeed.set_deadline(session, REQUEST_KIND.ref(request.id), request.deadline_at, unit_id=sender.id)
     send_to_peer(session, request_payload(session, request, sent), request, request.owner_party,
-                 stream=stream_of(request.id))
+                 stream=REQUEST_KIND.stream(request.id))
 
 
 def request_payload(session: Session, request: HotlineRequest, sent: TimelineRow) -> RequestMessage:
@@ -208,7 +193,7 @@ def request_payload(session: Session, request: HotlineRequest, sent: TimelineRow
         RequestMessage, request, deadline_seconds=int(deadline_for(session, request.priority).total_seconds()),
         sent_event=event_payload(sent), release_note=_release_note(session, request),
         attachments=[shared_attachments.wire_part(a)
-                     for a in shared_attachments.files_of(session, feed_ref(request.id))]))
+                     for a in shared_attachments.files_of(session, REQUEST_KIND.ref(request.id))]))
 
 
 def delivered_event_id(sent_event_id: str) -> str:
@@ -240,8 +225,8 @@ def receive_request(session: Session, body: RequestMessage, sender: Unit, recipi
     assert delivered is not None
     session.flush()  # attachments refer to the request row
     for item in body.attachments:  # each checked against its hash; a bad one refuses the whole request
-        peer_files.store(session, feed_ref(request.id), item, now, added_by=None, max_bytes=MAX_ATTACHMENT_BYTES,
-                         names_person=request.names_person)
+        peer_files.store(session, REQUEST_KIND.ref(request.id), item, now, added_by=None,
+                         max_bytes=MAX_ATTACHMENT_BYTES, names_person=request.names_person)
     session.flush()
     put_in_inbox(session, request, recipient.id, "received", now, deadline)
     if not receipted:
@@ -260,7 +245,7 @@ def delivered_by_receipt(session: Session, body: RequestMessage, party: str, uni
     # Its step sets delivered_at, whichever way it came: not set, it is not recorded.
     if add_event(session, request, "delivered", at, party, unit_code,
                  event_id=delivered_event_id(body.sent_event.id), unrecorded=True) is not None:
-        workfeed.touch(session, feed_ref(request.id), now_of(session))
+        REQUEST_KIND.touch(session, request.id, now_of(session))
 
 
 def _release_note(session: Session, request: HotlineRequest) -> str | None:
@@ -282,7 +267,7 @@ def held_requests(session: Session, principal: Principal) -> list[HotlineRequest
 def review_held(session: Session, principal: Principal, request_id: str, release: bool, note: str,
                 now: dt.datetime) -> HotlineRequest:
     """A supervisor of the sending unit lets a held request leave the node, or withdraws it."""
-    request = visible_request(session, principal, request_id)
+    request = REQUEST_KIND.visible(session, principal, request_id)
     label = "released" if release else "withdrawn"
     refusal = N_("Only a supervisor of the sending unit reviews a held request.")
     if not principal.covers_unit(request.sender_unit_id):
@@ -296,14 +281,14 @@ def review_held(session: Session, principal: Principal, request_id: str, release
               Detail.text(f"{principal.label}: {note.strip()}"))
     if release:
         _send(session, request, now, sender)
-    workfeed.touch(session, feed_ref(request.id), now, except_unit=principal.unit_id)
+    REQUEST_KIND.touch(session, request.id, now, except_unit=principal.unit_id)
     return request
 
 
 # --- acting on a request ---------------------------------------------------------------------
 
 def acknowledge(session: Session, principal: Principal, request_id: str, now: dt.datetime) -> HotlineRequest:
-    request = visible_request(session, principal, request_id)
+    request = REQUEST_KIND.visible(session, principal, request_id)
     LIFECYCLE.require(request.status, "acknowledged", side=side_of(request, principal.party), can=principal.can,
                       no_permission=N_("Your role may not acknowledge requests."),
                       wrong_side=N_("The receiving side acknowledges a request, not the sender."),
@@ -318,7 +303,7 @@ def _step_shared_with_peer(session: Session, principal: Principal, request: Hotl
     event = add_event(session, request, kind, now, principal.party, unit.code, Detail.text(principal.display_name))
     assert event is not None
     send_event(session, request, event, principal.party)
-    workfeed.touch(session, feed_ref(request.id), now, except_unit=principal.unit_id)
+    REQUEST_KIND.touch(session, request.id, now, except_unit=principal.unit_id)
     return request
 
 
@@ -328,7 +313,7 @@ def request_texts(subject: str, body: str, handling_note: str | None, references
 
 
 def reply(session: Session, principal: Principal, request_id: str, body: str, now: dt.datetime) -> HotlineReply:
-    request = visible_request(session, principal, request_id)
+    request = REQUEST_KIND.visible(session, principal, request_id)
     if not principal.can(Permission.HOTLINE_ANSWER):
         raise Forbidden("Your role may not reply to requests.")
     if request.status in (Status.CLOSED, Status.HELD, Status.WITHDRAWN):
@@ -348,14 +333,14 @@ def reply(session: Session, principal: Principal, request_id: str, body: str, no
         "reply": same_named(ReplyPart, answer, author_unit_code=unit.code),
         "event": event_payload(event) if event else None,
     })
-    send_to_peer(session, message, request, principal.party, stream=stream_of(request.id))
+    send_to_peer(session, message, request, principal.party, stream=REQUEST_KIND.stream(request.id))
     request.updated_at = now
-    workfeed.touch(session, feed_ref(request.id), now, except_unit=principal.unit_id)
+    REQUEST_KIND.touch(session, request.id, now, except_unit=principal.unit_id)
     return answer
 
 
 def close(session: Session, principal: Principal, request_id: str, now: dt.datetime) -> HotlineRequest:
-    request = visible_request(session, principal, request_id)
+    request = REQUEST_KIND.visible(session, principal, request_id)
     LIFECYCLE.require(request.status, "closed", side=side_of(request, principal.party), can=principal.can,
                       no_permission=N_("Your role may not close requests."),
                       wrong_side=N_("Only the sending side closes a request."),
@@ -367,7 +352,7 @@ def close(session: Session, principal: Principal, request_id: str, now: dt.datet
 
 def forward(session: Session, principal: Principal, request_id: str, unit_code: str, now: dt.datetime) -> FeedEntry:
     """Share a received request with another unit of this node, if its handling code allows."""
-    request = visible_request(session, principal, request_id)
+    request = REQUEST_KIND.visible(session, principal, request_id)
     if not principal.can(Permission.HOTLINE_ANSWER):
         raise Forbidden("Your role may not share requests.")
     target = directory.get_unit_by_code(session, unit_code)

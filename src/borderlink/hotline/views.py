@@ -34,7 +34,7 @@ def request_out(session: Session, request: HotlineRequest, now: dt.datetime,
         overdue=service.overdue_at(request.status, request.deadline_at, now),
         timeline=REQUEST_TIMELINE.out(session, request.id, language),
         replies=[shaped(ReplyOut, r, author_unit_code=codes[r.author_unit_id]) for r in replies],
-        attachments=[AttachmentOut.of(a) for a in attachments.files_of(session, service.feed_ref(request.id))])
+        attachments=[AttachmentOut.of(a) for a in attachments.files_of(session, service.REQUEST_KIND.ref(request.id))])
 
 
 @dataclasses.dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 An object is visible to a principal when it is in the work feed of one of the units the principal
 covers (their unit and the units below it: `Principal.scope_unit_ids`). Single objects are fetched
-with `get_visible` (and `read_visible` when the principal opens one), which answers NotFound for
+with `get_visible` (through their type's `objectkinds.ObjectKind`), which answers NotFound for
 an object that exists but is hidden, exactly as for one that does not exist: an outsider learns
 nothing, not even that the id is in use. Lists add `visible_clause` to their query, so hidden rows
 never leave the database.
@@ -13,7 +13,6 @@ read when the object names a person, once per object per transaction.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Collection
 from typing import Any, TypeVar
 
@@ -22,7 +21,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
 from borderlink.audit import service as audit
-from borderlink.directory.permissions import Permission, Principal
+from borderlink.directory.permissions import Principal
 from borderlink.errors import NotFound
 from borderlink.shared import workfeed
 
@@ -43,7 +42,7 @@ def visible_clause(object_type: str, id_column: ColumnElement[str],
 
 
 def get_visible(session: Session, principal: Principal, model: type[T], object_type: str, object_id: str, *,
-                permission: Permission, names_person: Callable[[T], bool] | None = None,
+                permission: str, names_person: Callable[[T], bool] | None = None,
                 not_found: str = "no such object") -> T:
     """The object if the principal may read it, else NotFound (never Forbidden: a hidden object
     does not exist for them). A returned object that names a person is audited as read."""
@@ -56,14 +55,6 @@ def get_visible(session: Session, principal: Principal, model: type[T], object_t
         raise NotFound(not_found)
     if names_person is not None and names_person(found):
         record_person_read(session, principal, object_type, object_id)
-    return found
-
-
-def read_visible(session: Session, principal: Principal, visible: Callable[[Session, Principal, str], T],
-                 object_type: str, object_id: str, now: dt.datetime) -> T:
-    """The object `visible` gives the principal, marked read for their unit: they opened it."""
-    found = visible(session, principal, object_id)
-    workfeed.mark_read(session, workfeed.ObjectRef(object_type, object_id), principal.unit_id, now)
     return found
 
 

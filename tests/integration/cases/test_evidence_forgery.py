@@ -13,7 +13,7 @@ from sqlalchemy import select
 from tests.integration.cases.conftest import Pair, api, open_case
 
 from borderlink.cases.contracts import EvidenceFileMessage
-from borderlink.cases.service import stream_of
+from borderlink.cases.service import CASE_KIND
 from borderlink.exchange.models import StoredReceipt
 from borderlink.ids import new_id
 from borderlink.shared.attachments import StoredFile
@@ -30,7 +30,7 @@ def _file(content: bytes, sha256: str | None = None) -> dict[str, Any]:
 def _forge(pair: Pair, case_id: str, evidence_id: str, party: str, file: dict[str, Any]) -> StoredReceipt:
     """CN sends an evidence file on the case's stream, signed with its own key; VN's receipt comes back."""
     body = {"case_id": case_id, "evidence_id": evidence_id, "party": party, "file": file}
-    return pair.forge(EvidenceFileMessage.message_kind, body, stream=stream_of(case_id), sender_unit=CN_UNIT,
+    return pair.forge(EvidenceFileMessage.message_kind, body, stream=CASE_KIND.stream(case_id), sender_unit=CN_UNIT,
                       recipient_unit=VN_UNIT)
 
 

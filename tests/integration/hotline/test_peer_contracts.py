@@ -15,7 +15,7 @@ from tests.integration.hotline.test_flow import URGENT, send
 from borderlink.errors import InvalidInput
 from borderlink.exchange.models import StoredReceipt
 from borderlink.hotline.models import OBJECT_TYPE, HotlineRequest
-from borderlink.hotline.service import stream_of
+from borderlink.hotline.service import REQUEST_KIND
 from borderlink.ids import new_id
 from borderlink.shared import replicated
 from borderlink.shared.timeline import TimelineEvent
@@ -26,7 +26,7 @@ CN_POST, VN_POST = "CN-GX-DONGXING", "VN-QN-MONGCAI"
 
 def forge(pair: Pair, kind: str, body: dict[str, Any], request_id: str) -> StoredReceipt:
     """CN sends `body` on the request's stream, signed with its own key; VN's receipt comes back."""
-    return pair.forge(kind, body, stream=stream_of(request_id), sender_unit=CN_POST, recipient_unit=VN_POST)
+    return pair.forge(kind, body, stream=REQUEST_KIND.stream(request_id), sender_unit=CN_POST, recipient_unit=VN_POST)
 
 
 def event(kind: str, party: str = "CN", unit_code: str | None = CN_POST) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from borderlink.exchange import keys, protocol
 from borderlink.exchange.canonical import canonical
 from borderlink.exchange.envelope import Envelope, format_time, parse_wire_receipt, sign_bytes, sign_envelope
 from borderlink.exchange.transport import HttpsTransport, federation_listener
-from borderlink.hotline.service import stream_of
+from borderlink.hotline.service import REQUEST_KIND
 from borderlink.ids import new_id
 from borderlink.shared.contracts import CONTRACTS
 
@@ -97,7 +97,7 @@ def _examples(pair: Pair, request_id: str) -> list[tuple[str, str, dict[str, Any
         "author_name": "mongcai.officer", "created_at": "2026-03-02T08:00:00Z", "deadline_seconds": 3600,
         "deadline_at": None, "sent_event": _event("sent"), "release_note": None, "attachments": [],
     }
-    stream = stream_of(request_id)
+    stream = REQUEST_KIND.stream(request_id)
     return [
         ("test.echo", "conformance", {"n": 1, "note": "hello"}, {"n": "1"}, "body.n"),
         ("exchange.anchor", "exchange.anchor",

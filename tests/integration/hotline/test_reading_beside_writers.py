@@ -13,6 +13,7 @@ from tests.support.factories import send_request
 
 from borderlink.hotline import service
 from borderlink.shared import counters, workfeed
+from borderlink.shared.objectkinds import ObjectKind
 from borderlink.shared.retry import SNAPSHOT
 
 
@@ -22,7 +23,7 @@ def test_opening_a_request_while_another_writer_commits_is_run_again_and_marks_i
     created = send_request(pair, clients)
     pair.pump()
     dongxing = token_headers(pair, "CN", "dongxing.officer")
-    original = service.read_request
+    original = ObjectKind.read
     calls: list[str] = []
 
     def read_while_another_writer_commits(*args: Any, **kwargs: Any) -> Any:
@@ -33,14 +34,14 @@ def test_opening_a_request_while_another_writer_commits_is_run_again_and_marks_i
         calls.append(request.id)
         return request
 
-    monkeypatch.setattr(service, "read_request", read_while_another_writer_commits)
+    monkeypatch.setattr(ObjectKind, "read", read_while_another_writer_commits)
     response = clients["CN"].get(f"/api/v1/hotline/requests/{created['id']}", headers=dongxing)
     assert response.status_code == 200, response.text
     assert response.json()["id"] == created["id"]
 
     with pair.cn.transaction() as session:
-        unit_id = next(e.unit_id for e in workfeed.entries_of(session, service.feed_ref(created["id"])))
-        entry = workfeed.entry_of(session, service.feed_ref(created["id"]), unit_id)
+        unit_id = next(e.unit_id for e in workfeed.entries_of(session, service.REQUEST_KIND.ref(created["id"])))
+        entry = workfeed.entry_of(session, service.REQUEST_KIND.ref(created["id"]), unit_id)
         assert entry is not None
         assert entry.read_at is not None
         retried = {label: count for name, label, count in counters.all_counts(session)
