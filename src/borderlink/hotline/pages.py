@@ -11,7 +11,6 @@ from starlette.concurrency import run_in_threadpool
 
 from borderlink.directory import service as directory
 from borderlink.directory.permissions import Permission, Principal
-from borderlink.errors import Forbidden, InvalidInput
 from borderlink.hotline import codes, service
 from borderlink.hotline.models import OBJECT_TYPE, HotlineRequest, Priority, Status
 from borderlink.hotline.schemas import MAX_REQUEST_FORM_BYTES, Reference, ReplyCreate, RequestCreate
@@ -215,12 +214,13 @@ def reply_form(request_id: str, request: Request, session: DbSession, principal:
 
 @router.get("/requests/{request_id}/close")
 def close_confirm(request_id: str, request: Request, session: DbSession, principal: Answerer, now: Now) -> Response:
-    """Closing ends the request on both sides: the page asks first."""
-    found = service.REQUEST_KIND.visible(session, principal, request_id)
-    if found.owner_party != principal.party:
-        raise Forbidden("Only the sending side closes a request.")
-    if found.status in (Status.CLOSED, Status.HELD, Status.WITHDRAWN):
-        raise InvalidInput("This request is not open.")
+    """Closing ends the request on both sides: the page asks first, once the close's own checks
+    pass; a refusal is shown on the request's page, as the close shows it."""
+    found = forms.attempt(request, session, lambda: service.closable(session, principal, request_id),
+                          hidden_is_refusal=False)
+    if isinstance(found, forms.Refusal):
+        return _request_page(request, session, principal, request_id, shown=found.shown,
+                             status_code=found.status_code)
     return render(request, "hotline/close.html", {
         "item": request_out(session, found, now), "units": printing.units_by_code(session)})
 

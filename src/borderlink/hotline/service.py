@@ -339,13 +339,19 @@ def reply(session: Session, principal: Principal, request_id: str, body: str, no
     return answer
 
 
-def close(session: Session, principal: Principal, request_id: str, now: dt.datetime) -> HotlineRequest:
+def closable(session: Session, principal: Principal, request_id: str) -> HotlineRequest:
+    """The request, if the principal may close it now; refused exactly as closing it would be (the
+    page that asks first shows the same refusal as the close)."""
     request = REQUEST_KIND.visible(session, principal, request_id)
     LIFECYCLE.require(request.status, "closed", side=side_of(request, principal.party), can=principal.can,
                       no_permission=N_("Your role may not close requests."),
                       wrong_side=N_("Only the sending side closes a request."),
                       wrong_state=N_("This request is not open."))
-    return _step_shared_with_peer(session, principal, request, "closed", now)
+    return request
+
+
+def close(session: Session, principal: Principal, request_id: str, now: dt.datetime) -> HotlineRequest:
+    return _step_shared_with_peer(session, principal, closable(session, principal, request_id), "closed", now)
 
 
 # --- handling codes, enforced where the information was received -----------------------------

@@ -88,5 +88,14 @@ def test_each_action_says_it_was_done_and_closing_asks_first(pair: Pair) -> None
     assert closed.headers["location"].endswith("?done=closed")
     assert _done(officer.get(closed.headers["location"] + "&lang=zh_Hans").text) == "请求已在双方关闭。"
     assert officer.get(f"/api/v1/hotline/requests/{request_id}").json()["status"] == "closed"
-    # The receiving side cannot close it, so it is never asked to.
-    assert dongxing.get(f"/hotline/requests/{request_id}/close").status_code in (403, 404)
+    # The receiving side cannot close it, so it is never asked to: the page refuses as the close does.
+    pair.pump()
+    asked = dongxing.get(f"/hotline/requests/{request_id}/close?lang=en")
+    posted = dongxing.post(f"/hotline/requests/{request_id}/close?lang=en")
+    assert asked.status_code == posted.status_code == 422
+    for answer in (asked, posted):
+        assert "Only the sending side closes a request." in answer.text
+        assert "This cannot be undone." not in answer.text
+    asked_again = officer.get(f"/hotline/requests/{request_id}/close?lang=en")
+    assert asked_again.status_code == officer.post(f"/hotline/requests/{request_id}/close").status_code == 422
+    assert "This request is not open." in asked_again.text
