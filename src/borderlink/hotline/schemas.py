@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field
 
 from borderlink.hotline.contracts import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, Reference, RequestContent
 from borderlink.shared.contracts import Text, UnitCode, base64_length
 from borderlink.shared.shapes import CursorPage
 from borderlink.shared.timeline import EventOut
-from borderlink.web.attachments import AttachmentOut
+from borderlink.web.attachments import AttachmentOut, FileIn
 
 __all__ = ["MAX_ATTACHMENTS", "MAX_ATTACHMENT_BYTES", "Reference"]
 
@@ -23,17 +23,8 @@ MAX_REQUEST_JSON_BYTES = MAX_ATTACHMENTS * MAX_ATTACHMENT_BASE64_CHARS + 512 * 1
 MAX_REQUEST_FORM_BYTES = MAX_ATTACHMENTS * MAX_ATTACHMENT_BYTES + 512 * 1024
 
 
-class AttachmentIn(BaseModel):
-    filename: str = Field(min_length=1, max_length=200)
-    content_type: str = Field(default="application/octet-stream", max_length=100)
+class AttachmentIn(FileIn):
     content_base64: str = Field(max_length=MAX_ATTACHMENT_BASE64_CHARS)
-
-    @field_validator("filename")
-    @classmethod
-    def _plain_name(cls, value: str) -> str:
-        if "/" in value or "\\" in value or value.startswith("."):
-            raise ValueError("file name must not contain a path")
-        return value
 
 
 class RequestCreate(RequestContent):

@@ -18,7 +18,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
@@ -26,6 +26,7 @@ from borderlink.directory.permissions import Permission, Principal
 from borderlink.errors import InvalidInput
 from borderlink.shared import attachments
 from borderlink.shared.body_limit import KIB, max_body
+from borderlink.shared.contracts import base64_length
 from borderlink.shared.descriptor import Domain
 from borderlink.shared.workfeed import ObjectRef
 from borderlink.web.deps import DbSession, node_now, require
@@ -39,10 +40,23 @@ pages = APIRouter(prefix="/attachments", include_in_schema=False)
 api = APIRouter(prefix="/attachments", tags=["attachments"])
 
 
-class AttachmentIn(BaseModel):
+class FileIn(BaseModel):
+    """A file sent in JSON: a plain name (never a path) and its content in base64, up to the
+    default size; a use with a limit of its own overrides `content_base64`."""
+
     filename: str = Field(min_length=1, max_length=attachments.MAX_FILENAME)
     content_type: str = Field(default=attachments.DOWNLOAD_TYPE, max_length=100)
-    content_base64: str = Field(max_length=4 * ((attachments.DEFAULT_MAX_BYTES + 2) // 3))
+    content_base64: str = Field(max_length=base64_length(attachments.DEFAULT_MAX_BYTES))
+
+    @field_validator("filename")
+    @classmethod
+    def _plain_name(cls, value: str) -> str:
+        if "/" in value or "\\" in value or value.startswith("."):
+            raise ValueError("file name must not contain a path")
+        return value
+
+
+class AttachmentIn(FileIn):
     names_person: bool = False
 
 

@@ -144,6 +144,12 @@ def test_minutes_files_reach_the_other_side_with_the_same_bytes(pair: Pair, as_u
                            json={"filename": "bien-ban-hoi-nghi-7.pdf", "content_type": "application/pdf",
                                  "content_base64": base64.b64encode(scan).decode()})
     assert added.status_code == 201, added.text
+    for named_with_a_path in ("../minutes.pdf", "scans/minutes.pdf", "C:\\scans\\minutes.pdf", ".minutes.pdf"):
+        refused = vn.client.post(f"/api/v1/attachments/engagements.engagement/{conference['id']}",
+                                 headers=vn.headers, json={"filename": named_with_a_path,
+                                                           "content_base64": base64.b64encode(scan).decode()})
+        assert refused.status_code == 422, named_with_a_path
+        assert refused.json()["field"] == "filename"
     pair.pump()
     [copy] = cn.get(f"/attachments/engagements.engagement/{conference['id']}")
     assert copy["id"] == added.json()["id"]
