@@ -31,28 +31,31 @@ def has_hook(kind: str) -> bool:
 
 def show_applied(session: Session, applied: list[tuple[str, Receipt]]) -> None:
     """`applied`: (the canonical envelope fields we sent, the peer's receipt saying it applied
-    them) per envelope whose kind has a hook."""
-    calls: list[tuple[AppliedHook, AppliedEnvelope[Any]]] = [
-        (hook, AppliedEnvelope(envelope_id, fields.get("recipient_unit"), receipt.receiver_party, receipt.received_at,
-                               body))
-        for envelope_id, fields, hook, body, receipt in hooked_own_envelopes(applied, applied_hook_for)]
-    if not calls:
+    them) per envelope whose kind has a hook. Each hook gets all of its kind's envelopes at once,
+    so that it can read what they concern in one statement."""
+    by_hook: dict[AppliedHook, list[AppliedEnvelope[Any]]] = {}
+    for envelope_id, fields, hook, body, receipt in hooked_own_envelopes(applied, applied_hook_for):
+        by_hook.setdefault(hook, []).append(AppliedEnvelope(
+            envelope_id, fields.get("recipient_unit"), receipt.receiver_party, receipt.received_at, body))
+    if not by_hook:
         return
     actor = session.info.get(ACTOR_INFO)
-    session.info[ACTOR_INFO] = Actor(None, None, f"peer:{calls[0][1].receiver_party}")
+    first = next(iter(by_hook.values()))[0]
+    session.info[ACTOR_INFO] = Actor(None, None, f"peer:{first.receiver_party}")
     try:
         try:
             with session.begin_nested():
-                for hook, envelope in calls:
-                    hook(session, envelope)
+                for hook, envelopes in by_hook.items():
+                    hook(session, envelopes)
         except Exception:
-            for hook, envelope in calls:
-                try:
-                    with session.begin_nested():
-                        hook(session, envelope)
-                except Exception:
-                    # The receipt itself is stored all the same.
-                    log.exception("recording what the peer's receipt of %s says failed", envelope.id)
+            for hook, envelopes in by_hook.items():
+                for envelope in envelopes:
+                    try:
+                        with session.begin_nested():
+                            hook(session, [envelope])
+                    except Exception:
+                        # The receipt itself is stored all the same.
+                        log.exception("recording what the peer's receipt of %s says failed", envelope.id)
     finally:
         if actor is None:
             session.info.pop(ACTOR_INFO, None)

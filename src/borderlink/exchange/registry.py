@@ -19,7 +19,7 @@ import datetime as dt
 import json
 import logging
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Generic, TypeVar, cast
 
 from sqlalchemy.orm import Session
@@ -76,9 +76,10 @@ class Rejected(Exception):
 Handler = Callable[[Session, InboundEnvelope[Any]], None]
 RefusalHook = Callable[[Session, str, MessageBody, str], None]
 """Called when the peer rejects one of our envelopes: (session, envelope id, parsed body, reason)."""
-AppliedHook = Callable[[Session, AppliedEnvelope[Any]], None]
-"""Called when the peer's receipt says it applied one of our envelopes (also when it answers that
-it had applied it before: called again, so a hook must be idempotent)."""
+AppliedHook = Callable[[Session, Sequence[AppliedEnvelope[Any]]], None]
+"""Called when the peer's receipts say it applied some of our envelopes of one kind, with all of
+them from one answer at once (also when it answers that it had applied one before: called again,
+so a hook must be idempotent)."""
 
 _handlers: dict[str, Handler] = {}
 _refusal_hooks: dict[str, RefusalHook] = {}
@@ -105,7 +106,7 @@ def on_refused(contract: type[BodyT], hook: Callable[[Session, str, BodyT, str],
         _refusal_hooks[contract.message_kind] = cast(RefusalHook, hook)
 
 
-def on_applied(contract: type[BodyT], hook: Callable[[Session, AppliedEnvelope[BodyT]], None]) -> None:
+def on_applied(contract: type[BodyT], hook: Callable[[Session, Sequence[AppliedEnvelope[BodyT]]], None]) -> None:
     """Let the domain that sent an envelope of this kind react when the peer's receipt says it
     applied it, in the transaction that stores the receipt."""
     with _lock:

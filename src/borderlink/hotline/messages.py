@@ -10,6 +10,8 @@ That the other side delivered our request is learnt from its receipt for the req
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy.orm import Session
 
 from borderlink.exchange.registry import AppliedEnvelope, InboundEnvelope, Rejected
@@ -55,12 +57,12 @@ def apply_request(session: Session, envelope: InboundEnvelope[RequestMessage]) -
                             envelope.receipted)
 
 
-def delivered_by_receipt(session: Session, applied: AppliedEnvelope[RequestMessage]) -> None:
-    """The other side applied our request, so delivered it to the unit it was sent to: its signed
-    receipt says so, and no "delivered" message follows."""
-    if applied.recipient_unit is not None:
-        service.delivered_by_receipt(session, applied.body, applied.receiver_party, applied.recipient_unit,
-                                     applied.received_at)
+def delivered_by_receipt(session: Session, applied: Sequence[AppliedEnvelope[RequestMessage]]) -> None:
+    """The other side applied our requests, so delivered each to the unit it was sent to: its
+    signed receipts say so, and no "delivered" message follows."""
+    service.delivered_by_receipts(session, [
+        service.Delivery(a.body.id, a.body.sent_event.id, a.receiver_party, a.recipient_unit, a.received_at)
+        for a in applied if a.recipient_unit is not None])
 
 
 def apply_event(session: Session, envelope: InboundEnvelope[EventMessage]) -> None:

@@ -6,7 +6,9 @@ changes local state and enqueues those messages in the same transaction.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -223,29 +225,48 @@ def receive_request(session: Session, body: RequestMessage, sender: Unit, recipi
         delivered = add_event(session, request, "delivered", received_at, recipient.party_code, recipient.code,
                               event_id=delivered_event_id(body.sent_event.id))
     assert delivered is not None
-    session.flush()  # attachments refer to the request row
-    for item in body.attachments:  # each checked against its hash; a bad one refuses the whole request
-        peer_files.store(session, REQUEST_KIND.ref(request.id), item, now, added_by=None,
-                         max_bytes=MAX_ATTACHMENT_BYTES, names_person=request.names_person)
-    session.flush()
+    if body.attachments:  # their rows refer to the request's; without any, a batch is written in one flush
+        session.flush()
+        for item in body.attachments:  # each checked against its hash; a bad one refuses the whole request
+            peer_files.store(session, REQUEST_KIND.ref(request.id), item, now, added_by=None,
+                             max_bytes=MAX_ATTACHMENT_BYTES, names_person=request.names_person)
+        session.flush()
     put_in_inbox(session, request, recipient.id, "received", now, deadline)
     if not receipted:
         send_event(session, request, delivered, recipient.party_code)
     return request
 
 
-def delivered_by_receipt(session: Session, body: RequestMessage, party: str, unit_code: str,
-                         at: dt.datetime) -> None:
-    """The other side's receipt says it applied our request (`body`): the request was delivered to
-    `unit_code` at `at`. A repeated receipt, or a "delivered" message that came first, changes
-    nothing."""
-    request = session.get(HotlineRequest, body.id)
-    if request is None or request.delivered_at is not None:
-        return
-    # Its step sets delivered_at, whichever way it came: not set, it is not recorded.
-    if add_event(session, request, "delivered", at, party, unit_code,
-                 event_id=delivered_event_id(body.sent_event.id), unrecorded=True) is not None:
-        REQUEST_KIND.touch(session, request.id, now_of(session))
+@dataclasses.dataclass(frozen=True, slots=True)
+class Delivery:
+    """The other side's receipt says it applied our request `request_id`: the request was
+    delivered to `unit_code` (of `party`) at `at`."""
+
+    request_id: str
+    sent_event_id: str
+    party: str
+    unit_code: str
+    at: dt.datetime
+
+
+def delivered_by_receipts(session: Session, deliveries: Sequence[Delivery]) -> None:
+    """Record the "delivered" step of each request a batch of receipts names. A repeated receipt,
+    or a "delivered" message that came first, changes nothing."""
+    # The requests were made long before this transaction, and nothing else in it changes them:
+    # read together, without flushing first, so that the batch is written in one flush.
+    with session.no_autoflush:
+        requests = {r.id: r for r in session.scalars(select(HotlineRequest).where(
+            HotlineRequest.id.in_([d.request_id for d in deliveries])))}
+    touched = []
+    for delivery in deliveries:
+        request = requests.get(delivery.request_id)
+        if request is None or request.delivered_at is not None:
+            continue
+        # Its step sets delivered_at, whichever way it came: not set, it is not recorded.
+        if add_event(session, request, "delivered", delivery.at, delivery.party, delivery.unit_code,
+                     event_id=delivered_event_id(delivery.sent_event_id), unrecorded=True) is not None:
+            touched.append(request.id)
+    REQUEST_KIND.touch_all(session, touched, now_of(session))
 
 
 def _release_note(session: Session, request: HotlineRequest) -> str | None:

@@ -179,8 +179,14 @@ _NOT_EAGER = (lazyload("*"),)
 
 
 def already_applied(session: Session, model: type[Any], object_id: str) -> bool:
-    """Idempotent apply: a row with this global id exists, so the message was applied before."""
-    return session.get(model, object_id, options=_NOT_EAGER) is not None
+    """Idempotent apply: a row with this global id exists, so the message was applied before.
+
+    Looked up without flushing first: a batch's handlers then leave their rows to one flush for
+    the whole batch instead of one each. A row not flushed yet is among the session's new ones."""
+    if any(isinstance(pending, model) and pending.id == object_id for pending in session.new):
+        return True
+    with session.no_autoflush:
+        return session.get(model, object_id, options=_NOT_EAGER) is not None
 
 
 def known(session: Session, model: type[T], object_id: str, what: str) -> T:

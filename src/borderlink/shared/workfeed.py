@@ -220,12 +220,32 @@ def touch(session: Session, ref: ObjectRef, now: dt.datetime, *, except_unit: st
     """Something happened on the object: it moves to the top of every feed holding it and is
     unread again, except for the unit whose member did it."""
     entries = entries_of(session, ref)
+    _touched(session, ref, entries, now, except_unit)
+    return entries
+
+
+def touch_all(session: Session, object_type: str, object_ids: Collection[str], now: dt.datetime) -> None:
+    """`touch` for many objects made before this transaction (a batch of receipts about them),
+    their entries read in one statement."""
+    if not object_ids:
+        return
+    with _flushing_only_new_entries(session):
+        rows = session.scalars(select(FeedEntry).where(
+            FeedEntry.object_type == object_type, FeedEntry.object_id.in_(object_ids)).order_by(FeedEntry.id))
+        grouped: dict[str, list[FeedEntry]] = {object_id: [] for object_id in object_ids}
+        for row in rows:
+            grouped[row.object_id].append(row)
+    for object_id, entries in grouped.items():
+        _touched(session, ObjectRef(object_type, object_id), entries, now, None)
+
+
+def _touched(session: Session, ref: ObjectRef, entries: list[FeedEntry], now: dt.datetime,
+             except_unit: str | None) -> None:
     for entry in entries:
         entry.updated_at = now
         if entry.unit_id != except_unit:
             entry.read_at = None
     _publish(session, ref, [e.unit_id for e in entries])
-    return entries
 
 
 def set_deadline(session: Session, ref: ObjectRef, deadline: dt.datetime | None, *,

@@ -146,3 +146,13 @@ def test_an_offline_peer_gets_everything_in_order_when_it_returns(pair: Pair, cl
     assert sorted(i["request_id"] for i in inbox["items"]) == sorted(ids)
     with pair.vn.transaction() as session:
         assert exchange.outbox_status(session)["pending"] == 0
+    # One answer held the five receipts: each request is delivered on VN, at the time CN applied it.
+    mongcai = token_headers(pair, "VN", "mongcai.officer")
+    dongxing = token_headers(pair, "CN", "dongxing.officer")
+    for request_id in ids:
+        on_vn = clients["VN"].get(f"/api/v1/hotline/requests/{request_id}", headers=mongcai).json()
+        on_cn = clients["CN"].get(f"/api/v1/hotline/requests/{request_id}", headers=dongxing).json()
+        assert on_vn["status"] == "delivered"
+        assert on_vn["delivered_at"] == on_cn["delivered_at"] is not None
+    vn_inbox = clients["VN"].get("/api/v1/hotline/inbox", headers=mongcai).json()
+    assert {i["request_id"] for i in vn_inbox["items"] if i["status"] == "delivered"} == set(ids)
