@@ -6,10 +6,10 @@ from types import ModuleType
 
 from borderlink import domains
 from borderlink.db import Base
-from borderlink.shared import counters, namesearch, timeline, workfeed
+from borderlink.shared import counters, durations, namesearch, timeline, workfeed
 
 # The shared layer's tables, then each domain's model modules (imported by its descriptor).
-MODEL_MODULES: tuple[ModuleType, ...] = (counters, namesearch, timeline, workfeed,
+MODEL_MODULES: tuple[ModuleType, ...] = (counters, durations, namesearch, timeline, workfeed,
                                          *(m for d in domains.DOMAINS for m in d.models))
 
 __all__ = ["MODEL_MODULES", "Base"]

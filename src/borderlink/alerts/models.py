@@ -258,12 +258,3 @@ class AlertIndexChange(Base):
     alert_id: Mapped[str] = mapped_column(String(36))
     nonce: Mapped[str] = mapped_column(String(36), default=new_id)
     at: Mapped[dt.datetime]
-
-
-class ValiditySetting(Base):
-    """The node's default validity of a kind of alert, in days (falls back to DEFAULT_VALIDITY_DAYS)."""
-
-    __tablename__ = "alert_validity"
-
-    kind: Mapped[AlertKind] = mapped_column(enum_column(AlertKind), primary_key=True)
-    days: Mapped[int]

@@ -32,7 +32,6 @@ from borderlink.alerts.models import (
     AlertRecipient,
     Distribution,
     Status,
-    ValiditySetting,
 )
 from borderlink.alerts.protection import (
     Person,
@@ -52,6 +51,7 @@ from borderlink.errors import Forbidden, InvalidInput, NotFound
 from borderlink.ids import new_id
 from borderlink.safeguards.offences import require_allowed
 from borderlink.shared import attachments, namesearch, paging, replicated, workfeed
+from borderlink.shared.durations import DurationSettings
 from borderlink.shared.forms import N_
 from borderlink.shared.replicated import record_change, require_owner, require_use, side_of
 from borderlink.shared.timeline import Detail, TimelineEvent
@@ -69,9 +69,14 @@ def now_of_session(session: Session) -> dt.datetime:
 
 # --- validity ---------------------------------------------------------------------------------
 
+VALIDITY = DurationSettings(
+    "alerts.validity", {kind: dt.timedelta(days=DEFAULT_VALIDITY_DAYS[kind]) for kind in AlertKind},
+    int(MAX_VALIDITY.total_seconds()), permission=Permission.ALERTS_CONFIGURE,
+    refusal=N_("Only the central node administrator sets the validity of alerts."))
+
+
 def validity(session: Session, kind: AlertKind) -> dt.timedelta:
-    setting = session.get(ValiditySetting, kind)
-    return dt.timedelta(days=setting.days if setting is not None else DEFAULT_VALIDITY_DAYS[kind])
+    return VALIDITY.of(session, kind)
 
 
 def validities(session: Session) -> dict[str, int]:
@@ -79,14 +84,7 @@ def validities(session: Session) -> dict[str, int]:
 
 
 def set_validities(session: Session, principal: Principal, days: dict[AlertKind, int]) -> None:
-    if not principal.can(Permission.ALERTS_CONFIGURE):
-        raise Forbidden("Only the central node administrator sets the validity of alerts.")
-    for kind, value in days.items():
-        setting = session.get(ValiditySetting, kind)
-        if setting is None:
-            session.add(ValiditySetting(kind=kind, days=value))
-        else:
-            setting.days = value
+    VALIDITY.change(session, principal, {str(kind): value * 86400 for kind, value in days.items()})
 
 
 def purge_delay(session: Session) -> dt.timedelta:

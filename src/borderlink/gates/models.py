@@ -192,15 +192,6 @@ class Hit(ReplicatedObject, Base):
     )
 
 
-class GateSetting(Base):
-    """A node administrator's setting for gates, in seconds (falls back to the defaults)."""
-
-    __tablename__ = "gate_settings"
-
-    name: Mapped[str] = mapped_column(String(40), primary_key=True)
-    seconds: Mapped[int]
-
-
 class BorderPass(Base):
     """A border resident's pass: the holder, their commune, the area they may visit, children
     travelling with them, valid for at most twelve months. Kept by the node that issued it."""

@@ -14,7 +14,6 @@ from borderlink.gates.models import (
     DEFAULT_PASS_STAY,
     DEFAULT_URGENT_DEADLINE,
     URGENT_ALERT_KINDS,
-    GateSetting,
 )
 from borderlink.shared.durations import DurationSettings
 from borderlink.shared.forms import N_
@@ -26,7 +25,7 @@ class GateDuration(enum.StrEnum):
     STAY = "pass_stay"  # how long a border-pass holder may stay after entering
 
 
-GATE_SETTINGS = DurationSettings("gate settings", GateSetting, "name", {
+GATE_SETTINGS = DurationSettings("gates.settings", {
     GateDuration.URGENT_HITS: DEFAULT_URGENT_DEADLINE, GateDuration.OTHER_HITS: DEFAULT_OTHER_DEADLINE,
     GateDuration.STAY: DEFAULT_PASS_STAY}, max_seconds=90 * 86400, permission=Permission.GATES_CONFIGURE,
     refusal=N_("Only the node administrator changes the gate settings."))

@@ -156,12 +156,3 @@ class HotlineReply(Base):
     author_name: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime]
-
-
-class DeadlineSetting(Base):
-    """The node admin's response deadline per priority (falls back to DEFAULT_DEADLINES)."""
-
-    __tablename__ = "hotline_deadlines"
-
-    priority: Mapped[Priority] = mapped_column(enum_column(Priority), primary_key=True)
-    seconds: Mapped[int]

@@ -30,7 +30,6 @@ from borderlink.hotline.models import (
     LIFECYCLE,
     OBJECT_TYPE,
     OPEN_STATUSES,
-    DeadlineSetting,
     HotlineReply,
     HotlineRequest,
     Priority,
@@ -63,7 +62,7 @@ from borderlink.shared.workfeed import FeedEntry, Reason
 __all__ = ["OPEN_STATUSES", "fold_for_search"]
 
 
-DEADLINES = DurationSettings("hotline deadlines", DeadlineSetting, "priority", DEFAULT_DEADLINES, MAX_DEADLINE_SECONDS,
+DEADLINES = DurationSettings("hotline.deadlines", DEFAULT_DEADLINES, MAX_DEADLINE_SECONDS,
                              permission=Permission.HOTLINE_CONFIGURE,
                              refusal=N_("Only the central node administrator sets response deadlines."))
 

@@ -1,19 +1,20 @@
-"""Durations a node administrator sets per key (a priority, a group of alert kinds): response
-deadlines and the like. Each domain keeps them in a table of its own with a key column and a
-`seconds` column; a key never set (or set to nothing) has its default. Reads go through a
-`StaticCache`, since every new object asks for its deadline. Who may change them is the settings'
-own `permission`, checked by `change` (the page, the API and the domain's own code alike).
+"""Durations a node administrator sets per key (a priority, a kind of alert): response deadlines,
+validities and the like. Every domain's are rows of one table, `duration_settings`, named by the
+group they belong to (`"hotline.deadlines"`) and the key; a key never set has its default. Reads go
+through a `StaticCache`, since every new object asks for its deadline. Who may change them is the
+settings' own `permission`, checked by `change` (the page, the API and the domain's own code alike).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from borderlink.db import Base
 from borderlink.errors import Forbidden, InvalidInput
 from borderlink.shared.forms import N_
 from borderlink.shared.static_cache import StaticCache
@@ -25,16 +26,30 @@ K = TypeVar("K")
 _OUT_OF_BOUNDS = N_("A deadline is between 1 second and %(days)s days.")
 
 
+class DurationSetting(Base):
+    """One duration a node administrator set, in seconds."""
+
+    __tablename__ = "duration_settings"
+
+    settings: Mapped[str] = mapped_column(String(40), primary_key=True)  # the group, e.g. "hotline.deadlines"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)  # the key within it, e.g. "urgent"
+    seconds: Mapped[int]
+
+
 class DurationSettings(Generic[K]):
-    def __init__(self, name: str, model: type[Any], key: str, defaults: Mapping[K, dt.timedelta],
-                 max_seconds: int, *, permission: str | None = None, refusal: str = "") -> None:
-        """`permission` (refused with the message `refusal`) lets a principal `change` them."""
-        self.model, self.key, self.defaults, self.max_seconds = model, key, dict(defaults), max_seconds
+    def __init__(self, group: str, defaults: Mapping[K, dt.timedelta], max_seconds: int, *,
+                 permission: str | None = None, refusal: str = "") -> None:
+        """The durations of `group`, one per key of `defaults` (stored under `str(key)`);
+        `permission` (refused with the message `refusal`) lets a principal `change` them."""
+        self.group, self.defaults, self.max_seconds = group, dict(defaults), max_seconds
         self.permission, self.refusal = permission, refusal
-        self._stored = StaticCache(name, (model,), self._load)
+        self._by_name = {str(key): key for key in self.defaults}
+        self._stored = StaticCache(group, (DurationSetting,), self._load)
 
     def _load(self, session: Session) -> dict[K, int]:
-        return {getattr(row, self.key): row.seconds for row in session.scalars(select(self.model))}
+        rows = session.execute(select(DurationSetting.name, DurationSetting.seconds).where(
+            DurationSetting.settings == self.group))
+        return {self._by_name[name]: seconds for name, seconds in rows if name in self._by_name}
 
     def of(self, session: Session, key: K) -> dt.timedelta:
         seconds = self._stored.get(session).get(key)
@@ -52,9 +67,9 @@ class DurationSettings(Generic[K]):
             if not 1 <= value <= self.max_seconds:
                 raise InvalidInput(_OUT_OF_BOUNDS, field=(fields or {}).get(key, str(key)),
                                    days=self.max_seconds // 86400)
-            row = session.get(self.model, key)
+            row = session.get(DurationSetting, (self.group, str(key)))
             if row is None:
-                session.add(self.model(**{self.key: key, "seconds": value}))
+                session.add(DurationSetting(settings=self.group, name=str(key), seconds=value))
             else:
                 row.seconds = value
 
@@ -64,5 +79,4 @@ class DurationSettings(Generic[K]):
         key's name."""
         if self.permission is None or not principal.can(self.permission):
             raise Forbidden(self.refusal)
-        by_name = {str(key): key for key in self.defaults}
-        self.set(session, {by_name[name]: value for name, value in seconds.items()}, fields)
+        self.set(session, {self._by_name[name]: value for name, value in seconds.items()}, fields)

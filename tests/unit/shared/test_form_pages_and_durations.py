@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 from pydantic import BaseModel, Field
-from sqlalchemy import String, create_engine, select
+from sqlalchemy import String, create_engine, delete, inspect, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -17,7 +17,7 @@ from tests.conftest import postgres_url
 
 from borderlink.errors import InvalidInput, NotFound
 from borderlink.shared import static_cache
-from borderlink.shared.durations import DurationSettings
+from borderlink.shared.durations import DurationSetting, DurationSettings
 from borderlink.web import form_pages as forms
 
 _SUFFIX = uuid.uuid4().hex[:8]
@@ -30,12 +30,6 @@ class _Base(DeclarativeBase):
 class _Note(_Base):
     __tablename__ = f"form_notes_{_SUFFIX}"
     name: Mapped[str] = mapped_column(String(20), primary_key=True)
-
-
-class _Duration(_Base):
-    __tablename__ = f"durations_{_SUFFIX}"
-    key: Mapped[str] = mapped_column(String(20), primary_key=True)
-    seconds: Mapped[int]
 
 
 class _NoteForm(BaseModel):
@@ -109,9 +103,29 @@ def test_what_was_typed_is_kept_and_the_page_link_keeps_the_filters() -> None:
     assert forms.offered("<script>", ("sent", "closed")) is None
 
 
+@pytest.fixture
+def durations_table(session: Session) -> Iterator[None]:
+    """The shared table, made for the test unless the database holds it already."""
+    bind = session.get_bind()
+    made = not inspect(bind).has_table(DurationSetting.__tablename__)
+    if made:
+        DurationSetting.__table__.create(bind)
+    yield
+    session.rollback()
+    if made:
+        DurationSetting.__table__.drop(bind)
+    else:
+        session.execute(delete(DurationSetting).where(DurationSetting.settings == _GROUP))
+        session.commit()
+
+
+_GROUP = f"test.durations.{_SUFFIX}"
+
+
+@pytest.mark.usefixtures("durations_table")
 def test_durations_fall_back_to_defaults_and_refuse_out_of_bounds(session: Session) -> None:
-    settings = DurationSettings(f"test durations {_SUFFIX}", _Duration, "key",
-                                {"fast": dt.timedelta(hours=1), "slow": dt.timedelta(days=3)}, max_seconds=86400)
+    settings = DurationSettings(_GROUP, {"fast": dt.timedelta(hours=1), "slow": dt.timedelta(days=3)},
+                                max_seconds=86400)
     static_cache.enable()
     try:
         assert settings.all(session) == {"fast": dt.timedelta(hours=1), "slow": dt.timedelta(days=3)}
