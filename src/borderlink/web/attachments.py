@@ -28,6 +28,7 @@ from borderlink.shared import attachments
 from borderlink.shared.body_limit import KIB, max_body
 from borderlink.shared.contracts import base64_length
 from borderlink.shared.descriptor import Domain
+from borderlink.shared.forms import N_, rule_error
 from borderlink.shared.workfeed import ObjectRef
 from borderlink.web.deps import DbSession, node_now, require
 
@@ -52,7 +53,7 @@ class FileIn(BaseModel):
     @classmethod
     def _plain_name(cls, value: str) -> str:
         if "/" in value or "\\" in value or value.startswith("."):
-            raise ValueError("file name must not contain a path")
+            raise rule_error(N_("A file name must not name a folder or begin with a dot."))
         return value
 
 

@@ -150,6 +150,8 @@ def test_minutes_files_reach_the_other_side_with_the_same_bytes(pair: Pair, as_u
                                                            "content_base64": base64.b64encode(scan).decode()})
         assert refused.status_code == 422, named_with_a_path
         assert refused.json()["field"] == "filename"
+        # In the reader's language (Móng Cái's officers read Vietnamese), beside the file name.
+        assert refused.json()["detail"] == "Tên tệp không được chứa thư mục hoặc bắt đầu bằng dấu chấm."
     pair.pump()
     [copy] = cn.get(f"/attachments/engagements.engagement/{conference['id']}")
     assert copy["id"] == added.json()["id"]
