@@ -26,7 +26,7 @@ from borderlink.shared.contracts import (
     Uuid,
     base64_length,
 )
-from borderlink.shared.forms import rule_error
+from borderlink.shared.forms import N_, rule_error
 
 MAX_ATTACHMENT_BYTES = 256 * 1024
 MAX_ATTACHMENTS = 3
@@ -49,11 +49,18 @@ class Reference(BaseModel):
 
     @model_validator(mode="after")
     def _has_identifier(self) -> Reference:
-        needed = {"person": self.name, "document": self.document_number, "vehicle": self.plate}[self.type]
-        if not needed:
-            field = {"person": "name", "document": "document_number", "vehicle": "plate"}[self.type]
-            raise ValueError(f"a {self.type} reference needs a {field}")
+        field, message = _IDENTIFIERS[self.type]
+        if not getattr(self, field):
+            raise rule_error(message, field=field)
         return self
+
+
+# What names each type of reference, and the refusal when it is missing.
+_IDENTIFIERS = {
+    "person": ("name", N_("A person the request is about needs a name.")),
+    "document": ("document_number", N_("A document the request is about needs its number.")),
+    "vehicle": ("plate", N_("A vehicle the request is about needs its plate.")),
+}
 
 
 class TimelineEvent(TimelineStep):

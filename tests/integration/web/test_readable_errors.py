@@ -109,6 +109,10 @@ def test_api_errors_share_one_shape_and_speak_the_callers_language(
     assert set(rule.json()) == {"code", "detail", "field", "errors"}
     assert rule.json()["field"] == "offence_code"
     assert NOT_ALLOWED["vi"] in rule.json()["detail"]
+    nameless = app_client.post("/api/v1/hotline/requests", headers={**headers, "Accept-Language": "zh-CN"},
+                               json={**payload, "subject": "abc", "references": [{"type": "person"}]})
+    assert nameless.status_code == 422
+    assert (nameless.json()["field"], nameless.json()["detail"]) == ("references.0.name", "请求所涉人员须填写姓名。")
     missing = app_client.get("/api/v1/hotline/requests/no-such-request", headers=headers)
     assert missing.status_code == 404
     assert missing.json()["code"] == "not_found"
