@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from borderlink.exchange.registry import AppliedEnvelope, InboundEnvelope, Rejected
@@ -59,10 +60,24 @@ def apply_request(session: Session, envelope: InboundEnvelope[RequestMessage]) -
 
 def delivered_by_receipt(session: Session, applied: Sequence[AppliedEnvelope[RequestMessage]]) -> None:
     """The other side applied our requests, so delivered each to the unit it was sent to: its
-    signed receipts say so, and no "delivered" message follows."""
-    service.delivered_by_receipts(session, [
-        service.Delivery(a.body.id, a.body.sent_event.id, a.receiver_party, a.recipient_unit, a.received_at)
-        for a in applied if a.recipient_unit is not None])
+    signed receipts say so, and no "delivered" message follows. A repeated receipt, or a
+    "delivered" message that came first, changes nothing."""
+    # The requests were made long before this transaction, and nothing else in it changes them:
+    # read together, without flushing first, so that the batch is written in one flush.
+    with session.no_autoflush:
+        requests = {r.id: r for r in session.scalars(select(HotlineRequest).where(
+            HotlineRequest.id.in_([a.body.id for a in applied])))}
+    touched = []
+    for envelope in applied:
+        request = requests.get(envelope.body.id)
+        if request is None or request.delivered_at is not None or envelope.recipient_unit is None:
+            continue
+        # Its step sets delivered_at, whichever way it came: not set, it is not recorded.
+        if service.add_event(session, request, "delivered", envelope.received_at, envelope.receiver_party,
+                             envelope.recipient_unit, event_id=service.delivered_event_id(envelope.body.sent_event.id),
+                             unrecorded=True) is not None:
+            touched.append(request.id)
+    service.REQUEST_KIND.touch_all(session, touched, now_of(session))
 
 
 def apply_event(session: Session, envelope: InboundEnvelope[EventMessage]) -> None:

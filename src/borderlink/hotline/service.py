@@ -6,9 +6,7 @@ changes local state and enqueues those messages in the same transaction.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -234,38 +232,6 @@ def receive_request(session: Session, body: RequestMessage, sender: Unit, recipi
     if not receipted:
         send_event(session, request, delivered, recipient.party_code)
     return request
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class Delivery:
-    """The other side's receipt says it applied our request `request_id`: the request was
-    delivered to `unit_code` (of `party`) at `at`."""
-
-    request_id: str
-    sent_event_id: str
-    party: str
-    unit_code: str
-    at: dt.datetime
-
-
-def delivered_by_receipts(session: Session, deliveries: Sequence[Delivery]) -> None:
-    """Record the "delivered" step of each request a batch of receipts names. A repeated receipt,
-    or a "delivered" message that came first, changes nothing."""
-    # The requests were made long before this transaction, and nothing else in it changes them:
-    # read together, without flushing first, so that the batch is written in one flush.
-    with session.no_autoflush:
-        requests = {r.id: r for r in session.scalars(select(HotlineRequest).where(
-            HotlineRequest.id.in_([d.request_id for d in deliveries])))}
-    touched = []
-    for delivery in deliveries:
-        request = requests.get(delivery.request_id)
-        if request is None or request.delivered_at is not None:
-            continue
-        # Its step sets delivered_at, whichever way it came: not set, it is not recorded.
-        if add_event(session, request, "delivered", delivery.at, delivery.party, delivery.unit_code,
-                     event_id=delivered_event_id(delivery.sent_event_id), unrecorded=True) is not None:
-            touched.append(request.id)
-    REQUEST_KIND.touch_all(session, touched, now_of(session))
 
 
 def _release_note(session: Session, request: HotlineRequest) -> str | None:
