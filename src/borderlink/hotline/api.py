@@ -14,13 +14,14 @@ from borderlink.hotline.pages import DEADLINES_PAGE, Answerer, Reader, Sender, S
 from borderlink.hotline.schemas import (
     MAX_REQUEST_JSON_BYTES,
     ForwardCreate,
+    InboxFilter,
     InboxOut,
     ReplyCreate,
     ReplyOut,
     RequestCreate,
     RequestOut,
 )
-from borderlink.hotline.views import InboxFilter, inbox, request_out
+from borderlink.hotline.views import inbox, request_out
 from borderlink.shared.body_limit import max_body
 from borderlink.shared.shapes import shaped
 from borderlink.web import streams
@@ -93,22 +94,9 @@ def export(request_id: str, now: Now, session: DbSession, principal: Reader,
 
 
 @router.get("/inbox", response_model=InboxOut)
-def get_inbox(
-    now: Now, session: DbSession, principal: Reader,
-    status: str | None = Query(default=None, pattern="^(held|withdrawn|sent|delivered|acknowledged|answered|closed)$"),
-    priority: str | None = Query(default=None, pattern="^(urgent|high|normal|low)$"),
-    overdue: bool | None = None, offence: str | None = None, counterpart: str | None = None,
-    q: str | None = Query(default=None, max_length=200), unread: bool | None = None,
-    include_below: bool = Query(default=False, description="Also the inboxes of the units below yours."),
-    limit: int = Query(default=200, ge=1, le=1000),
-    cursor: str | None = Query(default=None, max_length=500,
-                               description="`next_cursor` (or `prev_cursor`) of the page before."),
-) -> InboxOut:
+def get_inbox(now: Now, session: DbSession, principal: Reader, filters: Annotated[InboxFilter, Query()]) -> InboxOut:
     """Requests in your unit's inbox (addressed, sent, escalated or shared to it), newest first,
     `limit` at a time: pass the answer's `next_cursor` as `cursor` for the next page."""
-    filters = InboxFilter(status=status, priority=priority, overdue=overdue, offence=offence,
-                          counterpart=counterpart, q=q, unread=unread, include_below=include_below, limit=limit,
-                          cursor=cursor)
     return inbox(session, principal, filters, now)
 
 

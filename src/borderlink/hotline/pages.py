@@ -13,8 +13,8 @@ from borderlink.directory import service as directory
 from borderlink.directory.permissions import Permission, Principal
 from borderlink.hotline import codes, service
 from borderlink.hotline.models import OBJECT_TYPE, HotlineRequest, Priority, Status
-from borderlink.hotline.schemas import MAX_REQUEST_FORM_BYTES, Reference, ReplyCreate, RequestCreate
-from borderlink.hotline.views import InboxFilter, inbox, request_out
+from borderlink.hotline.schemas import MAX_REQUEST_FORM_BYTES, InboxFilter, Reference, ReplyCreate, RequestCreate
+from borderlink.hotline.views import inbox, request_out
 from borderlink.matching.render import display_renderings
 from borderlink.safeguards.offences import allowed_offences
 from borderlink.shared import attachments, printing
@@ -35,20 +35,8 @@ Answerer = Annotated[Principal, Depends(require(Permission.HOTLINE_ANSWER))]
 Supervisor = Annotated[Principal, Depends(require(Permission.HOTLINE_SUPERVISE))]
 
 
-def page_filters(status: str | None = None, priority: str | None = None, overdue: str | None = None,
-                 offence: str | None = None, counterpart: str | None = None, q: str | None = None,
-                 below: str | None = None, cursor: str | None = None) -> InboxFilter:
-    """The inbox filters from the page's query string; unknown values are ignored."""
-    return InboxFilter(
-        status=forms.offered(status, Status), priority=forms.offered(priority, Priority),
-        overdue=True if overdue == "1" else None, offence=offence or None,
-        counterpart=counterpart or None, q=q or None, include_below=below == "1",
-        limit=PAGE_SIZE, cursor=cursor or None,
-    )
-
-
-PageFilters = Annotated[InboxFilter, Depends(page_filters)]
 PAGE_SIZE = 50
+PageFilters = Annotated[InboxFilter, Depends(forms.page_query(InboxFilter))]
 DONE = Outcomes({
     "sent": N_("The request was sent to the other side."),
     "held": N_("The request is held for a supervisor's review before it leaves the node."),
@@ -64,7 +52,7 @@ DONE = Outcomes({
 def _inbox_context(
     request: Request, session: DbSession, principal: Principal, filters: InboxFilter
 ) -> dict[str, object]:
-    listed = inbox(session, principal, filters, node_now(request))
+    listed = inbox(session, principal, filters.model_copy(update={"limit": PAGE_SIZE}), node_now(request))
     return {"inbox": listed, "filters": filters,
             "offences": allowed_offences(), "statuses": [s.value for s in Status],
             "priorities": [p.value for p in Priority],
@@ -268,9 +256,9 @@ deadlines_router = duration_pages.duration_router(DEADLINES_PAGE)
 
 
 @router.get("/stream")
-async def page_stream(request: Request, principal: Reader, below: str | None = None) -> Response:
+async def page_stream(request: Request, principal: Reader, include_below: bool = False) -> Response:
     """The live stream for the inbox page (same events as the API stream)."""
-    return streams.feed_stream(request, principal, OBJECT_TYPE, "request", include_below=below == "1")
+    return streams.feed_stream(request, principal, OBJECT_TYPE, "request", include_below=include_below)
 
 
 streams.add_object_stream(router, "/requests/{request_id}/stream", OBJECT_TYPE, "request",

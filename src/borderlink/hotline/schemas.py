@@ -8,8 +8,9 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field
 
 from borderlink.hotline.contracts import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, Reference, RequestContent
+from borderlink.hotline.models import Priority, Status
 from borderlink.shared.contracts import Text, UnitCode, base64_length
-from borderlink.shared.shapes import CursorPage
+from borderlink.shared.shapes import CursorPage, ListQuery
 from borderlink.shared.timeline import EventOut
 from borderlink.web.attachments import AttachmentOut, FileIn
 
@@ -98,6 +99,17 @@ class InboxItemOut(BaseModel):
     escalation_level: int
     reasons: list[str]
     updated_at: dt.datetime
+
+
+class InboxFilter(ListQuery):
+    status: Status | None = None
+    priority: Priority | None = None
+    overdue: bool | None = None
+    offence: str | None = Field(default=None, max_length=8, description="ICCS code or its first digits.")
+    counterpart: UnitCode | None = None
+    unread: bool | None = None
+    include_below: bool = Field(default=False, description="Also the inboxes of the units below yours.")
+    limit: int = Field(default=200, ge=1, le=1000)
 
 
 class InboxOut(CursorPage):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -16,7 +15,7 @@ from borderlink.directory.permissions import Principal
 from borderlink.hotline import service
 from borderlink.hotline.models import OBJECT_TYPE, HotlineRequest, Priority, Status
 from borderlink.hotline.models import TIMELINE as REQUEST_TIMELINE
-from borderlink.hotline.schemas import InboxItemOut, InboxOut, ReplyOut, RequestOut
+from borderlink.hotline.schemas import InboxFilter, InboxItemOut, InboxOut, ReplyOut, RequestOut
 from borderlink.shared import attachments, list_filters, scoping, workfeed
 from borderlink.shared.shapes import shaped
 from borderlink.shared.workfeed import FeedEntry
@@ -35,20 +34,6 @@ def request_out(session: Session, request: HotlineRequest, now: dt.datetime,
         timeline=REQUEST_TIMELINE.out(session, request.id, language),
         replies=[shaped(ReplyOut, r, author_unit_code=codes[r.author_unit_id]) for r in replies],
         attachments=[AttachmentOut.of(a) for a in attachments.files_of(session, service.REQUEST_KIND.ref(request.id))])
-
-
-@dataclasses.dataclass(frozen=True)
-class InboxFilter:
-    status: str | None = None
-    priority: str | None = None
-    overdue: bool | None = None
-    offence: str | None = None
-    counterpart: str | None = None
-    q: str | None = None
-    unread: bool | None = None
-    include_below: bool = False
-    limit: int = 200
-    cursor: str | None = None
 
 
 def _join_requests(query: Select[Any]) -> Select[Any]:

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from borderlink.shared.paging import DEFAULT_LIMIT, MAX_LIMIT
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -27,3 +29,16 @@ class CursorPage(BaseModel):
 
     next_cursor: str | None = Field(default=None, description="Pass as `cursor` for the next page; null on the last.")
     prev_cursor: str | None = Field(default=None, description="Pass as `cursor` for the page before.")
+
+
+class ListQuery(BaseModel):
+    """A list's filters and paging as one shape, declared once per list: the API reads it from the
+    query string (a value it does not take is a 422), the list page leniently (`form_pages.page_query`).
+    A list adds its own filters and may change the default `limit`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    q: str | None = Field(default=None, max_length=200, description="Words or a name, in any script.")
+    limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+    cursor: str | None = Field(default=None, max_length=500,
+                               description="`next_cursor` (or `prev_cursor`) of the page before.")

@@ -1,8 +1,8 @@
 """What every page form does the same way: read what was typed, run the action in a savepoint, and
 on a refusal give back the errors beside their inputs (translated) with the status to show them at,
 so the page is shown again with everything the user typed; an action posted from an object's page
-goes back to that page. Also the list pages' own address at another page of results, and the
-uploads of a form as the API's file parts.
+goes back to that page. Also a list page's filters from its query string, its own address at
+another page of results, and the uploads of a form as the API's file parts.
 """
 
 from __future__ import annotations
@@ -22,10 +22,12 @@ from starlette.datastructures import FormData, UploadFile
 
 from borderlink.directory.permissions import Principal
 from borderlink.errors import BorderLinkError, NotFound
+from borderlink.shared.shapes import ListQuery
 from borderlink.web.errors import problems_of, shown_errors, status_for
 from borderlink.web.outcomes import Outcomes
 
 T = TypeVar("T")
+Q = TypeVar("Q", bound=ListQuery)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -124,3 +126,19 @@ def pager(request: Request, path: str, next_cursor: str | None, prev_cursor: str
 def offered(value: str | None, choices: Iterable[str]) -> str | None:
     """A filter's value from the query string, kept only when it is one the page offers."""
     return value if value in set(choices) else None
+
+
+def page_query(shape: type[Q]) -> Callable[[Request], Q]:
+    """A dependency giving a list page its filters, as the API takes them, from the query string: a
+    value the list does not take (hand-edited, or left empty) filters nothing rather than showing an
+    error page."""
+    def filters(request: Request) -> Q:
+        given = {name: value for name, value in request.query_params.items()
+                 if name in shape.model_fields and value.strip()}
+        try:
+            return shape.model_validate(given)
+        except ValidationError as exc:
+            refused = {str(error["loc"][0]) for error in exc.errors() if error["loc"]}
+            return shape.model_validate({name: value for name, value in given.items() if name not in refused})
+
+    return filters

@@ -4,6 +4,7 @@ input, what was typed kept) and the administrators' duration settings, on SQLite
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import uuid
 from collections.abc import Iterator
 
@@ -18,6 +19,7 @@ from tests.conftest import postgres_url
 from borderlink.errors import InvalidInput, NotFound
 from borderlink.shared import static_cache
 from borderlink.shared.durations import DurationSetting, DurationSettings
+from borderlink.shared.shapes import ListQuery
 from borderlink.web import form_pages as forms
 
 _SUFFIX = uuid.uuid4().hex[:8]
@@ -140,3 +142,27 @@ def test_durations_fall_back_to_defaults_and_refuse_out_of_bounds(session: Sessi
         assert settings.of(session, "fast") == dt.timedelta(minutes=15)
     finally:
         static_cache.enable(False)
+
+
+class _Shade(enum.StrEnum):
+    RED = "red"
+    BLUE = "blue"
+
+
+class _ShadeFilter(ListQuery):
+    shade: _Shade | None = None
+    mine: bool | None = None
+
+
+def _query(query_string: str) -> Request:
+    return Request({"type": "http", "method": "GET", "path": "/", "query_string": query_string.encode(),
+                    "headers": []})
+
+
+def test_a_list_page_reads_its_filters_as_the_api_does_and_drops_what_it_does_not_take() -> None:
+    filters = forms.page_query(_ShadeFilter)
+    assert filters(_query("shade=blue&mine=1&q=Li+Wei&cursor=abc")) == _ShadeFilter(
+        shade=_Shade.BLUE, mine=True, q="Li Wei", cursor="abc")
+    # A hand-edited value filters nothing, an empty one is left out, the rest still filter.
+    assert filters(_query("shade=green&mine=&q=x&limit=0")) == _ShadeFilter(q="x")
+    assert filters(_query("other=1")) == _ShadeFilter()

@@ -20,7 +20,7 @@
         setTimeout(function () { list.classList.remove("flash-new"); }, 1500);
       });
   }
-  var below = new URLSearchParams(window.location.search).get("below") === "1" ? "?below=1" : "";
+  var below = new URLSearchParams(window.location.search).get("include_below") === "1" ? "?include_below=1" : "";
   var source = new EventSource("/hotline/stream" + below);
   source.addEventListener("open", function () { if (status) { status.textContent = status.getAttribute("data-connected"); } });
   source.addEventListener("error", function () { if (status) { status.textContent = status.getAttribute("data-offline"); } });
