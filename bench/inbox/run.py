@@ -51,8 +51,8 @@ from borderlink.directory import accounts  # noqa: E402
 from borderlink.directory import service as directory  # noqa: E402
 from borderlink.directory.models import Unit  # noqa: E402
 from borderlink.hotline.models import OBJECT_TYPE, HotlineRequest, Priority, Status  # noqa: E402
-from borderlink.hotline.service import fold_for_search  # noqa: E402
 from borderlink.node import Node, open_node  # noqa: E402
+from borderlink.shared.paging import fold_for_search  # noqa: E402
 from borderlink.shared.workfeed import FeedEntry  # noqa: E402
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"

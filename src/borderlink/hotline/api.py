@@ -23,6 +23,7 @@ from borderlink.hotline.schemas import (
 )
 from borderlink.hotline.views import inbox, request_out
 from borderlink.shared.body_limit import max_body
+from borderlink.shared.replicated import require_use
 from borderlink.shared.shapes import shaped
 from borderlink.web import streams
 from borderlink.web.deps import DbSession, Now
@@ -89,7 +90,7 @@ def export(request_id: str, now: Now, session: DbSession, principal: Reader,
            purpose: Annotated[str, Query(pattern="^(prevention|investigation|court)$")]) -> RequestOut:
     """The full record for a stated purpose; a received request marked H1 or H3 is not for court."""
     found = service.REQUEST_KIND.read(session, principal, request_id, now)
-    service.check_export(found, principal.party, purpose)
+    require_use(found, principal.party, purpose)
     return request_out(session, found, now)
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import get_args
 
-from borderlink.hotline.models import AssistanceType, HandlingCode, Priority, RequestKind, Status
-from borderlink.hotline.schemas import Reference
+from borderlink.hotline.contracts import Reference
+from borderlink.hotline.models import AssistanceType, Priority, RequestKind, Status
 from borderlink.shared import codelists
+from borderlink.shared.replicated import HandlingCode
 
 CODE_LISTS = codelists.load("borderlink.hotline", {
     "hotline.kind": RequestKind,

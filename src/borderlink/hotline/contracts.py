@@ -11,7 +11,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, Field, model_validator
 
-from borderlink.hotline.models import AssistanceType, HandlingCode, Priority, RequestKind
+from borderlink.hotline.models import AssistanceType, Priority, RequestKind
 from borderlink.shared.contracts import (
     ContractPart,
     FilePart,
@@ -27,6 +27,7 @@ from borderlink.shared.contracts import (
     base64_length,
 )
 from borderlink.shared.forms import N_, rule_error
+from borderlink.shared.replicated import HandlingCode
 
 MAX_ATTACHMENT_BYTES = 256 * 1024
 MAX_ATTACHMENTS = 3

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from borderlink.hotline import service
 from borderlink.hotline.contracts import EscalationMessage
-from borderlink.hotline.models import TIMELINE, HotlineRequest, Priority
+from borderlink.hotline.models import OPEN_STATUSES, TIMELINE, HotlineRequest, Priority
 from borderlink.shared.escalation import Escalation, Step
 from borderlink.shared.replicated import send_to_peer
 from borderlink.shared.workfeed import Reason
@@ -27,7 +27,7 @@ def _tell_peer(session: Session, request: HotlineRequest, step: Step) -> None:
 
 REQUESTS = Escalation(
     name="hotline escalation", model=HotlineRequest, timeline=TIMELINE,
-    pending=lambda party: [HotlineRequest.owner_party == party, HotlineRequest.status.in_(service.OPEN_STATUSES)],
+    pending=lambda party: [HotlineRequest.owner_party == party, HotlineRequest.status.in_(OPEN_STATUSES)],
     units=lambda _session, request: (request.sender_unit_id, request.recipient_unit_id),
     deadline=lambda session, request: service.deadline_for(session, request.priority),
     record=service.add_event, tell_peer=_tell_peer, urgent=lambda request: request.priority == Priority.URGENT,

@@ -22,10 +22,8 @@ from borderlink.shared.codelists import enum_column
 from borderlink.shared.escalation import EscalatingObject
 from borderlink.shared.lifecycle import INITIAL, Lifecycle, Transition
 from borderlink.shared.paging import text_search_index
-from borderlink.shared.replicated import HandlingCode, ReplicatedObject, Side
+from borderlink.shared.replicated import ReplicatedObject, Side
 from borderlink.shared.timeline import N_, EventKind, Timeline
-
-__all__ = ["HandlingCode"]  # the shared handling codes, under the name the hotline always used
 
 OBJECT_TYPE = "hotline.request"  # how requests are named in the work feed and on live streams
 

@@ -12,8 +12,9 @@ from starlette.concurrency import run_in_threadpool
 from borderlink.directory import service as directory
 from borderlink.directory.permissions import Permission, Principal
 from borderlink.hotline import codes, service
+from borderlink.hotline.contracts import Reference
 from borderlink.hotline.models import OBJECT_TYPE, HotlineRequest, Priority, Status
-from borderlink.hotline.schemas import MAX_REQUEST_FORM_BYTES, InboxFilter, Reference, ReplyCreate, RequestCreate
+from borderlink.hotline.schemas import MAX_REQUEST_FORM_BYTES, InboxFilter, ReplyCreate, RequestCreate
 from borderlink.hotline.views import inbox, request_out
 from borderlink.matching.render import display_renderings
 from borderlink.safeguards.offences import allowed_offences

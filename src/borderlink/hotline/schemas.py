@@ -5,16 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from borderlink.hotline.contracts import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, Reference, RequestContent
+from borderlink.hotline.contracts import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, ReplyPart, RequestContent
 from borderlink.hotline.models import Priority, Status
 from borderlink.shared.contracts import Text, UnitCode, base64_length
 from borderlink.shared.shapes import CursorPage, ListQuery
 from borderlink.shared.timeline import EventOut
 from borderlink.web.attachments import AttachmentOut, FileIn
-
-__all__ = ["MAX_ATTACHMENTS", "MAX_ATTACHMENT_BYTES", "Reference"]
 
 # The longest base64 text that can hold one attachment.
 MAX_ATTACHMENT_BASE64_CHARS = base64_length(MAX_ATTACHMENT_BYTES)
@@ -42,13 +40,10 @@ class ForwardCreate(BaseModel):
     unit_code: UnitCode
 
 
-class ReplyOut(BaseModel):
-    id: str
-    author_party: str
-    author_unit_code: str
-    author_name: str
-    body: str
-    created_at: dt.datetime
+class ReplyOut(ReplyPart):
+    """A reply as it crosses the border."""
+
+    model_config = ConfigDict(strict=False)
 
 
 class RequestOut(BaseModel):

@@ -17,6 +17,7 @@ from borderlink.directory.models import Unit
 from borderlink.directory.permissions import Permission, Principal
 from borderlink.errors import Forbidden, InvalidInput
 from borderlink.hotline.contracts import (
+    MAX_ATTACHMENT_BYTES,
     EventMessage,
     ReplyMessage,
     ReplyPart,
@@ -34,7 +35,7 @@ from borderlink.hotline.models import (
     Status,
 )
 from borderlink.hotline.models import TIMELINE as REQUEST_TIMELINE
-from borderlink.hotline.schemas import MAX_ATTACHMENT_BYTES, MAX_DEADLINE_SECONDS, AttachmentIn, RequestCreate
+from borderlink.hotline.schemas import MAX_DEADLINE_SECONDS, AttachmentIn, RequestCreate
 from borderlink.ids import new_id, next_after
 from borderlink.safeguards.offences import require_allowed
 from borderlink.shared import attachments as shared_attachments
@@ -56,9 +57,6 @@ from borderlink.shared.shapes import same_named
 from borderlink.shared.timeline import Detail
 from borderlink.shared.timeline import TimelineEvent as TimelineRow
 from borderlink.shared.workfeed import FeedEntry, Reason
-
-__all__ = ["OPEN_STATUSES", "fold_for_search"]
-
 
 DEADLINES = DurationSettings("hotline.deadlines", DEFAULT_DEADLINES, MAX_DEADLINE_SECONDS,
                              permission=Permission.HOTLINE_CONFIGURE,
@@ -356,7 +354,4 @@ def forward(session: Session, principal: Principal, request_id: str, unit_code: 
     return entry
 
 
-def check_export(request: HotlineRequest, local_party: str, purpose: str) -> None:
-    if purpose not in ("prevention", "investigation", "court"):
-        raise InvalidInput("The purpose must be prevention, investigation or court.", field="purpose")
-    require_use(request, local_party, purpose)
+

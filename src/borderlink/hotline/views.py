@@ -13,7 +13,7 @@ from borderlink.directory import service as directory
 from borderlink.directory.models import Unit
 from borderlink.directory.permissions import Principal
 from borderlink.hotline import service
-from borderlink.hotline.models import OBJECT_TYPE, HotlineRequest, Priority, Status
+from borderlink.hotline.models import OBJECT_TYPE, OPEN_STATUSES, HotlineRequest, Priority, Status
 from borderlink.hotline.models import TIMELINE as REQUEST_TIMELINE
 from borderlink.hotline.schemas import InboxFilter, InboxItemOut, InboxOut, ReplyOut, RequestOut
 from borderlink.shared import attachments, list_filters, scoping, workfeed
@@ -50,7 +50,7 @@ def _request_filters(session: Session, principal: Principal, filters: InboxFilte
         # the sender of what we received.
         facing = or_(and_(HotlineRequest.owner_party == principal.party, HotlineRequest.recipient_unit_id == unit_id),
                      and_(HotlineRequest.owner_party != principal.party, HotlineRequest.sender_unit_id == unit_id))
-    overdue = and_(HotlineRequest.status.in_(service.OPEN_STATUSES), HotlineRequest.deadline_at.is_not(None),
+    overdue = and_(HotlineRequest.status.in_(OPEN_STATUSES), HotlineRequest.deadline_at.is_not(None),
                    HotlineRequest.deadline_at <= now)
     return list_filters.all_of(
         list_filters.code(HotlineRequest.status, Status, filters.status),
