@@ -8,9 +8,10 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from borderlink.alerts import service
-from borderlink.alerts.models import Alert, AlertKind, Status
+from borderlink.alerts.models import Alert
 from borderlink.alerts.protection import ProtectedPerson
 from borderlink.alerts.schemas import (
+    AlertFilter,
     AlertIn,
     AlertOut,
     AlertPageOut,
@@ -69,23 +70,9 @@ def create_alert(body: AlertIn, request: Request, session: DbSession, principal:
 
 
 @router.get("/alerts", response_model=AlertPageOut)
-def list_alerts(
-    request: Request, session: DbSession, principal: Reader,
-    kind: AlertKind | None = None, status: Status | None = None,
-    side: str | None = Query(default=None, pattern="^(owner|replica)$",
-                             description="`owner`: issued by this side; `replica`: from the other side"),
-    offence: str | None = Query(default=None, max_length=8, description="ICCS code or its first digits"),
-    expiring_within_days: int | None = Query(default=None, ge=0, le=3660, description="Active and expiring soon"),
-    expiring_soon: bool = Query(default=False, description="Active and expiring within four months"),
-    flagged: bool | None = None,
-    q: str | None = Query(default=None, max_length=200, description="A person's name, in any script"),
-    limit: int = Query(default=50, ge=1, le=1000),
-    cursor: str | None = Query(default=None, max_length=500, description="`next_cursor` of the page before"),
-) -> AlertPageOut:
+def list_alerts(request: Request, session: DbSession, principal: Reader,
+                filters: Annotated[AlertFilter, Query()]) -> AlertPageOut:
     """Alerts you may see, last changed first, `limit` at a time."""
-    within = expiring_within_days if expiring_within_days is not None else (120 if expiring_soon else None)
-    filters = service.AlertFilter(kind=kind, status=status, side=side, offence=offence,
-                                  expiring_within_days=within, flagged=flagged, q=q, limit=limit, cursor=cursor)
     language = language_for(request, principal)
     page = service.list_alerts(session, principal, filters, node_now(request))
     flagged_now = service.flagged_ids(session, [a.id for a in page.items])

@@ -14,16 +14,17 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from borderlink.alerts import service
 from borderlink.alerts.bulk_input import Defaults, alert_input, input_name, parsed
 from borderlink.alerts.bulk_read import CSV_COLUMNS, VALUE_SEPARATOR, csv_record
-from borderlink.alerts.models import EXPIRY_NOTICE, OBJECT_TYPE, Alert, AlertKind, Status
+from borderlink.alerts.models import OBJECT_TYPE, Alert, AlertKind, Status
 from borderlink.alerts.protection import ProtectedPerson, SamePersonAlert
 from borderlink.alerts.schemas import (
+    AlertFilter,
     AlertIn,
     AlertOut,
     AlertUpdate,
@@ -60,7 +61,6 @@ Reviewer = Annotated[Principal, Depends(require(Permission.ALERTS_REVIEW))]
 Screener = Annotated[Principal, Depends(require(Permission.ALERTS_SCREEN))]
 PAGE_SIZE = 50
 HITS_SHOWN = 20
-EXPIRING_DAYS = EXPIRY_NOTICE.days
 
 # What the alert page says after a step; only these, so a link cannot put words on the page.
 DONE = Outcomes({
@@ -92,37 +92,18 @@ def _unit_names(session: Session, language: str) -> Callable[[str], str]:
 
 # --- the list and the review queue ------------------------------------------------------------
 
-@dataclasses.dataclass(frozen=True)
-class ListFilters:
-    kind: str | None = None
-    status: str | None = None
-    side: str | None = None
-    offence: str | None = None
-    expiring: bool = False
-    q: str | None = None
-    cursor: str | None = None
+class PageFilter(AlertFilter):
+    """The list's filters as the page's form names them: its checkbox is `expiring`."""
 
-
-def list_filters(kind: str | None = None, status: str | None = None, side: str | None = None,
-                 offence: str | None = None, expiring: str | None = None, q: str | None = None,
-                 cursor: str | None = None) -> ListFilters:
-    """The list's filters from the query string; values not offered are ignored."""
-    return ListFilters(
-        kind=kind if kind in {k.value for k in AlertKind} else None,
-        status=status if status in {s.value for s in Status} else None,
-        side=side if side in ("owner", "replica") else None, offence=(offence or "").strip() or None,
-        expiring=expiring == "1", q=(q or "").strip()[:200] or None, cursor=cursor or None)
+    expiring_soon: bool = Field(default=False, validation_alias="expiring")
 
 
 @router.get("")
 def list_page(request: Request, session: DbSession, principal: Reader,
-              filters: Annotated[ListFilters, Depends(list_filters)]) -> Response:
+              filters: Annotated[PageFilter, Depends(forms.page_query(PageFilter))]) -> Response:
     viewer = _viewer(request, principal)
-    found = service.list_alerts(session, principal, service.AlertFilter(
-        kind=AlertKind(filters.kind) if filters.kind else None,
-        status=Status(filters.status) if filters.status else None,
-        side=filters.side, offence=filters.offence, expiring_within_days=EXPIRING_DAYS if filters.expiring else None,
-        q=filters.q, limit=PAGE_SIZE, cursor=filters.cursor), node_now(request))
+    found = service.list_alerts(session, principal, filters.model_copy(update={"limit": PAGE_SIZE}),
+                                node_now(request))
     flagged = service.flagged_ids(session, [alert.id for alert in found.items])
     items = [summary_out(session, alert, viewer, alert.id in flagged) for alert in found.items]
     return render(request, "alerts/list.html", {

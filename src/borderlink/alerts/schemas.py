@@ -22,12 +22,13 @@ from borderlink.alerts.models import (
     Gender,
     InformationEvaluation,
     SourceEvaluation,
+    Status,
     WarningFlag,
 )
 from borderlink.shared.contracts import BirthDate, Name, OffenceCode, Text, Timestamp, UnitCode, Uuid
 from borderlink.shared.forms import rule_error
 from borderlink.shared.replicated import HandlingCode
-from borderlink.shared.shapes import CursorPage
+from borderlink.shared.shapes import CursorPage, ListQuery
 from borderlink.shared.timeline import EventOut
 
 __all__ = ["DocumentIn", "LegalBasisIn", "VehicleIn"]
@@ -230,6 +231,18 @@ class AlertSummaryOut(BaseModel):
     updated_at: dt.datetime
     flagged: bool
     labels: dict[str, str]
+
+
+class AlertFilter(ListQuery):
+    kind: AlertKind | None = None
+    status: Status | None = None
+    side: str | None = Field(default=None, pattern="^(owner|replica)$",
+                             description="`owner`: issued by this side; `replica`: from the other side")
+    offence: str | None = Field(default=None, max_length=8, description="ICCS code or its first digits")
+    expiring_within_days: int | None = Field(default=None, ge=0, le=3660, description="Active and expiring soon")
+    expiring_soon: bool = Field(default=False, description="Active and expiring within four months")
+    flagged: bool | None = None
+    q: str | None = Field(default=None, max_length=200, description="A person's name, in any script")
 
 
 class AlertPageOut(CursorPage):

@@ -9,7 +9,6 @@ check page) and `alert_ref` (links from cases and hits).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -22,6 +21,7 @@ from borderlink.alerts.models import (
     DEFAULT_PURGE_AFTER_DAYS,
     DEFAULT_VALIDITY_DAYS,
     ENDED,
+    EXPIRY_NOTICE,
     LIFECYCLE,
     OBJECT_TYPE,
     PERSON_KINDS,
@@ -41,7 +41,7 @@ from borderlink.alerts.protection import (
     refuse_if_protected,
     same_side_alerts,
 )
-from borderlink.alerts.schemas import AlertIn, AlertUpdate
+from borderlink.alerts.schemas import AlertFilter, AlertIn, AlertUpdate
 from borderlink.alerts.screening_service import screen
 from borderlink.alerts.visibility import alert_ref, visible_alert, visible_clause
 from borderlink.directory import service as directory
@@ -306,19 +306,6 @@ def get_alert(session: Session, principal: Principal, alert_id: str) -> Alert:
     return visible_alert(session, principal, alert_id)
 
 
-@dataclasses.dataclass(frozen=True)
-class AlertFilter:
-    kind: AlertKind | None = None
-    status: Status | None = None
-    side: str | None = None  # "owner" (issued here) or "replica" (from the other side)
-    offence: str | None = None
-    expiring_within_days: int | None = None
-    flagged: bool | None = None
-    q: str | None = None  # a person's name, in any script
-    limit: int = paging.DEFAULT_LIMIT
-    cursor: str | None = None
-
-
 def list_alerts(session: Session, principal: Principal, filters: AlertFilter,
                 now: dt.datetime) -> paging.Page[Alert]:
     """The alerts the principal sees, last changed first, a keyset page at a time."""
@@ -333,9 +320,11 @@ def list_alerts(session: Session, principal: Principal, filters: AlertFilter,
         query = query.where(Alert.owner_party != principal.party)
     if filters.offence:
         query = query.where(Alert.offence_code.startswith(filters.offence.strip().upper()))
-    if filters.expiring_within_days is not None:
-        query = query.where(Alert.status == Status.ACTIVE,
-                            Alert.expires_at <= now + dt.timedelta(days=filters.expiring_within_days))
+    within = filters.expiring_within_days
+    if within is None and filters.expiring_soon:
+        within = EXPIRY_NOTICE.days
+    if within is not None:
+        query = query.where(Alert.status == Status.ACTIVE, Alert.expires_at <= now + dt.timedelta(days=within))
     if filters.flagged is not None:
         flagged = select(AlertFlag.alert_id).where(AlertFlag.alert_id == Alert.id, AlertFlag.lifted_at.is_(None))
         query = query.where(flagged.exists() if filters.flagged else ~flagged.exists())

@@ -14,6 +14,7 @@ from borderlink.cases.schemas import (
     AssetCreate,
     AssetUpdate,
     CaseCreate,
+    CaseFilter,
     CaseListOut,
     CaseOut,
     CustodyCreate,
@@ -27,7 +28,7 @@ from borderlink.cases.schemas import (
     TaskCreate,
     UnitAdd,
 )
-from borderlink.cases.views import CSV_PARTS, CaseFilter, case_csv, case_out, list_cases
+from borderlink.cases.views import CSV_PARTS, case_csv, case_out, list_cases
 from borderlink.directory.permissions import Principal
 from borderlink.shared.body_limit import KIB, max_body
 from borderlink.shared.contracts import Timestamp
@@ -45,15 +46,9 @@ def _out(session: DbSession, principal: Principal, case_id: str) -> CaseOut:
 
 
 @router.get("", response_model=CaseListOut)
-def get_cases(session: DbSession, principal: Reader,
-              status: str | None = Query(default=None, pattern="^(open|active|suspended|closed)$"),
-              case_type: str | None = Query(default=None, max_length=40),
-              offence: str | None = Query(default=None, max_length=8),
-              q: str | None = Query(default=None, max_length=200),
-              limit: int = Query(default=50, ge=1, le=1000),
-              cursor: str | None = Query(default=None, max_length=500)) -> CaseListOut:
+def get_cases(session: DbSession, principal: Reader, filters: Annotated[CaseFilter, Query()]) -> CaseListOut:
     """Cases held by your unit and the units below it, latest change first, a page at a time."""
-    return list_cases(session, principal, CaseFilter(status, case_type, offence, q, limit, cursor))
+    return list_cases(session, principal, filters)
 
 
 @router.post("", response_model=CaseOut, status_code=201)

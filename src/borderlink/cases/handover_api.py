@@ -15,6 +15,7 @@ from borderlink.cases.schemas import (
     HandoverCancel,
     HandoverCounter,
     HandoverCreate,
+    HandoverFilter,
     HandoverListOut,
     HandoverOut,
 )
@@ -45,14 +46,9 @@ def handover_out(session: Session, handover: Handover, language: str | None = No
 
 @router.get("", response_model=HandoverListOut)
 def list_handovers(session: DbSession, principal: Reader,
-                   status: str | None = Query(default=None,
-                                              pattern="^(proposed|countered|accepted|completed|cancelled)$"),
-                   q: str | None = Query(default=None, max_length=200,
-                                         description="A handed-over person's name, in any script"),
-                   limit: int = Query(default=50, ge=1, le=1000),
-                   cursor: str | None = Query(default=None, max_length=500)) -> HandoverListOut:
+                   filters: Annotated[HandoverFilter, Query()]) -> HandoverListOut:
     """Handovers held by your unit and the units below it, latest change first."""
-    items, next_cursor, prev_cursor = handovers.handovers_page(session, principal, limit, cursor, status, q)
+    items, next_cursor, prev_cursor = handovers.handovers_page(session, principal, filters)
     return HandoverListOut(items=[handover_out(session, h) for h in items], next_cursor=next_cursor,
                            prev_cursor=prev_cursor)
 

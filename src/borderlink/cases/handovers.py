@@ -30,7 +30,7 @@ from borderlink.cases.handover_models import (
     HandoverStatus,
 )
 from borderlink.cases.models import Perm
-from borderlink.cases.schemas import HandoverAccept, HandoverCancel, HandoverCounter, HandoverCreate
+from borderlink.cases.schemas import HandoverAccept, HandoverCancel, HandoverCounter, HandoverCreate, HandoverFilter
 from borderlink.directory import service as directory
 from borderlink.directory.models import Tier, Unit
 from borderlink.directory.permissions import Principal
@@ -292,17 +292,17 @@ def complete_if_confirmed(session: Session, handover: Handover, local_party: str
     return True
 
 
-def handovers_page(session: Session, principal: Principal, limit: int, cursor: str | None,
-                   status: str | None = None, q: str | None = None) -> tuple[list[Handover], str | None, str | None]:
+def handovers_page(session: Session, principal: Principal,
+                   filters: HandoverFilter) -> tuple[list[Handover], str | None, str | None]:
     from borderlink.shared import namesearch, paging
     from borderlink.shared.workfeed import FeedEntry
 
     query = workfeed.latest_entries(HANDOVER_TYPE, scoping.scope_units(principal)).join(
         Handover, Handover.id == FeedEntry.object_id)
-    if status in {s.value for s in HandoverStatus}:
-        query = query.where(Handover.status == HandoverStatus(status))
-    if q:
-        query = query.where(namesearch.matches(HANDOVER_TYPE, Handover.id, q))
-    page = paging.fetch_page(session, query.add_columns(Handover), paging.SortKey(workfeed.keyset_columns()), limit,
-                             cursor, key_of=lambda row: (row[0].updated_at, row[0].id))
+    if filters.status is not None:
+        query = query.where(Handover.status == HandoverStatus(filters.status))
+    if filters.q:
+        query = query.where(namesearch.matches(HANDOVER_TYPE, Handover.id, filters.q))
+    page = paging.fetch_page(session, query.add_columns(Handover), paging.SortKey(workfeed.keyset_columns()),
+                             filters.limit, filters.cursor, key_of=lambda row: (row[0].updated_at, row[0].id))
     return [h for _, h in page.items], page.next_cursor, page.prev_cursor

@@ -19,17 +19,19 @@ from borderlink.cases.handover_models import HANDOVER_TYPE
 from borderlink.cases.models import OBJECT_TYPE, Perm, PersonRole
 from borderlink.cases.schemas import (
     CaseCreate,
+    CaseFilter,
     HandoverAccept,
     HandoverCancel,
     HandoverCounter,
     HandoverCreate,
+    HandoverFilter,
     NoteCreate,
     OperationCreate,
     PersonCreate,
     StatusChange,
     TaskCreate,
 )
-from borderlink.cases.views import CaseFilter, case_out, list_cases, work_limits
+from borderlink.cases.views import case_out, list_cases, work_limits
 from borderlink.directory import service as directory
 from borderlink.directory.permissions import Principal
 from borderlink.errors import BorderLinkError, NotFound
@@ -78,11 +80,9 @@ HANDOVER_DONE = Outcomes({
 
 
 @router.get("/cases")
-def cases_page(request: Request, session: DbSession, principal: Reader, status: str | None = None,
-               case_type: str | None = None, q: str | None = None, cursor: str | None = None) -> Response:
-    filters = CaseFilter(status=status or None, case_type=case_type or None, q=(q or "")[:200] or None,
-                         limit=PAGE_SIZE, cursor=cursor or None)
-    listed = list_cases(session, principal, filters)
+def cases_page(request: Request, session: DbSession, principal: Reader,
+               filters: Annotated[CaseFilter, Depends(forms.page_query(CaseFilter))]) -> Response:
+    listed = list_cases(session, principal, filters.model_copy(update={"limit": PAGE_SIZE}))
     figures = operations.immigration_figures(session, principal)
     return render(request, "cases/list.html", {
         "listed": listed, "filters": filters, "figures": figures,
@@ -248,13 +248,12 @@ async def task_form(case_id: str, request: Request, session: DbSession, principa
 # --- handovers -------------------------------------------------------------------------------
 
 @router.get("/handovers")
-def handovers_list(request: Request, session: DbSession, principal: Reader, status: str | None = None,
-                   q: str | None = None, cursor: str | None = None) -> Response:
-    q = (q or "").strip()[:200] or None
-    items, next_cursor, prev_cursor = handovers.handovers_page(session, principal, PAGE_SIZE, cursor or None, status,
-                                                               q)
+def handovers_list(request: Request, session: DbSession, principal: Reader,
+                   filters: Annotated[HandoverFilter, Depends(forms.page_query(HandoverFilter))]) -> Response:
+    items, next_cursor, prev_cursor = handovers.handovers_page(session, principal,
+                                                               filters.model_copy(update={"limit": PAGE_SIZE}))
     return render(request, "cases/handovers.html", {
-        "items": [handover_out(session, h) for h in items], "status": status, "q": q,
+        "items": [handover_out(session, h) for h in items], "filters": filters,
         **forms.pager(request, "/handovers", next_cursor, prev_cursor)})
 
 

@@ -24,6 +24,7 @@ from borderlink.cases.models import (
 from borderlink.shared.contracts import Name, OffenceCode, Sha256, ShortText, Text, UnitCode
 from borderlink.shared.forms import rule_error
 from borderlink.shared.replicated import HandlingCode
+from borderlink.shared.shapes import CursorPage, ListQuery
 from borderlink.shared.timeline import EventOut
 
 LongText = Annotated[str, Field(max_length=20_000)]
@@ -197,10 +198,14 @@ class CaseSummaryOut(BaseModel):
     unread: bool
 
 
-class CaseListOut(BaseModel):
+class CaseFilter(ListQuery):
+    status: str | None = Field(default=None, pattern="^(open|active|suspended|closed)$")
+    case_type: str | None = Field(default=None, max_length=40)
+    offence: str | None = Field(default=None, max_length=8)
+
+
+class CaseListOut(CursorPage):
     items: list[CaseSummaryOut]
-    next_cursor: str | None = None
-    prev_cursor: str | None = None
 
 
 class CaseOut(BaseModel):
@@ -314,7 +319,10 @@ class HandoverOut(BaseModel):
     timeline: list[EventOut]
 
 
-class HandoverListOut(BaseModel):
+class HandoverFilter(ListQuery):
+    status: str | None = Field(default=None, pattern="^(proposed|countered|accepted|completed|cancelled)$")
+    q: str | None = Field(default=None, max_length=200, description="A handed-over person's name, in any script")
+
+
+class HandoverListOut(CursorPage):
     items: list[HandoverOut]
-    next_cursor: str | None = None
-    prev_cursor: str | None = None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 from typing import Any
 
@@ -22,6 +21,7 @@ from borderlink.cases.models import (
 from borderlink.cases.schemas import (
     AgreementExtension,
     AssetCreate,
+    CaseFilter,
     CaseListOut,
     CaseOut,
     CaseSummaryOut,
@@ -99,16 +99,6 @@ def work_limits() -> dict[str, dict[str, dict[str, int]]]:
     return {"evidence": input_limits(EvidenceCreate), "custody": input_limits(CustodyCreate),
             "asset": input_limits(AssetCreate), "group": input_limits(GroupCreate),
             "link": input_limits(LinkCreate), "agreement": input_limits(AgreementExtension)}
-
-
-@dataclasses.dataclass(frozen=True)
-class CaseFilter:
-    status: str | None = None
-    case_type: str | None = None
-    offence: str | None = None
-    q: str | None = None
-    limit: int = 50
-    cursor: str | None = None
 
 
 def list_cases(session: Session, principal: Principal, filters: CaseFilter) -> CaseListOut:

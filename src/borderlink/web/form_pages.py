@@ -131,10 +131,12 @@ def offered(value: str | None, choices: Iterable[str]) -> str | None:
 def page_query(shape: type[Q]) -> Callable[[Request], Q]:
     """A dependency giving a list page its filters, as the API takes them, from the query string: a
     value the list does not take (hand-edited, or left empty) filters nothing rather than showing an
-    error page."""
+    error page. A field with a (string) validation alias is read under that name only."""
+    names = {field.validation_alias if isinstance(field.validation_alias, str) else name
+             for name, field in shape.model_fields.items()}
+
     def filters(request: Request) -> Q:
-        given = {name: value for name, value in request.query_params.items()
-                 if name in shape.model_fields and value.strip()}
+        given = {name: value for name, value in request.query_params.items() if name in names and value.strip()}
         try:
             return shape.model_validate(given)
         except ValidationError as exc:

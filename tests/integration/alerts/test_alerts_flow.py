@@ -64,6 +64,18 @@ def test_wanted_alert_reaches_the_other_side_and_is_found_in_every_script(
 def test_alert_expires_and_is_purged_on_both_nodes(pair: Pair, clients: dict[str, TestClient]) -> None:
     body = dict(WANTED, expires_at=(pair.clock.now() + dt.timedelta(days=10)).isoformat())
     created = issue(clients, pair, body)
+
+    def listed(**params: Any) -> list[str]:
+        answer = clients["CN"].get("/api/v1/alerts", params=params, headers=headers(pair, "CN", "nia.analyst"))
+        assert answer.status_code == 200, answer.text
+        return [item["id"] for item in answer.json()["items"]]
+
+    # Ten days out is within four months and within twenty days; a number of days given wins.
+    assert created["id"] in listed(expiring_soon=True)
+    assert created["id"] in listed(expiring_within_days=20)
+    assert created["id"] not in listed(expiring_within_days=5, expiring_soon=True)
+    assert clients["CN"].get("/api/v1/alerts", params={"expiring_within_days": 3661},
+                             headers=headers(pair, "CN", "nia.analyst")).status_code == 422
     pair.pump()
     pair.clock.advance(dt.timedelta(days=11))
     for party in ("CN", "VN"):

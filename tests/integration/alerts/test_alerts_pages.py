@@ -4,6 +4,7 @@ who sees what (outsiders get 404)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -232,8 +233,16 @@ def test_the_list_filters_and_the_owner_hides_an_alert_from_the_other_side(
     assert f'href="/alerts/{wanted}"' not in by_kind
     assert f'href="/alerts/{wanted}"' in analyst.get("/alerts?side=owner").text
     assert f'href="/alerts/{wanted}"' not in analyst.get("/alerts?side=replica").text
-    # Five years out is not "expiring within four months".
-    assert f'href="/alerts/{wanted}"' not in analyst.get("/alerts?expiring=1").text
+    # Five years out is not "expiring within four months"; a month out is, and the box stays ticked.
+    soon = _issue(analyst, kind="document", name="", aliases="", birth_date="", gender="", nationality="",
+                  legal_basis_reference="", legal_basis_authority="", legal_basis_date="", warnings="",
+                  document_number="C7654321", document_state="VNM",
+                  expires_at=(dt.date.today() + dt.timedelta(days=30)).isoformat())
+    expiring = analyst.get("/alerts?expiring=1").text
+    assert f'href="/alerts/{wanted}"' not in expiring
+    assert f'href="/alerts/{soon}"' in expiring
+    assert 'name="expiring" value="1" checked' in expiring
+    assert f'href="/alerts/{wanted}"' in analyst.get("/alerts?expiring=&kind=bogus&limit=0").text
     hidden = analyst.post(f"/alerts/{wanted}/visibility", data={"hidden": "1"})
     assert hidden.headers["location"] == f"/alerts/{wanted}?done=hidden"
     page = analyst.get(hidden.headers["location"]).text

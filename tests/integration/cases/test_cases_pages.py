@@ -67,6 +67,29 @@ def test_the_handover_page_offers_each_side_its_steps(pair: Pair, clients: dict[
     assert browser(pair, "VN", "laocai.officer").get(f"/handovers/{created['id']}").status_code == 404
 
 
+def test_the_case_and_handover_lists_filter_as_their_api_does_and_the_pages_drop_what_they_do_not_take(
+        pair: Pair, clients: dict[str, TestClient]) -> None:
+    from tests.integration.cases.conftest import api
+
+    handover = propose(pair, clients)
+    case = open_case(pair, clients, title=f"Filtered case {uuid.uuid4().hex[:8]}")
+    page = browser(pair, "VN", "qn.commander")
+    assert case["title"] in page.get("/cases?status=open&case_type=drug_trafficking&q=").text
+    assert case["title"] not in page.get("/cases?status=closed").text
+    assert case["title"] in page.get("/cases?status=bogus&limit=0").text
+    assert case["id"] not in [c["id"] for c in api(pair, clients, "VN", "qn.commander", "GET", "/cases?status=closed")
+                              ["items"]]
+    api(pair, clients, "VN", "qn.commander", "GET", "/cases?status=bogus", 422)
+    link = f'href="/handovers/{handover["id"]}"'
+    assert link in page.get("/handovers?status=proposed").text
+    assert link not in page.get("/handovers?status=completed").text
+    dropped = page.get("/handovers?status=bogus").text
+    assert link in dropped
+    assert 'name="status"' not in dropped
+    assert handover["id"] not in [h["id"] for h in api(pair, clients, "VN", "qn.commander", "GET",
+                                                       "/handovers?status=completed")["items"]]
+    api(pair, clients, "VN", "qn.commander", "GET", "/handovers?status=bogus", 422)
+
 
 def test_a_task_for_the_other_side_is_in_its_units_work_feed(pair: Pair, clients: dict[str, TestClient]) -> None:
     from tests.integration.cases.conftest import api

@@ -166,3 +166,14 @@ def test_a_list_page_reads_its_filters_as_the_api_does_and_drops_what_it_does_no
     # A hand-edited value filters nothing, an empty one is left out, the rest still filter.
     assert filters(_query("shade=green&mine=&q=x&limit=0")) == _ShadeFilter(q="x")
     assert filters(_query("other=1")) == _ShadeFilter()
+
+
+class _ShadePageFilter(_ShadeFilter):
+    mine: bool | None = Field(default=None, validation_alias="only_mine")
+
+
+def test_a_list_page_reads_a_filter_under_the_name_its_form_gives_it() -> None:
+    filters = forms.page_query(_ShadePageFilter)
+    assert filters(_query("only_mine=1&shade=red")) == _ShadePageFilter(only_mine=True, shade=_Shade.RED)
+    assert filters(_query("mine=1")) == _ShadePageFilter()
+    assert filters(_query("only_mine=perhaps&shade=red")) == _ShadePageFilter(shade=_Shade.RED)
