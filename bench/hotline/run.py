@@ -25,6 +25,8 @@ Environment overrides:
                                       temporary directory, removed afterwards)
   BORDERLINK_BENCH_HOTLINE_CPU        requests of the CPU-per-request run before the steps, sent
                                       at 5/s (default 50; 0 leaves it out); see bench/hotline/cpu.py
+  BORDERLINK_BENCH_HOTLINE_CPU_RATE   the rate of that run (default 5): a higher one shows the
+                                      cost of a request once the nodes batch their work
   BORDERLINK_BENCH_HOTLINE_PROFILE    a folder: record both node processes with py-spy during the
                                       CPU run (speedscope files, one per node and database)
 """
@@ -272,7 +274,11 @@ def run(pair: NodePair, count: int, rate: float) -> Step:
     return step
 
 
-CPU_RATE = 5.0
+DEFAULT_CPU_RATE = 5.0
+
+
+def cpu_rate() -> float:
+    return float(os.environ.get("BORDERLINK_BENCH_HOTLINE_CPU_RATE", DEFAULT_CPU_RATE))
 
 
 @contextmanager
@@ -307,12 +313,13 @@ def cpu_run(pair: NodePair, database: str, count: int) -> cpu.CpuPerRequest | No
     stream_url = f"{pair.cn.url}/api/v1/hotline/inbox/stream"
     with SseReader(stream_url, pair.cn.headers("dongxing.officer")) as stream, \
             pair.vn.client("mongcai.officer", timeout=POST_TIMEOUT) as client, profiled(pair, database):
-        progress(f"{database}: CPU per request, {count} requests at {CPU_RATE:g}/s")
+        rate = cpu_rate()
+        progress(f"{database}: CPU per request, {count} requests at {rate:g}/s")
         load = cpu.load_average()
         backends = cpu.backend_pids(pair)
         cpu.settle()
         before = cpu.Snapshot.take(pair, backends)
-        samples = send_all(client, count, CPU_RATE)
+        samples = send_all(client, count, rate)
         ids = {s.request_id for s in samples if s.request_id}
         deadline = time.monotonic() + SETTLE_SECONDS
         while time.monotonic() < deadline and not ids <= stream.first_seen.keys():
@@ -322,7 +329,7 @@ def cpu_run(pair: NodePair, database: str, count: int) -> cpu.CpuPerRequest | No
     if len(ids) != count or not ids <= stream.first_seen.keys():
         progress(f"{database}: CPU run incomplete ({len(ids)} of {count} accepted); no CPU figure")
         return None
-    return cpu.difference(database, before, after, count, CPU_RATE, load)
+    return cpu.difference(database, before, after, count, rate, load)
 
 
 @dataclasses.dataclass

@@ -8,7 +8,7 @@ import importlib
 from collections.abc import Iterator
 
 from borderlink.directory.models import Role
-from borderlink.exchange import registry
+from borderlink.exchange import known_objects, registry
 from borderlink.node import Node
 from borderlink.shared import escalation
 from borderlink.shared.codelists import CodeList
@@ -49,6 +49,8 @@ def register_message_handlers() -> None:
             registry.on_refused(contract, hook)
         for contract, applied_hook in domain.applied_hooks.items():
             registry.on_applied(contract, applied_hook)
+        for contract, model in domain.created_objects.items():
+            known_objects.creates(contract, model)
 
 
 def setup(node: Node) -> None:

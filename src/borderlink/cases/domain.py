@@ -94,6 +94,7 @@ DOMAIN = Domain(
         HandoverStepMessage: handover_messages.apply_step,
         EvidenceFileMessage: evidence_files.apply_evidence_file,
     },
+    created_objects={HandoverMessage: Handover},
     refusal_hooks={CaseMessage: _REFUSED_CASE, ContributionMessage: _REFUSED_CASE.about(lambda body: body.case_id),
                    EvidenceFileMessage: _REFUSED_CASE.about(lambda body: body.case_id),
                    HandoverMessage: _REFUSED_HANDOVER,

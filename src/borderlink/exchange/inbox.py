@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from borderlink.audit.service import Actor
 from borderlink.clock import Clock
-from borderlink.exchange import keys, messagelog
+from borderlink.exchange import keys, known_objects, messagelog
 from borderlink.exchange.canonical import canonical, sha256_hex
 from borderlink.exchange.context import ExchangeContext, insert_ignoring_conflicts, node_context
 from borderlink.exchange.envelope import (
@@ -181,6 +181,7 @@ def _process_batch(node: Node, items: list[Any], context: ExchangeContext, peer:
         _lock_streams(batch, names)
         _prefetch_seen(batch, items)
         _prefetch_streams(batch, names)
+        known_objects.look_up_batch(session, items)
         for item in items:
             _process_item(batch, item)
         _flush_rows(batch)

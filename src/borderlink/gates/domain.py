@@ -54,6 +54,7 @@ DOMAIN = Domain(
         PreArrivalMessage: messages.apply_pre_arrival,
         PreArrivalArrivedMessage: messages.apply_pre_arrival_arrived,
     },
+    created_objects={HitReportMessage: models.Hit, PreArrivalMessage: models.PreArrival},
     background_tasks=(passes.overstay_loop,),
     escalations=(escalation.HITS,),
     code_lists=codes.CODE_LISTS,

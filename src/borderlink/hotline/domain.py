@@ -48,6 +48,7 @@ DOMAIN = Domain(
         EscalationMessage: messages.apply_escalation,
     },
     applied_hooks={RequestMessage: messages.delivered_by_receipt},
+    created_objects={RequestMessage: HotlineRequest},
     refusal_hooks={RequestMessage: _REFUSED, **dict.fromkeys((EventMessage, ReplyMessage, EscalationMessage),
                                                              _REFUSED_STEP)},
     escalations=(escalation.REQUESTS,),

@@ -80,6 +80,9 @@ class Domain:
     message_handlers: Mapping[type[MessageBody], Handler] = dataclasses.field(default_factory=dict)
     refusal_hooks: Mapping[type[MessageBody], RefusalHook] = dataclasses.field(default_factory=dict)
     applied_hooks: Mapping[type[MessageBody], AppliedHook] = dataclasses.field(default_factory=dict)
+    # Message contract -> the model of the new object each of its messages makes (its body's `id`):
+    # the inbox looks up a whole batch's at once (exchange/known_objects.py).
+    created_objects: Mapping[type[MessageBody], type[Any]] = dataclasses.field(default_factory=dict)
     # Long-running work of a serving node, and other set-up that serving needs.
     background_tasks: tuple[BackgroundTask, ...] = ()
     # Objects that move one tier up when not answered in time (see shared/escalation.py); every

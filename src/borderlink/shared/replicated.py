@@ -39,7 +39,7 @@ from borderlink.audit.service import CLOCK_INFO
 from borderlink.directory import service as directory
 from borderlink.directory.models import Unit
 from borderlink.errors import Forbidden, InvalidInput, NotFound
-from borderlink.exchange import outbox
+from borderlink.exchange import known_objects, outbox
 from borderlink.exchange.registry import InboundEnvelope, Rejected
 from borderlink.ids import new_id
 from borderlink.safeguards.offences import require_allowed
@@ -182,9 +182,13 @@ def already_applied(session: Session, model: type[Any], object_id: str) -> bool:
     """Idempotent apply: a row with this global id exists, so the message was applied before.
 
     Looked up without flushing first: a batch's handlers then leave their rows to one flush for
-    the whole batch instead of one each. A row not flushed yet is among the session's new ones."""
+    the whole batch instead of one each. A row not flushed yet is among the session's new ones; one
+    stored before is known from the batch's single look-up (`exchange.known_objects`)."""
     if any(isinstance(pending, model) and pending.id == object_id for pending in session.new):
         return True
+    existed = known_objects.existed(session, model, object_id)
+    if existed is not None:
+        return existed
     with session.no_autoflush:
         return session.get(model, object_id, options=_NOT_EAGER) is not None
 
