@@ -15,7 +15,6 @@ from borderlink.directory.permissions import Permission, Principal
 from borderlink.errors import NotFound
 from borderlink.hotline.models import (
     OBJECT_TYPE,
-    HandlingCode,
     HotlineRequest,
     Priority,
     RequestKind,
@@ -23,6 +22,7 @@ from borderlink.hotline.models import (
 )
 from borderlink.node import Node
 from borderlink.shared import scoping, workfeed
+from borderlink.shared.replicated import HandlingCode
 from borderlink.shared.workfeed import ObjectRef, Reason
 
 
