@@ -22,14 +22,14 @@ from borderlink.alerts import (
     service,
 )
 from borderlink.alerts.contracts import AlertFlagged, AlertPublished, AlertPurged, AlertUpdated, AlertWithdrawn
-from borderlink.alerts.models import TIMELINE, Alert
+from borderlink.alerts.models import ENDED, TIMELINE, Alert
 from borderlink.directory import service as directory
 from borderlink.directory.models import Role
 from borderlink.directory.permissions import Permission, Principal
 from borderlink.node import Node
 from borderlink.shared.attachments import Attachable, StoredFile, seen_with
 from borderlink.shared.descriptor import Domain, NavEntry
-from borderlink.shared.feedkinds import FeedKind
+from borderlink.shared.feedkinds import FeedKind, cards_of, open_when
 from borderlink.shared.forms import N_
 from borderlink.shared.namesearch import NamedRecord
 from borderlink.shared.refusals import ShowRefusal
@@ -109,6 +109,8 @@ DOMAIN = Domain(
     demo_seed=demo.seed_demo,
     named_records=(NamedRecord(Alert, models.OBJECT_TYPE, ("person",),
                                lambda values: (values["person"] or {}).get("names") or ()),),
-    feed_kinds=(FeedKind(models.OBJECT_TYPE, N_("Alert"), cards=feed.alert_cards, open_clause=feed.alert_is_open,
+    # An alert asks for work until it ends or its owner hides it.
+    feed_kinds=(FeedKind(models.OBJECT_TYPE, N_("Alert"), cards=cards_of(Alert, feed.alert_card),
+                         open_clause=open_when(Alert, Alert.status.not_in(ENDED), Alert.hidden.is_(False)),
                          permission=Permission.ALERTS_READ, order=20),),
 )

@@ -3,21 +3,10 @@ unit of ours, a flag raised on our alert, an alert coming up for its expiry revi
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-
-from sqlalchemy import exists, select
-from sqlalchemy.orm import Session
-from sqlalchemy.sql import ColumnElement
-
-from borderlink.alerts.models import ENDED, Alert
+from borderlink.alerts.models import Alert
 from borderlink.alerts.views import labels
 from borderlink.matching.render import display_renderings
 from borderlink.shared.feedkinds import FeedCard
-
-
-def alert_is_open(id_column: ColumnElement[str]) -> ColumnElement[bool]:
-    """An alert asks for work until it ends or its owner hides it."""
-    return exists().where(Alert.id == id_column, Alert.status.not_in(ENDED), Alert.hidden.is_(False))
 
 
 def _subject(alert: Alert) -> str:
@@ -28,12 +17,8 @@ def _subject(alert: Alert) -> str:
     return ", ".join(filter(None, documents))
 
 
-def alert_cards(session: Session, ids: Sequence[str], language: str) -> Mapping[str, FeedCard]:
-    cards = {}
-    for row in session.scalars(select(Alert).where(Alert.id.in_(ids))):
-        named = labels(row, language)
-        cards[row.id] = FeedCard(
-            title=" — ".join(filter(None, [named["kind"], _subject(row)])), href=f"/alerts/{row.id}",
-            detail=" · ".join([named.get("offence", row.offence_code), named["status"],
-                               row.expires_at.date().isoformat()]))
-    return cards
+def alert_card(row: Alert, language: str) -> FeedCard:
+    named = labels(row, language)
+    return FeedCard(title=" — ".join(filter(None, [named["kind"], _subject(row)])), href=f"/alerts/{row.id}",
+                    detail=" · ".join([named.get("offence", row.offence_code), named["status"],
+                                       row.expires_at.date().isoformat()]))

@@ -33,11 +33,21 @@ from borderlink.cases.contracts import (
     HandoverMessage,
     HandoverStepMessage,
 )
-from borderlink.cases.handover_models import HANDOVER_TYPE, Handover
-from borderlink.cases.models import OBJECT_TYPE, TASK_TYPE, CasePerson, JointCase, Perm, PersonRole
+from borderlink.cases.handover_models import HANDOVER_TYPE, Handover, HandoverStatus
+from borderlink.cases.models import (
+    OBJECT_TYPE,
+    TASK_TYPE,
+    CasePerson,
+    CaseStatus,
+    CaseTask,
+    JointCase,
+    Perm,
+    PersonRole,
+    TaskStatus,
+)
 from borderlink.directory.models import Role
 from borderlink.shared.descriptor import Domain, NavEntry
-from borderlink.shared.feedkinds import FeedKind
+from borderlink.shared.feedkinds import FeedKind, cards_of, open_when
 from borderlink.shared.namesearch import NamedRecord
 from borderlink.shared.refusals import ShowRefusal
 from borderlink.shared.timeline import N_
@@ -111,11 +121,14 @@ DOMAIN = Domain(
     protected_persons=(persons.protections,),
     attachables=(operations.EVIDENCE_FILES,),
     feed_kinds=(
-        FeedKind(OBJECT_TYPE, N_("Joint case"), cards=feed.case_cards, open_clause=feed.case_is_open,
+        FeedKind(OBJECT_TYPE, N_("Joint case"), cards=cards_of(JointCase, feed.case_card),
+                 open_clause=open_when(JointCase, JointCase.status != CaseStatus.CLOSED),
                  permission=Perm.READ, order=30),
-        FeedKind(TASK_TYPE, N_("Case task"), cards=feed.task_cards, open_clause=feed.task_is_open,
-                 permission=Perm.READ, order=31),
-        FeedKind(HANDOVER_TYPE, N_("Handover"), cards=feed.handover_cards, open_clause=feed.handover_is_open,
+        FeedKind(TASK_TYPE, N_("Case task"), cards=feed.task_cards,
+                 open_clause=open_when(CaseTask, CaseTask.status == TaskStatus.OPEN), permission=Perm.READ, order=31),
+        FeedKind(HANDOVER_TYPE, N_("Handover"), cards=cards_of(Handover, feed.handover_card),
+                 open_clause=open_when(Handover, Handover.status.not_in((HandoverStatus.COMPLETED,
+                                                                         HandoverStatus.CANCELLED))),
                  permission=Perm.READ, order=32),
     ),
     navigation=(NavEntry("Cases", "/cases", permission=Perm.READ, order=30),

@@ -17,10 +17,20 @@ from borderlink.engagements.contracts import (
     PatrolReportMessage,
     StepMessage,
 )
+from borderlink.engagements.models import (
+    Agreement,
+    AgreementStatus,
+    Commitment,
+    CommitmentStatus,
+    Engagement,
+    EngagementStatus,
+    Patrol,
+    PatrolStatus,
+)
 from borderlink.exchange.registry import RefusalHook
 from borderlink.shared.contracts import MessageBody
 from borderlink.shared.descriptor import Domain, NavEntry
-from borderlink.shared.feedkinds import FeedKind
+from borderlink.shared.feedkinds import FeedKind, cards_of, open_when
 from borderlink.shared.forms import N_
 from borderlink.shared.refusals import RefusalByObject, ShowRefusal
 
@@ -69,13 +79,18 @@ DOMAIN = Domain(
     navigation=(NavEntry("Engagements", "/engagements", permission=Permission.ENGAGEMENTS_READ, order=40),),
     demo_seed=demo.seed_demo,
     feed_kinds=(
-        FeedKind(models.COMMITMENT, N_("Commitment"), cards=feed.commitment_cards, open_clause=feed.commitment_is_open,
+        FeedKind(models.COMMITMENT, N_("Commitment"), cards=cards_of(Commitment, feed.commitment_card),
+                 open_clause=open_when(Commitment, Commitment.status == CommitmentStatus.OPEN),
                  permission=Permission.ENGAGEMENTS_READ, order=40),
-        FeedKind(models.PATROL, N_("Joint patrol"), cards=feed.patrol_cards, open_clause=feed.patrol_is_open,
+        FeedKind(models.PATROL, N_("Joint patrol"), cards=cards_of(Patrol, feed.patrol_card),
+                 open_clause=open_when(Patrol, Patrol.status.in_((PatrolStatus.PROPOSED, PatrolStatus.AGREED))),
                  permission=Permission.ENGAGEMENTS_READ, order=41),
-        FeedKind(models.ENGAGEMENT, N_("Engagement"), cards=feed.engagement_cards, open_clause=feed.engagement_is_open,
+        FeedKind(models.ENGAGEMENT, N_("Engagement"), cards=cards_of(Engagement, feed.engagement_card),
+                 open_clause=open_when(Engagement, Engagement.status.in_((EngagementStatus.PLANNED,
+                                                                          EngagementStatus.CONFIRMED))),
                  permission=Permission.ENGAGEMENTS_READ, order=42),
-        FeedKind(models.AGREEMENT, N_("Agreement"), cards=feed.agreement_cards, open_clause=feed.agreement_is_open,
+        FeedKind(models.AGREEMENT, N_("Agreement"), cards=cards_of(Agreement, feed.agreement_card),
+                 open_clause=open_when(Agreement, Agreement.status == AgreementStatus.DRAFT),
                  permission=Permission.ENGAGEMENTS_READ, order=43),
     ),
 )

@@ -30,9 +30,10 @@ from borderlink.gates.contracts import (
     PreArrivalArrivedMessage,
     PreArrivalMessage,
 )
+from borderlink.gates.models import Crossing, Hit, HitStatus, PreArrival, PreArrivalStatus
 from borderlink.shared.attachments import Attachable, seen_with
 from borderlink.shared.descriptor import Domain, NavEntry
-from borderlink.shared.feedkinds import FeedKind
+from borderlink.shared.feedkinds import FeedKind, cards_of, open_when
 from borderlink.shared.timeline import N_
 
 # Every role reads the gates; checking travellers' documents is for officers and the roles above them,
@@ -71,11 +72,14 @@ DOMAIN = Domain(
     cli=cli.register,
     demo_seed=demo.seed_demo,
     feed_kinds=(
-        FeedKind(models.HIT_TYPE, N_("Hit"), cards=feed.hit_cards, open_clause=feed.hit_is_open,
-                 permission=Permission.GATES_READ, order=15),
-        FeedKind(models.OVERSTAY_TYPE, N_("Overstay"), cards=feed.overstay_cards, open_clause=feed.overstay_is_open,
+        FeedKind(models.HIT_TYPE, N_("Hit"), cards=cards_of(Hit, feed.hit_card),
+                 open_clause=open_when(Hit, Hit.status == HitStatus.PENDING), permission=Permission.GATES_READ,
+                 order=15),
+        FeedKind(models.OVERSTAY_TYPE, N_("Overstay"), cards=cards_of(Crossing, feed.overstay_card),
+                 open_clause=open_when(Crossing, Crossing.exit_crossing_id.is_(None)),
                  permission=Permission.GATES_READ, order=40),
-        FeedKind(models.PRE_ARRIVAL_TYPE, N_("Expected vehicle"), cards=feed.pre_arrival_cards,
-                 open_clause=feed.pre_arrival_is_open, permission=Permission.GATES_READ, order=45),
+        FeedKind(models.PRE_ARRIVAL_TYPE, N_("Expected vehicle"), cards=cards_of(PreArrival, feed.pre_arrival_card),
+                 open_clause=open_when(PreArrival, PreArrival.status == PreArrivalStatus.EXPECTED),
+                 permission=Permission.GATES_READ, order=45),
     ),
 )

@@ -11,10 +11,10 @@ from borderlink.directory.models import Role
 from borderlink.directory.permissions import Permission
 from borderlink.hotline import api, codes, demo, escalation, feed, messages, models, pages, service
 from borderlink.hotline.contracts import EscalationMessage, EventMessage, ReplyMessage, RequestMessage
-from borderlink.hotline.models import TIMELINE, HotlineRequest
+from borderlink.hotline.models import TIMELINE, HotlineRequest, Status
 from borderlink.shared.attachments import Attachable, seen_with
 from borderlink.shared.descriptor import Domain, NavEntry
-from borderlink.shared.feedkinds import FeedKind
+from borderlink.shared.feedkinds import FeedKind, cards_of, open_when
 from borderlink.shared.forms import N_
 from borderlink.shared.namesearch import NamedRecord
 from borderlink.shared.refusals import ShowRefusal
@@ -63,8 +63,11 @@ DOMAIN = Domain(
     },
     navigation=(NavEntry("Hotline", "/hotline", permission=Permission.HOTLINE_READ, order=10),),
     demo_seed=demo.seed_demo,
-    feed_kinds=(FeedKind(models.OBJECT_TYPE, N_("Hotline request"), cards=feed.request_cards,
-                         open_clause=feed.request_is_open, permission=Permission.HOTLINE_READ, order=10,
+    # A request asks for work from someone until it is closed or withdrawn.
+    feed_kinds=(FeedKind(models.OBJECT_TYPE, N_("Hotline request"), cards=cards_of(HotlineRequest, feed.request_card),
+                         open_clause=open_when(HotlineRequest, HotlineRequest.status.not_in((Status.CLOSED,
+                                                                                             Status.WITHDRAWN))),
+                         permission=Permission.HOTLINE_READ, order=10,
                          actions=feed.request_actions),),
     # A request's files travel with it across the border; none are added afterwards.
     attachables=(Attachable(models.OBJECT_TYPE, open_object=seen_with(service.REQUEST_KIND.visible,

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import ColumnElement
 
 from borderlink.directory.permissions import Permission, Principal
 from borderlink.hotline.codes import CODE_LISTS
@@ -14,27 +13,15 @@ from borderlink.hotline.models import HotlineRequest, Status
 from borderlink.shared.feedkinds import FeedAction, FeedCard
 from borderlink.shared.forms import N_
 
-# Still asking for work from someone: everything but closed and withdrawn requests.
-_DONE = (Status.CLOSED, Status.WITHDRAWN)
 
-
-def request_is_open(id_column: ColumnElement[str]) -> ColumnElement[bool]:
-    return exists().where(HotlineRequest.id == id_column, HotlineRequest.status.not_in(_DONE))
-
-
-def request_cards(session: Session, request_ids: Sequence[str], language: str) -> Mapping[str, FeedCard]:
+def request_card(row: HotlineRequest, language: str) -> FeedCard:
     """Title, link and a line (units by name, priority and status in the viewer's language)."""
-    rows = session.scalars(select(HotlineRequest).where(HotlineRequest.id.in_(request_ids)))
     kind, priority, status = (CODE_LISTS[name] for name in ("hotline.kind", "hotline.priority", "hotline.status"))
-    cards = {}
-    for row in rows:
-        detail = " · ".join([
-            f"{row.sender_unit.name(language)} → {row.recipient_unit.name(language)}",
-            kind.label(row.kind.value, language), priority.label(row.priority.value, language),
-            status.label(row.status.value, language),
-        ])
-        cards[row.id] = FeedCard(title=row.subject, href=f"/hotline/requests/{row.id}", detail=detail)
-    return cards
+    return FeedCard(title=row.subject, href=f"/hotline/requests/{row.id}", detail=" · ".join([
+        f"{row.sender_unit.name(language)} → {row.recipient_unit.name(language)}",
+        kind.label(row.kind.value, language), priority.label(row.priority.value, language),
+        status.label(row.status.value, language),
+    ]))
 
 
 def request_actions(session: Session, principal: Principal, request_ids: Sequence[str]) -> Mapping[str, FeedAction]:
