@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
@@ -166,6 +166,29 @@ def transaction(factory: sessionmaker[Session], *, read_only: bool = False, **in
 def is_postgres(session: Session) -> bool:
     bind = session.get_bind()
     return bind.dialect.name == "postgresql"
+
+
+T = TypeVar("T")
+
+
+def for_transaction(session: Session, key: str, make: Callable[[], T] | None = None) -> T | None:
+    """What was kept under `key` for the session's running transaction (another transaction of the
+    same session never sees it); made with `make` and kept when there is none yet, the session's
+    transaction beginning now if it has not yet. None when nothing is kept and there is no `make`."""
+    transaction = session.get_transaction()
+    if transaction is None:
+        if make is None:
+            return None
+        transaction = session.begin()
+    held = session.info.get(key)
+    if held is not None and held[0] == id(transaction):
+        kept: T = held[1]
+        return kept
+    if make is None:
+        return None
+    made = make()
+    session.info[key] = (id(transaction), made)
+    return made
 
 
 _ON_COMMIT = "on_commit_callbacks"

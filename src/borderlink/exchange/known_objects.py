@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from borderlink.db import for_transaction
 from borderlink.shared.contracts import MessageBody
 
 _INFO = "objects_looked_up"
@@ -34,14 +35,6 @@ def creates(contract: type[MessageBody], model: type[Any]) -> None:
         _created[contract.message_kind] = model
 
 
-def _found(session: Session) -> dict[type[Any], tuple[set[str], set[str]]] | None:
-    held = session.info.get(_INFO)
-    if held is None or not session.in_transaction():
-        return None
-    transaction_id, by_model = held
-    return by_model if transaction_id == id(session.get_transaction()) else None
-
-
 def look_up_batch(session: Session, items: Iterable[Any]) -> None:
     """Look up, one statement per type, the objects that the batch's (unchecked) envelopes say they
     make; an item that is not well-formed is simply not looked up."""
@@ -54,9 +47,10 @@ def look_up_batch(session: Session, items: Iterable[Any]) -> None:
         model = _created.get(kind) if isinstance(kind, str) else None
         if model is not None and isinstance(object_id, str):
             wanted.setdefault(model, set()).add(object_id)
-    if not wanted:
+    by_model: dict[type[Any], tuple[set[str], set[str]]] | None = (
+        for_transaction(session, _INFO, dict) if wanted else None)
+    if by_model is None:
         return
-    by_model: dict[type[Any], tuple[set[str], set[str]]] = {}
     with session.no_autoflush:
         for model, ids in wanted.items():
             ordered = sorted(ids)
@@ -64,13 +58,12 @@ def look_up_batch(session: Session, items: Iterable[Any]) -> None:
             for start in range(0, len(ordered), _CHUNK):
                 found.update(session.scalars(select(model.id).where(model.id.in_(ordered[start:start + _CHUNK]))))
             by_model[model] = (ids, found)
-    session.info[_INFO] = (id(session.get_transaction()), by_model)
 
 
 def existed(session: Session, model: type[Any], object_id: str) -> bool | None:
     """Whether the object was stored before this transaction's batch began; None when the batch
     did not name it (the caller reads the database)."""
-    by_model = _found(session)
+    by_model: dict[type[Any], tuple[set[str], set[str]]] | None = for_transaction(session, _INFO)
     looked_up = by_model.get(model) if by_model is not None else None
     if looked_up is None or object_id not in looked_up[0]:
         return None

@@ -16,26 +16,22 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
+from borderlink.db import for_transaction
+
 T = TypeVar("T")
 
 _CREATED = "objects_created_here"
 
 
 def _memo(session: Session) -> dict[str, dict[str, list[Any]]] | None:
-    held = session.info.get(_CREATED)
-    if held is None or not session.in_transaction():
-        return None
-    transaction_id, objects = held
-    return objects if transaction_id == id(session.get_transaction()) else None
+    return for_transaction(session, _CREATED)
 
 
 def created(session: Session, object_type: str, object_id: str) -> None:
     """The object was made in this transaction: nothing belonging to it exists outside it."""
-    objects = _memo(session)
-    if objects is None:
-        objects = {}
-        session.info[_CREATED] = (id(session.get_transaction()), objects)
-    objects.setdefault(f"{object_type}:{object_id}", {})
+    objects: dict[str, dict[str, list[Any]]] | None = for_transaction(session, _CREATED, dict)
+    if objects is not None:
+        objects.setdefault(f"{object_type}:{object_id}", {})
 
 
 def keep(session: Session, object_type: str, object_id: str, what: str, item: Any) -> None:

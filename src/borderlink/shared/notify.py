@@ -17,6 +17,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from borderlink.db import for_transaction
+
 log = logging.getLogger("borderlink.shared.notify")
 _NOTIFIED = "notified_channels"
 RECONNECT_SECONDS = 2.0
@@ -27,12 +29,10 @@ def notify_on_commit(session: Session, channel: str) -> None:
     transaction); elsewhere nothing."""
     if session.get_bind().dialect.name != "postgresql":
         return
-    transaction = session.get_transaction()
-    sent: set[tuple[int, str]] = session.info.setdefault(_NOTIFIED, set())
-    key = (id(transaction), channel)
-    if key in sent:
+    sent: set[str] | None = for_transaction(session, _NOTIFIED, set)
+    if sent is None or channel in sent:
         return
-    sent.add(key)
+    sent.add(channel)
     session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": channel})
 
 
