@@ -8,9 +8,9 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import event
 from tests.integration.conftest import Persona
 from tests.integration.gates.conftest import HeldAlerts
+from tests.support.statements import statements_sent
 
 from borderlink.alerts.screening_entries import AlertDocument, AlertEntry, AlertPerson, AlertVehicle
 from borderlink.directory import service as directory
@@ -183,20 +183,12 @@ def test_an_egate_batch_writes_its_crossings_and_hits_together(
     """The batch's shared work is done once: one read of earlier rejections for all of its
     crossings, and each table's rows written in one statement, however many crossings hit."""
     wanted_wang(held_alerts)
-    statements: list[str] = []
-
-    def sent(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        statements.append(" ".join(statement.split()))
-
     travellers = [{"direction": "entry", "person": {"names": ["王晓红"], "birth_date": "1988-03-14", "sex": "F"},
                    "document": {"type": "passport", "number": f"E9900000{n}", "issuing_state": "CHN"}}
                   for n in range(5)] + [{"direction": "entry", "person": {"names": ["Phạm Minh Đức"]}}]
-    event.listen(node.engine, "before_cursor_execute", sent)
-    try:
+    with statements_sent(node.engine) as statements:
         response = app_client.post(f"{URL}/batch", headers=bearer("mongcai.officer"),
                                    json={"crossings": travellers})
-    finally:
-        event.remove(node.engine, "before_cursor_execute", sent)
     assert response.status_code == 201, response.text
     assert [c["check"]["result"] for c in response.json()["crossings"]] == ["hit"] * 5 + ["clear"]
     inserts = [s.split()[2] for s in statements if s.startswith("INSERT INTO")]
@@ -241,18 +233,10 @@ def test_an_egate_batch_closes_each_exits_entry_from_one_read(
 
     earlier = [app_client.post(URL, headers=officer, json=traveller("entry", "C1234567", hours)).json()["id"]
                for hours in (2, 1)]
-    statements: list[str] = []
-
-    def sent(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        statements.append(" ".join(statement.split()))
-
-    event.listen(node.engine, "before_cursor_execute", sent)
-    try:
+    with statements_sent(node.engine) as statements:
         response = app_client.post(f"{URL}/batch", headers=officer, json={"crossings": [
             traveller("exit", "C1234567"), traveller("exit", "C1234567"), traveller("exit", "C1234567"),
             traveller("entry", "C7654321"), traveller("exit", "C7654321"), traveller("exit", "C0000001")]})
-    finally:
-        event.remove(node.engine, "before_cursor_execute", sent)
     assert response.status_code == 201, response.text
     made = [c["id"] for c in response.json()["crossings"]]
     closed = {crossing_id: app_client.get(f"{URL}/{crossing_id}", headers=officer).json()["exit_crossing_id"]

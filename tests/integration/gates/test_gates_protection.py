@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event
 from tests.integration.alerts.ui_support import with_peer
 from tests.integration.conftest import Persona
 from tests.integration.gates.conftest import HeldAlerts
 from tests.integration.gates.test_gates_crossings import URL, WANG_MRZ, wanted_wang
+from tests.support.statements import statements_sent
 
 from borderlink.node import Node
 from borderlink.shared import protected_persons
@@ -116,19 +116,10 @@ def test_the_victims_a_traveller_may_be_are_looked_up_by_their_names_keys(
     """The protection check reads only the victims who share a name key with the travellers, in
     one read for all of them, and still applies the same-person rule (the birth date) to them."""
     victim_on_a_case(app_client, bearer)
-    statements: list[str] = []
-
-    def sent(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        statements.append(" ".join(statement.split()))
-
     travellers = [Person(("WANG XIAOHONG",), "1988-03-14", "F"), Person(("Phạm Minh Đức",), "1988-03-14"),
                   Person(("WANG XIAOHONG",), "1990-07-01", "F"), Person(("",))]
-    with peered.transaction() as session:
-        event.listen(peered.engine, "before_cursor_execute", sent)
-        try:
-            found = protected_persons.protecting_each(session, travellers)
-        finally:
-            event.remove(peered.engine, "before_cursor_execute", sent)
+    with peered.transaction() as session, statements_sent(peered.engine) as statements:
+        found = protected_persons.protecting_each(session, travellers)
     assert [[p.object_type for p in protections] for protections in found] == [["case_persons"], [], [], []]
     read = [s for s in statements if "FROM case_persons" in s]
     assert len(read) == 1

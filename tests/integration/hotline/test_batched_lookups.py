@@ -3,36 +3,21 @@ statement for the whole batch, not one per request; a request named again is sti
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi.testclient import TestClient
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from tests.integration.hotline.conftest import Pair
 from tests.support.factories import request_body, send_request
+from tests.support.statements import statements_sent
 
 from borderlink.exchange import known_objects
 from borderlink.hotline.models import HotlineRequest
 
 
-def _statements_on(pair: Pair, party: str) -> tuple[list[str], Any]:
-    seen: list[str] = []
-
-    def note(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        seen.append(statement)
-
-    engine = pair.node(party).engine
-    event.listen(engine, "before_cursor_execute", note)
-    return seen, lambda: event.remove(engine, "before_cursor_execute", note)
-
-
 def test_a_batch_of_new_requests_is_looked_up_in_one_statement(pair: Pair, clients: dict[str, TestClient]) -> None:
     sent = [send_request(pair, clients, request_body(subject=f"Courier {n}"))["id"] for n in range(5)]
-    statements, stop = _statements_on(pair, "CN")
-    try:
+    with statements_sent(pair.cn.engine) as statements:
         pair.pump()
-    finally:
-        stop()
-    reads = [s for s in statements if s.lstrip().startswith("SELECT") and "FROM hotline_requests" in s]
+    reads = [s for s in statements if s.startswith("SELECT") and "FROM hotline_requests" in s]
     # One look-up for the batch's five; none of them is read again on its own.
     assert len([s for s in reads if " IN " in s]) == 1, reads
     assert not [s for s in reads if "hotline_requests.id = " in s], reads

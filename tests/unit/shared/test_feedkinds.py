@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import ForeignKey, String, create_engine, event, select
-from sqlalchemy.engine import Connection
+from sqlalchemy import ForeignKey, String, create_engine, select
 from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, selectinload
 from sqlalchemy.sql import ColumnElement
+from tests.support.statements import statements_sent
 
 from borderlink.shared.feedkinds import FeedCard, cards_of, open_when
 
@@ -66,19 +66,9 @@ def _card(row: _Request, language: str) -> FeedCard:
     return FeedCard(title=row.subject, href=f"/requests/{row.id}", detail=f"{row.status} ({language})")
 
 
-def _statements(session: Session) -> list[str]:
-    seen: list[str] = []
-
-    def count(conn: Connection, cursor: object, statement: str, *rest: object) -> None:
-        seen.append(statement)
-
-    event.listen(session.get_bind(), "before_cursor_execute", count)
-    return seen
-
-
 def test_cards_are_built_per_row_of_the_page_read_in_one_statement(session: Session) -> None:
-    statements = _statements(session)
-    cards = cards_of(_Request, _card)(session, ["a", "b", "gone"], "vi")
+    with statements_sent(session.get_bind().engine) as statements:
+        cards = cards_of(_Request, _card)(session, ["a", "b", "gone"], "vi")
     assert cards == {"a": FeedCard("Stolen truck", "/requests/a", "open (vi)"),
                      "b": FeedCard("Missing child", "/requests/b", "closed (vi)")}  # an id gone has no card
     assert len(statements) == 1
