@@ -84,7 +84,7 @@ def list_alerts(request: Request, session: DbSession, principal: Reader,
 def review_queue(request: Request, session: DbSession, principal: Reviewer) -> list[AlertSummaryOut]:
     """Alerts whose text neutrality screening flagged, waiting for a central reviewer."""
     language = language_for(request, principal)
-    return [summary_out(session, a, principal, False, language) for a in service.review_queue(session, principal)]
+    return [summary_out(session, a, principal, False, language) for a in service.REVIEW.queue(session, principal)]
 
 
 @router.get("/alerts/validity")
@@ -149,8 +149,8 @@ def flag(alert_id: str, body: FlagIn, request: Request, session: DbSession, prin
 @router.post("/alerts/{alert_id}/review", response_model=AlertOut)
 def review(alert_id: str, body: ReviewIn, request: Request, session: DbSession, principal: Reviewer) -> AlertOut:
     """A central reviewer approves an alert held by neutrality screening, or refuses it."""
-    alert = service.review(session, principal, alert_id, body.decision == "approve", body.note,
-                           node_now(request))
+    alert = service.REVIEW.decide(session, principal, alert_id, body.decision == "approve", body.note,
+                                  node_now(request))
     return _out(request, session, alert, principal)
 
 

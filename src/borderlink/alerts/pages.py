@@ -115,7 +115,7 @@ def list_page(request: Request, session: DbSession, principal: Reader,
 @router.get("/review")
 def review_queue_page(request: Request, session: DbSession, principal: Reviewer) -> Response:
     viewer = _viewer(request, principal)
-    waiting = service.review_queue(session, principal)
+    waiting = service.REVIEW.queue(session, principal)
     items = [summary_out(session, alert, viewer, False) for alert in waiting]
     return render(request, "alerts/review.html", {"listed": items,
                                                   "unit_name": _unit_names(session, viewer.language)})
@@ -443,7 +443,7 @@ def review_form(alert_id: str, request: Request, session: DbSession, principal: 
                 decision: Annotated[str, Form()] = "", note: Annotated[str, Form()] = "") -> Response:
     def step() -> str:
         body = ReviewIn.model_validate({"decision": decision, "note": note})
-        service.review(session, principal, alert_id, body.decision == "approve", body.note, node_now(request))
+        service.REVIEW.decide(session, principal, alert_id, body.decision == "approve", body.note, node_now(request))
         return "approved" if body.decision == "approve" else "rejected"
 
     return _step(request, session, principal, alert_id, {"note": note}, step)

@@ -2,7 +2,7 @@
 
 What crosses the border goes through the exchange (publishing.py); this module changes local
 state, records the screening index's change log and enqueues the messages in one transaction.
-Other domains call: `create_alert`, `get_alert`, `list_alerts`, `withdraw`, `flag`, `review`,
+Other domains call: `create_alert`, `get_alert`, `list_alerts`, `withdraw`, `flag`, `REVIEW`,
 `extend`, `is_protected` (cases: is this person a protected victim?), `screen` (gates and the
 check page) and `alert_ref` (links from cases and hits).
 """
@@ -53,6 +53,7 @@ from borderlink.safeguards.offences import require_allowed
 from borderlink.shared import attachments, namesearch, paging, replicated, workfeed
 from borderlink.shared.durations import DurationSettings
 from borderlink.shared.forms import N_
+from borderlink.shared.held_review import Decision, HeldReview, Refusals
 from borderlink.shared.replicated import record_change, require_owner, require_use, side_of
 from borderlink.shared.timeline import Detail, TimelineEvent
 from borderlink.shared.workfeed import Reason
@@ -250,15 +251,23 @@ def _submit(session: Session, principal: Principal, alert: Alert, now: dt.dateti
         for unit in _central_units(session, principal.party):
             workfeed.put(session, alert_ref(alert.id), unit.id, Reason.RECEIVED, now)
         return
-    _activate(session, alert, "activated", now, principal.party, owner.code, Detail.text(principal.display_name))
+    _set_active(session, alert, now)
+    add_event(session, alert, "activated", now, principal.party, owner.code, Detail.text(principal.display_name))
+    _publish_active(session, alert, now)
 
 
-def _activate(session: Session, alert: Alert, event: str, now: dt.datetime, party: str, unit_code: str,
-              detail: Detail | None, review_note: str | None = None) -> None:
+def _set_active(session: Session, alert: Alert, now: dt.datetime) -> None:
     alert.activated_at = now
-    add_event(session, alert, event, now, party, unit_code, detail)
+
+
+def _publish_active(session: Session, alert: Alert, now: dt.datetime, review_note: str | None = None) -> None:
     live_index.record_change(session, alert.id, now)
     publishing.publish(session, alert, review_note)
+
+
+def _set_ended(session: Session, alert: Alert, now: dt.datetime) -> None:
+    alert.ended_at = now
+    alert.purge_due_at = now + purge_delay(session)
 
 
 def submit(session: Session, principal: Principal, alert_id: str, now: dt.datetime) -> Alert:
@@ -274,29 +283,14 @@ def submit(session: Session, principal: Principal, alert_id: str, now: dt.dateti
     return alert
 
 
-def review_queue(session: Session, principal: Principal) -> list[Alert]:
-    if not principal.can(Permission.ALERTS_REVIEW):
-        raise Forbidden("Only a central reviewer reviews alerts.")
-    return list(session.scalars(select(Alert).where(
-        Alert.owner_party == principal.party, Alert.status == Status.UNDER_REVIEW).order_by(Alert.created_at)))
-
-
-def review(session: Session, principal: Principal, alert_id: str, approve: bool, note: str,
-           now: dt.datetime) -> Alert:
-    """A central reviewer lets an alert whose text was flagged go active, or refuses it."""
-    alert = visible_alert(session, principal, alert_id)
-    event = "approved" if approve else "rejected"
-    _step(session, principal, alert, event, no_permission=N_("Only a central reviewer reviews alerts."),
-          wrong_side=NOT_OWNER, wrong_state=N_("This alert is not waiting for review."))
-    text = Detail.text(f"{principal.label}: {note.strip()}")
-    if approve:
-        _activate(session, alert, event, now, principal.party, principal.unit_code, text, review_note=note.strip())
-    else:
-        alert.ended_at = now
-        alert.purge_due_at = now + purge_delay(session)
-        add_event(session, alert, event, now, principal.party, principal.unit_code, text)
-    workfeed.touch(session, alert_ref(alert.id), now, except_unit=principal.unit_id)
-    return alert
+# A central reviewer lets an alert whose text was flagged go active, or refuses it.
+REVIEW = HeldReview(
+    OBJECT_TYPE, Alert, LIFECYCLE, held=Status.UNDER_REVIEW, permission=Permission.ALERTS_REVIEW,
+    for_owner_unit=False, find=visible_alert, record=add_event,
+    refusals=Refusals(queue=N_("Only a central reviewer reviews alerts."),
+                      reviewer=N_("Only a central reviewer reviews alerts."), owner=NOT_OWNER,
+                      state=N_("This alert is not waiting for review."), note=N_("Say why you approve or reject it.")),
+    accept=Decision("approved", sets=_set_active, then=_publish_active), refuse=Decision("rejected", sets=_set_ended))
 
 
 # --- reading ----------------------------------------------------------------------------------

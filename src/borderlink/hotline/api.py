@@ -68,13 +68,13 @@ def close(request_id: str, now: Now, session: DbSession, principal: Answerer) ->
 def release(request_id: str, now: Now, session: DbSession, principal: Supervisor,
             note: Annotated[str, Query(min_length=1, max_length=500)]) -> RequestOut:
     """A supervisor of the sending unit lets a held request go."""
-    return request_out(session, service.review_held(session, principal, request_id, True, note, now), now)
+    return request_out(session, service.HELD_REVIEW.decide(session, principal, request_id, True, note, now), now)
 
 
 @router.post("/requests/{request_id}/withdraw", response_model=RequestOut)
 def withdraw(request_id: str, now: Now, session: DbSession, principal: Supervisor,
              note: Annotated[str, Query(min_length=1, max_length=500)]) -> RequestOut:
-    return request_out(session, service.review_held(session, principal, request_id, False, note, now), now)
+    return request_out(session, service.HELD_REVIEW.decide(session, principal, request_id, False, note, now), now)
 
 
 @router.post("/requests/{request_id}/forward", response_model=RequestOut)

@@ -230,7 +230,7 @@ def forward_form(request_id: str, request: Request, session: DbSession, principa
 
 @router.get("/held")
 def held_page(request: Request, session: DbSession, principal: Supervisor) -> Response:
-    return render(request, "hotline/held.html", {"held": service.held_requests(session, principal),
+    return render(request, "hotline/held.html", {"held": service.HELD_REVIEW.queue(session, principal),
                                                  "done": DONE.shown(request)})
 
 
@@ -247,7 +247,7 @@ def review_form(request_id: str, request: Request, session: DbSession, principal
             button=N_("Yes, withdraw this request"), action=f"/hotline/requests/{request_id}/review",
             cancel="/hotline/held", summary=f"{found.subject}: {note.strip()}",
             fields={"decision": "withdraw", "note": note.strip()}))
-    service.review_held(session, principal, request_id, release, note, now)
+    service.HELD_REVIEW.decide(session, principal, request_id, release, note, now)
     return DONE.redirect("/hotline/held", "released" if release else "withdrawn")
 
 

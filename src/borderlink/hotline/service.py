@@ -42,6 +42,7 @@ from borderlink.shared import attachments as shared_attachments
 from borderlink.shared import new_objects, peer_files, workfeed
 from borderlink.shared.durations import DurationSettings
 from borderlink.shared.forms import N_
+from borderlink.shared.held_review import Decision, HeldReview, Refusals
 from borderlink.shared.lifecycle import Steps
 from borderlink.shared.objectkinds import ObjectKind
 from borderlink.shared.paging import fold_for_search
@@ -240,33 +241,19 @@ def _release_note(session: Session, request: HotlineRequest) -> str | None:
     return REQUEST_TIMELINE.render(released[-1]) if released else None
 
 
-def held_requests(session: Session, principal: Principal) -> list[HotlineRequest]:
-    if not principal.can(Permission.HOTLINE_SUPERVISE):
-        raise Forbidden("Only a supervisor reviews held requests.")
-    return list(session.scalars(select(HotlineRequest).where(
-        HotlineRequest.status == Status.HELD, HotlineRequest.sender_unit_id.in_(principal.scope_unit_ids))
-        .order_by(HotlineRequest.created_at)))
+def _send_released(session: Session, request: HotlineRequest, now: dt.datetime, _note: str) -> None:
+    _send(session, request, now, directory.get_unit(session, request.sender_unit_id))
 
 
-def review_held(session: Session, principal: Principal, request_id: str, release: bool, note: str,
-                now: dt.datetime) -> HotlineRequest:
-    """A supervisor of the sending unit lets a held request leave the node, or withdraws it."""
-    request = REQUEST_KIND.visible(session, principal, request_id)
-    label = "released" if release else "withdrawn"
-    refusal = N_("Only a supervisor of the sending unit reviews a held request.")
-    if not principal.covers_unit(request.sender_unit_id):
-        raise Forbidden(refusal)
-    LIFECYCLE.require(request.status, label, side=side_of(request, principal.party), can=principal.can,
-                      no_permission=refusal, wrong_side=refusal, wrong_state=N_("This request is not held."))
-    if not note.strip():
-        raise InvalidInput("Say why you release or withdraw it.", field="note")
-    sender = directory.get_unit(session, request.sender_unit_id)
-    add_event(session, request, label, now, request.owner_party, sender.code,
-              Detail.text(f"{principal.label}: {note.strip()}"))
-    if release:
-        _send(session, request, now, sender)
-    REQUEST_KIND.touch(session, request.id, now, except_unit=principal.unit_id)
-    return request
+# A supervisor of the sending unit lets a held request leave the node, or withdraws it.
+HELD_REVIEW = HeldReview(
+    OBJECT_TYPE, HotlineRequest, LIFECYCLE, held=Status.HELD, permission=Permission.HOTLINE_SUPERVISE,
+    for_owner_unit=True, find=REQUEST_KIND.visible, record=add_event,
+    refusals=Refusals(queue=N_("Only a supervisor reviews held requests."),
+                      reviewer=N_("Only a supervisor of the sending unit reviews a held request."),
+                      owner=N_("Only a supervisor of the sending unit reviews a held request."),
+                      state=N_("This request is not held."), note=N_("Say why you release or withdraw it.")),
+    accept=Decision("released", then=_send_released), refuse=Decision("withdrawn"))
 
 
 # --- acting on a request ---------------------------------------------------------------------
