@@ -335,7 +335,7 @@ async def run(node: Node, transport: Transport | None = None) -> None:
     log.info("dispatcher started for node %s", node.party)
     try:
         await jobs.run_periodically(node, jobs.Job("dispatcher", one_round, dispatcher.limits.idle_poll_seconds,
-                                                   wake))
+                                                   wake, gather=dispatcher.limits.gather_seconds))
     finally:
         remove_waker(waker)
         if listener is not None:

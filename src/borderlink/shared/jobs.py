@@ -43,6 +43,8 @@ class Job:
     run: Callable[[Node], float | None]
     interval: float
     wake: asyncio.Event | None = None  # set it to start the next pass at once
+    # Woken, the pass waits this long first, so that what is committed within it is done together.
+    gather: float = 0.0
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -79,7 +81,10 @@ def each_row(session: Session, job: str, rows: Iterable[R], work: Callable[[Sess
 
 async def run_periodically(node: Node, job: Job) -> None:
     """The job's loop: one pass, then wait (or be woken); until cancelled."""
+    woken = False
     while True:
+        if woken and job.gather > 0:
+            await asyncio.sleep(job.gather)
         if job.wake is not None:
             job.wake.clear()
         try:
@@ -90,6 +95,7 @@ async def run_periodically(node: Node, job: Job) -> None:
                                     f"{type(exc).__name__}: {exc}")
             wait = job.interval
         delay = job.interval if wait is None else wait
+        woken = False
         if delay <= 0:
             await asyncio.sleep(0)  # let the loop breathe between back-to-back passes
         elif job.wake is None:
@@ -97,3 +103,4 @@ async def run_periodically(node: Node, job: Job) -> None:
         else:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(job.wake.wait(), delay)
+                woken = True
