@@ -3,10 +3,8 @@ new-case form, and a handover's detail with the steps the reader's side may take
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
@@ -173,17 +171,7 @@ _LOCAL_TIMES = ("planned_at", "deadline_at", "intercepted_at")
 def _model(schema: type[BaseModel], values: dict[str, Any], zone: str = "UTC") -> Any:
     """The form's values validated by the API's schema; a time typed without a zone is the
     reader's own local time."""
-    fields = {k: v for k, v in values.items() if v != ""}
-    for name in _LOCAL_TIMES:
-        text = fields.get(name)
-        if isinstance(text, str):
-            try:
-                moment = dt.datetime.fromisoformat(text)
-            except ValueError:
-                continue  # the schema names the problem
-            if moment.tzinfo is None:
-                fields[name] = moment.replace(tzinfo=ZoneInfo(zone)).astimezone(dt.UTC).isoformat()
-    return schema.model_validate(fields)
+    return schema.model_validate(forms.local_times({k: v for k, v in values.items() if v != ""}, _LOCAL_TIMES, zone))
 
 
 def _zone(request: Request) -> str:

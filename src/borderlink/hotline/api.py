@@ -9,25 +9,23 @@ from fastapi.responses import StreamingResponse
 
 from borderlink.directory.permissions import Permission
 from borderlink.hotline import service
+from borderlink.hotline.actions import REQUEST_ACTIONS
 from borderlink.hotline.models import OBJECT_TYPE
-from borderlink.hotline.pages import DEADLINES_PAGE, Answerer, Reader, Sender, Supervisor
+from borderlink.hotline.pages import DEADLINES_PAGE, Reader, Sender, Supervisor
 from borderlink.hotline.schemas import (
     MAX_REQUEST_JSON_BYTES,
-    ForwardCreate,
     InboxFilter,
     InboxOut,
-    ReplyCreate,
-    ReplyOut,
     RequestCreate,
     RequestOut,
 )
 from borderlink.hotline.views import inbox, request_out
 from borderlink.shared.body_limit import max_body
 from borderlink.shared.replicated import require_use
-from borderlink.shared.shapes import shaped
 from borderlink.web import streams
 from borderlink.web.deps import DbSession, Now
 from borderlink.web.duration_pages import add_duration_api
+from borderlink.web.object_actions import add_api_routes
 
 router = APIRouter(prefix="/hotline", tags=["hotline"])  # who may call each route: as on the pages
 
@@ -47,21 +45,7 @@ def get_request(request_id: str, now: Now, session: DbSession, principal: Reader
     return request_out(session, service.REQUEST_KIND.read(session, principal, request_id, now), now)
 
 
-@router.post("/requests/{request_id}/acknowledge", response_model=RequestOut)
-def acknowledge(request_id: str, now: Now, session: DbSession, principal: Answerer) -> RequestOut:
-    return request_out(session, service.acknowledge(session, principal, request_id, now), now)
-
-
-@router.post("/requests/{request_id}/replies", response_model=ReplyOut, status_code=201)
-def add_reply(request_id: str, body: ReplyCreate, now: Now, session: DbSession,
-              principal: Answerer) -> ReplyOut:
-    answer = service.reply(session, principal, request_id, body.body, now)
-    return shaped(ReplyOut, answer, author_unit_code=principal.unit_code)
-
-
-@router.post("/requests/{request_id}/close", response_model=RequestOut)
-def close(request_id: str, now: Now, session: DbSession, principal: Answerer) -> RequestOut:
-    return request_out(session, service.close(session, principal, request_id, now), now)
+add_api_routes(router, REQUEST_ACTIONS)
 
 
 @router.post("/requests/{request_id}/release", response_model=RequestOut)
@@ -75,14 +59,6 @@ def release(request_id: str, now: Now, session: DbSession, principal: Supervisor
 def withdraw(request_id: str, now: Now, session: DbSession, principal: Supervisor,
              note: Annotated[str, Query(min_length=1, max_length=500)]) -> RequestOut:
     return request_out(session, service.HELD_REVIEW.decide(session, principal, request_id, False, note, now), now)
-
-
-@router.post("/requests/{request_id}/forward", response_model=RequestOut)
-def forward(request_id: str, body: ForwardCreate, now: Now, session: DbSession,
-            principal: Answerer) -> RequestOut:
-    """Share a request with another unit of this node (refused by handling codes H2 and H3)."""
-    service.forward(session, principal, request_id, body.unit_code, now)
-    return request_out(session, service.REQUEST_KIND.visible(session, principal, request_id), now)
 
 
 @router.get("/requests/{request_id}/export", response_model=RequestOut)

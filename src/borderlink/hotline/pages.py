@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from borderlink.directory import service as directory
 from borderlink.directory.permissions import Permission, Principal
 from borderlink.hotline import codes, service
+from borderlink.hotline.actions import REQUEST_ACTIONS
 from borderlink.hotline.contracts import Reference
 from borderlink.hotline.models import OBJECT_TYPE, HotlineRequest, Priority, Status
 from borderlink.hotline.schemas import MAX_REQUEST_FORM_BYTES, InboxFilter, ReplyCreate, RequestCreate
@@ -26,6 +27,7 @@ from borderlink.web import duration_pages, streams
 from borderlink.web import form_pages as forms
 from borderlink.web.deps import DbSession, Now, node_now, require
 from borderlink.web.i18n import request_language
+from borderlink.web.object_actions import add_page_routes
 from borderlink.web.outcomes import Outcomes
 from borderlink.web.templating import render
 
@@ -185,20 +187,7 @@ PRINTED_REQUEST = printing.PrintedRecord(page="/hotline/requests/{record_id}", p
 print_router = printing.printing_router(PRINTED_REQUEST)
 
 
-@router.post("/requests/{request_id}/acknowledge")
-def acknowledge_form(request_id: str, request: Request, session: DbSession, principal: Answerer, now: Now) -> Response:
-    return REQUEST_PAGE.act(request, session, principal, request_id,
-                            lambda: service.acknowledge(session, principal, request_id, now), "acknowledged")
-
-
-@router.post("/requests/{request_id}/reply")
-def reply_form(request_id: str, request: Request, session: DbSession, principal: Answerer, now: Now,
-               body: Annotated[str, Form()] = "") -> Response:
-    def send() -> object:
-        text = ReplyCreate.model_validate({"body": body}).body
-        return service.reply(session, principal, request_id, text, now)
-
-    return REQUEST_PAGE.act(request, session, principal, request_id, send, "replied", {"body": body})
+add_page_routes(router, REQUEST_PAGE, REQUEST_ACTIONS)
 
 
 @router.get("/requests/{request_id}/close")
@@ -212,20 +201,6 @@ def close_confirm(request_id: str, request: Request, session: DbSession, princip
                              status_code=found.status_code)
     return render(request, "hotline/close.html", {
         "item": request_out(session, found, now), "units": printing.units_by_code(session)})
-
-
-@router.post("/requests/{request_id}/close")
-def close_form(request_id: str, request: Request, session: DbSession, principal: Answerer, now: Now) -> Response:
-    return REQUEST_PAGE.act(request, session, principal, request_id,
-                            lambda: service.close(session, principal, request_id, now), "closed")
-
-
-@router.post("/requests/{request_id}/forward")
-def forward_form(request_id: str, request: Request, session: DbSession, principal: Answerer, now: Now,
-                 unit_code: Annotated[str, Form()] = "") -> Response:
-    return REQUEST_PAGE.act(request, session, principal, request_id,
-                            lambda: service.forward(session, principal, request_id, unit_code, now), "shared",
-                            {"unit_code": unit_code})
 
 
 @router.get("/held")

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -56,13 +58,14 @@ def attempt(request: Request, session: Session, action: Callable[[], T], *,
 class ObjectPage:
     """An object's page that its forms post their actions from. `path` is its address with `{}`
     for the object's id; `show(request, session, principal, object_id, *, shown, status_code)`
-    renders it (with `values=`, what was typed, for a page that keeps it); `rename` maps a schema
-    field to the page's input."""
+    renders it (with `values=`, what was typed, unless `keeps_typed` is off: its forms show
+    nothing typed again); `rename` maps a schema field to the page's input."""
 
     path: str
     show: Callable[..., Response]
     outcomes: Outcomes
     rename: Callable[[str], str] | None = None
+    keeps_typed: bool = True
 
     def act(self, request: Request, session: Session, principal: Principal, object_id: str,
             action: Callable[[], object], outcome: str, values: Mapping[str, Any] | None = None) -> Response:
@@ -71,7 +74,7 @@ class ObjectPage:
         `values` kept. An object the user may not see stays a 404 page."""
         done = attempt(request, session, action, rename=self.rename, hidden_is_refusal=False)
         if isinstance(done, Refusal):
-            kept = {} if values is None else {"values": values}
+            kept = {} if values is None or not self.keeps_typed else {"values": values}
             return self.show(request, session, principal, object_id, shown=done.shown, status_code=done.status_code,
                              **kept)
         return self.outcomes.redirect(self.path.format(object_id), outcome)
@@ -85,6 +88,22 @@ class ObjectPage:
         said = outcome if isinstance(outcome, str) else outcome(values)
         return await run_in_threadpool(self.act, request, session, principal, object_id, lambda: work(values), said,
                                        values)
+
+
+def local_times(values: Mapping[str, Any], names: Iterable[str], zone: str) -> dict[str, Any]:
+    """The form's values with each named time typed without a zone read as one in `zone` (the
+    reader's), given in UTC; a value that is no time is left for the schema to name."""
+    found = dict(values)
+    for name in names:
+        text = found.get(name)
+        if isinstance(text, str):
+            try:
+                moment = dt.datetime.fromisoformat(text)
+            except ValueError:
+                continue
+            if moment.tzinfo is None:
+                found[name] = moment.replace(tzinfo=ZoneInfo(zone)).astimezone(dt.UTC).isoformat()
+    return found
 
 
 async def submitted(request: Request) -> dict[str, str]:
