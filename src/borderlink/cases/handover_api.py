@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.orm import Session
@@ -20,7 +21,9 @@ from borderlink.cases.schemas import (
     HandoverOut,
 )
 from borderlink.directory.permissions import Principal
+from borderlink.web import form_pages as forms
 from borderlink.web.deps import DbSession, node_now, require
+from borderlink.web.object_actions import Acting, ObjectAction, add_api_routes
 
 router = APIRouter(prefix="/handovers", tags=["handovers"])
 Reader = Annotated[Principal, Depends(require(Perm.READ))]
@@ -64,26 +67,33 @@ def get_handover(handover_id: str, session: DbSession, principal: Reader) -> Han
     return handover_out(session, handovers.HANDOVER_KIND.visible(session, principal, handover_id))
 
 
-@router.post("/{handover_id}/accept", response_model=HandoverOut)
-def accept(handover_id: str, request: Request, session: DbSession, principal: Handler,
-           body: HandoverAccept | None = None) -> HandoverOut:
-    """The receiving side accepts the proposal (a victim's: naming the protection service), or the
-    handing side accepts the other time proposed."""
-    return handover_out(session, handovers.accept(session, principal, handover_id, body or HandoverAccept(),
-                                                  node_now(request)))
+def _counter_form(values: Mapping[str, str], acting: Acting) -> dict[str, Any]:
+    """A time typed on the page is the reader's own local time."""
+    return forms.local_times({name: value for name, value in values.items() if value}, ("planned_at",), acting.zone)
 
 
-@router.post("/{handover_id}/counter", response_model=HandoverOut)
-def counter(handover_id: str, body: HandoverCounter, request: Request, session: DbSession,
-            principal: Handler) -> HandoverOut:
-    """The receiving side proposes another time."""
-    return handover_out(session, handovers.counter(session, principal, handover_id, body, node_now(request)))
-
-
-@router.post("/{handover_id}/confirm", response_model=HandoverOut)
-def confirm(handover_id: str, request: Request, session: DbSession, principal: Confirmer) -> HandoverOut:
-    """This side's gate officer confirms the handover; it is complete once both sides have."""
-    return handover_out(session, handovers.confirm(session, principal, handover_id, node_now(request)))
+# What is done to a handover alike from its page and from the API (cancelling asks first on the
+# page, so it is written out on each).
+HANDOVER_ACTIONS = (
+    ObjectAction("accept", "/{handover_id}/accept", Perm.HANDOVER, body=HandoverAccept, body_optional=True,
+                 run=lambda on, body: handovers.accept(on.session, on.principal, on.object_id,
+                                                       body or HandoverAccept(), on.now),
+                 answer=lambda on, done: handover_out(on.session, done), response_model=HandoverOut,
+                 outcome="accepted", page_path="/handovers/{handover_id}/accept",
+                 doc="The receiving side accepts the proposal (a victim's: naming the protection service), or the\n"
+                     "handing side accepts the other time proposed."),
+    ObjectAction("counter", "/{handover_id}/counter", Perm.HANDOVER, body=HandoverCounter, form=_counter_form,
+                 run=lambda on, body: handovers.counter(on.session, on.principal, on.object_id, body, on.now),
+                 answer=lambda on, done: handover_out(on.session, done), response_model=HandoverOut,
+                 outcome="countered", page_path="/handovers/{handover_id}/counter",
+                 doc="The receiving side proposes another time."),
+    ObjectAction("confirm", "/{handover_id}/confirm", Perm.CONFIRM,
+                 run=lambda on, _: handovers.confirm(on.session, on.principal, on.object_id, on.now),
+                 answer=lambda on, done: handover_out(on.session, done), response_model=HandoverOut,
+                 outcome="confirmed", page_path="/handovers/{handover_id}/confirm",
+                 doc="This side's gate officer confirms the handover; it is complete once both sides have."),
+)
+add_api_routes(router, HANDOVER_ACTIONS)
 
 
 @router.post("/{handover_id}/cancel", response_model=HandoverOut)

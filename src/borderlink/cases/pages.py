@@ -12,15 +12,13 @@ from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from borderlink.cases import handovers, operations, persons, service
-from borderlink.cases.handover_api import handover_out
+from borderlink.cases.handover_api import HANDOVER_ACTIONS, handover_out
 from borderlink.cases.handover_models import HANDOVER_TYPE
 from borderlink.cases.models import OBJECT_TYPE, Perm, PersonRole
 from borderlink.cases.schemas import (
     CaseCreate,
     CaseFilter,
-    HandoverAccept,
     HandoverCancel,
-    HandoverCounter,
     HandoverCreate,
     HandoverFilter,
     NoteCreate,
@@ -41,6 +39,7 @@ from borderlink.web import streams
 from borderlink.web.deps import DbSession, node_now, require
 from borderlink.web.errors import problems_of, shown_errors, status_for
 from borderlink.web.i18n import request_language, translator
+from borderlink.web.object_actions import add_page_routes
 from borderlink.web.outcomes import Outcomes
 from borderlink.web.templating import render
 
@@ -331,33 +330,10 @@ def handover_page(handover_id: str, request: Request, session: DbSession, princi
 
 
 HANDOVER_PAGE = forms.ObjectPage("/handovers/{}", _handover_page, HANDOVER_DONE,
-                                 rename=lambda field: field.split(".")[0])
+                                 rename=lambda field: field.split(".")[0], keeps_typed=False)
 
 
-@router.post("/handovers/{handover_id}/accept")
-async def accept_form(handover_id: str, request: Request, session: DbSession, principal: Handler) -> Response:
-    values: dict[str, Any] = await forms.submitted(request)
-    now = node_now(request)
-    return await run_in_threadpool(HANDOVER_PAGE.act, request, session, principal, handover_id,
-                                   lambda: handovers.accept(session, principal, handover_id,
-                                                            _model(HandoverAccept, values), now), "accepted")
-
-
-@router.post("/handovers/{handover_id}/counter")
-async def counter_form(handover_id: str, request: Request, session: DbSession, principal: Handler) -> Response:
-    values: dict[str, Any] = await forms.submitted(request)
-    now = node_now(request)
-    return await run_in_threadpool(HANDOVER_PAGE.act, request, session, principal, handover_id,
-                                   lambda: handovers.counter(session, principal, handover_id,
-                                                             _model(HandoverCounter, values, _zone(request)), now),
-                                   "countered")
-
-
-@router.post("/handovers/{handover_id}/confirm")
-async def confirm_form(handover_id: str, request: Request, session: DbSession, principal: Confirmer) -> Response:
-    now = node_now(request)
-    return await run_in_threadpool(HANDOVER_PAGE.act, request, session, principal, handover_id,
-                                   lambda: handovers.confirm(session, principal, handover_id, now), "confirmed")
+add_page_routes(router, HANDOVER_PAGE, HANDOVER_ACTIONS)
 
 
 @router.post("/handovers/{handover_id}/cancel")
