@@ -67,6 +67,21 @@ def test_the_handover_page_offers_each_side_its_steps(pair: Pair, clients: dict[
     assert browser(pair, "VN", "laocai.officer").get(f"/handovers/{created['id']}").status_code == 404
 
 
+def test_the_handover_page_proposes_another_time_in_the_readers_zone(pair: Pair,
+                                                                    clients: dict[str, TestClient]) -> None:
+    from tests.integration.cases.conftest import api
+
+    created = propose(pair, clients)
+    cn = browser(pair, "CN", "gx.commander")
+    refused = cn.post(f"/handovers/{created['id']}/counter?lang=en", data={"planned_at": ""})
+    assert refused.status_code == 422
+    assert 'aria-invalid="true"' in refused.text.split('name="planned_at"', 1)[1].split(">", 1)[0]
+    countered = cn.post(f"/handovers/{created['id']}/counter", data={"planned_at": "2026-11-03T14:00"})
+    assert (countered.status_code, countered.headers["location"]) == (303, f"/handovers/{created['id']}?done=countered")
+    shown = api(pair, clients, "CN", "gx.commander", "GET", f"/handovers/{created['id']}")
+    assert shown["counter_at"] == "2026-11-03T06:00:00Z"  # 14:00 in Guangxi (UTC+8)
+
+
 def test_the_case_and_handover_lists_filter_as_their_api_does_and_the_pages_drop_what_they_do_not_take(
         pair: Pair, clients: dict[str, TestClient]) -> None:
     from tests.integration.cases.conftest import api
