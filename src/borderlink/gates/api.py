@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import AsyncIterator
-from typing import Annotated
+from collections.abc import AsyncIterator, Mapping
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -46,6 +46,7 @@ from borderlink.shared.workfeed import ObjectRef
 from borderlink.web.body_gate import is_known_caller
 from borderlink.web.deps import DbSession, get_node, node_now, require
 from borderlink.web.i18n import request_language
+from borderlink.web.object_actions import Acting, ObjectAction, add_api_routes
 
 router = APIRouter(prefix="/gates", tags=["gates"])
 hits_router = APIRouter(prefix="/hits", tags=["gates"])
@@ -266,10 +267,18 @@ def reject_hit(hit_id: str, body: HitAnswerIn, request: Request, session: DbSess
     return views.hit_out(session, answered, request_language(request))
 
 
-@hits_router.post("/{hit_id}/outcome", response_model=HitOut)
-def hit_outcome(hit_id: str, body: HitOutcomeIn, request: Request, session: DbSession,
-                principal: Checker) -> HitOut:
-    """The gate records what it did: held, protected, document_seized, discreet_report or released."""
-    now = node_now(request)
-    found = hits.record_outcome(session, principal, hit_id, body.outcome, body.note, now)
-    return views.hit_out(session, found, request_language(request))
+def _outcome_form(values: Mapping[str, str], _: Acting) -> dict[str, Any]:
+    return {"outcome": values.get("outcome", ""), "note": values.get("note", "").strip() or None}
+
+
+# What the gate did, recorded alike from the hit's page and from the API.
+HIT_ACTIONS = (
+    ObjectAction("hit_outcome", "/{hit_id}/outcome", Permission.GATES_CHECK, body=HitOutcomeIn, form=_outcome_form,
+                 run=lambda on, body: hits.record_outcome(on.session, on.principal, on.object_id, body.outcome,
+                                                          body.note, on.now),
+                 answer=lambda on, found: views.hit_out(on.session, found, request_language(on.request)),
+                 response_model=HitOut, outcome="outcome", page_path="/hits/{hit_id}/outcome",
+                 page_name="outcome_form",
+                 doc="The gate records what it did: held, protected, document_seized, discreet_report or released."),
+)
+add_api_routes(hits_router, HIT_ACTIONS)

@@ -12,17 +12,18 @@ from starlette.datastructures import UploadFile
 
 from borderlink.directory.permissions import Permission, Principal
 from borderlink.gates import crossings, hits, views
-from borderlink.gates.api import caller_check, hit_event_stream
+from borderlink.gates.api import HIT_ACTIONS, caller_check, hit_event_stream
 from borderlink.gates.models import Hit
 from borderlink.gates.notices import DONE
 from borderlink.gates.photos import MAX_CROSSING_BODY_BYTES, MAX_PHOTO_BYTES
 from borderlink.gates.reference import reference_gates
-from borderlink.gates.schemas import CrossingCreate, HitOutcomeIn
+from borderlink.gates.schemas import CrossingCreate
 from borderlink.shared.body_limit import max_body
 from borderlink.shared.forms import input_limits
 from borderlink.web import form_pages as forms
 from borderlink.web.deps import DbSession, node_now, require
 from borderlink.web.i18n import request_language
+from borderlink.web.object_actions import add_page_routes
 from borderlink.web.templating import render
 
 router = APIRouter(prefix="/gates", include_in_schema=False)
@@ -158,7 +159,7 @@ def hit_page(hit_id: str, request: Request, session: DbSession, principal: Reade
     return _hit_page(request, session, principal, hit_id)
 
 
-HIT_PAGE = forms.ObjectPage("/gates/hits/{}", _hit_page, DONE)
+HIT_PAGE = forms.ObjectPage("/gates/hits/{}", _hit_page, DONE, keeps_typed=False)
 
 
 @router.post("/hits/{hit_id}/answer")
@@ -171,16 +172,7 @@ def answer_form(hit_id: str, request: Request, session: DbSession, principal: Co
                         "confirmed" if confirmed else "rejected")
 
 
-@router.post("/hits/{hit_id}/outcome")
-def outcome_form(hit_id: str, request: Request, session: DbSession, principal: Checker,
-                 outcome: Annotated[str, Form()] = "", note: Annotated[str, Form(max_length=2000)] = "") -> Response:
-    now = node_now(request)
-
-    def record() -> object:
-        data = HitOutcomeIn.model_validate({"outcome": outcome, "note": note.strip() or None})
-        return hits.record_outcome(session, principal, hit_id, data.outcome, data.note, now)
-
-    return HIT_PAGE.act(request, session, principal, hit_id, record, "outcome")
+add_page_routes(router, HIT_PAGE, HIT_ACTIONS)
 
 
 @router.get("/hits-stream")

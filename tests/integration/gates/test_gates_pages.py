@@ -50,6 +50,13 @@ def test_a_zone_from_the_reader_records_a_red_crossing_and_the_owner_confirms(
     confirmed = translator("vi")("You confirmed the hit: it is the person. The gate sees it at once.")
     assert confirmed in owner.get(answered.headers["location"]).text
     assert confirmed not in owner.get(hit_link.group(1)).text
+    # The gate records what it did on the same page; a blank note is no note.
+    refused = officer.post(hit_link.group(1) + "/outcome", data={"outcome": "", "note": " "})
+    assert refused.status_code == 422
+    assert 'id="outcome-error"' in refused.text
+    recorded_outcome = officer.post(hit_link.group(1) + "/outcome", data={"outcome": "held", "note": "  "})
+    assert (recorded_outcome.status_code, recorded_outcome.headers["location"]) == \
+        (303, hit_link.group(1) + "?done=outcome")
 
 
 def test_a_bad_zone_is_shown_beside_the_field(login: Login, personas: dict[str, Persona],
