@@ -9,9 +9,8 @@ from fastapi.responses import StreamingResponse
 
 from borderlink.directory.permissions import Permission
 from borderlink.hotline import service
-from borderlink.hotline.actions import REQUEST_ACTIONS
 from borderlink.hotline.models import OBJECT_TYPE
-from borderlink.hotline.pages import DEADLINES_PAGE, Reader, Sender, Supervisor
+from borderlink.hotline.pages import DEADLINES_PAGE, REQUEST_ACTIONS, Reader, Sender, Supervisor
 from borderlink.hotline.schemas import (
     MAX_REQUEST_JSON_BYTES,
     InboxFilter,

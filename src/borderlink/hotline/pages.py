@@ -12,22 +12,30 @@ from starlette.concurrency import run_in_threadpool
 from borderlink.directory import service as directory
 from borderlink.directory.permissions import Permission, Principal
 from borderlink.hotline import codes, service
-from borderlink.hotline.actions import REQUEST_ACTIONS
 from borderlink.hotline.contracts import Reference
 from borderlink.hotline.models import OBJECT_TYPE, HotlineRequest, Priority, Status
-from borderlink.hotline.schemas import MAX_REQUEST_FORM_BYTES, InboxFilter, ReplyCreate, RequestCreate
+from borderlink.hotline.schemas import (
+    MAX_REQUEST_FORM_BYTES,
+    ForwardCreate,
+    InboxFilter,
+    ReplyCreate,
+    ReplyOut,
+    RequestCreate,
+    RequestOut,
+)
 from borderlink.hotline.views import inbox, request_out
 from borderlink.matching.render import display_renderings
 from borderlink.safeguards.offences import allowed_offences
 from borderlink.shared import attachments, printing
 from borderlink.shared.body_limit import max_body
 from borderlink.shared.forms import N_, input_limits
+from borderlink.shared.shapes import shaped
 from borderlink.web import ask_first as ask
 from borderlink.web import duration_pages, streams
 from borderlink.web import form_pages as forms
 from borderlink.web.deps import DbSession, Now, node_now, require
 from borderlink.web.i18n import request_language
-from borderlink.web.object_actions import add_page_routes
+from borderlink.web.object_actions import Acting, ObjectAction, add_page_routes
 from borderlink.web.outcomes import Outcomes
 from borderlink.web.templating import render
 
@@ -169,6 +177,37 @@ def _request_page(request: Request, session: DbSession, principal: Principal, re
 REQUEST_PAGE = forms.ObjectPage("/hotline/requests/{}", _request_page, DONE)
 
 
+# What is done to a request alike from its page and from the API (which makes its routes from the
+# same declarations): acknowledge it, reply, close it on both sides, share it with a unit of this node.
+def _shown(acting: Acting, found: HotlineRequest) -> RequestOut:
+    return request_out(acting.session, found, acting.now)
+
+
+def _shared(acting: Acting, body: ForwardCreate) -> HotlineRequest:
+    service.forward(acting.session, acting.principal, acting.object_id, body.unit_code, acting.now)
+    return service.REQUEST_KIND.visible(acting.session, acting.principal, acting.object_id)
+
+
+REQUEST_ACTIONS = (
+    ObjectAction("acknowledge", "/requests/{request_id}/acknowledge", Permission.HOTLINE_ANSWER,
+                 run=lambda on, _: service.acknowledge(on.session, on.principal, on.object_id, on.now),
+                 answer=_shown, response_model=RequestOut, outcome="acknowledged"),
+    ObjectAction("add_reply", "/requests/{request_id}/replies", Permission.HOTLINE_ANSWER, body=ReplyCreate,
+                 run=lambda on, body: service.reply(on.session, on.principal, on.object_id, body.body, on.now),
+                 answer=lambda on, reply: shaped(ReplyOut, reply, author_unit_code=on.principal.unit_code),
+                 response_model=ReplyOut, status_code=201, outcome="replied",
+                 page_path="/requests/{request_id}/reply", page_name="reply_form"),
+    # The page asks first (`close_confirm`, below).
+    ObjectAction("close", "/requests/{request_id}/close", Permission.HOTLINE_ANSWER,
+                 run=lambda on, _: service.close(on.session, on.principal, on.object_id, on.now),
+                 answer=_shown, response_model=RequestOut, outcome="closed"),
+    ObjectAction("forward", "/requests/{request_id}/forward", Permission.HOTLINE_ANSWER, body=ForwardCreate,
+                 run=_shared, answer=_shown, response_model=RequestOut, outcome="shared",
+                 doc="Share a request with another unit of this node (refused by handling codes H2 and H3)."),
+)
+add_page_routes(router, REQUEST_PAGE, REQUEST_ACTIONS)
+
+
 def _print_context(request: Request, session: DbSession, principal: Principal, request_id: str) -> dict[str, Any]:
     now = node_now(request)
     language = request_language(request)
@@ -185,9 +224,6 @@ PRINTED_REQUEST = printing.PrintedRecord(page="/hotline/requests/{record_id}", p
                                          template="hotline/print.html", context=_print_context,
                                          filename="hotline-request-{record_id}.pdf")
 print_router = printing.printing_router(PRINTED_REQUEST)
-
-
-add_page_routes(router, REQUEST_PAGE, REQUEST_ACTIONS)
 
 
 @router.get("/requests/{request_id}/close")
