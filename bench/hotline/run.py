@@ -29,11 +29,15 @@ Environment overrides:
                                       cost of a request once the nodes batch their work
   BORDERLINK_BENCH_HOTLINE_PROFILE    a folder: record both node processes with py-spy during the
                                       CPU run (speedscope files, one per node and database)
+  BORDERLINK_BENCH_HOTLINE_VN_PROCESSES  on PostgreSQL, how many `serve` processes the VN node runs
+                                      on its one database (default 1); the POSTs go to each in turn,
+                                      as a load balancer would send them (README: several processes)
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import dataclasses
 import datetime as dt
 import math
@@ -53,7 +57,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 if str(PROJECT_ROOT) not in sys.path:  # `python bench/hotline/run.py`
     sys.path.insert(0, str(PROJECT_ROOT))
 
-from tests.e2e.nodes import NodePair, SseReader, running_pair  # noqa: E402
+from tests.e2e.nodes import NodePair, NodeProcess, SseReader, running_pair  # noqa: E402
 
 from bench.hotline import cpu  # noqa: E402
 
@@ -140,9 +144,10 @@ def node_root() -> Iterator[Path]:
         yield Path(tmp)
 
 
-def send_all(client: httpx.Client, count: int, rate: float) -> list[Sample]:
+def send_all(clients: Sequence[httpx.Client], count: int, rate: float) -> list[Sample]:
     """POST `count` requests on a fixed schedule (`rate` per second), concurrently when the
-    server is slower than the schedule, so a slow answer does not delay the next send."""
+    server is slower than the schedule, so a slow answer does not delay the next send; to each
+    of the VN node's processes in turn."""
     samples: list[Sample] = []
     interval = 1.0 / rate
     abort = threading.Event()
@@ -159,7 +164,7 @@ def send_all(client: httpx.Client, count: int, rate: float) -> list[Sample]:
                 time.sleep(delay)
             sample = Sample(index, due)
             samples.append(sample)
-            pool.submit(post, client, sample, f"Courier {index} crossing at Móng Cái", abort)
+            pool.submit(post, clients[index % len(clients)], sample, f"Courier {index} crossing at Móng Cái", abort)
             if (index + 1) % 100 == 0:
                 progress(f"submitted {index + 1}/{count}")
         while not abort.is_set() and any(s.started == 0.0 and s.error is None for s in samples):
@@ -217,14 +222,20 @@ def warm_up(pair: NodePair) -> bool:
     return True
 
 
-def run(pair: NodePair, count: int, rate: float) -> Step:
+@contextmanager
+def vn_clients(vn: Sequence[NodeProcess]) -> Iterator[list[httpx.Client]]:
+    """One client as mongcai.officer for each of the VN node's processes."""
+    with contextlib.ExitStack() as stack:
+        yield [stack.enter_context(process.client("mongcai.officer", timeout=POST_TIMEOUT)) for process in vn]
+
+
+def run(pair: NodePair, vn: Sequence[NodeProcess], count: int, rate: float) -> Step:
     stream_url = f"{pair.cn.url}/api/v1/hotline/inbox/stream"
-    with SseReader(stream_url, pair.cn.headers("dongxing.officer")) as stream, \
-            pair.vn.client("mongcai.officer", timeout=POST_TIMEOUT) as client:
+    with SseReader(stream_url, pair.cn.headers("dongxing.officer")) as stream, vn_clients(vn) as clients:
         progress(f"sending {count} requests at {rate:g}/s")
         load = load_average()
         began = time.perf_counter()
-        samples = send_all(client, count, rate)
+        samples = send_all(clients, count, rate)
         sent_for = time.perf_counter() - began
         ids = {s.request_id for s in samples if s.request_id}
         deadline = time.monotonic() + SETTLE_SECONDS
@@ -319,7 +330,7 @@ def cpu_run(pair: NodePair, database: str, count: int) -> cpu.CpuPerRequest | No
         backends = cpu.backend_pids(pair)
         cpu.settle()
         before = cpu.Snapshot.take(pair, backends)
-        samples = send_all(client, count, rate)
+        samples = send_all([client], count, rate)
         ids = {s.request_id for s in samples if s.request_id}
         deadline = time.monotonic() + SETTLE_SECONDS
         while time.monotonic() < deadline and not ids <= stream.first_seen.keys():
@@ -335,11 +346,16 @@ def cpu_run(pair: NodePair, database: str, count: int) -> cpu.CpuPerRequest | No
 @dataclasses.dataclass
 class Run:
     database: str
+    vn_processes: int = 1
     steps: list[Step] = dataclasses.field(default_factory=list)
     cpu: cpu.CpuPerRequest | None = None
     deadlocks: int | None = None  # None: not measurable (SQLite has no lock cycles to detect)
     retries: int = 0
     error: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.database if self.vn_processes == 1 else f"{self.database}, {self.vn_processes} VN processes"
 
     @property
     def saturation(self) -> float | None:
@@ -376,13 +392,15 @@ def retries_counted(pair: NodePair) -> int:
     return total
 
 
-def measure(database: str, root: Path, rates: list[float], seconds: float, cpu_requests: int) -> Run:
-    result = Run(database)
+def measure(database: str, root: Path, rates: list[float], seconds: float, cpu_requests: int,
+            vn_processes: int = 1) -> Run:
+    result = Run(database, vn_processes)
     url = None
     if database == "postgresql":
         url = os.environ.get("BORDERLINK_BENCH_DATABASE_URL") or DEFAULT_DATABASE_URL
     progress(f"{database}: setting up the VN and CN nodes in {root}")
     started = time.perf_counter()
+    extra: list[NodeProcess] = []
     with running_pair(root, database_url=url) as pair:
         progress(f"{database}: both nodes serving after {time.perf_counter() - started:.0f} s "
                  f"(VN {pair.vn.url}, CN {pair.cn.url})")
@@ -393,9 +411,14 @@ def measure(database: str, root: Path, rates: list[float], seconds: float, cpu_r
             if cpu_requests > 0:
                 result.cpu = cpu_run(pair, database, cpu_requests)
             before = pg_deadlocks(pair.databases) if url else None
+            vn = [pair.vn]
+            for _ in range(vn_processes - 1):
+                vn.append(pair.second_process("VN"))
+                vn[-1].start(wait=True)
+                extra.append(vn[-1])
             for rate in rates:
-                print(f"--- {database}, {rate:g} requests/s")
-                step = run(pair, max(50, int(rate * seconds)), rate)
+                print(f"--- {result.label}, {rate:g} requests/s")
+                step = run(pair, vn, max(50, int(rate * seconds)), rate)
                 result.steps.append(step)
                 if not step.held:
                     break  # past saturation: higher rates only queue more
@@ -406,6 +429,9 @@ def measure(database: str, root: Path, rates: list[float], seconds: float, cpu_r
             result.error = f"{type(exc).__name__}: {exc}"
             for node in pair.nodes:
                 progress(f"{node.party} node log (last lines):\n{node.log_tail(15)}")
+        finally:
+            for process in extra:
+                process.stop()
     return result
 
 
@@ -427,7 +453,7 @@ def report(runs: list[Run], rates: list[float]) -> None:
     print()
     print("hotline end-to-end latency (POST on VN -> event on CN's inbox stream), p50 / p99 "
           "(machine load average as the step began)")
-    print(f"  {'rate':>8}  " + "  ".join(f"{run.database:<44}" for run in runs))
+    print(f"  {'rate':>8}  " + "  ".join(f"{run.label:<44}" for run in runs))
     for rate in rates:
         cells = [_cell(next((s for s in run.steps if s.rate == rate), None)) for run in runs]
         if all(cell == "-" for cell in cells):
@@ -436,7 +462,7 @@ def report(runs: list[Run], rates: list[float]) -> None:
     print(f"  (* not held: p99 > {GOAL_P99_MS:.0f} ms, or requests failed or lost)")
     for run in runs:
         saturation = run.saturation
-        print(f"  {run.database}: saturation {'none' if saturation is None else f'{saturation:g} requests/s'}"
+        print(f"  {run.label}: saturation {'none' if saturation is None else f'{saturation:g} requests/s'}"
               f" (highest rate held with p99 <= {GOAL_P99_MS:.0f} ms)   deadlocks "
               f"{'n/a' if run.deadlocks is None else run.deadlocks}   retries {run.retries}"
               + (f"   error: {run.error}" if run.error else ""))
@@ -447,16 +473,16 @@ def report(runs: list[Run], rates: list[float]) -> None:
         goal = GOAL_SATURATION.get(run.database)
         if goal is not None:
             reached = run.saturation is not None and run.saturation >= goal
-            print(f"  {run.database} saturation >= {goal:g} requests/s: {'PASS' if reached else 'MISS'}")
+            print(f"  {run.label} saturation >= {goal:g} requests/s: {'PASS' if reached else 'MISS'}")
         if run.database == "postgresql":
             at_10 = next((step for step in run.steps if step.rate == 10), None)
             if at_10 is not None:
                 verdict = "PASS" if at_10.p99_ms <= GOAL_PG_P99_AT_10_MS and at_10.held else "MISS"
-                print(f"  postgresql p99 <= {GOAL_PG_P99_AT_10_MS:.0f} ms at 10/s: {verdict} "
+                print(f"  {run.label} p99 <= {GOAL_PG_P99_AT_10_MS:.0f} ms at 10/s: {verdict} "
                       f"({at_10.p99_ms:.0f} ms)")
         # A deadlock the node ran again is not seen by anyone; one that is shows as a failed POST.
         failed = sum(step.failed for step in run.steps)
-        print(f"  {run.database} no deadlock reaching a user: {'PASS' if failed == 0 else 'CHECK'} "
+        print(f"  {run.label} no deadlock reaching a user: {'PASS' if failed == 0 else 'CHECK'} "
               f"({'n/a' if run.deadlocks is None else run.deadlocks} deadlocks, {run.retries} transactions "
               f"run again, {failed} POSTs failed)")
 
@@ -466,10 +492,16 @@ def main() -> int:
     seconds = float(os.environ.get("BORDERLINK_BENCH_HOTLINE_SECONDS", "10"))
     cpu_requests = int(os.environ.get("BORDERLINK_BENCH_HOTLINE_CPU", "50"))
     databases = os.environ.get("BORDERLINK_BENCH_HOTLINE_DATABASES", "sqlite,postgresql").split(",")
+    vn_processes = int(os.environ.get("BORDERLINK_BENCH_HOTLINE_VN_PROCESSES", "1"))
+    if vn_processes < 1:
+        raise SystemExit("BORDERLINK_BENCH_HOTLINE_VN_PROCESSES must be at least 1")
     runs = []
     with node_root() as root:
         for database in databases:
-            runs.append(measure(database.strip(), root / database.strip(), rates, seconds, cpu_requests))
+            name = database.strip()
+            # One node's processes share a database on PostgreSQL only (SQLite's file is one process's).
+            runs.append(measure(name, root / name, rates, seconds, cpu_requests,
+                                vn_processes if name == "postgresql" else 1))
     report(runs, rates)
     cpu.report([run.cpu for run in runs if run.cpu is not None])
     broken = [run for run in runs if run.error or not run.steps or run.steps[0].failed or run.steps[0].missing]

@@ -17,7 +17,7 @@ class ExchangeLimits:
     # How often an idle dispatcher looks for envelopes it was not woken for: committed by another
     # process on SQLite (on PostgreSQL those wake it too), or due again after a backoff.
     idle_poll_seconds: float = 1.0
-    # Woken by a commit, the dispatcher waits this long before it claims, so that envelopes
+    # Woken by a commit while idle, the dispatcher waits this long before it claims, so that envelopes
     # committed together travel in one batch: a round costs both nodes about as much for one as for many.
     gather_seconds: float = 0.02
     backoff_base_seconds: float = 0.25

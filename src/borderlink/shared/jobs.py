@@ -43,7 +43,8 @@ class Job:
     run: Callable[[Node], float | None]
     interval: float
     wake: asyncio.Event | None = None  # set it to start the next pass at once
-    # Woken, the pass waits this long first, so that what is committed within it is done together.
+    # Woken while idle, the pass waits this long first, so that what is committed within it is done
+    # together. Woken during a pass, the next starts at once: its work has waited that pass already.
     gather: float = 0.0
 
 
@@ -101,6 +102,7 @@ async def run_periodically(node: Node, job: Job) -> None:
         elif job.wake is None:
             await asyncio.sleep(delay)
         else:
+            busy = job.wake.is_set()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(job.wake.wait(), delay)
-                woken = True
+                woken = not busy
