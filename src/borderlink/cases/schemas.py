@@ -24,7 +24,7 @@ from borderlink.cases.models import (
 from borderlink.shared.contracts import Name, OffenceCode, Sha256, ShortText, Text, UnitCode
 from borderlink.shared.forms import rule_error
 from borderlink.shared.replicated import HandlingCode
-from borderlink.shared.shapes import CursorPage, ListQuery
+from borderlink.shared.shapes import CursorPage, ListQuery, ReplicatedOut
 from borderlink.shared.timeline import EventOut
 
 LongText = Annotated[str, Field(max_length=20_000)]
@@ -208,9 +208,7 @@ class CaseListOut(CursorPage):
     items: list[CaseSummaryOut]
 
 
-class CaseOut(BaseModel):
-    id: str
-    owner_party: str
+class CaseOut(ReplicatedOut):
     title: str
     case_type: str
     offence_codes: list[str]
@@ -295,9 +293,7 @@ class HandoverCancel(BaseModel):
     reason: Annotated[Text, Field(max_length=500)]
 
 
-class HandoverOut(BaseModel):
-    id: str
-    owner_party: str
+class HandoverOut(ReplicatedOut):
     kind: str
     status: str
     handing_unit_code: str

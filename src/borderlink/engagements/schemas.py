@@ -19,6 +19,7 @@ from borderlink.engagements.models import AgreementKind, AgreementStatus, Engage
 from borderlink.shared.contracts import LongText, Name, Party, ShortText, Text, UnitCode
 from borderlink.shared.forms import rule_error
 from borderlink.shared.replicated import HandlingCode
+from borderlink.shared.shapes import ReplicatedOut
 from borderlink.shared.timeline import EventOut
 
 Outcome = Annotated[Text, Field(max_length=2000)]
@@ -192,9 +193,7 @@ class LocalTimes(BaseModel):
     ends_at: dt.datetime
 
 
-class CommitmentOut(BaseModel):
-    id: str
-    owner_party: str
+class CommitmentOut(ReplicatedOut):
     engagement_id: str | None
     agreement_id: str | None
     text: str
@@ -208,9 +207,7 @@ class CommitmentOut(BaseModel):
     timeline: list[EventOut]
 
 
-class AgreementOut(BaseModel):
-    id: str
-    owner_party: str
+class AgreementOut(ReplicatedOut):
     engagement_id: str | None
     kind: str
     title_vi: str
@@ -227,9 +224,7 @@ class AgreementOut(BaseModel):
     commitments: list[CommitmentOut]
 
 
-class EngagementOut(BaseModel):
-    id: str
-    owner_party: str
+class EngagementOut(ReplicatedOut):
     version: int
     kind: str
     tier: str
@@ -268,9 +263,7 @@ class EngagementItem(BaseModel):
     status: str
 
 
-class PatrolOut(BaseModel):
-    id: str
-    owner_party: str
+class PatrolOut(ReplicatedOut):
     version: int
     owner_unit_code: str
     counterpart_unit_code: str

@@ -164,7 +164,7 @@ def _request_page(request: Request, session: DbSession, principal: Principal, re
     return render(request, "hotline/request.html", {
         "item": item, "done": DONE.shown(request), "units": printing.units_by_code(session),
         "offences": allowed_offences(),
-        "renderings": {ref["name"]: display_renderings(ref["name"]) for ref in item.references if ref.get("name")},
+        "renderings": {ref.name: display_renderings(ref.name) for ref in item.references if ref.name},
         "files": attachments.files_of(session, service.REQUEST_KIND.ref(found.id)),
         "is_owner": found.owner_party == principal.party,
         "local_units": directory.list_units(session, principal.party),

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
-from borderlink.hotline.contracts import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, ReplyPart, RequestContent
+from borderlink.hotline.contracts import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, Reference, ReplyPart, RequestContent
 from borderlink.hotline.models import Priority, Status
 from borderlink.shared.contracts import Text, UnitCode, base64_length
-from borderlink.shared.shapes import CursorPage, ListQuery
+from borderlink.shared.shapes import CursorPage, ListQuery, ReplicatedOut
 from borderlink.shared.timeline import EventOut
 from borderlink.web.attachments import AttachmentOut, FileIn
 
@@ -46,18 +46,9 @@ class ReplyOut(ReplyPart):
     model_config = ConfigDict(strict=False)
 
 
-class RequestOut(BaseModel):
-    id: str
-    owner_party: str
-    kind: str
-    assistance_type: str | None
-    subject: str
-    body: str
-    priority: str
-    offence_code: str
-    handling_code: str
-    handling_note: str | None
-    references: list[dict[str, Any]]
+class RequestOut(RequestContent, ReplicatedOut):
+    """A request as the API shows it: what its author wrote (`RequestContent`), then its course."""
+
     sender_unit_code: str
     recipient_unit_code: str
     author_name: str
@@ -75,6 +66,11 @@ class RequestOut(BaseModel):
     timeline: list[EventOut]
     replies: list[ReplyOut]
     attachments: list[AttachmentOut]
+
+    @field_serializer("references")
+    def _references_as_stored(self, references: list[Reference]) -> list[dict[str, Any]]:
+        # A request stores its references without the members left out, and shows them so.
+        return [reference.model_dump(exclude_none=True) for reference in references]
 
 
 class InboxItemOut(BaseModel):

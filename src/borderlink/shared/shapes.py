@@ -1,6 +1,16 @@
 """An answer's or a message's shape filled from a row: every field the shape has takes the row's
 attribute of the same name, so a field added to both needs no mapping line; what is computed or
 named differently is given.
+
+An answer about a shared object starts from `ReplicatedOut`, and takes the fields its author writes
+from the domain's message contract rather than listing them again:
+
+    class RequestOut(RequestContent, ReplicatedOut):
+        sender_unit_code: str
+        ...
+
+The contract keeps its own (strict) rules for the messages it parses; the answer reads its fields
+leniently from the row, as `ReplicatedOut` configures.
 """
 
 from __future__ import annotations
@@ -22,6 +32,20 @@ def same_named(shape: type[BaseModel], source: object, **given: Any) -> dict[str
 
 def shaped(shape: type[M], source: object, **given: Any) -> M:
     return shape.model_validate(same_named(shape, source, **given))
+
+
+class ReplicatedOut(BaseModel):
+    """What the answer about every shared object begins with (`replicated.ReplicatedObject`).
+
+    Listed last among an answer's bases so that its configuration wins over a contract's: types
+    are lax (a row's enum member or naive datetime is taken as it is), the answer is read-only, and
+    a field the contract gives a default is still required in the answer's schema, since every
+    answer has it."""
+
+    model_config = ConfigDict(strict=False, frozen=True, json_schema_serialization_defaults_required=True)
+
+    id: str
+    owner_party: str
 
 
 class CursorPage(BaseModel):
