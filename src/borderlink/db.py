@@ -151,11 +151,30 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 def transaction(factory: sessionmaker[Session], *, read_only: bool = False, **info: Any) -> Iterator[Session]:
     """One unit of work: commits when the block succeeds, rolls back when it raises. `read_only`:
     the work is not expected to write (on SQLite it then does not take the write lock at its start)."""
-    session = factory(execution_options={READ_ONLY: True}) if read_only else factory()
-    session.info.update(info)
+    session = open_session(factory, read_only=read_only, **info)
     try:
         yield session
-        session.commit()
+    except BaseException:
+        end_transaction(session, succeeded=False)
+        raise
+    end_transaction(session, succeeded=True)
+
+
+def open_session(factory: sessionmaker[Session], *, read_only: bool = False, **info: Any) -> Session:
+    """The session of a unit of work (see `transaction`); it touches the database only once used."""
+    session = factory(execution_options={READ_ONLY: True}) if read_only else factory()
+    session.info.update(info)
+    return session
+
+
+def end_transaction(session: Session, *, succeeded: bool) -> None:
+    """Commit the unit of work (roll it back when it did not succeed, or the commit fails), then
+    close its session."""
+    try:
+        if succeeded:
+            session.commit()
+        else:
+            session.rollback()
     except BaseException:
         session.rollback()
         raise

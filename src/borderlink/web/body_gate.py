@@ -14,13 +14,19 @@ from starlette.types import Receive, Scope, Send
 
 from borderlink.node import Node
 from borderlink.shared.body_limit import Gate, send_json
-from borderlink.web.deps import PUBLIC_PATHS, known_caller
+from borderlink.web.deps import PUBLIC_PATHS, known_caller, verified_caller
 
 
 def is_known_caller(node: Node, request: Request) -> bool:
     """Whether the request's token or session cookie still stands for an active user (a caller
     verified a moment ago is not looked up again; see `deps.known_caller`)."""
     return known_caller(node, request) is not None
+
+
+async def caller_is_known(node: Node, request: Request) -> bool:
+    """`is_known_caller` from the event loop: a caller verified a moment ago is answered there,
+    any database work is done in a worker thread."""
+    return verified_caller(node, request) is not None or await run_in_threadpool(is_known_caller, node, request)
 
 
 def login_gate(node: Node) -> Gate:
@@ -30,7 +36,7 @@ def login_gate(node: Node) -> Gate:
             return False
         request = Request(scope)
         # Database work off the event loop, as in the routes' own dependencies.
-        if await run_in_threadpool(is_known_caller, node, request):
+        if await caller_is_known(node, request):
             return False
         if path.startswith("/api/"):
             # The API's one error shape (web/errors.py ErrorOut), here before any route runs.

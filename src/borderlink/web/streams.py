@@ -19,12 +19,11 @@ from collections.abc import AsyncIterator, Callable, Collection
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from borderlink.directory.permissions import Principal
 from borderlink.shared import live
 from borderlink.shared.workfeed import ObjectRef
-from borderlink.web.body_gate import is_known_caller
+from borderlink.web.body_gate import caller_is_known
 from borderlink.web.deps import DbSession, get_node, require
 
 HEADERS = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
@@ -35,7 +34,7 @@ def caller_check(request: Request) -> live.StillAllowed:
     node = get_node(request)
 
     async def still_allowed() -> bool:
-        return await run_in_threadpool(is_known_caller, node, request)
+        return await caller_is_known(node, request)
 
     return still_allowed
 
