@@ -218,7 +218,7 @@ def _form_limits() -> dict[str, dict[str, int]]:
 
 async def _form_values(request: Request) -> tuple[dict[str, str], list[str]]:
     form = await request.form()
-    values = {name: str(form.get(name) or "").strip() for name in FORM_INPUTS}
+    values = forms.typed(form, FORM_INPUTS, strip=True)
     return values, [str(w) for w in form.getlist("warnings")]
 
 
@@ -469,7 +469,7 @@ def check_form(request: Request, principal: Screener) -> Response:
 @screening_router.post("/check")
 async def check_person(request: Request, session: DbSession, principal: Screener) -> Response:
     form = await request.form()
-    values = {name: str(form.get(name) or "").strip() for name in CHECK_INPUTS}
+    values = forms.typed(form, CHECK_INPUTS, strip=True)
     viewer = _viewer(request, principal)
 
     def check() -> dict[str, Any]:

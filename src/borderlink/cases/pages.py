@@ -105,7 +105,7 @@ def new_case_form(request: Request, session: DbSession, principal: Manager) -> R
 @router.post("/cases/new")
 async def create_case_form(request: Request, session: DbSession, principal: Manager) -> Response:
     form = await request.form()
-    values: dict[str, Any] = {name: str(form.get(name) or "") for name in NEW_CASE_INPUTS}
+    values: dict[str, Any] = dict(forms.typed(form, NEW_CASE_INPUTS))
     values["offence_codes"] = [str(v) for v in form.getlist("offence_codes")]
     values["unit_codes"] = [str(v) for v in form.getlist("unit_codes")]
 

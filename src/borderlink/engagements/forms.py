@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
-from typing import Any
 from zoneinfo import ZoneInfo
 
 _NAME_TITLE = re.compile(r"\s*[,，]\s*")
@@ -44,10 +42,6 @@ def local_moment(text: str | None, zone: str) -> str | None:
 def for_input(moment: dt.datetime | None, zone: str) -> str:
     """A stored instant as a `datetime-local` value in the viewer's zone."""
     return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%dT%H:%M") if moment else ""
-
-
-def text_values(form: Mapping[str, Any], names: tuple[str, ...]) -> dict[str, str]:
-    return {name: str(form.get(name) or "") for name in names}
 
 
 def optional(value: str) -> str | None:

@@ -151,7 +151,7 @@ def engagement_input(values: Mapping[str, str], zone: str) -> dict[str, Any]:
 
 @router.post("/new")
 async def create_engagement(request: Request, session: DbSession, principal: Planner) -> Response:
-    values = form_input.text_values(await forms.submitted(request), ENGAGEMENT_INPUTS)
+    values = forms.typed(await forms.submitted(request), ENGAGEMENT_INPUTS)
 
     def create() -> Any:
         data = EngagementCreate.model_validate(engagement_input(values, principal.timezone))
@@ -303,7 +303,7 @@ def new_patrol(request: Request, session: DbSession, principal: Patroller) -> Re
 
 @router.post("/patrols/new")
 async def create_patrol(request: Request, session: DbSession, principal: Patroller) -> Response:
-    values = form_input.text_values(await forms.submitted(request), PATROL_INPUTS)
+    values = forms.typed(await forms.submitted(request), PATROL_INPUTS)
 
     def create() -> Any:
         data = PatrolCreate.model_validate({

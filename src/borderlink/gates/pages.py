@@ -96,8 +96,7 @@ def _input_of(field: str) -> str:
 @max_body(MAX_CROSSING_BODY_BYTES)
 async def record_form(request: Request, session: DbSession, principal: Checker) -> Response:
     form = await request.form()
-    values = {name: str(form.get(name) or "") if not isinstance(form.get(name), UploadFile) else ""
-              for name in CROSSING_INPUTS}
+    values = forms.typed(form, CROSSING_INPUTS)
     body = crossing_body(values)
     children = [str(place) for place in form.getlist("pass_children") if str(place).strip()]
     if children:

@@ -112,9 +112,13 @@ async def submitted(request: Request) -> dict[str, str]:
     return {name: value for name, value in form.items() if isinstance(value, str) and name != "csrf_token"}
 
 
-def typed(form: FormData, names: Iterable[str], *, strip: bool = False) -> dict[str, str]:
-    """What was typed in each named input ("" for one left out)."""
-    values = {name: str(form.get(name) or "") for name in names}
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def typed(form: FormData | Mapping[str, Any], names: Iterable[str], *, strip: bool = False) -> dict[str, str]:
+    """What was typed in each named input ("" for one left out, or holding a file)."""
+    values = {name: _text(form.get(name)) for name in names}
     return {name: value.strip() for name, value in values.items()} if strip else values
 
 
